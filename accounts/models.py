@@ -1,0 +1,60 @@
+"""Staff accounts: identity, credentials and sessions. Roles live in ``markets``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A member of staff (工作人员). Applicants are not users; they are parties to cases."""
+
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    password_changed_at = models.DateTimeField(_("password last changed"), null=True, blank=True)
+    # Bumped to end every session of the user at once (sign-out everywhere, disabling).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "session_generation"],
+        verbose_name=_("historical user"),
+    )
+
+    class Meta:
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+        permissions = [("use_admin_site", _("Can use the administration site"))]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def password_expired(self) -> bool:
+        changed = self.password_changed_at
+        return changed is None or timezone.now() - changed > settings.PASSWORD_MAX_AGE
+
+    # A session carries an HMAC of these values; changing any of them ends the session.
+    def _session_hash(self, secret: str | bytes | None = None) -> str:
+        return salted_hmac(
+            "accounts.User.session_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)

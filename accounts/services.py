@@ -1,0 +1,87 @@
+"""State changes of staff accounts: sessions, disabling, the second factor."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import User
+
+BACKUP_DEVICE_NAME = "backup"
+TOTP_DEVICE_NAME = "authenticator"
+
+
+class SecondFactorError(Exception):
+    """A second-factor step the user can correct; the message is for the user."""
+
+
+def user_end_all_sessions(*, user: User) -> None:
+    """End every session of ``user`` at once (each session carries the old generation).
+
+    A bulk update on purpose: ending sessions is not an edit of the account, so it must not
+    add a history row; sign-outs are logged by django-axes.
+    """
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+@transaction.atomic
+def user_disable(*, actor: User, user: User) -> User:
+    """Disable an account: it can no longer sign in, and its open sessions end now."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user._history_user = actor  # type: ignore[attr-defined]
+    user.save(update_fields=["is_active"])
+    user_end_all_sessions(user=user)
+    return user
+
+
+@transaction.atomic
+def user_reset_second_factor(*, actor: User, user: User) -> None:
+    """Remove a user's authenticator and backup codes; they enrol anew at next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    user_end_all_sessions(user=user)
+
+
+def totp_enrolment_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is enrolling, created on first request."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": TOTP_DEVICE_NAME}
+    )
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator with a code from it; returns the device and fresh backup codes.
+
+    Raises SecondFactorError when the code does not match.
+    """
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token.strip()):
+        raise SecondFactorError(
+            _("The code does not match. Check the time on your phone and enter the current code.")
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return device, backup_codes_issue(user=user)
+
+
+@transaction.atomic
+def backup_codes_issue(*, user: User) -> list[str]:
+    """Replace the user's backup codes with a new set; each code works once."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": BACKUP_DEVICE_NAME, "confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from markets.selectors import market_list_visible_to, membership_list_for_user
+
+from . import health as checks
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The staff home page: who you are, your markets and roles."""
+    user = request.user
+    memberships = membership_list_for_user(user=user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "memberships": memberships,
+            "markets": market_list_visible_to(user=user),  # type: ignore[arg-type]
+            "can_use_admin_site": user.has_perm("accounts.use_admin_site"),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For operators and the smoke test: 200 when the database and the broker answer."""
+    results = {"database": checks.database_ok(), "broker": checks.broker_ok()}
+    healthy = all(results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable"}
+        | {name: "ok" if ok else "down" for name, ok in results.items()},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,331 @@
+"""The organisation: regions, gig markets (零工市场), service stations and staff roles."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+REGION_CODE = re.compile(r"^[1-8]\d{5}$")
+
+region_code_validator = RegexValidator(
+    REGION_CODE, _("An administrative division code has six digits (GB/T 2260).")
+)
+phone_validator = RegexValidator(
+    r"^(0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|12333|[1-9]\d{4,5})$",
+    _("Enter a landline with area code (0771-1234567), a mobile number or a hotline number."),
+)
+
+
+class Region(models.Model):
+    """An administrative division (行政区划) identified by its 6-digit code.
+
+    The code encodes the tree: 45xxxx is in Guangxi, 4501xx in Nanning; so the subtree of a
+    region is every code that starts with its prefix.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("Prefecture city")
+        COUNTY = "county", _("County or district")
+
+    code = models.CharField(
+        _("division code (行政区划代码)"),
+        max_length=6,
+        unique=True,
+        validators=[region_code_validator],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        editable=False,
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical region"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @staticmethod
+    def level_of(code: str) -> Level:
+        if code.endswith("0000"):
+            return Region.Level.PROVINCE
+        if code.endswith("00"):
+            return Region.Level.CITY
+        return Region.Level.COUNTY
+
+    @staticmethod
+    def parent_code_of(code: str) -> str | None:
+        level = Region.level_of(code)
+        if level == Region.Level.PROVINCE:
+            return None
+        if level == Region.Level.CITY:
+            return code[:2] + "0000"
+        return code[:4] + "00"
+
+    @property
+    def prefix(self) -> str:
+        """Codes in this region's subtree start with this."""
+        return {"province": self.code[:2], "city": self.code[:4]}.get(self.level, self.code)
+
+    def contains(self, other: Region) -> bool:
+        return other.code.startswith(self.prefix)
+
+    def clean(self) -> None:
+        if not self.code or REGION_CODE.match(self.code) is None:
+            return
+        self.level = self.level_of(self.code)
+        parent_code = self.parent_code_of(self.code)
+        if parent_code is None:
+            self.parent = None
+            return
+        parent = Region.objects.filter(code=parent_code).first()
+        if parent is None and self.level == Region.Level.COUNTY:
+            # Municipal districts of a province-level city, or counties directly under a
+            # province, hang under the province itself.
+            parent = Region.objects.filter(code=self.code[:2] + "0000").first()
+        if parent is None:
+            raise ValidationError(
+                {"code": _("Enter the parent region %(code)s first.") % {"code": parent_code}}
+            )
+        self.parent = parent
+
+
+class Market(models.Model):
+    """A comprehensive gig-labour market (综合性零工市场), named "××市（县、区）零工市场"."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="markets"
+    )
+    name = models.CharField(
+        _("official name"),
+        max_length=64,
+        unique=True,
+        help_text=_('The unified name: the city, county or district followed by "零工市场".'),
+    )
+    service_phone = models.CharField(
+        _("public service phone"), max_length=20, validators=[phone_validator]
+    )
+    address = models.CharField(_("address"), max_length=200)
+    opens_at = models.TimeField(_("opens at"))
+    lunch_starts_at = models.TimeField(_("lunch break starts"), null=True, blank=True)
+    lunch_ends_at = models.TimeField(_("lunch break ends"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"))
+    premises_area_m2 = models.DecimalField(
+        _("premises area (m²)"),
+        max_digits=8,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+        help_text=_("The standard asks for at least 50 m² (art. 5)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(verbose_name=_("historical market"))
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("gig market")
+        verbose_name_plural = _("gig markets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lunch_starts_at__isnull=True, lunch_ends_at__isnull=True)
+                | Q(lunch_starts_at__isnull=False, lunch_ends_at__isnull=False),
+                name="market_lunch_break_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.name and not self.name.endswith("零工市场"):
+            errors["name"] = _('The official name must end with "零工市场".')
+        elif self.name and self.region_id and self.region.name not in self.name:
+            errors["name"] = _("The official name must contain the region's name (%(region)s).") % {
+                "region": self.region.name
+            }
+        if (self.lunch_starts_at is None) != (self.lunch_ends_at is None):
+            errors["lunch_ends_at"] = _(
+                "Give both the start and the end of the lunch break, or neither."
+            )
+        if self.opens_at and self.closes_at:
+            times = [self.opens_at, self.lunch_starts_at, self.lunch_ends_at, self.closes_at]
+            given = [t for t in times if t is not None]
+            if given != sorted(given) or len(set(given)) != len(given):
+                errors["closes_at"] = _(
+                    "Opening hours must run in order: opening, lunch start, lunch end, closing."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ServiceStation(models.Model):
+    """A neighbourhood employment service station (家门口就业服务站) under a market."""
+
+    market = models.ForeignKey(
+        Market, verbose_name=_("market"), on_delete=models.PROTECT, related_name="stations"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(verbose_name=_("historical service station"))
+
+    class Meta:
+        ordering = ["market", "name"]
+        verbose_name = _("service station")
+        verbose_name_plural = _("service stations")
+        constraints = [
+            models.UniqueConstraint(fields=["market", "name"], name="station_unique_per_market")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")  # 工作人员 / 首问责任人
+    TEAM_LEAD = "team_lead", _("Team lead")  # 负责人
+    INSPECTOR = "inspector", _("Inspector")  # 督查人员 (read-only, over a region subtree)
+    SYSTEM_ADMIN = "system_admin", _("System administrator")  # 系统管理员
+    SECURITY_ADMIN = "security_admin", _("Security administrator")  # 安全管理员
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")  # 审计管理员
+
+
+MARKET_ROLES = frozenset({Role.OFFICER, Role.TEAM_LEAD})
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class Membership(models.Model):
+    """A role held by a staff member: in a market (officer, team lead), over a region subtree
+    (inspector), or system-wide (the three separated administrator roles of 等保 level 3).
+
+    The database itself refuses a second administrator role for the same account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    market = models.ForeignKey(
+        Market,
+        verbose_name=_("market"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region (inspectors)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspectors",
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("historical membership"))
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=list(MARKET_ROLES), market__isnull=False, region__isnull=True)
+                    | Q(role=Role.INSPECTOR, market__isnull=True, region__isnull=False)
+                    | Q(role__in=list(ADMIN_ROLES), market__isnull=True, region__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=list(ADMIN_ROLES)),
+                name="membership_one_admin_role_per_user",
+                violation_error_message=_(
+                    "An account may hold only one of the three administrator roles."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "market"],
+                condition=Q(market__isnull=False),
+                name="membership_one_role_per_market",
+                violation_error_message=_("This staff member already has a role in this market."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                condition=Q(region__isnull=False),
+                name="membership_one_inspection_per_region",
+                violation_error_message=_("This inspector already covers this region."),
+            ),
+        ]
+        indexes = [models.Index(fields=["market", "role"])]
+
+    def __str__(self) -> str:
+        scope = self.market or self.region
+        label = self.get_role_display()
+        return f"{self.user} · {label} · {scope}" if scope else f"{self.user} · {label}"
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.role in MARKET_ROLES:
+            if self.market_id is None:
+                errors["market"] = _("Choose the market for this role.")
+            if self.region_id is not None:
+                errors["region"] = _("Only inspectors cover a region.")
+        elif self.role == Role.INSPECTOR:
+            if self.region_id is None:
+                errors["region"] = _("Choose the region this inspector covers.")
+            if self.market_id is not None:
+                errors["market"] = _("An inspector covers a region, not a single market.")
+        elif self.role in ADMIN_ROLES and (self.market_id or self.region_id):
+            errors["role"] = _(
+                "Administrator roles apply to the whole system: leave market and region empty."
+            )
+        if self.user_id and self.role and "role" not in errors:
+            others = Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+            if self.role in ADMIN_ROLES:
+                held = others.values_list("role", flat=True).first()
+            else:
+                held = (
+                    others.filter(role__in=list(ADMIN_ROLES)).values_list("role", flat=True).first()
+                )
+            if held is not None:
+                errors["role"] = _(
+                    "Separation of duties: an administrator account holds exactly one role and "
+                    "nothing else, and this account already holds the role “%(role)s”."
+                ) % {"role": Role(held).label}
+        if errors:
+            raise ValidationError(errors)
