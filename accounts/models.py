@@ -40,6 +40,9 @@ class User(AbstractUser):
 
     @property
     def password_expired(self) -> bool:
+        """Older than PASSWORD_MAX_AGE (a zero age turns periodic change off)."""
+        if not settings.PASSWORD_MAX_AGE:
+            return False
         changed = self.password_changed_at
         return changed is None or timezone.now() - changed > settings.PASSWORD_MAX_AGE
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
 
 
 class CharacterClassValidator:
@@ -23,10 +23,7 @@ class CharacterClassValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self) -> str:
-        return ngettext(
-            "Your password must contain at least %(n)d kind of character "
-            "(lower-case letters, upper-case letters, digits, symbols).",
-            "Your password must contain at least %(n)d of these kinds of character: "
-            "lower-case letters, upper-case letters, digits, symbols.",
-            self.min_classes,
+        return _(
+            "Your password must mix at least %(n)d of these four kinds of character: "
+            "lower-case letters, upper-case letters, digits and symbols."
         ) % {"n": self.min_classes}

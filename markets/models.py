@@ -106,9 +106,8 @@ class Region(models.Model):
             # province, hang under the province itself.
             parent = Region.objects.filter(code=self.code[:2] + "0000").first()
         if parent is None:
-            raise ValidationError(
-                {"code": _("Enter the parent region %(code)s first.") % {"code": parent_code}}
-            )
+            message = _("Create the parent region (code %(code)s) first.")
+            raise ValidationError({"code": message % {"code": parent_code}})
         self.parent = parent
 
 
@@ -122,7 +121,9 @@ class Market(models.Model):
         _("official name"),
         max_length=64,
         unique=True,
-        help_text=_('The unified name: the city, county or district followed by "零工市场".'),
+        help_text=_(
+            'The unified name "××市（县、区）零工市场": the region\'s name followed by "零工市场".'
+        ),
     )
     service_phone = models.CharField(
         _("public service phone"), max_length=20, validators=[phone_validator]
@@ -137,7 +138,7 @@ class Market(models.Model):
         max_digits=8,
         decimal_places=1,
         validators=[MinValueValidator(0)],
-        help_text=_("The standard asks for at least 50 m² (art. 5)."),
+        help_text=_("The regional gig-market standard asks for at least 50 m² (art. 5)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -215,8 +216,9 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", _("Audit administrator")  # 审计管理员
 
 
-MARKET_ROLES = frozenset({Role.OFFICER, Role.TEAM_LEAD})
-ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Tuples, not sets: their order ends up in migrations and must not change between runs.
+MARKET_ROLES = (Role.OFFICER, Role.TEAM_LEAD)
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class Membership(models.Model):
@@ -260,15 +262,15 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(MARKET_ROLES), market__isnull=False, region__isnull=True)
+                    Q(role__in=MARKET_ROLES, market__isnull=False, region__isnull=True)
                     | Q(role=Role.INSPECTOR, market__isnull=True, region__isnull=False)
-                    | Q(role__in=list(ADMIN_ROLES), market__isnull=True, region__isnull=True)
+                    | Q(role__in=ADMIN_ROLES, market__isnull=True, region__isnull=True)
                 ),
                 name="membership_scope_matches_role",
             ),
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(role__in=list(ADMIN_ROLES)),
+                condition=Q(role__in=ADMIN_ROLES),
                 name="membership_one_admin_role_per_user",
                 violation_error_message=_(
                     "An account may hold only one of the three administrator roles."
@@ -304,7 +306,7 @@ class Membership(models.Model):
             if self.market_id is None:
                 errors["market"] = _("Choose the market for this role.")
             if self.region_id is not None:
-                errors["region"] = _("Only inspectors cover a region.")
+                errors["region"] = _("Only an inspector role is given a region.")
         elif self.role == Role.INSPECTOR:
             if self.region_id is None:
                 errors["region"] = _("Choose the region this inspector covers.")
@@ -320,7 +322,7 @@ class Membership(models.Model):
                 held = others.values_list("role", flat=True).first()
             else:
                 held = (
-                    others.filter(role__in=list(ADMIN_ROLES)).values_list("role", flat=True).first()
+                    others.filter(role__in=ADMIN_ROLES).values_list("role", flat=True).first()
                 )
             if held is not None:
                 errors["role"] = _(
