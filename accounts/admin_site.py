@@ -47,13 +47,14 @@ class OTPAdminSite(BaseOTPAdminSite):
 
         return update_wrapper(inner, protected)
 
-    @login_not_required  # as on Django's AdminSite.login: it is where the anonymous are sent
+    @login_not_required
     def logout(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         """Signing out of the administration site is the staff sign-out: every session ends."""
         from .views import sign_out
 
         return sign_out(request)
 
+    @login_not_required  # as on Django's AdminSite.login: it is where the anonymous are sent
     def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         if request.user.is_authenticated and is_verified(request.user):
             if self.has_permission(request):

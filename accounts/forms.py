@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
+
+TOTP_CODE = re.compile(r"\d{6}")
 
 
 class SignInForm(forms.Form):
@@ -64,7 +70,7 @@ class SignInForm(forms.Form):
             raise self._invalid()
         assert isinstance(user, User)  # noqa: S101 -- AUTH_USER_MODEL
         if user_has_device(user):
-            device = match_token(user, cleaned.get("otp_token", "").replace(" ", ""))
+            device = _matching_device(user, cleaned.get("otp_token", "").replace(" ", ""))
             if device is None:
                 # The password was right but the second factor was not: count it as a
                 # failure for the lock-out all the same.
@@ -78,6 +84,19 @@ class SignInForm(forms.Form):
 
     def _invalid(self) -> forms.ValidationError:
         return forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def _matching_device(user: User, token: str) -> Device | None:
+    """The device that accepts ``token``: six digits go to the authenticator, anything else to
+    the backup codes, so a backup code never counts as a failure against the authenticator."""
+    if not token:
+        return None
+    model: type[Device] = TOTPDevice if TOTP_CODE.fullmatch(token) else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(token):
+                return device
+    return None
 
 
 class TOTPConfirmForm(forms.Form):

@@ -30,6 +30,17 @@ class User(AbstractUser):
         verbose_name = _("staff account")
         verbose_name_plural = _("staff accounts")
         permissions = [("use_admin_site", _("Can use the administration site"))]
+        constraints = [
+            # 三员分立: a superuser would hold every administrator right at once. Every right
+            # comes from exactly one administrator role instead (see markets.roles).
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False),
+                name="user_is_never_superuser",
+                violation_error_message=_(
+                    "Superuser accounts are not allowed: grant one administrator role instead."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -65,16 +65,16 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes calls this when an account is locked after repeated failures."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = SignInForm(request)
-    form.add_error(
-        None,
+    # A message rather than a form error: an unbound form cannot carry errors.
+    messages.error(
+        request,
         _(
             "Too many failed sign-in attempts: this account is locked for %(minutes)d minutes. "
             "Ask your security administrator if you need it sooner."
         )
         % {"minutes": minutes},
     )
-    return render(request, "accounts/sign_in.html", {"form": form}, status=403)
+    return render(request, "accounts/sign_in.html", {"form": SignInForm(request)}, status=403)
 
 
 @require_POST

@@ -19,9 +19,7 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return perms
         if not hasattr(user_obj, "_role_perm_cache"):
-            roles = user_obj.memberships.filter(role__in=ADMIN_ROLES).values_list(
-                "role", flat=True
-            )
+            roles = user_obj.memberships.filter(role__in=ADMIN_ROLES).values_list("role", flat=True)
             user_obj._role_perm_cache = frozenset().union(
                 *(ROLE_PERMISSIONS[role] for role in roles)
             )

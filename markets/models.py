@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 REGION_CODE = re.compile(r"^[1-8]\d{5}$")
+# Beijing, Tianjin, Shanghai, Chongqing.
+MUNICIPALITY_PREFIXES = frozenset({"11", "12", "31", "50"})
 
 region_code_validator = RegexValidator(
     REGION_CODE, _("An administrative division code has six digits (GB/T 2260).")
@@ -89,6 +91,13 @@ class Region(models.Model):
         """Codes in this region's subtree start with this."""
         return {"province": self.code[:2], "city": self.code[:4]}.get(self.level, self.code)
 
+    @property
+    def directly_under_province(self) -> bool:
+        """A district of one of the four municipalities (直辖市), or a county-level division
+        administered by the province itself (省直辖县级行政区划, city segment 90): either has no
+        prefecture city above it. Any other county needs its city."""
+        return self.code[:2] in MUNICIPALITY_PREFIXES or self.code[2:4] == "90"
+
     def contains(self, other: Region) -> bool:
         return other.code.startswith(self.prefix)
 
@@ -101,9 +110,7 @@ class Region(models.Model):
             self.parent = None
             return
         parent = Region.objects.filter(code=parent_code).first()
-        if parent is None and self.level == Region.Level.COUNTY:
-            # Municipal districts of a province-level city, or counties directly under a
-            # province, hang under the province itself.
+        if parent is None and self.level == Region.Level.COUNTY and self.directly_under_province:
             parent = Region.objects.filter(code=self.code[:2] + "0000").first()
         if parent is None:
             message = _("Create the parent region (code %(code)s) first.")
@@ -321,9 +328,7 @@ class Membership(models.Model):
             if self.role in ADMIN_ROLES:
                 held = others.values_list("role", flat=True).first()
             else:
-                held = (
-                    others.filter(role__in=ADMIN_ROLES).values_list("role", flat=True).first()
-                )
+                held = others.filter(role__in=ADMIN_ROLES).values_list("role", flat=True).first()
             if held is not None:
                 errors["role"] = _(
                     "Separation of duties: an administrator account holds exactly one role and "
