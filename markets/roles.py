@@ -42,3 +42,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms("axes", "view", "accessattempt", "accesslog", "accessfailurelog")
     ),
 }
+
+
+def role_permissions_extend(role: str, *perms: str) -> None:
+    """Add permissions to an administrator role. For the apps above ``markets`` (audit, cases
+    …), which call it from their AppConfig.ready(): this module never names their models."""
+    ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(perms)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "markets",
+    "audit",
     "backoffice",
 ]
 
@@ -126,6 +128,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Masked in the recorded POST data (the password always is): a backup code stays valid until used.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 AXES_VERBOSE = False
 
 # --- Language and time --------------------------------------------------------------------------
@@ -153,7 +157,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Recompute the audit log's hash chains every night; alerts the audit administrators.
+    "audit-verify-chains": {
+        "task": "audit.tasks.verify_audit_chains",
+        "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+}
 
 # --- Security headers (the deploy settings tighten these) ---------------------------------------
 X_FRAME_OPTIONS = "DENY"

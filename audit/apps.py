@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.apps import apps
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from simple_history.signals import post_create_historical_record
+
+        from markets.models import Role
+        from markets.roles import role_permissions_extend
+
+        from . import receivers
+
+        # The audit and security administrators read the trail; nobody may change it.
+        role_permissions_extend(Role.AUDIT_ADMIN, "audit.view_auditevent")
+        role_permissions_extend(Role.SECURITY_ADMIN, "audit.view_auditevent")
+
+        user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="audit.signed_in")
+        user_logged_out.connect(receivers.on_user_logged_out, dispatch_uid="audit.signed_out")
+        user_login_failed.connect(
+            receivers.on_user_login_failed, dispatch_uid="audit.sign_in_failed"
+        )
+        user_locked_out.connect(receivers.on_user_locked_out, dispatch_uid="audit.locked_out")
+        post_create_historical_record.connect(
+            receivers.on_membership_history,
+            sender=apps.get_model("markets", "HistoricalMembership"),
+            dispatch_uid="audit.membership_history",
+        )

@@ -1,0 +1,175 @@
+"""Writing the event log: appending one event to its chain, and raising the alarm on a break."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from markets.models import Market
+
+from .chain import chain_key, event_hash, ip_normalise, json_plain
+from .models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
+from .selectors import VerificationResult, audit_admin_email_list
+
+logger = logging.getLogger(__name__)
+
+CHAIN_BROKEN = "audit.chain_broken"
+
+
+@dataclass(frozen=True)
+class TargetRef:
+    """What an event is about, when that is not (or no longer) a saved model instance."""
+
+    type: str
+    id: str = ""
+    label: str = ""
+
+    @classmethod
+    def of(cls, obj: models.Model) -> TargetRef:
+        return cls(type=obj._meta.label_lower, id=str(obj.pk), label=str(obj))
+
+
+def _field_text(value: str, field: str) -> str:
+    """``value`` cut to the column's length (before hashing, so the hash covers what is stored)."""
+    column = AuditEvent._meta.get_field(field)
+    max_length = column.max_length if isinstance(column, models.CharField) else None
+    return value[:max_length]
+
+
+def _chain_head_locked(chain: str) -> AuditChainHead:
+    """The head of ``chain``, locked until the surrounding transaction ends; created on first
+    use. Two first writers may race to create it: the loser's insert fails inside its own
+    savepoint, and it then waits for the winner's row like any later writer."""
+    heads = AuditChainHead.objects.select_for_update()
+    head = heads.filter(chain=chain).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(chain=chain)
+    except IntegrityError:
+        pass
+    return heads.get(chain=chain)
+
+
+def event_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    target: models.Model | TargetRef | None = None,
+    market: Market | None = None,
+    old_values: Mapping[str, Any] | None = None,
+    new_values: Mapping[str, Any] | None = None,
+    ip_address: str | None = None,
+    success: bool = True,
+) -> AuditEvent:
+    """Append one event to its market's chain (or the global chain) and return it.
+
+    Call it inside the transaction of the change it records: the event is written, or rolled
+    back, with the change. The chain's head stays locked until that transaction ends, so keep
+    the transaction short. Never pass secrets (passwords, codes) in the values.
+    """
+    ref = target if isinstance(target, TargetRef) or target is None else TargetRef.of(target)
+    chain = chain_key(market)
+    with transaction.atomic():
+        head = _chain_head_locked(chain)
+        event = AuditEvent(
+            occurred_at=timezone.now(),
+            actor=actor,
+            actor_label=_field_text(actor.get_username(), "actor_label") if actor else "",
+            action=action,
+            target_type=ref.type if ref else "",
+            target_id=_field_text(ref.id, "target_id") if ref else "",
+            target_label=_field_text(ref.label, "target_label") if ref else "",
+            market=market,
+            old_values=json_plain(dict(old_values or {})),
+            new_values=json_plain(dict(new_values or {})),
+            ip_address=ip_normalise(ip_address),
+            success=success,
+            chain=chain,
+            sequence=head.last_sequence + 1,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        head.last_sequence = event.sequence
+        head.last_hash = event.hash
+        head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+def chain_broken_alert(*, result: VerificationResult) -> AuditEvent | None:
+    """Record ``audit.chain_broken`` on the global chain and e-mail the audit administrators.
+
+    Once per break per day (Asia/Shanghai): a retried or repeated nightly run adds nothing,
+    while a break nobody has repaired is reported again the next night. Returns the new event,
+    or None when there is no break or it was already reported today.
+    """
+    broken = result.broken
+    if broken is None:
+        return None
+    details = {
+        "chain": result.chain,
+        "event_id": broken.event_id,
+        "sequence": broken.sequence,
+        "reason": broken.reason,
+    }
+    with transaction.atomic():
+        _chain_head_locked(GLOBAL_CHAIN)  # serialises concurrent runs of this check
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        already = AuditEvent.objects.filter(
+            chain=GLOBAL_CHAIN,
+            action=CHAIN_BROKEN,
+            occurred_at__gte=today,
+            **{f"new_values__{key}": value for key, value in details.items()},
+        )
+        if already.exists():
+            return None
+        event: AuditEvent | None = None
+        try:
+            with transaction.atomic():
+                event = event_record(
+                    action=CHAIN_BROKEN,
+                    target=TargetRef(type="audit.chain", id=result.chain, label=result.chain),
+                    new_values=details,
+                    success=False,
+                )
+        except IntegrityError:
+            # A row forged beyond the global chain's head takes the next sequence number, so
+            # nothing more can be appended there: the alarm cannot be recorded, but must go out.
+            logger.exception("Could not record %s for chain %s", CHAIN_BROKEN, result.chain)
+        at = event.occurred_at if event is not None else timezone.now()
+        transaction.on_commit(partial(_chain_broken_mail, details=details, at=at))
+    return event
+
+
+def _chain_broken_mail(*, details: Mapping[str, Any], at: datetime) -> None:
+    # The notifications app (outbox and channels) does not exist yet: send plain e-mail directly.
+    # When it does, this becomes a notification to the audit administrators.
+    recipients = audit_admin_email_list()
+    if not recipients:
+        logger.error(
+            "Audit chain %s is broken and no audit administrator has an e-mail address.",
+            details["chain"],
+        )
+        return
+    subject = _("Audit log integrity check failed: chain %(chain)s") % details
+    body = _(
+        "The nightly check of the audit log found a broken chain.\n\n"
+        "Chain: %(chain)s\nFirst broken row: id %(event_id)s, sequence %(sequence)s\n"
+        "Problem: %(reason)s\nChecked at: %(at)s\n\n"
+        "Rows after this point cannot be trusted until the cause is found. "
+        "Run “manage.py verify_audit --chain %(chain)s” to check again."
+    ) % {**details, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")}
+    for recipient in recipients:
+        send_mail(subject, body, None, [recipient])

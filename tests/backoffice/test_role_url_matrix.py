@@ -1,0 +1,146 @@
+"""Who reaches which page: every staff URL against every kind of principal.
+
+The administration site follows 三员分立 (等保 level 3): the system administrator runs the
+organisation and the accounts, the security administrator the roles, lock-outs and second
+factors, and the audit administrator reads the records and sign-in logs without changing
+anything. Officers, team leads and inspectors work in the back office, never in the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+
+LOGIN = "/accounts/login/"
+SETUP = "/accounts/second-factor/setup/"
+
+ANONYMOUS = "anonymous"
+PASSWORD_ONLY = "password_only"
+OFFICER = "officer"
+TEAM_LEAD = "team_lead"
+INSPECTOR = "inspector"
+SYSTEM_ADMIN = "system_admin"
+SECURITY_ADMIN = "security_admin"
+AUDIT_ADMIN = "audit_admin"
+
+PRINCIPALS = [
+    ANONYMOUS,
+    PASSWORD_ONLY,
+    OFFICER,
+    TEAM_LEAD,
+    INSPECTOR,
+    SYSTEM_ADMIN,
+    SECURITY_ADMIN,
+    AUDIT_ADMIN,
+]
+BACK_OFFICE_ROLES = [OFFICER, TEAM_LEAD, INSPECTOR]
+ADMINS = [SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN]
+
+
+def _admin_page(*allowed: str) -> dict[str, int]:
+    """A page of the administration site: 200 for the administrators named, 403 for every
+    other verified principal."""
+    return {role: 200 if role in allowed else 403 for role in BACK_OFFICE_ROLES + ADMINS}
+
+
+def _back_office_page() -> dict[str, int]:
+    return dict.fromkeys(BACK_OFFICE_ROLES + ADMINS, 200)
+
+
+# Expected status per verified principal. Anonymous and password-only principals are the same
+# for every signed-in page (sent to sign in, and to enrol an authenticator) and are checked
+# below from these rules.
+STAFF_PAGES: dict[str, dict[str, int]] = {
+    "/": _back_office_page(),
+    "/accounts/password/": _back_office_page(),
+    "/admin/": _admin_page(SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN),
+    # The organisation: run by the system administrator, read by the other two.
+    "/admin/markets/region/": _admin_page(SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/markets/market/": _admin_page(SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/markets/market/add/": _admin_page(SYSTEM_ADMIN),
+    "/admin/markets/servicestation/": _admin_page(SYSTEM_ADMIN, AUDIT_ADMIN),
+    "/admin/markets/servicestation/add/": _admin_page(SYSTEM_ADMIN),
+    # Roles: granted by the security administrator, read by the auditor.
+    "/admin/markets/membership/": _admin_page(SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/markets/membership/add/": _admin_page(SECURITY_ADMIN),
+    # Accounts: created by the system administrator.
+    "/admin/accounts/user/": _admin_page(SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/accounts/user/add/": _admin_page(SYSTEM_ADMIN),
+    # Sign-in records: the security administrator (lock-outs) and the auditor.
+    "/admin/axes/accessattempt/": _admin_page(SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/axes/accesslog/": _admin_page(SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/axes/accessfailurelog/": _admin_page(SECURITY_ADMIN, AUDIT_ADMIN),
+    # The audit trail (工作日志): read by the auditor and the security administrator, added to
+    # or changed by nobody.
+    "/admin/audit/auditevent/": _admin_page(SECURITY_ADMIN, AUDIT_ADMIN),
+    "/admin/audit/auditevent/add/": _admin_page(),
+    # Second factors: the security administrator only.
+    "/admin/otp_totp/totpdevice/": _admin_page(SECURITY_ADMIN),
+    "/admin/otp_static/staticdevice/": _admin_page(SECURITY_ADMIN),
+}
+
+# Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
+# (its index) to the admin's own sign-in URL, which in this project only forwards to the staff
+# sign-in; both hops keep the page asked for.
+ANONYMOUS_VIA_ADMIN_LOGIN = {"/admin/"}
+
+MATRIX = [(url, principal) for url in [*STAFF_PAGES, "/health/"] for principal in PRINCIPALS]
+
+
+@pytest.fixture
+def client_for(
+    request: pytest.FixtureRequest,
+    verified_client: Callable[[User], Client],
+    password_only_client: Callable[[User], Client],
+    newcomer: User,
+) -> Callable[[str], Client]:
+    def make(principal: str) -> Client:
+        if principal == ANONYMOUS:
+            return Client()
+        if principal == PASSWORD_ONLY:
+            return password_only_client(newcomer)
+        return verified_client(request.getfixturevalue(principal))
+
+    return make
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "principal"), MATRIX)
+def test_each_principal_gets_exactly_the_expected_answer(
+    client_for: Callable[[str], Client], url: str, principal: str
+) -> None:
+    response = client_for(principal).get(url)
+
+    if url == "/health/":
+        assert response.status_code == 200
+    elif principal == ANONYMOUS:
+        assert response.status_code == 302
+        if url in ANONYMOUS_VIA_ADMIN_LOGIN:
+            assert response["Location"] == f"/admin/login/?next={quote(url)}"
+            response = Client().get(response["Location"])
+            assert response.status_code == 302
+        assert response["Location"] == f"{LOGIN}?next={quote(url)}"
+    elif principal == PASSWORD_ONLY:
+        assert response.status_code == 302
+        assert response["Location"] == SETUP
+    else:
+        assert response.status_code == STAFF_PAGES[url][principal]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", ADMINS)
+def test_only_the_system_administrator_may_change_a_market(
+    client_for: Callable[[str], Client], nanning_market: object, principal: str
+) -> None:
+    response = client_for(principal).get("/admin/markets/market/")
+
+    assert response.status_code == 200
+    assert response.context["cl"].model_admin.has_change_permission(response.wsgi_request) is (
+        principal == SYSTEM_ADMIN
+    )
+    assert response.context["has_add_permission"] is (principal == SYSTEM_ADMIN)

@@ -1,0 +1,69 @@
+"""Production settings: the deploy checks pass with every setting given, and start-up stops at
+once when one is missing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO_ROOT
+
+DEPLOY_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+    "CELERY_BROKER_URL": "memory://",
+}
+
+
+def manage(
+    *args: str, changes: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run manage.py in a fresh interpreter with DEPLOY_ENV, changed by ``changes`` (None
+    removes a variable). Nothing of the surrounding environment's deploy settings leaks in."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("LGSC_", "SECURE_", "CSRF_", "CACHE_URL", "EMAIL_", "REDIS_"))
+    }
+    env |= DEPLOY_ENV
+    for name, value in (changes or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(  # noqa: S603 -- our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_deploy_checks_pass_with_every_setting_given() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+def test_start_up_stops_when_a_setting_is_missing(missing: str) -> None:
+    result = manage("check", "--deploy", changes={missing: None})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_a_weak_secret_key_fails_the_deploy_checks() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", changes={"SECRET_KEY": "short"})
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
