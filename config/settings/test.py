@@ -8,12 +8,16 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+# Test-only keys (base64url of 32 bytes) for personal data at rest.
+PERSONAL_DATA_KEYS = ["dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTAwMDE="]
+PERSONAL_DATA_INDEX_KEY = "dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEtaW5kZXgtMDE="
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 _tmp = Path(tempfile.gettempdir()) / "lgsc-test"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_tmp / 'test.sqlite3'}")}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = _tmp / "media"
+STATIC_ROOT = None  # nothing is collected in tests; static files come from the finders
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -52,8 +52,12 @@ def test_a_broken_chain_mails_the_audit_administrator_and_records_chain_broken(
 
     [message] = mail.outbox
     assert message.to == ["auditor@example.gov.cn"]
+    # The mail is in the interface's default language, Chinese; the diagnosis itself is the
+    # verifier's (English, as verify_audit prints it).
     assert f"market:{broken_market.pk}" in message.subject
-    assert "sequence 3" in message.body
+    assert "审计日志完整性校验未通过" in message.subject
+    assert "序号 3" in message.body
+    assert "altered or forged" in message.body
     [event] = rows("audit.chain_broken")
     assert (event.chain, event.success, event.actor) == ("global", False, None)
     assert event.new_values["chain"] == f"market:{broken_market.pk}"
@@ -87,7 +91,7 @@ def test_a_forged_row_blocking_the_global_chain_still_raises_the_alarm(
     assert run_check(django_capture_on_commit_callbacks) == 1
 
     [message] = mail.outbox
-    assert "chain global" in message.subject
+    assert message.subject.endswith("global")
     assert "beyond the chain head" in message.body
     assert not rows("audit.chain_broken")  # the global chain cannot take another row
 
