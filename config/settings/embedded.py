@@ -4,7 +4,9 @@ SQLite in WAL mode and a file-based Celery broker under ``var/``. Meant for a co
 single server and for trying the system out; see README.
 """
 
+import base64
 import secrets
+from collections.abc import Callable
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
@@ -12,17 +14,32 @@ from .base import VAR_DIR, env
 DEBUG = env.bool("LGSC_DEBUG", default=False)
 
 
-def _installation_secret_key() -> str:
-    """A key made once for this installation and kept under var/ (never committed)."""
-    path = VAR_DIR / "secret_key"
+def _installation_secret(name: str, generate: Callable[[], str]) -> str:
+    """A secret made once for this installation and kept under var/ (never committed)."""
+    path = VAR_DIR / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(generate())
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _installation_secret_key()
+def _new_key() -> str:
+    """A 32-byte key, base64url-encoded."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _installation_secret(
+    "secret_key", lambda: secrets.token_urlsafe(50)
+)
+# Personal data at rest (cases.crypto). Losing these files loses the data: back them up, apart
+# from the database backups.
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[]) or [
+    _installation_secret("personal_data_key", _new_key)
+]
+PERSONAL_DATA_INDEX_KEY = env.str("PERSONAL_DATA_INDEX_KEY", default="") or _installation_secret(
+    "personal_data_index_key", _new_key
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 DATABASES = {

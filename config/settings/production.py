@@ -8,6 +8,9 @@ from .base import SILENCED_SYSTEM_CHECKS, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
+# Personal data at rest (cases.crypto): base64url 32-byte keys, the first one encrypts.
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS")
+PERSONAL_DATA_INDEX_KEY = env.str("PERSONAL_DATA_INDEX_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

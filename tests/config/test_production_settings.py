@@ -3,6 +3,7 @@ once when one is missing."""
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -17,6 +18,8 @@ DEPLOY_ENV = {
     "ALLOWED_HOSTS": "example.org",
     "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
     "CELERY_BROKER_URL": "memory://",
+    "PERSONAL_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "PERSONAL_DATA_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
 }
 
 
@@ -53,7 +56,16 @@ def test_the_deploy_checks_pass_with_every_setting_given() -> None:
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "PERSONAL_DATA_KEYS",
+        "PERSONAL_DATA_INDEX_KEY",
+    ],
+)
 def test_start_up_stops_when_a_setting_is_missing(missing: str) -> None:
     result = manage("check", "--deploy", changes={missing: None})
 

@@ -1,0 +1,1 @@
+"""The case engine: cases, applicant parties, ownership, single notices and queues."""
