@@ -6,7 +6,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from .actions import action_label
 from .models import AuditEvent
 
 FIELDS = (
@@ -33,7 +35,7 @@ FIELDS = (
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = [
         "occurred_at",
-        "action",
+        "action_display",
         "actor_label",
         "target_label",
         "market",
@@ -51,6 +53,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     show_full_result_count = False  # COUNT(*) over a long log on every page is wasted work
     fields = FIELDS
     readonly_fields = FIELDS
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, event: AuditEvent) -> str:
+        return str(action_label(event.action))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,6 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.admin_site import OTPAdminSite
 from accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
+from audit import events, services
+from audit.actions import ACTION_LABELS
 from audit.models import AuditEvent
 from audit.services import event_record
 from markets.models import Role
@@ -56,3 +58,23 @@ def test_the_log_can_be_read_but_not_added_to_changed_or_deleted() -> None:
     assert client.post(f"{base}{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"{base}{event.pk}/change/", {"action": "x"}).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "test.shown"
+
+
+def test_every_action_the_audit_app_writes_has_a_label() -> None:
+    written = {
+        value
+        for module in (events, services)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and "." in value
+    }
+    assert written
+    assert written <= set(ACTION_LABELS)
+
+
+def test_the_log_shows_actions_in_words_in_chinese() -> None:
+    event_record(action="auth.signed_in")
+
+    page = verified_client_with_every_audit_permission().get("/admin/audit/auditevent/")
+
+    assert page.status_code == 200
+    assert "已登录" in page.content.decode()
