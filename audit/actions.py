@@ -22,6 +22,23 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "roles.changed": _("Role changed"),
     "roles.revoked": _("Role revoked"),
     "audit.chain_broken": _("Audit log integrity check failed"),
+    # The case engine (cases) writes these; the ledger counts them.
+    "case.opened": _("Case opened"),
+    "case.claimed": _("Case claimed"),
+    "case.transferred": _("Case transferred"),
+    "case.transfer_accepted": _("Case transfer accepted"),
+    "case.transfer_declined": _("Case transfer declined"),
+    "case.materials_requested": _("Single notice issued (materials requested)"),
+    "case.materials_received": _("Materials received"),
+    "case.resolved": _("Case resolved"),
+    "case.closed": _("Case closed"),
+    "case.reopened": _("Case reopened"),
+    "case.withdrawn": _("Case withdrawn"),
+    "notice.breach_recorded": _("Single-notice breach recorded"),
+    "personal_data.revealed": _("Personal data revealed"),
+    # The work-log ledger (工作日志台账).
+    "ledger.signed_off": _("Ledger signed off"),
+    "ledger.exported": _("Ledger exported"),
 }
 
 

@@ -111,3 +111,43 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.last_sequence}"
+
+
+class LedgerSignOff(models.Model):
+    """A team lead's signature under one market's ledger for one day (台账签字确认).
+
+    Signing is itself recorded in the event log (``ledger.signed_off``, with the figures signed),
+    so this row keeps no history of its own; there is at most one per market and day.
+    """
+
+    market = models.ForeignKey(
+        "markets.Market",
+        verbose_name=_("market"),
+        on_delete=models.PROTECT,
+        related_name="ledger_sign_offs",
+        db_index=False,  # covered by the unique (market, day) constraint
+    )
+    day = models.DateField(_("day (Asia/Shanghai)"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["market", "day"]
+        verbose_name = _("ledger sign-off")
+        verbose_name_plural = _("ledger sign-offs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "day"],
+                name="ledger_sign_off_unique_market_day",
+                violation_error_message=_("The ledger of this day is signed off already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market_id} {self.day:%Y-%m-%d}"

@@ -1,9 +1,47 @@
 from django.urls import path
 
-from . import views
+from . import attachments, audit_views, case_views, ledger_views, views
+from .actions import ACTIONS
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The officer's pages (案件).
+    path("cases/", case_views.workbench, name="workbench"),
+    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/notice/", case_views.case_notice_print, name="case_notice"),
+    path("cases/<int:pk>/reveal-id/", case_views.case_reveal_id, name="case_reveal_id"),
+    # One URL per action, each calling one service: /cases/<pk>/claim/, /cases/<pk>/resolve/ …
+    *(
+        path(
+            f"cases/<int:pk>/{verb.replace('_', '-')}/",
+            case_views.case_action,
+            {"verb": verb},
+            name=f"case_{verb}",
+        )
+        for verb in ACTIONS
+    ),
+    # attachments: added by backoffice/attachments.py
+    path(
+        "cases/<int:pk>/attachments/",
+        attachments.case_attachment_upload,
+        name="case_attachment_upload",
+    ),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_pk>/",
+        attachments.case_attachment_download,
+        name="case_attachment_download",
+    ),
+    path("cases/transfers/<int:pk>/accept/", case_views.transfer_accept, name="transfer_accept"),
+    path("cases/transfers/<int:pk>/decline/", case_views.transfer_decline, name="transfer_decline"),
+    # The team lead's view of a market.
+    path("cases/market/<int:market_id>/", case_views.market_cases, name="market_cases"),
+    # The event log, for inspectors and team leads.
+    path("audit/events/", audit_views.audit_events, name="audit_events"),
+    path("audit/chains/", audit_views.audit_chains, name="audit_chains"),
+    # The work-log ledger (工作日志台账) of a market.
+    path("ledger/<int:market_id>/", ledger_views.ledger, name="ledger"),
+    path("ledger/<int:market_id>/sign-off/", ledger_views.ledger_sign, name="ledger_sign_off"),
 ]

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from audit.actions import action_label_register
+        from markets.models import Role
+        from markets.roles import role_permissions_extend
+
+        # The system administrator keeps the checklists; the auditor reads them.
+        role_permissions_extend(
+            Role.SYSTEM_ADMIN,
+            "cases.view_checklistitem",
+            "cases.add_checklistitem",
+            "cases.change_checklistitem",
+        )
+        role_permissions_extend(Role.AUDIT_ADMIN, "cases.view_checklistitem")
+
+        action_label_register("case.reassigned", _("Case reassigned"))
+        action_label_register("case.note_added", _("Note added"))
+        action_label_register("case.attachment_added", _("Attachment added"))

@@ -223,6 +223,42 @@ def newcomer(nanning_market: Market) -> User:
     return user
 
 
+# --- Cases ---------------------------------------------------------------------------------------
+
+# Valid GB 11643 numbers (check characters computed by cases.identity).
+ID_NUMBERS = ["450102199003071238", "450103198512120028", "450102197001010037"]
+
+
+def applicant_make(actor: User, *, name: str = "韦小宝", id_number: str = ID_NUMBERS[0]) -> Any:
+    from cases.services import applicant_person_register
+
+    return applicant_person_register(
+        actor=actor, name=name, id_number=id_number, mobile="13800138000"
+    )
+
+
+def case_make(actor: User, *, subject: str = "灵活就业社保补贴政策咨询", **kwargs: Any) -> Any:
+    """A policy consultation opened at the counter of ``actor``'s first market."""
+    from cases.services import case_open
+
+    market: Market | None = kwargs.pop("market", None)
+    if market is None:
+        membership = Membership.objects.filter(user=actor, market__isnull=False).first()
+        assert membership is not None
+        assert membership.market is not None
+        market = membership.market
+    applicant = kwargs.pop("applicant", None) or applicant_make(actor)
+    return case_open(
+        actor=actor,
+        market=market,
+        kind=kwargs.pop("kind", "policy_consultation"),
+        channel=kwargs.pop("channel", "counter"),
+        applicant=applicant,
+        subject=subject,
+        **kwargs,
+    )
+
+
 # --- Clients ------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "accounts",
     "markets",
     "audit",
+    "notifications",
+    "cases",
     "backoffice",
 ]
 
@@ -163,6 +165,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "audit.tasks.verify_audit_chains",
         "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Asia/Shanghai
     },
+    # Deliver outbox messages that are due and whose task was lost (crashed worker, broker outage).
+    "notifications-outbox-sweep": {
+        "task": "notifications.tasks.outbox_sweep_task",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Security headers (the deploy settings tighten these) ---------------------------------------
@@ -181,3 +188,7 @@ LOGGING = {
 
 # The demo loader refuses to run unless a settings module allows it (never in production).
 LGSC_ALLOW_DEMO_DATA = False
+
+# --- Case attachments (stored under MEDIA_ROOT, sent only through cases' permission checks) ----
+CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+CASE_ATTACHMENT_MAX_COUNT = 20

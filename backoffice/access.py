@@ -1,0 +1,73 @@
+"""Who may open which back-office page, decided from the user's staff roles (memberships).
+
+Market roles (officer, team lead) come from ``cases.permissions``; inspectors cover region
+subtrees. The administrators of 三员分立 do no case work: they get 403 on every page here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from cases import permissions as can
+from markets.models import Membership, Role
+from markets.selectors import membership_list_for_user
+
+_CACHE = "_backoffice_memberships"
+
+View = Callable[..., HttpResponse]
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's memberships, read once per request (kept on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(membership_list_for_user(user=user))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def is_inspector(user: Any) -> bool:
+    return any(m.role == Role.INSPECTOR and m.region_id for m in memberships(user))
+
+
+def works_in_a_market(user: Any) -> bool:
+    return bool(can.market_roles(user))
+
+
+def led_market_ids(user: Any) -> list[int]:
+    return sorted(pk for pk, role in can.market_roles(user).items() if role == Role.TEAM_LEAD)
+
+
+def does_back_office_work(user: Any) -> bool:
+    """Officers, team leads and inspectors."""
+    return works_in_a_market(user) or is_inspector(user)
+
+
+def reads_audit(user: Any) -> bool:
+    """Inspectors (their regions) and team leads (their markets) read the event log."""
+    return is_inspector(user) or bool(led_market_ids(user))
+
+
+def _requires(check: Callable[[Any], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+back_office_required = _requires(does_back_office_work)
+market_staff_required = _requires(works_in_a_market)
+audit_reader_required = _requires(reads_audit)

@@ -1,0 +1,132 @@
+"""The work-log ledger (工作日志台账) of a market: a day or a month, on screen, as CSV or XLSX,
+and the team lead's sign-off of a day. Read by the market's team leads and by inspectors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.exports import ledger_csv, ledger_xlsx
+from audit.ledger import (
+    FIGURE_LABELS,
+    LEDGER_ZONE,
+    Ledger,
+    ledger_day,
+    ledger_month,
+    ledger_sign_off,
+)
+from markets.models import Market
+from markets.selectors import market_list_visible_to
+
+from .access import back_office_required, is_inspector, led_market_ids
+
+
+def _market_for_ledger(request: HttpRequest, market_id: int) -> Market:
+    """The market, if the user leads it or inspects it; 404 when it is not theirs to see."""
+    user = request.user
+    market = get_object_or_404(market_list_visible_to(user=user), pk=market_id)  # type: ignore[arg-type]
+    if market.pk not in led_market_ids(user) and not is_inspector(user):
+        raise PermissionDenied
+    return market
+
+
+def _period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None]:
+    """?day=YYYY-MM-DD or ?month=YYYY-MM; today when neither (or either is malformed)."""
+    month = request.GET.get("month", "")
+    if month:
+        try:
+            year, number = (int(part) for part in month.split("-"))
+            date(year, number, 1)
+        except ValueError:
+            messages.error(request, _("Give the month as YYYY-MM."))
+        else:
+            return None, (year, number)
+    day = request.GET.get("day", "")
+    if day:
+        try:
+            return date.fromisoformat(day), None
+        except ValueError:
+            messages.error(request, _("Give the day as YYYY-MM-DD."))
+    return timezone.localdate(timezone=LEDGER_ZONE), None
+
+
+@back_office_required
+def ledger(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = _market_for_ledger(request, market_id)
+    day, month = _period(request)
+    book: Ledger = (
+        ledger_month(market=market, year=month[0], month=month[1])
+        if month
+        else ledger_day(market=market, day=day or timezone.localdate())
+    )
+    export = request.GET.get("format", "")
+    if export in {"csv", "xlsx"}:
+        return _export(request, book, export)
+    totals = [(label, getattr(book.totals, name)) for name, label in FIGURE_LABELS]
+    officers = [
+        (line, [getattr(line.figures, name) for name, _label in FIGURE_LABELS])
+        for line in book.officers
+    ]
+    return render(
+        request,
+        "backoffice/ledger.html",
+        {
+            "market": market,
+            "ledger": book,
+            "totals": totals,
+            "figure_labels": [label for _name, label in FIGURE_LABELS],
+            "officers": officers,
+            "can_sign_off": book.is_day
+            and not book.sign_offs
+            and market.pk in led_market_ids(request.user)
+            and book.first_day <= timezone.localdate(timezone=LEDGER_ZONE),
+        },
+    )
+
+
+def _export(request: HttpRequest, book: Ledger, fmt: str) -> HttpResponse:
+    ip = request.META.get("REMOTE_ADDR")
+    user = request.user
+    if fmt == "csv":
+        content = ledger_csv(book, actor=user, ip_address=ip)  # type: ignore[arg-type]
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = ledger_xlsx(book, actor=user, ip_address=ip)  # type: ignore[arg-type]
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"ledger-{book.market.region.code}-{book.period}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@back_office_required
+@require_POST
+def ledger_sign(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = _market_for_ledger(request, market_id)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        messages.error(request, _("Give the day as YYYY-MM-DD."))
+        return redirect("backoffice:ledger", market.pk)
+    try:
+        ledger_sign_off(
+            actor=request.user,  # type: ignore[arg-type]
+            market=market,
+            day=day,
+            note=request.POST.get("note", "").strip()[:500],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The ledger of %(day)s is signed off.") % {"day": day})
+    return redirect(f"{reverse('backoffice:ledger', args=[market.pk])}?day={day.isoformat()}")

@@ -1,0 +1,72 @@
+"""Presentation helpers for the back-office templates: masking, labels, paging, the nav."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+
+from audit.actions import action_label as _action_label
+from cases.identity import resident_id_mask
+
+from ..access import does_back_office_work, is_inspector, led_market_ids, works_in_a_market
+
+register = template.Library()
+
+# Any run that looks like a resident ID number (17 digits and a digit or X), ASCII or
+# full-width: a note or a reason is free text and may carry one.
+_ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９Xx]")
+
+# Values of an audit event worth showing on the case's timeline.
+_EVENT_DETAILS = ("reason", "outcome", "item")
+
+
+@register.filter
+def mask_id_numbers(value: object) -> str:
+    """Free text with every ID-number-like run masked (``450102********1234``). Returns plain
+    text: the template still escapes it."""
+    return _ID_LIKE.sub(lambda match: resident_id_mask(match.group(0)), str(value))
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return str(_action_label(code))
+
+
+@register.filter
+def event_details(values: dict[str, Any] | None) -> str:
+    """The few values of an event a reader needs (reason, outcome …), ID numbers masked."""
+    if not values:
+        return ""
+    parts = [str(values[key]) for key in _EVENT_DETAILS if values.get(key) not in (None, "")]
+    return mask_id_numbers(" · ".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], param: str, number: int) -> str:
+    """The current URL with one page parameter changed (the other filters kept)."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    query[param] = str(number)
+    return f"?{query.urlencode()}"
+
+
+@register.inclusion_tag("backoffice/includes/nav.html", takes_context=True)
+def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """Links to the pages the signed-in user may open (nothing before the second factor)."""
+    request: HttpRequest | None = context.get("request")
+    user = getattr(request, "user", None)
+    verified = user is not None and user.is_authenticated and user.is_verified()
+    if not verified or not does_back_office_work(user):
+        return {"show": False}
+    led = led_market_ids(user)
+    path = request.path if request is not None else ""
+    return {
+        "show": True,
+        "path": path,
+        "works_in_a_market": works_in_a_market(user),
+        "led_market_ids": led,
+        "reads_audit": bool(led) or is_inspector(user),
+    }

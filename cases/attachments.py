@@ -1,0 +1,260 @@
+"""Files handed in for a case (附件): the service that accepts one, the checks of its content,
+and the reads the case page and the download need.
+
+What a file *is* is decided by its first bytes (and, for office files, by what the archive
+holds), never by its name or by the content type the browser claims: a program renamed
+``x.pdf`` or a web page renamed ``x.png`` is refused. The stored content type is the detected
+one, and the file is stored under a random name (``cases/<case id>/<uuid>``, see
+``cases.models``) in MEDIA_ROOT, which no web server serves.
+
+Errors, as in ``cases.services``:
+
+- ``django.core.exceptions.PermissionDenied``: the actor may not add files to this case;
+- ``django.core.exceptions.ValidationError``: the file is refused (message for the user, on
+  the ``file`` field).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Final
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+
+from . import events
+from . import permissions as can
+from .models import Case, CaseAttachment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+NAME_MAX: Final = 200
+# An office file is a ZIP archive: refuse one that would unpack to more than this (zip bomb)
+# or that holds an absurd number of members.
+OOXML_UNPACKED_MAX_BYTES: Final = 100 * 1024 * 1024
+OOXML_MEMBERS_MAX: Final = 10_000
+_CHUNK: Final = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    label: StrOrPromise
+    extension: str
+
+
+PDF: Final = FileType("application/pdf", gettext_lazy("PDF document"), ".pdf")
+PNG: Final = FileType("image/png", gettext_lazy("PNG image"), ".png")
+JPEG: Final = FileType("image/jpeg", gettext_lazy("JPEG image"), ".jpg")
+DOCX: Final = FileType(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    gettext_lazy("Word document"),
+    ".docx",
+)
+XLSX: Final = FileType(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    gettext_lazy("Excel workbook"),
+    ".xlsx",
+)
+FILE_TYPES: Final = (PDF, PNG, JPEG, DOCX, XLSX)
+
+_MAGIC: Final = (
+    (b"%PDF-", PDF),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+)
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_HEAD_BYTES: Final = 8
+
+
+def file_type_label(content_type: str) -> str:
+    """The name of an accepted type for people ("PDF document"), or the raw content type."""
+    for file_type in FILE_TYPES:
+        if file_type.content_type == content_type:
+            return str(file_type.label)
+    return content_type
+
+
+def _refused(message: str) -> ValidationError:
+    return ValidationError({"file": [message]})
+
+
+def _not_accepted() -> ValidationError:
+    return _refused(
+        _(
+            "This kind of file cannot be attached. Attach a PDF, a PNG or JPEG image, or a Word "
+            "(.docx) or Excel (.xlsx) file. The type is read from the file's content, not from "
+            "its name."
+        )
+    )
+
+
+def _ooxml_type(stream: IO[bytes]) -> FileType | None:
+    """DOCX or XLSX when ``stream`` is an Office Open XML archive of that kind, else None.
+    Nothing is unpacked: only the archive's directory is read."""
+    try:
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return None
+    if len(members) > OOXML_MEMBERS_MAX:
+        return None
+    if sum(member.file_size for member in members) > OOXML_UNPACKED_MAX_BYTES:
+        return None
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names:
+        return None
+    # A macro-enabled document (.docm/.xlsm) renamed .docx carries a VBA project: refused.
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return None
+    if any(name.startswith("word/") for name in names):
+        return DOCX
+    if any(name.startswith("xl/") for name in names):
+        return XLSX
+    return None
+
+
+def file_type_detect(head: bytes, stream: IO[bytes]) -> FileType | None:
+    """The accepted type of a file whose first bytes are ``head``, or None.
+
+    ``stream`` is the whole file, seekable; it is read only when ``head`` is a ZIP archive's.
+    """
+    for magic, file_type in _MAGIC:
+        if head.startswith(magic):
+            return file_type
+    if head.startswith(_ZIP_MAGIC):
+        return _ooxml_type(stream)
+    return None
+
+
+def original_name_clean(name: str, *, fallback_extension: str = "") -> str:
+    """The name a person gave the file, fit for display and for ``Content-Disposition``: no
+    folders, no control or format characters (a right-to-left override can disguise
+    ``exe.pdf``), at most NAME_MAX characters with the extension kept."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        " " if unicodedata.category(ch).startswith("Z") else ch
+        for ch in name
+        if not unicodedata.category(ch).startswith("C")
+    )
+    name = " ".join(name.split()).strip(" .")
+    if not name:
+        return f"{_('attachment')}{fallback_extension}"
+    if len(name) <= NAME_MAX:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and 0 < len(extension) <= 10:
+        return stem[: NAME_MAX - len(extension) - 1] + "." + extension
+    return name[:NAME_MAX]
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    size: int
+    sha256: str
+    file_type: FileType
+
+
+def _scan(upload: UploadedFile, max_bytes: int) -> _Scanned:
+    """Read the upload once, in chunks: size, SHA-256 and the type from its first bytes."""
+    too_large = _refused(
+        _("The file is larger than %(max)s, the most a case attachment may be.")
+        % {"max": filesizeformat(max_bytes)}
+    )
+    if upload.size is not None and upload.size > max_bytes:
+        raise too_large
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    for chunk in upload.chunks(_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large
+        if len(head) < _HEAD_BYTES:
+            head += chunk[: _HEAD_BYTES - len(head)]
+        digest.update(chunk)
+    if size == 0:
+        raise _refused(_("The file is empty."))
+    file_type = None if upload.file is None else file_type_detect(head, upload.file)
+    if file_type is None:
+        raise _not_accepted()
+    return _Scanned(size=size, sha256=digest.hexdigest(), file_type=file_type)
+
+
+def may_attach(*, actor: User, case: Case) -> bool:
+    """Who may add files: whoever may work on the case, and its first-contact officer."""
+    return bool(can.work_on(case, actor)) or case.first_contact_officer_id == actor.pk
+
+
+@transaction.atomic
+def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> CaseAttachment:
+    """Check the upload's right, size, count and content, store it under a random name and
+    record ``case.attachment_added``. A refused file leaves nothing: no file, no row, no event.
+    """
+    case = Case.objects.select_for_update().select_related("market").get(pk=case.pk)
+    if not may_attach(actor=actor, case=case):
+        raise PermissionDenied
+    max_count: int = settings.CASE_ATTACHMENT_MAX_COUNT
+    if case.attachments.count() >= max_count:
+        raise _refused(
+            _("This case has %(count)d attachments already, the most it may have.")
+            % {"count": max_count}
+        )
+    scanned = _scan(upload, settings.CASE_ATTACHMENT_MAX_BYTES)
+    attachment = CaseAttachment(
+        case=case,
+        uploaded_by=actor,
+        original_name=original_name_clean(
+            upload.name or "", fallback_extension=scanned.file_type.extension
+        ),
+        content_type=scanned.file_type.content_type,
+        size=scanned.size,
+        sha256=scanned.sha256,
+    )
+    upload.seek(0)
+    # The storage name comes from the model's upload_to (random); the name given is ignored.
+    attachment.file.save("upload", upload, save=False)
+    try:
+        attachment._history_user = actor  # type: ignore[attr-defined]
+        attachment.save()
+        events.case_attachment_added_event(
+            case,
+            actor,
+            attachment_id=attachment.pk,
+            name=attachment.original_name,
+            size=attachment.size,
+            content_type=attachment.content_type,
+            sha256=attachment.sha256,
+        )
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+# --- Reads ------------------------------------------------------------------------------------
+# The caller has checked that the user may see ``case`` (cases.selectors.case_get_visible).
+
+
+def case_attachment_list(*, case: Case) -> QuerySet[CaseAttachment]:
+    attachments: QuerySet[CaseAttachment] = case.attachments.select_related("uploaded_by")
+    return attachments
+
+
+def case_attachment_get(*, case: Case, pk: int) -> CaseAttachment:
+    """The attachment of ``case``, or CaseAttachment.DoesNotExist (also for another case's)."""
+    attachment: CaseAttachment = CaseAttachment.objects.get(case=case, pk=pk)
+    return attachment

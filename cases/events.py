@@ -1,0 +1,139 @@
+"""One function per business event of the case engine, each writing one row of the event log
+(audit). The services call them inside their transaction; the ledger reads them back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import event_record
+
+from .models import Applicant, Case, SingleNotice, SingleNoticeBreach, Transfer
+
+
+def _case_event(action: str, case: Case, actor: User, **values: Any) -> AuditEvent:
+    return event_record(
+        action=action,
+        actor=actor,
+        target=case,
+        market=case.market,
+        new_values={"reference": case.reference, "state": case.state, **values},
+    )
+
+
+def case_opened_event(case: Case, actor: User) -> AuditEvent:
+    return _case_event("case.opened", case, actor, kind=case.kind, channel=case.channel)
+
+
+def case_claimed_event(case: Case, actor: User) -> AuditEvent:
+    return _case_event("case.claimed", case, actor)
+
+
+def case_transferred_event(transfer: Transfer, actor: User) -> AuditEvent:
+    return _case_event(
+        "case.transferred",
+        transfer.case,
+        actor,
+        to_market_id=transfer.to_market_id,
+        to_user_id=transfer.to_user_id,
+        reason=transfer.reason,
+    )
+
+
+def case_transfer_accepted_event(transfer: Transfer, actor: User) -> AuditEvent:
+    return _case_event(
+        "case.transfer_accepted", transfer.case, actor, from_user_id=transfer.from_user_id
+    )
+
+
+def case_transfer_declined_event(transfer: Transfer, actor: User) -> AuditEvent:
+    return _case_event(
+        "case.transfer_declined", transfer.case, actor, reason=transfer.decline_reason
+    )
+
+
+def case_materials_requested_event(
+    notice: SingleNotice, actor: User, item_count: int
+) -> AuditEvent:
+    return _case_event(
+        "case.materials_requested", notice.case, actor, notice_id=notice.pk, item_count=item_count
+    )
+
+
+def case_materials_received_event(case: Case, actor: User, item_count: int) -> AuditEvent:
+    return _case_event("case.materials_received", case, actor, item_count=item_count)
+
+
+def notice_breach_recorded_event(breach: SingleNoticeBreach, actor: User) -> AuditEvent:
+    return _case_event(
+        "notice.breach_recorded",
+        breach.notice.case,
+        actor,
+        officer_id=breach.officer_id,
+        item=breach.item.name,
+        reason=breach.reason,
+    )
+
+
+def case_resolved_event(case: Case, actor: User) -> AuditEvent:
+    return _case_event("case.resolved", case, actor, outcome=case.outcome)
+
+
+def case_closed_event(case: Case, actor: User) -> AuditEvent:
+    return _case_event("case.closed", case, actor, kind=case.kind, channel=case.channel)
+
+
+def case_reopened_event(case: Case, actor: User, reason: str) -> AuditEvent:
+    return _case_event("case.reopened", case, actor, reason=reason)
+
+
+def case_withdrawn_event(case: Case, actor: User, reason: str) -> AuditEvent:
+    return _case_event("case.withdrawn", case, actor, reason=reason)
+
+
+def case_reassigned_event(case: Case, actor: User, previous_owner_id: int | None) -> AuditEvent:
+    return event_record(
+        action="case.reassigned",
+        actor=actor,
+        target=case,
+        market=case.market,
+        old_values={"owner_id": previous_owner_id},
+        new_values={"reference": case.reference, "owner_id": case.owner_id},
+    )
+
+
+def case_note_added_event(case: Case, actor: User) -> AuditEvent:
+    return _case_event("case.note_added", case, actor)
+
+
+def personal_data_revealed_event(applicant: Applicant, case: Case, actor: User) -> AuditEvent:
+    return event_record(
+        action="personal_data.revealed",
+        actor=actor,
+        target=applicant,
+        market=case.market,
+        new_values={"reference": case.reference, "field": "id_number"},
+    )
+
+
+def case_attachment_added_event(
+    case: Case,
+    actor: User,
+    *,
+    attachment_id: int,
+    name: str,
+    size: int,
+    content_type: str,
+    sha256: str,
+) -> AuditEvent:
+    return _case_event(
+        "case.attachment_added",
+        case,
+        actor,
+        attachment_id=attachment_id,
+        name=name,
+        size=size,
+        content_type=content_type,
+        sha256=sha256,
+    )

@@ -1,0 +1,503 @@
+"""The case engine: every service request is a Case (案件) with an applicant, an owner, a state
+and, when materials are missing, one single notice (一次性告知书).
+
+The state graph shared by every kind of case lives on Case (transitions named as verbs, thin
+bodies that set fields; guards and permissions in the declaration). The services in
+``cases/services.py`` call them: lock, check, transition, save, audit, side effects on commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from markets.models import Market, ServiceStation
+
+from . import permissions as can
+from .crypto import EncryptedTextField
+
+
+class Applicant(models.Model):
+    """A job seeker, employer or other person or organisation a case is for (申请人).
+
+    The ID number and mobile are encrypted at rest; the masked forms are kept beside them for
+    display, and a keyed hash (``id_number_index``) finds a person without decrypting anyone.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    id_number = EncryptedTextField(_("ID number (身份证号码)"), blank=True)
+    id_number_index = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=32, blank=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    mobile = EncryptedTextField(_("mobile (手机号码)"), blank=True)
+    mobile_masked = models.CharField(_("mobile"), max_length=16, blank=True, editable=False)
+    credit_code = models.CharField(
+        _("unified social credit code (统一社会信用代码)"), max_length=18, blank=True
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    history = HistoricalRecords(
+        excluded_fields=["id_number", "mobile"], verbose_name=_("historical applicant")
+    )
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=~Q(id_number_index=""),
+                name="applicant_one_per_id_number",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="applicant_one_per_credit_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Counter")
+    PHONE = "phone", _("Phone")
+    STATION = "station", _("Service station")
+    KIOSK = "kiosk", _("Self-service kiosk")
+    ONLINE = "online", _("Online")
+    PLATFORM = "platform", _("Provincial platform sync")
+
+
+class State(models.TextChoices):
+    NEW = "new", _("Waiting to be claimed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    TRANSFER_PENDING = "transfer_pending", _("Transfer waiting for acceptance")
+    AWAITING_MATERIALS = "awaiting_materials", _("Waiting for materials")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATES = (
+    State.NEW,
+    State.IN_PROGRESS,
+    State.TRANSFER_PENDING,
+    State.AWAITING_MATERIALS,
+)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """One service request (案件), owned by the officer who first took it (首问负责制)."""
+
+    class Priority(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    reference = models.CharField(_("reference number"), max_length=24, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    state = FSMField(
+        _("state"), default=State.NEW, choices=State.choices, protected=True, max_length=24
+    )
+    market = models.ForeignKey(
+        Market, verbose_name=_("market"), on_delete=models.PROTECT, related_name="cases"
+    )
+    station = models.ForeignKey(
+        ServiceStation,
+        verbose_name=_("service station"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="cases"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    first_contact_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first-contact officer (首问责任人)"),
+        on_delete=models.PROTECT,
+        related_name="first_contact_cases",
+        editable=False,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("current owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical case"))
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["market", "state", "-opened_at"]),
+            models.Index(fields=["owner", "state", "opened_at"]),
+            models.Index(fields=["first_contact_officer", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # --- The shared state graph ---------------------------------------------------------------
+    # Bodies only set fields; the services save, audit and notify.
+
+    @transition(field=state, source=State.NEW, target=State.IN_PROGRESS, permission=can.claim)
+    def claim(self, *, by: object) -> None:
+        self.owner = by  # type: ignore[assignment]
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.TRANSFER_PENDING,
+        permission=can.work_on,
+    )
+    def transfer(self) -> None:
+        """Hand over to an officer or another market's team; the owner keeps it meanwhile."""
+
+    @transition(field=state, source=State.TRANSFER_PENDING, target=State.IN_PROGRESS)
+    def accept_transfer(self, *, by: object, market: Market) -> None:
+        self.owner = by  # type: ignore[assignment]
+        self.market = market
+
+    @transition(field=state, source=State.TRANSFER_PENDING, target=State.IN_PROGRESS)
+    def decline_transfer(self) -> None:
+        """Back to the sender, who stays the owner."""
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.AWAITING_MATERIALS,
+        permission=can.work_on,
+    )
+    def request_materials(self) -> None:
+        """The single notice is issued; the applicant's turn."""
+
+    @transition(
+        field=state,
+        source=State.AWAITING_MATERIALS,
+        target=State.IN_PROGRESS,
+        permission=can.work_on,
+    )
+    def receive_materials(self) -> None:
+        """Every item of the notice is in."""
+
+    @transition(
+        field=state, source=State.IN_PROGRESS, target=State.RESOLVED, permission=can.work_on
+    )
+    def resolve(self, *, outcome: str) -> None:
+        self.outcome = outcome
+        self.resolved_at = timezone.now()
+
+    @transition(field=state, source=State.RESOLVED, target=State.CLOSED, permission=can.work_on)
+    def close(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.RESOLVED, State.CLOSED],
+        target=State.IN_PROGRESS,
+        permission=can.lead,
+    )
+    def reopen(self) -> None:
+        self.resolved_at = None
+        self.closed_at = None
+
+    @transition(
+        field=state,
+        source=[State.NEW, State.IN_PROGRESS, State.AWAITING_MATERIALS],
+        target=State.WITHDRAWN,
+        permission=can.work_on,
+    )
+    def withdraw(self) -> None:
+        self.closed_at = timezone.now()
+
+
+class ReferenceSequence(models.Model):
+    """The last number given under a reference prefix (the market's division code) and year,
+    locked while a number is taken. Keyed by the prefix itself, so two markets that share a
+    division code can never hand out the same reference."""
+
+    prefix = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Transfer(models.Model):
+    """A hand-over waiting for the receiver (an officer, or a market's team) to accept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="transfers_sent",
+    )
+    to_market = models.ForeignKey(
+        Market, verbose_name=_("to market"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_received",
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical transfer"))
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["to_market", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_user or self.to_market}"
+
+
+class ChecklistItem(models.Model):
+    """One item of a case kind's materials checklist (材料清单), kept by administrators."""
+
+    kind = models.CharField(_("case kind"), max_length=40)
+    name = models.CharField(_("material"), max_length=200)
+    reason = models.CharField(_("why it is needed"), max_length=300)
+    format = models.CharField(_("form (original, copy …)"), max_length=100)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    issuing_body = models.CharField(_("issued by"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords(verbose_name=_("historical checklist item"))
+
+    class Meta:
+        ordering = ["kind", "position", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SingleNotice(models.Model):
+    """The single written notice (一次性告知书) listing every missing item. Frozen once issued:
+    only the receipt of items is recorded afterwards."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="notices"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    legal_basis = models.TextField(_("legal basis"))
+    time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"))
+    where_to_submit = models.TextField(_("where and how to hand them in"))
+    how_to_complain = models.TextField(_("how to complain"))
+    sms_text = models.TextField(_("SMS text"))
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("single notice")
+        verbose_name_plural = _("single notices")
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} · {self.issued_at:%Y-%m-%d}"
+
+
+class NoticeItem(models.Model):
+    """A missing item as the notice listed it (copied from the checklist, not linked)."""
+
+    notice = models.ForeignKey(
+        SingleNotice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="items"
+    )
+    name = models.CharField(_("material"), max_length=200)
+    reason = models.CharField(_("why it is needed"), max_length=300)
+    format = models.CharField(_("form"), max_length=100)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    issuing_body = models.CharField(_("issued by"), max_length=100, blank=True)
+    # An item demanded after the notice: approved by a team lead and counted as a breach.
+    added_later = models.BooleanField(_("added after the notice"), default=False)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical notice item"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("notice item")
+        verbose_name_plural = _("notice items")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SingleNoticeBreach(models.Model):
+    """An item demanded that the single notice did not list (违反一次性告知), counted against the
+    officer who issued the notice and the market."""
+
+    notice = models.ForeignKey(
+        SingleNotice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="breaches"
+    )
+    item = models.OneToOneField(
+        NoticeItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="breach"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="single_notice_breaches",
+    )
+    market = models.ForeignKey(Market, verbose_name=_("market"), on_delete=models.PROTECT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("single-notice breach")
+        verbose_name_plural = _("single-notice breaches")
+        indexes = [models.Index(fields=["market", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.item_id}"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    history = HistoricalRecords(verbose_name=_("historical note"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+def _attachment_path(instance: CaseAttachment, filename: str) -> str:
+    # Never the uploaded name: a random one under the case, outside any served directory.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+class CaseAttachment(models.Model):
+    """A file handed in for a case, stored under MEDIA_ROOT (never served by the web server)
+    and sent only to staff who may see the case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    history = HistoricalRecords(verbose_name=_("historical attachment"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

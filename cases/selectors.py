@@ -1,0 +1,100 @@
+"""Reads of cases for pages and queues. Who may see a case is decided here, once."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from accounts.models import User
+from markets.models import Role
+from markets.selectors import membership_list_for_user
+
+from . import permissions as can
+from .models import OPEN_STATES, Case, SingleNoticeBreach, State, Transfer
+
+
+def case_visibility(*, user: User) -> Q:
+    """Cases ``user`` may see: every case of the markets they work in; cases they opened
+    (首问负责: the first-contact officer follows the case wherever it goes); cases on a pending
+    transfer they sent, that waits for them or their team, or (team leads) for one of their
+    officers; and, for inspectors, every case in the regions they cover.
+
+    A condition on the case row itself (the transfer part as EXISTS), so that a page of a
+    list is read through the list's index instead of first collecting every visible case.
+    """
+    markets = list(can.market_roles(user))
+    pending = Transfer.objects.filter(case=OuterRef("pk"), status=Transfer.Status.PENDING)
+    condition = (
+        Q(market_id__in=markets)
+        | Q(first_contact_officer=user)
+        | Q(
+            Exists(
+                pending.filter(
+                    Q(from_user=user)
+                    | Q(to_user=user)
+                    | Q(to_user__isnull=True, to_market_id__in=markets)
+                    | Q(to_market_id__in=_led_markets(user))
+                )
+            )
+        )
+    )
+    for membership in membership_list_for_user(user=user):
+        if membership.role == Role.INSPECTOR and membership.region is not None:
+            condition |= Q(market__region__code__startswith=membership.region.prefix)
+    return condition
+
+
+def _led_markets(user: User) -> list[int]:
+    return [market for market, role in can.market_roles(user).items() if role == Role.TEAM_LEAD]
+
+
+def case_list_visible(*, user: User) -> QuerySet[Case]:
+    cases: QuerySet[Case] = Case.objects.filter(case_visibility(user=user)).select_related(
+        "market", "applicant", "owner", "first_contact_officer"
+    )
+    return cases
+
+
+def case_get_visible(*, user: User, pk: int) -> Case:
+    """The case, or Case.DoesNotExist (→ 404) when it is not the user's to see."""
+    return case_list_visible(user=user).get(pk=pk)
+
+
+def case_list_mine(*, user: User) -> QuerySet[Case]:
+    return (
+        case_list_visible(user=user).filter(owner=user, state__in=OPEN_STATES).order_by("opened_at")
+    )
+
+
+def case_list_unclaimed(*, user: User) -> QuerySet[Case]:
+    return (
+        case_list_visible(user=user)
+        .filter(market_id__in=list(can.market_roles(user)), state=State.NEW)
+        .order_by("opened_at")
+    )
+
+
+def transfer_list_waiting_for(*, user: User) -> QuerySet[Transfer]:
+    """Transfers this user may decide: addressed to them, to their market's team, or (for a
+    team lead) to any officer of a market they lead."""
+    markets = list(can.market_roles(user))
+    return (
+        Transfer.objects.filter(status=Transfer.Status.PENDING)
+        .filter(
+            Q(to_user=user)
+            | Q(to_user__isnull=True, to_market_id__in=markets)
+            | Q(to_market_id__in=_led_markets(user))
+        )
+        .select_related("case__applicant", "from_user", "to_market")
+        .order_by("created_at")
+    )
+
+
+def single_notice_breach_counts(*, market_id: int) -> dict[int, int]:
+    """{officer id: breaches} in a market."""
+    rows = (
+        SingleNoticeBreach.objects.filter(market_id=market_id)
+        .values("officer_id")
+        .annotate(n=Count("pk"))
+        .values_list("officer_id", "n")
+    )
+    return dict(rows)

@@ -1,0 +1,613 @@
+"""State changes of cases, one service per verb.
+
+Each one: lock the case row, check the actor's right and market, run the transition, save,
+write the audit event, and schedule side effects (notifications, SMS) on commit. An illegal
+or unpermitted action raises and changes nothing:
+
+- ``django.core.exceptions.PermissionDenied``: the actor may not do this to this case;
+- ``CaseActionError``: the case's state does not allow it now (message for the user);
+- ``django.core.exceptions.ValidationError``: bad input (messages per field where possible).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import User
+from markets.models import Market, ServiceStation
+from notifications.services import notification_send, outbox_enqueue
+
+from . import events
+from . import permissions as can
+from .crypto import personal_data_index
+from .identity import (
+    mobile_mask,
+    mobile_normalise,
+    resident_id_mask,
+    resident_id_parse,
+    uscc_validate,
+)
+from .kinds import kind_get
+from .models import (
+    Applicant,
+    Case,
+    CaseNote,
+    Channel,
+    ChecklistItem,
+    NoticeItem,
+    ReferenceSequence,
+    SingleNotice,
+    SingleNoticeBreach,
+    State,
+    Transfer,
+)
+
+NAME_MAX = 100
+SUBJECT_MAX = 200
+
+
+class CaseActionError(Exception):
+    """The case's state does not allow the action now. ``str(error)`` is for the user."""
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    locked: Case = Case.objects.select_for_update().select_related("market").get(pk=case.pk)
+    return locked
+
+
+def _text(value: str, *, field: str, label: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("Enter the %(label)s.") % {"label": label}})
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(
+            {
+                field: _("The %(label)s may be at most %(max)d characters long.")
+                % {"label": label, "max": max_length}
+            }
+        )
+    return value
+
+
+def _run(case: Case, verb: Callable[..., Any], actor: User, **kwargs: Any) -> None:
+    """Run a transition of the state graph after checking state and right."""
+    if not can_proceed(verb):
+        raise CaseActionError(
+            _("Case %(reference)s is “%(state)s”: this action is not possible now.")
+            % {"reference": case.reference, "state": case.get_state_display()}
+        )
+    if not has_transition_perm(verb, actor):
+        raise PermissionDenied
+    verb(**kwargs)
+
+
+def _save(case: Case, actor: User) -> None:
+    case._history_user = actor  # type: ignore[attr-defined]
+    case.save()
+
+
+def _notify_on_commit(recipient: User | None, text: str, case: Case) -> None:
+    if recipient is None:
+        return
+    link = f"/cases/{case.pk}/"
+    transaction.on_commit(partial(notification_send, recipient=recipient, text=text, link=link))
+
+
+# --- Applicants -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def applicant_person_register(
+    *, actor: User, name: str, id_number: str, mobile: str = ""
+) -> Applicant:
+    """Register a person, or update the one already registered with that ID number."""
+    name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
+    try:
+        resident = resident_id_parse(id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from error
+    try:
+        phone = mobile_normalise(mobile) if mobile.strip() else ""
+    except ValidationError as error:
+        raise ValidationError({"mobile": error.messages}) from error
+    index = personal_data_index(resident.number)
+    applicant = Applicant.objects.select_for_update().filter(
+        id_number_index=index
+    ).first() or Applicant(kind=Applicant.Kind.PERSON, id_number_index=index)
+    applicant.name = name
+    applicant.id_number = resident.number
+    applicant.id_number_masked = resident_id_mask(resident.number)
+    applicant.gender = resident.gender
+    applicant.birth_date = resident.birth_date
+    if phone:
+        applicant.mobile = phone
+        applicant.mobile_masked = mobile_mask(phone)
+    applicant._history_user = actor  # type: ignore[attr-defined]
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def applicant_organisation_register(
+    *, actor: User, name: str, credit_code: str, mobile: str = ""
+) -> Applicant:
+    """Register an organisation, or update the one already registered with that credit code."""
+    name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
+    try:
+        code = uscc_validate(credit_code)
+    except ValidationError as error:
+        raise ValidationError({"credit_code": error.messages}) from error
+    try:
+        phone = mobile_normalise(mobile) if mobile.strip() else ""
+    except ValidationError as error:
+        raise ValidationError({"mobile": error.messages}) from error
+    applicant = Applicant.objects.select_for_update().filter(credit_code=code).first() or Applicant(
+        kind=Applicant.Kind.ORGANISATION, credit_code=code
+    )
+    applicant.name = name
+    if phone:
+        applicant.mobile = phone
+        applicant.mobile_masked = mobile_mask(phone)
+    applicant._history_user = actor  # type: ignore[attr-defined]
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def applicant_id_number_reveal(*, actor: User, case: Case) -> str:
+    """The whole ID number of the case's applicant, for the case's owner or a team lead of its
+    market; every reveal is an audit event."""
+    if not can.work_on(case, actor):
+        raise PermissionDenied
+    applicant = case.applicant
+    if not applicant.id_number:
+        raise CaseActionError(_("This applicant has no ID number on record."))
+    events.personal_data_revealed_event(applicant, case, actor)
+    number: str = applicant.id_number
+    return number
+
+
+# --- Intake -----------------------------------------------------------------------------------
+
+
+def _reference_next(market: Market, year: int) -> str:
+    """``<division code>-<year>-<6-digit sequence>``, unique under concurrent intake: the
+    counter row of that code and year is locked while the number is taken."""
+    prefix = market.region.code
+    sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence = ReferenceSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:06d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    market: Market,
+    kind: str,
+    channel: str,
+    applicant: Applicant,
+    subject: str,
+    description: str = "",
+    station: ServiceStation | None = None,
+    priority: str = Case.Priority.NORMAL,
+) -> Case:
+    """Take a request in. The officer who opens it is its first-contact officer for good."""
+    if not can.works_in(actor, market.pk):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if kind_get(kind) is None:
+        errors["kind"] = _("Choose a kind of case.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose how the request came in.")
+    if station is not None and station.market_id != market.pk:
+        errors["station"] = _("This service station belongs to another market.")
+    if priority not in Case.Priority.values:
+        errors["priority"] = _("Choose a priority.")
+    if errors:
+        raise ValidationError(errors)
+    subject = _text(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
+    now = timezone.now()
+    case: Case = Case(
+        reference=_reference_next(market, timezone.localtime(now).year),
+        kind=kind,
+        state=State.IN_PROGRESS,
+        market=market,
+        station=station,
+        channel=channel,
+        applicant=applicant,
+        subject=subject,
+        description=description.strip(),
+        first_contact_officer=actor,
+        owner=actor,
+        priority=priority,
+        opened_at=now,
+    )
+    _save(case, actor)
+    events.case_opened_event(case, actor)
+    return case
+
+
+# --- Ownership --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_claim(*, actor: User, case: Case) -> Case:
+    case = _locked(case)
+    _run(case, case.claim, actor, by=actor)
+    _save(case, actor)
+    events.case_claimed_event(case, actor)
+    return case
+
+
+@transaction.atomic
+def case_transfer(
+    *,
+    actor: User,
+    case: Case,
+    to_market: Market,
+    to_user: User | None = None,
+    reason: str,
+) -> Transfer:
+    """Hand the case to an officer (of this or another market) or to another market's team.
+    Until the receiver accepts, the sender keeps it and the first-contact officer sees it."""
+    case = _locked(case)
+    reason = _text(reason, field="reason", label=_("reason"))
+    if to_user is not None and not can.works_in(to_user, to_market.pk):
+        raise ValidationError({"to_user": _("This officer does not work in that market.")})
+    if to_user is not None and to_user.pk == case.owner_id:
+        raise ValidationError({"to_user": _("The case is already with this officer.")})
+    if to_user is None and to_market.pk == case.market_id:
+        raise ValidationError({"to_market": _("Choose another market, or an officer.")})
+    _run(case, case.transfer, actor)
+    _save(case, actor)
+    transfer = Transfer(
+        case=case, from_user=actor, to_market=to_market, to_user=to_user, reason=reason
+    )
+    transfer._history_user = actor  # type: ignore[attr-defined]
+    transfer.save()
+    events.case_transferred_event(transfer, actor)
+    text = _("Case %(reference)s has been transferred to you: %(subject)s") % {
+        "reference": case.reference,
+        "subject": case.subject,
+    }
+    _notify_on_commit(to_user, text, case)
+    return transfer
+
+
+def _pending_transfer_locked(transfer: Transfer) -> tuple[Transfer, Case]:
+    case = _locked(transfer.case)
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != Transfer.Status.PENDING:
+        raise CaseActionError(_("This transfer has been decided already."))
+    return transfer, case
+
+
+def _may_receive(actor: User, transfer: Transfer) -> bool:
+    if transfer.to_user_id is not None:
+        return actor.pk == transfer.to_user_id or can.leads(actor, transfer.to_market_id)
+    return can.works_in(actor, transfer.to_market_id)
+
+
+def _transfer_decided(transfer: Transfer, actor: User, status: str) -> None:
+    transfer.status = status
+    transfer.decided_by = actor
+    transfer.decided_at = timezone.now()
+    transfer._history_user = actor  # type: ignore[attr-defined]
+    transfer.save()
+
+
+@transaction.atomic
+def case_transfer_accept(*, actor: User, transfer: Transfer) -> Case:
+    transfer, case = _pending_transfer_locked(transfer)
+    if not _may_receive(actor, transfer):
+        raise PermissionDenied
+    _run(case, case.accept_transfer, actor, by=actor, market=transfer.to_market)
+    _save(case, actor)
+    _transfer_decided(transfer, actor, Transfer.Status.ACCEPTED)
+    events.case_transfer_accepted_event(transfer, actor)
+    text = _("Case %(reference)s was accepted by %(name)s.") % {
+        "reference": case.reference,
+        "name": actor,
+    }
+    _notify_on_commit(case.first_contact_officer, text, case)
+    if transfer.from_user_id != case.first_contact_officer_id:
+        _notify_on_commit(transfer.from_user, text, case)
+    return case
+
+
+@transaction.atomic
+def case_transfer_decline(*, actor: User, transfer: Transfer, reason: str) -> Case:
+    """The receiver refuses: the case goes back to the sender, who still owns it."""
+    transfer, case = _pending_transfer_locked(transfer)
+    if not _may_receive(actor, transfer):
+        raise PermissionDenied
+    reason = _text(reason, field="reason", label=_("reason"))
+    _run(case, case.decline_transfer, actor)
+    _save(case, actor)
+    transfer.decline_reason = reason
+    _transfer_decided(transfer, actor, Transfer.Status.DECLINED)
+    events.case_transfer_declined_event(transfer, actor)
+    text = _("The transfer of case %(reference)s was declined: %(reason)s") % {
+        "reference": case.reference,
+        "reason": reason,
+    }
+    _notify_on_commit(case.first_contact_officer, text, case)
+    if transfer.from_user_id != case.first_contact_officer_id:
+        _notify_on_commit(transfer.from_user, text, case)
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, actor: User, case: Case, to_user: User) -> Case:
+    """A team lead gives an open case to another officer of the market."""
+    case = _locked(case)
+    if not can.lead(case, actor):
+        raise PermissionDenied
+    if not case.is_open or case.state == State.TRANSFER_PENDING:
+        raise CaseActionError(
+            _("Only an open case that is not being transferred can be reassigned.")
+        )
+    if not can.works_in(to_user, case.market_id):
+        raise ValidationError({"to_user": _("This officer does not work in this market.")})
+    previous = case.owner_id
+    if previous == to_user.pk:
+        return case
+    case.owner = to_user
+    _save(case, actor)
+    events.case_reassigned_event(case, actor, previous)
+    _notify_on_commit(
+        to_user,
+        _("Case %(reference)s has been assigned to you.") % {"reference": case.reference},
+        case,
+    )
+    return case
+
+
+# --- Single notice (一次性告知) ----------------------------------------------------------------
+
+
+def _notice_sms(case: Case, items: Sequence[ChecklistItem], days: int) -> str:
+    names = "；".join(f"{n}. {item.name}" for n, item in enumerate(items, start=1))
+    return _(
+        "[%(market)s] Case %(reference)s: please hand in %(items)s within %(days)d working "
+        "days. Enquiries: %(phone)s."
+    ) % {
+        "market": case.market.name,
+        "reference": case.reference,
+        "items": names,
+        "days": days,
+        "phone": case.market.service_phone,
+    }
+
+
+@transaction.atomic
+def case_request_materials(
+    *, actor: User, case: Case, items: Sequence[ChecklistItem]
+) -> SingleNotice:
+    """Issue the single notice: every missing item at once, frozen, printed and sent by SMS.
+    A case gets one notice; an item demanded later is a breach (notice_item_add_later)."""
+    case = _locked(case)
+    kind = kind_get(case.kind)
+    if not items:
+        raise ValidationError({"items": _("Tick every missing item: the notice lists them all.")})
+    if any(item.kind != case.kind or not item.is_active for item in items):
+        raise ValidationError({"items": _("Choose items from this kind of case's checklist.")})
+    if case.notices.exists():
+        raise CaseActionError(
+            _(
+                "The single notice for this case has been issued already. An item it did not "
+                "list can only be added by a team lead, and counts as a breach."
+            )
+        )
+    _run(case, case.request_materials, actor)
+    _save(case, actor)
+    market = case.market
+    days = kind.notice_time_limit_days if kind else 5
+    notice = SingleNotice.objects.create(
+        case=case,
+        issued_by=actor,
+        legal_basis=str(kind.notice_legal_basis) if kind else "",
+        time_limit_days=days,
+        where_to_submit=_(
+            "%(market)s, service counter, %(address)s; working days %(opens)s–%(closes)s. "
+            "Bring this notice, or quote reference %(reference)s."
+        )
+        % {
+            "market": market.name,
+            "address": market.address,
+            "opens": market.opens_at.strftime("%H:%M"),
+            "closes": market.closes_at.strftime("%H:%M"),
+            "reference": case.reference,
+        },
+        how_to_complain=_(
+            "If you disagree with this notice or are asked for anything it does not list, call "
+            "%(phone)s or the 12333 human-resources and social-security hotline."
+        )
+        % {"phone": market.service_phone},
+        sms_text=_notice_sms(case, items, days),
+    )
+    NoticeItem.objects.bulk_create(
+        NoticeItem(
+            notice=notice,
+            name=item.name,
+            reason=item.reason,
+            format=item.format,
+            copies=item.copies,
+            issuing_body=item.issuing_body,
+        )
+        for item in items
+    )
+    events.case_materials_requested_event(notice, actor, len(items))
+    if case.applicant.mobile:
+        mobile = case.applicant.mobile
+        transaction.on_commit(
+            partial(
+                outbox_enqueue,
+                channel="sms",
+                to=mobile,
+                body=notice.sms_text,
+                idempotency_key=f"single-notice:{notice.pk}",
+            )
+        )
+    return notice
+
+
+@transaction.atomic
+def case_receive_materials(*, actor: User, case: Case, items: Sequence[NoticeItem]) -> Case:
+    """Tick off the items handed in; when none is outstanding the case is back in progress."""
+    case = _locked(case)
+    if not can.work_on(case, actor):
+        raise PermissionDenied
+    if case.state != State.AWAITING_MATERIALS:
+        raise CaseActionError(_("This case is not waiting for materials."))
+    pending = NoticeItem.objects.filter(notice__case=case, received_at__isnull=True)
+    chosen = pending.filter(pk__in=[item.pk for item in items])
+    count = chosen.count()
+    if count == 0:
+        raise ValidationError({"items": _("Tick the items that were handed in.")})
+    now = timezone.now()
+    for item in chosen:
+        item.received_at = now
+        item.received_by = actor
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.save(update_fields=["received_at", "received_by"])
+    if not pending.exists():
+        _run(case, case.receive_materials, actor)
+        _save(case, actor)
+    events.case_materials_received_event(case, actor, count)
+    return case
+
+
+@transaction.atomic
+def notice_item_add_later(
+    *,
+    actor: User,
+    case: Case,
+    name: str,
+    reason: str,
+    format: str,
+    breach_reason: str,
+    copies: int = 1,
+    issuing_body: str = "",
+) -> SingleNoticeBreach:
+    """Demand an item the notice did not list. Only a team lead may approve it, and it is
+    recorded as a single-notice breach against the officer who issued the notice."""
+    case = _locked(case)
+    if not can.lead(case, actor):
+        raise PermissionDenied
+    notice = case.notices.first()
+    if notice is None:
+        raise CaseActionError(_("No single notice has been issued for this case yet."))
+    if not case.is_open:
+        raise CaseActionError(_("This case is no longer open."))
+    name = _text(name, field="name", label=_("material"), max_length=200)
+    breach_reason = _text(breach_reason, field="breach_reason", label=_("reason"))
+    item = NoticeItem.objects.create(
+        notice=notice,
+        name=name,
+        reason=_text(reason, field="reason", label=_("why it is needed"), max_length=300),
+        format=_text(format, field="format", label=_("form"), max_length=100),
+        copies=copies,
+        issuing_body=issuing_body.strip(),
+        added_later=True,
+    )
+    breach = SingleNoticeBreach.objects.create(
+        notice=notice,
+        item=item,
+        officer=notice.issued_by,
+        market=case.market,
+        approved_by=actor,
+        reason=breach_reason,
+    )
+    if case.state == State.IN_PROGRESS:
+        _run(case, case.request_materials, actor)
+        _save(case, actor)
+    events.notice_breach_recorded_event(breach, actor)
+    if case.applicant.mobile:
+        transaction.on_commit(
+            partial(
+                outbox_enqueue,
+                channel="sms",
+                to=case.applicant.mobile,
+                body=_(
+                    "[%(market)s] Case %(reference)s: we must also ask you for %(item)s, which "
+                    "our notice did not list. We apologise. Enquiries: %(phone)s."
+                )
+                % {
+                    "market": case.market.name,
+                    "reference": case.reference,
+                    "item": item.name,
+                    "phone": case.market.service_phone,
+                },
+                idempotency_key=f"single-notice-item:{item.pk}",
+            )
+        )
+    return breach
+
+
+# --- Outcome ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_resolve(*, actor: User, case: Case, outcome: str) -> Case:
+    case = _locked(case)
+    outcome = _text(outcome, field="outcome", label=_("outcome"))
+    _run(case, case.resolve, actor, outcome=outcome)
+    _save(case, actor)
+    events.case_resolved_event(case, actor)
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case) -> Case:
+    case = _locked(case)
+    _run(case, case.close, actor)
+    _save(case, actor)
+    events.case_closed_event(case, actor)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
+    case = _locked(case)
+    reason = _text(reason, field="reason", label=_("reason"))
+    _run(case, case.reopen, actor)
+    _save(case, actor)
+    events.case_reopened_event(case, actor, reason)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor: User, case: Case, reason: str) -> Case:
+    """The applicant withdraws the request."""
+    case = _locked(case)
+    reason = _text(reason, field="reason", label=_("reason"))
+    _run(case, case.withdraw, actor)
+    _save(case, actor)
+    events.case_withdrawn_event(case, actor, reason)
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
+    if not (can.work_on(case, actor) or case.first_contact_officer_id == actor.pk):
+        raise PermissionDenied
+    note = CaseNote(case=case, author=actor, text=_text(text, field="text", label=_("note")))
+    note._history_user = actor  # type: ignore[attr-defined]
+    note.save()
+    events.case_note_added_event(case, actor)
+    return note

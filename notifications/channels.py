@@ -1,0 +1,61 @@
+"""How a message leaves the system: one backend per channel.
+
+Text messages go through an SMS gateway adapter chosen by ``settings.SMS_BACKEND`` (a dotted
+path to a subclass of ``SmsBackend``). The default, ``ConsoleSmsBackend``, writes each message
+to the ``notifications.sms`` logger: it is the working backend wherever no gateway can be
+reached (the embedded default, development, tests). A real gateway (the province's 政务短信
+platform, a carrier's API) is one more subclass and one setting.
+
+E-mail goes through Django's ``send_mail``; ``settings.EMAIL_BACKEND`` decides where it goes.
+
+A backend raises on failure (any exception); ``notifications.services.outbox_deliver`` records
+the error and tries again later.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+DEFAULT_SMS_BACKEND = "notifications.channels.ConsoleSmsBackend"
+
+sms_logger = logging.getLogger("notifications.sms")
+
+
+class SmsBackend(ABC):
+    """The SMS gateway adapter: deliver ``body`` to the mobile number ``to`` or raise."""
+
+    @abstractmethod
+    def send(self, to: str, body: str) -> None: ...
+
+
+def phone_masked(to: str) -> str:
+    """``13812345678`` → ``138****5678``: enough to tell messages apart in a log, no more."""
+    if len(to) < 8:
+        return "*" * len(to)
+    return f"{to[:3]}{'*' * (len(to) - 7)}{to[-4:]}"
+
+
+class ConsoleSmsBackend(SmsBackend):
+    """Writes the message to the ``notifications.sms`` logger instead of sending it."""
+
+    def send(self, to: str, body: str) -> None:
+        sms_logger.info("SMS to %s: %s", phone_masked(to), body)
+
+
+def sms_backend() -> SmsBackend:
+    """A new instance of the configured SMS backend."""
+    backend_class = import_string(getattr(settings, "SMS_BACKEND", DEFAULT_SMS_BACKEND))
+    backend = backend_class()
+    if not isinstance(backend, SmsBackend):
+        raise TypeError(f"settings.SMS_BACKEND is not an SmsBackend: {backend_class!r}")
+    return backend
+
+
+def email_send(*, to: str, subject: str, body: str) -> None:
+    """Send one e-mail from ``settings.DEFAULT_FROM_EMAIL``."""
+    send_mail(subject, body, None, [to], fail_silently=False)

@@ -1,0 +1,30 @@
+"""Reading notifications and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+
+from .models import Notification, OutboxMessage
+
+
+def notification_list_unread(*, recipient: User) -> QuerySet[Notification]:
+    """``recipient``'s unread notifications, newest first."""
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )
+
+
+def notification_unread_count(*, recipient: User) -> int:
+    """How many notifications ``recipient`` has not read (the number on the bell)."""
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
+
+
+def outbox_list_due(*, now: datetime) -> QuerySet[OutboxMessage]:
+    """Pending messages whose (next) attempt is due at ``now``, the longest waiting first."""
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "id")

@@ -1,0 +1,168 @@
+"""Telling people things: in-app notifications and the outbox of text messages and e-mail.
+
+Callers (the case engine, the SLA sweep's hooks) write a message in the transaction of the
+change it reports; delivery happens after commit, at least once, and each idempotency key is
+sent at most once as long as the send itself succeeds and its recording commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .channels import email_send, sms_backend
+from .models import Notification, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_OUTBOX_MAX_ATTEMPTS = 8
+BACKOFF_MAX_MINUTES = 60
+LAST_ERROR_MAX_LENGTH = 2000
+
+
+# --- In-app notifications (the bell) -------------------------------------------------------------
+
+
+def notification_send(*, recipient: User, text: str, link: str = "") -> Notification:
+    """Put one notification (站内通知) in ``recipient``'s bell. ``link`` is a path on this site
+    (``/cases/123/``), never another site's address."""
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError(f"a notification links to a path on this site, not {link!r}")
+    notification = Notification(recipient=recipient, text=text, link=link)
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
+def notification_mark_read(*, recipient: User, notification_id: int) -> None:
+    """Mark one of ``recipient``'s own notifications read; reading it again changes nothing.
+
+    Raises ``Notification.DoesNotExist`` for an id that is not ``recipient``'s.
+    """
+    notification = Notification.objects.get(pk=notification_id, recipient=recipient)
+    if notification.read_at is not None:
+        return
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at"])
+
+
+# --- The outbox ---------------------------------------------------------------------------------
+
+
+def outbox_max_attempts() -> int:
+    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", DEFAULT_OUTBOX_MAX_ATTEMPTS))
+
+
+def outbox_backoff(*, attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt: 1, 2, 4 … minutes, at most 60."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), BACKOFF_MAX_MINUTES))
+
+
+def outbox_enqueue(
+    *, channel: str, to: str, body: str, idempotency_key: str, subject: str = ""
+) -> OutboxMessage:
+    """Queue one message under ``idempotency_key`` and return it.
+
+    Enqueuing a key again returns the existing row as it is (whatever its content) and sends
+    nothing more. Call it inside the transaction of the change the message reports: delivery is
+    scheduled when that transaction commits, and only for a newly created row.
+    """
+    if channel not in OutboxMessage.Channel.values:
+        raise ValueError(f"unknown outbox channel {channel!r}")
+    if not idempotency_key:
+        raise ValueError("an outbox message needs an idempotency key")
+    existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        # A savepoint: losing the race to a concurrent enqueue of the same key must not break
+        # the caller's transaction.
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                channel=channel,
+                to=to,
+                subject=subject,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        return OutboxMessage.objects.get(idempotency_key=idempotency_key)
+
+    from .tasks import outbox_deliver_task  # the tasks module imports this one
+
+    transaction.on_commit(lambda: outbox_deliver_task.delay(message.pk))
+    return message
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """What one call of ``outbox_attempt`` did: ``attempted`` is False when there was nothing to
+    do (already sent or failed, or another attempt made it not due yet)."""
+
+    message: OutboxMessage
+    attempted: bool
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.channel == OutboxMessage.Channel.SMS:
+        sms_backend().send(message.to, message.body)
+    elif message.channel == OutboxMessage.Channel.EMAIL:
+        email_send(to=message.to, subject=message.subject, body=message.body)
+    else:
+        raise ValueError(f"unknown outbox channel {message.channel!r}")
+
+
+def outbox_attempt(*, message_id: int) -> DeliveryAttempt:
+    """Try to send one pending, due message, and record the outcome.
+
+    The row stays locked while the channel sends, so two workers never send it at once. A
+    message that is already sent or failed, or not yet due (another worker tried it a moment
+    ago), is left alone. On failure the attempt is counted, the error kept and the next attempt
+    put off (``outbox_backoff``); after ``settings.OUTBOX_MAX_ATTEMPTS`` attempts the message
+    is marked failed and never tried again.
+    """
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        now = timezone.now()
+        if message.status != OutboxMessage.Status.PENDING:
+            return DeliveryAttempt(message=message, attempted=False)
+        if message.next_attempt_at is not None and message.next_attempt_at > now:
+            return DeliveryAttempt(message=message, attempted=False)
+
+        message.attempts += 1
+        try:
+            _send(message)
+        except Exception as exc:
+            message.last_error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX_LENGTH]
+            if message.attempts >= outbox_max_attempts():
+                message.status = OutboxMessage.Status.FAILED
+                message.next_attempt_at = None
+            else:
+                message.next_attempt_at = now + outbox_backoff(attempts=message.attempts)
+            logger.warning(
+                "outbox message %s (%s) failed on attempt %s: %s",
+                message.pk,
+                message.channel,
+                message.attempts,
+                message.last_error,
+            )
+        else:
+            message.status = OutboxMessage.Status.SENT
+            message.sent_at = timezone.now()
+            message.next_attempt_at = None
+        message.save(
+            update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"]
+        )
+        return DeliveryAttempt(message=message, attempted=True)
+
+
+def outbox_deliver(*, message_id: int) -> OutboxMessage:
+    """Send one message if it is pending and due; idempotent. See ``outbox_attempt``."""
+    return outbox_attempt(message_id=message_id).message

@@ -1,0 +1,348 @@
+"""The outbox: one message per idempotency key, delivered at least once, retried with backoff,
+given up after the maximum, and caught up by the sweep."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from celery.app.task import Context
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from notifications import tasks
+from notifications.channels import ConsoleSmsBackend, SmsBackend, phone_masked
+from notifications.models import OutboxMessage
+from notifications.services import outbox_backoff, outbox_deliver, outbox_enqueue
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13812345678"
+CaptureCallbacks = Callable[..., Any]
+
+
+class RecordingSmsBackend(SmsBackend):
+    sent: list[tuple[str, str]] = []
+
+    def send(self, to: str, body: str) -> None:
+        RecordingSmsBackend.sent.append((to, body))
+
+
+class BrokenSmsBackend(SmsBackend):
+    def send(self, to: str, body: str) -> None:
+        raise ConnectionError("gateway unreachable")
+
+
+@pytest.fixture
+def recording_sms(settings: Settings) -> list[tuple[str, str]]:
+    settings.SMS_BACKEND = f"{__name__}.RecordingSmsBackend"
+    RecordingSmsBackend.sent = []
+    return RecordingSmsBackend.sent
+
+
+@pytest.fixture
+def broken_sms(settings: Settings) -> None:
+    settings.SMS_BACKEND = f"{__name__}.BrokenSmsBackend"
+
+
+def sms_enqueue(key: str = "case:1:notice", body: str = "您的材料已收到") -> OutboxMessage:
+    return outbox_enqueue(channel="sms", to=PHONE, body=body, idempotency_key=key)
+
+
+def test_enqueuing_one_key_twice_keeps_one_row_and_sends_once(
+    settings: Settings,
+    recording_sms: list[tuple[str, str]],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = sms_enqueue()
+        second = sms_enqueue(body="a different body")
+
+    assert second.pk == first.pk
+    assert OutboxMessage.objects.count() == 1
+    assert len(callbacks) == 1
+    assert recording_sms == [(PHONE, "您的材料已收到")]
+    first.refresh_from_db()
+    assert first.status == OutboxMessage.Status.SENT
+    assert first.attempts == 1
+    assert first.sent_at is not None
+    assert first.next_attempt_at is None
+
+
+def test_enqueuing_an_existing_key_later_sends_nothing_more(
+    recording_sms: list[tuple[str, str]],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    message = sms_enqueue()
+    outbox_deliver(message_id=message.pk)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = sms_enqueue()
+
+    assert again.pk == message.pk
+    assert again.status == OutboxMessage.Status.SENT
+    assert callbacks == []
+    assert len(recording_sms) == 1
+
+
+def test_a_rolled_back_enqueue_leaves_nothing_and_schedules_nothing(
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        sms_enqueue()
+        raise RuntimeError("the change failed")
+
+    assert OutboxMessage.objects.count() == 0
+    assert callbacks == []
+
+
+def test_an_unknown_channel_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown outbox channel"):
+        outbox_enqueue(channel="fax", to=PHONE, body="x", idempotency_key="k")
+
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_the_console_backend_logs_the_body_and_a_masked_number(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    message = sms_enqueue(body="请于3个工作日内补交材料")
+
+    with caplog.at_level(logging.INFO, logger="notifications.sms"):
+        outbox_deliver(message_id=message.pk)
+
+    records = [r for r in caplog.records if r.name == "notifications.sms"]
+    assert len(records) == 1
+    assert "请于3个工作日内补交材料" in records[0].getMessage()
+    assert "138****5678" in records[0].getMessage()
+    assert PHONE not in records[0].getMessage()
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+def test_console_is_the_default_sms_backend() -> None:
+    from notifications.channels import sms_backend
+
+    assert isinstance(sms_backend(), ConsoleSmsBackend)
+
+
+def test_phone_masking_keeps_the_first_three_and_last_four_digits() -> None:
+    assert phone_masked("13812345678") == "138****5678"
+    assert phone_masked("12345") == "*****"
+
+
+def test_email_goes_through_djangos_mail_backend() -> None:
+    message = outbox_enqueue(
+        channel="email",
+        to="applicant@example.com",
+        subject="一次性告知书",
+        body="请补交以下材料",
+        idempotency_key="case:1:notice:email",
+    )
+
+    outbox_deliver(message_id=message.pk)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["applicant@example.com"]
+    assert mail.outbox[0].subject == "一次性告知书"
+    assert mail.outbox[0].body == "请补交以下材料"
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+
+
+def test_backoff_doubles_from_one_minute_up_to_an_hour() -> None:
+    minutes = [outbox_backoff(attempts=n) / timedelta(minutes=1) for n in range(1, 10)]
+
+    assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_a_failing_backend_records_attempts_and_backoff_then_gives_up(
+    settings: Settings, broken_sms: None, frozen_time: time_machine.Traveller
+) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    message = sms_enqueue()
+
+    first = outbox_deliver(message_id=message.pk)
+
+    assert first.status == OutboxMessage.Status.PENDING
+    assert first.attempts == 1
+    assert first.last_error == "ConnectionError: gateway unreachable"
+    assert first.next_attempt_at == timezone.now() + timedelta(minutes=1)
+    assert first.sent_at is None
+
+    # Not due yet: a second delivery (a duplicate task) spends no attempt.
+    assert outbox_deliver(message_id=message.pk).attempts == 1
+
+    frozen_time.shift(timedelta(minutes=1))
+    second = outbox_deliver(message_id=message.pk)
+
+    assert second.status == OutboxMessage.Status.PENDING
+    assert second.attempts == 2
+    assert second.next_attempt_at == timezone.now() + timedelta(minutes=2)
+
+    frozen_time.shift(timedelta(minutes=2))
+    third = outbox_deliver(message_id=message.pk)
+
+    assert third.status == OutboxMessage.Status.FAILED
+    assert third.attempts == 3
+    assert third.next_attempt_at is None
+
+    frozen_time.shift(timedelta(hours=2))
+    assert outbox_deliver(message_id=message.pk).attempts == 3
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert (stored.status, stored.attempts) == (OutboxMessage.Status.FAILED, 3)
+
+
+def test_the_maximum_number_of_attempts_defaults_to_eight(
+    settings: Settings, broken_sms: None, frozen_time: time_machine.Traveller
+) -> None:
+    del settings.OUTBOX_MAX_ATTEMPTS  # not set in any settings module: the default applies
+    message = sms_enqueue()
+
+    for _ in range(8):
+        outbox_deliver(message_id=message.pk)
+        frozen_time.shift(timedelta(hours=1))
+
+    message.refresh_from_db()
+    assert message.attempts == 8
+    assert message.status == OutboxMessage.Status.FAILED
+
+
+def test_a_message_that_fails_once_is_sent_on_the_next_attempt(
+    settings: Settings, broken_sms: None, frozen_time: time_machine.Traveller
+) -> None:
+    message = sms_enqueue()
+    outbox_deliver(message_id=message.pk)
+
+    settings.SMS_BACKEND = f"{__name__}.RecordingSmsBackend"
+    RecordingSmsBackend.sent = []
+    frozen_time.shift(timedelta(minutes=1))
+    sent = outbox_deliver(message_id=message.pk)
+
+    assert sent.status == OutboxMessage.Status.SENT
+    assert sent.attempts == 2
+    assert sent.last_error == "ConnectionError: gateway unreachable"
+    assert RecordingSmsBackend.sent == [(PHONE, "您的材料已收到")]
+
+
+def test_delivering_an_already_sent_message_does_nothing(
+    recording_sms: list[tuple[str, str]],
+) -> None:
+    message = sms_enqueue()
+    sent = outbox_deliver(message_id=message.pk)
+
+    again = outbox_deliver(message_id=message.pk)
+
+    assert again.status == OutboxMessage.Status.SENT
+    assert again.attempts == 1
+    assert again.sent_at == sent.sent_at
+    assert len(recording_sms) == 1
+
+
+def test_the_task_delivers_and_reports_the_status(recording_sms: list[tuple[str, str]]) -> None:
+    message = sms_enqueue()
+
+    assert tasks.outbox_deliver_task.apply(args=(message.pk,)).get() == "sent"
+    assert tasks.outbox_deliver_task.apply(args=(message.pk,)).get() == "sent"
+    assert len(recording_sms) == 1
+
+
+def test_the_sweep_queues_only_pending_messages_that_are_due(
+    frozen_time: time_machine.Traveller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = timezone.now()
+    due = sms_enqueue("due")
+    overdue = sms_enqueue("overdue")
+    not_yet = sms_enqueue("not-yet")
+    sent = sms_enqueue("sent")
+    failed = sms_enqueue("failed")
+    OutboxMessage.objects.filter(pk=due.pk).update(next_attempt_at=now)
+    OutboxMessage.objects.filter(pk=overdue.pk).update(next_attempt_at=now - timedelta(hours=1))
+    OutboxMessage.objects.filter(pk=not_yet.pk).update(next_attempt_at=now + timedelta(seconds=1))
+    OutboxMessage.objects.filter(pk=sent.pk).update(
+        status=OutboxMessage.Status.SENT, sent_at=now, next_attempt_at=now - timedelta(hours=1)
+    )
+    OutboxMessage.objects.filter(pk=failed.pk).update(
+        status=OutboxMessage.Status.FAILED, next_attempt_at=now - timedelta(hours=1)
+    )
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", queued.append)
+
+    assert tasks.outbox_sweep_task() == 2
+    assert queued == [overdue.pk, due.pk]
+
+
+def test_the_sweep_catches_up_with_a_message_whose_task_was_lost(
+    settings: Settings,
+    recording_sms: list[tuple[str, str]],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):  # the worker never ran the task
+        message = sms_enqueue()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    tasks.outbox_sweep_task()
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert recording_sms == [(PHONE, "您的材料已收到")]
+    assert tasks.outbox_sweep_task() == 0
+
+
+def test_the_sweep_runs_every_minute(settings: Settings) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["notifications-outbox-sweep"]
+
+    assert entry["task"] == "notifications.tasks.outbox_sweep_task"
+    assert entry["schedule"] == timedelta(minutes=1)
+
+
+class RetryRequested(Exception):
+    pass
+
+
+@pytest.fixture
+def in_a_worker(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the delivery task as a worker would (not eagerly), recording its retry requests."""
+    countdowns: list[float] = []
+
+    def retry(*, countdown: float) -> RetryRequested:
+        countdowns.append(countdown)
+        return RetryRequested()
+
+    monkeypatch.setattr(tasks.outbox_deliver_task, "retry", retry)
+    tasks.outbox_deliver_task.request_stack.push(Context(called_directly=False, is_eager=False))
+    yield countdowns
+    tasks.outbox_deliver_task.pop_request()
+
+
+def test_after_a_failure_the_worker_retries_when_the_message_is_due_again(
+    broken_sms: None, frozen_time: time_machine.Traveller, in_a_worker: list[float]
+) -> None:
+    message = sms_enqueue()
+
+    with pytest.raises(RetryRequested):
+        tasks.outbox_deliver_task.run(message.pk)
+
+    assert in_a_worker == [60]
+
+
+def test_a_duplicate_task_that_finds_nothing_due_does_not_retry(
+    broken_sms: None, frozen_time: time_machine.Traveller, in_a_worker: list[float]
+) -> None:
+    message = sms_enqueue()
+    outbox_deliver(message_id=message.pk)  # another worker's failed attempt
+
+    assert tasks.outbox_deliver_task.run(message.pk) == "pending"
+    assert in_a_worker == []
+    assert OutboxMessage.objects.get(pk=message.pk).attempts == 1
