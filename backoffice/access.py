@@ -12,10 +12,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
 from cases import permissions as can
-from markets.models import Membership, Role
-from markets.selectors import membership_list_for_user
+from markets.models import Market, Membership, Role
+from markets.selectors import market_list_visible_to, membership_list_for_user
 
 _CACHE = "_backoffice_memberships"
 
@@ -71,3 +72,13 @@ def _requires(check: Callable[[Any], bool]) -> Callable[[View], View]:
 back_office_required = _requires(does_back_office_work)
 market_staff_required = _requires(works_in_a_market)
 audit_reader_required = _requires(reads_audit)
+
+
+def market_for_supervisor(request: HttpRequest, market_id: int) -> Market:
+    """A market the user supervises: one they lead, or one inspected over its region.
+    404 when the market is not theirs to see at all; 403 for its officers."""
+    user = request.user
+    market = get_object_or_404(market_list_visible_to(user=user), pk=market_id)  # type: ignore[arg-type]
+    if market.pk not in led_market_ids(user) and not is_inspector(user):
+        raise PermissionDenied
+    return market

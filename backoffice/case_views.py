@@ -51,6 +51,7 @@ from .selectors import (
     transfer_get_for_receiver,
     transfer_list_for_case,
 )
+from .sla_selectors import deadline_map_for_cases
 
 PAGE_SIZE = 25
 
@@ -90,13 +91,18 @@ def _back_to(request: HttpRequest, default: str) -> str:
 def workbench(request: HttpRequest) -> HttpResponse:
     """My open cases, the unclaimed cases of my markets, the transfers waiting for me."""
     user = _user(request)
+    mine = _page(request, case_list_mine(user=user), "mine")
+    unclaimed = _page(request, case_list_unclaimed(user=user), "unclaimed")
+    transfers = _page(request, transfer_list_waiting_for(user=user), "transfers")
+    case_ids = [case.pk for case in [*mine, *unclaimed]] + [t.case_id for t in transfers]
     return render(
         request,
         "backoffice/workbench.html",
         {
-            "mine": _page(request, case_list_mine(user=user), "mine"),
-            "unclaimed": _page(request, case_list_unclaimed(user=user), "unclaimed"),
-            "transfers": _page(request, transfer_list_waiting_for(user=user), "transfers"),
+            "mine": mine,
+            "unclaimed": unclaimed,
+            "transfers": transfers,
+            "deadlines": deadline_map_for_cases(case_ids=case_ids),
             "can_open_cases": bool(can.market_roles(user)),
             "decline_form": forms.DeclineTransferForm(),
         },
@@ -177,6 +183,7 @@ def _case_page(
         "backoffice/case/detail.html",
         {
             "case": case,
+            "deadlines": deadline_map_for_cases(case_ids=[case.pk]),
             "kind_label": kind.label if kind else case.kind,
             "notice": notice,
             "notice_items": notice_item_list(notice=notice) if notice else [],
@@ -346,14 +353,15 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
             "kind": filters.cleaned_data["kind"],
             "owner_id": owner.pk if owner else None,
         }
-    cases = case_list_for_market(user=user, market_id=market_id, **criteria)
+    page = _page(request, case_list_for_market(user=user, market_id=market_id, **criteria))
     return render(
         request,
         "backoffice/market_cases.html",
         {
             "market": market,
             "filters": filters,
-            "cases": _page(request, cases),
+            "cases": page,
+            "deadlines": deadline_map_for_cases(case_ids=[case.pk for case in page]),
             "staff": staff_list,
         },
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,19 +23,8 @@ from audit.ledger import (
     ledger_month,
     ledger_sign_off,
 )
-from markets.models import Market
-from markets.selectors import market_list_visible_to
 
-from .access import back_office_required, is_inspector, led_market_ids
-
-
-def _market_for_ledger(request: HttpRequest, market_id: int) -> Market:
-    """The market, if the user leads it or inspects it; 404 when it is not theirs to see."""
-    user = request.user
-    market = get_object_or_404(market_list_visible_to(user=user), pk=market_id)  # type: ignore[arg-type]
-    if market.pk not in led_market_ids(user) and not is_inspector(user):
-        raise PermissionDenied
-    return market
+from .access import back_office_required, led_market_ids, market_for_supervisor
 
 
 def _period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None]:
@@ -60,7 +49,7 @@ def _period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None]:
 
 @back_office_required
 def ledger(request: HttpRequest, market_id: int) -> HttpResponse:
-    market = _market_for_ledger(request, market_id)
+    market = market_for_supervisor(request, market_id)
     day, month = _period(request)
     book: Ledger = (
         ledger_month(market=market, year=month[0], month=month[1])
@@ -111,7 +100,7 @@ def _export(request: HttpRequest, book: Ledger, fmt: str) -> HttpResponse:
 @back_office_required
 @require_POST
 def ledger_sign(request: HttpRequest, market_id: int) -> HttpResponse:
-    market = _market_for_ledger(request, market_id)
+    market = market_for_supervisor(request, market_id)
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
     except ValueError:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import attachments, audit_views, case_views, ledger_views, views
+from . import (
+    attachments,
+    audit_views,
+    case_views,
+    ledger_views,
+    notification_views,
+    sla_views,
+    views,
+)
 from .actions import ACTIONS
 
 app_name = "backoffice"
@@ -44,4 +52,16 @@ urlpatterns = [
     # The work-log ledger (工作日志台账) of a market.
     path("ledger/<int:market_id>/", ledger_views.ledger, name="ledger"),
     path("ledger/<int:market_id>/sign-off/", ledger_views.ledger_sign, name="ledger_sign_off"),
+]
+
+urlpatterns += [
+    # Time limits (限时办结): the team lead's dashboard of a market.
+    path("sla/market/<int:market_id>/", sla_views.sla_market, name="sla_market"),
+    # The bell (站内通知): every signed-in member of staff.
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
 ]

@@ -9,18 +9,22 @@ from django.views.decorators.http import require_GET
 from markets.selectors import market_list_visible_to, membership_list_for_user
 
 from . import health as checks
+from .access import is_inspector, led_market_ids
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The staff home page: who you are, your markets and roles."""
     user = request.user
     memberships = membership_list_for_user(user=user)  # type: ignore[arg-type]
+    markets = list(market_list_visible_to(user=user))  # type: ignore[arg-type]
+    led = set(led_market_ids(user))
+    inspects = is_inspector(user)
     return render(
         request,
         "backoffice/home.html",
         {
             "memberships": memberships,
-            "markets": market_list_visible_to(user=user),  # type: ignore[arg-type]
+            "markets": [(market, inspects or market.pk in led) for market in markets],
             "can_use_admin_site": user.has_perm("accounts.use_admin_site"),
         },
     )

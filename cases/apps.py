@@ -23,3 +23,11 @@ class CasesConfig(AppConfig):
         action_label_register("case.reassigned", _("Case reassigned"))
         action_label_register("case.note_added", _("Note added"))
         action_label_register("case.attachment_added", _("Attachment added"))
+
+        from sla.hooks import due_handler_register, pausable_states_register
+
+        from .models import State
+        from .reminders import case_deadline_reached
+
+        pausable_states_register(*State.values)
+        due_handler_register(case_deadline_reached)

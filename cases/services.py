@@ -24,6 +24,8 @@ from django_fsm import can_proceed, has_transition_perm
 from accounts.models import User
 from markets.models import Market, ServiceStation
 from notifications.services import notification_send, outbox_enqueue
+from sla.models import Target
+from sla.services import deadline_start, deadline_stop, deadlines_follow_state, deadlines_move
 
 from . import events
 from . import permissions as can
@@ -50,6 +52,8 @@ from .models import (
     Transfer,
 )
 
+CASE_SUBJECT = "cases.case"
+FINISHED_STATES = (State.RESOLVED, State.CLOSED, State.WITHDRAWN)
 NAME_MAX = 100
 SUBJECT_MAX = 200
 
@@ -93,8 +97,17 @@ def _run(case: Case, verb: Callable[..., Any], actor: User, **kwargs: Any) -> No
 
 
 def _save(case: Case, actor: User) -> None:
+    """Save the case and let its clocks follow its state (限时办结): paused while the
+    applicant gathers materials, stopped when it is finished, going on when reopened."""
     case._history_user = actor  # type: ignore[attr-defined]
     case.save()
+    deadlines_follow_state(
+        subject_type=CASE_SUBJECT,
+        subject_id=case.pk,
+        state=case.state,
+        finished=case.state in FINISHED_STATES,
+        actor=actor,
+    )
 
 
 def _notify_on_commit(recipient: User | None, text: str, case: Case) -> None:
@@ -237,6 +250,17 @@ def case_open(
         opened_at=now,
     )
     _save(case, actor)
+    for target in (Target.ACCEPTANCE, Target.COMPLETION):
+        deadline_start(
+            subject_type=CASE_SUBJECT,
+            subject_id=case.pk,
+            market=market,
+            kind=kind,
+            target=target,
+            at=now,
+        )
+    # Taken in by an officer at intake: accepted there and then.
+    deadline_stop(subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE, at=now)
     events.case_opened_event(case, actor)
     return case
 
@@ -249,6 +273,7 @@ def case_claim(*, actor: User, case: Case) -> Case:
     case = _locked(case)
     _run(case, case.claim, actor, by=actor)
     _save(case, actor)
+    deadline_stop(subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE)
     events.case_claimed_event(case, actor)
     return case
 
@@ -317,6 +342,7 @@ def case_transfer_accept(*, actor: User, transfer: Transfer) -> Case:
         raise PermissionDenied
     _run(case, case.accept_transfer, actor, by=actor, market=transfer.to_market)
     _save(case, actor)
+    deadlines_move(subject_type=CASE_SUBJECT, subject_id=case.pk, market=case.market)
     _transfer_decided(transfer, actor, Transfer.Status.ACCEPTED)
     events.case_transfer_accepted_event(transfer, actor)
     text = _("Case %(reference)s was accepted by %(name)s.") % {

@@ -33,10 +33,17 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set by senders that may run again (a retried task): one notification per key.
+    key = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["recipient", "read_at", "created_at"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from accounts.models import User
 
@@ -28,3 +28,14 @@ def outbox_list_due(*, now: datetime) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(
         status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "id")
+
+
+def notification_list_for(*, recipient: User) -> QuerySet[Notification]:
+    """All of ``recipient``'s notifications: unread first, newest first within each."""
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    notifications: QuerySet[Notification] = (
+        Notification.objects.filter(recipient=recipient)
+        .alias(unread=unread)
+        .order_by("-unread", "-created_at", "-pk")
+    )
+    return notifications

@@ -30,14 +30,25 @@ LAST_ERROR_MAX_LENGTH = 2000
 # --- In-app notifications (the bell) -------------------------------------------------------------
 
 
-def notification_send(*, recipient: User, text: str, link: str = "") -> Notification:
+def notification_send(*, recipient: User, text: str, link: str = "", key: str = "") -> Notification:
     """Put one notification (站内通知) in ``recipient``'s bell. ``link`` is a path on this site
-    (``/cases/123/``), never another site's address."""
+    (``/cases/123/``), never another site's address. With a ``key``, sending again (a retried
+    task) returns the notification already sent."""
     if link and (not link.startswith("/") or link.startswith("//")):
         raise ValueError(f"a notification links to a path on this site, not {link!r}")
-    notification = Notification(recipient=recipient, text=text, link=link)
+    if key:
+        existing = Notification.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    notification = Notification(recipient=recipient, text=text, link=link, key=key)
     notification.full_clean()
-    notification.save()
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        if not key:
+            raise
+        return Notification.objects.get(key=key)
     return notification
 
 

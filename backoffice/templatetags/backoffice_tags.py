@@ -7,11 +7,16 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
 from audit.actions import action_label as _action_label
 from cases.identity import resident_id_mask
+from notifications.selectors import notification_unread_count
+from sla.models import Deadline, Target
 
 from ..access import does_back_office_work, is_inspector, led_market_ids, works_in_a_market
+from ..sla_selectors import deadline_badge
 
 register = template.Library()
 
@@ -69,4 +74,40 @@ def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
         "works_in_a_market": works_in_a_market(user),
         "led_market_ids": led,
         "reads_audit": bool(led) or is_inspector(user),
+    }
+
+
+# --- Time limits (限时办结) and the bell --------------------------------------------------------
+
+
+@register.inclusion_tag("backoffice/sla/_due.html", takes_context=True)
+def deadline_due(context: dict[str, Any], deadline: Deadline | None) -> dict[str, Any]:
+    """A deadline's due time with its badge (due soon, overdue, paused, met, late) and the
+    "estimated" marker. The page may put its ``now`` in the context; otherwise it is read here."""
+    if deadline is None:
+        return {"deadline": None}
+    now = context.get("now") or timezone.now()
+    return {"deadline": deadline, "badge": deadline_badge(deadline, now=now)}
+
+
+@register.inclusion_tag("backoffice/sla/_due.html", takes_context=True)
+def case_due(context: dict[str, Any], case_id: int) -> dict[str, Any]:
+    """The completion deadline of a case, looked up in the page's ``deadlines`` (read for
+    the whole page at once by ``deadline_map_for_cases``)."""
+    deadlines = context.get("deadlines") or {}
+    return deadline_due(context, deadlines.get((case_id, Target.COMPLETION)))
+
+
+@register.inclusion_tag("backoffice/notifications/_bell.html", takes_context=True)
+def notification_bell(context: dict[str, Any]) -> dict[str, Any]:
+    """The link "Notifications (N)" in the top bar, for staff who passed the second factor:
+    one query."""
+    request: HttpRequest | None = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return {"show": False}
+    return {
+        "show": True,
+        "unread": notification_unread_count(recipient=user),
+        "current": request is not None and request.path == reverse("backoffice:notifications"),
     }

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "markets",
     "audit",
     "notifications",
+    "sla",
     "cases",
     "backoffice",
 ]
@@ -160,6 +161,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Due-soon and overdue deadlines (限时办结): each reminder once, caught up after an outage.
+    "sla-sweep": {"task": "sla.tasks.sla_sweep_task", "schedule": 60.0},
     # Recompute the audit log's hash chains every night; alerts the audit administrators.
     "audit-verify-chains": {
         "task": "audit.tasks.verify_audit_chains",

@@ -1,5 +1,6 @@
 """Settings for the test suite: SQLite by default, PostgreSQL when DATABASE_URL is set."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,11 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 _tmp = Path(tempfile.gettempdir()) / "lgsc-test"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_tmp / 'test.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the real Celery worker of tests/sla/test_celery_worker.py opens the
+    # test database too. One file per test run, so two runs at once do not share it.
+    _tmp.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"test_db.{os.getpid()}.sqlite3")}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = _tmp / "media"
 STATIC_ROOT = None  # nothing is collected in tests; static files come from the finders

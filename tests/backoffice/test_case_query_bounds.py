@@ -4,7 +4,9 @@ with everything a row shows fetched in the page's own query (no query per row)."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from itertools import count
+from typing import Any
 
 import pytest
 from conftest import applicant_make
@@ -17,11 +19,12 @@ from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Applicant, Case, State, Transfer
 from markets.models import Market
+from sla.models import Deadline, Policy, Target
 
 Clients = Callable[[User], Client]
 SMALL, LARGE = 10, 1000
-# Sessions, sign-in checks, rights and the navigation, then count + page for each list
-# (13, 10 and 10 today).
+# Sessions, sign-in checks, rights, the navigation and the bell's unread count, then count +
+# page for each list and one query for the deadlines of every case shown (15, 12 and 11 today).
 MAX_QUERIES = 15
 
 _serial: Iterator[int] = count(1)
@@ -52,6 +55,29 @@ def bulk_cases(
             opened_at=now,
         )
         for i in range(n)
+    )
+
+
+def bulk_deadlines(cases: list[Case], *, due_in: timedelta, **fields: Any) -> list[Deadline]:
+    """A completion deadline for each case, due ``due_in`` from now, warned 2 hours before
+    (set-up only: no policy computation, no change rows)."""
+    now = timezone.now()
+    policy = Policy.objects.get(kind="policy_consultation", target=Target.COMPLETION)
+    return Deadline.objects.bulk_create(
+        Deadline(
+            subject_type="cases.case",
+            subject_id=case.pk,
+            market_id=case.market_id,
+            kind=case.kind,
+            target=Target.COMPLETION,
+            policy=policy,
+            started_at=now - timedelta(days=1),
+            due_at=now + due_in,
+            warn_at=now + due_in - timedelta(hours=2),
+            escalate_at=now + due_in + timedelta(days=2),
+            **fields,
+        )
+        for case in cases
     )
 
 
@@ -91,7 +117,8 @@ def test_workbench_queries_do_not_grow_with_the_cases(
 
     def fill(n: int) -> None:
         common = {"market": nanning_market, "applicant": applicant, "opener": team_lead}
-        bulk_cases(n, owner=officer, state=State.IN_PROGRESS, **common)
+        mine = bulk_cases(n, owner=officer, state=State.IN_PROGRESS, **common)
+        bulk_deadlines(mine, due_in=timedelta(hours=1))  # each row shows a badge
         bulk_cases(n, owner=None, state=State.NEW, **common)
         sent = bulk_cases(n, owner=team_lead, state=State.TRANSFER_PENDING, **common)
         Transfer.objects.bulk_create(
@@ -119,7 +146,7 @@ def test_team_lead_list_queries_do_not_grow_with_the_cases(
     applicant = applicant_make(officer)
 
     def fill(n: int) -> None:
-        bulk_cases(
+        cases = bulk_cases(
             n,
             market=nanning_market,
             applicant=applicant,
@@ -127,6 +154,7 @@ def test_team_lead_list_queries_do_not_grow_with_the_cases(
             owner=officer,
             state=State.IN_PROGRESS,
         )
+        bulk_deadlines(cases, due_in=-timedelta(hours=1))
 
     url = f"/cases/market/{nanning_market.pk}/?state=in_progress"
     assert_flat(verified_client(team_lead), url, fill, django_assert_max_num_queries)

@@ -91,6 +91,14 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     # Checklists of case kinds (材料清单): kept by the system administrator, read by the auditor.
     "/admin/cases/checklistitem/": _admin_page(SYSTEM_ADMIN, AUDIT_ADMIN),
     "/admin/cases/checklistitem/add/": _admin_page(SYSTEM_ADMIN),
+    # Time limits (限时办结): policies and the working-day calendar, kept by the system
+    # administrator and read by the auditor.
+    "/admin/sla/policy/": _admin_page(SYSTEM_ADMIN, AUDIT_ADMIN),
+    "/admin/sla/policy/add/": _admin_page(SYSTEM_ADMIN),
+    "/admin/sla/calendarday/": _admin_page(SYSTEM_ADMIN, AUDIT_ADMIN),
+    "/admin/sla/calendarday/add/": _admin_page(SYSTEM_ADMIN),
+    "/admin/sla/calendaryear/": _admin_page(SYSTEM_ADMIN, AUDIT_ADMIN),
+    "/admin/sla/calendaryear/add/": _admin_page(SYSTEM_ADMIN),
     # Second factors: the security administrator only.
     "/admin/otp_totp/totpdevice/": _admin_page(SECURITY_ADMIN),
     "/admin/otp_static/staticdevice/": _admin_page(SECURITY_ADMIN),
@@ -106,6 +114,10 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/audit/chains/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # The work-log ledger (工作日志台账): the market's team lead, and inspectors over it.
     "/ledger/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    # Time limits (限时办结): the market's team lead, and inspectors over it.
+    "/sla/market/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    # The bell (站内通知): every signed-in member of staff, administrators included.
+    "/notifications/": _back_office_page(),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages

@@ -31,6 +31,7 @@ from cases.services import (
 )
 from markets.models import Market, Region, Role
 from notifications.models import Notification
+from sla.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -456,3 +457,19 @@ def test_the_receiving_team_lead_sees_and_may_decide_a_transfer_to_one_of_their_
 
     accepted = case_transfer_accept(actor=liuzhou_lead, transfer=transfer)
     assert (accepted.owner, accepted.market) == (liuzhou_lead, liuzhou_market)
+
+
+def test_an_accepted_market_transfer_takes_the_cases_clocks_along(
+    officer: User, liuzhou_market: Market, liuzhou_officer: User
+) -> None:
+    case = case_make(officer)
+    transfer = case_transfer(
+        actor=officer, case=case, to_market=liuzhou_market, reason="申请人常住柳州"
+    )
+    due_before = dict(Deadline.objects.filter(subject_id=case.pk).values_list("target", "due_at"))
+
+    case_transfer_accept(actor=liuzhou_officer, transfer=transfer)
+
+    deadlines = Deadline.objects.filter(subject_type="cases.case", subject_id=case.pk)
+    assert {d.market_id for d in deadlines} == {liuzhou_market.pk}
+    assert {d.target: d.due_at for d in deadlines} == due_before

@@ -1,0 +1,297 @@
+"""Reads of the time limits (限时办结) for the back-office pages: the deadlines of a page of
+cases, the badge a deadline shows, and the team lead's dashboard of a market.
+
+Deadlines name their case by ``subject_id`` (``sla`` never imports ``cases``), so every read
+here is a query on ``Deadline`` plus, at most, one query for the cases it shows. Every figure
+is an aggregate (``Count`` with ``filter=Q(...)``): the number of queries does not grow with
+the number of deadlines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from cases.kinds import kind_get
+from cases.models import Case
+from cases.selectors import case_list_visible
+from cases.services import CASE_SUBJECT
+from markets.models import Market
+from sla.models import Deadline, Level, Reminder, Target
+from sla.selectors import deadline_list_for
+
+DeadlineMap = dict[tuple[int, str], Deadline]
+
+LIST_LENGTH = 10  # cases per short list of the dashboard
+BREACHES_PER_PAGE = 25
+
+
+# --- The deadlines of a page of cases -------------------------------------------------------------
+
+
+def deadline_map_for_cases(*, case_ids: Iterable[int]) -> DeadlineMap:
+    """{(case id, target): deadline} for these cases, in one query (none for no case)."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    return {
+        (deadline.subject_id, deadline.target): deadline
+        for deadline in deadline_list_for(subject_type=CASE_SUBJECT, subject_ids=ids)
+    }
+
+
+# --- The badge ------------------------------------------------------------------------------------
+
+BADGE_LABELS: dict[str, Promise] = {
+    "due_soon": _("due soon"),
+    "overdue": _("overdue"),
+    "paused": _("paused"),
+    "met": _("met"),
+    "late": _("late"),
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What a deadline shows next to its due time. ``code`` is empty while the clock runs
+    and the warning time has not come; ``paused`` is also set for a clock paused once it was
+    overdue already (it stays overdue)."""
+
+    code: str
+    paused: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(BADGE_LABELS[self.code]) if self.code else ""
+
+
+def deadline_badge(deadline: Deadline, *, now: datetime) -> Badge:
+    """Stopped: met or late. Paused before its due time: paused (the due time moves when the
+    clock goes on). Otherwise overdue once ``now`` is past the due time, due soon from the
+    warning time on."""
+    if deadline.stopped_at is not None:
+        return Badge("met" if deadline.met else "late")
+    if deadline.paused_at is not None:
+        if deadline.paused_at > deadline.due_at:
+            return Badge("overdue", paused=True)
+        return Badge("paused", paused=True)
+    if now > deadline.due_at:
+        return Badge("overdue")
+    if now >= deadline.warn_at:
+        return Badge("due_soon")
+    return Badge("")
+
+
+# --- The team lead's dashboard --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days in the display time zone, both inclusive."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def month_of(cls, day: date) -> Period:
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return cls(first, following - timedelta(days=1))
+
+    @property
+    def starts_at(self) -> datetime:
+        return _day_start(self.first)
+
+    @property
+    def ends_before(self) -> datetime:
+        return _day_start(self.last + timedelta(days=1))
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Deadlines stopped in the period, and how many of them were met."""
+
+    stopped: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.met / self.stopped if self.stopped else None
+
+
+@dataclass(frozen=True)
+class DueRow:
+    deadline: Deadline
+    case: Case | None  # None only if the case is no longer the reader's to see
+
+
+@dataclass(frozen=True)
+class ShortList:
+    rows: list[DueRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One line of the tables by officer and by kind."""
+
+    label: str
+    overdue: int
+    rate: Rate
+
+
+@dataclass(frozen=True)
+class BreachRow:
+    reminder: Reminder
+    case: Case | None
+
+
+@dataclass(frozen=True)
+class SlaDashboard:
+    market: Market
+    period: Period
+    now: datetime
+    due_today: ShortList
+    due_soon: ShortList
+    overdue: ShortList
+    rate: Rate
+    by_officer: list[Figures]
+    by_kind: list[Figures]
+    breaches: Page[Any]
+    breach_rows: list[BreachRow]
+
+
+def _conditions(now: datetime) -> dict[str, Q]:
+    """The open completion clocks due later today, due soon (warned, due after today) and
+    overdue at ``now``. A clock paused before its due time is none of these: its due time
+    moves when it goes on; one paused after its due time stays overdue."""
+    tomorrow = _day_start(timezone.localdate(now) + timedelta(days=1))
+    running = Q(stopped_at__isnull=True, paused_at__isnull=True)
+    return {
+        "due_today": running & Q(due_at__gte=now, due_at__lt=tomorrow),
+        "due_soon": running & Q(warn_at__lte=now, due_at__gte=tomorrow),
+        "overdue": Q(stopped_at__isnull=True)
+        & (Q(paused_at__isnull=True, due_at__lt=now) | Q(paused_at__gt=F("due_at"))),
+    }
+
+
+def _stopped_in(period: Period) -> Q:
+    return Q(stopped_at__gte=period.starts_at, stopped_at__lt=period.ends_before)
+
+
+def sla_dashboard(
+    *, user: User, market: Market, period: Period, now: datetime, breach_page: str | None = None
+) -> SlaDashboard:
+    """The market's completion deadlines as its team lead (or an inspector) sees them.
+
+    On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it. The
+    officer of a deadline is its case's current owner.
+    """
+    conditions = _conditions(now)
+    deadlines = Deadline.objects.filter(
+        subject_type=CASE_SUBJECT, market=market, target=Target.COMPLETION
+    )
+    # Only the rows a figure can count: open clocks, and those stopped in the period.
+    stopped = _stopped_in(period)
+    relevant = deadlines.filter(Q(stopped_at__isnull=True) | stopped)
+    n_overdue = Count("pk", filter=conditions["overdue"])
+    n_stopped = Count("pk", filter=stopped)
+    n_met = Count("pk", filter=stopped & Q(met=True))
+
+    totals = relevant.aggregate(
+        due_today=Count("pk", filter=conditions["due_today"]),
+        due_soon=Count("pk", filter=conditions["due_soon"]),
+        overdue=n_overdue,
+        stopped=n_stopped,
+        on_time=n_met,
+    )
+    lists = {
+        name: list(deadlines.filter(condition).order_by("due_at", "pk")[:LIST_LENGTH])
+        for name, condition in conditions.items()
+    }
+
+    owner = Subquery(Case.objects.filter(pk=OuterRef("subject_id")).values("owner_id")[:1])
+    per_officer = list(
+        relevant.annotate(officer_id=owner)
+        .values("officer_id")
+        .annotate(n_overdue=n_overdue, n_stopped=n_stopped, n_met=n_met)
+        .values_list("officer_id", "n_overdue", "n_stopped", "n_met")
+    )
+    per_kind = list(
+        relevant.values("kind")
+        .annotate(n_overdue=n_overdue, n_stopped=n_stopped, n_met=n_met)
+        .values_list("kind", "n_overdue", "n_stopped", "n_met")
+        .order_by("kind")
+    )
+    officer_ids = [pk for pk, *_counts in per_officer if pk is not None]
+    officers = {u.pk: u for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {}
+
+    breaches = Paginator(
+        Reminder.objects.filter(
+            deadline__subject_type=CASE_SUBJECT,
+            deadline__market=market,
+            level__in=[Level.BREACH, Level.ESCALATION],
+            created_at__gte=period.starts_at,
+            created_at__lt=period.ends_before,
+        )
+        .select_related("deadline")
+        .order_by("-created_at", "-pk"),
+        BREACHES_PER_PAGE,
+    ).get_page(breach_page)
+    reminders: list[Reminder] = list(breaches)
+
+    case_ids = {d.subject_id for rows in lists.values() for d in rows}
+    case_ids |= {r.deadline.subject_id for r in reminders}
+    cases = (
+        {c.pk: c for c in case_list_visible(user=user).filter(pk__in=case_ids)} if case_ids else {}
+    )
+
+    def short(name: str) -> ShortList:
+        rows = [DueRow(d, cases.get(d.subject_id)) for d in lists[name]]
+        return ShortList(rows, totals[name])
+
+    def kind_label(code: str) -> str:
+        kind = kind_get(code)
+        return str(kind.label) if kind else code
+
+    return SlaDashboard(
+        market=market,
+        period=period,
+        now=now,
+        due_today=short("due_today"),
+        due_soon=short("due_soon"),
+        overdue=short("overdue"),
+        rate=Rate(totals["stopped"], totals["on_time"]),
+        by_officer=sorted(
+            (
+                Figures(
+                    str(officers[pk]) if pk in officers else str(_("Nobody (unclaimed)")),
+                    overdue,
+                    Rate(stopped, met),
+                )
+                for pk, overdue, stopped, met in per_officer
+                if overdue or stopped
+            ),
+            key=lambda line: line.label,
+        ),
+        by_kind=[
+            Figures(kind_label(kind), overdue, Rate(stopped, met))
+            for kind, overdue, stopped, met in per_kind
+            if overdue or stopped
+        ],
+        breaches=breaches,
+        breach_rows=[BreachRow(r, cases.get(r.deadline.subject_id)) for r in reminders],
+    )

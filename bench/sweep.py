@@ -1,0 +1,438 @@
+"""The SLA sweep at scale, on a fresh database (see bench/README.md, "SLA sweep").
+
+    .venv/bin/python bench/sweep.py [--cases N] [--due-percent P] [--profile]
+
+``--cases`` open cases (default 200 000) each have a running completion deadline, ``P`` % of
+them (default 1) due now, spread over the three levels; a quarter as many stopped deadlines
+have no next alert. After ANALYZE, one call of ``sla_sweep`` is timed, then a second one right
+after (it must create nothing). The benchmark prints the reminders created (they must equal the
+due deadlines), the times, and the query plan of the sweep's SELECT: it must read the partial
+index ``deadline_alert_due``, not the whole table.
+
+Delivery is patched out: ``sla.services.current_app.send_task`` is replaced by a counter, so no
+broker is needed and no reminder is delivered.
+
+A benchmark reports: it exits 0 whether or not a target is met, and prints MISSED beside a
+figure that misses its target.
+"""
+
+# ruff: noqa: E402  (Django must be set up before the project's modules are imported)
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+# Forced, not defaulted (as in run.py): the benchmark deletes and re-creates its database.
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+# A database file of its own (beside run.py's), so that the two can run at the same time.
+os.environ.setdefault("BENCH_DB", "var/bench/sweep.sqlite3")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from bench.run import Organisation, database_fresh, heading, organisation_make, profiled, seeded
+from sla import services
+from sla.models import Deadline, Level, Policy, Reminder, Target, Unit
+
+INDEX = "deadline_alert_due"
+SUBJECT_TYPE = "cases.case"
+KIND = "policy_consultation"
+STOPPED_SHARE = 4  # one stopped deadline (next_alert_at NULL) for every 4 open ones
+BEAT_INTERVAL_S = 60.0  # config.settings.base: CELERY_BEAT_SCHEDULE["sla-sweep"]
+LEVELS = (Level.WARNING, Level.BREACH, Level.ESCALATION)
+# The reminders a deadline at this level has had already (delivered): without them the sweep
+# would (rightly) catch up the earlier levels too, and create more than one reminder per row.
+EARLIER = {
+    Level.WARNING: (),
+    Level.BREACH: (Level.WARNING,),
+    Level.ESCALATION: (Level.WARNING, Level.BREACH),
+}
+
+
+# --- The deadlines ----------------------------------------------------------------------------
+
+
+@dataclass
+class Deadlines:
+    open: int = 0
+    stopped: int = 0
+    due: dict[str, int] = field(default_factory=dict)  # level -> due deadlines at that level
+    due_rows: list[Deadline] = field(default_factory=list)  # as created, to re-arm them
+
+    @property
+    def due_total(self) -> int:
+        return sum(self.due.values())
+
+
+def deadline_due(i: int, level: str, now: datetime, market_id: int, policy: Policy) -> Deadline:
+    """A running deadline whose next alert, at ``level``, has passed (minutes to hours ago). The
+    times are consistent, so that after this reminder the next level falls in the future."""
+    ago = timedelta(minutes=1 + i % 720)
+    if level == Level.WARNING:  # warned at 75 %, due in a day
+        due_at = now + timedelta(days=1)
+        started_at = due_at - timedelta(days=7)
+        warn_at = now - ago
+        alert_at = warn_at
+    elif level == Level.BREACH:  # due minutes to hours ago: escalation 2 working days later
+        due_at = now - ago
+        started_at = due_at - timedelta(days=7)
+        warn_at = due_at - timedelta(days=1, hours=18)
+        alert_at = due_at
+    else:  # overdue for over a week; the escalation time has passed
+        due_at = now - timedelta(days=10) - ago
+        started_at = due_at - timedelta(days=7)
+        warn_at = due_at - timedelta(days=1, hours=18)
+        alert_at = now - ago
+    return Deadline(
+        subject_type=SUBJECT_TYPE,
+        subject_id=i + 1,
+        market_id=market_id,
+        kind=KIND,
+        target=Target.COMPLETION,
+        policy=policy,
+        started_at=started_at,
+        due_at=due_at,
+        warn_at=warn_at,
+        escalate_at=alert_at if level == Level.ESCALATION else due_at + timedelta(days=2),
+        next_alert_at=alert_at,
+        next_level=level,
+    )
+
+
+def deadlines_bulk_make(
+    organisation: Organisation, policy: Policy, now: datetime, *, cases: int, due_percent: float
+) -> Deadlines:
+    """``cases`` running deadlines (subject ids 1..cases), ``due_percent`` % of them due now and
+    spread evenly over the levels, the rest not yet warned (warning 2-5 days ahead); then
+    ``cases // STOPPED_SHARE`` stopped ones. bulk_create: no DeadlineChange rows, set-up only."""
+    rng = seeded(7)
+    due_count = round(cases * due_percent / 100)
+    due_ids = set(rng.sample(range(cases), due_count))
+    market_ids = [market.pk for market in organisation.markets]
+    made = Deadlines(due=dict.fromkeys(LEVELS, 0))
+    earlier: list[tuple[int, str]] = []  # (index in due_rows, level already sent)
+    for start in range(0, cases, 5000):
+        rows = []
+        for i in range(start, min(start + 5000, cases)):
+            market_id = market_ids[i % len(market_ids)]
+            if i in due_ids:
+                level = LEVELS[made.due_total % len(LEVELS)]
+                made.due[level] += 1
+                row = deadline_due(i, level, now, market_id, policy)
+                earlier.extend((len(made.due_rows), sent) for sent in EARLIER[level])
+                made.due_rows.append(row)
+            else:
+                started_at = now - timedelta(seconds=rng.randint(0, 3 * 86_400))
+                due_at = started_at + timedelta(days=7)
+                warn_at = started_at + timedelta(days=5, hours=6)
+                row = Deadline(
+                    subject_type=SUBJECT_TYPE,
+                    subject_id=i + 1,
+                    market_id=market_id,
+                    kind=KIND,
+                    target=Target.COMPLETION,
+                    policy=policy,
+                    started_at=started_at,
+                    due_at=due_at,
+                    warn_at=warn_at,
+                    escalate_at=due_at + timedelta(days=2),
+                    next_alert_at=warn_at,
+                    next_level=Level.WARNING,
+                )
+            rows.append(row)
+        Deadline.objects.bulk_create(rows, batch_size=1000)  # sets the pks (RETURNING)
+        made.open += len(rows)
+    stopped = cases // STOPPED_SHARE
+    for start in range(0, stopped, 5000):
+        rows = []
+        for i in range(start, min(start + 5000, stopped)):
+            started_at = now - timedelta(days=30 + i % 300)
+            rows.append(
+                Deadline(
+                    subject_type=SUBJECT_TYPE,
+                    subject_id=cases + i + 1,
+                    market_id=market_ids[i % len(market_ids)],
+                    kind=KIND,
+                    target=Target.COMPLETION,
+                    policy=policy,
+                    started_at=started_at,
+                    due_at=started_at + timedelta(days=7),
+                    warn_at=started_at + timedelta(days=5, hours=6),
+                    escalate_at=started_at + timedelta(days=9),
+                    stopped_at=started_at + timedelta(days=4),
+                    met=True,
+                    next_alert_at=None,
+                    next_level="",
+                )
+            )
+        Deadline.objects.bulk_create(rows, batch_size=1000)
+        made.stopped += len(rows)
+    Reminder.objects.bulk_create(
+        (
+            Reminder(
+                deadline=made.due_rows[row],
+                level=level,
+                created_at=now - timedelta(days=2),
+                delivered_at=now - timedelta(days=2),
+            )
+            for row, level in earlier
+        ),
+        batch_size=1000,
+    )
+    return made
+
+
+def policy_make() -> Policy:
+    """The default completion policy of the kind: 5 working days, warn at 75 %, escalate 2
+    working days after a breach (a migration of cases may have seeded it already)."""
+    policy, _created = Policy.objects.get_or_create(
+        kind=KIND,
+        target=Target.COMPLETION,
+        market=None,
+        is_active=True,
+        defaults={
+            "amount": 5,
+            "unit": Unit.WORKING_DAYS,
+            "warn_percent": 75,
+            "escalate_after_days": 2,
+        },
+    )
+    return policy
+
+
+def analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def rearm(made: Deadlines, now: datetime) -> None:
+    """Put the due deadlines back as they were before the sweep, and delete its reminders."""
+    Reminder.objects.filter(created_at=now, delivered_at__isnull=True).delete()
+    Deadline.objects.bulk_update(
+        made.due_rows, ["next_alert_at", "next_level", "warn_at", "escalate_at"], batch_size=1000
+    )
+
+
+# --- The sweep's SELECT and its plan ------------------------------------------------------------
+
+
+def sweep_queryset(now: datetime) -> QuerySet[Deadline]:
+    """The SELECT of one batch, exactly as ``sla.services.sla_sweep`` runs it."""
+    return services.sweep_queryset(now)[: services.SWEEP_BATCH]
+
+
+@dataclass(frozen=True)
+class Plan:
+    text: str
+    by_index: list[str]  # reads of the deadlines table through deadline_alert_due
+    other: list[str]  # other reads of it (full scans, other indexes)
+
+
+def sweep_plan(now: datetime) -> Plan:
+    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PostgreSQL) of the sweep's SELECT.
+    FOR UPDATE needs a transaction; it is rolled back, so the rows ANALYZE locks are let go."""
+    table = Deadline._meta.db_table
+    with transaction.atomic():
+        if connection.vendor == "sqlite":
+            text = sweep_queryset(now).explain()
+        else:
+            text = sweep_queryset(now).explain(analyze=True)
+        transaction.set_rollback(True)
+    by_index: list[str] = []
+    other: list[str] = []
+    for line in text.splitlines():
+        read = line.strip().removeprefix("->").strip()
+        if connection.vendor == "sqlite":
+            # Django prints "id parent notused detail"; the detail is "SCAN t …"/"SEARCH t …".
+            words = read.split()
+            verb = next((w for w in ("SCAN", "SEARCH") if w in words), None)
+            if verb is None or words[words.index(verb) + 1 :][:1] != [table]:
+                continue
+            read = " ".join(words[words.index(verb) :])
+            uses = verb == "SEARCH" and f"USING INDEX {INDEX} " in f"{read} "
+        else:
+            if f" on {table}" not in read and f" on {INDEX}" not in read:
+                continue
+            if read.startswith("Bitmap Heap Scan"):
+                continue  # reads the rows the Bitmap Index Scan below it found
+            uses = f"Index Scan using {INDEX} on {table}" in read or (
+                f"Bitmap Index Scan on {INDEX}" in read
+            )
+        (by_index if uses else other).append(read)
+    return Plan(text, by_index, other)
+
+
+# --- The sweep ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Counter:
+    calls: int = 0
+
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        self.calls += 1
+
+
+@dataclass
+class StatementCounter:
+    """Counts the SQL statements (cheaply: no query log, DEBUG stays off)."""
+
+    count: int = 0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    created: int
+    ms: float
+    statements: int
+    tasks_sent: int
+
+
+def sweep_once(now: datetime) -> SweepRun:
+    tasks, statements = Counter(), StatementCounter()
+    with (
+        mock.patch("sla.services.current_app.send_task", tasks),
+        connection.execute_wrapper(statements),
+    ):
+        started = time.perf_counter()
+        created = services.sla_sweep(now=now)
+        ms = (time.perf_counter() - started) * 1000
+    return SweepRun(created, ms, statements.count, tasks.calls)
+
+
+def verdict(met: bool) -> str:
+    return "ok" if met else "MISSED"
+
+
+def database_line() -> str:
+    if connection.vendor == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"
+    version = connection.pg_version  # type: ignore[attr-defined]
+    return f"PostgreSQL {version // 10000}.{version % 10000}"
+
+
+def bench_sweep(cases: int, due_percent: float, *, profile: bool) -> None:
+    organisation = organisation_make()
+    policy = policy_make()
+    now = timezone.now()
+    heading(f"SLA sweep over {cases} open cases, {due_percent:g} % due")
+    started = time.perf_counter()
+    made = deadlines_bulk_make(organisation, policy, now, cases=cases, due_percent=due_percent)
+    analyze()
+    levels = ", ".join(f"{level} {count}" for level, count in made.due.items())
+    print(
+        f"set-up: {made.open} running deadlines ({made.due_total} due: {levels}), "
+        f"{made.stopped} stopped (next_alert_at NULL), {Reminder.objects.count()} earlier "
+        f"reminders; ANALYZE; {time.perf_counter() - started:.1f} s"
+    )
+
+    plan = sweep_plan(now)  # before the sweep: the rows it is about to read are still due
+    label = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN ANALYZE"
+    print(f"\n{label} of the sweep's SELECT (one batch of {services.SWEEP_BATCH}):\n{plan.text}")
+    uses_index = bool(plan.by_index) and not plan.other
+    print(f"\nreads {Deadline._meta.db_table} through {INDEX}: {'yes' if uses_index else 'NO'}")
+    for line in plan.by_index:
+        print(f"  by {INDEX}: {line}")
+    for line in plan.other:
+        print(f"  NOT by {INDEX}: {line}")
+
+    first = sweep_once(now)
+    second = sweep_once(now)
+    print(
+        f"\nfirst sweep: {first.created} reminders created (due: {made.due_total}) in "
+        f"{first.ms:.0f} ms ({first.ms / max(first.created, 1):.2f} ms per reminder), "
+        f"{first.statements} SQL statements, {first.tasks_sent} delivery tasks sent (patched)"
+    )
+    print(
+        f"second sweep, right after: {second.created} created in {second.ms:.1f} ms, "
+        f"{second.statements} SQL statements, {second.tasks_sent} delivery tasks sent"
+    )
+    if profile:
+        rearm(made, now)
+        profiled(lambda: sweep_once(now), title=f"the sweep of {made.due_total} due deadlines")
+
+    heading("Results")
+    print(
+        f"{database_line()}; Python {platform.python_version()}, Django {django.get_version()}; "
+        f"{os.cpu_count()} CPUs; {platform.machine()}; {datetime.now().astimezone():%Y-%m-%d}"
+    )
+    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
+    rows = [
+        (
+            f"first sweep ({cases // 1000}k open, {made.due_total} due)",
+            f"{first.ms:.0f} ms, {first.created} reminders",
+            f"= {made.due_total} reminders, ≤ {BEAT_INTERVAL_S:.0f} s",
+            verdict(
+                first.created == made.due_total == first.tasks_sent
+                and first.ms <= BEAT_INTERVAL_S * 1000
+            ),
+        ),
+        (
+            "second sweep, right after",
+            f"{second.ms:.1f} ms, {second.created} reminders",
+            "0 reminders",
+            verdict(second.created == 0 and second.tasks_sent == 0),
+        ),
+        (
+            "the sweep's SELECT",
+            f"{INDEX}" if uses_index else "not (only) by the index",
+            f"by {INDEX}, no full scan",
+            verdict(uses_index),
+        ),
+    ]
+    header = ("benchmark", "result", "target", "")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=200_000, help="open cases (200000)")
+    parser.add_argument(
+        "--due-percent", type=float, default=1.0, help="share of them due now, in %% (1)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile a sweep of the same rows, re-armed"
+    )
+    args = parser.parse_args(argv)
+    if args.cases < 1 or not 0 <= args.due_percent <= 100:
+        parser.error("--cases must be at least 1 and --due-percent between 0 and 100")
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+    started = time.perf_counter()
+    clean_up = database_fresh()
+    try:
+        bench_sweep(args.cases, args.due_percent, profile=args.profile)
+    finally:
+        clean_up()
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Who hears about a case's deadline, and how (the handler the SLA sweep calls).
+
+- due soon: the owner;
+- overdue: the owner, the first-contact officer and the market's team leads;
+- escalated (overdue for some working days): the team leads and the inspectors over the
+  market's region (督查).
+Each person gets an in-app notification and, with an e-mail address, an e-mail, each sent
+once (keyed by deadline, level and person), however often delivery is retried.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from markets.models import Role
+from notifications.services import notification_send, outbox_enqueue
+from sla.models import Level
+
+from .models import Case
+from .services import CASE_SUBJECT
+
+if TYPE_CHECKING:
+    from sla.models import Deadline
+
+
+def _recipients(case: Case, level: str) -> list[User]:
+    people: dict[int, User] = {}
+    if level in (Level.WARNING, Level.BREACH) and case.owner is not None:
+        people[case.owner.pk] = case.owner
+    if level == Level.BREACH:
+        people[case.first_contact_officer.pk] = case.first_contact_officer
+    if level in (Level.BREACH, Level.ESCALATION):
+        region = case.market.region
+        covering = Q(memberships__role=Role.TEAM_LEAD, memberships__market=case.market)
+        if level == Level.ESCALATION:
+            prefixes = {region.code[:2] + "0000", region.code[:4] + "00", region.code}
+            covering |= Q(memberships__role=Role.INSPECTOR, memberships__region__code__in=prefixes)
+        for user in User.objects.filter(covering, is_active=True).distinct():
+            people[user.pk] = user
+    return [user for user in people.values() if user.is_active]
+
+
+def _text(case: Case, deadline: Deadline, level: str) -> str:
+    values = {
+        "reference": case.reference,
+        "subject": case.subject,
+        "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    if level == Level.WARNING:
+        return _("Case %(reference)s (%(subject)s) is due at %(due)s.") % values
+    if level == Level.BREACH:
+        return _("Case %(reference)s (%(subject)s) is overdue: it was due at %(due)s.") % values
+    return (
+        _(
+            "Escalated: case %(reference)s (%(subject)s) is still not finished; it was due at "
+            "%(due)s."
+        )
+        % values
+    )
+
+
+def case_deadline_reached(deadline: Deadline, level: str) -> None:
+    if deadline.subject_type != CASE_SUBJECT:
+        return
+    case = (
+        Case.objects.select_related("market__region", "owner", "first_contact_officer")
+        .filter(pk=deadline.subject_id)
+        .first()
+    )
+    if case is None:
+        return
+    text = _text(case, deadline, level)
+    link = f"/cases/{case.pk}/"
+    for user in _recipients(case, level):
+        key = f"sla:{deadline.pk}:{level}:{user.pk}"
+        notification_send(recipient=user, text=text, link=link, key=key)
+        if user.email:
+            outbox_enqueue(
+                channel="email",
+                to=user.email,
+                subject=text[:200],
+                body=text,
+                idempotency_key=key,
+            )

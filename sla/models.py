@@ -1,0 +1,298 @@
+"""Time-limited completion (限时办结): calendar overrides, SLA policies, deadlines and the
+reminders sent about them.
+
+A deadline is about a "subject" (a case) named by type and id, not by a foreign key: ``sla``
+sits below ``cases`` and never imports it. The case engine starts, pauses and stops deadlines
+through ``sla.services`` and hears about due ones through a hook (``sla.hooks``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from markets.models import Market
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the statutory calendar: next year's State Council schedule
+    before the package knows it, or a local closure. Without a market it applies everywhere."""
+
+    day = models.DateField(_("day"))
+    market = models.ForeignKey(
+        Market,
+        verbose_name=_("market (empty: every market)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_days",
+    )
+    is_working_day = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    history = HistoricalRecords(verbose_name=_("historical calendar day"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=Q(market__isnull=True),
+                name="calendar_day_once_everywhere",
+                violation_error_message=_("This day is entered already for every market."),
+            ),
+            models.UniqueConstraint(
+                fields=["day", "market"],
+                condition=Q(market__isnull=False),
+                name="calendar_day_once_per_market",
+                violation_error_message=_("This day is entered already for this market."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'✓' if self.is_working_day else '✗'} {self.reason}"
+
+
+class CalendarYear(models.Model):
+    """A year whose whole schedule administrators have entered (as CalendarDay rows): its
+    days are no longer estimated."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        error_messages={"unique": _("This year's schedule has been entered already.")},
+    )
+    source = models.CharField(_("source (e.g. State Council notice)"), max_length=200)
+
+    history = HistoricalRecords(verbose_name=_("historical calendar year"))
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarGapAlert(models.Model):
+    """The administrators were told once that deadlines in this year are estimated."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    alerted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Target(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("Acceptance (first response)")
+    COMPLETION = "completion", _("Completion")
+
+
+class Unit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    SAME_DAY = "same_day", _("same working day")
+
+
+class Policy(models.Model):
+    """How long a kind of case may take (optionally for one market), when the clock pauses,
+    when to warn and when to escalate. A changed policy applies to cases opened afterwards."""
+
+    kind = models.CharField(_("case kind"), max_length=40)
+    market = models.ForeignKey(
+        Market,
+        verbose_name=_("market (empty: every market)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    amount = models.PositiveSmallIntegerField(
+        _("time allowed"), default=1, help_text=_("Ignored for “same working day”.")
+    )
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    pause_states = models.JSONField(_("states that pause the clock"), default=list, blank=True)
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warn when this share of the time is used (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate this many working days after a breach"), default=2
+    )
+    is_active = models.BooleanField(_("in force"), default=True)
+
+    history = HistoricalRecords(verbose_name=_("historical SLA policy"))
+
+    class Meta:
+        ordering = ["kind", "target"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target"],
+                condition=Q(market__isnull=True, is_active=True),
+                name="policy_one_default_per_kind_target",
+                violation_error_message=_("A policy for this kind and target exists already."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "target", "market"],
+                condition=Q(market__isnull=False, is_active=True),
+                name="policy_one_per_market_kind_target",
+                violation_error_message=_(
+                    "This market has a policy for this kind and target already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(unit="same_day"),
+                name="policy_amount_positive",
+                violation_error_message=_("The time allowed must be at least 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.get_target_display()}"
+
+    def clean(self) -> None:
+        from .hooks import pausable_states
+
+        errors: dict[str, object] = {}
+        if self.unit != Unit.SAME_DAY and not self.amount:
+            errors["amount"] = _("The time allowed must be at least 1.")
+        known = pausable_states()
+        if not isinstance(self.pause_states, list) or not all(
+            isinstance(state, str) for state in self.pause_states
+        ):
+            errors["pause_states"] = _("List the states by name.")
+        else:
+            unknown = sorted(set(self.pause_states) - set(known))
+            if unknown:
+                errors["pause_states"] = _(
+                    "These states do not exist: %(unknown)s. Choose from: %(known)s."
+                ) % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known))}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Level(models.TextChoices):
+    WARNING = "warning", _("Due soon")
+    BREACH = "breach", _("Overdue")
+    ESCALATION = "escalation", _("Escalated")
+
+
+class Deadline(models.Model):
+    """One clock of one case: acceptance or completion, due at ``due_at``.
+
+    ``next_alert_at`` / ``next_level`` hold the next reminder to send; the sweep reads only
+    the rows whose ``next_alert_at`` has passed, through a partial index, so its cost grows
+    with the deadlines that are due, not with all cases.
+    """
+
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.PositiveBigIntegerField()
+    market = models.ForeignKey(Market, verbose_name=_("market"), on_delete=models.PROTECT)
+    kind = models.CharField(_("case kind"), max_length=40)
+    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT)
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"))
+    warn_at = models.DateTimeField(_("warn at"))
+    escalate_at = models.DateTimeField(_("escalate at"))
+    estimated = models.BooleanField(
+        _("estimated"),
+        default=False,
+        help_text=_("The calendar of the due date's year is not known yet: Monday–Friday."),
+    )
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_total = models.DurationField(_("working time paused"), default=timedelta)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    met = models.BooleanField(_("met"), null=True, blank=True)
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+    next_level = models.CharField(max_length=12, choices=Level.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "target"], name="deadline_one_per_target"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_alert_at"],
+                name="deadline_alert_due",
+                condition=Q(next_alert_at__isnull=False),
+            ),
+            models.Index(fields=["market", "stopped_at", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}#{self.subject_id} {self.target} → {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.stopped_at is None and self.paused_at is None
+
+    def overdue(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        end = self.stopped_at or moment
+        return bool(end > self.due_at)  # type: ignore[operator]
+
+
+class DeadlineChange(models.Model):
+    """Every change of a due time, with its reason (pause and resume, reopening …)."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(default=timezone.now)
+    old_due_at = models.DateTimeField(null=True, blank=True)
+    new_due_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id}: {self.old_due_at} → {self.new_due_at} ({self.reason})"
+
+
+class Reminder(models.Model):
+    """A reminder or escalation about one deadline at one level: created exactly once (the
+    unique key), however often or late the sweep runs."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set once the handlers have told everyone; until then the sweep re-sends the task.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "level"], name="reminder_once_per_level")
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="reminder_undelivered",
+                condition=Q(delivered_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id}: {self.level}"

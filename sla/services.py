@@ -1,0 +1,345 @@
+"""Deadlines: start, pause, resume, stop, reopen; the sweep that sends each reminder once.
+
+Every due time that moves is written to DeadlineChange with its reason. The sweep reads only
+deadlines whose ``next_alert_at`` has passed (a partial index), creates the Reminder for the
+level (unique per deadline and level, so a sweep run twice or late sends it once) and tells
+the handlers registered by the apps above, after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from celery import current_app
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from markets.models import Market, Role
+from notifications.services import notification_send
+
+from . import calendar as cal
+from .hooks import due_handlers
+from .models import (
+    CalendarGapAlert,
+    Deadline,
+    DeadlineChange,
+    Level,
+    Policy,
+    Reminder,
+    Unit,
+)
+from .selectors import market_hours, overrides_for, policy_for
+
+SWEEP_BATCH = 500
+REDELIVER_AFTER = timedelta(minutes=5)
+
+
+# --- Computing due times --------------------------------------------------------------------------
+
+
+def _due(policy: Policy, market: Market, start: datetime) -> cal.WorkingInstant:
+    hours = market_hours(market)
+    overrides = overrides_for(market)
+    local = timezone.localtime(start, cal.SHANGHAI)
+    if policy.unit == Unit.WORKING_HOURS:
+        return cal.add_working_time(start, timedelta(hours=policy.amount), hours, overrides)
+    if policy.unit == Unit.SAME_DAY:
+        close = cal.end_of_working_day(local.date(), hours, overrides)
+        if close.at > start:
+            return close
+        after = cal.add_working_days(local.date(), 1, overrides)
+        later = cal.end_of_working_day(after.day, hours, overrides)
+        return cal.WorkingInstant(later.at, later.estimated or after.estimated)
+    day = cal.add_working_days(local.date(), policy.amount, overrides)
+    close = cal.end_of_working_day(day.day, hours, overrides)
+    return cal.WorkingInstant(close.at, close.estimated or day.estimated)
+
+
+def _escalate_at(
+    policy: Policy, due_at: datetime, hours: cal.OpeningHours, overrides: cal.Overrides
+) -> datetime:
+    day = timezone.localtime(due_at, cal.SHANGHAI).date()
+    later = cal.add_working_days(day, max(policy.escalate_after_days, 1), overrides)
+    return cal.end_of_working_day(later.day, hours, overrides).at
+
+
+def _warn_at(
+    deadline: Deadline, policy: Policy, hours: cal.OpeningHours, overrides: cal.Overrides
+) -> datetime:
+    """When ``warn_percent`` of the working time allowed has been used: counted in working
+    time like the target itself, so a warning never falls on a night or a day off.
+
+    While the warning is still to come, every pause so far lies before it: the working time
+    the clock stood still (``paused_total``) is added on the way."""
+    allowed = (
+        cal.working_time_between(deadline.started_at, deadline.due_at, hours, overrides)
+        - deadline.paused_total
+    )
+    used = max(allowed, timedelta(0)) * policy.warn_percent / 100
+    warn = cal.add_working_time(deadline.started_at, used + deadline.paused_total, hours, overrides)
+    return min(warn.at, deadline.due_at)
+
+
+def _schedule(deadline: Deadline, policy: Policy) -> None:
+    """warn_at and escalate_at from due_at, and the next alert still to send."""
+    hours = market_hours(deadline.market)
+    overrides = overrides_for(deadline.market)
+    deadline.warn_at = _warn_at(deadline, policy, hours, overrides)
+    deadline.escalate_at = _escalate_at(policy, deadline.due_at, hours, overrides)
+    sent = set(deadline.reminders.values_list("level", flat=True)) if deadline.pk else set()
+    for level, at in (
+        (Level.WARNING, deadline.warn_at),
+        (Level.BREACH, deadline.due_at),
+        (Level.ESCALATION, deadline.escalate_at),
+    ):
+        if level not in sent:
+            deadline.next_level, deadline.next_alert_at = level, at
+            return
+    deadline.next_level, deadline.next_alert_at = "", None
+
+
+def _calendar_gap_alert(market: Market, start: datetime, end: datetime) -> None:
+    """Tell the system administrators, once per year, that deadlines in a year the calendar
+    does not know are estimated (Monday–Friday)."""
+    first = timezone.localtime(start, cal.SHANGHAI).date()
+    last = timezone.localtime(end, cal.SHANGHAI).date()
+    for year in sorted(cal.years_estimated(first, last, overrides_for(market))):
+        try:
+            with transaction.atomic():
+                CalendarGapAlert.objects.create(year=year)
+        except IntegrityError:
+            continue
+        admins = User.objects.filter(is_active=True, memberships__role=Role.SYSTEM_ADMIN).distinct()
+        text = _(
+            "Deadlines in %(year)d are estimated (Monday to Friday): enter that year's "
+            "holidays and make-up working days in the calendar."
+        ) % {"year": year}
+        for admin in admins:
+            transaction.on_commit(
+                partial(notification_send, recipient=admin, text=text, link="/admin/sla/")
+            )
+
+
+# --- The clock ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deadline_start(
+    *,
+    subject_type: str,
+    subject_id: int,
+    market: Market,
+    kind: str,
+    target: str,
+    at: datetime | None = None,
+) -> Deadline | None:
+    """Start the clock of ``target`` for a subject; None when no policy covers the kind."""
+    policy = policy_for(kind=kind, market=market, target=target)
+    if policy is None:
+        return None
+    start = at or timezone.now()
+    due = _due(policy, market, start)
+    deadline = Deadline(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        market=market,
+        kind=kind,
+        target=target,
+        policy=policy,
+        started_at=start,
+        due_at=due.at,
+        estimated=due.estimated,
+    )
+    _schedule(deadline, policy)
+    deadline.save()
+    DeadlineChange.objects.create(deadline=deadline, at=start, new_due_at=due.at, reason="started")
+    if due.estimated:
+        _calendar_gap_alert(market, start, due.at)
+    return deadline
+
+
+def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
+    # Lock the deadlines only: FOR UPDATE of the joined policy and market would block every
+    # insert that points at them (a new case, a new deadline) until this transaction ends.
+    return list(
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("policy", "market__region")
+        .filter(subject_type=subject_type, subject_id=subject_id)
+    )
+
+
+@transaction.atomic
+def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> None:
+    """The subject moved to another market (an accepted transfer): its clocks go with it,
+    due times unchanged, so that market's team leads see and hear about them."""
+    for deadline in _deadlines(subject_type, subject_id):
+        if deadline.market_id != market.pk:
+            deadline.market = market
+            deadline.save(update_fields=["market"])
+
+
+@transaction.atomic
+def deadline_stop(
+    *, subject_type: str, subject_id: int, target: str | None = None, at: datetime | None = None
+) -> list[Deadline]:
+    """Stop the clock(s) of a subject (the target met, or the case finished): met when the
+    stop is not after the due time."""
+    now = at or timezone.now()
+    stopped = []
+    for deadline in _deadlines(subject_type, subject_id):
+        if deadline.stopped_at is not None or (target and deadline.target != target):
+            continue
+        end = deadline.paused_at or now
+        deadline.stopped_at = now
+        deadline.met = end <= deadline.due_at
+        deadline.next_alert_at, deadline.next_level = None, ""
+        deadline.save()
+        stopped.append(deadline)
+    return stopped
+
+
+@transaction.atomic
+def deadlines_follow_state(
+    *,
+    subject_type: str,
+    subject_id: int,
+    state: str,
+    finished: bool,
+    actor: User | None = None,
+    at: datetime | None = None,
+) -> None:
+    """After every transition of the subject: stop every clock when it is finished; pause a
+    clock whose policy pauses in ``state``; resume a paused (or reopened) one otherwise."""
+    now = at or timezone.now()
+    if finished:
+        deadline_stop(subject_type=subject_type, subject_id=subject_id, at=now)
+        return
+    for deadline in _deadlines(subject_type, subject_id):
+        pauses = state in (deadline.policy.pause_states or [])
+        if deadline.stopped_at is not None:
+            if deadline.target == "completion":  # reopened: the clock goes on
+                reason = "reopened"
+                _resume(deadline, since=deadline.stopped_at, now=now, actor=actor, reason=reason)
+            continue
+        if pauses and deadline.paused_at is None:
+            deadline.paused_at = now
+            deadline.next_alert_at = None
+            deadline.save()
+            DeadlineChange.objects.create(
+                deadline=deadline,
+                at=now,
+                old_due_at=deadline.due_at,
+                new_due_at=None,
+                reason=f"paused: {state}",
+                actor=actor,
+            )
+        elif not pauses and deadline.paused_at is not None:
+            _resume(deadline, since=deadline.paused_at, now=now, actor=actor, reason="resumed")
+
+
+def _resume(
+    deadline: Deadline, *, since: datetime, now: datetime, actor: User | None, reason: str
+) -> None:
+    """Move the due time by the working time the clock stood still."""
+    hours = market_hours(deadline.market)
+    overrides = overrides_for(deadline.market)
+    still = cal.working_time_between(since, now, hours, overrides)
+    old = deadline.due_at
+    moved = cal.add_working_time(old, still, hours, overrides) if still else None
+    deadline.due_at = moved.at if moved else old
+    deadline.estimated = deadline.estimated or bool(moved and moved.estimated)
+    deadline.paused_total += still
+    deadline.paused_at = None
+    deadline.stopped_at = None
+    deadline.met = None
+    _schedule(deadline, deadline.policy)
+    deadline.save()
+    DeadlineChange.objects.create(
+        deadline=deadline,
+        at=now,
+        old_due_at=old,
+        new_due_at=deadline.due_at,
+        reason=reason,
+        actor=actor,
+    )
+
+
+# --- The sweep ------------------------------------------------------------------------------------
+
+
+def sweep_queryset(now: datetime) -> QuerySet[Deadline]:
+    """The deadlines whose next reminder has fallen due, oldest first, locked (skipping rows
+    another sweep holds). Read through the partial index ``deadline_alert_due``."""
+    due: QuerySet[Deadline] = (
+        Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("policy", "market__region")
+        .filter(next_alert_at__lte=now)
+        .order_by("next_alert_at")
+    )
+    return due
+
+
+def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
+    """Create every reminder that has fallen due, each exactly once; returns how many.
+
+    Safe to run twice at once (rows are claimed with SKIP LOCKED where the database has it)
+    and after an outage (everything past due is picked up, level by level). Reminders whose
+    delivery task was lost (a broker or worker outage) are handed to the workers again."""
+    moment = now or timezone.now()
+    stale = Reminder.objects.filter(
+        delivered_at__isnull=True, created_at__lte=moment - REDELIVER_AFTER
+    ).values_list("pk", flat=True)[:batch]
+    for reminder_id in stale:
+        _deliver_later(reminder_id)
+    created = 0
+    while True:
+        with transaction.atomic():
+            due = list(sweep_queryset(moment)[:batch])
+            for deadline in due:
+                created += _remind(deadline, moment)
+        if len(due) < batch:
+            return created
+
+
+def _remind(deadline: Deadline, moment: datetime) -> int:
+    count = 0
+    while deadline.next_alert_at is not None and deadline.next_alert_at <= moment:
+        level = deadline.next_level
+        reminder, new = Reminder.objects.get_or_create(
+            deadline=deadline, level=level, defaults={"created_at": moment}
+        )
+        if new:
+            count += 1
+            transaction.on_commit(partial(_deliver_later, reminder.pk))
+        _schedule(deadline, deadline.policy)
+    deadline.save(update_fields=["next_alert_at", "next_level", "warn_at", "escalate_at"])
+    return count
+
+
+def _deliver_later(reminder_id: int) -> None:
+    # By name: the task module imports this one.
+    current_app.send_task("sla.tasks.reminder_deliver_task", args=[reminder_id])
+
+
+@transaction.atomic
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Tell everyone a reminder concerns, through the handlers the apps above registered.
+    Idempotent: the handlers send with keys, and a delivered reminder is not sent again.
+    Returns False when there was nothing left to do."""
+    reminder = (
+        Reminder.objects.select_for_update()
+        .select_related("deadline__market")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None or reminder.delivered_at is not None:
+        return False
+    for handler in due_handlers():
+        handler(reminder.deadline, reminder.level)
+    reminder.delivered_at = timezone.now()
+    reminder.save(update_fields=["delivered_at"])
+    return True

@@ -1,0 +1,311 @@
+"""The sweep (every minute, Celery beat) and the delivery of what it finds (限时办结).
+
+Each level of each deadline — due soon, overdue, escalated — becomes one Reminder, however often
+or late the sweep runs; each Reminder is handed to ``sla.tasks.reminder_deliver_task`` after
+the commit, and its delivery tells each person once, however often it is retried.
+
+The case: opened Monday 2 March 2026 09:00, due Monday 9 March 17:30; warned at 75 % of the
+38.5 working hours (Friday 6 March 11:52:30); escalated two working days after the breach
+(Wednesday 11 March 17:30). The first-contact officer handed it to a colleague, its owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+import time_machine
+from conftest import case_make
+from sla_support import at, deadline_of, materials_request, notifications_about, second_officer
+
+from accounts.models import User
+from cases.models import Case
+from cases.services import case_reassign, case_resolve
+from markets.models import Market
+from notifications.models import Notification, OutboxMessage
+from sla.models import Deadline, Level, Reminder
+from sla.services import REDELIVER_AFTER, reminder_deliver, sla_sweep
+from sla.tasks import reminder_deliver_task
+
+WARN_AT = at(2026, 3, 6, 11, 52, 30)
+DUE_AT = at(2026, 3, 9, 17, 30)
+ESCALATE_AT = at(2026, 3, 11, 17, 30)
+SECOND = timedelta(seconds=1)
+TASK = "sla.tasks.reminder_deliver_task"
+
+OnCommit = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
+
+
+@pytest.fixture
+def send_task() -> Iterator[mock.MagicMock]:
+    """What the sweep hands to the workers (by name, through the broker)."""
+    with mock.patch("sla.services.current_app.send_task") as sent:
+        yield sent
+
+
+@pytest.fixture
+def owner(nanning_market: Market) -> User:
+    return second_officer(nanning_market)
+
+
+@pytest.fixture
+def case(officer: User, owner: User, team_lead: User, frozen_time: time_machine.Traveller) -> Case:
+    frozen_time.move_to(at(2026, 3, 2, 9))
+    opened: Case = case_make(officer)
+    frozen_time.move_to(at(2026, 3, 2, 9, 5))
+    return case_reassign(actor=team_lead, case=opened, to_user=owner)
+
+
+@pytest.fixture
+def deadline(case: Case) -> Deadline:
+    deadline = deadline_of(case)
+    assert (deadline.warn_at, deadline.due_at, deadline.escalate_at) == (
+        WARN_AT,
+        DUE_AT,
+        ESCALATE_AT,
+    )
+    return deadline
+
+
+def _levels(deadline: Deadline) -> list[str]:
+    return list(deadline.reminders.order_by("pk").values_list("level", flat=True))
+
+
+def _reminder(deadline: Deadline, level: str) -> Reminder:
+    return Reminder.objects.get(deadline=deadline, level=level)
+
+
+def _recipients(deadline: Deadline, level: str) -> list[User]:
+    return sorted(
+        (n.recipient for n in notifications_about(deadline, level)), key=lambda u: u.username
+    )
+
+
+# --- Creating reminders -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_level_is_created_once_at_its_time(
+    deadline: Deadline, frozen_time: time_machine.Traveller
+) -> None:
+    expected: list[str] = []
+    for moment, level in (
+        (WARN_AT, Level.WARNING),
+        (DUE_AT, Level.BREACH),
+        (ESCALATE_AT, Level.ESCALATION),
+    ):
+        frozen_time.move_to(moment - SECOND)
+        assert sla_sweep() == 0
+        assert _levels(deadline) == expected
+
+        frozen_time.move_to(moment)
+        assert sla_sweep() == 1
+        expected.append(level)
+        assert _levels(deadline) == expected
+        assert _reminder(deadline, level).created_at == moment
+
+        frozen_time.move_to(moment + timedelta(minutes=1))
+        assert sla_sweep() == 0
+        assert _levels(deadline) == expected
+
+    deadline.refresh_from_db()
+    assert (deadline.next_alert_at, deadline.next_level) == (None, "")
+
+
+@pytest.mark.django_db
+def test_a_sweep_run_twice_creates_one_reminder_handed_to_the_workers_once(
+    deadline: Deadline,
+    frozen_time: time_machine.Traveller,
+    send_task: mock.MagicMock,
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    frozen_time.move_to(WARN_AT + timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sla_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = sla_sweep()
+
+    assert (first, second) == (1, 0)
+    reminder = _reminder(deadline, Level.WARNING)
+    send_task.assert_called_once_with(TASK, args=[reminder.pk])
+
+
+@pytest.mark.django_db
+def test_a_sweep_long_after_an_outage_creates_every_level_once(
+    deadline: Deadline,
+    frozen_time: time_machine.Traveller,
+    send_task: mock.MagicMock,
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    frozen_time.move_to(ESCALATE_AT + timedelta(days=3))  # beat and workers were down
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep() == 0
+
+    assert _levels(deadline) == [Level.WARNING, Level.BREACH, Level.ESCALATION]
+    assert send_task.call_args_list == [
+        mock.call(TASK, args=[reminder.pk]) for reminder in deadline.reminders.order_by("pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reminder_whose_delivery_was_lost_is_handed_to_the_workers_again(
+    deadline: Deadline,
+    frozen_time: time_machine.Traveller,
+    send_task: mock.MagicMock,
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    frozen_time.move_to(WARN_AT)
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+    reminder = _reminder(deadline, Level.WARNING)
+    send_task.reset_mock()
+
+    frozen_time.move_to(WARN_AT + REDELIVER_AFTER - SECOND)
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+    send_task.assert_not_called()  # its task may still be on its way
+
+    frozen_time.move_to(WARN_AT + REDELIVER_AFTER)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep() == 0
+    send_task.assert_called_once_with(TASK, args=[reminder.pk])
+
+    reminder_deliver(reminder_id=reminder.pk)
+    send_task.reset_mock()
+    frozen_time.move_to(WARN_AT + 3 * REDELIVER_AFTER)
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+    send_task.assert_not_called()  # delivered: never again
+
+
+@pytest.mark.django_db
+def test_a_paused_deadline_gets_no_reminder(
+    case: Case, owner: User, frozen_time: time_machine.Traveller
+) -> None:
+    frozen_time.move_to(at(2026, 3, 2, 10))
+    materials_request(owner, case)
+
+    frozen_time.move_to(ESCALATE_AT + timedelta(days=30))
+    assert sla_sweep() == 0
+
+    assert not Reminder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_stopped_deadline_gets_no_reminder(
+    case: Case, owner: User, frozen_time: time_machine.Traveller
+) -> None:
+    frozen_time.move_to(at(2026, 3, 3, 10))
+    case_resolve(actor=owner, case=case, outcome="已答复")
+
+    frozen_time.move_to(ESCALATE_AT + timedelta(days=30))
+    assert sla_sweep() == 0
+
+    assert not Reminder.objects.exists()
+
+
+# --- Delivering them ----------------------------------------------------------------------------
+
+
+def _reminders_at(deadline: Deadline, moment: Any, frozen_time: time_machine.Traveller) -> None:
+    frozen_time.move_to(moment)
+    sla_sweep()
+
+
+@pytest.mark.django_db
+def test_due_soon_tells_the_owner(
+    deadline: Deadline, owner: User, frozen_time: time_machine.Traveller
+) -> None:
+    _reminders_at(deadline, WARN_AT, frozen_time)
+    reminder = _reminder(deadline, Level.WARNING)
+
+    assert reminder_deliver(reminder_id=reminder.pk) is True
+
+    assert _recipients(deadline, Level.WARNING) == [owner]
+    [told] = Notification.objects.all()
+    assert told.link == f"/cases/{deadline.subject_id}/"
+    reminder.refresh_from_db()
+    assert reminder.delivered_at == WARN_AT
+
+
+@pytest.mark.django_db
+def test_overdue_tells_the_owner_the_first_contact_officer_and_the_team_lead(
+    deadline: Deadline,
+    owner: User,
+    officer: User,
+    team_lead: User,
+    inspector: User,
+    frozen_time: time_machine.Traveller,
+) -> None:
+    _reminders_at(deadline, DUE_AT, frozen_time)
+
+    reminder_deliver(reminder_id=_reminder(deadline, Level.BREACH).pk)
+
+    assert _recipients(deadline, Level.BREACH) == sorted(
+        [owner, officer, team_lead], key=lambda u: u.username
+    )
+
+
+@pytest.mark.django_db
+def test_an_escalation_reaches_the_team_lead_and_the_inspector_over_the_region(
+    deadline: Deadline,
+    team_lead: User,
+    inspector: User,
+    frozen_time: time_machine.Traveller,
+) -> None:
+    _reminders_at(deadline, ESCALATE_AT, frozen_time)
+
+    reminder_deliver(reminder_id=_reminder(deadline, Level.ESCALATION).pk)
+
+    assert _recipients(deadline, Level.ESCALATION) == [inspector, team_lead]  # not the officers
+
+
+@pytest.mark.django_db
+def test_a_reminder_delivered_twice_tells_each_person_once(
+    deadline: Deadline,
+    team_lead: User,
+    inspector: User,
+    frozen_time: time_machine.Traveller,
+) -> None:
+    team_lead.email = "teamlead@example.org"
+    team_lead.save(update_fields=["email"])
+    _reminders_at(deadline, ESCALATE_AT, frozen_time)
+    reminder = _reminder(deadline, Level.ESCALATION)
+
+    assert reminder_deliver(reminder_id=reminder.pk) is True
+    assert reminder_deliver(reminder_id=reminder.pk) is False
+    # A worker that told everyone and died before it could mark the reminder delivered.
+    Reminder.objects.filter(pk=reminder.pk).update(delivered_at=None)
+    assert reminder_deliver(reminder_id=reminder.pk) is True
+
+    assert _recipients(deadline, Level.ESCALATION) == [inspector, team_lead]
+    [mail] = OutboxMessage.objects.filter(to="teamlead@example.org")
+    assert mail.idempotency_key == f"sla:{deadline.pk}:escalation:{team_lead.pk}"
+
+
+@pytest.mark.django_db
+def test_the_delivery_task_delivers_through_the_service(
+    deadline: Deadline, owner: User, frozen_time: time_machine.Traveller
+) -> None:
+    _reminders_at(deadline, WARN_AT, frozen_time)
+    reminder = _reminder(deadline, Level.WARNING)
+
+    first = reminder_deliver_task.apply(args=(reminder.pk,))
+    again = reminder_deliver_task.apply(args=(reminder.pk,))
+
+    assert (first.get(), again.get()) == (True, False)
+    assert _recipients(deadline, Level.WARNING) == [owner]
+    assert reminder_deliver_task.acks_late is True
+
+
+@pytest.mark.django_db
+def test_delivering_a_reminder_that_is_gone_does_nothing() -> None:
+    assert reminder_deliver(reminder_id=987654) is False
