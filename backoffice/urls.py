@@ -4,6 +4,7 @@ from . import (
     attachments,
     audit_views,
     case_views,
+    counter_views,
     ledger_views,
     notification_views,
     sla_views,
@@ -63,5 +64,36 @@ urlpatterns += [
         "notifications/<int:pk>/read/",
         notification_views.notification_read,
         name="notification_read",
+    ),
+]
+
+urlpatterns += [
+    # The counter (即时快招): take and moderate postings, register and serve job seekers.
+    path("counter/postings/", counter_views.posting_queue, name="counter_postings"),
+    path("counter/postings/new/", counter_views.posting_new, name="counter_posting_new"),
+    path("counter/postings/<int:pk>/", counter_views.posting_detail, name="counter_posting"),
+    *(
+        path(
+            f"counter/postings/<int:pk>/{verb}/",
+            counter_views.posting_action,
+            {"verb": verb},
+            name=f"counter_posting_{verb}",
+        )
+        for verb in ("publish", "return", "reject")
+    ),
+    path("counter/seekers/new/", counter_views.seeker_new, name="counter_seeker_new"),
+    path("counter/seekers/<int:pk>/", counter_views.seeker_detail, name="counter_seeker"),
+    path(
+        "counter/seekers/<int:pk>/guidance/",
+        counter_views.seeker_guidance,
+        name="counter_seeker_guidance",
+    ),
+    path(
+        "counter/seekers/<int:pk>/refer/", counter_views.seeker_refer, name="counter_seeker_refer"
+    ),
+    path(
+        "counter/referrals/<int:pk>/outcome/",
+        counter_views.referral_outcome,
+        name="counter_referral_outcome",
     ),
 ]

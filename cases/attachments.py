@@ -204,7 +204,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     """Check the upload's right, size, count and content, store it under a random name and
     record ``case.attachment_added``. A refused file leaves nothing: no file, no row, no event.
     """
-    case = Case.objects.select_for_update().select_related("market").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
     if not may_attach(actor=actor, case=case):
         raise PermissionDenied
     max_count: int = settings.CASE_ATTACHMENT_MAX_COUNT

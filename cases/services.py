@@ -66,7 +66,9 @@ class CaseActionError(Exception):
 
 
 def _locked(case: Case) -> Case:
-    locked: Case = Case.objects.select_for_update().select_related("market").get(pk=case.pk)
+    locked: Case = (
+        Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
+    )
     return locked
 
 

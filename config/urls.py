@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("backoffice.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("portal/", include("portal.urls")),
     path("health/", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -331,7 +331,7 @@ def reminder_deliver(*, reminder_id: int) -> bool:
     Idempotent: the handlers send with keys, and a delivered reminder is not sent again.
     Returns False when there was nothing left to do."""
     reminder = (
-        Reminder.objects.select_for_update()
+        Reminder.objects.select_for_update(of=("self",))
         .select_related("deadline__market")
         .filter(pk=reminder_id)
         .first()

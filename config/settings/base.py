@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "cases",
+    "workflows.postings",
+    "workflows.seekers",
+    "workflows.guidance",
+    "portal",
     "backoffice",
 ]
 
@@ -172,6 +176,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-outbox-sweep": {
         "task": "notifications.tasks.outbox_sweep_task",
         "schedule": timedelta(minutes=1),
+    },
+    # Expire published job postings past their last working day (idempotent).
+    "postings-expire-due": {
+        "task": "workflows.postings.tasks.posting_expire_due_task",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 

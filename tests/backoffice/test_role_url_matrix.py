@@ -9,10 +9,12 @@ anything. Officers, team leads and inspectors work in the back office, never in 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from conftest import case_make
+from counter_support import posting_make, qingxiu_make, seeker_make
 from django.test import Client
 
 from accounts.models import User
@@ -118,6 +120,14 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/sla/market/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # The bell (站内通知): every signed-in member of staff, administrators included.
     "/notifications/": _back_office_page(),
+    # The counter (即时快招): officers and team leads take postings and register seekers;
+    # inspectors read the queue and the pages of the markets in their regions. {posting} is a
+    # posting in review and {seeker} a registered seeker, both of the team lead's market.
+    "/counter/postings/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/counter/postings/new/": _case_work_page(OFFICER, TEAM_LEAD),
+    "/counter/postings/{posting}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/counter/seekers/new/": _case_work_page(OFFICER, TEAM_LEAD),
+    "/counter/seekers/{seeker}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
@@ -148,16 +158,33 @@ def client_for(
 @pytest.fixture
 def url_for(request: pytest.FixtureRequest) -> Callable[[str], str]:
     """The URL with its placeholders filled in: {market} is the team lead's market, {case} an
-    officer's case there with its single notice issued."""
+    officer's case there with its single notice issued, {posting} a posting in review there
+    and {seeker} a seeker registered there."""
+
+    def case_pk() -> int:
+        case = case_make(request.getfixturevalue(OFFICER))
+        items = list(ChecklistItem.objects.filter(kind=case.kind)[:2])
+        case_request_materials(actor=request.getfixturevalue(OFFICER), case=case, items=items)
+        return int(case.pk)
+
+    def counter_record(make: Callable[..., Any]) -> int:
+        qingxiu_make()
+        record = make(request.getfixturevalue(OFFICER), request.getfixturevalue("nanning_market"))
+        return int(record.pk)
+
+    values: dict[str, Callable[[], int]] = {
+        "market": lambda: int(request.getfixturevalue("nanning_market").pk),
+        "case": case_pk,
+        "posting": lambda: counter_record(posting_make),
+        "seeker": lambda: counter_record(seeker_make),
+    }
 
     def fill(pattern: str) -> str:
         if "{" not in pattern:
             return pattern
-        market = request.getfixturevalue("nanning_market")
-        case = case_make(request.getfixturevalue(OFFICER))
-        items = list(ChecklistItem.objects.filter(kind=case.kind)[:2])
-        case_request_materials(actor=request.getfixturevalue(OFFICER), case=case, items=items)
-        return pattern.format(case=case.pk, market=market.pk)
+        return pattern.format(
+            **{name: make() for name, make in values.items() if f"{{{name}}}" in pattern}
+        )
 
     return fill
 

@@ -1,0 +1,202 @@
+"""Reads for the public pages. Everything here is what anyone in the market hall may see: no
+applicant's name, ID number or mobile, no employer's contact person or phone leaves this module
+(the one exception, the case-status lookup, compares the last four digits of a mobile and
+returns only the case's public state)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.kinds import kind_get
+from cases.models import Case, State
+from markets.models import Market, Region
+from workflows.postings.models import Occupation, Posting
+from workflows.postings.models import Status as PostingStatus
+from workflows.postings.selectors import posting_list_published
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Loaded with a posting's employer by the postings selector, and never needed here: deferred so
+# that no contact detail or decrypted personal datum is even held while a public page renders.
+_NOT_PUBLIC = (
+    "contact_name",
+    "contact_phone",
+    "screening_findings",
+    "screening_justification",
+    "employer__id_number",
+    "employer__id_number_index",
+    "employer__id_number_masked",
+    "employer__mobile",
+    "employer__mobile_masked",
+    "employer__credit_code",
+    "employer__gender",
+    "employer__birth_date",
+)
+
+
+def market_list_public() -> QuerySet[Market]:
+    """Markets whose public pages are open: the active ones."""
+    return Market.objects.filter(is_active=True)
+
+
+# --- Postings --------------------------------------------------------------------------------
+
+
+def posting_list_public(
+    *,
+    market: Market,
+    occupation_prefix: str | None = None,
+    county_prefix: str | None = None,
+    pay_method: str | None = None,
+) -> QuerySet[Posting]:
+    """A market's published postings, newest first, with only what a public page may show."""
+    return posting_list_published(
+        market=market,
+        occupation_prefix=occupation_prefix,
+        county_prefix=county_prefix,
+        pay_method=pay_method,
+    ).defer(*_NOT_PUBLIC)
+
+
+def posting_get_public(*, market: Market, pk: int) -> Posting | None:
+    """One published posting of the market, or None (withdrawn, filled, another market's …)."""
+    return posting_list_public(market=market).filter(pk=pk).first()
+
+
+def occupation_list_for_kiosk(*, market: Market) -> list[tuple[Occupation, list[Occupation]]]:
+    """The occupations (工种) of the market's published postings under their major groups
+    (大类), for the kiosk's chooser: ``[(major group, [occupation, …]), …]`` by code."""
+    published = Posting.objects.filter(market=market, status=PostingStatus.PUBLISHED)
+    occupations = list(
+        Occupation.objects.filter(pk__in=published.values("occupation_id")).order_by("code")
+    )
+    majors = Occupation.objects.filter(
+        level=Occupation.Level.MAJOR,
+        code__in={occupation.code.split("-")[0] for occupation in occupations},
+    ).order_by("code")
+    return [
+        (major, [o for o in occupations if o.code.split("-")[0] == major.code]) for major in majors
+    ]
+
+
+def county_list_for_kiosk(*, market: Market) -> QuerySet[Region]:
+    """The counties (区县) where the market's published postings are, by code."""
+    published = Posting.objects.filter(market=market, status=PostingStatus.PUBLISHED)
+    return Region.objects.filter(pk__in=published.values("county_id")).order_by("code")
+
+
+# --- Today's figures for the big screen ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarketDayFigures:
+    postings_published: int
+    cases_opened: int
+    cases_closed: int
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
+
+
+def market_figures_for_day(*, market: Market, day: date) -> MarketDayFigures:
+    """Postings published, cases opened and cases closed (结案) in the market on ``day``
+    (local time): two aggregate queries, whatever the numbers."""
+    start, end = _day_bounds(day)
+    opened = Q(opened_at__gte=start, opened_at__lt=end)
+    closed = Q(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    cases = (
+        Case.objects.filter(market=market)
+        .filter(opened | Q(closed_at__gte=start, closed_at__lt=end))
+        .aggregate(opened=Count("pk", filter=opened), closed=Count("pk", filter=closed))
+    )
+    postings = Posting.objects.filter(
+        market=market, published_at__gte=start, published_at__lt=end
+    ).count()
+    return MarketDayFigures(
+        postings_published=postings,
+        cases_opened=cases["opened"],
+        cases_closed=cases["closed"],
+    )
+
+
+# --- Case-status lookup (办件进度查询) ---------------------------------------------------------
+
+# What the applicant is told: the case's state in plain words, not the back office's steps
+# (a pending transfer between teams is just "in progress" to them).
+_PUBLIC_STATE: dict[str, StrOrPromise] = {
+    State.NEW: pgettext_lazy("public case state", "In progress"),
+    State.IN_PROGRESS: pgettext_lazy("public case state", "In progress"),
+    State.TRANSFER_PENDING: pgettext_lazy("public case state", "In progress"),
+    State.AWAITING_MATERIALS: pgettext_lazy("public case state", "Waiting for your materials"),
+    State.RESOLVED: pgettext_lazy("public case state", "Completed"),
+    State.CLOSED: pgettext_lazy("public case state", "Completed"),
+    State.WITHDRAWN: pgettext_lazy("public case state", "Withdrawn"),
+}
+# Compared against when there is no case or no mobile (which then matches nothing).
+_NO_DIGITS = "----"
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """All the lookup answers: the state in words, the kind, the opened and closed dates."""
+
+    reference: str
+    state: StrOrPromise
+    kind: StrOrPromise
+    opened_on: date
+    closed_on: date | None
+
+
+def case_public_state(state: str) -> StrOrPromise:
+    return _PUBLIC_STATE[state]
+
+
+def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:
+    """The public status of the case with this reference whose applicant's mobile ends in
+    ``mobile_last_four``; None when there is no such reference *or* the digits differ (the
+    caller must not be able to tell which). The mobile is decrypted here, by the model field,
+    and compared in constant time; a reference that does not exist is compared too."""
+    case = (
+        Case.objects.select_related("applicant")
+        .only(
+            "reference",
+            "kind",
+            "state",
+            "opened_at",
+            "resolved_at",
+            "closed_at",
+            "applicant__mobile",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    mobile = case.applicant.mobile if case is not None else ""
+    has_mobile = len(mobile) >= 4
+    # Compared even when there is nothing to compare with, so that both answers take as long.
+    matches = hmac.compare_digest(
+        (mobile[-4:] if has_mobile else _NO_DIGITS).encode(), mobile_last_four.encode()
+    )
+    if case is None or not has_mobile or not matches:
+        return None
+    kind = kind_get(case.kind)
+    closed_at = None
+    if case.state in (State.RESOLVED, State.CLOSED, State.WITHDRAWN):
+        closed_at = case.closed_at or case.resolved_at
+    return CaseStatus(
+        reference=case.reference,
+        state=case_public_state(case.state),
+        kind=kind.label if kind is not None else _("Other service"),
+        opened_on=timezone.localdate(case.opened_at),
+        closed_on=timezone.localdate(closed_at) if closed_at is not None else None,
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("<int:market_id>/screen/", views.screen, name="screen"),
+    path("<int:market_id>/kiosk/", views.kiosk, name="kiosk"),
+    path("<int:market_id>/kiosk/postings/<int:pk>/", views.kiosk_posting, name="kiosk_posting"),
+    path("<int:market_id>/kiosk/status/", views.kiosk_status, name="kiosk_status"),
+]

@@ -1,0 +1,168 @@
+"""The public pages of a market: no sign-in (``login_not_required``), no personal data.
+
+- ``screen``: the information big screen (信息大屏) in the market hall, read from five metres;
+  it reloads itself every ``SCREEN_REFRESH_SECONDS`` and shows the next page of postings.
+- ``kiosk`` and ``kiosk_posting``: the self-service kiosk (自助服务终端): search published
+  postings, read one; contact goes through the market's counter.
+- ``kiosk_status``: the case-status lookup (办件进度查询), rate-limited (see portal.throttle).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.events import request_ip
+from cases.models import Applicant
+from markets.models import Market
+from workflows.postings.models import Eligibility
+
+from . import selectors, throttle
+from .forms import PostingSearchForm, StatusLookupForm
+from .text import phone_numbers_hidden
+
+SCREEN_REFRESH_SECONDS = 60
+SCREEN_PAGE_SIZE = 6  # what fits a 1080p screen at the big screen's type size
+SCREEN_POSTINGS_MAX = 60  # the newest postings the screen cycles through
+KIOSK_PAGE_SIZE = 8
+# A page of the lookup that shows what someone entered, or their case's status, goes back to
+# the empty form after this long, for the next person at the kiosk.
+KIOSK_STATUS_RESET_SECONDS = 60
+
+
+def _market(market_id: int) -> Market:
+    return get_object_or_404(selectors.market_list_public(), pk=market_id)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+@login_not_required
+@require_GET
+@never_cache
+def screen(request: HttpRequest, market_id: int) -> HttpResponse:
+    """The big screen: the market, its newest published postings a page at a time (each reload
+    shows the next page, then starts over) and today's figures."""
+    market = _market(market_id)
+    postings = selectors.posting_list_public(market=market)[:SCREEN_POSTINGS_MAX]
+    paginator = Paginator(postings, SCREEN_PAGE_SIZE)
+    number = _page_number(request)
+    if number > paginator.num_pages:
+        number = 1
+    page = paginator.page(number)
+    now = timezone.localtime()
+    return render(
+        request,
+        "portal/screen.html",
+        {
+            "market": market,
+            "page": page,
+            "next_page": page.next_page_number() if page.has_next() else 1,
+            "refresh_seconds": SCREEN_REFRESH_SECONDS,
+            "figures": selectors.market_figures_for_day(market=market, day=now.date()),
+            "now": now,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+@never_cache
+def kiosk(request: HttpRequest, market_id: int) -> HttpResponse:
+    """The kiosk's home: search the market's published postings."""
+    market = _market(market_id)
+    form = PostingSearchForm(
+        request.GET or None,
+        occupations=selectors.occupation_list_for_kiosk(market=market),
+        counties=list(selectors.county_list_for_kiosk(market=market)),
+    )
+    filters: dict[str, str] = {}
+    if form.is_bound:
+        # A choice that is no longer offered (an old link) is marked on the form and left out
+        # of the search; the other choices still apply.
+        form.is_valid()
+        filters = form.cleaned_data
+    postings = selectors.posting_list_public(
+        market=market,
+        occupation_prefix=filters.get("occupation") or None,
+        county_prefix=filters.get("county") or None,
+        pay_method=filters.get("pay_method") or None,
+    )
+    page = Paginator(postings, KIOSK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/kiosk/list.html", {"market": market, "form": form, "page": page})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def kiosk_posting(request: HttpRequest, market_id: int, pk: int) -> HttpResponse:
+    """One published posting, as the public may read it. Employer free text is shown with
+    anything that looks like a phone number hidden: contact is through the counter."""
+    market = _market(market_id)
+    posting = selectors.posting_get_public(market=market, pk=pk)
+    if posting is None:
+        return render(request, "portal/kiosk/gone.html", {"market": market}, status=404)
+    texts = {
+        name: phone_numbers_hidden(getattr(posting, name))
+        for name in ("skill_requirements", "working_days", "description")
+    }
+    is_organisation = posting.employer.kind == Applicant.Kind.ORGANISATION
+    return render(
+        request,
+        "portal/kiosk/detail.html",
+        {
+            "market": market,
+            "posting": posting,
+            "texts": texts,
+            # A person who employs is not named in public; an organisation is.
+            "employer_name": posting.employer.name if is_organisation else None,
+            "eligibility": [
+                Eligibility(code).label
+                for code in posting.eligibility
+                if code in Eligibility.values
+            ],
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def kiosk_status(request: HttpRequest, market_id: int) -> HttpResponse:
+    """The case-status lookup: a reference number and the last four digits of the applicant's
+    mobile. It answers the state in words, the kind and the dates, or one neutral message
+    whether the reference or the digits were wrong; past the failure limit, 429 unchecked."""
+    market = _market(market_id)
+    context: dict[str, object] = {"market": market}
+    if request.method != "POST":
+        context["form"] = StatusLookupForm()
+        return render(request, "portal/kiosk/status.html", context)
+    context["reset_seconds"] = KIOSK_STATUS_RESET_SECONDS
+    form = StatusLookupForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "portal/kiosk/status.html", context)
+    client = request_ip(request)
+    reference = form.cleaned_data["reference"]
+    if throttle.lookup_blocked(client=client, reference=reference):
+        context["outcome"] = "blocked"
+        return render(request, "portal/kiosk/status.html", context, status=429)
+    status = selectors.case_status_lookup(
+        reference=reference, mobile_last_four=form.cleaned_data["mobile_last_four"]
+    )
+    if status is None:
+        throttle.lookup_failure_record(client=client, reference=reference)
+        context["outcome"] = "not_found"
+        return render(request, "portal/kiosk/status.html", context)
+    context["status"] = status
+    context["form"] = StatusLookupForm()  # the digits are not shown back
+    return render(request, "portal/kiosk/status.html", context)

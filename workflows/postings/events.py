@@ -1,0 +1,105 @@
+"""One function per business event of a job posting, each writing one row of the event log
+(audit). The services call them inside their transaction; the ledger reads them back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import models
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import event_record
+
+from .models import Posting
+
+
+def _posting_event(
+    action: str,
+    posting: Posting,
+    actor: User | None,
+    *,
+    old_values: Mapping[str, Any] | None = None,
+    **values: Any,
+) -> AuditEvent:
+    return event_record(
+        action=action,
+        actor=actor,
+        target=posting,
+        market=posting.market,
+        old_values=old_values,
+        new_values={
+            "case": posting.case.reference if posting.case else None,
+            "status": posting.status,
+            **values,
+        },
+    )
+
+
+def _warnings(posting: Posting) -> list[str]:
+    return [
+        str(finding.get("phrase", ""))
+        for finding in posting.screening_findings
+        if finding.get("severity") == "warn"
+    ]
+
+
+def posting_taken_in_event(
+    posting: Posting, actor: User, *, exceptions: Sequence[str]
+) -> AuditEvent:
+    return _posting_event(
+        "posting.taken_in",
+        posting,
+        actor,
+        occupation=posting.occupation.code,
+        county=posting.county.code,
+        headcount=posting.headcount,
+        pay_daily=posting.pay_daily,
+        screening_warnings=_warnings(posting),
+        screening_exceptions=list(exceptions),
+        screening_justification=posting.screening_justification,
+    )
+
+
+def posting_published_event(posting: Posting, actor: User) -> AuditEvent:
+    return _posting_event("posting.published", posting, actor, published_at=posting.published_at)
+
+
+def posting_returned_event(posting: Posting, actor: User, *, items: Sequence[str]) -> AuditEvent:
+    return _posting_event("posting.returned_for_correction", posting, actor, items=list(items))
+
+
+def _plain(value: Any) -> Any:
+    """A related record by its code (occupation, county) or key, for the log."""
+    if isinstance(value, models.Model):
+        return getattr(value, "code", value.pk)
+    return value
+
+
+def posting_resubmitted_event(
+    posting: Posting, actor: User, *, changed: Mapping[str, Any]
+) -> AuditEvent:
+    return _posting_event(
+        "posting.resubmitted",
+        posting,
+        actor,
+        old_values={name: _plain(value) for name, value in changed.items()},
+        **{name: _plain(getattr(posting, name)) for name in changed},
+    )
+
+
+def posting_rejected_event(posting: Posting, actor: User, *, reason: str) -> AuditEvent:
+    return _posting_event("posting.rejected", posting, actor, reason=reason)
+
+
+def posting_withdrawn_event(posting: Posting, actor: User, *, reason: str) -> AuditEvent:
+    return _posting_event("posting.withdrawn", posting, actor, reason=reason)
+
+
+def posting_filled_event(posting: Posting, actor: User) -> AuditEvent:
+    return _posting_event("posting.filled", posting, actor)
+
+
+def posting_expired_event(posting: Posting) -> AuditEvent:
+    return _posting_event("posting.expired", posting, None, end_date=posting.end_date)

@@ -1,0 +1,399 @@
+"""Job postings (招聘信息, standard art. 13–14, 20): the national occupation classification, the
+minimum wage per area, and the posting itself, reviewed through a case of kind
+``posting_review``.
+
+The posting's state graph lives on :class:`Posting` (transitions named as verbs, thin bodies
+that set fields); ``workflows/postings/services.py`` runs them: lock, check, transition, save,
+audit, and drive the review case through the case engine.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from cases import permissions as can
+from cases.models import Applicant, Case
+from markets.models import Market, Region
+
+# --- Occupations (职业分类大典) -------------------------------------------------------------
+
+OCCUPATION_CODE = re.compile(r"^[1-8](-\d{2}){0,3}$")
+
+
+def occupation_ancestor_codes(code: str) -> list[str]:
+    """``"4-03-02-01"`` -> ``["4-03-02", "4-03", "4"]``: nearest first."""
+    parts = code.split("-")
+    return ["-".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+
+
+class Occupation(models.Model):
+    """An occupation (职业) or a category of the national classification, 2022 edition
+    (《中华人民共和国职业分类大典（2022年版）》): 大类 ``4``, 中类 ``4-03``, 小类 ``4-03-02``,
+    细类 (the occupation itself, 工种) ``4-03-02-01``. The parent is the nearest category on
+    record whose code is a prefix of this one."""
+
+    class Level(models.IntegerChoices):
+        MAJOR = 1, _("Major group (大类)")
+        MIDDLE = 2, _("Middle group (中类)")
+        MINOR = 3, _("Minor group (小类)")
+        OCCUPATION = 4, _("Occupation (细类)")
+
+    code = models.CharField(_("code (职业编码)"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    aliases = models.CharField(
+        _("other names (e.g. 搬运工)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Names used at the counter, separated by “、”."),
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        editable=False,
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords(verbose_name=_("historical occupation"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_occupation(self) -> bool:
+        return self.level == self.Level.OCCUPATION
+
+    def clean(self) -> None:
+        """Derive the level from the code and the parent from the categories on record."""
+        if OCCUPATION_CODE.match(self.code or "") is None:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "An occupation code is a major group 1–8 followed by up to three "
+                        "two-digit segments, such as 4-03-02-01."
+                    )
+                }
+            )
+        self.level = len(self.code.split("-"))
+        ancestors = occupation_ancestor_codes(self.code)
+        if not ancestors:
+            self.parent = None
+            return
+        parent = Occupation.objects.filter(code__in=ancestors).order_by("-level").first()
+        if parent is None:
+            raise ValidationError(
+                {"code": _("Create the major group %(code)s first.") % {"code": ancestors[-1]}}
+            )
+        self.parent = parent
+
+
+# --- Minimum wage (最低工资标准) ---------------------------------------------------------------
+
+
+class MinimumWage(models.Model):
+    """A minimum-wage tier (最低工资标准) of an area from a date on. It applies to every county
+    under the area (by division-code prefix); the most specific area wins, and among its tiers
+    the latest one in force on the day asked about.
+
+    The area is kept by its division code (``to_field="code"``, no database constraint), so the
+    published tiers can be seeded by a migration before the region tree is loaded."""
+
+    area = models.ForeignKey(
+        Region,
+        verbose_name=_("area"),
+        to_field="code",
+        db_column="area_code",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    tier = models.CharField(_("class (类别)"), max_length=20, blank=True)
+    monthly = models.DecimalField(_("monthly minimum (元/月)"), max_digits=8, decimal_places=2)
+    hourly = models.DecimalField(
+        _("hourly minimum for part-time work (元/小时)"), max_digits=6, decimal_places=2
+    )
+    effective_from = models.DateField(_("in force from"))
+    source = models.CharField(_("source (notice and number)"), max_length=200, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical minimum wage"))
+
+    class Meta:
+        ordering = ["area_id", "-effective_from"]
+        verbose_name = _("minimum wage")
+        verbose_name_plural = _("minimum wages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "effective_from"],
+                name="minimum_wage_one_per_area_and_date",
+                violation_error_message=_("This area has a minimum wage from this date already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly__gt=0) & Q(hourly__gt=0),
+                name="minimum_wage_positive",
+                violation_error_message=_("A minimum wage is more than zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.monthly}/{self.hourly} ({self.effective_from})"
+
+
+# --- Postings ---------------------------------------------------------------------------------
+
+
+class PayMethod(models.TextChoices):
+    """计酬方式."""
+
+    HOURLY = "hourly", _("Per hour (按小时)")
+    DAILY = "daily", _("Per day (按日)")
+    WEEKLY = "weekly", _("Per week (按周)")
+    MONTHLY = "monthly", _("Per month (按月)")
+    PIECE = "piece", _("Per piece (按件)")
+    JOB = "job", _("Per job (按次)")
+
+
+class Settlement(models.TextChoices):
+    """结算周期."""
+
+    DAILY = "daily", _("Daily (日结)")
+    WEEKLY = "weekly", _("Weekly (周结)")
+    HALF_MONTH = "within_15_days", _("Within 15 days (不超过十五日)")
+    MONTHLY = "monthly", _("Monthly (月结)")
+
+
+class EmploymentForm(models.TextChoices):
+    """用工形式."""
+
+    PART_TIME = "part_time", _("Part-time (非全日制)")
+    TEMPORARY = "temporary", _("Temporary (临时)")
+    SEASONAL = "seasonal", _("Seasonal or phased (阶段性)")
+
+
+class Eligibility(models.TextChoices):
+    """就业困难人员 categories a public-welfare job (公益性岗位) is reserved for."""
+
+    AGE_4050 = "4050", _("Women over 40, men over 50 (4050人员)")
+    DISABLED = "disabled", _("Persons with disabilities (残疾人)")
+    SUBSISTENCE = "subsistence", _("Minimum-subsistence households (低保家庭)")
+    ZERO_EMPLOYMENT = "zero_employment", _("Zero-employment families (零就业家庭)")
+    LAND_LOST = "land_lost", _("Farmers who lost their land (失地农民)")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Long-term unemployed (长期失业人员)")
+    POVERTY_ALLEVIATED = "poverty_alleviated", _("Out-of-poverty labour (脱贫劳动力)")
+    VETERAN = "veteran", _("Retired soldiers in difficulty (退役军人)")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    FILLED = "filled", _("Filled")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+
+
+def _lead(posting: Any, user: Any) -> bool:
+    """Decisions reserved to the market's team lead (reject)."""
+    return can.leads(user, posting.market_id)
+
+
+def _staff(posting: Any, user: Any) -> bool:
+    """Any officer or team lead of the posting's market."""
+    return can.works_in(user, posting.market_id)
+
+
+class Posting(ConcurrentTransitionMixin, models.Model):
+    """A part-time, temporary or phased job (零工岗位) an employer (用工主体) offers, with every
+    item standard art. 14 requires: occupation (工种), skill requirements, work location,
+    working hours, pay and pay method (计酬方式); never discriminatory content."""
+
+    employer = models.ForeignKey(
+        Applicant,
+        verbose_name=_("employer (用工主体)"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("occupation (工种)"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    skill_requirements = models.TextField(_("skill requirements (技能要求)"))
+    county = models.ForeignKey(
+        Region,
+        verbose_name=_("work county (工作地点所在区县)"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    address = models.CharField(_("work address"), max_length=200)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    start_date = models.DateField(_("first working day"))
+    end_date = models.DateField(_("last working day"))
+    working_days = models.CharField(_("working days (e.g. 周一至周五)"), max_length=100)
+    days_per_week = models.PositiveSmallIntegerField(_("working days per week"))
+    start_time = models.TimeField(_("work starts at"))
+    end_time = models.TimeField(_("work ends at"))
+    break_minutes = models.PositiveSmallIntegerField(_("unpaid breaks (minutes a day)"), default=0)
+    pay_min = models.DecimalField(_("pay from (元)"), max_digits=10, decimal_places=2)
+    pay_max = models.DecimalField(_("pay up to (元)"), max_digits=10, decimal_places=2)
+    pay_method = models.CharField(
+        _("pay method (计酬方式)"), max_length=10, choices=PayMethod.choices
+    )
+    settlement = models.CharField(
+        _("settlement (结算周期)"), max_length=16, choices=Settlement.choices
+    )
+    pay_daily = models.DecimalField(
+        _("daily pay, normalised (元/日)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The lower pay as a daily figure; empty for piece and per-job pay."),
+    )
+    headcount = models.PositiveIntegerField(_("people wanted"))
+    employment_form = models.CharField(
+        _("employment form (用工形式)"), max_length=12, choices=EmploymentForm.choices
+    )
+    is_public_welfare = models.BooleanField(_("public-welfare job (公益性岗位)"), default=False)
+    eligibility = models.JSONField(_("reserved for (就业困难人员类别)"), default=list, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    screening_findings = models.JSONField(_("content screening findings"), default=list)
+    screening_justification = models.TextField(
+        _("justification of screening exceptions"), blank=True
+    )
+    screening_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exceptions approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = FSMField(
+        _("status"), default=Status.DRAFT, choices=Status.choices, protected=True, max_length=12
+    )
+    market = models.ForeignKey(
+        Market, verbose_name=_("market"), on_delete=models.PROTECT, related_name="postings"
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("review case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+    )
+    created_at = models.DateTimeField(_("taken in at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical posting"))
+
+    class Meta:
+        verbose_name = _("job posting")
+        verbose_name_plural = _("job postings")
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "end_date"]),
+            models.Index(fields=["market", "status"]),
+            # Matching's candidate query (workflows.guidance.matching): published postings in
+            # the seeker's areas and occupation groups, newest first.
+            models.Index(
+                fields=["status", "county", "occupation", "-published_at"],
+                name="posting_match_candidates",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pay_max__gte=models.F("pay_min")), name="posting_pay_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="posting_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} × {self.headcount}"
+
+    @property
+    def hours_per_day(self) -> Decimal:
+        return hours_between(self.start_time, self.end_time, self.break_minutes)
+
+    @property
+    def pay_is_single(self) -> bool:
+        return self.pay_min == self.pay_max
+
+    # --- The state graph ---------------------------------------------------------------------
+    # Bodies only set fields; the services save, audit and drive the review case.
+
+    @transition(field=status, source=Status.DRAFT, target=Status.IN_REVIEW, permission=_staff)
+    def submit(self) -> None:
+        """Taken in: the review case is open."""
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.PUBLISHED, permission=_staff)
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.REJECTED, permission=_lead)
+    def reject(self) -> None:
+        self.ended_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED],
+        target=Status.WITHDRAWN,
+        permission=_staff,
+    )
+    def withdraw(self) -> None:
+        self.ended_at = timezone.now()
+
+    @transition(field=status, source=Status.PUBLISHED, target=Status.FILLED, permission=_staff)
+    def fill(self) -> None:
+        self.ended_at = timezone.now()
+
+    @transition(field=status, source=Status.PUBLISHED, target=Status.EXPIRED)
+    def expire(self) -> None:
+        """The last working day has passed (the daily sweep, no actor)."""
+        self.ended_at = timezone.now()
+
+
+def hours_between(start: time, end: time, break_minutes: int = 0) -> Decimal:
+    """Working hours of a day from ``start`` to ``end`` less unpaid breaks, in hours to two
+    decimals. An end at or before the start is the next day's (a night shift)."""
+    day = date(2000, 1, 1)
+    begin = datetime.combine(day, start)
+    finish = datetime.combine(day, end)
+    if finish <= begin:
+        finish += timedelta(days=1)
+    minutes = (finish - begin).total_seconds() / 60 - break_minutes
+    return (Decimal(int(minutes)) / 60).quantize(Decimal("0.01"))

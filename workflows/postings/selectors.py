@@ -1,0 +1,95 @@
+"""Reads of postings, occupations and minimum wages, for pages, the big screen, the kiosk and
+matching."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from markets.models import Market, Region
+
+from .models import MinimumWage, Occupation, Posting, Status
+
+
+def area_codes_upwards(county_code: str) -> list[str]:
+    """``"450103"`` -> ``["450103", "450100", "450000"]``: the county, its city and its
+    province, most specific first (a county directly under its province skips the city)."""
+    codes = [county_code, county_code[:4] + "00", county_code[:2] + "0000"]
+    return list(dict.fromkeys(codes))
+
+
+def minimum_wage_for(*, county_code: str, on: date) -> MinimumWage | None:
+    """The minimum wage that applies in a county on a day: the tier of the most specific area
+    above (or at) the county that has one in force, and of that area's tiers the one with the
+    latest ``effective_from`` not after ``on``. None when no tier is known there."""
+    codes = area_codes_upwards(county_code)
+    rows = list(
+        MinimumWage.objects.filter(area_id__in=codes, effective_from__lte=on).order_by(
+            "-effective_from", "-pk"
+        )
+    )
+    for code in codes:
+        for row in rows:
+            if row.area_id == code:
+                return row
+    return None
+
+
+def occupation_list_for_postings() -> QuerySet[Occupation]:
+    """The occupations (细类) a posting may name, for choosers."""
+    return Occupation.objects.filter(level=Occupation.Level.OCCUPATION, is_active=True)
+
+
+def occupation_search(*, text: str) -> QuerySet[Occupation]:
+    """Occupations whose code, name or other names (搬运工 → 装卸搬运工) contain ``text``."""
+    text = text.strip()
+    occupations = occupation_list_for_postings()
+    if not text:
+        return occupations
+    return occupations.filter(
+        Q(code__startswith=text) | Q(name__contains=text) | Q(aliases__contains=text)
+    )
+
+
+def posting_list_published(
+    *,
+    market: Market | None = None,
+    occupation_prefix: str | None = None,
+    county_prefix: str | None = None,
+    pay_method: str | None = None,
+) -> QuerySet[Posting]:
+    """Published postings, newest first: what the big screen, the kiosk, the online pages and
+    matching show. ``occupation_prefix`` is a classification code prefix (``"4-03"``: every
+    catering job); ``county_prefix`` a division-code prefix (``"4501"``: all of Nanning,
+    as :attr:`markets.models.Region.prefix` gives it)."""
+    postings = Posting.objects.filter(status=Status.PUBLISHED)
+    if market is not None:
+        postings = postings.filter(market=market)
+    if occupation_prefix:
+        code = occupation_prefix.rstrip("-")  # whole segments: "4-1" is not "4-10"
+        postings = postings.filter(
+            Q(occupation__code=code) | Q(occupation__code__startswith=f"{code}-")
+        )
+    if county_prefix:
+        postings = postings.filter(county__code__startswith=county_prefix)
+    if pay_method:
+        postings = postings.filter(pay_method=pay_method)
+    published: QuerySet[Posting] = postings.select_related(
+        "occupation", "county", "market", "employer"
+    ).order_by("-published_at", "-pk")
+    return published
+
+
+def posting_list_for_market(*, market: Market) -> QuerySet[Posting]:
+    """Every posting of a market, for its officers' lists."""
+    postings: QuerySet[Posting] = (
+        Posting.objects.filter(market=market)
+        .select_related("occupation", "county", "case", "employer")
+        .order_by("-created_at", "-pk")
+    )
+    return postings
+
+
+def county_region(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code, level=Region.Level.COUNTY).first()

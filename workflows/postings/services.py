@@ -1,0 +1,365 @@
+"""State changes of job postings (招聘信息, standard art. 13–14, 20), one service per verb.
+
+Each runs inside one transaction with the case engine's services it calls: lock the posting
+row, check the actor's right, validate, run the posting's transition, save (field history),
+drive the review case (kind ``posting_review``) and write the audit event. An illegal or
+unpermitted action raises and changes nothing:
+
+- ``django.core.exceptions.PermissionDenied``: the actor may not do this;
+- ``cases.services.CaseActionError``: the posting's (or its case's) state does not allow it;
+- ``django.core.exceptions.ValidationError``: bad details, per field (``posting_validate``).
+
+"Instant quick hiring" (即时快招, art. 2, 12): at the counter a clean posting is taken in and
+published in the same sitting (``posting_intake_and_publish``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import User
+from cases import permissions as can
+from cases.models import (
+    Applicant,
+    Case,
+    Channel,
+    ChecklistItem,
+    NoticeItem,
+    SingleNotice,
+    State,
+)
+from cases.services import (
+    CaseActionError,
+    case_close,
+    case_open,
+    case_receive_materials,
+    case_request_materials,
+    case_resolve,
+    case_withdraw,
+)
+from markets.models import Market, ServiceStation
+
+from . import events
+from .kinds import POSTING_REVIEW
+from .models import Posting, Status
+from .validation import PostingInput, posting_validate
+
+OUTCOME_PUBLISHED = "published"
+SUBJECT_MAX = 200
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _locked(posting: Posting) -> Posting:
+    locked: Posting = (
+        Posting.objects.select_for_update(of=("self",))
+        .select_related("market", "occupation", "case")
+        .get(pk=posting.pk)
+    )
+    return locked
+
+
+def _run(posting: Posting, verb: Callable[..., Any], actor: User | None) -> None:
+    if not can_proceed(verb):
+        raise CaseActionError(
+            _("This posting is “%(status)s”: this action is not possible now.")
+            % {"status": posting.get_status_display()}
+        )
+    if actor is not None and not has_transition_perm(verb, actor):
+        raise PermissionDenied
+    verb()
+
+
+def _save(posting: Posting, actor: User | None) -> None:
+    posting._history_user = actor  # type: ignore[attr-defined]
+    posting.save()
+
+
+def _may_except(actor: User, market: Market, cleaned: PostingInput) -> None:
+    """Letting a phrase the screen flags through needs a team lead of the market."""
+    if cleaned.screening_exceptions and not can.leads(actor, market.pk):
+        raise PermissionDenied
+
+
+def _apply(posting: Posting, cleaned: PostingInput, actor: User) -> dict[str, Any]:
+    """Copy the checked details onto the posting; return the old values of what changed."""
+    changed: dict[str, Any] = {}
+    for name in PostingInput.MODEL_FIELDS:
+        value = getattr(cleaned, name)
+        old = getattr(posting, name, None) if posting.pk else None
+        if posting.pk and old != value:
+            changed[name] = old
+        setattr(posting, name, value)
+    posting.screening_findings = cleaned.findings_json()
+    posting.screening_exception_by = actor if cleaned.screening_exceptions else None
+    return changed
+
+
+def _subject(cleaned: PostingInput) -> str:
+    subject = _("Job posting: %(occupation)s × %(headcount)d, %(county)s") % {
+        "occupation": cleaned.occupation.name,
+        "headcount": cleaned.headcount,
+        "county": cleaned.county.name,
+    }
+    return subject[:SUBJECT_MAX]
+
+
+def _case_locked(posting: Posting) -> Case:
+    if posting.case_id is None:
+        raise CaseActionError(_("This posting has no review case."))
+    case: Case = Case.objects.select_for_update().get(pk=posting.case_id)
+    return case
+
+
+# --- Intake -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def posting_intake(
+    *,
+    actor: User,
+    market: Market,
+    channel: str,
+    employer: Applicant,
+    data: Mapping[str, Any],
+    station: ServiceStation | None = None,
+) -> Posting:
+    """Take a posting in from any channel: check and screen it, open its review case
+    (the actor is its first-contact officer) and leave it in review."""
+    if not can.works_in(actor, market.pk):
+        raise PermissionDenied
+    cleaned = posting_validate(data)
+    _may_except(actor, market, cleaned)
+    case = case_open(
+        actor=actor,
+        market=market,
+        kind=POSTING_REVIEW.code,
+        channel=channel,
+        applicant=employer,
+        subject=_subject(cleaned),
+        station=station,
+    )
+    posting: Posting = Posting(employer=employer, market=market, case=case)
+    _apply(posting, cleaned, actor)
+    _run(posting, posting.submit, actor)
+    _save(posting, actor)
+    events.posting_taken_in_event(posting, actor, exceptions=cleaned.screening_exceptions)
+    return posting
+
+
+@transaction.atomic
+def posting_publish(*, actor: User, posting: Posting) -> Posting:
+    """Publish a reviewed posting: resolve and close its case with the outcome "published".
+    A posting whose screen has a blocking finding, or whose last working day has passed, is
+    not published."""
+    posting = _locked(posting)
+    if any(finding.get("severity") == "block" for finding in posting.screening_findings):
+        raise CaseActionError(_("The content screen blocks this posting: correct it first."))
+    if posting.status == Status.IN_REVIEW and posting.end_date < timezone.localdate():
+        raise CaseActionError(
+            _("The last working day (%(date)s) has passed: the posting cannot be published.")
+            % {"date": posting.end_date.isoformat()}
+        )
+    _run(posting, posting.publish, actor)
+    case = _case_locked(posting)
+    if case.state != State.IN_PROGRESS:
+        raise CaseActionError(
+            _("The review case %(reference)s is “%(state)s”: it must be in progress.")
+            % {"reference": case.reference, "state": case.get_state_display()}
+        )
+    _save(posting, actor)
+    case = case_resolve(actor=actor, case=case, outcome=OUTCOME_PUBLISHED)
+    case_close(actor=actor, case=case)
+    events.posting_published_event(posting, actor)
+    return posting
+
+
+@transaction.atomic
+def posting_intake_and_publish(
+    *,
+    actor: User,
+    market: Market,
+    employer: Applicant,
+    data: Mapping[str, Any],
+    channel: str = Channel.COUNTER,
+    station: ServiceStation | None = None,
+) -> Posting:
+    """Instant quick hiring (即时快招): a clean posting taken at the counter is reviewed and
+    published in the same sitting. Anything refused leaves nothing behind."""
+    posting = posting_intake(
+        actor=actor,
+        market=market,
+        channel=channel,
+        employer=employer,
+        data=data,
+        station=station,
+    )
+    published: Posting = posting_publish(actor=actor, posting=posting)
+    return published
+
+
+# --- Correction -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def posting_return_for_correction(
+    *, actor: User, posting: Posting, items: Sequence[ChecklistItem]
+) -> SingleNotice:
+    """Send the posting back to the employer with one single notice (一次性告知) listing
+    every correction needed; the case waits (its clock paused) until they answer."""
+    posting = _locked(posting)
+    if posting.status != Status.IN_REVIEW:
+        raise CaseActionError(
+            _("This posting is “%(status)s”: only a posting in review can be returned.")
+            % {"status": posting.get_status_display()}
+        )
+    case = _case_locked(posting)
+    notice = case_request_materials(actor=actor, case=case, items=items)
+    events.posting_returned_event(posting, actor, items=[item.name for item in items])
+    return notice
+
+
+@transaction.atomic
+def posting_resubmit(*, actor: User, posting: Posting, data: Mapping[str, Any]) -> Posting:
+    """The employer's corrected details: checked and screened again, the notice's items
+    received, and the case back in progress for review. ``data`` may hold only what
+    changed; the rest is kept."""
+    posting = _locked(posting)
+    if posting.status != Status.IN_REVIEW:
+        raise CaseActionError(
+            _("This posting is “%(status)s”: only a posting in review can be corrected.")
+            % {"status": posting.get_status_display()}
+        )
+    case = _case_locked(posting)
+    if case.state != State.AWAITING_MATERIALS:
+        raise CaseActionError(_("This posting has not been returned for correction."))
+    if not can.work_on(case, actor):
+        raise PermissionDenied
+    cleaned = posting_validate({**posting_as_data(posting), **data})
+    _may_except(actor, posting.market, cleaned)
+    changed = _apply(posting, cleaned, actor)
+    _save(posting, actor)
+    pending = list(NoticeItem.objects.filter(notice__case=case, received_at__isnull=True))
+    case_receive_materials(actor=actor, case=case, items=pending)
+    events.posting_resubmitted_event(posting, actor, changed=changed)
+    return posting
+
+
+def posting_as_data(posting: Posting) -> dict[str, Any]:
+    """A posting's details in the shape ``posting_validate`` takes."""
+    return {
+        "contact_name": posting.contact_name,
+        "contact_phone": posting.contact_phone,
+        "occupation": posting.occupation,
+        "skill_requirements": posting.skill_requirements,
+        "county": posting.county,
+        "address": posting.address,
+        "latitude": posting.latitude,
+        "longitude": posting.longitude,
+        "start_date": posting.start_date,
+        "end_date": posting.end_date,
+        "working_days": posting.working_days,
+        "days_per_week": posting.days_per_week,
+        "start_time": posting.start_time,
+        "end_time": posting.end_time,
+        "break_minutes": posting.break_minutes,
+        "pay_min": posting.pay_min,
+        "pay_max": posting.pay_max,
+        "pay_method": posting.pay_method,
+        "settlement": posting.settlement,
+        "headcount": posting.headcount,
+        "employment_form": posting.employment_form,
+        "is_public_welfare": posting.is_public_welfare,
+        "eligibility": list(posting.eligibility),
+        "description": posting.description,
+    }
+
+
+# --- Refusal and endings ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def posting_reject(*, actor: User, posting: Posting, reason: str) -> Posting:
+    """A team lead refuses to publish the posting (unlawful, or not a real job); the case is
+    resolved and closed with the reason."""
+    posting = _locked(posting)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Reason: give the reason for the rejection.")})
+    _run(posting, posting.reject, actor)
+    case = _case_locked(posting)
+    if case.state != State.IN_PROGRESS:
+        raise CaseActionError(
+            _("The review case %(reference)s is “%(state)s”: it must be in progress.")
+            % {"reference": case.reference, "state": case.get_state_display()}
+        )
+    _save(posting, actor)
+    outcome = _("rejected: %(reason)s") % {"reason": reason}
+    case = case_resolve(actor=actor, case=case, outcome=outcome)
+    case_close(actor=actor, case=case)
+    events.posting_rejected_event(posting, actor, reason=reason)
+    return posting
+
+
+@transaction.atomic
+def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
+    """The employer takes the posting back; a case still open is withdrawn with it."""
+    posting = _locked(posting)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Reason: give the reason for the withdrawal.")})
+    _run(posting, posting.withdraw, actor)
+    _save(posting, actor)
+    if posting.case_id is not None:
+        case = _case_locked(posting)
+        if case.is_open:
+            case_withdraw(actor=actor, case=case, reason=reason)
+    events.posting_withdrawn_event(posting, actor, reason=reason)
+    return posting
+
+
+@transaction.atomic
+def posting_fill(*, actor: User, posting: Posting) -> Posting:
+    """Every place is taken: the posting leaves the screens."""
+    posting = _locked(posting)
+    _run(posting, posting.fill, actor)
+    _save(posting, actor)
+    events.posting_filled_event(posting, actor)
+    return posting
+
+
+def posting_expire_due(*, today: date | None = None) -> int:
+    """Expire every published posting whose last working day is before ``today`` (default:
+    today in the display zone). Idempotent: a second run, or one after an outage, finds only
+    what is still published. Returns how many expired."""
+    today = today or timezone.localdate()
+    due = list(
+        Posting.objects.filter(status=Status.PUBLISHED, end_date__lt=today).values_list(
+            "pk", flat=True
+        )
+    )
+    expired = 0
+    for pk in due:
+        with transaction.atomic():
+            posting: Posting | None = (
+                Posting.objects.select_for_update(of=("self",))
+                .select_related("market")
+                .filter(pk=pk, status=Status.PUBLISHED, end_date__lt=today)
+                .first()
+            )
+            if posting is None:
+                continue
+            _run(posting, posting.expire, None)
+            _save(posting, None)
+            events.posting_expired_event(posting)
+            expired += 1
+    return expired

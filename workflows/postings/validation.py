@@ -1,0 +1,731 @@
+"""Checking a posting before it is taken in (standard art. 14; 劳动合同法 art. 68, 72; the
+minimum wage; the lawful-content screen).
+
+``posting_validate(data)`` takes what the counter form, the kiosk, the online page or the
+provincial sync hands in (strings or typed values) and returns a :class:`PostingInput`, or
+raises one ``ValidationError`` with every problem at once, per field. Each message names the
+field and the rule it breaks. Free text is kept exactly as typed (it is escaped wherever it is
+shown, never rendered as HTML); only control characters are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_time
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.identity import mobile_normalise
+from markets.models import Region
+
+from .models import (
+    Eligibility,
+    EmploymentForm,
+    Occupation,
+    PayMethod,
+    Settlement,
+    hours_between,
+)
+from .screening import EXCEPTABLE_CATEGORIES, Finding, blocking, screen_posting
+from .selectors import minimum_wage_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Upper bounds that catch typing mistakes (an extra zero, 1e9) rather than law.
+PAY_LIMIT = Decimal("1000000")
+HEADCOUNT_MAX = 10_000
+DURATION_MAX_DAYS = 366
+# 劳动合同法 art. 68: part-time work averages at most 4 hours a day and 24 hours a week.
+PART_TIME_HOURS_PER_DAY = Decimal(4)
+PART_TIME_HOURS_PER_WEEK = Decimal(24)
+# 劳动和社会保障部《关于职工全年月平均工作时间和工资折算问题的通知》: 21.75 paid days a month.
+DAYS_PER_MONTH = Decimal("21.75")
+WORKING_DAYS_PER_WEEK = Decimal(5)
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+CENT = Decimal("0.01")
+
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# Bidirectional overrides and isolates can make text read differently from what is stored.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+LABELS: dict[str, StrOrPromise] = {
+    "contact_name": gettext_lazy("Contact person"),
+    "contact_phone": gettext_lazy("Contact phone"),
+    "occupation": gettext_lazy("Occupation (工种)"),
+    "skill_requirements": gettext_lazy("Skill requirements"),
+    "county": gettext_lazy("Work county"),
+    "address": gettext_lazy("Work address"),
+    "latitude": gettext_lazy("Latitude"),
+    "longitude": gettext_lazy("Longitude"),
+    "start_date": gettext_lazy("First working day"),
+    "end_date": gettext_lazy("Last working day"),
+    "working_days": gettext_lazy("Working days"),
+    "days_per_week": gettext_lazy("Working days per week"),
+    "start_time": gettext_lazy("Work starts at"),
+    "end_time": gettext_lazy("Work ends at"),
+    "break_minutes": gettext_lazy("Unpaid breaks"),
+    "pay_min": gettext_lazy("Pay from"),
+    "pay_max": gettext_lazy("Pay up to"),
+    "pay_method": gettext_lazy("Pay method (计酬方式)"),
+    "settlement": gettext_lazy("Settlement"),
+    "headcount": gettext_lazy("People wanted"),
+    "employment_form": gettext_lazy("Employment form"),
+    "is_public_welfare": gettext_lazy("Public-welfare job"),
+    "eligibility": gettext_lazy("Reserved for"),
+    "description": gettext_lazy("Description"),
+    "screening_exceptions": gettext_lazy("Screening exceptions"),
+    "screening_justification": gettext_lazy("Justification of screening exceptions"),
+}
+TEXT_LIMITS = {
+    "contact_name": 50,
+    "skill_requirements": 1000,
+    "address": 200,
+    "working_days": 100,
+    "description": 4000,
+    "screening_justification": 2000,
+}
+# Art. 14: every posting states these (contact details too: a posting nobody can answer is
+# no posting). The description is optional.
+REQUIRED = (
+    "contact_name",
+    "contact_phone",
+    "occupation",
+    "skill_requirements",
+    "county",
+    "address",
+    "start_date",
+    "end_date",
+    "working_days",
+    "days_per_week",
+    "start_time",
+    "end_time",
+    "pay_min",
+    "pay_method",
+    "settlement",
+    "headcount",
+    "employment_form",
+)
+SCREENED = ("skill_requirements", "working_days", "description")
+PAY_UNITS: dict[str, StrOrPromise] = {
+    PayMethod.HOURLY: gettext_lazy("yuan per hour"),
+    PayMethod.DAILY: gettext_lazy("yuan per day"),
+    PayMethod.WEEKLY: gettext_lazy("yuan per week"),
+    PayMethod.MONTHLY: gettext_lazy("yuan per month"),
+    PayMethod.PIECE: gettext_lazy("yuan per piece"),
+    PayMethod.JOB: gettext_lazy("yuan per job"),
+}
+
+
+@dataclass
+class PostingInput:
+    """A posting's details, checked and normalised."""
+
+    contact_name: str
+    contact_phone: str
+    occupation: Occupation
+    skill_requirements: str
+    county: Region
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    start_date: date
+    end_date: date
+    working_days: str
+    days_per_week: int
+    start_time: time
+    end_time: time
+    break_minutes: int
+    pay_min: Decimal
+    pay_max: Decimal
+    pay_method: str
+    settlement: str
+    headcount: int
+    employment_form: str
+    is_public_welfare: bool
+    eligibility: list[str]
+    description: str
+    hours_per_day: Decimal
+    pay_daily: Decimal | None
+    # (field, finding) for every free-text field screened
+    findings: list[tuple[str, Finding]] = field(default_factory=list)
+    screening_exceptions: list[str] = field(default_factory=list)
+    screening_justification: str = ""
+
+    # The model fields this fills (the rest are the posting's own bookkeeping).
+    MODEL_FIELDS = (
+        "contact_name",
+        "contact_phone",
+        "occupation",
+        "skill_requirements",
+        "county",
+        "address",
+        "latitude",
+        "longitude",
+        "start_date",
+        "end_date",
+        "working_days",
+        "days_per_week",
+        "start_time",
+        "end_time",
+        "break_minutes",
+        "pay_min",
+        "pay_max",
+        "pay_method",
+        "settlement",
+        "headcount",
+        "employment_form",
+        "is_public_welfare",
+        "eligibility",
+        "description",
+        "pay_daily",
+        "screening_justification",
+    )
+
+    def findings_json(self) -> list[dict[str, Any]]:
+        return [{**finding_as_json(finding), "field": name} for name, finding in self.findings]
+
+
+def finding_as_json(finding: Finding) -> dict[str, Any]:
+    """A finding as the posting stores it (the explanation in the language active now)."""
+    return {
+        "field": "",
+        "phrase": finding.phrase,
+        "start": finding.start,
+        "end": finding.end,
+        "category": finding.category,
+        "severity": finding.severity,
+        "basis": finding.basis,
+        "explanation": str(finding.explanation),
+        "justification": finding.justification or "",
+    }
+
+
+def pay_daily_of(pay: Decimal, method: str, hours_per_day: Decimal) -> Decimal | None:
+    """Pay as a daily figure, for statistics and matching: monthly ÷ 21.75, weekly ÷ 5,
+    hourly × hours a day, daily as it is; None for piece and per-job pay."""
+    if method == PayMethod.MONTHLY:
+        daily = pay / DAYS_PER_MONTH
+    elif method == PayMethod.WEEKLY:
+        daily = pay / WORKING_DAYS_PER_WEEK
+    elif method == PayMethod.HOURLY:
+        daily = pay * hours_per_day
+    elif method == PayMethod.DAILY:
+        daily = pay
+    else:
+        return None
+    return daily.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, name: str, rule: str) -> None:
+        """One message: the field's label, then the rule it breaks."""
+        self.by_field.setdefault(name, []).append(
+            _("%(field)s: %(rule)s") % {"field": LABELS.get(name, name), "rule": rule}
+        )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.by_field
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(data: Mapping[str, Any], name: str, errors: _Errors) -> str:
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors.add(name, _("enter text."))
+        return ""
+    value = value.strip()
+    for char in value:
+        if (
+            unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
+        ) or char in BIDI_CONTROLS:
+            errors.add(
+                name,
+                _("control characters are not allowed (found U+%(code)04X).") % {"code": ord(char)},
+            )
+            return ""
+    limit = TEXT_LIMITS.get(name)
+    if limit is not None and len(value) > limit:
+        errors.add(
+            name,
+            _("at most %(limit)d characters (this is %(length)d).")
+            % {"limit": limit, "length": len(value)},
+        )
+    return value
+
+
+def _phone(value: Any, errors: _Errors) -> str:
+    text = str(value).strip()
+    compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
+    if LANDLINE.match(compact):
+        return compact
+    try:
+        return mobile_normalise(text)
+    except ValidationError:
+        errors.add(
+            "contact_phone",
+            _(
+                "enter a mobile number (11 digits starting with 13 to 19) or a landline with "
+                "its area code, such as 0771-5501234."
+            ),
+        )
+        return ""
+
+
+def _decimal(value: Any, name: str, errors: _Errors) -> Decimal | None:
+    """A finite decimal from a Decimal, an int or text; floats and booleans are refused (a
+    float has already lost the exact amount)."""
+    if isinstance(value, bool | float):
+        errors.add(name, _("enter an amount as a number such as 150 or 150.50."))
+        return None
+    try:
+        number = (
+            Decimal(unicodedata.normalize("NFKC", value).strip())
+            if isinstance(value, str)
+            else Decimal(value)
+        )
+    except (InvalidOperation, TypeError, ValueError):
+        errors.add(name, _("enter an amount as a number such as 150 or 150.50."))
+        return None
+    if not number.is_finite():
+        errors.add(name, _("enter an amount as a number such as 150 or 150.50."))
+        return None
+    return number
+
+
+def _pay(value: Any, name: str, errors: _Errors) -> Decimal | None:
+    number = _decimal(value, name, errors)
+    if number is None:
+        return None
+    if number <= 0:
+        errors.add(name, _("the amount must be more than zero."))
+        return None
+    if number >= PAY_LIMIT:
+        errors.add(
+            name,
+            _("the amount must be less than %(limit)s yuan; check for extra zeros.")
+            % {"limit": f"{PAY_LIMIT:,}"},
+        )
+        return None
+    if number != number.quantize(CENT):
+        errors.add(name, _("at most two decimal places (fen)."))
+        return None
+    return number.quantize(CENT)
+
+
+def _integer(value: Any, name: str, errors: _Errors) -> int | None:
+    if isinstance(value, bool):
+        errors.add(name, _("enter a whole number."))
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", unicodedata.normalize("NFKC", value)):
+        return int(unicodedata.normalize("NFKC", value))
+    errors.add(name, _("enter a whole number."))
+    return None
+
+
+def _date(value: Any, name: str, errors: _Errors) -> date | None:
+    if isinstance(value, date):
+        return value
+    parsed = None
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        errors.add(name, _("enter a real date as YYYY-MM-DD."))
+    return parsed
+
+
+def _time(value: Any, name: str, errors: _Errors) -> time | None:
+    if isinstance(value, time):
+        return value
+    parsed = None
+    if isinstance(value, str):
+        try:
+            parsed = parse_time(value.strip())
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        errors.add(name, _("enter a time of day as HH:MM."))
+    return parsed
+
+
+def _choice(value: Any, name: str, choices: Sequence[str], errors: _Errors) -> str:
+    if value not in choices:
+        errors.add(name, _("choose one of: %(choices)s.") % {"choices": ", ".join(choices)})
+        return ""
+    return str(value)
+
+
+def _occupation(value: Any, errors: _Errors) -> Occupation | None:
+    occupation = value if isinstance(value, Occupation) else None
+    if occupation is None and isinstance(value, str):
+        occupation = Occupation.objects.filter(code=value.strip()).first()
+    if occupation is None or not occupation.is_active:
+        errors.add(
+            "occupation",
+            _("choose an occupation of the national classification (职业分类大典)."),
+        )
+        return None
+    if not occupation.is_occupation:
+        errors.add(
+            "occupation",
+            _("choose an occupation (细类, such as 4-03-02-05), not a category."),
+        )
+        return None
+    return occupation
+
+
+def _county(value: Any, errors: _Errors) -> Region | None:
+    region = value if isinstance(value, Region) else None
+    if region is None and isinstance(value, str):
+        region = Region.objects.filter(code=value.strip()).first()
+    if region is None or region.level != Region.Level.COUNTY:
+        errors.add("county", _("choose the county or district (区县) where the work is done."))
+        return None
+    return region
+
+
+def _coordinates(data: Mapping[str, Any], errors: _Errors) -> tuple[Decimal | None, Decimal | None]:
+    raw_lat, raw_lng = data.get("latitude"), data.get("longitude")
+    if _blank(raw_lat) and _blank(raw_lng):
+        return None, None
+    if _blank(raw_lat) or _blank(raw_lng):
+        name = "latitude" if _blank(raw_lat) else "longitude"
+        errors.add(name, _("give both latitude and longitude, or neither."))
+        return None, None
+    latitude = _decimal(raw_lat, "latitude", errors)
+    longitude = _decimal(raw_lng, "longitude", errors)
+    if latitude is not None and not Decimal(-90) <= latitude <= Decimal(90):
+        errors.add("latitude", _("between -90 and 90 degrees."))
+        latitude = None
+    if longitude is not None and not Decimal(-180) <= longitude <= Decimal(180):
+        errors.add("longitude", _("between -180 and 180 degrees."))
+        longitude = None
+    quantum = Decimal("0.000001")
+    return (
+        latitude.quantize(quantum) if latitude is not None else None,
+        longitude.quantize(quantum) if longitude is not None else None,
+    )
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount.quantize(CENT)}"
+
+
+def _minimum_wage_check(cleaned: dict[str, Any], errors: _Errors) -> None:
+    """Pay below the area's minimum wage (最低工资标准) is refused, with the figure and the
+    date it is in force from. The tier is the one in force on the first working day."""
+    county: Region = cleaned["county"]
+    pay: Decimal = cleaned["pay_min"]
+    method: str = cleaned["pay_method"]
+    hours: Decimal = cleaned["hours_per_day"]
+    days: int = cleaned["days_per_week"]
+    if method in (PayMethod.PIECE, PayMethod.JOB):
+        return
+    wage = minimum_wage_for(county_code=county.code, on=cleaned["start_date"])
+    if wage is None:
+        return
+    part_time = cleaned["employment_form"] == EmploymentForm.PART_TIME
+    if method == PayMethod.HOURLY:
+        floor, unit = wage.hourly, PAY_UNITS[PayMethod.HOURLY]
+    elif method == PayMethod.DAILY:
+        floor, unit = wage.hourly * hours, PAY_UNITS[PayMethod.DAILY]
+    elif method == PayMethod.WEEKLY:
+        floor, unit = wage.hourly * hours * days, PAY_UNITS[PayMethod.WEEKLY]
+    elif part_time:
+        # A part-time month is paid by the hour's minimum (劳动合同法 art. 72), not the
+        # full-time monthly one.
+        floor = wage.hourly * hours * days * WEEKS_PER_MONTH
+        unit = PAY_UNITS[PayMethod.MONTHLY]
+    else:
+        floor, unit = wage.monthly, PAY_UNITS[PayMethod.MONTHLY]
+    floor = floor.quantize(CENT, rounding=ROUND_HALF_UP)
+    if pay < floor:
+        errors.add(
+            "pay_min",
+            _(
+                "%(pay)s %(unit)s is below the minimum wage of %(floor)s %(unit)s in %(area)s "
+                "(%(monthly)s yuan per month, %(hourly)s yuan per hour, in force since "
+                "%(since)s)."
+            )
+            % {
+                "pay": _money(pay),
+                "unit": unit,
+                "floor": _money(floor),
+                "area": county.name,
+                "monthly": _money(wage.monthly),
+                "hourly": _money(wage.hourly),
+                "since": wage.effective_from.isoformat(),
+            },
+        )
+
+
+def _part_time_check(cleaned: dict[str, Any], errors: _Errors) -> None:
+    """劳动合同法 art. 68 (at most 4 hours a day on average, 24 a week) and art. 72 (paid at
+    least every 15 days)."""
+    hours: Decimal = cleaned["hours_per_day"]
+    days: int = cleaned["days_per_week"]
+    if hours > PART_TIME_HOURS_PER_DAY:
+        errors.add(
+            "end_time",
+            _(
+                "part-time work (非全日制) averages at most 4 hours a day (Labour Contract Law "
+                "art. 68); this is %(hours)s hours."
+            )
+            % {"hours": hours.normalize()},
+        )
+    weekly = hours * days
+    if weekly > PART_TIME_HOURS_PER_WEEK:
+        errors.add(
+            "days_per_week",
+            _(
+                "part-time work (非全日制) is at most 24 hours a week (Labour Contract Law "
+                "art. 68); this is %(hours)s hours."
+            )
+            % {"hours": weekly.normalize()},
+        )
+    if cleaned["settlement"] == Settlement.MONTHLY:
+        errors.add(
+            "settlement",
+            _(
+                "part-time work (非全日制) is paid at least every 15 days (Labour Contract Law "
+                "art. 72); choose daily, weekly or within 15 days."
+            ),
+        )
+
+
+def _exceptions(value: Any, errors: _Errors) -> list[str]:
+    """The screen's categories a reviewer excepts (a job closed to women by law, a health
+    condition the job needs …): only those the law admits exceptions for."""
+    if value in (None, "", [], ()):
+        return []
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        errors.add("screening_exceptions", _("give a list of screening categories."))
+        return []
+    refused = sorted({v for v in value if v not in EXCEPTABLE_CATEGORIES})
+    if refused:
+        errors.add(
+            "screening_exceptions",
+            _(
+                "no justification makes %(refused)s lawful; exceptions are possible only for: "
+                "%(allowed)s."
+            )
+            % {"refused": ", ".join(refused), "allowed": ", ".join(sorted(EXCEPTABLE_CATEGORIES))},
+        )
+        return []
+    return list(dict.fromkeys(value))
+
+
+def _screen(
+    cleaned: dict[str, Any], exceptions: Mapping[str, str], errors: _Errors
+) -> list[tuple[str, Finding]]:
+    """Run the lawful-content screen over each free-text field; a blocking finding refuses
+    the posting (standard art. 14: no discriminatory content)."""
+    findings: list[tuple[str, Finding]] = []
+    for name in SCREENED:
+        text = cleaned.get(name) or ""
+        if not text or name in errors:
+            continue
+        found = screen_posting(text, exceptions=exceptions)
+        for finding in blocking(found):
+            errors.add(
+                name,
+                _("“%(phrase)s” is not allowed (%(category)s): %(basis)s")
+                % {
+                    "phrase": finding.phrase,
+                    "category": finding.category,
+                    "basis": finding.basis,
+                },
+            )
+        findings.extend((name, finding) for finding in found)
+    return findings
+
+
+def posting_validate(data: Mapping[str, Any], *, today: date | None = None) -> PostingInput:
+    """Check a posting's details; raise ``ValidationError`` (a dict of field -> messages) with
+    every problem, or return them cleaned. ``today`` defaults to today in the display zone.
+
+    ``screening_exceptions`` (phrases a team lead lets through) need a written
+    ``screening_justification``; who may grant them is the service's business."""
+    today = today or timezone.localdate()
+    errors = _Errors()
+    cleaned: dict[str, Any] = {}
+
+    for name in REQUIRED:
+        if _blank(data.get(name)):
+            errors.add(name, _("this is required (standard art. 14)."))
+
+    for name in TEXT_LIMITS:
+        if name not in errors:
+            cleaned[name] = _text(data, name, errors)
+
+    if "contact_phone" not in errors:
+        cleaned["contact_phone"] = _phone(data["contact_phone"], errors)
+    if "occupation" not in errors:
+        cleaned["occupation"] = _occupation(data["occupation"], errors)
+    if "county" not in errors:
+        cleaned["county"] = _county(data["county"], errors)
+    cleaned["latitude"], cleaned["longitude"] = _coordinates(data, errors)
+
+    for name in ("start_date", "end_date"):
+        if name not in errors:
+            cleaned[name] = _date(data[name], name, errors)
+    start_date, end_date = cleaned.get("start_date"), cleaned.get("end_date")
+    if start_date is not None and start_date < today:
+        errors.add(
+            "start_date",
+            _("must not be in the past (today is %(today)s).") % {"today": today.isoformat()},
+        )
+    if start_date is not None and end_date is not None:
+        if end_date < start_date:
+            errors.add("end_date", _("must not be before the first working day."))
+        elif (end_date - start_date).days + 1 > DURATION_MAX_DAYS:
+            errors.add(
+                "end_date",
+                _("a posting runs at most %(days)d days; post again for longer work.")
+                % {"days": DURATION_MAX_DAYS},
+            )
+
+    for name in ("start_time", "end_time"):
+        if name not in errors:
+            cleaned[name] = _time(data[name], name, errors)
+    break_minutes = 0
+    if not _blank(data.get("break_minutes")):
+        break_minutes = _integer(data["break_minutes"], "break_minutes", errors) or 0
+    cleaned["break_minutes"] = break_minutes
+    start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
+    hours: Decimal | None = None
+    if start_time is not None and end_time is not None:
+        if start_time == end_time:
+            errors.add("end_time", _("must differ from the start time."))
+        else:
+            hours = hours_between(start_time, end_time, break_minutes)
+            if hours <= 0:
+                errors.add("break_minutes", _("the breaks must be shorter than the working day."))
+                hours = None
+    cleaned["hours_per_day"] = hours
+
+    if "days_per_week" not in errors:
+        days = _integer(data["days_per_week"], "days_per_week", errors)
+        if days is not None and not 1 <= days <= 7:
+            errors.add("days_per_week", _("between 1 and 7."))
+            days = None
+        cleaned["days_per_week"] = days
+
+    if "pay_min" not in errors:
+        cleaned["pay_min"] = _pay(data["pay_min"], "pay_min", errors)
+    pay_max = cleaned.get("pay_min")
+    if not _blank(data.get("pay_max")):
+        pay_max = _pay(data["pay_max"], "pay_max", errors)
+        pay_min = cleaned.get("pay_min")
+        if pay_max is not None and pay_min is not None and pay_max < pay_min:
+            errors.add(
+                "pay_max",
+                _("must not be less than the pay from (%(pay_min)s); the range is upside down.")
+                % {"pay_min": _money(pay_min)},
+            )
+    cleaned["pay_max"] = pay_max
+
+    if "pay_method" not in errors:
+        cleaned["pay_method"] = _choice(data["pay_method"], "pay_method", PayMethod.values, errors)
+    if "settlement" not in errors:
+        cleaned["settlement"] = _choice(data["settlement"], "settlement", Settlement.values, errors)
+    if "employment_form" not in errors:
+        cleaned["employment_form"] = _choice(
+            data["employment_form"], "employment_form", EmploymentForm.values, errors
+        )
+
+    if "headcount" not in errors:
+        headcount = _integer(data["headcount"], "headcount", errors)
+        if headcount is not None and not 1 <= headcount <= HEADCOUNT_MAX:
+            errors.add(
+                "headcount",
+                _("between 1 and %(max)s people.") % {"max": f"{HEADCOUNT_MAX:,}"},
+            )
+        cleaned["headcount"] = headcount
+
+    welfare = data.get("is_public_welfare", False)
+    if not isinstance(welfare, bool):
+        errors.add("is_public_welfare", _("answer yes or no."))
+        welfare = False
+    eligibility = data.get("eligibility") or []
+    if not isinstance(eligibility, list | tuple) or not all(
+        isinstance(code, str) for code in eligibility
+    ):
+        errors.add("eligibility", _("give a list of category codes."))
+        eligibility = []
+    unknown = sorted(set(eligibility) - set(Eligibility.values))
+    if unknown:
+        errors.add(
+            "eligibility",
+            _("unknown categories %(unknown)s; choose from: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(Eligibility.values)},
+        )
+    elif welfare and not eligibility:
+        errors.add(
+            "eligibility",
+            _("a public-welfare job (公益性岗位) names who it is for (standard art. 20)."),
+        )
+    elif eligibility and not welfare:
+        errors.add("eligibility", _("only a public-welfare job is reserved for categories."))
+    cleaned["is_public_welfare"] = welfare
+    cleaned["eligibility"] = list(dict.fromkeys(eligibility))
+
+    ready = all(
+        cleaned.get(name) not in (None, "")
+        for name in ("employment_form", "settlement", "days_per_week", "hours_per_day")
+    )
+    if ready and cleaned["employment_form"] == EmploymentForm.PART_TIME:
+        _part_time_check(cleaned, errors)
+    if ready and all(
+        cleaned.get(name) not in (None, "")
+        for name in ("county", "pay_min", "pay_method", "start_date")
+    ):
+        _minimum_wage_check(cleaned, errors)
+
+    exceptions = _exceptions(data.get("screening_exceptions"), errors)
+    justification = cleaned.get("screening_justification") or ""
+    if exceptions and not justification and "screening_justification" not in errors:
+        errors.add(
+            "screening_justification",
+            _("an exception to the content screen needs a team lead's written justification."),
+        )
+    findings = _screen(
+        cleaned, {category: justification for category in exceptions if justification}, errors
+    )
+
+    if errors.by_field:
+        raise ValidationError(errors.by_field)
+
+    pay_daily = None
+    if cleaned["pay_method"] and hours is not None:
+        pay_daily = pay_daily_of(cleaned["pay_min"], cleaned["pay_method"], hours)
+    return PostingInput(
+        **{name: cleaned[name] for name in PostingInput.MODEL_FIELDS if name != "pay_daily"},
+        hours_per_day=cleaned["hours_per_day"],
+        pay_daily=pay_daily,
+        findings=findings,
+        screening_exceptions=exceptions,
+    )

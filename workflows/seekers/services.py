@@ -1,0 +1,519 @@
+"""Job-seeker registration (求职登记, standard art. 16) and guidance (art. 18).
+
+``seeker_register`` is one counter visit: the person is registered (or updated) as an applicant,
+their profile created or updated, and a registration case opened; a complete registration is
+resolved and closed in the same sitting. Errors:
+
+- ``django.core.exceptions.ValidationError``: bad input, with messages per field (``name``,
+  ``id_number``, ``mobile`` and every profile field), all of them at once;
+- ``django.core.exceptions.PermissionDenied``: the officer does not work in that market.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases import permissions as can
+from cases.models import Applicant, Case, State
+from cases.services import applicant_person_register, case_close, case_open, case_resolve
+from markets.models import REGION_CODE, Market, Region
+
+from . import events
+from .kinds import SEEKER_REGISTRATION
+from .models import (
+    MAX_DAILY_PAY,
+    DifficultyCategory,
+    GuidanceItem,
+    HouseholdType,
+    SeekerProfile,
+    Weekday,
+)
+from .rules import age_on, code_normalise, occupation_code_valid
+from .selectors import seeker_missing_items
+
+# The keys ``profile`` may hold. A key left out keeps the value on record (nothing, for a new
+# profile); a key given as None, "" or [] clears it.
+PROFILE_FIELDS = (
+    "household_type",
+    "home_county",
+    "wanted_occupations",
+    "wanted_areas",
+    "available_days",
+    "available_from",
+    "available_until",
+    "min_daily_pay",
+    "training_wish",
+    "training_occupations",
+    "skills",
+    "certificates",
+    "years_of_experience",
+    "difficulty_categories",
+)
+MAX_CODES = 20
+MAX_CERTIFICATES = 20
+CERTIFICATE_MAX = 100
+TEXT_MAX = 2000
+MAX_YEARS = 60
+# Labour Law of the PRC, art. 15: nobody may take on a minor under 16 (禁止招用童工).
+MIN_AGE = 16
+# 4050: women aged 40 or over, men aged 50 or over.
+AGE_4050 = {"female": 40, "male": 50}
+
+
+# --- Cleaning the profile ---------------------------------------------------------------------
+# Each cleaner takes what the caller gave and returns the value to store, or raises a
+# ValidationError whose message is for the person at the counter.
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError(_("Give the %(what)s as a list.") % {"what": what})
+    return list(value)
+
+
+def _unique(values: Sequence[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _occupation_codes(value: Any) -> list[str]:
+    items = _list(value, _("occupation codes"))
+    if not all(isinstance(item, str) for item in items):
+        raise ValidationError(_("Give each occupation code as text, such as 4-03-02-01."))
+    codes = _unique([code_normalise(item) for item in items if item.strip()])
+    bad = [code for code in codes if not occupation_code_valid(code)]
+    if bad:
+        raise ValidationError(
+            _(
+                "These occupation codes are not well-formed: %(codes)s. A code of the national "
+                "occupational classification looks like 4-03-02-01: a digit from 1 to 8, then "
+                "two digits for each further level."
+            )
+            % {"codes": ", ".join(bad)}
+        )
+    if len(codes) > MAX_CODES:
+        raise ValidationError(_("Choose at most %(max)d occupations.") % {"max": MAX_CODES})
+    return codes
+
+
+def _region_codes(value: Any) -> list[str]:
+    items = _list(value, _("region codes"))
+    if not all(isinstance(item, str) for item in items):
+        raise ValidationError(_("Give each region by its six-digit division code, as text."))
+    codes = _unique([code_normalise(item) for item in items if item.strip()])
+    bad = [code for code in codes if REGION_CODE.match(code) is None]
+    if bad:
+        raise ValidationError(
+            _("These are not six-digit division codes: %(codes)s.") % {"codes": ", ".join(bad)}
+        )
+    if len(codes) > MAX_CODES:
+        raise ValidationError(_("Choose at most %(max)d areas.") % {"max": MAX_CODES})
+    known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError(
+            _("There is no region with these codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    return codes
+
+
+def _household_type(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if value not in HouseholdType.values:
+        raise ValidationError(_("Choose an urban or a rural household registration."))
+    return str(value)
+
+
+def _home_county(value: Any) -> Region | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Region):
+        region = value
+    elif isinstance(value, str):
+        found = Region.objects.filter(code=code_normalise(value)).first()
+        if found is None:
+            raise ValidationError(
+                _("There is no region with the code %(code)s.") % {"code": value.strip()}
+            )
+        region = found
+    else:
+        raise ValidationError(_("Choose the county of household registration."))
+    if region.level != Region.Level.COUNTY:
+        raise ValidationError(
+            _("Choose a county or district, not a province or city (%(region)s).")
+            % {"region": region}
+        )
+    return region
+
+
+def _weekdays(value: Any) -> list[int]:
+    items = _list(value, _("days available"))
+    days = []
+    for item in items:
+        if isinstance(item, str) and item.strip().isdigit():
+            item = int(item)
+        if isinstance(item, bool) or not isinstance(item, int) or item not in Weekday.values:
+            raise ValidationError(_("Days are numbered from 1 (Monday) to 7 (Sunday)."))
+        days.append(item)
+    return sorted(set(days))
+
+
+def _time(value: Any) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(_("Enter a time of day, such as 08:30."))
+
+
+def _daily_pay(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    amount = Decimal("NaN")
+    if not isinstance(value, bool) and isinstance(value, int | float | str | Decimal):
+        with suppress(InvalidOperation):
+            amount = Decimal(str(value).strip())
+    if not amount.is_finite():
+        raise ValidationError(_("Enter the lowest daily pay expected in yuan, such as 180."))
+    if amount <= 0:
+        raise ValidationError(_("The lowest daily pay expected must be more than 0 yuan."))
+    if amount > MAX_DAILY_PAY:
+        raise ValidationError(
+            _(
+                "The lowest daily pay expected can be at most %(max)s yuan a day: check the "
+                "amount (a daily figure, not a monthly or yearly one)."
+            )
+            % {"max": f"{MAX_DAILY_PAY:,}"}
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("Give the daily pay to the fen at most (two decimals)."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _free_text(value: Any) -> str:
+    """Kept exactly as typed (trimmed): text, never markup; pages escape it when they show it."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Enter text."))
+    text: str = value.strip()
+    if "\x00" in text:
+        raise ValidationError(_("The text contains a character that cannot be stored (NUL)."))
+    if len(text) > TEXT_MAX:
+        raise ValidationError(
+            _("Enter at most %(max)d characters (this text has %(length)d).")
+            % {"max": TEXT_MAX, "length": len(text)}
+        )
+    return text
+
+
+def _certificates(value: Any) -> list[str]:
+    items = _list(value, _("certificates"))
+    if not all(isinstance(item, str) for item in items):
+        raise ValidationError(_("Give each certificate by its name, as text."))
+    names = _unique([item.strip() for item in items if item.strip()])
+    if any("\x00" in name for name in names):
+        raise ValidationError(_("The text contains a character that cannot be stored (NUL)."))
+    too_long = [name for name in names if len(name) > CERTIFICATE_MAX]
+    if too_long:
+        raise ValidationError(
+            _("A certificate's name may be at most %(max)d characters long.")
+            % {"max": CERTIFICATE_MAX}
+        )
+    if len(names) > MAX_CERTIFICATES:
+        raise ValidationError(_("List at most %(max)d certificates.") % {"max": MAX_CERTIFICATES})
+    return names
+
+
+def _years(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_YEARS:
+        raise ValidationError(
+            _("Years of work experience is a whole number from 0 to %(max)d.") % {"max": MAX_YEARS}
+        )
+    years: int = value
+    return years
+
+
+def _difficulty_categories(value: Any) -> list[str]:
+    items = _list(value, _("employment-difficulty categories"))
+    codes = {str(item).strip() for item in items}
+    unknown = sorted(codes - set(DifficultyCategory.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown employment-difficulty category: %(codes)s. Choose from: %(known)s.")
+            % {"codes": ", ".join(unknown), "known": ", ".join(DifficultyCategory.values)}
+        )
+    return [code for code in DifficultyCategory.values if code in codes]
+
+
+_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "household_type": _household_type,
+    "home_county": _home_county,
+    "wanted_occupations": _occupation_codes,
+    "wanted_areas": _region_codes,
+    "available_days": _weekdays,
+    "available_from": _time,
+    "available_until": _time,
+    "min_daily_pay": _daily_pay,
+    "training_wish": _free_text,
+    "training_occupations": _occupation_codes,
+    "skills": _free_text,
+    "certificates": _certificates,
+    "years_of_experience": _years,
+    "difficulty_categories": _difficulty_categories,
+}
+
+
+def _profile_clean(
+    given: Mapping[str, Any], current: SeekerProfile
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The cleaned values of the fields given, and the messages of those that are wrong."""
+    unknown = sorted(set(given) - set(PROFILE_FIELDS))
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {', '.join(unknown)}")
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field, value in given.items():
+        try:
+            cleaned[field] = _CLEANERS[field](value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    hours = ("available_from", "available_until")
+    if not any(field in errors for field in hours) and any(field in given for field in hours):
+        starts, ends = (cleaned.get(field, getattr(current, field)) for field in hours)
+        if (starts is None) != (ends is None):
+            errors["available_until"] = [
+                _("Give both the start and the end of the hours available, or neither.")
+            ]
+        elif starts is not None and starts >= ends:
+            errors["available_until"] = [
+                _("The hours available must end after they start (%(starts)s–%(ends)s).")
+                % {"starts": starts.strftime("%H:%M"), "ends": ends.strftime("%H:%M")}
+            ]
+    return cleaned, errors
+
+
+def _age_errors(applicant: Applicant, categories: list[str] | None) -> dict[str, list[str]]:
+    """Rules on the age and gender derived from the ID number."""
+    if applicant.birth_date is None:
+        return {}
+    age = age_on(applicant.birth_date, timezone.localdate())
+    errors: dict[str, list[str]] = {}
+    if age < MIN_AGE:
+        errors["id_number"] = [
+            _(
+                "A job seeker must be at least %(min)d years old (Labour Law, art. 15); "
+                "this person is %(age)d."
+            )
+            % {"min": MIN_AGE, "age": age}
+        ]
+    if categories and DifficultyCategory.AGE_4050 in categories:
+        threshold = AGE_4050.get(applicant.gender)
+        if threshold is not None and age < threshold:
+            message = (
+                _("The 4050 category is for women aged 40 or over; this woman is %(age)d.")
+                if applicant.gender == "female"
+                else _("The 4050 category is for men aged 50 or over; this man is %(age)d.")
+            )
+            errors["difficulty_categories"] = [message % {"age": age}]
+    return errors
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+
+def _registration_case(
+    *, actor: User, market: Market, channel: str, applicant: Applicant, created: bool
+) -> Case:
+    """The person's registration case in progress at this market that the officer may work
+    on (an earlier visit left it incomplete), or a new one."""
+    case: Case | None = (
+        Case.objects.filter(
+            kind=SEEKER_REGISTRATION.code,
+            market=market,
+            applicant=applicant,
+            state=State.IN_PROGRESS,
+        )
+        .order_by("opened_at")
+        .first()
+    )
+    if case is not None and can.work_on(case, actor):
+        return case
+    return case_open(
+        actor=actor,
+        market=market,
+        kind=SEEKER_REGISTRATION.code,
+        channel=channel,
+        applicant=applicant,
+        subject=_("Job-seeker registration") if created else _("Job-seeker registration update"),
+    )
+
+
+@transaction.atomic
+def seeker_register(
+    *,
+    actor: User,
+    market: Market,
+    channel: str,
+    name: str,
+    id_number: str,
+    mobile: str,
+    profile: Mapping[str, Any],
+) -> SeekerProfile:
+    """Register a job seeker at ``market`` (求职登记), or update the one registered with that
+    ID number: one profile per person, whatever the typing of the number; the profile's
+    history keeps the earlier values.
+
+    ``profile`` holds any of ``PROFILE_FIELDS``; a key left out keeps the value on record.
+    Occupation codes are those of the national classification (``4-03-02-01``, or a broader
+    group such as ``4-03``); areas and the home county are division codes (the county also as
+    a ``Region``); days are ISO weekday numbers (1 = Monday); times ``datetime.time`` or
+    ``"08:30"``; the daily pay a ``Decimal`` (or its text) in yuan.
+
+    The visit is a case of kind ``seeker_registration``: a complete registration is resolved
+    and closed at once; an incomplete one stays in progress with the officer until a later
+    registration completes it (``seeker_missing_items`` says what is missing).
+    """
+    errors: dict[str, list[str]] = {}
+    applicant: Applicant | None = None
+    try:
+        applicant = applicant_person_register(
+            actor=actor, name=name, id_number=id_number, mobile=mobile
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    seeker = (
+        SeekerProfile.objects.select_for_update().filter(applicant=applicant).first()
+        if applicant is not None
+        else None
+    )
+    created = seeker is None
+    if seeker is None:
+        seeker = SeekerProfile()
+    cleaned, profile_errors = _profile_clean(profile, seeker)
+    errors.update(profile_errors)
+    if applicant is not None:
+        categories = cleaned.get("difficulty_categories")
+        errors.update(_age_errors(applicant, categories))
+    if errors or applicant is None:
+        raise ValidationError(errors)
+
+    changed = [field for field, value in cleaned.items() if getattr(seeker, field) != value]
+    for field in changed:
+        setattr(seeker, field, cleaned[field])
+    now = timezone.now()
+    seeker._history_user = actor  # type: ignore[attr-defined]
+    if created:
+        seeker.applicant = applicant
+        seeker.registered_at = now
+        seeker.updated_at = now
+        seeker.save()
+    elif changed:
+        seeker.updated_at = now
+        seeker.save(update_fields=[*changed, "updated_at"])
+
+    case = _registration_case(
+        actor=actor, market=market, channel=channel, applicant=applicant, created=created
+    )
+    missing = seeker_missing_items(seeker=seeker)
+    if not missing:
+        case = case_resolve(
+            actor=actor,
+            case=case,
+            outcome=_(
+                "Registered in one sitting: basic information, employment needs, training "
+                "needs and employability recorded."
+            ),
+        )
+        case = case_close(actor=actor, case=case)
+    events.seeker_registered_event(
+        seeker, case, actor, created=created, changed=changed, missing=missing
+    )
+    return seeker
+
+
+# --- Guidance (art. 18) -----------------------------------------------------------------------
+
+
+def _guidance_market(actor: User, market: Market | None) -> Market:
+    if market is not None:
+        if not can.works_in(actor, market.pk):
+            raise PermissionDenied
+        return market
+    markets = list(can.market_roles(actor))
+    if not markets:
+        raise PermissionDenied
+    if len(markets) > 1:
+        raise ValidationError(
+            {"market": _("You work in several markets: choose the one where you gave guidance.")}
+        )
+    only: Market = Market.objects.get(pk=markets[0])
+    return only
+
+
+@transaction.atomic
+def guidance_item_record(
+    *,
+    actor: User,
+    seeker: SeekerProfile,
+    item: str,
+    outcome: str,
+    note: str = "",
+    market: Market | None = None,
+) -> GuidanceItem:
+    """Record guidance given to a seeker today (standard art. 18): employment registration
+    (就业登记), basic pension insurance or occupational-injury protection, and its outcome.
+
+    ``market`` is where it was given: by default the one market the officer works in.
+    """
+    market = _guidance_market(actor, market)
+    errors: dict[str, list[str]] = {}
+    if item not in GuidanceItem.Item.values:
+        errors["item"] = [
+            _(
+                "Choose what the seeker was guided to: employment registration, basic pension "
+                "insurance or occupational-injury protection."
+            )
+        ]
+    if outcome not in GuidanceItem.Outcome.values:
+        errors["outcome"] = [_("Choose the outcome: advised, done, declined or not applicable.")]
+    try:
+        note = _free_text(note)
+    except ValidationError as error:
+        errors["note"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    guidance = GuidanceItem(
+        seeker=seeker,
+        item=item,
+        outcome=outcome,
+        note=note,
+        officer=actor,
+        market=market,
+        given_on=timezone.localdate(),
+    )
+    guidance._history_user = actor  # type: ignore[attr-defined]
+    guidance.save()
+    events.guidance_item_recorded_event(guidance, actor)
+    return guidance
