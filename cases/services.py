@@ -260,6 +260,7 @@ def case_open(
             kind=kind,
             target=target,
             at=now,
+            channel=channel,
         )
     # Taken in by an officer at intake: accepted there and then.
     deadline_stop(subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE, at=now)

@@ -36,6 +36,7 @@ class PolicyAdmin(SimpleHistoryAdmin):
     list_display = [
         "kind",
         "market",
+        "channel",
         "target",
         "amount",
         "unit",

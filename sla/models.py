@@ -119,6 +119,14 @@ class Policy(models.Model):
         null=True,
         blank=True,
     )
+    channel = models.CharField(
+        _("channel (empty: every channel)"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "For example “counter”: a request taken at the counter may have a tighter limit."
+        ),
+    )
     target = models.CharField(_("target"), max_length=12, choices=Target.choices)
     amount = models.PositiveSmallIntegerField(
         _("time allowed"), default=1, help_text=_("Ignored for “same working day”.")
@@ -143,13 +151,13 @@ class Policy(models.Model):
         verbose_name_plural = _("SLA policies")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "target"],
+                fields=["kind", "target", "channel"],
                 condition=Q(market__isnull=True, is_active=True),
                 name="policy_one_default_per_kind_target",
                 violation_error_message=_("A policy for this kind and target exists already."),
             ),
             models.UniqueConstraint(
-                fields=["kind", "target", "market"],
+                fields=["kind", "target", "channel", "market"],
                 condition=Q(market__isnull=False, is_active=True),
                 name="policy_one_per_market_kind_target",
                 violation_error_message=_(

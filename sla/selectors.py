@@ -32,17 +32,18 @@ def overrides_for(market: Market | None) -> cal.Overrides:
     return cal.Overrides(days=days, known_years=years)
 
 
-def policy_for(*, kind: str, market: Market, target: str) -> Policy | None:
-    """The market's own policy for the kind and target, else the default one."""
+def policy_for(*, kind: str, market: Market, target: str, channel: str = "") -> Policy | None:
+    """The most specific policy in force for the kind and target: the market's own for this
+    channel, the market's own, the default for this channel, then the default."""
     policies = Policy.objects.filter(kind=kind, target=target, is_active=True).filter(
-        Q(market=market) | Q(market__isnull=True)
+        Q(market=market) | Q(market__isnull=True),
+        Q(channel=channel) | Q(channel=""),
     )
-    chosen: Policy | None = None
-    for policy in policies:
-        if policy.market_id is not None:
-            return policy
-        chosen = policy
-    return chosen
+    return max(
+        policies,
+        key=lambda policy: (policy.market_id is not None, policy.channel != ""),
+        default=None,
+    )
 
 
 def deadline_list_for(*, subject_type: str, subject_ids: list[int]) -> QuerySet[Deadline]:

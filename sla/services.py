@@ -136,9 +136,10 @@ def deadline_start(
     kind: str,
     target: str,
     at: datetime | None = None,
+    channel: str = "",
 ) -> Deadline | None:
     """Start the clock of ``target`` for a subject; None when no policy covers the kind."""
-    policy = policy_for(kind=kind, market=market, target=target)
+    policy = policy_for(kind=kind, market=market, target=target, channel=channel)
     if policy is None:
         return None
     start = at or timezone.now()

@@ -5,7 +5,7 @@ its audit events and the review case in the right state."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -125,11 +125,26 @@ def test_review_case_has_the_default_time_limit_of_one_working_day(
 ) -> None:
     posting = intake(officer, nanning_market, employer)
 
-    policy = Policy.objects.get(kind="posting_review", target="completion", market=None)
+    policy = Policy.objects.get(kind="posting_review", target="completion", market=None, channel="")
     assert (policy.amount, policy.unit) == (1, "working_days")
     deadline = Deadline.objects.get(subject_id=case_of(posting).pk, target="completion")
     # Opened Monday morning: due when the market closes on Tuesday.
     assert deadline.due_at == datetime(2026, 3, 3, 17, 30, tzinfo=SHANGHAI)
+
+
+def test_a_review_taken_at_the_counter_is_due_within_the_working_hour(
+    officer: User, nanning_market: Market, employer: Applicant
+) -> None:
+    posting = posting_intake(
+        actor=officer,
+        market=nanning_market,
+        channel="counter",
+        employer=employer,
+        data=posting_data(),
+    )
+
+    deadline = Deadline.objects.get(subject_id=case_of(posting).pk, target="completion")
+    assert deadline.due_at - deadline.started_at == timedelta(hours=1)
 
 
 def test_blocked_posting_is_not_taken_in_and_leaves_nothing(

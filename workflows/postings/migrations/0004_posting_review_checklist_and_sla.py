@@ -4,9 +4,8 @@ Administrators change both afterwards; a changed policy applies to cases opened 
 
 Time limit: completed within 1 working day, the clock standing still while the employer
 corrects the posting. The standard's "instant quick hiring" (即时快招) at the counter is met
-by ``posting_intake_and_publish`` (taken in and published in one sitting); a policy of "the
-same working hour for counter intake" needs SLA policies that differ by channel, which the
-engine does not have yet (a policy is per kind and market).
+by ``posting_intake_and_publish`` (taken in and published in one sitting), and a posting
+taken in at the counter gets "the same working hour" from its own channel policy (0006).
 """
 
 from django.db import migrations
