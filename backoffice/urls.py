@@ -1,20 +1,27 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import (
     attachments,
     audit_views,
+    campaigns_urls,
     case_views,
+    complaints_urls,
     counter_views,
+    guidance_urls,
     ledger_views,
+    noticeboard_urls,
     notification_views,
     sla_views,
+    startup_urls,
+    training_urls,
     views,
+    welfare_urls,
 )
 from .actions import ACTIONS
 
 app_name = "backoffice"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     # The officer's pages (案件).
     path("cases/", case_views.workbench, name="workbench"),
@@ -96,4 +103,15 @@ urlpatterns += [
         counter_views.referral_outcome,
         name="counter_referral_outcome",
     ),
+]
+
+# The supporting services (standard art. 6, 11, 17, 19–24, 28), one module each.
+urlpatterns += [
+    path("guidance/", include(guidance_urls)),
+    path("training/", include(training_urls)),
+    path("startup/", include(startup_urls)),
+    path("complaints/", include(complaints_urls)),
+    path("welfare/", include(welfare_urls)),
+    path("campaigns/", include(campaigns_urls)),
+    path("noticeboard/", include(noticeboard_urls)),
 ]

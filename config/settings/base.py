@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "workflows.postings",
     "workflows.seekers",
     "workflows.guidance",
+    "workflows.training",
+    "workflows.startup",
+    "workflows.complaints",
+    "workflows.welfare",
+    "workflows.campaigns",
     "portal",
     "backoffice",
 ]
