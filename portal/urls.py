@@ -10,3 +10,10 @@ urlpatterns = [
     path("<int:market_id>/kiosk/postings/<int:pk>/", views.kiosk_posting, name="kiosk_posting"),
     path("<int:market_id>/kiosk/status/", views.kiosk_status, name="kiosk_status"),
 ]
+
+# The notice board (公示栏, standard art. 19–21, 24).
+from . import noticeboard_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:market_id>/board/", noticeboard_views.noticeboard, name="noticeboard"),
+]

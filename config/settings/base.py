@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workflows.welfare",
     "workflows.campaigns",
     "portal",
+    "noticeboard",
     "backoffice",
 ]
 

@@ -152,7 +152,8 @@ def test_the_inspector_reads_the_seeker_page_without_its_forms_and_may_post_none
     ]
 
     assert SEEKER_ID_MASKED in html
-    assert "/guidance/" not in html and "/refer/" not in html
+    assert f"/counter/seekers/{seeker.pk}/guidance/" not in html
+    assert f"/counter/seekers/{seeker.pk}/refer/" not in html
     assert [r.status_code for r in refused] == [403, 403, 403, 403]
     assert GuidanceItem.objects.count() == 0
 

@@ -128,6 +128,18 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/counter/postings/{posting}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/counter/seekers/new/": _case_work_page(OFFICER, TEAM_LEAD),
     "/counter/seekers/{seeker}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # The supporting services (art. 6, 11, 17, 19–24, 28): market staff work, inspectors read.
+    "/complaints/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/complaints/new/": _case_work_page(OFFICER, TEAM_LEAD),
+    "/guidance/rooms/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/training/programmes/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/training/report/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    "/startup/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/startup/new/": _case_work_page(OFFICER, TEAM_LEAD),
+    "/welfare/placements/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/campaigns/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/noticeboard/staff-training/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/noticeboard/{market}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages

@@ -131,3 +131,35 @@ def seeker_make(
 
 def events_of(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+# --- Career guidance and rooms (tests/guidance/test_career_guidance.py, test_rooms.py, ---------
+# --- test_guidance_pages.py) ---------------------------------------------------------------------
+
+# Tuesday 2026-03-03, the day after FROZEN_AT, in Shanghai (the market opens 08:30–12:00 and
+# 14:30–17:30, MarketFactory's hours).
+TUESDAY = date(2026, 3, 3)
+
+
+def at(hour: int, minute: int = 0, *, day: date = TUESDAY) -> Any:
+    """An aware instant on ``day`` at the given Shanghai wall-clock time."""
+    from datetime import datetime
+
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def room_make(
+    market: Market, *, name: str = "职业指导室", kind: str = "guidance", **fields: Any
+) -> Any:
+    from workflows.guidance.models import Room
+
+    return Room.objects.create(market=market, name=name, kind=kind, capacity=4, **fields)
+
+
+def guidance_make(actor: User, market: Market, seeker: SeekerProfile, **changes: Any) -> Any:
+    """A career-guidance case opened at the counter (returns the engine's Case)."""
+    from workflows.guidance.services import guidance_open
+
+    values: dict[str, Any] = {"channel": "counter", "topic": "想找餐饮类零工，了解周末岗位"}
+    values.update(changes)
+    return guidance_open(actor=actor, market=market, seeker=seeker, **values)

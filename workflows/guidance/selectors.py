@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from markets.models import Market
 from workflows.postings.models import Posting
 from workflows.seekers.models import SeekerProfile
 
-from .models import Referral
+from .models import GuidanceCase, GuidanceSession, Referral, Room, RoomBooking
 
 
 def _referrals() -> QuerySet[Referral]:
@@ -34,3 +38,53 @@ def referral_list_for_market(*, market: Market, outcome: str | None = None) -> Q
     if outcome is not None:
         referrals = referrals.filter(outcome=outcome)
     return referrals.order_by("-recommended_at", "-pk")
+
+
+# --- Career guidance and rooms ------------------------------------------------------------------
+
+
+def guidance_for_case(*, case_id: int, market_ids: Iterable[int]) -> GuidanceCase | None:
+    """The guidance row of a career-guidance case of one of ``market_ids``, or None."""
+    guidance: GuidanceCase | None = (
+        GuidanceCase.objects.select_related(
+            "case__market", "case__owner", "case__first_contact_officer", "seeker__applicant"
+        )
+        .defer("seeker__applicant__id_number", "seeker__applicant__mobile")
+        .filter(case_id=case_id, case__market_id__in=list(market_ids))
+        .first()
+    )
+    return guidance
+
+
+def guidance_session_list(*, guidance: GuidanceCase) -> QuerySet[GuidanceSession]:
+    return guidance.sessions.select_related("officer").order_by("held_at", "pk")
+
+
+def guidance_referral_list(*, guidance: GuidanceCase) -> QuerySet[Referral]:
+    """The referrals made in the course of ``guidance``, latest first."""
+    return _referrals().filter(guidance_link__guidance=guidance).order_by("-recommended_at", "-pk")
+
+
+def room_list_for_market(*, market: Market) -> QuerySet[Room]:
+    rooms: QuerySet[Room] = Room.objects.filter(market=market, is_active=True).order_by(
+        "kind", "name"
+    )
+    return rooms
+
+
+def booking_list_for_week(*, market: Market, monday: date) -> QuerySet[RoomBooking]:
+    """The bookings not cancelled of ``market``'s rooms that start in the week from
+    ``monday`` (Shanghai days)."""
+    start = datetime.combine(monday, time.min, tzinfo=timezone.get_current_timezone())
+    end = start + timedelta(days=7)
+    bookings: QuerySet[RoomBooking] = (
+        RoomBooking.objects.filter(
+            room__market=market,
+            cancelled_at__isnull=True,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .select_related("room", "booked_by", "case")
+        .order_by("starts_at", "pk")
+    )
+    return bookings

@@ -10,6 +10,8 @@ validate, transition, save (field history), audit. Errors change nothing:
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,15 +21,34 @@ from django_fsm import can_proceed, has_transition_perm
 from accounts.models import User
 from cases import permissions as can
 from cases.models import Case
-from cases.services import CaseActionError
+from cases.models import State as CaseState
+from cases.services import (
+    SUBJECT_MAX,
+    CaseActionError,
+    case_close,
+    case_open,
+    case_resolve,
+)
 from markets.models import Market
+from sla.calendar import is_working_day
+from sla.selectors import market_hours, overrides_for
 from workflows.postings.models import Posting, Status
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from . import events
+from .kinds import CAREER_GUIDANCE
 from .matching import Match, match_one
-from .models import OUTCOME_TRANSITIONS, Outcome, Referral
+from .models import (
+    OUTCOME_TRANSITIONS,
+    GuidanceCase,
+    GuidanceReferral,
+    GuidanceSession,
+    Outcome,
+    Referral,
+    Room,
+    RoomBooking,
+)
 
 NOTE_MAX = 2000
 
@@ -140,4 +161,269 @@ def referral_outcome_set(
     locked._history_user = actor  # type: ignore[attr-defined]
     locked.save()
     events.referral_outcome_set_event(locked, actor, old=old)
+    return locked
+
+
+# --- One-to-one career guidance (职业指导, standard art. 17) -------------------------------------
+# A guidance case is an engine case of kind ``career_guidance`` (``case_open``: first-contact
+# officer, deadlines), plus a ``GuidanceCase`` row naming the seeker and the topic. ``case`` is
+# always the engine's ``Case``; ``case.guidance`` is the guidance row.
+
+GUIDANCE_TEXT_MAX = 4000
+PURPOSE_MAX = 200
+
+
+def _long_text(value: str, *, field: str, label: str, max_length: int = GUIDANCE_TEXT_MAX) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [_("Enter the %(label)s.") % {"label": label}]})
+    if "\x00" in value:
+        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: [_("Enter at most %(max)d characters.") % {"max": max_length}]}
+        )
+    return value
+
+
+def _guidance_locked(case: Case, actor: User) -> tuple[Case, GuidanceCase]:
+    """The guidance case locked, with its guidance row, after checking that the actor may work
+    on it (its owner or a team lead of its market) and that it is still in progress."""
+    locked: Case = (
+        Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
+    )
+    guidance: GuidanceCase | None = (
+        GuidanceCase.objects.select_related("seeker").filter(case=locked).first()
+    )
+    if locked.kind != CAREER_GUIDANCE.code or guidance is None:
+        raise ValueError("Not a career-guidance case.")
+    guidance.case = locked
+    if not can.work_on(locked, actor):
+        raise PermissionDenied
+    if locked.state != CaseState.IN_PROGRESS:
+        raise CaseActionError(
+            _("Case %(reference)s is “%(state)s”: this action is not possible now.")
+            % {"reference": locked.reference, "state": locked.get_state_display()}
+        )
+    return locked, guidance
+
+
+@transaction.atomic
+def guidance_open(
+    *, actor: User, market: Market, seeker: SeekerProfile, channel: str, topic: str
+) -> Case:
+    """Open one-to-one career guidance (职业指导) for a registered seeker at ``market``. The
+    officer is the case's first-contact officer and owner; the deadline follows the kind's
+    policy (10 working days by default, migration 0003)."""
+    if not can.works_in(actor, market.pk):
+        raise PermissionDenied
+    topic = _long_text(topic, field="topic", label=_("topic"), max_length=SUBJECT_MAX)
+    case = case_open(
+        actor=actor,
+        market=market,
+        kind=CAREER_GUIDANCE.code,
+        channel=channel,
+        applicant=seeker.applicant,
+        subject=topic,
+    )
+    guidance = GuidanceCase(case=case, seeker=seeker, topic=topic)
+    guidance._history_user = actor  # type: ignore[attr-defined]
+    guidance.save()
+    events.guidance_opened_event(guidance, actor)
+    return case
+
+
+@transaction.atomic
+def guidance_session_record(*, actor: User, case: Case, notes: str, advice: str) -> GuidanceSession:
+    """Record a sitting of guidance now: what was talked about and the advice given."""
+    _locked, guidance = _guidance_locked(case, actor)
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
+    for field, value, label in (
+        ("notes", notes, _("notes")),
+        ("advice", advice, _("advice given")),
+    ):
+        try:
+            cleaned[field] = _long_text(value, field=field, label=label)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    session = GuidanceSession(
+        guidance=guidance,
+        held_at=timezone.now(),
+        officer=actor,
+        notes=cleaned["notes"],
+        advice=cleaned["advice"],
+    )
+    session._history_user = actor  # type: ignore[attr-defined]
+    session.save()
+    events.guidance_session_recorded_event(session, actor)
+    return session
+
+
+@transaction.atomic
+def guidance_refer(*, actor: User, case: Case, posting: Posting, note: str = "") -> Referral:
+    """Recommend ``posting`` to the case's seeker (``referral_record``: score and reasons kept)
+    and link the referral to the case and to its latest session."""
+    _locked, guidance = _guidance_locked(case, actor)
+    referral = referral_record(actor=actor, seeker=guidance.seeker, posting=posting, note=note)
+    link = GuidanceReferral(
+        guidance=guidance,
+        session=guidance.sessions.order_by("-held_at", "-pk").first(),
+        referral=referral,
+    )
+    link.save()
+    events.guidance_referral_linked_event(link, actor)
+    return referral
+
+
+@transaction.atomic
+def guidance_close(*, actor: User, case: Case, outcome: str) -> Case:
+    """Resolve and close the guidance case with its outcome (what the seeker takes away).
+    At least one session must have been recorded: guidance without a sitting is no guidance."""
+    locked, guidance = _guidance_locked(case, actor)
+    sessions = guidance.sessions.count()
+    if not sessions:
+        raise ValidationError(
+            {"outcome": [_("Record at least one guidance session before closing the case.")]}
+        )
+    outcome = _long_text(outcome, field="outcome", label=_("outcome"))
+    locked = case_resolve(actor=actor, case=locked, outcome=outcome)
+    locked = case_close(actor=actor, case=locked)
+    guidance.case = locked
+    referrals = Referral.objects.filter(guidance_link__guidance=guidance)
+    events.guidance_closed_event(
+        guidance,
+        actor,
+        sessions=sessions,
+        referrals=referrals.count(),
+        hired=referrals.filter(outcome=Outcome.HIRED).count(),
+    )
+    return locked
+
+
+# --- Rooms (standard art. 6) -------------------------------------------------------------------
+
+
+def _booking_times_check(
+    room: Room, starts_at: datetime, ends_at: datetime
+) -> dict[str, list[str]]:
+    """What is wrong with the times of a booking: naive, in the wrong order, in the past, on a
+    day the market is closed or outside one of its opening periods (a booking does not span
+    the lunch break)."""
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise ValueError("Booking times must be aware.")
+    if ends_at <= starts_at:
+        return {"ends_at": [_("The booking must end after it starts.")]}
+    if starts_at < timezone.now():
+        return {"starts_at": [_("A booking cannot start in the past.")]}
+    market = room.market
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    day = start.date()
+    if not is_working_day(day, overrides_for(market)):
+        return {"starts_at": [_("The market is closed on %(day)s.") % {"day": day.isoformat()}]}
+    periods = market_hours(market).periods
+    if end.date() != day or not any(
+        opens <= start.time() and end.time() <= closes for opens, closes in periods
+    ):
+        hours = "、".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in periods)
+        return {
+            "starts_at": [
+                _("Book within the market's opening hours (%(hours)s).") % {"hours": hours}
+            ]
+        }
+    return {}
+
+
+def booking_conflict(*, room: Room, starts_at: datetime, ends_at: datetime) -> RoomBooking | None:
+    """The first booking of ``room`` not cancelled that overlaps [starts_at, ends_at): one
+    that ends when the other starts does not overlap."""
+    conflict: RoomBooking | None = (
+        RoomBooking.objects.filter(
+            room=room, cancelled_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .select_related("booked_by", "room")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    return conflict
+
+
+@transaction.atomic
+def room_book(
+    *,
+    actor: User,
+    room: Room,
+    starts_at: datetime,
+    ends_at: datetime,
+    purpose: str,
+    case: Case | None = None,
+) -> RoomBooking:
+    """Book a room of the actor's market (场地预约). The room row is locked before the check
+    for overlapping bookings, so two bookings of the same slot made at once cannot both pass:
+    the second waits for the first to commit and then sees it."""
+    locked: Room = (
+        Room.objects.select_for_update(of=("self",)).select_related("market").get(pk=room.pk)
+    )
+    if not can.works_in(actor, locked.market_id):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if not locked.is_active:
+        errors["room"] = [_("This room is not in use.")]
+    if case is not None and case.market_id != locked.market_id:
+        errors["case"] = [_("The case belongs to another market.")]
+    try:
+        purpose = _long_text(purpose, field="purpose", label=_("purpose"), max_length=PURPOSE_MAX)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    errors.update(_booking_times_check(locked, starts_at, ends_at))
+    if not errors:
+        conflict = booking_conflict(room=locked, starts_at=starts_at, ends_at=ends_at)
+        if conflict is not None:
+            errors["starts_at"] = [
+                _("%(room)s is booked already from %(start)s to %(end)s: “%(purpose)s” (%(by)s).")
+                % {
+                    "room": locked.name,
+                    "start": f"{timezone.localtime(conflict.starts_at):%Y-%m-%d %H:%M}",
+                    "end": f"{timezone.localtime(conflict.ends_at):%H:%M}",
+                    "purpose": conflict.purpose,
+                    "by": conflict.booked_by,
+                }
+            ]
+    if errors:
+        raise ValidationError(errors)
+    booking = RoomBooking(
+        room=locked,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose,
+        booked_by=actor,
+        booked_at=timezone.now(),
+        case=case,
+    )
+    booking._history_user = actor  # type: ignore[attr-defined]
+    booking.save()
+    events.room_booked_event(booking, actor)
+    return booking
+
+
+@transaction.atomic
+def room_booking_cancel(*, actor: User, booking: RoomBooking) -> RoomBooking:
+    """Cancel a booking: the slot is free again. Cancelling twice changes nothing."""
+    Room.objects.select_for_update(of=("self",)).filter(pk=booking.room_id).first()
+    locked: RoomBooking = (
+        RoomBooking.objects.select_for_update(of=("self",))
+        .select_related("room__market")
+        .get(pk=booking.pk)
+    )
+    if not can.works_in(actor, locked.room.market_id):
+        raise PermissionDenied
+    if locked.cancelled_at is not None:
+        return locked
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = actor
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    events.room_booking_cancelled_event(locked, actor)
     return locked

@@ -1,0 +1,144 @@
+"""Reads of the notice board and the staff training records. The board's reads are public:
+nothing here returns a person's data (an article's author is not shown)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Case
+from markets.models import Market, Membership, Role
+
+from .models import CaseCitation, NoticeBlock, PolicyArticle, StaffTraining
+
+
+def region_codes_upwards(code: str) -> list[str]:
+    """``"450103"`` -> ``["450103", "450100", "450000"]``: a region and those above it."""
+    return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
+
+
+def policy_article_list_for_board(*, market: Market) -> QuerySet[PolicyArticle]:
+    """Every policy on a market's board: its own, and the region-wide ones of any region the
+    market is in (by division-code prefix). Current and archived alike; newest first."""
+    articles: QuerySet[PolicyArticle] = PolicyArticle.objects.filter(
+        Q(market=market, region__isnull=True)
+        | Q(region__code__in=region_codes_upwards(market.region.code))
+    ).select_related("region", "market")
+    return articles
+
+
+def policy_article_list_current(
+    *, market: Market, on: date | None = None
+) -> QuerySet[PolicyArticle]:
+    day = on or timezone.localdate()
+    return policy_article_list_for_board(market=market).filter(
+        Q(archived_on__isnull=True) | Q(archived_on__gt=day), published_on__lte=day
+    )
+
+
+def policy_article_list_archived(
+    *, market: Market, on: date | None = None
+) -> QuerySet[PolicyArticle]:
+    day = on or timezone.localdate()
+    return policy_article_list_for_board(market=market).filter(archived_on__lte=day)
+
+
+def policy_article_list_maintained(*, market: Market) -> QuerySet[PolicyArticle]:
+    """The policies a market maintains (its own and the region-wide ones it issued)."""
+    articles: QuerySet[PolicyArticle] = PolicyArticle.objects.filter(market=market).select_related(
+        "region"
+    )
+    return articles
+
+
+def notice_block_map(*, market: Market) -> dict[str, NoticeBlock]:
+    """{kind: block} of a market's texts that are set (not empty)."""
+    return {
+        block.kind: block for block in NoticeBlock.objects.filter(market=market).exclude(body="")
+    }
+
+
+def case_citation_list(*, case: Case) -> QuerySet[CaseCitation]:
+    citations: QuerySet[CaseCitation] = CaseCitation.objects.filter(case=case).select_related(
+        "article", "cited_by"
+    )
+    return citations
+
+
+def staff_training_list_visible_to(*, user: User) -> QuerySet[StaffTraining]:
+    """Training records a user may read: their own, every record of the markets they lead,
+    and, for inspectors, every record of the markets in their regions."""
+    memberships = list(Membership.objects.filter(user=user).select_related("region"))
+    condition = Q(user=user)
+    led = [m.market_id for m in memberships if m.role == Role.TEAM_LEAD and m.market_id]
+    if led:
+        condition |= Q(market_id__in=led)
+    for membership in memberships:
+        if membership.role == Role.INSPECTOR and membership.region is not None:
+            condition |= Q(market__region__code__startswith=membership.region.prefix)
+    trainings: QuerySet[StaffTraining] = StaffTraining.objects.filter(condition).select_related(
+        "user", "market", "recorded_by"
+    )
+    return trainings
+
+
+def staff_list_of_market(*, market: Market) -> QuerySet[User]:
+    """The officers and team leads of a market, for the training form."""
+    return (
+        User.objects.filter(
+            memberships__market=market,
+            memberships__role__in=[Role.OFFICER, Role.TEAM_LEAD],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- Training programmes and providers (workflows.training, built separately) ----------------
+
+
+def _training_model(name: str) -> Any:
+    """The training app's model ``name``, or None while that app does not define it."""
+    if not apps.is_installed("workflows.training"):
+        return None
+    try:
+        return apps.get_model("training", name)
+    except LookupError:
+        return None
+
+
+def _published(model: Any, market: Market) -> list[Any] | None:
+    if model is None:
+        return None
+    fields = {field.name for field in model._meta.get_fields()}
+    rows = model.objects.all()
+    if "market" in fields:
+        rows = rows.filter(market=market)
+    elif "markets" in fields:
+        rows = rows.filter(markets=market)
+    if "status" in fields:
+        rows = rows.filter(status="published")
+    elif "is_published" in fields:
+        rows = rows.filter(is_published=True)
+    if "is_active" in fields:
+        rows = rows.filter(is_active=True)
+    if "ends_on" in fields:
+        rows = rows.filter(ends_on__gte=timezone.localdate())
+    return list(rows[:50])
+
+
+def training_programme_list_for_board(*, market: Market) -> list[Any] | None:
+    """Published training programmes of the market (art. 21), or None when the training app
+    has no ``Programme`` model yet. TODO(training): replace with that app's own selector."""
+    return _published(_training_model("Programme"), market)
+
+
+def training_provider_list_for_board(*, market: Market) -> list[Any] | None:
+    """Training providers (art. 21), or None when the training app has no ``Provider`` yet."""
+    return _published(_training_model("Provider"), market)
