@@ -9,7 +9,7 @@ from cases.kinds import CaseKind
 
 COMPLAINT = CaseKind(
     code="complaint",
-    label=_("投诉与维权"),
+    label=_("Complaints and rights protection"),
     notice_legal_basis=_(
         "The regional gig-market standard, art. 24 (complaint channels, guiding employers to "
         "lawful hiring) and art. 29 (single notice); Regulations on Labour Security "

@@ -9,7 +9,7 @@ from cases.kinds import CaseKind
 
 POSTING_REVIEW = CaseKind(
     code="posting_review",
-    label=_("招聘信息审核"),
+    label=_("Job posting review"),
     notice_legal_basis=_(
         "The regional gig-market standard, art. 13–14 (a posting states the occupation, skill "
         "requirements, work location, working hours, pay and pay method, and nothing "
