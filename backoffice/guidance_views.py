@@ -175,9 +175,7 @@ def _detail(
             "referrals": referrals,
             "session_form": session_form or guidance_forms.SessionForm(),
             "close_form": close_form or guidance_forms.CloseForm(),
-            "bookings": case.room_bookings.filter(cancelled_at__isnull=True).select_related(
-                "room"
-            ),
+            "bookings": case.room_bookings.filter(cancelled_at__isnull=True).select_related("room"),
         },
     )
 
