@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from cases import permissions as can
 from markets.models import Market, Membership, Role
 from markets.selectors import market_list_visible_to, membership_list_for_user
@@ -82,3 +83,10 @@ def market_for_supervisor(request: HttpRequest, market_id: int) -> Market:
     if market.pk not in led_market_ids(user) and not is_inspector(user):
         raise PermissionDenied
     return market
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in member of staff (the sign-in middleware lets no one else through)."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    return user

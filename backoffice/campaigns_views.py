@@ -40,20 +40,14 @@ from workflows.postings.models import Posting
 from workflows.seekers.models import SeekerProfile
 
 from . import campaigns_forms
-from .access import back_office_required
+from .access import back_office_required, staff_user
 from .forms import errors_from
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
 
 
 @back_office_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """/campaigns/: the campaigns of the markets one sees, and (for staff) the create form."""
-    user = _user(request)
+    user = staff_user(request)
     market_ids = sorted(can.market_roles(user))
     form = campaigns_forms.CampaignForm(request.POST or None, market_ids=market_ids)
     if request.method == "POST":
@@ -82,7 +76,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    campaign = campaign_get_visible(user=_user(request), pk=pk)
+    campaign = campaign_get_visible(user=staff_user(request), pk=pk)
     if campaign is None:
         raise Http404
     return campaign
@@ -99,7 +93,7 @@ FORMS: dict[str, type[forms.Form]] = {
 def _page(
     request: HttpRequest, campaign: Campaign, *, bound: tuple[str, forms.Form] | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     page_forms: dict[str, Any] = {name: form_class() for name, form_class in FORMS.items()}
     if bound is not None:
         page_forms[bound[0]] = bound[1]
@@ -175,7 +169,7 @@ def campaign_record(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     if what not in FORMS:
         raise Http404
-    user = _user(request)
+    user = staff_user(request)
     if not can.works_in(user, campaign.market_id):
         raise PermissionDenied
     form = FORMS[what](request.POST)

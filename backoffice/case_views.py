@@ -37,7 +37,7 @@ from cases.services import (
 from markets.models import Market
 
 from . import forms
-from .access import back_office_required, market_staff_required
+from .access import back_office_required, market_staff_required, staff_user
 from .actions import ACTIONS, actions_allowed, may_reveal_id
 from .attachments import attachment_section
 from .intake import case_intake
@@ -56,19 +56,13 @@ from .sla_selectors import deadline_map_for_cases
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
-
-
 def _page(request: HttpRequest, items: QuerySet[Any], param: str = "page") -> Page[Any]:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def _visible_case(request: HttpRequest, pk: int) -> Case:
     try:
-        return case_get_visible(user=_user(request), pk=pk)
+        return case_get_visible(user=staff_user(request), pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
 
@@ -90,7 +84,7 @@ def _back_to(request: HttpRequest, default: str) -> str:
 @require_GET
 def workbench(request: HttpRequest) -> HttpResponse:
     """My open cases, the unclaimed cases of my markets, the transfers waiting for me."""
-    user = _user(request)
+    user = staff_user(request)
     mine = _page(request, case_list_mine(user=user), "mine")
     unclaimed = _page(request, case_list_unclaimed(user=user), "unclaimed")
     transfers = _page(request, transfer_list_waiting_for(user=user), "transfers")
@@ -114,7 +108,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @market_staff_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = forms.IntakeForm(request.POST or None, market_ids=sorted(can.market_roles(user)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,7 +154,7 @@ def _case_page(
     bound: tuple[str, forms.CaseActionForm] | None = None,
     revealed_id: str = "",
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     notice = notice_for_case(case=case)
     allowed = actions_allowed(case=case, user=user, notice=notice)
     actions = []
@@ -213,7 +207,7 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """POST /cases/<pk>/<verb>/: one action, one service. Success and refusals redirect back
     (PRG); bad input re-renders the case page with the errors and what was entered."""
     case = _visible_case(request, pk)
-    user = _user(request)
+    user = staff_user(request)
     action = ACTIONS[verb]
     case_url = reverse("backoffice:case_detail", args=[case.pk])
     form = _action_form(verb, case, user, request.POST)
@@ -249,7 +243,7 @@ def case_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the whole ID number once, on this response only; the reveal is audited."""
     case = _visible_case(request, pk)
     try:
-        number = applicant_id_number_reveal(actor=_user(request), case=case)
+        number = applicant_id_number_reveal(actor=staff_user(request), case=case)
     except PermissionDenied:
         messages.error(request, _("You may not see this applicant's whole ID number."))
         return redirect("backoffice:case_detail", pk=case.pk)
@@ -281,7 +275,7 @@ def case_notice_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _transfer_for_receiver(request: HttpRequest, pk: int) -> Transfer:
     try:
-        return transfer_get_for_receiver(user=_user(request), pk=pk)
+        return transfer_get_for_receiver(user=staff_user(request), pk=pk)
     except Transfer.DoesNotExist:
         raise Http404 from None
 
@@ -291,7 +285,7 @@ def _transfer_for_receiver(request: HttpRequest, pk: int) -> Transfer:
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer_for_receiver(request, pk)
     try:
-        case = case_transfer_accept(actor=_user(request), transfer=transfer)
+        case = case_transfer_accept(actor=staff_user(request), transfer=transfer)
     except CaseActionError as error:
         messages.error(request, str(error))
     except PermissionDenied:
@@ -314,7 +308,7 @@ def transfer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("backoffice:workbench")
     try:
         case = case_transfer_decline(
-            actor=_user(request), transfer=transfer, reason=form.cleaned_data["reason"]
+            actor=staff_user(request), transfer=transfer, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -338,7 +332,7 @@ def transfer_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
     """Every case of a market, filtered; a reassign form on each open case. Team leads of the
     market only (403 for everyone else, whether the market exists or not)."""
-    user = _user(request)
+    user = staff_user(request)
     if not can.leads(user, market_id):
         raise PermissionDenied
     market = get_object_or_404(Market, pk=market_id)

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from cases import permissions as can
 from cases.services import (
     CaseActionError,
@@ -39,21 +38,15 @@ from workflows.complaints.selectors import (
 )
 
 from . import complaints_forms as cf
-from .access import back_office_required, market_staff_required
+from .access import back_office_required, market_staff_required, staff_user
 from .counter_views import _work_markets
 from .forms import errors_from
 
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
-
-
 def _visible(request: HttpRequest, pk: int) -> Complaint:
-    complaint = complaint_get_visible_to(user=_user(request), pk=pk)
+    complaint = complaint_get_visible_to(user=staff_user(request), pk=pk)
     if complaint is None:
         raise Http404
     return complaint
@@ -71,7 +64,7 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 @market_staff_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """/complaints/new/: register the complainant and file the complaint in one transaction."""
-    user = _user(request)
+    user = staff_user(request)
     markets = _work_markets(user)
     if not markets:
         raise PermissionDenied
@@ -133,7 +126,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     """/complaints/: the complaints of the markets one may see, by category and state."""
     filters = cf.ComplaintFilterForm(request.GET or None)
-    complaints = complaint_list_visible_to(user=_user(request), **filters.values())
+    complaints = complaint_list_visible_to(user=staff_user(request), **filters.values())
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -148,7 +141,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, complaint: Complaint, **forms_: forms.Form) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = complaint.case
     works = can.work_on(case, user)
     status = complaint.status
@@ -200,7 +193,7 @@ def _refused(request: HttpRequest, complaint: Complaint, error: CaseActionError)
 def complaint_accept(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
     try:
-        services.complaint_accept(actor=_user(request), complaint=complaint)
+        services.complaint_accept(actor=staff_user(request), complaint=complaint)
     except CaseActionError as error:
         return _refused(request, complaint, error)
     return _done(request, complaint, _("The complaint is accepted."))
@@ -214,7 +207,7 @@ def complaint_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.complaint_decline_to_accept(
-                actor=_user(request), complaint=complaint, reason=form.cleaned_data["reason"]
+                actor=staff_user(request), complaint=complaint, reason=form.cleaned_data["reason"]
             )
         except CaseActionError as error:
             return _refused(request, complaint, error)
@@ -235,7 +228,7 @@ def complaint_refer(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.complaint_refer_to_labour_inspection(
-                actor=_user(request),
+                actor=staff_user(request),
                 complaint=complaint,
                 authority=form.cleaned_data["authority"],
                 note=form.cleaned_data["note"],
@@ -269,7 +262,7 @@ def complaint_referral_update(request: HttpRequest, pk: int, referral_pk: int) -
             )
         try:
             services.complaint_referral_update(
-                actor=_user(request),
+                actor=staff_user(request),
                 referral=referral,
                 status=data["status"],
                 at=at,
@@ -291,7 +284,7 @@ def complaint_referral_update(request: HttpRequest, pk: int, referral_pk: int) -
 def complaint_suspend_posting(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
     try:
-        services.complaint_posting_suspend(actor=_user(request), complaint=complaint)
+        services.complaint_posting_suspend(actor=staff_user(request), complaint=complaint)
     except CaseActionError as error:
         return _refused(request, complaint, error)
     return _done(request, complaint, _("The job posting is suspended: it is off every screen."))
@@ -305,7 +298,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.complaint_resolve(
-                actor=_user(request), complaint=complaint, outcome=form.cleaned_data["outcome"]
+                actor=staff_user(request), complaint=complaint, outcome=form.cleaned_data["outcome"]
             )
         except CaseActionError as error:
             return _refused(request, complaint, error)
@@ -324,7 +317,7 @@ def complaint_satisfaction(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.complaint_satisfaction_record(
-                actor=_user(request),
+                actor=staff_user(request),
                 complaint=complaint,
                 satisfaction=form.cleaned_data["satisfaction"],
                 note=form.cleaned_data["note"],

@@ -60,7 +60,7 @@ from workflows.seekers.selectors import seeker_missing_items
 from workflows.seekers.services import guidance_item_record, seeker_register
 
 from . import counter_forms
-from .access import back_office_required, market_staff_required
+from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
 
 PAGE_SIZE = 25
@@ -85,12 +85,6 @@ SEVERITY_LABELS = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
-
-
 # --- Reads for these pages --------------------------------------------------------------------
 
 
@@ -110,7 +104,7 @@ def _visible_market_ids(user: User) -> list[int]:
 def _posting_visible(request: HttpRequest, pk: int) -> Posting:
     """A posting of a market the user may see, or 404."""
     posting: Posting | None = (
-        Posting.objects.filter(pk=pk, market_id__in=_visible_market_ids(_user(request)))
+        Posting.objects.filter(pk=pk, market_id__in=_visible_market_ids(staff_user(request)))
         .select_related("occupation", "county", "market", "employer", "case")
         .defer("employer__id_number", "employer__mobile")
         .first()
@@ -131,7 +125,7 @@ def _seeker_visible(request: HttpRequest, pk: int) -> SeekerProfile:
     """A seeker registered at a market the user may see, or 404."""
     registered = Case.objects.filter(
         kind=SEEKER_REGISTRATION.code,
-        market_id__in=_visible_market_ids(_user(request)),
+        market_id__in=_visible_market_ids(staff_user(request)),
         applicant=OuterRef("applicant"),
     )
     seeker = _seekers().filter(Exists(registered), pk=pk).first()
@@ -265,7 +259,7 @@ def posting_take_at_counter(
 @market_staff_required
 def posting_new(request: HttpRequest) -> HttpResponse:
     """/counter/postings/new/: "Publish now" (the first button: Enter) or "Save for review"."""
-    user = _user(request)
+    user = staff_user(request)
     markets = _work_markets(user)
     if not markets:
         raise PermissionDenied
@@ -344,7 +338,7 @@ def _action_forms(posting: Posting, bound: tuple[str, Any] | None = None) -> dic
 @require_GET
 def posting_queue(request: HttpRequest) -> HttpResponse:
     """/counter/postings/: the postings in review of the markets one may see, oldest first."""
-    user = _user(request)
+    user = staff_user(request)
     postings = (
         Posting.objects.filter(market_id__in=_visible_market_ids(user), status=Status.IN_REVIEW)
         .select_related("occupation", "county", "market", "employer", "case")
@@ -371,7 +365,7 @@ def posting_queue(request: HttpRequest) -> HttpResponse:
 def _posting_page(
     request: HttpRequest, posting: Posting, *, bound: tuple[str, Any] | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     visible = _visible_market_ids(user)
     matches = match_seekers(posting) if posting.status == Status.PUBLISHED else []
     registered_visible = Case.objects.filter(
@@ -409,7 +403,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """/counter/postings/<pk>/publish|return|reject/: one service each; back to the queue."""
     posting = _posting_visible(request, pk)
-    user = _user(request)
+    user = staff_user(request)
     if not can.works_in(user, posting.market_id):
         raise PermissionDenied
     form: Any = None
@@ -455,7 +449,7 @@ def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @market_staff_required
 def seeker_new(request: HttpRequest) -> HttpResponse:
     """/counter/seekers/new/: register (or update) a job seeker, then their page."""
-    user = _user(request)
+    user = staff_user(request)
     markets = _work_markets(user)
     if not markets:
         raise PermissionDenied
@@ -529,7 +523,7 @@ def _seeker_page(
     *,
     guidance_form: counter_forms.GuidanceItemForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     referrals = _referrals_of(seeker)
     return render(
         request,
@@ -560,7 +554,7 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def seeker_guidance(request: HttpRequest, pk: int) -> HttpResponse:
     seeker = _seeker_visible(request, pk)
-    user = _user(request)
+    user = staff_user(request)
     form = counter_forms.GuidanceItemForm(request.POST)
     if form.is_valid():
         try:
@@ -607,7 +601,10 @@ def seeker_refer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("backoffice:counter_seeker", pk=seeker.pk)
     try:
         referral_record(
-            actor=_user(request), seeker=seeker, posting=posting, note=form.cleaned_data["note"]
+            actor=staff_user(request),
+            seeker=seeker,
+            posting=posting,
+            note=form.cleaned_data["note"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -639,7 +636,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     try:
         referral_outcome_set(
-            actor=_user(request),
+            actor=staff_user(request),
             referral=referral,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],

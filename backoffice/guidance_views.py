@@ -54,15 +54,9 @@ from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from . import guidance_forms
-from .access import back_office_required, market_staff_required
+from .access import back_office_required, market_staff_required, staff_user
 from .counter_forms import ReferralForm, ReferralOutcomeForm
 from .forms import errors_from
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
 
 
 def _visible_market_ids(user: User) -> list[int]:
@@ -81,7 +75,7 @@ def _seeker_visible(request: HttpRequest, raw_pk: Any) -> SeekerProfile:
         raise Http404 from None
     registered = Case.objects.filter(
         kind=SEEKER_REGISTRATION.code,
-        market_id__in=_visible_market_ids(_user(request)),
+        market_id__in=_visible_market_ids(staff_user(request)),
         applicant=OuterRef("applicant"),
     )
     seeker: SeekerProfile | None = (
@@ -96,7 +90,7 @@ def _seeker_visible(request: HttpRequest, raw_pk: Any) -> SeekerProfile:
 
 
 def _guidance_visible(request: HttpRequest, pk: int) -> GuidanceCase:
-    guidance = guidance_for_case(case_id=pk, market_ids=_visible_market_ids(_user(request)))
+    guidance = guidance_for_case(case_id=pk, market_ids=_visible_market_ids(staff_user(request)))
     if guidance is None:
         raise Http404
     return guidance
@@ -115,7 +109,7 @@ def _back(guidance: GuidanceCase, anchor: str = "") -> HttpResponse:
 def guidance_new(request: HttpRequest) -> HttpResponse:
     """/guidance/new/?seeker=<pk>: open one-to-one guidance for a registered seeker."""
     seeker = _seeker_visible(request, request.GET.get("seeker"))
-    user = _user(request)
+    user = staff_user(request)
     markets = _work_markets(user)
     form = guidance_forms.GuidanceOpenForm(request.POST or None, markets=markets)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +141,7 @@ def _detail(
     session_form: guidance_forms.SessionForm | None = None,
     close_form: guidance_forms.CloseForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = guidance.case
     acts = case.state == State.IN_PROGRESS and can.work_on(case, user)
     referrals = [
@@ -203,7 +197,7 @@ def guidance_session(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             guidance_session_record(
-                actor=_user(request),
+                actor=staff_user(request),
                 case=guidance.case,
                 notes=form.cleaned_data["notes"],
                 advice=form.cleaned_data["advice"],
@@ -234,7 +228,7 @@ def guidance_refer_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(guidance)
     try:
         guidance_refer(
-            actor=_user(request),
+            actor=staff_user(request),
             case=guidance.case,
             posting=posting,
             note=form.cleaned_data["note"],
@@ -257,7 +251,7 @@ def guidance_referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -
     )
     if referral is None:
         raise Http404
-    if not can.work_on(guidance.case, _user(request)):
+    if not can.work_on(guidance.case, staff_user(request)):
         raise PermissionDenied
     form = ReferralOutcomeForm(request.POST, referral=referral)
     if not form.is_valid():
@@ -265,7 +259,7 @@ def guidance_referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -
         return _back(guidance, "referrals")
     try:
         referral_outcome_set(
-            actor=_user(request),
+            actor=staff_user(request),
             referral=referral,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
@@ -285,7 +279,7 @@ def guidance_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             guidance_close(
-                actor=_user(request), case=guidance.case, outcome=form.cleaned_data["outcome"]
+                actor=staff_user(request), case=guidance.case, outcome=form.cleaned_data["outcome"]
             )
         except ValidationError as error:
             errors_from(form, error)
@@ -304,7 +298,7 @@ def guidance_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _rooms_market(request: HttpRequest) -> Market:
     """The market whose rooms are shown: ``?market=<pk>`` among those the user may see (404
     otherwise), by default the first one they work in, else the first one they inspect."""
-    user = _user(request)
+    user = staff_user(request)
     visible = market_list_visible_to(user=user)
     raw = request.GET.get("market")
     if raw:
@@ -329,7 +323,7 @@ def _monday(raw: str | None) -> date:
 @require_http_methods(["GET", "POST"])
 def guidance_rooms(request: HttpRequest) -> HttpResponse:
     """/guidance/rooms/: this week's bookings per room, and a booking form (market staff)."""
-    user = _user(request)
+    user = staff_user(request)
     market = _rooms_market(request)
     works = can.works_in(user, market.pk)
     if request.method == "POST" and not works:
@@ -395,13 +389,15 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
 @require_POST
 def guidance_booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     booking = (
-        RoomBooking.objects.filter(pk=pk, room__market_id__in=_visible_market_ids(_user(request)))
+        RoomBooking.objects.filter(
+            pk=pk, room__market_id__in=_visible_market_ids(staff_user(request))
+        )
         .select_related("room")
         .first()
     )
     if booking is None:
         raise Http404
-    booking = room_booking_cancel(actor=_user(request), booking=booking)
+    booking = room_booking_cancel(actor=staff_user(request), booking=booking)
     messages.success(request, _("Booking cancelled: %(booking)s.") % {"booking": booking})
     week = _monday(timezone.localdate(booking.starts_at).isoformat())
     url = reverse("backoffice:guidance_rooms")

@@ -35,35 +35,29 @@ from noticeboard.services import (
 )
 
 from . import noticeboard_forms as forms
-from .access import back_office_required, led_market_ids
+from .access import back_office_required, led_market_ids, staff_user
 from .forms import errors_from
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
-
-
 def _market_visible(request: HttpRequest, market_id: int) -> Market:
-    return get_object_or_404(market_list_visible_to(user=_user(request)), pk=market_id)
+    return get_object_or_404(market_list_visible_to(user=staff_user(request)), pk=market_id)
 
 
 def _market_led(request: HttpRequest, market_id: int) -> Market:
     """A market the user leads: 404 when they may not see it, 403 when they only read it."""
     market = _market_visible(request, market_id)
-    if not can.leads(_user(request), market.pk):
+    if not can.leads(staff_user(request), market.pk):
         raise PermissionDenied
     return market
 
 
 def _article_led(request: HttpRequest, pk: int) -> PolicyArticle:
-    visible = market_list_visible_to(user=_user(request))
+    visible = market_list_visible_to(user=staff_user(request))
     article = get_object_or_404(
         PolicyArticle.objects.select_related("market__region", "region").filter(market__in=visible),
         pk=pk,
     )
-    if not can.leads(_user(request), article.market_id):
+    if not can.leads(staff_user(request), article.market_id):
         raise PermissionDenied
     return article
 
@@ -74,7 +68,7 @@ def _article_led(request: HttpRequest, pk: int) -> PolicyArticle:
 @back_office_required
 def index(request: HttpRequest) -> HttpResponse:
     """/noticeboard/: the boards the user may see."""
-    markets = list(market_list_visible_to(user=_user(request)).order_by("region__code", "pk"))
+    markets = list(market_list_visible_to(user=staff_user(request)).order_by("region__code", "pk"))
     if len(markets) == 1:
         return redirect("backoffice:noticeboard_market", market_id=markets[0].pk)
     return render(request, "backoffice/noticeboard/index.html", {"markets": markets})
@@ -90,7 +84,7 @@ def market_board(request: HttpRequest, market_id: int) -> HttpResponse:
         "backoffice/noticeboard/market.html",
         {
             "market": market,
-            "can_edit": can.leads(_user(request), market.pk),
+            "can_edit": can.leads(staff_user(request), market.pk),
             "current": selectors.policy_article_list_current(market=market),
             "archived": selectors.policy_article_list_archived(market=market),
             "maintained": selectors.policy_article_list_maintained(market=market),
@@ -120,7 +114,7 @@ def article_new(request: HttpRequest, market_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             article = policy_article_create(
-                actor=_user(request), market=market, **_article_arguments(form)
+                actor=staff_user(request), market=market, **_article_arguments(form)
             )
         except ValidationError as error:
             errors_from(form, error)
@@ -145,7 +139,9 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            policy_article_update(actor=_user(request), article=article, **_article_arguments(form))
+            policy_article_update(
+                actor=staff_user(request), article=article, **_article_arguments(form)
+            )
         except ValidationError as error:
             errors_from(form, error)
         else:
@@ -171,7 +167,7 @@ def article_archive(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             policy_article_archive(
-                actor=_user(request), article=article, on=form.cleaned_data["archived_on"]
+                actor=staff_user(request), article=article, on=form.cleaned_data["archived_on"]
             )
         except ValidationError as error:
             errors_from(form, error)
@@ -204,7 +200,7 @@ def block_edit(request: HttpRequest, market_id: int, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             notice_block_set(
-                actor=_user(request), market=market, kind=kind, body=form.cleaned_data["body"]
+                actor=staff_user(request), market=market, kind=kind, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
             errors_from(form, error)
@@ -225,7 +221,7 @@ def block_edit(request: HttpRequest, market_id: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_citations(request: HttpRequest, case_pk: int) -> HttpResponse:
     """/noticeboard/cases/<case>/citations/: the policies a consultation case cites."""
-    user = _user(request)
+    user = staff_user(request)
     case = get_object_or_404(
         Case.objects.select_related("market__region").filter(
             market__in=market_list_visible_to(user=user)
@@ -266,7 +262,7 @@ def case_citations(request: HttpRequest, case_pk: int) -> HttpResponse:
 @back_office_required
 def staff_training(request: HttpRequest) -> HttpResponse:
     """/noticeboard/staff-training/: the records the user may read; team leads record."""
-    user = _user(request)
+    user = staff_user(request)
     return render(
         request,
         "backoffice/noticeboard/staff_training.html",
@@ -280,7 +276,7 @@ def staff_training(request: HttpRequest) -> HttpResponse:
 @back_office_required
 @require_http_methods(["GET", "POST"])
 def staff_training_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     led = led_market_ids(user)
     if not led:
         raise PermissionDenied

@@ -9,18 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from notifications.models import Notification
 from notifications.selectors import notification_list_for
 from notifications.services import notification_mark_read
 
+from .access import staff_user
+
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
 
 
 def _is_local_path(link: str) -> bool:
@@ -33,7 +28,7 @@ def _is_local_path(link: str) -> bool:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notification_list_for(recipient=_user(request)), PAGE_SIZE).get_page(
+    page = Paginator(notification_list_for(recipient=staff_user(request)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     # A link is shown only when it is a path on this site (the sender checks, but the row may
@@ -46,7 +41,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of one's own notifications read (someone else's: 404), then go to what it is
     about (a path on this site only) or back to the list."""
-    user = _user(request)
+    user = staff_user(request)
     try:
         notification = Notification.objects.only("link").get(pk=pk, recipient=user)
         notification_mark_read(recipient=user, notification_id=pk)

@@ -43,7 +43,7 @@ from workflows.startup.services import (
 )
 
 from . import startup_forms
-from .access import back_office_required, market_staff_required
+from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
 from .selectors import notice_for_case
 from .sla_selectors import deadline_map_for_cases
@@ -52,15 +52,9 @@ PAGE_SIZE = 25
 WORKING_STATES = (State.IN_PROGRESS, State.AWAITING_MATERIALS)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
-
-
 def _case(request: HttpRequest, pk: int) -> Case:
     try:
-        return startup_case_get(user=_user(request), pk=pk)
+        return startup_case_get(user=staff_user(request), pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
 
@@ -81,7 +75,7 @@ def _work_markets(user: User) -> list[Market]:
 def startup_list(request: HttpRequest) -> HttpResponse:
     """/startup/: the open start-up help cases one may see, oldest first, with their pending
     items and completion deadlines (the team lead's watch list)."""
-    user = _user(request)
+    user = staff_user(request)
     page = Paginator(startup_case_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     deadlines = deadline_map_for_cases(case_ids=[case.pk for case in page])
     return render(
@@ -121,7 +115,7 @@ def _open(*, actor: User, market: Market, data: dict[str, Any]) -> Case:
 @market_staff_required
 def startup_new(request: HttpRequest) -> HttpResponse:
     """/startup/new/: the person and their plan; then the case page."""
-    user = _user(request)
+    user = staff_user(request)
     markets = _work_markets(user)
     if not markets:
         raise PermissionDenied
@@ -155,7 +149,7 @@ def _case_page(
     precheck_form: startup_forms.LoanPreCheckForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     may_work = can.work_on(case, user) and case.state in WORKING_STATES
     services = []
     for service in startup_service_list(case=case):
@@ -222,7 +216,7 @@ def startup_item(request: HttpRequest, pk: int, item: str) -> HttpResponse:
         return _case_page(request, case, item_form=(item, form), status=400)
     try:
         service = startup_item_record(
-            actor=_user(request),
+            actor=staff_user(request),
             case=case,
             item=item,
             outcome=form.cleaned_data["outcome"],
@@ -246,7 +240,7 @@ def startup_precheck(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _case_page(request, case, precheck_form=form, status=400)
     try:
-        check = loan_precheck(actor=_user(request), case=case, data=form.cleaned_data)
+        check = loan_precheck(actor=staff_user(request), case=case, data=form.cleaned_data)
     except ValidationError as error:
         errors_from(form, error)
         return _case_page(request, case, precheck_form=form, status=400)
@@ -284,7 +278,7 @@ def startup_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete the case (resolve with a summary, close) once no item is pending."""
     case = _case(request, pk)
     try:
-        case = startup_close(actor=_user(request), case=case)
+        case = startup_close(actor=staff_user(request), case=case)
     except (CaseActionError, PermissionDenied) as error:
         return _refused(request, case, error)
     messages.success(request, _("Case %(reference)s is completed.") % {"reference": case.reference})

@@ -45,14 +45,14 @@ from workflows.training.selectors import (
 )
 
 from . import training_forms as tf
-from .access import back_office_required, is_inspector, led_market_ids, market_staff_required
+from .access import (
+    back_office_required,
+    is_inspector,
+    led_market_ids,
+    market_staff_required,
+    staff_user,
+)
 from .forms import errors_from
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
 
 
 def _visible_ids(user: User) -> list[int]:
@@ -74,7 +74,7 @@ def _led_markets(user: User) -> list[Market]:
 @back_office_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     """/training/programmes/: the programmes and providers of the markets one may see."""
-    user = _user(request)
+    user = staff_user(request)
     ids = _visible_ids(user)
     return render(
         request,
@@ -96,7 +96,7 @@ def _provider_of(user: User, pk: int) -> Provider:
 
 
 def _provider_form(request: HttpRequest, provider: Provider | None) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     markets = _led_markets(user)
     if provider is not None:
         markets = [m for m in markets if provider.markets.filter(pk=m.pk).exists()]
@@ -134,11 +134,11 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 
 @back_office_required
 def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _provider_form(request, _provider_of(_user(request), pk))
+    return _provider_form(request, _provider_of(staff_user(request), pk))
 
 
 def _programme_form(request: HttpRequest, programme: Programme | None) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     markets = _led_markets(user)
     if programme is not None:
         markets = [m for m in markets if m.pk == programme.market_id]
@@ -175,7 +175,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 @back_office_required
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(
-        Programme.objects.filter(market_id__in=_visible_ids(_user(request))), pk=pk
+        Programme.objects.filter(market_id__in=_visible_ids(staff_user(request))), pk=pk
     )
     return _programme_form(request, programme)
 
@@ -244,7 +244,7 @@ def _refer_page(
 @market_staff_required
 def refer(request: HttpRequest) -> HttpResponse:
     """/training/refer/?seeker=<pk>: the programmes open to referral, and the referral."""
-    user = _user(request)
+    user = staff_user(request)
     seeker = _seeker_visible(user, request.GET.get("seeker"))
     market = _refer_market(user, seeker)
     programmes = programme_list_open_for_referral(market_id=market.pk, today=timezone.localdate())
@@ -274,7 +274,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 @market_staff_required
 def wish_record(request: HttpRequest) -> HttpResponse:
     """Record a training wish of the seeker (?seeker=<pk>); back to the referral page."""
-    user = _user(request)
+    user = staff_user(request)
     seeker = _seeker_visible(user, request.GET.get("seeker"))
     wish_form = tf.WishForm(request.POST)
     if wish_form.is_valid():
@@ -314,7 +314,7 @@ def _referral_visible(user: User, pk: int) -> TrainingReferral:
 def _referral_page(
     request: HttpRequest, referral: TrainingReferral, form: tf.StepForm | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     may_act = can.work_on(referral.case, user) and referral.is_open
     case_ready = referral.case.state == State.IN_PROGRESS
     return render(
@@ -336,7 +336,7 @@ def _referral_page(
 @back_office_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/training/<pk>/: the referral, its case and the steps one may take."""
-    return _referral_page(request, _referral_visible(_user(request), pk))
+    return _referral_page(request, _referral_visible(staff_user(request), pk))
 
 
 STEPS = {
@@ -349,7 +349,7 @@ STEPS = {
 @market_staff_required
 def referral_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """POST /training/<pk>/<enrol|complete|drop>/."""
-    user = _user(request)
+    user = staff_user(request)
     referral = _referral_visible(user, pk)
     form = tf.StepForm(request.POST)
     if step not in (*STEPS, "drop"):
@@ -402,7 +402,7 @@ CSV_HEADER = (
 def report(request: HttpRequest) -> HttpResponse:
     """/training/report/: occupations in demand and wished for against programmes on offer;
     ``?format=csv`` for the file."""
-    user = _user(request)
+    user = staff_user(request)
     allowed = _report_markets(user)
     data = request.GET.copy() if "start" in request.GET else {**tf.ReportForm.defaults()}
     form = tf.ReportForm(data, markets=allowed)

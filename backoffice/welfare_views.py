@@ -41,14 +41,8 @@ from workflows.welfare.services import (
 )
 
 from . import welfare_forms
-from .access import back_office_required, market_staff_required
+from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
-    return user
 
 
 def _pk(value: str | None) -> int:
@@ -94,7 +88,7 @@ def _posting_visible(user: User, pk: int) -> Posting:
 def welfare_apply_page(request: HttpRequest) -> HttpResponse:
     """/welfare/apply/?seeker=<pk>&posting=<pk>: the two category lists side by side, and the
     application taken in at the posting's market."""
-    user = _user(request)
+    user = staff_user(request)
     seeker = _seeker_visible(user, _pk(request.GET.get("seeker")))
     posting = _posting_visible(user, _pk(request.GET.get("posting")))
     form = welfare_forms.ApplyForm(request.POST or None)
@@ -137,7 +131,7 @@ def welfare_apply_page(request: HttpRequest) -> HttpResponse:
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
-    application = application_get_visible(user=_user(request), pk=pk)
+    application = application_get_visible(user=staff_user(request), pk=pk)
     if application is None:
         raise Http404
     return application
@@ -146,7 +140,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
 def _page(
     request: HttpRequest, application: Application, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     placement = Placement.objects.filter(application=application).first()
     lead = can.leads(user, application.market_id)
     may_place = can.work_on(application.case, user) and application.status == Status.APPROVED
@@ -190,7 +184,7 @@ def welfare_application_action(request: HttpRequest, pk: int, verb: str) -> Http
     application = _application(request, pk)
     if verb not in FORMS:
         raise Http404
-    user = _user(request)
+    user = staff_user(request)
     form = FORMS[verb](request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -233,7 +227,7 @@ def welfare_placements(request: HttpRequest) -> HttpResponse:
     """/welfare/placements/: running placements first, the subsidy ending soonest first; those
     ending within 30 days marked."""
     today = timezone.localdate()
-    placements = list(placement_list_visible(user=_user(request), today=today)[:500])
+    placements = list(placement_list_visible(user=staff_user(request), today=today)[:500])
     return render(
         request,
         "backoffice/welfare/placements.html",

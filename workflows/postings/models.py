@@ -9,7 +9,6 @@ audit, and drive the review case through the case engine.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,9 +26,9 @@ from cases import permissions as can
 from cases.models import Applicant, Case
 from markets.models import Market, Region
 
-# --- Occupations (职业分类大典) -------------------------------------------------------------
+from .codes import OCCUPATION_CODE
 
-OCCUPATION_CODE = re.compile(r"^[1-8](-\d{2}){0,3}$")
+# --- Occupations (职业分类大典) -------------------------------------------------------------
 
 
 def occupation_ancestor_codes(code: str) -> list[str]:

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from datetime import date
 
-OCCUPATION_CODE = re.compile(r"^[1-8](?:-\d{2}){0,3}$")
+from workflows.postings.codes import OCCUPATION_CODE
+
 REGION_PREFIX = re.compile(r"^[1-8]\d(?:\d{2}){0,2}$")
 
 
