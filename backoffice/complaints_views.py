@@ -9,6 +9,7 @@ complaint of a market one may not see is 404; administrators (三员分立) get 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -188,6 +189,29 @@ def _refused(request: HttpRequest, complaint: Complaint, error: CaseActionError)
     return redirect("backoffice:complaints_detail", pk=complaint.pk)
 
 
+def _form_action(
+    request: HttpRequest,
+    complaint: Complaint,
+    form: forms.Form,
+    *,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Run one service with a valid form's data: a refusal becomes a message, bad input goes
+    back onto the form (input kept), success redirects to the complaint."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except CaseActionError as error:
+            return _refused(request, complaint, error)
+        except ValidationError as error:
+            errors_from(form, error)
+        else:
+            return _done(request, complaint, done)
+    return _page(request, complaint, **{form_name: form})
+
+
 @market_staff_required
 @require_POST
 def complaint_accept(request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,43 +227,34 @@ def complaint_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_decline(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
-    form = cf.DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_decline_to_accept(
-                actor=staff_user(request), complaint=complaint, reason=form.cleaned_data["reason"]
-            )
-        except CaseActionError as error:
-            return _refused(request, complaint, error)
-        except ValidationError as error:
-            errors_from(form, error)
-        else:
-            return _done(
-                request, complaint, _("The complaint is not accepted; the case is closed.")
-            )
-    return _page(request, complaint, decline_form=form)
+    actor = staff_user(request)
+    return _form_action(
+        request,
+        complaint,
+        cf.DeclineForm(request.POST),
+        form_name="decline_form",
+        act=lambda data: services.complaint_decline_to_accept(
+            actor=actor, complaint=complaint, reason=data["reason"]
+        ),
+        done=_("The complaint is not accepted; the case is closed."),
+    )
 
 
 @market_staff_required
 @require_POST
 def complaint_refer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
-    form = cf.ReferForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_refer_to_labour_inspection(
-                actor=staff_user(request),
-                complaint=complaint,
-                authority=form.cleaned_data["authority"],
-                note=form.cleaned_data["note"],
-            )
-        except CaseActionError as error:
-            return _refused(request, complaint, error)
-        except ValidationError as error:
-            errors_from(form, error)
-        else:
-            return _done(request, complaint, _("The complaint is referred to labour inspection."))
-    return _page(request, complaint, refer_form=form)
+    actor = staff_user(request)
+    return _form_action(
+        request,
+        complaint,
+        cf.ReferForm(request.POST),
+        form_name="refer_form",
+        act=lambda data: services.complaint_refer_to_labour_inspection(
+            actor=actor, complaint=complaint, authority=data["authority"], note=data["note"]
+        ),
+        done=_("The complaint is referred to labour inspection."),
+    )
 
 
 @market_staff_required
@@ -294,38 +309,34 @@ def complaint_suspend_posting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
-    form = cf.ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_resolve(
-                actor=staff_user(request), complaint=complaint, outcome=form.cleaned_data["outcome"]
-            )
-        except CaseActionError as error:
-            return _refused(request, complaint, error)
-        except ValidationError as error:
-            errors_from(form, error)
-        else:
-            return _done(request, complaint, _("The complaint is resolved."))
-    return _page(request, complaint, resolve_form=form)
+    actor = staff_user(request)
+    return _form_action(
+        request,
+        complaint,
+        cf.ResolveForm(request.POST),
+        form_name="resolve_form",
+        act=lambda data: services.complaint_resolve(
+            actor=actor, complaint=complaint, outcome=data["outcome"]
+        ),
+        done=_("The complaint is resolved."),
+    )
 
 
 @market_staff_required
 @require_POST
 def complaint_satisfaction(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
-    form = cf.SatisfactionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_satisfaction_record(
-                actor=staff_user(request),
-                complaint=complaint,
-                satisfaction=form.cleaned_data["satisfaction"],
-                note=form.cleaned_data["note"],
-            )
-        except CaseActionError as error:
-            return _refused(request, complaint, error)
-        except ValidationError as error:
-            errors_from(form, error)
-        else:
-            return _done(request, complaint, _("The satisfaction is recorded; the case is closed."))
-    return _page(request, complaint, satisfaction_form=form)
+    actor = staff_user(request)
+    return _form_action(
+        request,
+        complaint,
+        cf.SatisfactionForm(request.POST),
+        form_name="satisfaction_form",
+        act=lambda data: services.complaint_satisfaction_record(
+            actor=actor,
+            complaint=complaint,
+            satisfaction=data["satisfaction"],
+            note=data["note"],
+        ),
+        done=_("The satisfaction is recorded; the case is closed."),
+    )
