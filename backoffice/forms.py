@@ -29,6 +29,13 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.username})" if obj.full_name else obj.username
 
 
+def has_code(error: ValidationError, field: str, code: str) -> bool:
+    """Whether a service's ValidationError carries ``code`` on ``field``."""
+    if not hasattr(error, "error_dict"):
+        return False
+    return any(item.code == code for item in error.error_dict.get(field, []))
+
+
 def errors_from(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: each field's message on that field (when
     the form has it), everything else above the form."""
@@ -72,6 +79,8 @@ class IntakeForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Shown only after the name typed disagreed with the one on record for that number.
+    use_registered_name = forms.BooleanField(label=_("Use the name on record"), required=False)
 
     def __init__(self, *args: Any, market_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
