@@ -212,6 +212,7 @@ def _case_page(
             "history": case_history_list(case=case),
             "actions": actions,
             "may_reveal_id": may_reveal_id(case=case, user=user),
+            "may_change_applicant": can.works_in(user, case.market_id),
             "revealed_id": revealed_id,
             "decline_form": forms.DeclineTransferForm(),
             **attachment_section(user=user, case=case),
