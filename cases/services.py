@@ -272,7 +272,7 @@ def _applicant_locked_for_change(actor: User, applicant: Applicant) -> tuple[App
     if not markets:
         raise PermissionDenied
     locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
-    return locked, markets[0]
+    return locked, Market.objects.get(pk=markets[0])
 
 
 def _reason(reason: str) -> str:
