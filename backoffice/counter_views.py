@@ -576,12 +576,19 @@ def _side_by_side(
     name = entered.cleaned_data.get("name", "").strip()
     if name and "".join(name.split()) != "".join(applicant.name.split()):
         rows.append(
-            {"label": fields["name"].label, "record": applicant.name, "entered": name, "kept": True}
+            {
+                "field": "name",
+                "label": fields["name"].label,
+                "record": applicant.name,
+                "entered": name,
+                "kept": True,
+            }
         )
     mobile = entered.cleaned_data.get("mobile", "").strip()
     if mobile and _mobile_mask_typed(mobile) != applicant.mobile_masked:
         rows.append(
             {
+                "field": "mobile",
                 "label": fields["mobile"].label,
                 "record": applicant.mobile_masked or "—",
                 "entered": _mobile_mask_typed(mobile),
@@ -591,6 +598,7 @@ def _side_by_side(
     for field, value in counter_forms.seeker_entered_changes(entered, seeker).items():
         rows.append(
             {
+                "field": field,
                 "label": fields[field].label,
                 "record": _shown(field, record[field]),
                 "entered": _shown(field, value),
