@@ -523,6 +523,7 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors_from(form, error)
         else:
+            _name_kept_message(request, seeker, data["name"])
             missing = _profile_words(seeker)["missing_labels"]
             if missing:
                 messages.warning(
@@ -541,6 +542,20 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
         "backoffice/counter/seeker_new.html",
         {"form": form, **_datalists(form.default_market)},
     )
+
+
+def _name_kept_message(request: HttpRequest, seeker: SeekerProfile, typed: str) -> None:
+    """The person was known (from another service) under another name: registered under the
+    name on record, the one typed shown, not written."""
+    if "".join(typed.split()) != "".join(seeker.applicant.name.split()):
+        messages.warning(
+            request,
+            _(
+                "This ID number is registered as “%(registered)s”, not “%(given)s”: the name on "
+                "record is kept. Correct it on the applicant's page if it really changed."
+            )
+            % {"registered": seeker.applicant.name, "given": typed.strip()},
+        )
 
 
 # --- A known seeker: the record beside what was typed, and the deliberate update ------------

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from conftest import case_make
 from counter_support import (
     SEEKER_ID,
     SEEKER_MOBILE,
@@ -247,3 +248,17 @@ def test_another_markets_officer_reaches_the_update_only_with_the_id_number(
     stored = SeekerProfile.objects.get()
     assert stored.min_daily_pay == Decimal("200.00")
     assert stored.applicant.name == "韦小宝"
+
+
+def test_a_person_known_from_another_service_keeps_their_name_and_is_told(
+    verified_client: Clients, officer: User, nanning: Region
+) -> None:
+    qingxiu_make()
+    case_make(officer)  # 韦小宝 came for a policy consultation first
+
+    response = verified_client(officer).post(NEW_SEEKER, seeker_form(name="韦晓宝"), follow=True)
+
+    seeker = SeekerProfile.objects.get()
+    assert response.redirect_chain == [(f"/counter/seekers/{seeker.pk}/", 302)]
+    assert Applicant.objects.get().name == "韦小宝"
+    assert any("韦小宝" in m and "韦晓宝" in m for m in messages_of(response))
