@@ -416,6 +416,7 @@ def _posting_page(
             "posting": posting,
             "findings": _findings_shown(posting.screening_findings),
             "may": _actions_for(user, posting),
+            "may_correct_employer": can.works_in(user, posting.market_id),
             "forms": _action_forms(posting, bound),
             "matches": matches,
             "referrals": referral_list_for_posting(posting=posting),

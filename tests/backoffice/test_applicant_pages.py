@@ -227,3 +227,24 @@ def test_the_case_page_links_to_the_correction_and_shows_the_contact_mobile(
     assert change_url(case.applicant) in html
     assert zh("Contact mobile for this case") in html
     assert "13800138000" not in html
+
+
+def test_the_employer_is_renamed_only_on_its_own_page_and_every_posting_shows_it(
+    verified_client: Clients, officer: User, nanning_market: Market, nanning: Region
+) -> None:
+    qingxiu_make()
+    posting = posting_make(officer, nanning_market, publish=True)
+    client = verified_client(officer)
+    html = page(client.get(f"/counter/postings/{posting.pk}/"))
+    assert change_url(posting.employer) in html
+
+    client.post(
+        change_url(posting.employer),
+        {"field": "name", "value": "邕江餐饮集团", "reason": "营业执照变更", "confirmed": "True"},
+    )
+
+    posting.refresh_from_db()
+    assert posting.employer.name == "邕江餐饮集团"
+    event = AuditEvent.objects.get(action="applicant.renamed")
+    assert event.old_values == {"name": "南宁市邕江餐饮有限公司"}
+    assert event.new_values["kind"] == "organisation"
