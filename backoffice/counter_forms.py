@@ -32,7 +32,13 @@ from workflows.postings.models import (
 )
 from workflows.postings.selectors import occupation_list_for_postings
 from workflows.postings.validation import REQUIRED as POSTING_REQUIRED
-from workflows.seekers.models import DifficultyCategory, GuidanceItem, HouseholdType, Weekday
+from workflows.seekers.models import (
+    DifficultyCategory,
+    GuidanceItem,
+    HouseholdType,
+    SeekerProfile,
+    Weekday,
+)
 
 # Codes and names in one text box: "4-03-02-05 4-07-05-01", "4-03-02-05、中餐服务员" …
 _SEPARATORS = re.compile(r"[\s,，、;；/]+")
@@ -282,6 +288,8 @@ class PostingCounterForm(_CounterForm):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Shown only after the employer's name disagreed with the one on record for its number.
+    use_registered_name = forms.BooleanField(label=_("Use the name on record"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -310,7 +318,7 @@ class PostingCounterForm(_CounterForm):
         data = {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in ("market", *(EMPLOYER_ERROR_FIELDS.values()))
+            if name not in ("market", "use_registered_name", *(EMPLOYER_ERROR_FIELDS.values()))
         }
         data["occupation"] = occupation_from_text(data["occupation"])
         data["county"] = county_from_text(data["county"], market=self.chosen_market())
@@ -450,6 +458,86 @@ class SeekerCounterForm(_CounterForm):
             ],
             "difficulty_categories": data["difficulty_categories"],
         }
+
+
+# The profile fields the counter form carries (and the update form changes).
+SEEKER_PROFILE_FIELDS = (
+    "household_type",
+    "home_county",
+    "wanted_occupations",
+    "wanted_areas",
+    "available_days",
+    "available_from",
+    "available_until",
+    "min_daily_pay",
+    "skills",
+    "certificates",
+    "difficulty_categories",
+)
+
+
+def seeker_initial(seeker: SeekerProfile) -> dict[str, Any]:
+    """The profile on record as the counter form shows it (the update form's starting point,
+    against which what the officer changed is told)."""
+
+    def hours(value: Any) -> str:
+        return value.strftime("%H:%M") if value is not None else ""
+
+    pay = seeker.min_daily_pay
+    return {
+        "household_type": seeker.household_type,
+        "home_county": seeker.home_county.code if seeker.home_county else "",
+        "wanted_occupations": " ".join(seeker.wanted_occupations),
+        "wanted_areas": " ".join(seeker.wanted_areas),
+        "available_days": list(seeker.available_days),
+        "available_from": hours(seeker.available_from),
+        "available_until": hours(seeker.available_until),
+        "min_daily_pay": "" if pay is None else f"{pay.normalize():f}",
+        "skills": seeker.skills,
+        "certificates": "\n".join(seeker.certificates),
+        "difficulty_categories": list(seeker.difficulty_categories),
+    }
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return sorted(str(item) for item in value)
+    return _normal(str(value or "")).replace("\r\n", "\n")
+
+
+def seeker_entered_changes(form: SeekerCounterForm, seeker: SeekerProfile) -> dict[str, Any]:
+    """What the officer typed on the registration form (not the form's defaults, not blanks)
+    that differs from the record: field -> the value as typed."""
+    record = seeker_initial(seeker)
+    entered = {}
+    for name in SEEKER_PROFILE_FIELDS:
+        if name not in form.changed_data:
+            continue
+        value = form[name].value()
+        if value in (None, "", [], ()) or _comparable(value) == _comparable(record[name]):
+            continue
+        entered[name] = value
+    return entered
+
+
+class SeekerUpdateForm(SeekerCounterForm):
+    """The deliberate update of a registered seeker's profile: it starts from the record
+    (``initial=seeker_initial(seeker)``) and only the fields changed on it are written; a field
+    emptied here is cleared on purpose. Name and mobile are corrected on the applicant's page;
+    the ID number travels hidden (it is how an officer of another market reached the record)."""
+
+    first_field = "household_type"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]
+        del self.fields["mobile"]
+        self.fields["id_number"].widget = forms.HiddenInput()
+
+    def changes(self) -> dict[str, Any]:
+        """The profile fields changed on this form, as ``seeker_update`` takes them."""
+        profile = self.profile()
+        return {name: profile[name] for name in SEEKER_PROFILE_FIELDS if name in self.changed_data}
 
 
 # --- The seeker's page: guidance, referrals ---------------------------------------------------

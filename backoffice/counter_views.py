@@ -30,11 +30,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from cases import permissions as can
-from cases.models import Applicant, Case, Channel, State
+from cases.identity import mobile_mask, mobile_normalise
+from cases.models import Case, Channel, State
+from cases.selectors import applicant_markets_served_by
 from cases.services import (
+    ApplicantFound,
     CaseActionError,
-    applicant_organisation_register,
-    applicant_person_register,
+    applicant_organisation_find_or_register,
+    applicant_person_find_or_register,
 )
 from markets.models import Market, Region
 from markets.selectors import market_list_visible_to
@@ -56,12 +59,13 @@ from workflows.postings.validation import LABELS as POSTING_LABELS
 from workflows.postings.validation import SCREENED, finding_as_json, posting_validate
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import DifficultyCategory, SeekerProfile, Weekday
-from workflows.seekers.selectors import seeker_missing_items
-from workflows.seekers.services import guidance_item_record, seeker_register
+from workflows.seekers.selectors import seeker_get_by_id_number, seeker_missing_items
+from workflows.seekers.services import guidance_item_record, seeker_register, seeker_update
 
 from . import counter_forms
 from .access import back_office_required, market_staff_required, staff_user
-from .forms import errors_from
+from .forms import errors_from, has_code
+from .intake import NAME_CONFLICT, name_conflict_error
 
 PAGE_SIZE = 25
 
@@ -183,9 +187,13 @@ def _datalists(market: Market | None) -> dict[str, Any]:
 # --- Counter intake of a posting (one transaction) --------------------------------------------
 
 
-def _employer_register(*, actor: User, employer: Mapping[str, str]) -> Applicant:
+def _employer_find(
+    *, actor: User, employer: Mapping[str, str], use_registered_name: bool
+) -> ApplicantFound:
     """The employer as an applicant: an organisation by its credit code, a person by their ID
-    number (and mobile). Errors under the form's field names."""
+    number (and mobile); a known one unchanged, its name on earlier postings untouched. A name
+    that disagrees with the record is refused as a conflict unless ``use_registered_name``.
+    Errors under the form's field names."""
     credit_code, id_number = employer["credit_code"], employer["id_number"].strip()
     if bool(credit_code) == bool(id_number):
         raise ValidationError(
@@ -203,24 +211,28 @@ def _employer_register(*, actor: User, employer: Mapping[str, str]) -> Applicant
         )
     try:
         if credit_code:
-            return applicant_organisation_register(
+            found = applicant_organisation_find_or_register(
                 actor=actor,
                 name=employer["name"],
                 credit_code=credit_code,
                 mobile=employer["mobile"],
             )
-        if not employer["mobile"].strip():
-            raise ValidationError({"mobile": _("Give the mobile of a person who hires.")})
-        return applicant_person_register(
-            actor=actor, name=employer["name"], id_number=id_number, mobile=employer["mobile"]
-        )
+        else:
+            if not employer["mobile"].strip():
+                raise ValidationError({"mobile": _("Give the mobile of a person who hires.")})
+            found = applicant_person_find_or_register(
+                actor=actor, name=employer["name"], id_number=id_number, mobile=employer["mobile"]
+            )
+        if found.name_conflict and not use_registered_name:
+            raise name_conflict_error(found)
     except ValidationError as error:
         raise ValidationError(
             {
-                counter_forms.EMPLOYER_ERROR_FIELDS.get(field, field): messages
-                for field, messages in error.message_dict.items()
+                counter_forms.EMPLOYER_ERROR_FIELDS.get(field, field): items
+                for field, items in error.error_dict.items()
             }
         ) from error
+    return found
 
 
 @transaction.atomic
@@ -231,25 +243,38 @@ def posting_take_at_counter(
     employer: Mapping[str, str],
     data: Mapping[str, Any],
     publish: bool,
+    use_registered_name: bool = False,
 ) -> Posting:
-    """Register the employer and take the posting in; with ``publish``, publish it in the same
-    sitting (即时快招). All or nothing: a refused posting leaves no employer record behind.
-    Raises one ValidationError with the employer's and the posting's problems together."""
+    """Find or register the employer and take the posting in; with ``publish``, publish it in
+    the same sitting (即时快招). All or nothing: a refused posting leaves no employer record
+    behind. Raises one ValidationError with the employer's and the posting's problems
+    together."""
     try:
-        employer_record = _employer_register(actor=actor, employer=employer)
+        found = _employer_find(
+            actor=actor, employer=employer, use_registered_name=use_registered_name
+        )
     except ValidationError as error:
-        errors = dict(error.message_dict)
+        errors = dict(error.error_dict)
         try:
             posting_validate(data)
         except ValidationError as posting_error:
-            errors.update(posting_error.message_dict)
+            errors.update(posting_error.error_dict)
         raise ValidationError(errors) from error
     if publish:
         return posting_intake_and_publish(
-            actor=actor, market=market, employer=employer_record, data=data
+            actor=actor,
+            market=market,
+            employer=found.applicant,
+            data=data,
+            contact_mobile=found.contact_mobile,
         )
     return posting_intake(
-        actor=actor, market=market, channel=Channel.COUNTER, employer=employer_record, data=data
+        actor=actor,
+        market=market,
+        channel=Channel.COUNTER,
+        employer=found.applicant,
+        data=data,
+        contact_mobile=found.contact_mobile,
     )
 
 
@@ -265,6 +290,7 @@ def posting_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = counter_forms.PostingCounterForm(request.POST or None, markets=markets)
     findings: list[dict[str, Any]] = []
+    name_conflict = False
     if request.method == "POST" and form.is_valid():
         market = form.chosen_market()
         if market is None:
@@ -277,8 +303,10 @@ def posting_new(request: HttpRequest) -> HttpResponse:
                 employer=form.employer(),
                 data=data,
                 publish=request.POST.get("decision") != form.REVIEW,
+                use_registered_name=form.cleaned_data["use_registered_name"],
             )
         except ValidationError as error:
+            name_conflict = has_code(error, "employer_name", NAME_CONFLICT)
             errors_from(form, error)
             findings = _findings_of_input(data)
         except CaseActionError as error:
@@ -290,7 +318,12 @@ def posting_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/counter/posting_new.html",
-        {"form": form, "findings": findings, **_datalists(form.default_market)},
+        {
+            "form": form,
+            "findings": findings,
+            "name_conflict": name_conflict or bool(form["use_registered_name"].value()),
+            **_datalists(form.default_market),
+        },
     )
 
 
@@ -383,6 +416,7 @@ def _posting_page(
             "posting": posting,
             "findings": _findings_shown(posting.screening_findings),
             "may": _actions_for(user, posting),
+            "may_correct_employer": can.works_in(user, posting.market_id),
             "forms": _action_forms(posting, bound),
             "matches": matches,
             "referrals": referral_list_for_posting(posting=posting),
@@ -459,6 +493,24 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
         if market is None:
             raise PermissionDenied
         data = form.cleaned_data
+        known = _seeker_known(data["id_number"])
+        if known is not None:
+            # A known ID number: nothing is written; the record and the changes typed are
+            # shown side by side, on the update form (issue 13: a blank never erases).
+            return _seeker_update_page(
+                request,
+                known,
+                form=counter_forms.SeekerUpdateForm(
+                    markets=markets,
+                    initial={
+                        **counter_forms.seeker_initial(known),
+                        **counter_forms.seeker_entered_changes(form, known),
+                        "id_number": data["id_number"],
+                        **({"market": market.pk} if "market" in form.fields else {}),
+                    },
+                ),
+                entered=form,
+            )
         try:
             seeker = seeker_register(
                 actor=user,
@@ -472,6 +524,7 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors_from(form, error)
         else:
+            _name_kept_message(request, seeker, data["name"])
             missing = _profile_words(seeker)["missing_labels"]
             if missing:
                 messages.warning(
@@ -490,6 +543,180 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
         "backoffice/counter/seeker_new.html",
         {"form": form, **_datalists(form.default_market)},
     )
+
+
+def _name_kept_message(request: HttpRequest, seeker: SeekerProfile, typed: str) -> None:
+    """The person was known (from another service) under another name: registered under the
+    name on record, the one typed shown, not written."""
+    if "".join(typed.split()) != "".join(seeker.applicant.name.split()):
+        messages.warning(
+            request,
+            _(
+                "This ID number is registered as “%(registered)s”, not “%(given)s”: the name on "
+                "record is kept. Correct it on the applicant's page if it really changed."
+            )
+            % {"registered": seeker.applicant.name, "given": typed.strip()},
+        )
+
+
+# --- A known seeker: the record beside what was typed, and the deliberate update ------------
+
+
+def _seeker_known(id_number: str) -> SeekerProfile | None:
+    try:
+        return seeker_get_by_id_number(id_number=id_number)
+    except ValidationError:
+        return None  # the registration refuses it with its own words
+
+
+def _shown(name: str, value: Any) -> str:
+    """A profile value as typed or as on record, in words where it is a choice."""
+    field = counter_forms.SeekerCounterForm.base_fields[name]
+    labels = {str(key): str(label) for key, label in getattr(field, "choices", [])}
+    if isinstance(value, list | tuple):
+        return "、".join(labels.get(str(item), str(item)) for item in value) or "—"
+    text = str(value or "").strip()
+    return labels.get(text, text) or "—"
+
+
+def _side_by_side(
+    seeker: SeekerProfile, entered: counter_forms.SeekerCounterForm
+) -> list[dict[str, Any]]:
+    """Rows of "on record" and "typed now" for what differs: the profile's changes (to be
+    written if the officer keeps them on the update form), and the name and mobile, which this
+    page never writes (a conflict to check, or a correction on the applicant's page)."""
+    applicant = seeker.applicant
+    record = counter_forms.seeker_initial(seeker)
+    fields = counter_forms.SeekerCounterForm.base_fields
+    rows = []
+    name = entered.cleaned_data.get("name", "").strip()
+    if name and "".join(name.split()) != "".join(applicant.name.split()):
+        rows.append(
+            {
+                "field": "name",
+                "label": fields["name"].label,
+                "record": applicant.name,
+                "entered": name,
+                "kept": True,
+            }
+        )
+    mobile = entered.cleaned_data.get("mobile", "").strip()
+    if mobile and _mobile_mask_typed(mobile) != applicant.mobile_masked:
+        rows.append(
+            {
+                "field": "mobile",
+                "label": fields["mobile"].label,
+                "record": applicant.mobile_masked or "—",
+                "entered": _mobile_mask_typed(mobile),
+                "kept": True,
+            }
+        )
+    for field, value in counter_forms.seeker_entered_changes(entered, seeker).items():
+        rows.append(
+            {
+                "field": field,
+                "label": fields[field].label,
+                "record": _shown(field, record[field]),
+                "entered": _shown(field, value),
+                "kept": False,
+            }
+        )
+    return rows
+
+
+def _mobile_mask_typed(value: str) -> str:
+    try:
+        return mobile_mask(mobile_normalise(value))
+    except ValidationError:
+        return value
+
+
+def _seeker_update_page(
+    request: HttpRequest,
+    seeker: SeekerProfile,
+    *,
+    form: counter_forms.SeekerUpdateForm,
+    entered: counter_forms.SeekerCounterForm | None = None,
+) -> HttpResponse:
+    form.focus_first_error()
+    user = staff_user(request)
+    return render(
+        request,
+        "backoffice/counter/seeker_update.html",
+        {
+            "seeker": seeker,
+            **_profile_words(seeker),
+            "form": form,
+            "rows": _side_by_side(seeker, entered) if entered is not None else [],
+            "known": entered is not None,
+            "visible": _seeker_is_visible(request, seeker.pk),
+            "may_change_applicant": bool(
+                applicant_markets_served_by(user=user, applicant=seeker.applicant)
+            ),
+            **_datalists(form.default_market),
+        },
+    )
+
+
+def _seeker_is_visible(request: HttpRequest, pk: int) -> bool:
+    try:
+        _seeker_visible(request, pk)
+    except Http404:
+        return False
+    return True
+
+
+@market_staff_required
+def seeker_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """/counter/seekers/<pk>/update/: the profile on record in an editable form; only what is
+    changed on it is written (seeker_update). Reached from the seeker's page, or from the
+    registration form when the ID number typed is known: an officer who holds the person's ID
+    number (the hidden field, checked against the record) may update them there."""
+    user = staff_user(request)
+    markets = _work_markets(user)
+    if not markets:
+        raise PermissionDenied
+    seeker = _seekers().filter(pk=pk).first()
+    if seeker is None:
+        raise Http404
+    if not _seeker_is_visible(request, seeker.pk):
+        typed = request.POST.get("id_number", "")
+        known = _seeker_known(typed) if request.method == "POST" else None
+        if known is None or known.pk != seeker.pk:
+            raise Http404
+    form = counter_forms.SeekerUpdateForm(
+        request.POST or None,
+        markets=markets,
+        initial={
+            **counter_forms.seeker_initial(seeker),
+            "id_number": seeker.applicant.id_number_masked,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        market = form.chosen_market()
+        if market is None:
+            raise PermissionDenied
+        try:
+            visit = seeker_update(actor=user, market=market, seeker=seeker, changes=form.changes())
+        except ValidationError as error:
+            errors_from(form, error)
+        else:
+            fields = counter_forms.SeekerCounterForm.base_fields
+            if visit.changed:
+                labels = [str(fields[f].label) if f in fields else f for f in visit.changed]
+                messages.success(
+                    request,
+                    _("%(name)s's registration is updated: %(fields)s.")
+                    % {"name": seeker.applicant.name, "fields": "、".join(labels)},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Nothing changed: %(name)s's registration is as it was.")
+                    % {"name": seeker.applicant.name},
+                )
+            return redirect("backoffice:counter_seeker", pk=seeker.pk)
+    return _seeker_update_page(request, seeker, form=form)
 
 
 # --- The seeker's page: guidance, matches, referrals -----------------------------------------

@@ -29,6 +29,13 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.username})" if obj.full_name else obj.username
 
 
+def has_code(error: ValidationError, field: str, code: str) -> bool:
+    """Whether a service's ValidationError carries ``code`` on ``field``."""
+    if not hasattr(error, "error_dict"):
+        return False
+    return any(item.code == code for item in error.error_dict.get(field, []))
+
+
 def errors_from(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: each field's message on that field (when
     the form has it), everything else above the form."""
@@ -72,6 +79,8 @@ class IntakeForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Shown only after the name typed disagreed with the one on record for that number.
+    use_registered_name = forms.BooleanField(label=_("Use the name on record"), required=False)
 
     def __init__(self, *args: Any, market_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,3 +263,36 @@ class AuditEventFilterForm(forms.Form):
             ((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1]
         )
         self.fields["action"].choices = [("", _("All")), *actions]  # type: ignore[attr-defined]
+
+
+# --- Correcting an applicant's name or mobile --------------------------------------------------
+
+
+class ApplicantChangeForm(forms.Form):
+    """One change to an applicant's record, with its reason; confirmed on a second step."""
+
+    NAME = "name"
+    MOBILE = "mobile"
+
+    field = forms.ChoiceField(
+        label=_("What to change"),
+        choices=[(NAME, _("Name")), (MOBILE, _("Mobile"))],
+        widget=forms.RadioSelect,
+    )
+    value = forms.CharField(label=_("New value"), max_length=100)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the record changes, and what you saw (a new ID card, a new mobile …)."),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("field") == self.MOBILE and data.get("value"):
+            try:
+                data["value"] = mobile_normalise(data["value"])
+            except ValidationError as error:
+                self.add_error("value", error)
+        return data

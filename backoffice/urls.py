@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from . import (
+    applicant_views,
     attachments,
     audit_views,
     campaigns_urls,
@@ -50,6 +51,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         attachments.case_attachment_download,
         name="case_attachment_download",
     ),
+    # Correcting an applicant's name or mobile: its own audited action, never intake's.
+    path("applicants/<int:pk>/change/", applicant_views.applicant_change, name="applicant_change"),
     path("cases/transfers/<int:pk>/accept/", case_views.transfer_accept, name="transfer_accept"),
     path("cases/transfers/<int:pk>/decline/", case_views.transfer_decline, name="transfer_decline"),
     # The team lead's view of a market.
@@ -90,6 +93,11 @@ urlpatterns += [
     ),
     path("counter/seekers/new/", counter_views.seeker_new, name="counter_seeker_new"),
     path("counter/seekers/<int:pk>/", counter_views.seeker_detail, name="counter_seeker"),
+    path(
+        "counter/seekers/<int:pk>/update/",
+        counter_views.seeker_update_view,
+        name="counter_seeker_update",
+    ),
     path(
         "counter/seekers/<int:pk>/guidance/",
         counter_views.seeker_guidance,

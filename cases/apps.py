@@ -23,6 +23,8 @@ class CasesConfig(AppConfig):
         action_label_register("case.reassigned", _("Case reassigned"))
         action_label_register("case.note_added", _("Note added"))
         action_label_register("case.attachment_added", _("Attachment added"))
+        action_label_register("applicant.renamed", _("Applicant's name corrected"))
+        action_label_register("applicant.mobile_changed", _("Applicant's mobile changed"))
 
         from sla.hooks import due_handler_register, pausable_states_register
 

@@ -8,6 +8,7 @@ from typing import Any
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import event_record
+from markets.models import Market
 
 from .models import Applicant, Case, SingleNotice, SingleNoticeBreach, Transfer
 
@@ -136,4 +137,33 @@ def case_attachment_added_event(
         size=size,
         content_type=content_type,
         sha256=sha256,
+    )
+
+
+def applicant_renamed_event(
+    applicant: Applicant, actor: User, *, market: Market | None, old_name: str, reason: str
+) -> AuditEvent:
+    """The name on an applicant's record was corrected (who, old → new, why)."""
+    return event_record(
+        action="applicant.renamed",
+        actor=actor,
+        target=applicant,
+        market=market,
+        old_values={"name": old_name},
+        new_values={"name": applicant.name, "kind": applicant.kind, "reason": reason},
+    )
+
+
+def applicant_mobile_changed_event(
+    applicant: Applicant, actor: User, *, market: Market | None, old_masked: str, reason: str
+) -> AuditEvent:
+    """The mobile on an applicant's record changed; the numbers are kept masked here (the
+    record holds the whole one, encrypted)."""
+    return event_record(
+        action="applicant.mobile_changed",
+        actor=actor,
+        target=applicant,
+        market=market,
+        old_values={"mobile": old_masked},
+        new_values={"mobile": applicant.mobile_masked, "reason": reason},
     )

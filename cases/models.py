@@ -22,6 +22,7 @@ from markets.models import Market, ServiceStation
 
 from . import permissions as can
 from .crypto import EncryptedTextField
+from .identity import mobile_mask
 
 
 class Applicant(models.Model):
@@ -131,6 +132,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     applicant = models.ForeignKey(
         Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="cases"
     )
+    # The mobile the applicant gave when the case was opened (联系手机): the kiosk's status
+    # lookup and the case's SMS use it, so a later change of the applicant's mobile never cuts
+    # them off from an earlier case. Encrypted like the applicant's.
+    contact_mobile = EncryptedTextField(_("contact mobile (联系手机)"), blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     first_contact_officer = models.ForeignKey(
@@ -156,7 +161,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    history = HistoricalRecords(verbose_name=_("historical case"))
+    history = HistoricalRecords(
+        excluded_fields=["contact_mobile"], verbose_name=_("historical case")
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -173,6 +180,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def contact_mobile_masked(self) -> str:
+        """``138****8000``: for pages; the whole number is for the SMS gateway only."""
+        return mobile_mask(self.contact_mobile or "")
 
     # --- The shared state graph ---------------------------------------------------------------
     # Bodies only set fields; the services save, audit and notify.

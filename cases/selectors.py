@@ -9,7 +9,7 @@ from markets.models import Role
 from markets.selectors import membership_list_for_user
 
 from . import permissions as can
-from .models import OPEN_STATES, Case, SingleNoticeBreach, State, Transfer
+from .models import OPEN_STATES, Applicant, Case, SingleNoticeBreach, State, Transfer
 
 
 def case_visibility(*, user: User) -> Q:
@@ -98,3 +98,30 @@ def single_notice_breach_counts(*, market_id: int) -> dict[int, int]:
         .values_list("officer_id", "n")
     )
     return dict(rows)
+
+
+def applicant_markets_served_by(*, user: User, applicant: Applicant) -> list[int]:
+    """The markets ``user`` works in (officer or team lead) that serve ``applicant``: that have
+    a case of theirs, in any state. Who may correct the applicant's name or mobile, and see
+    the page where it is done. Sorted, so the first one is stable."""
+    markets = list(can.market_roles(user))
+    if not markets:
+        return []
+    return sorted(
+        Case.objects.filter(applicant=applicant, market_id__in=markets)
+        .values_list("market_id", flat=True)
+        .distinct()
+    )
+
+
+def applicant_get_for_change(*, user: User, pk: int) -> Applicant:
+    """The applicant, or Applicant.DoesNotExist (→ 404) when no market of ``user`` serves
+    them."""
+    markets = list(can.market_roles(user))
+    applicant: Applicant = (
+        Applicant.objects.filter(pk=pk, cases__market_id__in=markets)
+        .defer("id_number")
+        .distinct()
+        .get()
+    )
+    return applicant

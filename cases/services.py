@@ -11,7 +11,9 @@ or unpermitted action raises and changes nothing:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -51,11 +53,13 @@ from .models import (
     State,
     Transfer,
 )
+from .selectors import applicant_markets_served_by
 
 CASE_SUBJECT = "cases.case"
 FINISHED_STATES = (State.RESOLVED, State.CLOSED, State.WITHDRAWN)
 NAME_MAX = 100
 SUBJECT_MAX = 200
+REASON_MAX = 500
 
 
 class CaseActionError(Exception):
@@ -122,60 +126,203 @@ def _notify_on_commit(recipient: User | None, text: str, case: Case) -> None:
 # --- Applicants -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ApplicantFound:
+    """What intake found (or registered) for the name and number given.
+
+    Intake never changes a known applicant: a name that differs from the one on record is a
+    conflict to show (``name_conflict``), never written; a mobile that differs is this case's
+    contact mobile (``contact_mobile``), not the applicant's. Changing either on the record is
+    its own audited action (``applicant_change_name``, ``applicant_change_mobile``).
+    """
+
+    applicant: Applicant
+    created: bool
+    name_given: str
+    mobile_given: str  # normalised; "" when none was given
+    mobile_added: bool = False  # the record had no mobile: the one given was filled in
+
+    @property
+    def name_conflict(self) -> bool:
+        return not self.created and _name_key(self.name_given) != _name_key(self.applicant.name)
+
+    @property
+    def mobile_differs(self) -> bool:
+        return bool(self.mobile_given and self.applicant.mobile) and (
+            self.mobile_given != self.applicant.mobile
+        )
+
+    @property
+    def contact_mobile(self) -> str:
+        """The mobile a case opened now is reached at: the one given, else the one on record."""
+        return self.mobile_given or self.applicant.mobile or ""
+
+
+def _name_key(name: str) -> str:
+    """Names compared as a person reads them: full-width forms and spaces do not count."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _mobile_given(mobile: str) -> str:
+    try:
+        return mobile_normalise(mobile) if mobile.strip() else ""
+    except ValidationError as error:
+        raise ValidationError({"mobile": error.messages}) from error
+
+
+def _applicant_found(
+    actor: User, applicant: Applicant | None, new: Applicant, name: str, phone: str
+) -> ApplicantFound:
+    """The known applicant unchanged, except that a mobile it lacks is filled in (no value is
+    lost, and the change is audited); else ``new``, saved."""
+    if applicant is None:
+        new.name = name
+        if phone:
+            new.mobile = phone
+            new.mobile_masked = mobile_mask(phone)
+        new._history_user = actor  # type: ignore[attr-defined]
+        new.save()
+        return ApplicantFound(applicant=new, created=True, name_given=name, mobile_given=phone)
+    if phone and not applicant.mobile:
+        applicant.mobile = phone
+        applicant.mobile_masked = mobile_mask(phone)
+        applicant._history_user = actor  # type: ignore[attr-defined]
+        applicant.save(update_fields=["mobile", "mobile_masked"])
+        events.applicant_mobile_changed_event(
+            applicant,
+            actor,
+            market=None,
+            old_masked="",
+            reason=_("Given at intake; none was on record."),
+        )
+        return ApplicantFound(
+            applicant=applicant,
+            created=False,
+            name_given=name,
+            mobile_given=phone,
+            mobile_added=True,
+        )
+    return ApplicantFound(applicant=applicant, created=False, name_given=name, mobile_given=phone)
+
+
 @transaction.atomic
-def applicant_person_register(
+def applicant_person_find_or_register(
     *, actor: User, name: str, id_number: str, mobile: str = ""
-) -> Applicant:
-    """Register a person, or update the one already registered with that ID number."""
+) -> ApplicantFound:
+    """The person registered with this ID number, used unchanged, or a new registration."""
     name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
     try:
         resident = resident_id_parse(id_number)
     except ValidationError as error:
         raise ValidationError({"id_number": error.messages}) from error
-    try:
-        phone = mobile_normalise(mobile) if mobile.strip() else ""
-    except ValidationError as error:
-        raise ValidationError({"mobile": error.messages}) from error
+    phone = _mobile_given(mobile)
     index = personal_data_index(resident.number)
-    applicant = Applicant.objects.select_for_update().filter(
-        id_number_index=index
-    ).first() or Applicant(kind=Applicant.Kind.PERSON, id_number_index=index)
-    applicant.name = name
-    applicant.id_number = resident.number
-    applicant.id_number_masked = resident_id_mask(resident.number)
-    applicant.gender = resident.gender
-    applicant.birth_date = resident.birth_date
-    if phone:
-        applicant.mobile = phone
-        applicant.mobile_masked = mobile_mask(phone)
-    applicant._history_user = actor  # type: ignore[attr-defined]
-    applicant.save()
-    return applicant
+    known = Applicant.objects.select_for_update().filter(id_number_index=index).first()
+    new = Applicant(
+        kind=Applicant.Kind.PERSON,
+        id_number_index=index,
+        id_number=resident.number,
+        id_number_masked=resident_id_mask(resident.number),
+        gender=resident.gender,
+        birth_date=resident.birth_date,
+    )
+    return _applicant_found(actor, known, new, name, phone)
 
 
 @transaction.atomic
-def applicant_organisation_register(
+def applicant_organisation_find_or_register(
     *, actor: User, name: str, credit_code: str, mobile: str = ""
-) -> Applicant:
-    """Register an organisation, or update the one already registered with that credit code."""
+) -> ApplicantFound:
+    """The organisation registered with this credit code, used unchanged (its name on earlier
+    postings and cases stays as it is), or a new registration."""
     name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
     try:
         code = uscc_validate(credit_code)
     except ValidationError as error:
         raise ValidationError({"credit_code": error.messages}) from error
-    try:
-        phone = mobile_normalise(mobile) if mobile.strip() else ""
-    except ValidationError as error:
-        raise ValidationError({"mobile": error.messages}) from error
-    applicant = Applicant.objects.select_for_update().filter(credit_code=code).first() or Applicant(
-        kind=Applicant.Kind.ORGANISATION, credit_code=code
-    )
+    phone = _mobile_given(mobile)
+    known = Applicant.objects.select_for_update().filter(credit_code=code).first()
+    new = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code)
+    return _applicant_found(actor, known, new, name, phone)
+
+
+def applicant_person_register(
+    *, actor: User, name: str, id_number: str, mobile: str = ""
+) -> Applicant:
+    """Register a person, or find the one registered with that ID number (unchanged)."""
+    return applicant_person_find_or_register(
+        actor=actor, name=name, id_number=id_number, mobile=mobile
+    ).applicant
+
+
+def applicant_organisation_register(
+    *, actor: User, name: str, credit_code: str, mobile: str = ""
+) -> Applicant:
+    """Register an organisation, or find the one registered with that credit code
+    (unchanged)."""
+    return applicant_organisation_find_or_register(
+        actor=actor, name=name, credit_code=credit_code, mobile=mobile
+    ).applicant
+
+
+def _applicant_locked_for_change(actor: User, applicant: Applicant) -> tuple[Applicant, Market]:
+    """The applicant, locked, and the market on whose behalf ``actor`` changes it: one they
+    work in that serves the applicant (has a case of theirs). Anyone else: PermissionDenied."""
+    markets = applicant_markets_served_by(user=actor, applicant=applicant)
+    if not markets:
+        raise PermissionDenied
+    locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    return locked, Market.objects.get(pk=markets[0])
+
+
+def _reason(reason: str) -> str:
+    return _text(reason, field="reason", label=_("reason"), max_length=REASON_MAX)
+
+
+@transaction.atomic
+def applicant_change_name(
+    *, actor: User, applicant: Applicant, name: str, reason: str
+) -> Applicant:
+    """Correct the name of a person or organisation (an employer's new name too) on the record,
+    and so on every case and posting that shows it. Only staff of a market that serves the
+    applicant; audited with the old and the new name and the reason."""
+    applicant, market = _applicant_locked_for_change(actor, applicant)
+    name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
+    reason = _reason(reason)
+    old = applicant.name
+    if name == old:
+        return applicant
     applicant.name = name
-    if phone:
-        applicant.mobile = phone
-        applicant.mobile_masked = mobile_mask(phone)
     applicant._history_user = actor  # type: ignore[attr-defined]
-    applicant.save()
+    applicant._change_reason = reason  # type: ignore[attr-defined]
+    applicant.save(update_fields=["name"])
+    events.applicant_renamed_event(applicant, actor, market=market, old_name=old, reason=reason)
+    return applicant
+
+
+@transaction.atomic
+def applicant_change_mobile(
+    *, actor: User, applicant: Applicant, mobile: str, reason: str
+) -> Applicant:
+    """Change the applicant's mobile on the record. Cases opened earlier keep the contact
+    mobile they were opened with. Only staff of a market that serves the applicant; audited
+    with the old and the new number (masked) and the reason."""
+    applicant, market = _applicant_locked_for_change(actor, applicant)
+    phone = _mobile_given(mobile)
+    if not phone:
+        raise ValidationError({"mobile": _("Enter the new mobile.")})
+    reason = _reason(reason)
+    if phone == applicant.mobile:
+        return applicant
+    old_masked = applicant.mobile_masked
+    applicant.mobile = phone
+    applicant.mobile_masked = mobile_mask(phone)
+    applicant._history_user = actor  # type: ignore[attr-defined]
+    applicant._change_reason = reason  # type: ignore[attr-defined]
+    applicant.save(update_fields=["mobile", "mobile_masked"])
+    events.applicant_mobile_changed_event(
+        applicant, actor, market=market, old_masked=old_masked, reason=reason
+    )
     return applicant
 
 
@@ -219,8 +366,12 @@ def case_open(
     description: str = "",
     station: ServiceStation | None = None,
     priority: str = Case.Priority.NORMAL,
+    contact_mobile: str | None = None,
 ) -> Case:
-    """Take a request in. The officer who opens it is its first-contact officer for good."""
+    """Take a request in. The officer who opens it is its first-contact officer for good.
+
+    ``contact_mobile`` (normalised) is the mobile the applicant gave for this request; by
+    default the one on their record. The case keeps it whatever later happens to the record."""
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -244,6 +395,7 @@ def case_open(
         station=station,
         channel=channel,
         applicant=applicant,
+        contact_mobile=applicant.mobile if contact_mobile is None else contact_mobile,
         subject=subject,
         description=description.strip(),
         first_contact_officer=actor,
@@ -481,8 +633,8 @@ def case_request_materials(
         for item in items
     )
     events.case_materials_requested_event(notice, actor, len(items))
-    if case.applicant.mobile:
-        mobile = case.applicant.mobile
+    if case.contact_mobile:
+        mobile = case.contact_mobile
         transaction.on_commit(
             partial(
                 outbox_enqueue,
@@ -566,12 +718,12 @@ def notice_item_add_later(
         _run(case, case.request_materials, actor)
         _save(case, actor)
     events.notice_breach_recorded_event(breach, actor)
-    if case.applicant.mobile:
+    if case.contact_mobile:
         transaction.on_commit(
             partial(
                 outbox_enqueue,
                 channel="sms",
-                to=case.applicant.mobile,
+                to=case.contact_mobile,
                 body=_(
                     "[%(market)s] Case %(reference)s: we must also ask you for %(item)s, which "
                     "our notice did not list. We apologise. Enquiries: %(phone)s."

@@ -163,25 +163,25 @@ def case_public_state(state: str) -> StrOrPromise:
 
 
 def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:
-    """The public status of the case with this reference whose applicant's mobile ends in
-    ``mobile_last_four``; None when there is no such reference *or* the digits differ (the
-    caller must not be able to tell which). The mobile is decrypted here, by the model field,
-    and compared in constant time; a reference that does not exist is compared too."""
+    """The public status of the case with this reference whose contact mobile (the one the
+    applicant gave when it was opened) ends in ``mobile_last_four``; None when there is no
+    such reference *or* the digits differ (the caller must not be able to tell which). The
+    mobile is decrypted here, by the model field, and compared in constant time; a reference
+    that does not exist is compared too."""
     case = (
-        Case.objects.select_related("applicant")
-        .only(
+        Case.objects.only(
             "reference",
             "kind",
             "state",
             "opened_at",
             "resolved_at",
             "closed_at",
-            "applicant__mobile",
+            "contact_mobile",
         )
         .filter(reference=reference)
         .first()
     )
-    mobile = case.applicant.mobile if case is not None else ""
+    mobile = (case.contact_mobile or "") if case is not None else ""
     has_mobile = len(mobile) >= 4
     # Compared even when there is nothing to compare with, so that both answers take as long.
     matches = hmac.compare_digest(

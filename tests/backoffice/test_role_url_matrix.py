@@ -128,6 +128,9 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/counter/postings/{posting}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/counter/seekers/new/": _case_work_page(OFFICER, TEAM_LEAD),
     "/counter/seekers/{seeker}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/counter/seekers/{seeker}/update/": _case_work_page(OFFICER, TEAM_LEAD),
+    # Correcting an applicant's name or mobile: staff of a market that serves them.
+    "/applicants/{applicant}/change/": _case_work_page(OFFICER, TEAM_LEAD),
     # The supporting services (art. 6, 11, 17, 19–24, 28): market staff work, inspectors read.
     "/complaints/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/complaints/new/": _case_work_page(OFFICER, TEAM_LEAD),
@@ -189,6 +192,7 @@ def url_for(request: pytest.FixtureRequest) -> Callable[[str], str]:
         "case": case_pk,
         "posting": lambda: counter_record(posting_make),
         "seeker": lambda: counter_record(seeker_make),
+        "applicant": lambda: int(case_make(request.getfixturevalue(OFFICER)).applicant_id),
     }
 
     def fill(pattern: str) -> str:

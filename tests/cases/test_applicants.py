@@ -46,7 +46,9 @@ def raw_columns(applicant: Applicant) -> tuple[str, str, str]:
     return row[0], row[1], row[2]
 
 
-def test_registering_an_id_number_twice_gives_the_same_applicant(officer: User) -> None:
+def test_registering_an_id_number_twice_gives_the_same_applicant_unchanged(
+    officer: User,
+) -> None:
     first = applicant_person_register(
         actor=officer, name="韦小宝", id_number=ID_NUMBER, mobile="138 0013 8000"
     )
@@ -61,13 +63,14 @@ def test_registering_an_id_number_twice_gives_the_same_applicant(officer: User) 
     assert Applicant.objects.count() == 1
     stored = Applicant.objects.get()
     assert stored.kind == Applicant.Kind.PERSON
-    assert stored.name == "韦晓宝"
+    # Intake never renames a known person (issue 13, item 2): the name stays as registered.
+    assert stored.name == "韦小宝"
     assert stored.id_number == ID_NUMBER
     assert stored.id_number_masked == "450102********1238"
     assert (stored.gender, stored.birth_date) == ("male", date(1990, 3, 7))
     # An empty mobile on re-registration keeps the one on record.
     assert (stored.mobile, stored.mobile_masked) == ("13800138000", "138****8000")
-    assert stored.history.count() == 3
+    assert stored.history.count() == 1
     assert stored.history.first().history_user == officer
 
 
@@ -134,7 +137,9 @@ def test_a_name_of_exactly_100_characters_is_accepted(officer: User) -> None:
     assert len(applicant.name) == 100
 
 
-def test_registering_a_credit_code_twice_gives_the_same_organisation(officer: User) -> None:
+def test_registering_a_credit_code_twice_gives_the_same_organisation_unchanged(
+    officer: User,
+) -> None:
     first = applicant_organisation_register(
         actor=officer, name="南宁某劳务公司", credit_code=CREDIT_CODE, mobile="13800138000"
     )
@@ -146,7 +151,7 @@ def test_registering_a_credit_code_twice_gives_the_same_organisation(officer: Us
     stored = Applicant.objects.get()
     assert (stored.kind, stored.name, stored.credit_code) == (
         Applicant.Kind.ORGANISATION,
-        "南宁某人力资源公司",
+        "南宁某劳务公司",  # not renamed by intake (issue 13, item 2)
         CREDIT_CODE,
     )
     assert (stored.id_number, stored.id_number_masked) == ("", "")

@@ -127,7 +127,8 @@ def test_registering_the_same_person_again_updates_the_same_profile_and_keeps_hi
     assert Applicant.objects.count() == 1
     assert SeekerProfile.objects.count() == 1
     stored = SeekerProfile.objects.get()
-    assert stored.applicant.name == "韦晓宝"
+    # A known person is not renamed by registering again (issue 13, item 2).
+    assert stored.applicant.name == "韦小宝"
     assert stored.wanted_occupations == ["4-02-07-10"]
     assert stored.min_daily_pay == Decimal("220.00")
     assert stored.years_of_experience == 4
@@ -152,16 +153,17 @@ def test_registering_the_same_person_again_updates_the_same_profile_and_keeps_hi
     assert events[2].new_values["changed"] == ["years_of_experience"]
 
 
-def test_an_unchanged_registration_adds_a_closed_visit_but_no_history(
+def test_an_unchanged_registration_opens_no_case_and_writes_no_history(
     officer: User, nanning_market: Market
 ) -> None:
+    # Issue 13, item 1: a visit that changes nothing opens no "registration update" case.
     seeker_make(officer, nanning_market)
 
     seeker_make(officer, nanning_market, id_number=SPACED, profile=full_profile())
 
     assert SeekerProfile.objects.get().history.count() == 1
-    assert len(registration_cases()) == 2
-    assert seeker_events()[-1].new_values["changed"] == []
+    assert len(registration_cases()) == 1
+    assert [e.action for e in seeker_events()] == ["seeker.registered"]
 
 
 def test_an_incomplete_registration_stays_open_until_a_later_visit_completes_it(

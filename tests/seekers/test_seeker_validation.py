@@ -26,6 +26,7 @@ from audit.models import AuditEvent
 from cases.models import Applicant, Case
 from markets.models import Market, Region
 from workflows.seekers.models import SeekerProfile
+from workflows.seekers.services import seeker_update
 
 pytestmark = pytest.mark.django_db
 
@@ -248,13 +249,16 @@ def test_values_are_normalised(officer: User, nanning_market: Market) -> None:
     assert seeker.difficulty_categories == ["disabled", "dibao"]
 
 
-def test_a_cleared_value_is_cleared(officer: User, nanning_market: Market) -> None:
-    seeker_make(officer, nanning_market)
+def test_a_value_cleared_on_purpose_is_cleared(officer: User, nanning_market: Market) -> None:
+    # Clearing is the deliberate update's (seeker_update); a blank at registration never
+    # erases (tests/seekers/test_seeker_reregistration.py).
+    seeker = seeker_make(officer, nanning_market)
 
-    seeker = seeker_make(
-        officer,
-        nanning_market,
-        profile={"min_daily_pay": None, "certificates": [], "training_wish": ""},
+    seeker_update(
+        actor=officer,
+        market=nanning_market,
+        seeker=seeker,
+        changes={"min_daily_pay": None, "certificates": [], "training_wish": ""},
     )
 
     seeker.refresh_from_db()

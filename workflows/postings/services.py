@@ -132,9 +132,11 @@ def posting_intake(
     employer: Applicant,
     data: Mapping[str, Any],
     station: ServiceStation | None = None,
+    contact_mobile: str | None = None,
 ) -> Posting:
     """Take a posting in from any channel: check and screen it, open its review case
-    (the actor is its first-contact officer) and leave it in review."""
+    (the actor is its first-contact officer; ``contact_mobile`` as ``case_open`` takes it)
+    and leave it in review."""
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
     cleaned = posting_validate(data)
@@ -147,6 +149,7 @@ def posting_intake(
         applicant=employer,
         subject=_subject(cleaned),
         station=station,
+        contact_mobile=contact_mobile,
     )
     posting: Posting = Posting(employer=employer, market=market, case=case)
     _apply(posting, cleaned, actor)
@@ -192,6 +195,7 @@ def posting_intake_and_publish(
     data: Mapping[str, Any],
     channel: str = Channel.COUNTER,
     station: ServiceStation | None = None,
+    contact_mobile: str | None = None,
 ) -> Posting:
     """Instant quick hiring (即时快招): a clean posting taken at the counter is reviewed and
     published in the same sitting. Anything refused leaves nothing behind."""
@@ -202,6 +206,7 @@ def posting_intake_and_publish(
         employer=employer,
         data=data,
         station=station,
+        contact_mobile=contact_mobile,
     )
     published: Posting = posting_publish(actor=actor, posting=posting)
     return published

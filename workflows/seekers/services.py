@@ -1,8 +1,10 @@
 """Job-seeker registration (求职登记, standard art. 16) and guidance (art. 18).
 
-``seeker_register`` is one counter visit: the person is registered (or updated) as an applicant,
-their profile created or updated, and a registration case opened; a complete registration is
-resolved and closed in the same sitting. Errors:
+``seeker_register`` is one counter visit: the person is registered as an applicant (a known one
+is used unchanged), their profile created or completed (a blank never erases a value), and a
+registration case opened when something changed; a complete registration is resolved and
+closed in the same sitting. ``seeker_update`` is the deliberate change of a known profile.
+Errors:
 
 - ``django.core.exceptions.ValidationError``: bad input, with messages per field (``name``,
   ``id_number``, ``mobile`` and every profile field), all of them at once;
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,8 +27,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
-from cases.models import Applicant, Case, State
-from cases.services import applicant_person_register, case_close, case_open, case_resolve
+from cases.models import Applicant, Case, Channel, State
+from cases.services import (
+    ApplicantFound,
+    applicant_person_find_or_register,
+    case_close,
+    case_open,
+    case_resolve,
+)
 from markets.models import REGION_CODE, Market, Region
 
 from . import events
@@ -344,10 +353,33 @@ def _age_errors(applicant: Applicant, categories: list[str] | None) -> dict[str,
 
 
 def _registration_case(
-    *, actor: User, market: Market, channel: str, applicant: Applicant, created: bool
+    *,
+    actor: User,
+    market: Market,
+    channel: str,
+    applicant: Applicant,
+    created: bool,
+    contact_mobile: str,
 ) -> Case:
     """The person's registration case in progress at this market that the officer may work
     on (an earlier visit left it incomplete), or a new one."""
+    case = _registration_case_open_here(actor=actor, market=market, applicant=applicant)
+    if case is not None:
+        return case
+    return case_open(
+        actor=actor,
+        market=market,
+        kind=SEEKER_REGISTRATION.code,
+        channel=channel,
+        applicant=applicant,
+        subject=_("Job-seeker registration") if created else _("Job-seeker registration update"),
+        contact_mobile=contact_mobile,
+    )
+
+
+def _registration_case_open_here(
+    *, actor: User, market: Market, applicant: Applicant
+) -> Case | None:
     case: Case | None = (
         Case.objects.filter(
             kind=SEEKER_REGISTRATION.code,
@@ -358,67 +390,42 @@ def _registration_case(
         .order_by("opened_at")
         .first()
     )
-    if case is not None and can.work_on(case, actor):
-        return case
-    return case_open(
-        actor=actor,
-        market=market,
-        kind=SEEKER_REGISTRATION.code,
-        channel=channel,
-        applicant=applicant,
-        subject=_("Job-seeker registration") if created else _("Job-seeker registration update"),
-    )
+    return case if case is not None and can.work_on(case, actor) else None
 
 
-@transaction.atomic
-def seeker_register(
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+@dataclass(frozen=True)
+class SeekerVisit:
+    """What a registration or an update did: the profile, the fields that changed (``mobile``
+    when the record's missing mobile was filled in), and the registration case it opened or
+    completed (None when nothing changed and the person was registered here already)."""
+
+    seeker: SeekerProfile
+    changed: list[str]
+    case: Case | None
+
+
+def _profile_write(
     *,
     actor: User,
     market: Market,
     channel: str,
-    name: str,
-    id_number: str,
-    mobile: str,
-    profile: Mapping[str, Any],
-) -> SeekerProfile:
-    """Register a job seeker at ``market`` (求职登记), or update the one registered with that
-    ID number: one profile per person, whatever the typing of the number; the profile's
-    history keeps the earlier values.
+    found: ApplicantFound,
+    seeker: SeekerProfile,
+    created: bool,
+    cleaned: Mapping[str, Any],
+) -> SeekerVisit:
+    """Write the fields whose value differs from the record, and decide the case.
 
-    ``profile`` holds any of ``PROFILE_FIELDS``; a key left out keeps the value on record.
-    Occupation codes are those of the national classification (``4-03-02-01``, or a broader
-    group such as ``4-03``); areas and the home county are division codes (the county also as
-    a ``Region``); days are ISO weekday numbers (1 = Monday); times ``datetime.time`` or
-    ``"08:30"``; the daily pay a ``Decimal`` (or its text) in yuan.
-
-    The visit is a case of kind ``seeker_registration``: a complete registration is resolved
-    and closed at once; an incomplete one stays in progress with the officer until a later
-    registration completes it (``seeker_missing_items`` says what is missing).
-    """
-    errors: dict[str, list[str]] = {}
-    applicant: Applicant | None = None
-    try:
-        applicant = applicant_person_register(
-            actor=actor, name=name, id_number=id_number, mobile=mobile
-        )
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    seeker = (
-        SeekerProfile.objects.select_for_update().filter(applicant=applicant).first()
-        if applicant is not None
-        else None
-    )
-    created = seeker is None
-    if seeker is None:
-        seeker = SeekerProfile()
-    cleaned, profile_errors = _profile_clean(profile, seeker)
-    errors.update(profile_errors)
-    if applicant is not None:
-        categories = cleaned.get("difficulty_categories")
-        errors.update(_age_errors(applicant, categories))
-    if errors or applicant is None:
-        raise ValidationError(errors)
-
+    A case (kind ``seeker_registration``) is opened, or the one in progress here reused, when
+    the visit registers the person, changes their profile, or is their first registration at
+    this market; a complete registration is resolved and closed in the sitting. A visit that
+    changes nothing at a market that has registered the person already opens no case, writes
+    no history and no event."""
+    applicant = found.applicant
     changed = [field for field, value in cleaned.items() if getattr(seeker, field) != value]
     for field in changed:
         setattr(seeker, field, cleaned[field])
@@ -432,11 +439,25 @@ def seeker_register(
     elif changed:
         seeker.updated_at = now
         seeker.save(update_fields=[*changed, "updated_at"])
+    if found.mobile_added:
+        changed.insert(0, "mobile")
 
-    case = _registration_case(
-        actor=actor, market=market, channel=channel, applicant=applicant, created=created
-    )
     missing = seeker_missing_items(seeker=seeker)
+    in_progress = _registration_case_open_here(actor=actor, market=market, applicant=applicant)
+    registered_here = Case.objects.filter(
+        kind=SEEKER_REGISTRATION.code, market=market, applicant=applicant
+    ).exists()
+    if not (created or changed or not registered_here or (in_progress and not missing)):
+        return SeekerVisit(seeker=seeker, changed=[], case=None)
+
+    case = in_progress or _registration_case(
+        actor=actor,
+        market=market,
+        channel=channel,
+        applicant=applicant,
+        created=created,
+        contact_mobile=found.contact_mobile,
+    )
     if not missing:
         case = case_resolve(
             actor=actor,
@@ -450,7 +471,109 @@ def seeker_register(
     events.seeker_registered_event(
         seeker, case, actor, created=created, changed=changed, missing=missing
     )
-    return seeker
+    return SeekerVisit(seeker=seeker, changed=changed, case=case)
+
+
+@transaction.atomic
+def seeker_register(
+    *,
+    actor: User,
+    market: Market,
+    channel: str,
+    name: str,
+    id_number: str,
+    mobile: str,
+    profile: Mapping[str, Any],
+) -> SeekerProfile:
+    """Register a job seeker at ``market`` (求职登记): one profile per person, whatever the
+    typing of the number; the profile's history keeps the earlier values.
+
+    A person registered already is found by the ID number and used unchanged: a different name
+    is not written (``applicant_change_name`` corrects a name), a different mobile is only the
+    registration case's contact mobile. Their profile takes the values given, and **a blank
+    value never erases one on record**: a field is cleared only by ``seeker_update``, where the
+    officer sees the record and changes it on purpose.
+
+    ``profile`` holds any of ``PROFILE_FIELDS``; a key left out keeps the value on record.
+    Occupation codes are those of the national classification (``4-03-02-01``, or a broader
+    group such as ``4-03``); areas and the home county are division codes (the county also as
+    a ``Region``); days are ISO weekday numbers (1 = Monday); times ``datetime.time`` or
+    ``"08:30"``; the daily pay a ``Decimal`` (or its text) in yuan.
+
+    The visit is a case of kind ``seeker_registration`` (see ``_profile_write`` for when one is
+    opened): a complete registration is resolved and closed at once; an incomplete one stays in
+    progress with the officer until a later registration completes it
+    (``seeker_missing_items`` says what is missing).
+    """
+    errors: dict[str, list[str]] = {}
+    found: ApplicantFound | None = None
+    try:
+        found = applicant_person_find_or_register(
+            actor=actor, name=name, id_number=id_number, mobile=mobile
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    seeker = (
+        SeekerProfile.objects.select_for_update().filter(applicant=found.applicant).first()
+        if found is not None
+        else None
+    )
+    created = seeker is None
+    if seeker is None:
+        seeker = SeekerProfile()
+    else:
+        profile = {field: value for field, value in profile.items() if not _blank(value)}
+    cleaned, profile_errors = _profile_clean(profile, seeker)
+    errors.update(profile_errors)
+    if found is not None:
+        errors.update(_age_errors(found.applicant, cleaned.get("difficulty_categories")))
+    if errors or found is None:
+        raise ValidationError(errors)
+    return _profile_write(
+        actor=actor,
+        market=market,
+        channel=channel,
+        found=found,
+        seeker=seeker,
+        created=created,
+        cleaned=cleaned,
+    ).seeker
+
+
+@transaction.atomic
+def seeker_update(
+    *,
+    actor: User,
+    market: Market,
+    seeker: SeekerProfile,
+    changes: Mapping[str, Any],
+    channel: str = Channel.COUNTER,
+) -> SeekerVisit:
+    """Change a registered seeker's profile on purpose: the officer saw the record and changed
+    these fields (a value given blank clears the field). Fields left out are not touched, and
+    only values that really differ are written. Name and mobile are the applicant's and are
+    changed on the applicant's page. See ``_profile_write`` for the case it opens."""
+    if not can.works_in(actor, market.pk):
+        raise PermissionDenied
+    seeker = SeekerProfile.objects.select_for_update().select_related("applicant").get(pk=seeker.pk)
+    applicant = seeker.applicant
+    cleaned, errors = _profile_clean(changes, seeker)
+    errors.update(_age_errors(applicant, cleaned.get("difficulty_categories")))
+    errors.pop("id_number", None)  # the person's age is no change of theirs
+    if errors:
+        raise ValidationError(errors)
+    found = ApplicantFound(
+        applicant=applicant, created=False, name_given=applicant.name, mobile_given=""
+    )
+    return _profile_write(
+        actor=actor,
+        market=market,
+        channel=channel,
+        found=found,
+        seeker=seeker,
+        created=False,
+        cleaned=cleaned,
+    )
 
 
 # --- Guidance (art. 18) -----------------------------------------------------------------------
