@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
 import secrets
@@ -10,14 +11,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from audit_support import append_only_lifted, market_make, rows, user_make
 from celery.schedules import crontab
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
 from pytest_django.fixtures import Settings
 
@@ -189,6 +193,8 @@ def test_an_altered_anchor_line_is_reported() -> None:
     assert result.broken.sequence == 1  # the line number
     assert "signature does not match the line" in result.broken.reason
     assert "BROKEN anchor file: line 1 of" in err.getvalue()
+    with pytest.raises(CommandError, match="the anchor file is broken; 0 of 0 audit"):
+        call_command("verify_audit", "--chain", "anchor-file", stdout=StringIO(), stderr=err)
     # A line that cannot be trusted vouches for nothing.
     assert chain_verify(chain="global").anchored_sequence == 0
 
@@ -325,6 +331,17 @@ def test_rows_from_before_keys_verify_once_an_anchor_vouches_for_them() -> None:
     result = chain_verify(chain="global")
     assert result.ok
     assert result.events_checked == 4
+
+
+def test_the_upgrade_migration_anchors_the_chains_it_finds() -> None:
+    legacy = _chain_start_unkeyed()
+    migration = importlib.import_module("audit.migrations.0004_keyed_event_seals_and_anchors")
+
+    migration.anchor_existing_chains(django_apps, SimpleNamespace(connection=connection))
+
+    [line] = anchor_lines()
+    assert (line["chain"], line["sequence"], line["mac"]) == ("global", 2, legacy[-1].hash)
+    assert chain_verify(chain="global").ok
 
 
 def test_a_row_without_a_key_after_keyed_rows_is_reported() -> None:

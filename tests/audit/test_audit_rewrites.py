@@ -16,6 +16,7 @@ from io import StringIO
 import pytest
 from audit_support import append_only_lifted, market_make
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
 
 from audit.chain import event_canonical, event_hash
 from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
@@ -240,6 +241,23 @@ def test_a_market_chain_created_after_the_last_anchor_is_fine() -> None:
 
     assert f"OK {chain}: 2 events\n" in out.getvalue()
     assert "OK global: 3 events, anchored up to 2\n" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's privileges")
+def test_postgresql_the_application_role_cannot_update_the_new_key_column_either() -> None:
+    [event] = record(1)
+    table = AuditEvent._meta.db_table
+
+    with (
+        pytest.raises(DatabaseError, match="permission denied"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"UPDATE {table} SET mac_key_id = '', hash = %s WHERE id = %s",  # noqa: S608
+            ["0" * 64, event.pk],
+        )
+    assert AuditEvent.objects.get(pk=event.pk).hash == event.hash
 
 
 # --- The seal itself ---------------------------------------------------------------------------

@@ -26,22 +26,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--chain", help='one chain: "global" or "market:<id>"')
+        parser.add_argument(
+            "--chain",
+            help=f'one chain: "global" or "market:<id>" (or "{ANCHOR_FILE}": the anchors only)',
+        )
 
     def handle(self, *args: Any, chain: str | None = None, **options: Any) -> None:
         known = chain_list()
-        if chain is not None and chain not in known:
+        if chain is not None and chain not in [*known, ANCHOR_FILE]:
             raise CommandError(f"No audit chain {chain!r}. Chains: {', '.join(known) or 'none'}")
-        chains = [chain] if chain is not None else known
+        chains = known if chain is None else [] if chain == ANCHOR_FILE else [chain]
         book = anchor_book()
         last_at = book.last_at
         self.stdout.write(
             f"Anchors: {book.path}, last anchored {last_at.isoformat() if last_at else 'never'}"
         )
         anchor_file = anchor_file_verify()
-        broken = []
         if anchor_file.broken is not None:
-            broken.append(self._report(anchor_file.chain, anchor_file.broken))
+            self._report(anchor_file.chain, anchor_file.broken)
+        broken = []
         for key in chains:
             result = chain_verify(chain=key, anchors=book.for_chain(key))
             if result.broken is None:
@@ -53,9 +56,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"OK {key}: {result.events_checked} events{anchored}")
                 continue
             broken.append(self._report(key, result.broken))
-        if broken:
-            raise CommandError(f"{len(broken)} of {len(chains)} audit chains are broken")
-        self.stdout.write(self.style.SUCCESS(f"OK: {len(chains)} chains verified"))
+        if broken or not anchor_file.ok:
+            prefix = "" if anchor_file.ok else "the anchor file is broken; "
+            raise CommandError(f"{prefix}{len(broken)} of {len(chains)} audit chains are broken")
+        against = (
+            f" against {anchor_file.events_checked} anchors" if anchor_file.events_checked else ""
+        )
+        self.stdout.write(self.style.SUCCESS(f"OK: {len(chains)} chains verified{against}"))
 
     def _report(self, chain: str, fault: ChainBreak) -> str:
         row = f"event id {fault.event_id}" if fault.event_id is not None else "missing row"
