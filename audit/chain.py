@@ -25,6 +25,7 @@ import hmac
 import ipaddress
 import json
 from datetime import UTC
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -67,8 +68,14 @@ def mac_keys() -> list[tuple[str, bytes]]:
     encoded_keys = getattr(settings, "AUDIT_MAC_KEYS", None)
     if not encoded_keys:
         raise ImproperlyConfigured("AUDIT_MAC_KEYS must list at least one key.")
+    return list(_keys_decoded(tuple(encoded_keys)))
+
+
+@lru_cache(maxsize=8)
+def _keys_decoded(encoded_keys: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    # Cached by the setting's value: verifying a long chain looks a key up for every row.
     keys = [_decode_key(encoded.strip()) for encoded in encoded_keys]
-    return [(mac_key_id(key), key) for key in keys]
+    return tuple((mac_key_id(key), key) for key in keys)
 
 
 def mac_key(key_id: str) -> bytes:
