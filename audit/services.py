@@ -20,7 +20,7 @@ from markets.models import Market
 from notifications.models import OutboxMessage
 from notifications.services import notification_send, outbox_enqueue
 
-from .anchors import ChainHead, anchor_file_append
+from .anchors import ChainHead, anchor_file_append, anchor_path
 from .chain import chain_key, event_hash, ip_normalise, json_plain, mac_keys
 from .models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
 from .selectors import VerificationResult, audit_admin_email_list, audit_admin_list
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 CHAIN_BROKEN = "audit.chain_broken"
 CHAINS_ANCHORED = "audit.chains_anchored"
+ANCHORING_FAILED = "audit.anchoring_failed"
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,43 @@ def _chains_anchored_notify(*, heads: list[ChainHead], at: datetime, path: str) 
                 body=body,
                 idempotency_key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}",
             )
+
+
+def anchoring_failed_alert(*, error: str) -> AuditEvent:
+    """Record ``audit.anchoring_failed`` and tell the audit administrators (mail and bell, once
+    a day however often it fails): without anchors, rows cut from the end of a chain since the
+    last anchoring could no longer be noticed."""
+    path = str(anchor_path())
+    today = timezone.localdate().isoformat()
+    text = _("The audit log could not be anchored in %(path)s: %(error)s") % {
+        "path": path,
+        "error": error,
+    }
+    with transaction.atomic():
+        event = event_record(
+            action=ANCHORING_FAILED,
+            target=TargetRef(type="audit.anchors", label=path),
+            new_values={"error": error[:500], "file": path},
+            success=False,
+        )
+        for admin in audit_admin_list():
+            key = f"{ANCHORING_FAILED}:{today}:{admin.pk}"
+            notification_send(recipient=admin, text=text[:500], key=key)
+            if admin.email:
+                outbox_enqueue(
+                    channel=OutboxMessage.Channel.EMAIL,
+                    to=admin.email,
+                    subject=_("Audit log anchoring failed")[:200],
+                    body=text
+                    + "\n\n"
+                    + _(
+                        "Until it works again, rows removed from the end of a chain since the "
+                        "last anchoring cannot be noticed. Check AUDIT_ANCHOR_DIR, then run "
+                        "“manage.py anchor_audit”."
+                    ),
+                    idempotency_key=key,
+                )
+    return event
 
 
 def chain_broken_alert(*, result: VerificationResult) -> AuditEvent | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import OperationalError
 
 from .selectors import anchor_file_verify, chain_list, chain_verify
-from .services import chain_broken_alert, chain_heads_anchor
+from .services import anchoring_failed_alert, chain_broken_alert, chain_heads_anchor
 
 
 @shared_task(
@@ -31,12 +31,24 @@ def verify_audit_chains() -> int:
 
 
 @shared_task(
+    bind=True,
     name="audit.tasks.anchor_audit_chains",
-    autoretry_for=(OperationalError, OSError),
+    autoretry_for=(OperationalError,),
     retry_backoff=60,
     max_retries=3,
 )
-def anchor_audit_chains() -> int:
+def anchor_audit_chains(self: Task) -> int:
     """Anchor every chain's head outside the database and mail the heads to the audit
-    administrators. Running it again only adds anchors. Returns the number of chains."""
-    return len(chain_heads_anchor().heads)
+    administrators. Running it again only adds anchors. Returns the number of chains.
+
+    When the anchor file cannot be written, it retries (a mount may come back); when the
+    retries are spent (at once in eager mode), it alerts the audit administrators and fails.
+    """
+    try:
+        return len(chain_heads_anchor().heads)
+    except OSError as error:
+        eager = self.request.is_eager or self.request.called_directly
+        if not eager and self.request.retries < (self.max_retries or 0):
+            raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+        anchoring_failed_alert(error=f"{type(error).__name__}: {error}")
+        raise

@@ -165,6 +165,29 @@ def test_the_anchor_command_and_task_anchor_every_chain() -> None:
     assert len(anchor_lines()) == 4
 
 
+def test_a_failed_anchoring_alerts_the_audit_administrators_once_a_day(
+    auditor: User, settings: Settings, tmp_path: Path
+) -> None:
+    event_record(action="test.g")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.AUDIT_ANCHOR_DIR = blocker  # the anchor file cannot be created under a file
+
+    for _run in range(2):
+        with pytest.raises(OSError):
+            anchor_audit_chains.apply(throw=True)
+
+    assert len(rows("audit.anchoring_failed")) == 2
+    event = rows("audit.anchoring_failed")[0]
+    assert event.success is False
+    assert "FileExistsError" in event.new_values["error"]
+    [message] = OutboxMessage.objects.all()
+    assert message.to == "auditor@example.gov.cn"
+    assert "审计日志锚定失败" in message.subject
+    assert "manage.py anchor_audit" in message.body
+    assert Notification.objects.filter(recipient=auditor).count() == 1
+
+
 def test_anchoring_is_scheduled_daily_before_the_nightly_check() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["audit-anchor-chains"]
     check = settings.CELERY_BEAT_SCHEDULE["audit-verify-chains"]
