@@ -22,6 +22,8 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "roles.changed": _("Role changed"),
     "roles.revoked": _("Role revoked"),
     "audit.chain_broken": _("Audit log integrity check failed"),
+    "audit.chains_anchored": _("Audit log anchored outside the database"),
+    "audit.anchoring_failed": _("Audit log anchoring failed"),
     # The case engine (cases) writes these; the ledger counts them.
     "case.opened": _("Case opened"),
     "case.claimed": _("Case claimed"),

@@ -28,6 +28,7 @@ FIELDS = (
     "sequence",
     "prev_hash",
     "hash",
+    "mac_key_id",
 )
 
 

@@ -10,12 +10,16 @@ class AuditConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.core.checks import register
         from simple_history.signals import post_create_historical_record
 
         from markets.models import Role
         from markets.roles import role_permissions_extend
 
         from . import receivers
+        from .checks import audit_settings_check
+
+        register(audit_settings_check)
 
         # The audit and security administrators read the trail; nobody may change it.
         role_permissions_extend(Role.AUDIT_ADMIN, "audit.view_auditevent")

@@ -1,10 +1,13 @@
 """The append-only event log (工作日志): one row per business event, chained by hashes.
 
-Every row carries the SHA-256 of its predecessor's hash and its own contents, so editing,
-deleting or inserting a row anywhere breaks the chain from that row on; ``verify_audit``
-walks the chains and names the first broken row. On PostgreSQL and SQLite the table itself
-refuses UPDATE and DELETE (see migration 0002); the hashes catch what a database owner could
-still do behind the triggers' back.
+Every row carries an HMAC-SHA256, under a key kept outside the database, of its
+predecessor's hash and its own contents (``audit.chain``), so editing, deleting or inserting a
+row anywhere breaks the chain from that row on, and nobody without the key can re-seal it.
+At least daily each chain's head is anchored outside the database (``audit.anchors``), so
+rows cut from the end, or a whole chain removed, are noticed too. ``verify_audit`` walks the
+chains, checks them against the anchors and names the first broken row. On PostgreSQL and
+SQLite the table itself refuses UPDATE and DELETE (see migration 0002); the seals and anchors
+catch what a database owner could still do behind the triggers' back.
 
 There is one chain per market plus one ``global`` chain (sign-ins, system-wide roles,
 verification alarms). Markets write independently: a province's worth of markets does not
@@ -71,7 +74,16 @@ class AuditEvent(models.Model):
     chain = models.CharField(_("chain"), max_length=32, help_text=_('"market:<id>" or "global".'))
     sequence = models.PositiveBigIntegerField(_("position in chain"))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
+    hash = models.CharField(
+        _("hash"), max_length=64, help_text=_("HMAC-SHA256 under the key named by MAC key.")
+    )
+    mac_key_id = models.CharField(
+        _("MAC key"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_("Which audit key sealed the row; empty for rows from before keys existed."),
+    )
 
     class Meta:
         verbose_name = _("audit event")

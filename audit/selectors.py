@@ -1,13 +1,18 @@
-"""Reading the event log: verifying its chains, and who is told when one breaks."""
+"""Reading the event log: verifying its chains against their seals and anchors, and who is
+told when one breaks."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from accounts.models import User
 from markets.models import Role
 
-from .chain import event_hash
+from .anchors import Anchor, anchor_book, anchors_by_sequence
+from .chain import UnknownMacKeyError, event_hash, mac_equal
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 # Rows fetched per round trip while walking a chain; memory stays flat however long it is.
@@ -30,6 +35,7 @@ class VerificationResult:
     events_checked: int
     last_sequence: int
     broken: ChainBreak | None = None
+    anchored_sequence: int = 0  # the highest sequence an anchor vouches for (0: none)
 
     @property
     def ok(self) -> bool:
@@ -37,10 +43,16 @@ class VerificationResult:
 
 
 def chain_list() -> list[str]:
-    """Every chain that has a head or a row (a row without a head is itself a finding)."""
+    """Every chain that has a head, a row or an anchor (a row without a head, or an anchored
+    chain without rows, is itself a finding)."""
     heads = AuditChainHead.objects.values_list("chain", flat=True)
     rows = AuditEvent.objects.order_by().values_list("chain", flat=True).distinct()
-    return sorted(set(heads) | set(rows))
+    return sorted(set(heads) | set(rows) | set(anchor_book().chains))
+
+
+def _when(anchor: Anchor) -> str:
+    at = timezone.localtime(anchor.at).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return f"on {at} (anchor file line {anchor.line})"
 
 
 def _event_fault(event: AuditEvent, *, sequence: int, prev_hash: str) -> str | None:
@@ -48,27 +60,61 @@ def _event_fault(event: AuditEvent, *, sequence: int, prev_hash: str) -> str | N
         return f"sequence gap: expected sequence {sequence}, found {event.sequence}"
     if event.prev_hash != prev_hash:
         return f"previous hash does not match the hash of sequence {sequence - 1}"
-    if event_hash(event) != event.hash:
+    try:
+        expected = event_hash(event)
+    except UnknownMacKeyError:
+        return f"sealed with key {event.mac_key_id!r}, which is not in AUDIT_MAC_KEYS"
+    if not mac_equal(expected, event.hash):
         return "hash does not match the row's contents (the row was altered or forged)"
     return None
 
 
-def chain_verify(*, chain: str) -> VerificationResult:
-    """Walk ``chain`` in sequence order, recomputing every hash; stop at the first fault.
+def _seal_fault(
+    event: AuditEvent, *, keyed_before: bool, anchored: dict[int, list[Anchor]]
+) -> str | None:
+    """What is wrong with ``event``'s seal beyond its own hash: a row without a key where none
+    may be, or a seal other than the one anchored at its sequence."""
+    if not event.mac_key_id:
+        if keyed_before:
+            return "row without a key after rows sealed with one (it was re-sealed without it)"
+        if event.sequence > max(anchored, default=0):
+            return "row without a key that no anchor vouches for (it may have been re-sealed)"
+    for anchor in anchored.get(event.sequence, []):
+        if not mac_equal(anchor.mac, event.hash):
+            return f"hash differs from the one anchored {_when(anchor)}: the chain was rewritten"
+    return None
+
+
+def chain_verify(*, chain: str, anchors: Sequence[Anchor] | None = None) -> VerificationResult:
+    """Walk ``chain`` in sequence order, recomputing every seal; stop at the first fault.
 
     Checks that sequences run 1, 2, 3 … without gaps, that each row names its predecessor's
-    hash, that each hash matches its row, and that the chain ends where its head says:
-    rows beyond the head were not written by ``event_record``; rows missing before the head
-    were deleted. Writers may append while this runs; rows they add are walked too.
+    hash, that each seal matches its row under the key it names, that the chain ends where
+    its head says (rows beyond the head were not written by ``event_record``; rows missing
+    before the head were deleted), and that it agrees with every anchor of it (``anchors``,
+    by default those of the anchor file): the row at each anchored sequence carries the
+    anchored seal, and the chain reaches at least its highest anchored sequence, so rows cut
+    from the end, or a chain removed whole, are found. Rows without a key (from before keys
+    existed) pass only where an anchor vouches for them. Writers may append while this runs;
+    rows they add are walked too.
     """
+    if anchors is None:
+        anchors = anchor_book().for_chain(chain)
+    anchored = anchors_by_sequence(anchors)
+    anchored_sequence = max(anchored, default=0)
     checked = 0
     last_id: int | None = None
     last_sequence = 0
     last_hash = GENESIS_HASH
+    keyed_before = False
 
     def broken(event_id: int | None, sequence: int, reason: str) -> VerificationResult:
         return VerificationResult(
-            chain, checked, last_sequence, ChainBreak(event_id, sequence, reason)
+            chain,
+            checked,
+            last_sequence,
+            ChainBreak(event_id, sequence, reason),
+            anchored_sequence,
         )
 
     while True:
@@ -76,9 +122,12 @@ def chain_verify(*, chain: str) -> VerificationResult:
             "sequence"
         )
         for event in rows.iterator(chunk_size=VERIFY_CHUNK_SIZE):
-            fault = _event_fault(event, sequence=last_sequence + 1, prev_hash=last_hash)
+            fault = _event_fault(
+                event, sequence=last_sequence + 1, prev_hash=last_hash
+            ) or _seal_fault(event, keyed_before=keyed_before, anchored=anchored)
             if fault is not None:
                 return broken(event.pk, event.sequence, fault)
+            keyed_before = keyed_before or bool(event.mac_key_id)
             checked += 1
             last_id, last_sequence, last_hash = event.pk, event.sequence, event.hash
 
@@ -99,7 +148,20 @@ def chain_verify(*, chain: str) -> VerificationResult:
                 return broken(
                     last_id, last_sequence, "hash of the last row differs from the chain head"
                 )
-            return VerificationResult(chain, checked, last_sequence)
+            if anchored_sequence > last_sequence:
+                anchor = anchored[anchored_sequence][0]
+                if last_sequence == 0:
+                    reason = (
+                        f"the chain does not exist, but it was anchored at sequence "
+                        f"{anchored_sequence} {_when(anchor)}: it was removed"
+                    )
+                else:
+                    reason = (
+                        f"the chain ends at sequence {last_sequence}, but it was anchored at "
+                        f"sequence {anchored_sequence} {_when(anchor)}: rows were removed"
+                    )
+                return broken(None, last_sequence + 1, reason)
+            return VerificationResult(chain, checked, last_sequence, None, anchored_sequence)
         if not AuditEvent.objects.filter(chain=chain, sequence__gt=last_sequence).exists():
             return broken(
                 None,
@@ -108,6 +170,12 @@ def chain_verify(*, chain: str) -> VerificationResult:
                 f"the chain head records sequence {head_sequence}",
             )
         # Rows were appended while we walked: go on from where we stopped.
+
+
+def audit_admin_list() -> list[User]:
+    """The active audit administrators (审计管理员)."""
+    admins = User.objects.filter(is_active=True, memberships__role=Role.AUDIT_ADMIN)
+    return list(admins.order_by("username").distinct())
 
 
 def audit_admin_email_list() -> list[str]:
@@ -120,3 +188,22 @@ def audit_admin_email_list() -> list[str]:
         .distinct()
     )
     return list(emails)
+
+
+# What the anchor file's own check is called where chains are listed (no chain has this name).
+ANCHOR_FILE = "anchor-file"
+
+
+def anchor_file_verify() -> VerificationResult:
+    """Check every line of the anchor file: each must be well formed and signed under a
+    configured audit key. ``events_checked`` counts the good lines, ``last_sequence`` the
+    anchored chains; ``broken`` names the first bad line (its number as the sequence)."""
+    book = anchor_book()
+    good = sum(len(anchors) for anchors in book.anchors.values())
+    fault = book.faults[0] if book.faults else None
+    broken = (
+        ChainBreak(None, fault.line, f"line {fault.line} of {book.path}: {fault.reason}")
+        if fault is not None
+        else None
+    )
+    return VerificationResult(ANCHOR_FILE, good, len(book.anchors), broken)

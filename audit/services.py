@@ -1,4 +1,5 @@
-"""Writing the event log: appending one event to its chain, and raising the alarm on a break."""
+"""Writing the event log: appending one event to its chain, anchoring the chains' heads outside
+the database, and raising the alarm on a break."""
 
 from __future__ import annotations
 
@@ -16,14 +17,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market
+from notifications.models import OutboxMessage
+from notifications.services import notification_send, outbox_enqueue
 
-from .chain import chain_key, event_hash, ip_normalise, json_plain
+from .anchors import ChainHead, anchor_file_append, anchor_path
+from .chain import chain_key, event_hash, ip_normalise, json_plain, mac_keys
 from .models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
-from .selectors import VerificationResult, audit_admin_email_list
+from .selectors import VerificationResult, audit_admin_email_list, audit_admin_list
 
 logger = logging.getLogger(__name__)
 
 CHAIN_BROKEN = "audit.chain_broken"
+CHAINS_ANCHORED = "audit.chains_anchored"
+ANCHORING_FAILED = "audit.anchoring_failed"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ def event_record(
     """
     ref = target if isinstance(target, TargetRef) or target is None else TargetRef.of(target)
     chain = chain_key(market)
+    key_id, _key = mac_keys()[0]  # the sealing key (audit.chain)
     with transaction.atomic():
         head = _chain_head_locked(chain)
         event = AuditEvent(
@@ -99,12 +106,119 @@ def event_record(
             chain=chain,
             sequence=head.last_sequence + 1,
             prev_hash=head.last_hash,
+            mac_key_id=key_id,
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)
         head.last_sequence = event.sequence
         head.last_hash = event.hash
         head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """What one ``chain_heads_anchor`` wrote: the heads, when, and where."""
+
+    heads: list[ChainHead]
+    at: datetime
+    path: str
+    event: AuditEvent | None
+
+
+def chain_heads_anchor(*, actor: User | None = None) -> Anchoring:
+    """Anchor every chain's head outside the database, and tell the audit administrators.
+
+    Appends one signed line per chain (sequence and seal of its last row) to the anchor file
+    (``audit.anchors``), then records ``audit.chains_anchored`` on the global chain and sends
+    each active audit administrator the heads, by e-mail through the outbox and in the bell,
+    so a copy lives in their mailboxes too. Safe to run at any time and again: each run adds
+    lines, never changes one. A chain that grows after this run is anchored by the next one.
+    """
+    at = timezone.now()
+    heads = [
+        ChainHead(chain=chain, sequence=sequence, mac=mac)
+        for chain, sequence, mac in AuditChainHead.objects.filter(last_sequence__gt=0)
+        .order_by("chain")
+        .values_list("chain", "last_sequence", "last_hash")
+    ]
+    if not heads:
+        return Anchoring(heads=[], at=at, path="", event=None)
+    # The file first: a line written for a run whose database part then fails is harmless (it
+    # anchors what the database held), while an event claiming an anchoring that never
+    # reached the file would mislead.
+    path = str(anchor_file_append(heads, at=at))
+    with transaction.atomic():
+        event = event_record(
+            action=CHAINS_ANCHORED,
+            actor=actor,
+            target=TargetRef(type="audit.anchors", label=path),
+            new_values={"at": at, "chains": len(heads), "file": path},
+        )
+        _chains_anchored_notify(heads=heads, at=at, path=path)
+    return Anchoring(heads=heads, at=at, path=path, event=event)
+
+
+def _chains_anchored_notify(*, heads: list[ChainHead], at: datetime, path: str) -> None:
+    when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
+    stamp = at.strftime("%Y%m%dT%H%M%S.%fZ")
+    subject = _("Audit log anchors of %(when)s") % {"when": when}
+    lines = "\n".join(f"{head.chain}  #{head.sequence}  {head.mac}" for head in heads)
+    body = _(
+        "The heads of the audit log's chains were anchored at %(when)s in %(path)s.\n"
+        "Keep this message: it lets anyone check later that the log was not rewritten.\n\n"
+        "Chain, last sequence and seal:\n%(lines)s"
+    ) % {"when": when, "path": path, "lines": lines}
+    text = _("Audit log anchored: %(count)s chains, %(when)s.") % {
+        "count": len(heads),
+        "when": when,
+    }
+    for admin in audit_admin_list():
+        notification_send(recipient=admin, text=text, key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}")
+        if admin.email:
+            outbox_enqueue(
+                channel=OutboxMessage.Channel.EMAIL,
+                to=admin.email,
+                subject=subject[:200],
+                body=body,
+                idempotency_key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}",
+            )
+
+
+def anchoring_failed_alert(*, error: str) -> AuditEvent:
+    """Record ``audit.anchoring_failed`` and tell the audit administrators (mail and bell, once
+    a day however often it fails): without anchors, rows cut from the end of a chain since the
+    last anchoring could no longer be noticed."""
+    path = str(anchor_path())
+    today = timezone.localdate().isoformat()
+    text = _("The audit log could not be anchored in %(path)s: %(error)s") % {
+        "path": path,
+        "error": error,
+    }
+    with transaction.atomic():
+        event = event_record(
+            action=ANCHORING_FAILED,
+            target=TargetRef(type="audit.anchors", label=path),
+            new_values={"error": error[:500], "file": path},
+            success=False,
+        )
+        for admin in audit_admin_list():
+            key = f"{ANCHORING_FAILED}:{today}:{admin.pk}"
+            notification_send(recipient=admin, text=text[:500], key=key)
+            if admin.email:
+                outbox_enqueue(
+                    channel=OutboxMessage.Channel.EMAIL,
+                    to=admin.email,
+                    subject=_("Audit log anchoring failed")[:200],
+                    body=text
+                    + "\n\n"
+                    + _(
+                        "Until it works again, rows removed from the end of a chain since the "
+                        "last anchoring cannot be noticed. Check AUDIT_ANCHOR_DIR, then run "
+                        "“manage.py anchor_audit”."
+                    ),
+                    idempotency_key=key,
+                )
     return event
 
 

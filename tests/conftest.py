@@ -8,6 +8,7 @@ session that passed both factors; ``password_only_client`` one that passed only 
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, time
 from decimal import Decimal
@@ -307,6 +308,15 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_audit_anchors() -> Iterator[None]:
+    """Each test starts without audit anchors: the anchor file lives outside the database, so
+    the rollback that empties the event log after a test does not remove it."""
+    shutil.rmtree(settings.AUDIT_ANCHOR_DIR, ignore_errors=True)
+    yield
+    shutil.rmtree(settings.AUDIT_ANCHOR_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -173,6 +173,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Due-soon and overdue deadlines (限时办结): each reminder once, caught up after an outage.
     "sla-sweep": {"task": "sla.tasks.sla_sweep_task", "schedule": 60.0},
+    # Anchor every audit chain's head outside the database (AUDIT_ANCHOR_DIR) and mail the
+    # heads to the audit administrators: at least daily, before the nightly check below.
+    "audit-anchor-chains": {
+        "task": "audit.tasks.anchor_audit_chains",
+        "schedule": crontab(hour=2, minute=15),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
     # Recompute the audit log's hash chains every night; alerts the audit administrators.
     "audit-verify-chains": {
         "task": "audit.tasks.verify_audit_chains",

@@ -40,6 +40,13 @@ PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[]) or [
 PERSONAL_DATA_INDEX_KEY = env.str("PERSONAL_DATA_INDEX_KEY", default="") or _installation_secret(
     "personal_data_index_key", _new_key
 )
+# The audit trail's seal keys (audit.chain; the first seals, all verify) and the directory of
+# its anchors (audit.anchors). On one machine the anchors can only be kept apart from the
+# database, not out of its owner's reach: copy the anchor file elsewhere, or set these.
+AUDIT_MAC_KEYS = env.list("AUDIT_MAC_KEYS", default=[]) or [
+    _installation_secret("audit_mac_key", _new_key)
+]
+AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default=str(VAR_DIR / "audit-anchors"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 DATABASES = {

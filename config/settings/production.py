@@ -11,6 +11,10 @@ SECRET_KEY = env.str("SECRET_KEY")
 # Personal data at rest (cases.crypto): base64url 32-byte keys, the first one encrypts.
 PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS")
 PERSONAL_DATA_INDEX_KEY = env.str("PERSONAL_DATA_INDEX_KEY")
+# The audit trail (audit.chain, audit.anchors): base64url 32-byte keys, the first one seals new
+# rows, all verify; and an append-only directory, out of the database's reach, for the anchors.
+AUDIT_MAC_KEYS = env.list("AUDIT_MAC_KEYS")
+AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -13,6 +13,8 @@ SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa:
 PERSONAL_DATA_KEYS = ["dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTAwMDE="]
 PERSONAL_DATA_INDEX_KEY = "dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEtaW5kZXgtMDE="
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Test-only audit seal key; tests/conftest.py gives each test its own anchor directory.
+AUDIT_MAC_KEYS = ["dGVzdC1vbmx5LWF1ZGl0LW1hYy1rZXktMDAwMDAwMDE="]
 
 _tmp = Path(tempfile.gettempdir()) / "lgsc-test"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_tmp / 'test.sqlite3'}")}
@@ -23,6 +25,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"test_db.{os.getpid()}.sqlite3")}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = _tmp / "media"
+AUDIT_ANCHOR_DIR = _tmp / f"audit-anchors.{os.getpid()}"
 STATIC_ROOT = None  # nothing is collected in tests; static files come from the finders
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

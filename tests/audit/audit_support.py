@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from audit.chain import event_hash
+from audit.chain import event_hash, mac_keys
 from audit.models import AuditEvent
 from markets.models import Market, Membership, Region, Role
 
@@ -67,6 +67,7 @@ def rows(action: str | None = None) -> list[AuditEvent]:
 # --- Tampering ----------------------------------------------------------------------------------
 
 _COLUMNS = [
+    "mac_key_id",
     "occurred_at",
     "actor",
     "actor_label",
@@ -87,7 +88,8 @@ _COLUMNS = [
 
 
 def forged_event(*, after: AuditEvent, valid_hash: bool) -> AuditEvent:
-    """An unsaved row that claims to follow ``after`` in its chain."""
+    """An unsaved row that claims to follow ``after`` in its chain. With ``valid_hash`` it is
+    sealed as ``event_record`` would, with the audit key (a forger holding the key)."""
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor_label="mallory",
@@ -99,6 +101,7 @@ def forged_event(*, after: AuditEvent, valid_hash: bool) -> AuditEvent:
         sequence=after.sequence + 1,
         prev_hash=after.hash,
         market_id=after.market_id,
+        mac_key_id=mac_keys()[0][0],
     )
     event.hash = event_hash(event) if valid_hash else "f" * 64
     return event

@@ -20,6 +20,8 @@ DEPLOY_ENV = {
     "CELERY_BROKER_URL": "memory://",
     "PERSONAL_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "PERSONAL_DATA_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "AUDIT_MAC_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "AUDIT_ANCHOR_DIR": "/tmp/lgsc-audit-anchors",  # noqa: S108 -- never written by these checks
 }
 
 
@@ -64,6 +66,8 @@ def test_the_deploy_checks_pass_with_every_setting_given() -> None:
         "ALLOWED_HOSTS",
         "PERSONAL_DATA_KEYS",
         "PERSONAL_DATA_INDEX_KEY",
+        "AUDIT_MAC_KEYS",
+        "AUDIT_ANCHOR_DIR",
     ],
 )
 def test_start_up_stops_when_a_setting_is_missing(missing: str) -> None:
