@@ -20,7 +20,7 @@ RETRY_BACKOFF_MAX = 600  # seconds
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
-def reminder_deliver_task(self: Task, reminder_id: int) -> bool:
+def reminder_deliver_task(self: Task[[int], bool], reminder_id: int) -> bool:
     """Deliver one reminder; on failure retry after 1, 2, 4 … seconds (at most ten minutes),
     first extending the reminder's lease past the retry so the sweep does not queue a second
     task beside the one waiting to retry."""

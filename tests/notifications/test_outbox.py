@@ -494,3 +494,12 @@ def test_a_duplicate_task_that_finds_nothing_due_does_not_retry(
     assert tasks.outbox_deliver_task.run(message.pk) == "pending"
     assert in_a_worker == []
     assert OutboxMessage.objects.get(pk=message.pk).attempts == 1
+
+
+def test_a_sweep_that_waited_past_the_next_one_expires_unrun(settings: Settings) -> None:
+    """After an outage the workers do not run an hour of queued sweeps one after another."""
+    for name in ("notifications-outbox-sweep", "sla-sweep"):
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        schedule = entry["schedule"]
+        interval = schedule.total_seconds() if isinstance(schedule, timedelta) else schedule
+        assert 0 < entry["options"]["expires"] < interval

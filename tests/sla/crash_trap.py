@@ -61,5 +61,5 @@ def _trapped(name: str, send: Callable[[int], None]) -> Callable[[int], None]:
 
 settings.SMS_BACKEND = f"{__name__}.FileSmsBackend"
 settings.EMAIL_BACKEND = f"{__name__}.FileEmailBackend"
-notifications.services._deliver_later = _trapped("outbox", notifications.services._deliver_later)
-sla.services._deliver_later = _trapped("sla", sla.services._deliver_later)
+notifications.services._deliver_later = _trapped("outbox", notifications.services._deliver_later)  # type: ignore[assignment]
+sla.services._deliver_later = _trapped("sla", sla.services._deliver_later)  # type: ignore[assignment]

@@ -19,6 +19,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from celery.app.task import Context
 from conftest import case_make
 from sla_support import at, deadline_of, materials_request, notifications_about, second_officer
 
@@ -340,7 +341,7 @@ def test_a_failed_delivery_keeps_the_sweep_off_until_its_retry_is_overdue(
 
     monkeypatch.setattr("sla.services.reminder_deliver", broken)
     monkeypatch.setattr(reminder_deliver_task, "retry", retry)
-    reminder_deliver_task.push_request(retries=3, called_directly=False)
+    reminder_deliver_task.request_stack.push(Context(retries=3, called_directly=False))
     try:
         with pytest.raises(RetryRequested):
             reminder_deliver_task.run(reminder.pk)

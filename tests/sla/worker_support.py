@@ -113,7 +113,7 @@ class Worker:
     def idle(self) -> bool:
         """Running no task (a solo worker answers only between tasks)."""
         replies = app.control.inspect(destination=[self.node], timeout=1.0).active()
-        return bool(replies) and replies.get(self.node) == []
+        return replies is not None and replies.get(self.node) == []
 
     def stop(self) -> None:
         """Warm shutdown (SIGTERM), as a service manager stops it; killed if it hangs."""
