@@ -25,6 +25,7 @@ FIELDS = (
     "created_at",
     "sent_at",
     "next_attempt_at",
+    "queued_until",
 )
 
 

@@ -40,6 +40,14 @@ def phone_masked(to: str) -> str:
     return f"{to[:3]}{'*' * (len(to) - 7)}{to[-4:]}"
 
 
+def email_masked(to: str) -> str:
+    """``zhang.wei@example.com`` → ``z***@example.com``: the domain and the first letter only."""
+    local, at, domain = to.rpartition("@")
+    if not at:
+        return phone_masked(to)
+    return f"{local[:1]}***@{domain}"
+
+
 class ConsoleSmsBackend(SmsBackend):
     """Writes the message to the ``notifications.sms`` logger instead of sending it."""
 

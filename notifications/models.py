@@ -3,7 +3,8 @@
 
 The outbox is written in the transaction of the change it reports and delivered after commit
 by a Celery task, so a rolled-back change sends nothing and a crashed worker loses nothing:
-the periodic sweep picks up whatever is still pending once it is due.
+the periodic sweep picks up whatever is still pending once it is due and its task is presumed
+lost (its lease, ``queued_until``, ran out).
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ class OutboxMessage(models.Model):
 
     ``idempotency_key`` names the business fact the message reports (for example
     ``"case:123:notice"``): enqueuing the same key again returns this row and sends nothing more.
+
+    ``queued_until`` is the lease of the delivery task last handed to the broker: until then
+    the sweep does not queue another one (see ``notifications.services.OUTBOX_QUEUE_LEASE``).
+    Once the message is settled (sent, or given up), ``to`` keeps only a masked address: the
+    outbox is no place to keep applicants' mobiles (PIPL).
     """
 
     class Channel(models.TextChoices):
@@ -94,12 +100,26 @@ class OutboxMessage(models.Model):
         default=timezone.now,
         help_text=_("When a pending message is due to be tried (again); empty once settled."),
     )
+    queued_until = models.DateTimeField(
+        _("queued until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A delivery task is on its way until then; afterwards the sweep presumes it lost "
+            "and queues another."
+        ),
+    )
 
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due"),
+            models.Index(
+                fields=["queued_until"],
+                name="outbox_pending_lease",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,10 +24,13 @@ def notification_unread_count(*, recipient: User) -> int:
 
 
 def outbox_list_due(*, now: datetime) -> QuerySet[OutboxMessage]:
-    """Pending messages whose (next) attempt is due at ``now``, the longest waiting first."""
-    return OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "id")
+    """Pending messages whose (next) attempt is due at ``now`` and whose delivery task, if one
+    was queued, is presumed lost (its lease ran out), the longest waiting first."""
+    return (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(queued_until__isnull=True) | Q(queued_until__lte=now))
+        .order_by("next_attempt_at", "id")
+    )
 
 
 def notification_list_for(*, recipient: User) -> QuerySet[Notification]:

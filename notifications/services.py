@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,14 +18,27 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .channels import email_send, sms_backend
+from .channels import email_masked, email_send, phone_masked, sms_backend
 from .models import Notification, OutboxMessage
+from .selectors import outbox_list_due
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_OUTBOX_MAX_ATTEMPTS = 8
 BACKOFF_MAX_MINUTES = 60
 LAST_ERROR_MAX_LENGTH = 2000
+
+# The lease of a delivery task handed to the broker. While it runs, the sweep leaves the message
+# alone (the task is on its way: queuing another only lengthens the queue, which is how a
+# restarted worker once faced ten times its backlog). Once it has run out, the task is presumed
+# lost (a worker killed while holding it, a broker that dropped it) and the sweep queues another.
+# The sweep runs every minute (CELERY_BEAT_SCHEDULE), so a lost task is replaced at most
+# lease + one minute = two minutes after it was queued: within two minutes of a restart. A task
+# that merely waited longer than the lease in a long queue costs one duplicate, which finds the
+# message sent and does nothing; with one FIFO queue the sweep itself waits behind the tasks it
+# queued a minute earlier, so that is rare.
+OUTBOX_QUEUE_LEASE = timedelta(seconds=60)
+OUTBOX_SWEEP_BATCH = 500
 
 
 # --- In-app notifications (the bell) -------------------------------------------------------------
@@ -102,14 +116,55 @@ def outbox_enqueue(
                 subject=subject,
                 body=body,
                 idempotency_key=idempotency_key,
+                queued_until=timezone.now() + OUTBOX_QUEUE_LEASE,
             )
     except IntegrityError:
         return OutboxMessage.objects.get(idempotency_key=idempotency_key)
 
+    transaction.on_commit(partial(_deliver_later, message.pk))
+    return message
+
+
+def _deliver_later(message_id: int) -> None:
     from .tasks import outbox_deliver_task  # the tasks module imports this one
 
-    transaction.on_commit(lambda: outbox_deliver_task.delay(message.pk))
-    return message
+    outbox_deliver_task.delay(message_id)
+
+
+def outbox_requeue_due(
+    *, now: datetime | None = None, batch: int = OUTBOX_SWEEP_BATCH
+) -> list[int]:
+    """The sweep: hand to the workers every pending message that is due and whose delivery
+    task is presumed lost (its lease ran out), each under a new lease; returns their ids.
+
+    The rows are claimed under a lock (skipping those another sweep or a sending worker holds)
+    and the tasks sent after the commit, so a sweep killed half-way leaves leases that run out
+    and a later sweep finishes the job.
+    """
+    moment = now or timezone.now()
+    queued: list[int] = []
+    while True:
+        with transaction.atomic():
+            ids = list(
+                outbox_list_due(now=moment)
+                .select_for_update(skip_locked=True)
+                .values_list("id", flat=True)[:batch]
+            )
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                queued_until=moment + OUTBOX_QUEUE_LEASE
+            )
+            for message_id in ids:
+                transaction.on_commit(partial(_deliver_later, message_id))
+        queued.extend(ids)
+        if len(ids) < batch:
+            return queued
+
+
+def outbox_address_masked(message: OutboxMessage) -> str:
+    """What stays of the address once a message is settled: enough to tell messages apart."""
+    if message.channel == OutboxMessage.Channel.EMAIL:
+        return email_masked(message.to)
+    return phone_masked(message.to)
 
 
 @dataclass(frozen=True)
@@ -155,8 +210,12 @@ def outbox_attempt(*, message_id: int) -> DeliveryAttempt:
             if message.attempts >= outbox_max_attempts():
                 message.status = OutboxMessage.Status.FAILED
                 message.next_attempt_at = None
+                message.to = outbox_address_masked(message)
             else:
                 message.next_attempt_at = now + outbox_backoff(attempts=message.attempts)
+                # The task retries itself then (outbox_deliver_task); the sweep steps in only
+                # if that retry is lost.
+                message.queued_until = message.next_attempt_at + OUTBOX_QUEUE_LEASE
             logger.warning(
                 "outbox message %s (%s) failed on attempt %s: %s",
                 message.pk,
@@ -168,8 +227,17 @@ def outbox_attempt(*, message_id: int) -> DeliveryAttempt:
             message.status = OutboxMessage.Status.SENT
             message.sent_at = timezone.now()
             message.next_attempt_at = None
+            message.to = outbox_address_masked(message)
         message.save(
-            update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"]
+            update_fields=[
+                "to",
+                "attempts",
+                "last_error",
+                "status",
+                "sent_at",
+                "next_attempt_at",
+                "queued_until",
+            ]
         )
         return DeliveryAttempt(message=message, attempted=True)
 

@@ -6,8 +6,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from .models import OutboxMessage
-from .selectors import outbox_list_due
-from .services import outbox_attempt
+from .services import outbox_attempt, outbox_requeue_due
 
 
 @shared_task(
@@ -40,9 +39,7 @@ def outbox_deliver_task(self: Task, message_id: int) -> str:
 
 @shared_task(name="notifications.tasks.outbox_sweep_task")
 def outbox_sweep_task() -> int:
-    """Queue delivery of every pending message that is due: catches up after a crashed worker,
-    a lost task or a broker outage. Returns how many it queued."""
-    message_ids = list(outbox_list_due(now=timezone.now()).values_list("id", flat=True))
-    for message_id in message_ids:
-        outbox_deliver_task.delay(message_id)
-    return len(message_ids)
+    """Queue delivery of every pending message that is due and whose task is presumed lost
+    (a crashed worker, a broker outage); a message whose task is on its way is left alone.
+    Returns how many it queued."""
+    return len(outbox_requeue_due())

@@ -287,8 +287,10 @@ class Reminder(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
     level = models.CharField(max_length=12, choices=Level.choices)
     created_at = models.DateTimeField(default=timezone.now)
-    # Set once the handlers have told everyone; until then the sweep re-sends the task.
+    # Set once the handlers have told everyone; until then the sweep re-sends the task whenever
+    # the lease of the last one (``queued_until``, see ``sla.services.QUEUE_LEASE``) runs out.
     delivered_at = models.DateTimeField(null=True, blank=True)
+    queued_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -296,8 +298,8 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["created_at"],
-                name="reminder_undelivered",
+                fields=["queued_until"],
+                name="reminder_undelivered_lease",
                 condition=Q(delivered_at__isnull=True),
             )
         ]

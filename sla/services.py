@@ -13,7 +13,7 @@ from functools import partial
 
 from celery import current_app
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,14 @@ from .models import (
 from .selectors import market_hours, overrides_for, policy_for
 
 SWEEP_BATCH = 500
-REDELIVER_AFTER = timedelta(minutes=5)
+# The lease of a delivery task handed to the broker: until it runs out the sweep does not queue
+# another for the same reminder (the task is on its way; queuing more only lengthens the queue
+# the workers must get through, which once made a restarted worker's reminders 18 minutes late).
+# After it, the task is presumed lost (a worker killed with it, a broker that dropped it) and
+# the sweep, every minute, queues another: a lost reminder goes out at most lease + one minute
+# = two minutes after it was queued, so within two minutes of a restart. Redis would give a
+# killed worker's task back only after its visibility timeout (an hour), far too late.
+QUEUE_LEASE = timedelta(seconds=60)
 
 
 # --- Computing due times --------------------------------------------------------------------------
@@ -291,11 +298,7 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     and after an outage (everything past due is picked up, level by level). Reminders whose
     delivery task was lost (a broker or worker outage) are handed to the workers again."""
     moment = now or timezone.now()
-    stale = Reminder.objects.filter(
-        delivered_at__isnull=True, created_at__lte=moment - REDELIVER_AFTER
-    ).values_list("pk", flat=True)[:batch]
-    for reminder_id in stale:
-        _deliver_later(reminder_id)
+    reminder_requeue_lost(now=moment, batch=batch)
     created = 0
     while True:
         with transaction.atomic():
@@ -311,7 +314,9 @@ def _remind(deadline: Deadline, moment: datetime) -> int:
     while deadline.next_alert_at is not None and deadline.next_alert_at <= moment:
         level = deadline.next_level
         reminder, new = Reminder.objects.get_or_create(
-            deadline=deadline, level=level, defaults={"created_at": moment}
+            deadline=deadline,
+            level=level,
+            defaults={"created_at": moment, "queued_until": moment + QUEUE_LEASE},
         )
         if new:
             count += 1
@@ -319,6 +324,34 @@ def _remind(deadline: Deadline, moment: datetime) -> int:
         _schedule(deadline, deadline.policy)
     deadline.save(update_fields=["next_alert_at", "next_level", "warn_at", "escalate_at"])
     return count
+
+
+def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[int]:
+    """Hand to the workers again every undelivered reminder whose delivery task is presumed
+    lost (its lease ran out), each under a new lease; returns their ids. A reminder whose task
+    is on its way is left alone, however long the queue. Rows are claimed under a lock and
+    the tasks sent after the commit: a sweep killed half-way leaves leases that run out."""
+    requeued: list[int] = []
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Reminder.objects.select_for_update(skip_locked=True)
+                .filter(delivered_at__isnull=True)
+                .filter(Q(queued_until__isnull=True) | Q(queued_until__lte=now))
+                .order_by("queued_until", "pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            Reminder.objects.filter(pk__in=ids).update(queued_until=now + QUEUE_LEASE)
+            for reminder_id in ids:
+                transaction.on_commit(partial(_deliver_later, reminder_id))
+        requeued.extend(ids)
+        if len(ids) < batch:
+            return requeued
+
+
+def reminder_lease_extend(*, reminder_id: int, until: datetime) -> None:
+    """The delivery task will retry itself at ``until`` minus the lease: the sweep keeps off."""
+    Reminder.objects.filter(pk=reminder_id, delivered_at__isnull=True).update(queued_until=until)
 
 
 def _deliver_later(reminder_id: int) -> None:

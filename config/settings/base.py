@@ -170,9 +170,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands a task a killed worker held back only after the visibility timeout (kombu's
+# default, an hour); it is kept, since a shorter one would hand out again the retries that wait
+# in a worker for their countdown. The sweeps recover faster: a reminder or message whose task
+# was lost is queued again when its lease runs out (sla.services.QUEUE_LEASE,
+# notifications.services.OUTBOX_QUEUE_LEASE: 60 s), so within two minutes of a restart.
+# A sweep that waited in the broker longer than its interval expires unrun (the next one does
+# its work): a worker back after an outage does not run an hour of sweeps one after the other.
+SWEEP_EXPIRES = 55.0  # seconds
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Due-soon and overdue deadlines (限时办结): each reminder once, caught up after an outage.
-    "sla-sweep": {"task": "sla.tasks.sla_sweep_task", "schedule": 60.0},
+    "sla-sweep": {
+        "task": "sla.tasks.sla_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
+    },
     # Anchor every audit chain's head outside the database (AUDIT_ANCHOR_DIR) and mail the
     # heads to the audit administrators: at least daily, before the nightly check below.
     "audit-anchor-chains": {
@@ -188,6 +200,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-outbox-sweep": {
         "task": "notifications.tasks.outbox_sweep_task",
         "schedule": timedelta(minutes=1),
+        "options": {"expires": SWEEP_EXPIRES},
     },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {

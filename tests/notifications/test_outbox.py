@@ -3,6 +3,7 @@ given up after the maximum, and caught up by the sweep."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,7 +20,13 @@ from pytest_django.fixtures import Settings
 from notifications import tasks
 from notifications.channels import ConsoleSmsBackend, SmsBackend, phone_masked
 from notifications.models import OutboxMessage
-from notifications.services import outbox_backoff, outbox_deliver, outbox_enqueue
+from notifications.services import (
+    OUTBOX_QUEUE_LEASE,
+    outbox_backoff,
+    outbox_deliver,
+    outbox_enqueue,
+    outbox_requeue_due,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -258,8 +265,18 @@ def test_the_task_delivers_and_reports_the_status(recording_sms: list[tuple[str,
     assert len(recording_sms) == 1
 
 
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The messages whose delivery task was handed to the broker (no broker, no worker)."""
+    ids: list[int] = []
+    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", ids.append)
+    return ids
+
+
 def test_the_sweep_queues_only_pending_messages_that_are_due(
-    frozen_time: time_machine.Traveller, monkeypatch: pytest.MonkeyPatch
+    frozen_time: time_machine.Traveller,
+    queued: list[int],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
 ) -> None:
     now = timezone.now()
     due = sms_enqueue("due")
@@ -267,6 +284,8 @@ def test_the_sweep_queues_only_pending_messages_that_are_due(
     not_yet = sms_enqueue("not-yet")
     sent = sms_enqueue("sent")
     failed = sms_enqueue("failed")
+    # Every task was lost long ago: only the due ones come back.
+    OutboxMessage.objects.update(queued_until=now - timedelta(hours=1))
     OutboxMessage.objects.filter(pk=due.pk).update(next_attempt_at=now)
     OutboxMessage.objects.filter(pk=overdue.pk).update(next_attempt_at=now - timedelta(hours=1))
     OutboxMessage.objects.filter(pk=not_yet.pk).update(next_attempt_at=now + timedelta(seconds=1))
@@ -276,28 +295,157 @@ def test_the_sweep_queues_only_pending_messages_that_are_due(
     OutboxMessage.objects.filter(pk=failed.pk).update(
         status=OutboxMessage.Status.FAILED, next_attempt_at=now - timedelta(hours=1)
     )
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", queued.append)
 
-    assert tasks.outbox_sweep_task() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.outbox_sweep_task() == 2
     assert queued == [overdue.pk, due.pk]
 
 
 def test_the_sweep_catches_up_with_a_message_whose_task_was_lost(
     settings: Settings,
     recording_sms: list[tuple[str, str]],
+    frozen_time: time_machine.Traveller,
     django_capture_on_commit_callbacks: CaptureCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):  # the worker never ran the task
         message = sms_enqueue()
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    frozen_time.shift(OUTBOX_QUEUE_LEASE)  # its lease ran out: the task is presumed lost
 
-    tasks.outbox_sweep_task()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.outbox_sweep_task() == 1
 
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert recording_sms == [(PHONE, "您的材料已收到")]
-    assert tasks.outbox_sweep_task() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.outbox_sweep_task() == 0
+
+
+def test_a_message_whose_task_is_on_its_way_is_not_queued_again(
+    frozen_time: time_machine.Traveller,
+    queued: list[int],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        message = sms_enqueue()
+    assert queued == [message.pk]
+    assert message.queued_until == timezone.now() + OUTBOX_QUEUE_LEASE
+
+    # Every minute a sweep: while the lease runs, the task waiting in the queue is enough.
+    frozen_time.shift(OUTBOX_QUEUE_LEASE - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.outbox_sweep_task() == 0
+    assert queued == [message.pk]
+
+    # Run out: presumed lost, queued once more under a new lease, and not again at once.
+    frozen_time.shift(timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.outbox_sweep_task() == 1
+        assert tasks.outbox_sweep_task() == 0
+    assert queued == [message.pk, message.pk]
+    message.refresh_from_db()
+    assert message.queued_until == timezone.now() + OUTBOX_QUEUE_LEASE
+
+
+def test_a_failed_attempt_keeps_the_sweep_off_until_its_retry_is_overdue(
+    broken_sms: None,
+    frozen_time: time_machine.Traveller,
+    queued: list[int],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    message = sms_enqueue()
+    failed = outbox_deliver(message_id=message.pk)  # the task will retry itself in a minute
+    retry_at = timezone.now() + timedelta(minutes=1)
+    assert failed.next_attempt_at == retry_at
+    assert failed.queued_until == retry_at + OUTBOX_QUEUE_LEASE
+
+    frozen_time.move_to(retry_at + OUTBOX_QUEUE_LEASE - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_requeue_due() == []
+    frozen_time.move_to(retry_at + OUTBOX_QUEUE_LEASE)  # the retry was lost
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_requeue_due() == [message.pk]
+    assert queued == [message.pk]
+
+
+def test_the_sweep_claims_in_batches_and_queues_each_message_once(
+    frozen_time: time_machine.Traveller,
+    queued: list[int],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    messages = [sms_enqueue(f"case:{n}:notice") for n in range(5)]
+    frozen_time.shift(OUTBOX_QUEUE_LEASE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_requeue_due(batch=2) == [message.pk for message in messages]
+
+    assert queued == [message.pk for message in messages]
+
+
+# --- No mobile kept after sending (PIPL) ----------------------------------------------------------
+
+
+def test_a_sent_text_message_keeps_only_a_masked_mobile(
+    recording_sms: list[tuple[str, str]],
+) -> None:
+    message = sms_enqueue()
+
+    sent = outbox_deliver(message_id=message.pk)
+
+    assert recording_sms == [(PHONE, "您的材料已收到")]
+    assert sent.status == OutboxMessage.Status.SENT
+    assert OutboxMessage.objects.get(pk=message.pk).to == "138****5678"
+    assert not OutboxMessage.objects.filter(to__contains=PHONE).exists()
+
+
+def test_a_message_given_up_keeps_only_a_masked_address(
+    settings: Settings, broken_sms: None
+) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    message = sms_enqueue()
+    email = outbox_enqueue(
+        channel="email", to="zhang.wei@example.com", body="x", idempotency_key="mail"
+    )
+    settings.EMAIL_BACKEND = "no.such.Backend"  # the e-mail fails too
+
+    outbox_deliver(message_id=message.pk)
+    outbox_deliver(message_id=email.pk)
+
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert (stored.status, stored.to) == (OutboxMessage.Status.FAILED, "138****5678")
+    stored = OutboxMessage.objects.get(pk=email.pk)
+    assert (stored.status, stored.to) == (OutboxMessage.Status.FAILED, "z***@example.com")
+
+
+def test_a_pending_message_keeps_the_full_address_until_it_is_sent(broken_sms: None) -> None:
+    message = sms_enqueue()
+
+    outbox_deliver(message_id=message.pk)  # failed once, to be tried again
+
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert (stored.status, stored.to) == (OutboxMessage.Status.PENDING, PHONE)
+
+
+def test_the_migration_masks_the_addresses_of_messages_already_settled() -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "notifications.migrations.0003_outbox_queue_lease_and_masked_address"
+    )
+    sms_enqueue("pending")
+    sent = sms_enqueue("sent")
+    mail_sent = outbox_enqueue(
+        channel="email", to="zhang.wei@example.com", body="x", idempotency_key="mail"
+    )
+    OutboxMessage.objects.filter(pk__in=[sent.pk, mail_sent.pk]).update(
+        status=OutboxMessage.Status.SENT
+    )
+
+    migration.mask_settled_addresses(apps, None)
+
+    addresses = dict(OutboxMessage.objects.values_list("idempotency_key", "to"))
+    assert addresses == {"pending": PHONE, "sent": "138****5678", "mail": "z***@example.com"}
 
 
 def test_the_sweep_runs_every_minute(settings: Settings) -> None:
@@ -346,3 +494,12 @@ def test_a_duplicate_task_that_finds_nothing_due_does_not_retry(
     assert tasks.outbox_deliver_task.run(message.pk) == "pending"
     assert in_a_worker == []
     assert OutboxMessage.objects.get(pk=message.pk).attempts == 1
+
+
+def test_a_sweep_that_waited_past_the_next_one_expires_unrun(settings: Settings) -> None:
+    """After an outage the workers do not run an hour of queued sweeps one after another."""
+    for name in ("notifications-outbox-sweep", "sla-sweep"):
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        schedule = entry["schedule"]
+        interval = schedule.total_seconds() if isinstance(schedule, timedelta) else schedule
+        assert 0 < entry["options"]["expires"] < interval

@@ -10,147 +10,40 @@ an explicit ``now``, so the worker's clock does not matter.
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 import django.apps
 import pytest
 import time_machine
-from conftest import REPO_ROOT, case_make
-from django.db import connection
+from conftest import case_make
 from sla_support import at, deadline_of, notifications_about, second_officer
+from worker_support import Worker, needs_redis, workers
+from worker_support import queued as _queued
 
 from accounts.models import User
 from cases.models import Case
 from cases.services import case_reassign
-from config.celery import app
 from markets.models import Market
 from sla.models import Deadline, Level, Reminder
 from sla.services import sla_sweep
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL"),
-        reason="needs a Redis server for the Celery broker: set REDIS_URL (make test does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [needs_redis, pytest.mark.django_db(transaction=True)]
 
-QUEUE = "celery"
-STARTUP_TIMEOUT = 60.0  # seconds: import Django, connect to Redis and the database
 DELIVERY_TIMEOUT = 30.0
-STOP_TIMEOUT = 30.0
 
 OPENED_AT = at(2026, 3, 2, 9)
 DUE_AT = at(2026, 3, 9, 17, 30)
 ESCALATE_AT = at(2026, 3, 11, 17, 30)
 
 
-def _database_url() -> str:
-    """The test database as the worker must open it (``NAME`` is the test database's by now)."""
-    settings = connection.settings_dict
-    name = str(settings["NAME"])
-    if connection.vendor == "sqlite":
-        assert name.startswith("/"), f"the worker cannot open an in-memory database ({name})"
-        return f"sqlite:///{name}"
-    assert connection.vendor == "postgresql"
-    user, password = quote(settings["USER"], safe=""), quote(settings["PASSWORD"], safe="")
-    return f"postgres://{user}:{password}@{settings['HOST']}:{settings['PORT']}/{name}"
-
-
-class Worker:
-    """One ``celery worker`` process, consuming the default queue with one slot."""
-
-    def __init__(self, log: Path) -> None:
-        self.node = f"sla-test-{uuid.uuid4().hex[:8]}@localhost"
-        self.log = log
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": os.environ["REDIS_URL"],  # config/settings/test.py: REDIS_URL
-            "PYTHONPATH": str(REPO_ROOT),
-        }
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
-                [
-                    str(Path(sys.executable).with_name("celery")),
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "--concurrency=1",
-                    "-Q",
-                    QUEUE,
-                    "--without-heartbeat",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--loglevel=INFO",
-                    "-n",
-                    self.node,
-                ],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-5000:]
-
-    def wait_ready(self) -> None:
-        give_up = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < give_up:
-            if self.process.poll() is not None:
-                pytest.fail(f"the worker exited ({self.process.returncode}):\n{self.output()}")
-            if app.control.ping(destination=[self.node], timeout=0.5):
-                return
-        pytest.fail(f"the worker did not answer within {STARTUP_TIMEOUT}s:\n{self.output()}")
-
-    def stop(self) -> None:
-        """Warm shutdown (SIGTERM), as a service manager stops it; killed if it hangs."""
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=STOP_TIMEOUT)
-
-
 @pytest.fixture
 def worker_start(tmp_path: Path) -> Iterator[Callable[[], Worker]]:
     """Start a worker (and wait until it answers); every worker is stopped at the end."""
-    app.control.purge()  # nothing left over from an earlier run
-    workers: list[Worker] = []
-
-    def start() -> Worker:
-        worker = Worker(tmp_path / f"worker{len(workers)}.log")
-        workers.append(worker)
-        worker.wait_ready()
-        return worker
-
-    try:
+    with workers(tmp_path) as start:
         yield start
-    finally:
-        for worker in workers:
-            worker.stop()
-
-
-def _queued() -> int:
-    """The messages waiting in the broker's default queue."""
-    with app.connection_for_write() as broker:
-        channel: Any = broker.default_channel
-        return int(channel.queue_declare(QUEUE).message_count)
 
 
 def _wait_for(done: Callable[[], bool], worker: Worker, what: str) -> None:

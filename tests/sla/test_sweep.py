@@ -19,6 +19,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from celery.app.task import Context
 from conftest import case_make
 from sla_support import at, deadline_of, materials_request, notifications_about, second_officer
 
@@ -28,7 +29,7 @@ from cases.services import case_reassign, case_resolve
 from markets.models import Market
 from notifications.models import Notification, OutboxMessage
 from sla.models import Deadline, Level, Reminder
-from sla.services import REDELIVER_AFTER, reminder_deliver, sla_sweep
+from sla.services import QUEUE_LEASE, reminder_deliver, sla_sweep
 from sla.tasks import reminder_deliver_task
 
 WARN_AT = at(2026, 3, 6, 11, 52, 30)
@@ -168,19 +169,19 @@ def test_a_reminder_whose_delivery_was_lost_is_handed_to_the_workers_again(
     reminder = _reminder(deadline, Level.WARNING)
     send_task.reset_mock()
 
-    frozen_time.move_to(WARN_AT + REDELIVER_AFTER - SECOND)
+    frozen_time.move_to(WARN_AT + QUEUE_LEASE - SECOND)
     with django_capture_on_commit_callbacks(execute=True):
         sla_sweep()
     send_task.assert_not_called()  # its task may still be on its way
 
-    frozen_time.move_to(WARN_AT + REDELIVER_AFTER)
+    frozen_time.move_to(WARN_AT + QUEUE_LEASE)
     with django_capture_on_commit_callbacks(execute=True):
         assert sla_sweep() == 0
     send_task.assert_called_once_with(TASK, args=[reminder.pk])
 
     reminder_deliver(reminder_id=reminder.pk)
     send_task.reset_mock()
-    frozen_time.move_to(WARN_AT + 3 * REDELIVER_AFTER)
+    frozen_time.move_to(WARN_AT + 3 * QUEUE_LEASE)
     with django_capture_on_commit_callbacks(execute=True):
         sla_sweep()
     send_task.assert_not_called()  # delivered: never again
@@ -309,3 +310,77 @@ def test_the_delivery_task_delivers_through_the_service(
 @pytest.mark.django_db
 def test_delivering_a_reminder_that_is_gone_does_nothing() -> None:
     assert reminder_deliver(reminder_id=987654) is False
+
+
+class RetryRequested(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_a_failed_delivery_keeps_the_sweep_off_until_its_retry_is_overdue(
+    deadline: Deadline,
+    frozen_time: time_machine.Traveller,
+    send_task: mock.MagicMock,
+    django_capture_on_commit_callbacks: OnCommit,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frozen_time.move_to(WARN_AT)
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+    reminder = _reminder(deadline, Level.WARNING)
+    send_task.reset_mock()
+
+    def broken(*, reminder_id: int) -> bool:
+        raise ConnectionError("database gone for a moment")
+
+    countdowns: list[float] = []
+
+    def retry(*, exc: Exception, countdown: float) -> RetryRequested:
+        countdowns.append(countdown)
+        return RetryRequested()
+
+    monkeypatch.setattr("sla.services.reminder_deliver", broken)
+    monkeypatch.setattr(reminder_deliver_task, "retry", retry)
+    reminder_deliver_task.request_stack.push(Context(retries=3, called_directly=False))
+    try:
+        with pytest.raises(RetryRequested):
+            reminder_deliver_task.run(reminder.pk)
+    finally:
+        reminder_deliver_task.pop_request()
+
+    assert countdowns == [8]  # 1, 2, 4, 8 … seconds
+    retry_overdue = WARN_AT + timedelta(seconds=8) + QUEUE_LEASE
+    reminder.refresh_from_db()
+    assert reminder.queued_until == retry_overdue
+
+    frozen_time.move_to(retry_overdue - SECOND)  # the retry waits in the worker: no second task
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+    send_task.assert_not_called()
+
+    frozen_time.move_to(retry_overdue)  # the retry was lost with its worker
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+    send_task.assert_called_once_with(TASK, args=[reminder.pk])
+
+
+@pytest.mark.django_db
+def test_lost_reminders_are_queued_again_once_per_lease_however_often_the_sweep_runs(
+    deadline: Deadline,
+    frozen_time: time_machine.Traveller,
+    send_task: mock.MagicMock,
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    frozen_time.move_to(ESCALATE_AT)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep() == 3  # three tasks on their way …
+    send_task.reset_mock()
+
+    # … and lost with the worker. A sweep every ten seconds for two leases.
+    for tick in range(1, 2 * int(QUEUE_LEASE.total_seconds()) // 10 + 1):
+        frozen_time.move_to(ESCALATE_AT + tick * timedelta(seconds=10))
+        with django_capture_on_commit_callbacks(execute=True):
+            sla_sweep()
+
+    reminders = list(deadline.reminders.order_by("pk").values_list("pk", flat=True))
+    assert send_task.call_args_list == 2 * [mock.call(TASK, args=[pk]) for pk in reminders]
