@@ -62,6 +62,7 @@ from workflows.seekers.services import guidance_item_record, seeker_register
 from . import counter_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
+from .once import submit_once
 
 PAGE_SIZE = 25
 
@@ -257,6 +258,7 @@ def posting_take_at_counter(
 
 
 @market_staff_required
+@submit_once
 def posting_new(request: HttpRequest) -> HttpResponse:
     """/counter/postings/new/: "Publish now" (the first button: Enter) or "Save for review"."""
     user = staff_user(request)
@@ -400,6 +402,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @back_office_required
 @require_POST
+@submit_once
 def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """/counter/postings/<pk>/publish|return|reject/: one service each; back to the queue."""
     posting = _posting_visible(request, pk)
@@ -447,6 +450,7 @@ def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @market_staff_required
+@submit_once
 def seeker_new(request: HttpRequest) -> HttpResponse:
     """/counter/seekers/new/: register (or update) a job seeker, then their page."""
     user = staff_user(request)
@@ -552,6 +556,7 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @market_staff_required
 @require_POST
+@submit_once
 def seeker_guidance(request: HttpRequest, pk: int) -> HttpResponse:
     seeker = _seeker_visible(request, pk)
     user = staff_user(request)
@@ -585,6 +590,7 @@ def _referrals_of(seeker: SeekerProfile) -> list[dict[str, Any]]:
 
 @market_staff_required
 @require_POST
+@submit_once
 def seeker_refer(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend a published posting to the seeker, with the match's score and reasons."""
     seeker = _seeker_visible(request, pk)

@@ -23,6 +23,10 @@ class CasesConfig(AppConfig):
         action_label_register("case.reassigned", _("Case reassigned"))
         action_label_register("case.note_added", _("Note added"))
         action_label_register("case.attachment_added", _("Attachment added"))
+        action_label_register("applicant.anonymised", _("Personal data anonymised (retention)"))
+        action_label_register(
+            "applicant.data_exported", _("Personal data exported (subject access)")
+        )
 
         from sla.hooks import due_handler_register, pausable_states_register
 
