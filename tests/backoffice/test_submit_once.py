@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import case_make
+from counter_support import posting_form, qingxiu_make, seeker_form
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +32,8 @@ from cases.models import Case, CaseAttachment, CaseNote, FormSubmission
 from cases.submissions import form_submission_prune
 from cases.tasks import attachment_orphans_remove_task
 from markets.models import Market
+from workflows.postings.models import Posting
+from workflows.seekers.models import SeekerProfile
 
 Clients = Callable[[User], Client]
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -309,3 +312,27 @@ def test_the_orphan_sweep_and_the_token_pruning_are_on_the_beat_schedule(
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "cases.tasks.attachment_orphans_remove_task" in tasks
     assert "cases.tasks.form_submission_prune_task" in tasks
+
+
+@pytest.mark.django_db
+def test_a_posting_and_a_seeker_sent_twice_at_the_counter_are_made_once(
+    officer: User, nanning: Any, verified_client: Clients
+) -> None:
+    qingxiu_make()
+    client = verified_client(officer)
+    answers = {}
+    for url, data in (
+        ("/counter/postings/new/", posting_form()),
+        ("/counter/seekers/new/", seeker_form()),
+    ):
+        token = TOKEN_FIELD.findall(client.get(url).content.decode())[0]
+        first = client.post(url, {**data, "form_token": token})
+        second = client.post(url, {**data, "form_token": token})
+        assert first.status_code == second.status_code == 302, url
+        answers[url] = (first["Location"], second["Location"])
+
+    assert all(first == second for first, second in answers.values())
+    assert Posting.objects.count() == 1
+    assert SeekerProfile.objects.count() == 1
+    assert AuditEvent.objects.filter(action="posting.taken_in").count() == 1
+    assert AuditEvent.objects.filter(action="seeker.registered").count() == 1
