@@ -32,6 +32,7 @@ from cases.models import Case, CaseAttachment
 from cases.selectors import case_get_visible
 
 from .access import does_back_office_work
+from .once import submit_once
 
 
 def _visible_case(request: HttpRequest, pk: int) -> Case:
@@ -64,6 +65,7 @@ def attachment_section(*, user: User, case: Case) -> dict[str, Any]:
 
 
 @require_POST
+@submit_once
 def case_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach the file sent in the form field ``file``; refusals become a message."""
     case = _visible_case(request, pk)

@@ -42,9 +42,11 @@ from workflows.seekers.models import SeekerProfile
 from . import campaigns_forms
 from .access import back_office_required, staff_user
 from .forms import errors_from
+from .once import submit_once
 
 
 @back_office_required
+@submit_once
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """/campaigns/: the campaigns of the markets one sees, and (for staff) the create form."""
     user = staff_user(request)
@@ -164,6 +166,7 @@ def _record(user: User, campaign: Campaign, what: str, data: dict[str, Any]) -> 
 
 @back_office_required
 @require_POST
+@submit_once
 def campaign_record(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """POST /campaigns/<pk>/<employers|postings|attendance|outcomes>/."""
     campaign = _campaign(request, pk)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from accounts.models import User
 from cases import permissions as can
 from cases.kinds import kind_get
 from cases.models import Case, Transfer
+from cases.retention import applicant_data_export
 from cases.selectors import (
     case_get_visible,
     case_list_mine,
@@ -41,6 +42,7 @@ from .access import back_office_required, market_staff_required, staff_user
 from .actions import ACTIONS, actions_allowed, may_reveal_id
 from .attachments import attachment_section
 from .intake import NAME_CONFLICT, case_intake
+from .once import submit_once
 from .selectors import (
     audit_event_list_for_case,
     case_history_list,
@@ -107,6 +109,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 
 @market_staff_required
+@submit_once
 def case_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = forms.IntakeForm(request.POST or None, market_ids=sorted(can.market_roles(user)))
@@ -213,6 +216,7 @@ def _case_page(
             "actions": actions,
             "may_reveal_id": may_reveal_id(case=case, user=user),
             "may_change_applicant": can.works_in(user, case.market_id),
+            "may_export_applicant": can.lead(case, user),
             "revealed_id": revealed_id,
             "decline_form": forms.DeclineTransferForm(),
             **attachment_section(user=user, case=case),
@@ -228,6 +232,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @back_office_required
 @require_POST
+@submit_once
 def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """POST /cases/<pk>/<verb>/: one action, one service. Success and refusals redirect back
     (PRG); bad input re-renders the case page with the errors and what was entered."""
@@ -277,6 +282,21 @@ def case_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("backoffice:case_detail", pk=case.pk)
     response = _case_page(request, case, revealed_id=number)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@back_office_required
+@require_POST
+@never_cache
+def applicant_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held about the case's applicant, as a JSON file to hand over (subject
+    access, 个人信息保护法 art. 45): a team lead of the case's market only; audited."""
+    case = _visible_case(request, pk)
+    data = applicant_data_export(actor=staff_user(request), case=case)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="applicant-{case.applicant_id}-{case.reference}.json"'
+    )
     return response
 
 

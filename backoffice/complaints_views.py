@@ -42,6 +42,7 @@ from . import complaints_forms as cf
 from .access import back_office_required, market_staff_required, staff_user
 from .counter_views import _work_markets
 from .forms import errors_from
+from .once import submit_once
 
 PAGE_SIZE = 25
 
@@ -63,6 +64,7 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 
 
 @market_staff_required
+@submit_once
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """/complaints/new/: register the complainant and file the complaint in one transaction."""
     user = staff_user(request)
@@ -242,6 +244,7 @@ def complaint_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @market_staff_required
 @require_POST
+@submit_once
 def complaint_refer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible(request, pk)
     actor = staff_user(request)

@@ -66,6 +66,7 @@ from . import counter_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from, has_code
 from .intake import NAME_CONFLICT, name_conflict_error
+from .once import submit_once
 
 PAGE_SIZE = 25
 
@@ -282,6 +283,7 @@ def posting_take_at_counter(
 
 
 @market_staff_required
+@submit_once
 def posting_new(request: HttpRequest) -> HttpResponse:
     """/counter/postings/new/: "Publish now" (the first button: Enter) or "Save for review"."""
     user = staff_user(request)
@@ -434,6 +436,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @back_office_required
 @require_POST
+@submit_once
 def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """/counter/postings/<pk>/publish|return|reject/: one service each; back to the queue."""
     posting = _posting_visible(request, pk)
@@ -481,6 +484,7 @@ def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @market_staff_required
+@submit_once
 def seeker_new(request: HttpRequest) -> HttpResponse:
     """/counter/seekers/new/: register (or update) a job seeker, then their page."""
     user = staff_user(request)
@@ -779,6 +783,7 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @market_staff_required
 @require_POST
+@submit_once
 def seeker_guidance(request: HttpRequest, pk: int) -> HttpResponse:
     seeker = _seeker_visible(request, pk)
     user = staff_user(request)
@@ -812,6 +817,7 @@ def _referrals_of(seeker: SeekerProfile) -> list[dict[str, Any]]:
 
 @market_staff_required
 @require_POST
+@submit_once
 def seeker_refer(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend a published posting to the seeker, with the match's score and reasons."""
     seeker = _seeker_visible(request, pk)

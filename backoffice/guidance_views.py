@@ -57,6 +57,7 @@ from . import guidance_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .counter_forms import ReferralForm, ReferralOutcomeForm
 from .forms import errors_from
+from .once import submit_once
 
 
 def _visible_market_ids(user: User) -> list[int]:
@@ -106,6 +107,7 @@ def _back(guidance: GuidanceCase, anchor: str = "") -> HttpResponse:
 
 @market_staff_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def guidance_new(request: HttpRequest) -> HttpResponse:
     """/guidance/new/?seeker=<pk>: open one-to-one guidance for a registered seeker."""
     seeker = _seeker_visible(request, request.GET.get("seeker"))
@@ -191,6 +193,7 @@ def _refused(request: HttpRequest, error: Exception) -> None:
 
 @market_staff_required
 @require_POST
+@submit_once
 def guidance_session(request: HttpRequest, pk: int) -> HttpResponse:
     guidance = _guidance_visible(request, pk)
     form = guidance_forms.SessionForm(request.POST)
@@ -215,6 +218,7 @@ def guidance_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 @market_staff_required
 @require_POST
+@submit_once
 def guidance_refer_view(request: HttpRequest, pk: int) -> HttpResponse:
     guidance = _guidance_visible(request, pk)
     form = ReferralForm(request.POST)
@@ -321,6 +325,7 @@ def _monday(raw: str | None) -> date:
 
 @back_office_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def guidance_rooms(request: HttpRequest) -> HttpResponse:
     """/guidance/rooms/: this week's bookings per room, and a booking form (market staff)."""
     user = staff_user(request)

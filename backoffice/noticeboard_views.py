@@ -37,6 +37,7 @@ from noticeboard.services import (
 from . import noticeboard_forms as forms
 from .access import back_office_required, led_market_ids, staff_user
 from .forms import errors_from
+from .once import submit_once
 
 
 def _market_visible(request: HttpRequest, market_id: int) -> Market:
@@ -108,6 +109,7 @@ def _article_arguments(form: forms.PolicyArticleForm) -> dict[str, Any]:
 
 @back_office_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def article_new(request: HttpRequest, market_id: int) -> HttpResponse:
     market = _market_led(request, market_id)
     form = forms.PolicyArticleForm(request.POST or None)
@@ -219,6 +221,7 @@ def block_edit(request: HttpRequest, market_id: int, kind: str) -> HttpResponse:
 
 @back_office_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def case_citations(request: HttpRequest, case_pk: int) -> HttpResponse:
     """/noticeboard/cases/<case>/citations/: the policies a consultation case cites."""
     user = staff_user(request)
@@ -275,6 +278,7 @@ def staff_training(request: HttpRequest) -> HttpResponse:
 
 @back_office_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def staff_training_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     led = led_market_ids(user)

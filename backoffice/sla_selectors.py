@@ -57,6 +57,7 @@ BADGE_LABELS: dict[str, Promise] = {
     "paused": _("paused"),
     "met": _("met"),
     "late": _("late"),
+    "withdrawn": _("withdrawn"),
 }
 
 
@@ -75,10 +76,12 @@ class Badge:
 
 
 def deadline_badge(deadline: Deadline, *, now: datetime) -> Badge:
-    """Stopped: met or late. Paused before its due time: paused (the due time moves when the
-    clock goes on). Otherwise overdue once ``now`` is past the due time, due soon from the
-    warning time on."""
+    """Stopped: met or late, or withdrawn (neither). Paused before its due time: paused (the
+    due time moves when the clock goes on). Otherwise overdue once ``now`` is past the due
+    time, due soon from the warning time on."""
     if deadline.stopped_at is not None:
+        if deadline.met is None:
+            return Badge("withdrawn")
         return Badge("met" if deadline.met else "late")
     if deadline.paused_at is not None:
         if deadline.paused_at > deadline.due_at:
@@ -189,7 +192,13 @@ def _conditions(now: datetime) -> dict[str, Q]:
 
 
 def _stopped_in(period: Period) -> Q:
-    return Q(stopped_at__gte=period.starts_at, stopped_at__lt=period.ends_before)
+    """Clocks stopped in the period that count for the on-time rate: a withdrawn case's
+    clock (stopped with ``met`` None) is in neither the numerator nor the denominator."""
+    return Q(
+        stopped_at__gte=period.starts_at,
+        stopped_at__lt=period.ends_before,
+        met__isnull=False,
+    )
 
 
 def sla_dashboard(
@@ -197,8 +206,9 @@ def sla_dashboard(
 ) -> SlaDashboard:
     """The market's completion deadlines as its team lead (or an inspector) sees them.
 
-    On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it. The
-    officer of a deadline is its case's current owner.
+    On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it, leaving
+    out withdrawn cases (neither met nor late). The officer of a deadline is its case's
+    current owner.
     """
     conditions = _conditions(now)
     deadlines = Deadline.objects.filter(

@@ -45,6 +45,7 @@ from workflows.startup.services import (
 from . import startup_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
+from .once import submit_once
 from .selectors import notice_for_case
 from .sla_selectors import deadline_map_for_cases
 
@@ -113,6 +114,7 @@ def _open(*, actor: User, market: Market, data: dict[str, Any]) -> Case:
 
 
 @market_staff_required
+@submit_once
 def startup_new(request: HttpRequest) -> HttpResponse:
     """/startup/new/: the person and their plan; then the case page."""
     user = staff_user(request)
@@ -233,6 +235,7 @@ def startup_item(request: HttpRequest, pk: int, item: str) -> HttpResponse:
 
 @market_staff_required
 @require_POST
+@submit_once
 def startup_precheck(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the loan pre-check; when materials are missing, the single notice is issued."""
     case = _case(request, pk)

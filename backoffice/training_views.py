@@ -53,6 +53,7 @@ from .access import (
     staff_user,
 )
 from .forms import errors_from
+from .once import submit_once
 
 
 def _visible_ids(user: User) -> list[int]:
@@ -128,6 +129,7 @@ def _provider_form(request: HttpRequest, provider: Provider | None) -> HttpRespo
 
 
 @back_office_required
+@submit_once
 def provider_new(request: HttpRequest) -> HttpResponse:
     return _provider_form(request, None)
 
@@ -168,6 +170,7 @@ def _programme_form(request: HttpRequest, programme: Programme | None) -> HttpRe
 
 
 @back_office_required
+@submit_once
 def programme_new(request: HttpRequest) -> HttpResponse:
     return _programme_form(request, None)
 
@@ -242,6 +245,7 @@ def _refer_page(
 
 
 @market_staff_required
+@submit_once
 def refer(request: HttpRequest) -> HttpResponse:
     """/training/refer/?seeker=<pk>: the programmes open to referral, and the referral."""
     user = staff_user(request)
@@ -272,6 +276,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @market_staff_required
+@submit_once
 def wish_record(request: HttpRequest) -> HttpResponse:
     """Record a training wish of the seeker (?seeker=<pk>); back to the referral page."""
     user = staff_user(request)

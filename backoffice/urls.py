@@ -30,6 +30,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
     path("cases/<int:pk>/notice/", case_views.case_notice_print, name="case_notice"),
     path("cases/<int:pk>/reveal-id/", case_views.case_reveal_id, name="case_reveal_id"),
+    path(
+        "cases/<int:pk>/applicant-export/",
+        case_views.applicant_export,
+        name="case_applicant_export",
+    ),
     # One URL per action, each calling one service: /cases/<pk>/claim/, /cases/<pk>/resolve/ …
     *(
         path(

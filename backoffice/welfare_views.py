@@ -43,6 +43,7 @@ from workflows.welfare.services import (
 from . import welfare_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
+from .once import submit_once
 
 
 def _pk(value: str | None) -> int:
@@ -85,6 +86,7 @@ def _posting_visible(user: User, pk: int) -> Posting:
 
 
 @market_staff_required
+@submit_once
 def welfare_apply_page(request: HttpRequest) -> HttpResponse:
     """/welfare/apply/?seeker=<pk>&posting=<pk>: the two category lists side by side, and the
     application taken in at the posting's market."""
@@ -179,6 +181,7 @@ FORMS = {
 
 @market_staff_required
 @require_POST
+@submit_once
 def welfare_application_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """POST /welfare/<pk>/<approve|decline|place|end>/."""
     application = _application(request, pk)

@@ -25,6 +25,10 @@ class CasesConfig(AppConfig):
         action_label_register("case.attachment_added", _("Attachment added"))
         action_label_register("applicant.renamed", _("Applicant's name corrected"))
         action_label_register("applicant.mobile_changed", _("Applicant's mobile changed"))
+        action_label_register("applicant.anonymised", _("Personal data anonymised (retention)"))
+        action_label_register(
+            "applicant.data_exported", _("Personal data exported (subject access)")
+        )
 
         from sla.hooks import due_handler_register, pausable_states_register
 

@@ -17,9 +17,11 @@ Errors, as in ``cases.services``:
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING, Final
 
 from django.conf import settings
@@ -28,6 +30,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +42,8 @@ from .models import Case, CaseAttachment
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+logger = logging.getLogger(__name__)
 
 NAME_MAX: Final = 200
 # An office file is a ZIP archive: refuse one that would unpack to more than this (zip bomb)
@@ -258,3 +263,45 @@ def case_attachment_get(*, case: Case, pk: int) -> CaseAttachment:
     """The attachment of ``case``, or CaseAttachment.DoesNotExist (also for another case's)."""
     attachment: CaseAttachment = CaseAttachment.objects.get(case=case, pk=pk)
     return attachment
+
+
+# --- Files that no row references ---------------------------------------------------------------
+
+
+def attachment_orphans_remove(
+    *, now: datetime | None = None, grace: timedelta | None = None
+) -> list[str]:
+    """Delete the stored files under ``cases/`` that no attachment row references and that
+    were last written more than ``grace`` ago (settings.CASE_ATTACHMENT_ORPHAN_GRACE: a file
+    younger than that may belong to an upload whose transaction has not ended yet). Logs and
+    returns every name removed.
+
+    Such files are left by a worker killed between storing a file and committing its row,
+    or by a transaction rolled back after the file was stored."""
+    now = now or timezone.now()
+    cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
+    storage = CaseAttachment._meta.get_field("file").storage
+    if not storage.exists("cases"):
+        return []
+    removed: list[str] = []
+    directories, _files = storage.listdir("cases")
+    for directory in sorted(directories):
+        _subdirectories, files = storage.listdir(f"cases/{directory}")
+        old = [
+            name
+            for name in (f"cases/{directory}/{file}" for file in files)
+            if storage.get_modified_time(name) < cutoff
+        ]
+        if not old:
+            continue
+        referenced = set(CaseAttachment.objects.filter(file__in=old).values_list("file", flat=True))
+        for name in old:
+            if name in referenced:
+                continue
+            size = storage.size(name)
+            storage.delete(name)
+            logger.info(
+                "Removed orphan attachment file %s (%d bytes): no row refers to it.", name, size
+            )
+            removed.append(name)
+    return removed

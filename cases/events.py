@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from accounts.models import User
 from audit.models import AuditEvent
-from audit.services import event_record
+from audit.services import TargetRef, event_record
 from markets.models import Market
 
 from .models import Applicant, Case, SingleNotice, SingleNoticeBreach, Transfer
@@ -166,4 +168,32 @@ def applicant_mobile_changed_event(
         market=market,
         old_values={"mobile": old_masked},
         new_values={"mobile": applicant.mobile_masked, "reason": reason},
+    )
+
+
+def _applicant_ref(applicant: Applicant) -> TargetRef:
+    # Never the name: the trail outlives the anonymisation.
+    return TargetRef(type="cases.applicant", id=str(applicant.pk), label=f"#{applicant.pk}")
+
+
+def applicant_anonymised_event(
+    applicant: Applicant, actor: User | None, *, counts: dict[str, int]
+) -> AuditEvent:
+    return event_record(
+        action="applicant.anonymised",
+        actor=actor,
+        target=_applicant_ref(applicant),
+        new_values={"retention_years": settings.LGSC_RETENTION_YEARS, **counts},
+    )
+
+
+def applicant_data_exported_event(
+    applicant: Applicant, case: Case, actor: User, *, sections: list[str]
+) -> AuditEvent:
+    return event_record(
+        action="applicant.data_exported",
+        actor=actor,
+        target=_applicant_ref(applicant),
+        market=case.market,
+        new_values={"case": case.reference, "sections": sections},
     )

@@ -168,6 +168,19 @@ def mobile_mask(number: str) -> str:
     return f"{number[:3]}****{number[-4:]}"
 
 
+def phone_mask(number: str) -> str:
+    """A mobile as :func:`mobile_mask`; a landline keeps its area code and its last four
+    digits (``0771-***1234``); anything else shows its last four characters at most."""
+    if len(number) == 11 and number.isdigit() and number.startswith("1"):
+        return mobile_mask(number)
+    area, dash, rest = number.partition("-")
+    if dash and area.startswith("0") and len(rest) > 4:
+        return f"{area}-{'*' * (len(rest) - 4)}{rest[-4:]}"
+    if len(number) > 6:
+        return "*" * (len(number) - 4) + number[-4:]
+    return "*" * len(number)
+
+
 def uscc_validate(value: str) -> str:
     """Validate a unified social credit code (统一社会信用代码, GB 32100) and return it
     normalised (no spaces, upper case)."""

@@ -53,6 +53,13 @@ class Applicant(models.Model):
         _("unified social credit code (统一社会信用代码)"), max_length=18, blank=True
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The retention period after the last case ended had passed."),
+    )
 
     history = HistoricalRecords(
         excluded_fields=["id_number", "mobile"], verbose_name=_("historical applicant")
@@ -513,3 +520,28 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class FormSubmission(models.Model):
+    """The one-time token of a form that creates something, and the page of what it made.
+
+    Inserted in the same transaction as the thing itself, under a unique token: a second
+    submit of the same form (a double click, a resent request, a browser's retry) finds the
+    first one's row, or waits for it and then finds it, and answers with the same result
+    instead of creating again. See ``backoffice/once.py``.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    path = models.CharField(max_length=300)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.path} → {self.result_url}"

@@ -112,6 +112,7 @@ def _save(case: Case, actor: User) -> None:
         subject_id=case.pk,
         state=case.state,
         finished=case.state in FINISHED_STATES,
+        withdrawn=case.state == State.WITHDRAWN,
         actor=actor,
     )
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _NOT_PUBLIC = (
     "contact_name",
     "contact_phone",
+    "contact_phone_masked",
     "screening_findings",
     "screening_justification",
     "employer__id_number",

@@ -192,10 +192,16 @@ def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> Non
 
 @transaction.atomic
 def deadline_stop(
-    *, subject_type: str, subject_id: int, target: str | None = None, at: datetime | None = None
+    *,
+    subject_type: str,
+    subject_id: int,
+    target: str | None = None,
+    at: datetime | None = None,
+    withdrawn: bool = False,
 ) -> list[Deadline]:
     """Stop the clock(s) of a subject (the target met, or the case finished): met when the
-    stop is not after the due time."""
+    stop is not after the due time. A withdrawn subject's clocks stop neither met nor late
+    (``met`` stays None): they leave the on-time rate altogether."""
     now = at or timezone.now()
     stopped = []
     for deadline in _deadlines(subject_type, subject_id):
@@ -203,7 +209,7 @@ def deadline_stop(
             continue
         end = deadline.paused_at or now
         deadline.stopped_at = now
-        deadline.met = end <= deadline.due_at
+        deadline.met = None if withdrawn else end <= deadline.due_at
         deadline.next_alert_at, deadline.next_level = None, ""
         deadline.save()
         stopped.append(deadline)
@@ -217,14 +223,16 @@ def deadlines_follow_state(
     subject_id: int,
     state: str,
     finished: bool,
+    withdrawn: bool = False,
     actor: User | None = None,
     at: datetime | None = None,
 ) -> None:
-    """After every transition of the subject: stop every clock when it is finished; pause a
-    clock whose policy pauses in ``state``; resume a paused (or reopened) one otherwise."""
+    """After every transition of the subject: stop every clock when it is finished (neither
+    met nor late when it was withdrawn); pause a clock whose policy pauses in ``state``;
+    resume a paused (or reopened) one otherwise."""
     now = at or timezone.now()
     if finished:
-        deadline_stop(subject_type=subject_type, subject_id=subject_id, at=now)
+        deadline_stop(subject_type=subject_type, subject_id=subject_id, at=now, withdrawn=withdrawn)
         return
     for deadline in _deadlines(subject_type, subject_id):
         pauses = state in (deadline.policy.pause_states or [])

@@ -9,6 +9,8 @@ from django import template
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from audit.actions import action_label as _action_label
 from cases.identity import resident_id_mask
@@ -16,6 +18,7 @@ from notifications.selectors import notification_unread_count
 from sla.models import Deadline, Target
 
 from ..access import does_back_office_work, is_inspector, led_market_ids, works_in_a_market
+from ..once import FORM_TOKEN_FIELD, form_token_new
 from ..sla_selectors import deadline_badge
 
 register = template.Library()
@@ -33,6 +36,15 @@ def mask_id_numbers(value: object) -> str:
     """Free text with every ID-number-like run masked (``450102********1234``). Returns plain
     text: the template still escapes it."""
     return _ID_LIKE.sub(lambda match: resident_id_mask(match.group(0)), str(value))
+
+
+@register.simple_tag
+def form_token() -> SafeString:
+    """The hidden one-time token of a form that creates something (backoffice/once.py):
+    a fresh one on every render."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token_new()
+    )
 
 
 @register.filter

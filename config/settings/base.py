@@ -202,6 +202,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": SWEEP_EXPIRES},
     },
+    # Remove stored attachment files that no row references, after a grace period (logged).
+    "cases-attachment-orphans": {
+        "task": "cases.tasks.attachment_orphans_remove_task",
+        "schedule": crontab(minute=17),  # hourly
+    },
+    # Forget the one-time tokens of forms sent more than a week ago.
+    "cases-form-submissions-prune": {
+        "task": "cases.tasks.form_submission_prune_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    # Anonymise the persons whose last case ended more than LGSC_RETENTION_YEARS ago.
+    "cases-retention-anonymise": {
+        "task": "cases.tasks.applicants_anonymise_due_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {
         "task": "workflows.postings.tasks.posting_expire_due_task",
@@ -229,3 +244,12 @@ LGSC_ALLOW_DEMO_DATA = False
 # --- Case attachments (stored under MEDIA_ROOT, sent only through cases' permission checks) ----
 CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 CASE_ATTACHMENT_MAX_COUNT = 20
+# A stored file that no attachment row references is removed once it is this old (an upload
+# still in its transaction is never that old).
+CASE_ATTACHMENT_ORPHAN_GRACE = timedelta(
+    hours=env.int("LGSC_ATTACHMENT_ORPHAN_GRACE_HOURS", default=24)
+)
+
+# --- Retention of personal data (个人信息保护法 art. 19; see the README) -------------------------
+# A person is anonymised this many years after the last of their cases ended.
+LGSC_RETENTION_YEARS = env.int("LGSC_RETENTION_YEARS", default=3)

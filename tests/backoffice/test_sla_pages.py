@@ -21,8 +21,9 @@ from test_case_query_bounds import LARGE, SMALL, bulk_cases, bulk_deadlines, que
 from test_case_support import market_make, staff_make
 
 from accounts.models import User
+from audit.models import AuditEvent
 from cases.models import Case, ChecklistItem, State
-from cases.services import case_request_materials, case_resolve
+from cases.services import case_request_materials, case_resolve, case_withdraw
 from markets.models import Market, Region, Role
 from sla.models import Deadline, Level, Reminder, Target
 
@@ -409,3 +410,38 @@ def test_the_dashboard_queries_do_not_grow_with_the_deadlines(
     board = response.context["dashboard"]
     assert (board.overdue.total, board.rate.stopped) == (LARGE, LARGE)
     assert len(board.overdue.rows) == 10
+
+
+# --- Withdrawn cases (issue 13, item 3) ----------------------------------------------------------
+
+
+def test_a_withdrawn_case_is_neither_on_time_nor_late_and_leaves_the_on_time_rate(
+    frozen_time: time_machine.Traveller,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+    verified_client: Clients,
+) -> None:
+    in_time = case_make(officer, subject="按时办结")
+    late = case_make(officer, subject="超时办结")
+    withdrawn = case_make(officer, subject="申请人撤回")
+    frozen_time.shift(timedelta(hours=2))
+    case_resolve(actor=officer, case=in_time, outcome="已答复")
+    case_withdraw(actor=officer, case=withdrawn, reason="申请人不再需要")
+    frozen_time.move_to(completion(late).due_at + timedelta(hours=1))
+    case_resolve(actor=officer, case=late, outcome="已答复")
+    client = verified_client(team_lead)
+
+    stopped = completion(withdrawn)
+    assert stopped.stopped_at is not None
+    assert stopped.met is None
+    html = client.get(f"/cases/market/{nanning_market.pk}/").content.decode()
+    assert badges(html, withdrawn.reference) == ["withdrawn"]
+    assert case_page_badges(client, withdrawn) == ["withdrawn"]
+
+    response = client.get(f"/sla/market/{nanning_market.pk}/")
+    board = response.context["dashboard"]
+    assert (board.rate.stopped, board.rate.met, board.rate.percent) == (2, 1, 50.0)
+    assert by_label(board.by_officer) == {str(officer): (0, 2, 1)}
+    assert 'id="withdrawn-note"' in response.content.decode()
+    assert AuditEvent.objects.filter(action="case.withdrawn", target_id=str(withdrawn.pk)).exists()

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import State
-from cases.services import CASE_SUBJECT, CaseActionError
+from cases.services import CASE_SUBJECT, CaseActionError, case_withdraw
 from notifications.models import Notification
 from sla.models import Deadline, Level, Target
 from workflows.complaints.models import Complaint, ReferralStatus, Status
@@ -265,3 +265,25 @@ def test_the_decision_clock_warns_the_owner_like_a_case_clock(officer, nanning_m
     complaint_deadline_reached(decision, Level.WARNING)
     texts = list(Notification.objects.filter(recipient=officer).values_list("text", flat=True))
     assert any(complaint.case.reference in text for text in texts)
+
+
+def test_a_withdrawn_complaints_decision_clock_stops_withdrawn_and_reminds_nobody(
+    officer, nanning_market
+):
+    complaint = make(officer, nanning_market)
+    case_withdraw(actor=officer, case=complaint.case, reason="投诉人撤回")
+    decision = _deadline(COMPLAINT_SUBJECT, complaint.pk, Target.ACCEPTANCE)
+
+    complaint_deadline_reached(decision, Level.BREACH)
+
+    decision.refresh_from_db()
+    assert decision.stopped_at is not None
+    assert decision.met is None  # neither on time nor late: withdrawn
+    assert decision.next_alert_at is None
+    texts = list(Notification.objects.filter(recipient=officer).values_list("text", flat=True))
+    assert not any(complaint.case.reference in text for text in texts)
+    case = _deadline(CASE_SUBJECT, complaint.case_id, Target.COMPLETION)
+    assert (case.stopped_at is not None, case.met) == (True, None)
+    assert AuditEvent.objects.filter(
+        action="case.withdrawn", target_id=str(complaint.case_id)
+    ).exists()

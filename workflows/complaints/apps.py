@@ -35,3 +35,10 @@ class ComplaintsConfig(AppConfig):
         action_label_register(
             "complaint.satisfaction_recorded", _("Complainant's satisfaction recorded")
         )
+
+        from cases.retention import anonymiser_register, exporter_register
+
+        from .retention import complaint_anonymise, complaint_export
+
+        anonymiser_register(complaint_anonymise)
+        exporter_register("complaints", complaint_export)

@@ -23,3 +23,9 @@ class GuidanceConfig(AppConfig):
         action_label_register("guidance.closed", _("Career guidance closed"))
         action_label_register("guidance.room_booked", _("Room booked"))
         action_label_register("guidance.room_booking_cancelled", _("Room booking cancelled"))
+
+        from cases.retention import exporter_register
+
+        from .retention import referral_export
+
+        exporter_register("referrals", referral_export)

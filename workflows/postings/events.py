@@ -77,6 +77,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _shown(posting: Posting, name: str) -> Any:
+    """A field's value as the trail may keep it: the contact phone masked."""
+    return posting.contact_phone_masked if name == "contact_phone" else getattr(posting, name)
+
+
 def posting_resubmitted_event(
     posting: Posting, actor: User, *, changed: Mapping[str, Any]
 ) -> AuditEvent:
@@ -85,7 +90,7 @@ def posting_resubmitted_event(
         posting,
         actor,
         old_values={name: _plain(value) for name, value in changed.items()},
-        **{name: _plain(getattr(posting, name)) for name in changed},
+        **{name: _plain(_shown(posting, name)) for name in changed},
     )
 
 

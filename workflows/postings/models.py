@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cases import permissions as can
+from cases.crypto import EncryptedTextField
 from cases.models import Applicant, Case
 from markets.models import Market, Region
 
@@ -234,7 +235,12 @@ class Posting(ConcurrentTransitionMixin, models.Model):
         related_name="postings",
     )
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    # Encrypted at rest, in the history table too (personal data of the contact person);
+    # pages show the masked form kept beside it.
+    contact_phone = EncryptedTextField(_("contact phone"))
+    contact_phone_masked = models.CharField(
+        _("contact phone"), max_length=24, blank=True, editable=False
+    )
     occupation = models.ForeignKey(
         Occupation,
         verbose_name=_("occupation (工种)"),

@@ -27,6 +27,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.identity import phone_mask
 from cases.models import (
     Applicant,
     Case,
@@ -97,8 +98,10 @@ def _apply(posting: Posting, cleaned: PostingInput, actor: User) -> dict[str, An
         value = getattr(cleaned, name)
         old = getattr(posting, name, None) if posting.pk else None
         if posting.pk and old != value:
-            changed[name] = old
+            # The audit trail keeps the contact phone masked, never in plain text.
+            changed[name] = posting.contact_phone_masked if name == "contact_phone" else old
         setattr(posting, name, value)
+    posting.contact_phone_masked = phone_mask(posting.contact_phone)
     posting.screening_findings = cleaned.findings_json()
     posting.screening_exception_by = actor if cleaned.screening_exceptions else None
     return changed

@@ -17,3 +17,10 @@ class SeekersConfig(AppConfig):
         action_label_register("seeker.registered", _("Job seeker registered"))
         action_label_register("seeker.updated", _("Job-seeker registration updated"))
         action_label_register("seeker.guidance_recorded", _("Guidance recorded for a job seeker"))
+
+        from cases.retention import anonymiser_register, exporter_register
+
+        from .retention import seeker_anonymise, seeker_export
+
+        anonymiser_register(seeker_anonymise)
+        exporter_register("seeker_profile", seeker_export)
