@@ -22,6 +22,12 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "roles.changed": _("Role changed"),
     "roles.revoked": _("Role revoked"),
     "audit.chain_broken": _("Audit log integrity check failed"),
+    # The administration site.
+    "admin.added": _("Record added in the administration site"),
+    "admin.changed": _("Record changed in the administration site"),
+    "admin.deleted": _("Record deleted in the administration site"),
+    "accounts.disabled": _("Staff account disabled"),
+    "accounts.second_factor_reset": _("Second factor reset"),
     # The case engine (cases) writes these; the ledger counts them.
     "case.opened": _("Case opened"),
     "case.claimed": _("Case claimed"),

@@ -12,14 +12,18 @@ class AuditConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from simple_history.signals import post_create_historical_record
 
+        from accounts.admin_site import admin_change_handler_register
         from markets.models import Role
         from markets.roles import role_permissions_extend
 
-        from . import receivers
+        from . import events, receivers
 
         # The audit and security administrators read the trail; nobody may change it.
         role_permissions_extend(Role.AUDIT_ADMIN, "audit.view_auditevent")
         role_permissions_extend(Role.SECURITY_ADMIN, "audit.view_auditevent")
+
+        # Every change made in the administration site goes on the trail.
+        admin_change_handler_register(events.admin_change_event)
 
         user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="audit.signed_in")
         user_logged_out.connect(receivers.on_user_logged_out, dispatch_uid="audit.signed_out")
