@@ -146,7 +146,7 @@ def _make_one_of_each_model(world: dict[str, Any]) -> None:
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"the walk needs one {model._meta.label}: create it above"
         history = getattr(model, "history", None)
-        if history is not None and not history.filter(pk=obj.pk).exists():
+        if history is not None and not history.filter(**{model._meta.pk.attname: obj.pk}).exists():
             obj.save()
 
 
@@ -209,7 +209,9 @@ def _model_urls(model: type[models.Model], model_admin: Any) -> Iterator[AdminUr
                 f"{opts.label}: add one to MODEL_URL_RULES"
             )
             if kind == "simple_history":
-                history_id = model.history.filter(pk=obj.pk).latest().history_id  # type: ignore[attr-defined]
+                history_id = (
+                    model.history.filter(**{model._meta.pk.attname: obj.pk}).latest().history_id
+                )  # type: ignore[attr-defined]
                 url = reverse(f"admin:{name}", args=[obj.pk, history_id])
             elif kind in {"config", "qrcode"}:
                 url = reverse(f"admin:{name}", kwargs={"pk": obj.pk})
