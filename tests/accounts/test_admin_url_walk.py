@@ -209,9 +209,8 @@ def _model_urls(model: type[models.Model], model_admin: Any) -> Iterator[AdminUr
                 f"{opts.label}: add one to MODEL_URL_RULES"
             )
             if kind == "simple_history":
-                history_id = (
-                    model.history.filter(**{model._meta.pk.attname: obj.pk}).latest().history_id
-                )  # type: ignore[attr-defined]
+                history = getattr(model, "history")  # noqa: B009 (not in the model's type)
+                history_id = history.filter(**{opts.pk.attname: obj.pk}).latest().history_id
                 url = reverse(f"admin:{name}", args=[obj.pk, history_id])
             elif kind in {"config", "qrcode"}:
                 url = reverse(f"admin:{name}", kwargs={"pk": obj.pk})
