@@ -359,3 +359,28 @@ def test_every_admin_on_the_site_writes_to_the_trail() -> None:
     ]
 
     assert unaudited == []
+
+
+@pytest.mark.django_db
+def test_without_a_recording_handler_the_admin_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+    nanning_market: Market,
+    system_admin: User,
+    verified_client: Callable[[User], Client],
+) -> None:
+    """Fail closed: a change the trail cannot record is not made."""
+    from accounts import admin_site
+
+    monkeypatch.setattr(admin_site, "_handlers", [])
+    client = verified_client(system_admin)
+    client.raise_request_exception = False
+    url = f"/admin/markets/market/{nanning_market.pk}/change/"
+    data = main_form(client.get(url).content)
+    data["service_phone"] = [NEW_PHONE]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 500
+    nanning_market.refresh_from_db()
+    assert nanning_market.service_phone == OLD_PHONE
+    assert nanning_market.history.count() == 1
