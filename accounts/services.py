@@ -43,10 +43,29 @@ def user_disable(*, actor: User, user: User) -> User:
 
 
 @transaction.atomic
-def user_reset_second_factor(*, actor: User, user: User) -> None:
-    """Remove a user's authenticator and backup codes; they enrol anew at next sign-in."""
+def user_reset_second_factor(*, actor: User, user: User) -> list[str]:
+    """Remove a user's authenticator and backup codes; they enrol anew at next sign-in, and
+    every open session ends now. Returns the removed devices' descriptions (for the trail)."""
+    removed = [
+        f"{device._meta.model_name}:{device.name}"
+        for queryset in (
+            TOTPDevice.objects.filter(user=user),
+            StaticDevice.objects.filter(user=user),
+        )
+        for device in queryset.select_for_update()
+    ]
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    user_end_all_sessions(user=user)
+    return removed
+
+
+@transaction.atomic
+def second_factor_device_delete(*, actor: User, device: TOTPDevice | StaticDevice) -> None:
+    """Remove one second-factor device (an authenticator or a set of backup codes): a factor
+    taken away ends every open session of its owner, as a reset does."""
+    user = device.user
+    device.delete()
     user_end_all_sessions(user=user)
 
 

@@ -24,6 +24,12 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "audit.chain_broken": _("Audit log integrity check failed"),
     "audit.chains_anchored": _("Audit log anchored outside the database"),
     "audit.anchoring_failed": _("Audit log anchoring failed"),
+    # The administration site.
+    "admin.added": _("Record added in the administration site"),
+    "admin.changed": _("Record changed in the administration site"),
+    "admin.deleted": _("Record deleted in the administration site"),
+    "accounts.disabled": _("Staff account disabled"),
+    "accounts.second_factor_reset": _("Second factor reset"),
     # The case engine (cases) writes these; the ledger counts them.
     "case.opened": _("Case opened"),
     "case.claimed": _("Case claimed"),

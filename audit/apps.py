@@ -13,10 +13,11 @@ class AuditConfig(AppConfig):
         from django.core.checks import register
         from simple_history.signals import post_create_historical_record
 
+        from accounts.admin_site import admin_change_handler_register
         from markets.models import Role
         from markets.roles import role_permissions_extend
 
-        from . import receivers
+        from . import events, receivers
         from .checks import audit_settings_check
 
         register(audit_settings_check)
@@ -24,6 +25,9 @@ class AuditConfig(AppConfig):
         # The audit and security administrators read the trail; nobody may change it.
         role_permissions_extend(Role.AUDIT_ADMIN, "audit.view_auditevent")
         role_permissions_extend(Role.SECURITY_ADMIN, "audit.view_auditevent")
+
+        # Every change made in the administration site goes on the trail.
+        admin_change_handler_register(events.admin_change_event)
 
         user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="audit.signed_in")
         user_logged_out.connect(receivers.on_user_logged_out, dispatch_uid="audit.signed_out")

@@ -10,8 +10,9 @@ from typing import Any, Protocol
 
 from django.http import HttpRequest
 
+from accounts.admin_site import AdminChange, AdminVerb
 from accounts.models import User
-from markets.models import Membership, Region
+from markets.models import Market, Membership, Region
 
 from .models import AuditEvent
 from .services import TargetRef, event_record
@@ -23,6 +24,13 @@ SIGNED_OUT = "auth.signed_out"
 ROLE_GRANTED = "roles.granted"
 ROLE_CHANGED = "roles.changed"
 ROLE_REVOKED = "roles.revoked"
+ADMIN_ACTIONS = {
+    AdminVerb.ADDED: "admin.added",
+    AdminVerb.CHANGED: "admin.changed",
+    AdminVerb.DELETED: "admin.deleted",
+    AdminVerb.ACCOUNT_DISABLED: "accounts.disabled",
+    AdminVerb.SECOND_FACTOR_RESET: "accounts.second_factor_reset",
+}
 
 
 def request_ip(request: HttpRequest | None) -> str | None:
@@ -129,3 +137,36 @@ def role_revoked_event(membership: Membership, actor: User | None) -> AuditEvent
         market=membership.market,
         old_values=_membership_values(membership),
     )
+
+
+# --- The administration site -------------------------------------------------------------------
+
+
+def _admin_change_market(change: AdminChange) -> Market | None:
+    """The market whose chain records the change: the market itself (while it exists), or the
+    market the record belongs to; anything else (accounts, regions, calendars …) is global."""
+    obj = change.obj
+    if isinstance(obj, Market):
+        return None if change.verb == AdminVerb.DELETED else obj
+    market = getattr(obj, "market", None)
+    return market if isinstance(market, Market) else None
+
+
+def admin_change_event(change: AdminChange) -> AuditEvent:
+    """A record added, changed or deleted in the administration site (the accounts, roles,
+    second factors, markets, stations, policies, calendar days …), or an admin action on it:
+    who, from where, the values before and after."""
+    actor = _user_or_none(change.actor)
+    return event_record(
+        action=ADMIN_ACTIONS[change.verb],
+        actor=actor,
+        target=change.obj,
+        market=_admin_change_market(change),
+        old_values=change.old_values,
+        new_values=change.new_values,
+        ip_address=change.ip_address,
+    )
+
+
+def _user_or_none(value: object) -> User | None:
+    return value if isinstance(value, User) else None

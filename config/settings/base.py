@@ -127,6 +127,8 @@ CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "零工市场"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Nobody reads another person's second-factor secret (key, QR code, backup codes) in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 BACKUP_CODE_COUNT = 10
 
 # django-axes: lock an account after repeated failures; every attempt is logged.
