@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from cases import permissions as can
-from cases.services import CaseActionError
+from cases.services import ApplicantFound, CaseActionError
 from markets.models import Market
 from workflows.complaints import services
 from workflows.complaints.models import Complaint, ReferralStatus, Status
@@ -69,17 +69,23 @@ def _file(*, actor: User, market: Market, data: dict[str, Any]) -> Complaint:
     complaint then names the employer as on record); the mobile typed is the case's contact
     mobile."""
     use_registered_name = data["use_registered_name"]
-    complainant = person_find(
-        actor=actor,
-        market=market,
-        name=data["name"],
-        id_number=data["id_number"],
-        mobile=data["mobile"],
-        use_registered_name=use_registered_name,
-    )
-    employer = None
+    errors: dict[str, list[ValidationError]] = {}
+    complainant: ApplicantFound | None = None
+    employer: ApplicantFound | None = None
+    try:
+        complainant = person_find(
+            actor=actor,
+            market=market,
+            name=data["name"],
+            id_number=data["id_number"],
+            mobile=data["mobile"],
+            use_registered_name=use_registered_name,
+        )
+    except ValidationError as error:
+        errors.update(error.error_dict)
     employer_name = data["employer_name"]
     if data["credit_code"].strip():
+        # Both names are checked before the officer decides: one tick answers both conflicts.
         try:
             employer = organisation_find(
                 actor=actor,
@@ -89,9 +95,11 @@ def _file(*, actor: User, market: Market, data: dict[str, Any]) -> Complaint:
                 use_registered_name=use_registered_name,
             )
         except ValidationError as error:
-            raise _renamed(error, {"name": "employer_name"}) from error
-        if employer.name_conflict:
-            employer_name = employer.applicant.name
+            errors.update(_renamed(error, {"name": "employer_name"}).error_dict)
+    if errors or complainant is None:
+        raise ValidationError(errors)
+    if employer is not None and employer.name_conflict:
+        employer_name = employer.applicant.name
     return services.complaint_file(
         actor=actor,
         market=market,

@@ -277,3 +277,20 @@ def test_a_seekers_mobile_filled_in_at_registration_is_audited_on_the_markets_ch
     [event] = _applicant_events()
     assert event.action == "applicant.mobile_changed"
     assert (event.market_id, event.chain) == (nanning_market.pk, f"market:{nanning_market.pk}")
+
+
+def test_a_complaint_shows_the_complainants_and_the_employers_conflicts_at_once(
+    verified_client: Clients, officer: User
+) -> None:
+    case_make(officer)
+    applicant_organisation_register(actor=officer, name=EMPLOYER, credit_code=CREDIT_CODE)
+    form = _complaint(name=OTHER_NAME, employer_name="邕江新名称公司", credit_code=CREDIT_CODE)
+
+    refused = verified_client(officer).post("/complaints/new/", form)
+
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert any(NAME in error for error in errors["name"])
+    assert any(EMPLOYER in error for error in errors["employer_name"])
+    assert not Complaint.objects.exists()
+    assert sorted(Applicant.objects.values_list("name", flat=True)) == sorted([NAME, EMPLOYER])
