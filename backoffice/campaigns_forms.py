@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from markets.models import Market
 from workflows.campaigns.models import Kind
 
+from .forms import NameConflictForm
+
 
 class CampaignForm(forms.Form):
     market = forms.ModelChoiceField(label=_("Market"), queryset=Market.objects.none())
@@ -36,7 +38,7 @@ class CampaignForm(forms.Form):
             field.initial = first.pk
 
 
-class EmployerForm(forms.Form):
+class EmployerForm(NameConflictForm):
     name = forms.CharField(label=_("Employer's name"), max_length=100)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
     booth = forms.CharField(label=_("Booth"), max_length=20, required=False)

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from cases import permissions as can
-from cases.services import applicant_organisation_register
 from workflows.campaigns.models import Campaign, CampaignAttendance, CampaignEmployer
 from workflows.campaigns.selectors import (
     campaign_get_visible,
@@ -42,6 +41,7 @@ from workflows.seekers.models import SeekerProfile
 from . import campaigns_forms
 from .access import back_office_required, staff_user
 from .forms import errors_from
+from .intake import organisation_find
 from .once import submit_once
 
 
@@ -129,12 +129,18 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _record(user: User, campaign: Campaign, what: str, data: dict[str, Any]) -> None:
     """Run the service of one form (raising its errors)."""
     if what == "employers":
+        # A known employer is used unchanged: a name that disagrees with the record is a
+        # conflict unless "Use the name on record" is ticked.
         with transaction.atomic():
-            employer = applicant_organisation_register(
-                actor=user, name=data["name"], credit_code=data["credit_code"]
+            employer = organisation_find(
+                actor=user,
+                market=campaign.market,
+                name=data["name"],
+                credit_code=data["credit_code"],
+                use_registered_name=data["use_registered_name"],
             )
             campaign_employer_add(
-                actor=user, campaign=campaign, employer=employer, booth=data["booth"]
+                actor=user, campaign=campaign, employer=employer.applicant, booth=data["booth"]
             )
     elif what == "postings":
         posting = Posting.objects.filter(pk=data["posting"]).first()

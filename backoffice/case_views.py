@@ -41,7 +41,7 @@ from . import forms
 from .access import back_office_required, market_staff_required, staff_user
 from .actions import ACTIONS, actions_allowed, may_reveal_id
 from .attachments import attachment_section
-from .intake import NAME_CONFLICT, case_intake
+from .intake import case_intake, contact_mobile_message
 from .once import submit_once
 from .selectors import (
     audit_event_list_for_case,
@@ -113,7 +113,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = forms.IntakeForm(request.POST or None, market_ids=sorted(can.market_roles(user)))
-    name_conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         market = form.chosen_market()
@@ -135,35 +134,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 use_registered_name=data["use_registered_name"],
             )
         except ValidationError as error:
-            name_conflict = forms.has_code(error, "name", NAME_CONFLICT)
             forms.errors_from(form, error)
         else:
             messages.success(
                 request, _("Case %(reference)s is opened.") % {"reference": case.reference}
             )
-            _contact_message(request, case, data["mobile"])
+            contact_mobile_message(request, case)
             return redirect("backoffice:case_detail", pk=case.pk)
-    return render(
-        request,
-        "backoffice/case/intake.html",
-        {"form": form, "name_conflict": name_conflict or bool(form["use_registered_name"].value())},
-    )
-
-
-def _contact_message(request: HttpRequest, case: Case, mobile_given: str) -> None:
-    """Say so when the mobile given is not the one on the applicant's record: the case is
-    reached at the one given; the record is changed only on the applicant's page."""
-    on_record = case.applicant.mobile
-    if mobile_given and on_record and mobile_given != on_record:
-        messages.info(
-            request,
-            _(
-                "The mobile given (%(given)s) is not the one on record (%(record)s): this case "
-                "will use %(given)s; the record is unchanged. Change it on the applicant's page "
-                "if the applicant asks."
-            )
-            % {"given": case.contact_mobile_masked, "record": case.applicant.mobile_masked},
-        )
+    return render(request, "backoffice/case/intake.html", {"form": form})
 
 
 # --- The case page ----------------------------------------------------------------------------

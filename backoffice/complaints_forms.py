@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from workflows.complaints.models import Category, ReferralStatus, Satisfaction, Status
 
 from .counter_forms import _CounterForm, _text
+from .forms import NameConflictForm
 
 
-class ComplaintCounterForm(_CounterForm):
+class ComplaintCounterForm(NameConflictForm, _CounterForm):
     """A complaint taken at the counter: the complainant (registered as a person), what it is
     about, against whom, and what they want."""
 

@@ -24,12 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from cases import permissions as can
-from cases.services import (
-    CaseActionError,
-    applicant_organisation_register,
-    applicant_person_register,
-)
+from cases.services import ApplicantFound, CaseActionError
+from markets.models import Market
 from workflows.complaints import services
 from workflows.complaints.models import Complaint, ReferralStatus, Status
 from workflows.complaints.selectors import (
@@ -42,6 +40,7 @@ from . import complaints_forms as cf
 from .access import back_office_required, market_staff_required, staff_user
 from .counter_views import _work_markets
 from .forms import errors_from
+from .intake import contact_mobile_message, organisation_find, person_find
 from .once import submit_once
 
 PAGE_SIZE = 25
@@ -60,13 +59,68 @@ def _visible(request: HttpRequest, pk: int) -> Complaint:
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
     if not hasattr(error, "error_dict"):
         return error
-    return ValidationError({names.get(k, k): v for k, v in error.message_dict.items()})
+    return ValidationError({names.get(k, k): v for k, v in error.error_dict.items()})
+
+
+@transaction.atomic
+def _file(*, actor: User, market: Market, data: dict[str, Any]) -> Complaint:
+    """Find or register the complainant (and the employer, given its credit code) and file the
+    complaint: all or nothing. A known person or employer is used unchanged; a name that
+    disagrees with the record is a conflict unless "Use the name on record" is ticked (the
+    complaint then names the employer as on record); the mobile typed is the case's contact
+    mobile."""
+    use_registered_name = data["use_registered_name"]
+    errors: dict[str, list[ValidationError]] = {}
+    complainant: ApplicantFound | None = None
+    employer: ApplicantFound | None = None
+    try:
+        complainant = person_find(
+            actor=actor,
+            market=market,
+            name=data["name"],
+            id_number=data["id_number"],
+            mobile=data["mobile"],
+            use_registered_name=use_registered_name,
+        )
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    employer_name = data["employer_name"]
+    if data["credit_code"].strip():
+        # Both names are checked before the officer decides: one tick answers both conflicts.
+        try:
+            employer = organisation_find(
+                actor=actor,
+                market=market,
+                name=employer_name,
+                credit_code=data["credit_code"],
+                use_registered_name=use_registered_name,
+            )
+        except ValidationError as error:
+            errors.update(_renamed(error, {"name": "employer_name"}).error_dict)
+    if errors or complainant is None:
+        raise ValidationError(errors)
+    if employer is not None and employer.name_conflict:
+        employer_name = employer.applicant.name
+    return services.complaint_file(
+        actor=actor,
+        market=market,
+        complainant=complainant.applicant,
+        category=data["category"],
+        description=data["description"],
+        desired_outcome=data["desired_outcome"],
+        anonymous=data["anonymous"],
+        employer=employer.applicant if employer is not None else None,
+        employer_name=employer_name,
+        posting_id=data["posting"],
+        contact_mobile=complainant.contact_mobile,
+    )
 
 
 @market_staff_required
 @submit_once
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    """/complaints/new/: register the complainant and file the complaint in one transaction."""
+    """/complaints/new/: find or register the complainant and file the complaint in one
+    transaction."""
     user = staff_user(request)
     markets = _work_markets(user)
     if not markets:
@@ -76,35 +130,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         market = form.chosen_market()
         if market is None:
             raise PermissionDenied
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                complainant = applicant_person_register(
-                    actor=user,
-                    name=data["name"],
-                    id_number=data["id_number"],
-                    mobile=data["mobile"],
-                )
-                employer = None
-                if data["credit_code"].strip():
-                    try:
-                        employer = applicant_organisation_register(
-                            actor=user, name=data["employer_name"], credit_code=data["credit_code"]
-                        )
-                    except ValidationError as error:
-                        raise _renamed(error, {"name": "employer_name"}) from error
-                complaint = services.complaint_file(
-                    actor=user,
-                    market=market,
-                    complainant=complainant,
-                    category=data["category"],
-                    description=data["description"],
-                    desired_outcome=data["desired_outcome"],
-                    anonymous=data["anonymous"],
-                    employer=employer,
-                    employer_name=data["employer_name"],
-                    posting_id=data["posting"],
-                )
+            complaint = _file(actor=user, market=market, data=form.cleaned_data)
         except ValidationError as error:
             errors_from(form, error)
         else:
@@ -116,6 +143,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 )
                 % {"reference": complaint.case.reference},
             )
+            contact_mobile_message(request, complaint.case)
             return redirect("backoffice:complaints_detail", pk=complaint.pk)
     form.focus_first_error()
     return render(request, "backoffice/complaints/new.html", {"form": form})

@@ -40,6 +40,8 @@ from workflows.seekers.models import (
     Weekday,
 )
 
+from .forms import NameConflictForm
+
 # Codes and names in one text box: "4-03-02-05 4-07-05-01", "4-03-02-05、中餐服务员" …
 _SEPARATORS = re.compile(r"[\s,，、;；/]+")
 # The prefix of "4-03-02-05 中餐服务员" (a datalist entry typed out whole).
@@ -163,7 +165,7 @@ class _CounterForm(forms.Form):
 # --- Taking a posting (即时快招) -------------------------------------------------------------
 
 
-class PostingCounterForm(_CounterForm):
+class PostingCounterForm(NameConflictForm, _CounterForm):
     """A posting taken at the counter. The employer is an organisation (name and unified social
     credit code) or a person (name, ID number and mobile)."""
 
@@ -288,8 +290,6 @@ class PostingCounterForm(_CounterForm):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    # Shown only after the employer's name disagreed with the one on record for its number.
-    use_registered_name = forms.BooleanField(label=_("Use the name on record"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -36,8 +36,6 @@ from cases.selectors import applicant_markets_served_by
 from cases.services import (
     ApplicantFound,
     CaseActionError,
-    applicant_organisation_find_or_register,
-    applicant_person_find_or_register,
 )
 from markets.models import Market, Region
 from markets.selectors import market_list_visible_to
@@ -64,8 +62,8 @@ from workflows.seekers.services import guidance_item_record, seeker_register, se
 
 from . import counter_forms
 from .access import back_office_required, market_staff_required, staff_user
-from .forms import errors_from, has_code
-from .intake import NAME_CONFLICT, name_conflict_error
+from .forms import errors_from
+from .intake import organisation_find, person_find
 from .once import submit_once
 
 PAGE_SIZE = 25
@@ -189,7 +187,7 @@ def _datalists(market: Market | None) -> dict[str, Any]:
 
 
 def _employer_find(
-    *, actor: User, employer: Mapping[str, str], use_registered_name: bool
+    *, actor: User, market: Market, employer: Mapping[str, str], use_registered_name: bool
 ) -> ApplicantFound:
     """The employer as an applicant: an organisation by its credit code, a person by their ID
     number (and mobile); a known one unchanged, its name on earlier postings untouched. A name
@@ -212,20 +210,25 @@ def _employer_find(
         )
     try:
         if credit_code:
-            found = applicant_organisation_find_or_register(
+            found = organisation_find(
                 actor=actor,
+                market=market,
                 name=employer["name"],
                 credit_code=credit_code,
                 mobile=employer["mobile"],
+                use_registered_name=use_registered_name,
             )
         else:
             if not employer["mobile"].strip():
                 raise ValidationError({"mobile": _("Give the mobile of a person who hires.")})
-            found = applicant_person_find_or_register(
-                actor=actor, name=employer["name"], id_number=id_number, mobile=employer["mobile"]
+            found = person_find(
+                actor=actor,
+                market=market,
+                name=employer["name"],
+                id_number=id_number,
+                mobile=employer["mobile"],
+                use_registered_name=use_registered_name,
             )
-        if found.name_conflict and not use_registered_name:
-            raise name_conflict_error(found)
     except ValidationError as error:
         raise ValidationError(
             {
@@ -252,7 +255,7 @@ def posting_take_at_counter(
     together."""
     try:
         found = _employer_find(
-            actor=actor, employer=employer, use_registered_name=use_registered_name
+            actor=actor, market=market, employer=employer, use_registered_name=use_registered_name
         )
     except ValidationError as error:
         errors = dict(error.error_dict)
@@ -292,7 +295,6 @@ def posting_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = counter_forms.PostingCounterForm(request.POST or None, markets=markets)
     findings: list[dict[str, Any]] = []
-    name_conflict = False
     if request.method == "POST" and form.is_valid():
         market = form.chosen_market()
         if market is None:
@@ -308,7 +310,6 @@ def posting_new(request: HttpRequest) -> HttpResponse:
                 use_registered_name=form.cleaned_data["use_registered_name"],
             )
         except ValidationError as error:
-            name_conflict = has_code(error, "employer_name", NAME_CONFLICT)
             errors_from(form, error)
             findings = _findings_of_input(data)
         except CaseActionError as error:
@@ -323,7 +324,6 @@ def posting_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "findings": findings,
-            "name_conflict": name_conflict or bool(form["use_registered_name"].value()),
             **_datalists(form.default_market),
         },
     )

@@ -16,6 +16,7 @@ from cases.kinds import KINDS
 from cases.models import Case, Channel, ChecklistItem, NoticeItem, State
 from markets.models import Market, ServiceStation
 
+from .intake import NAME_CONFLICT
 from .selectors import staff_list_for_markets, staff_list_of_active_markets
 
 
@@ -38,10 +39,11 @@ def has_code(error: ValidationError, field: str, code: str) -> bool:
 
 def errors_from(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: each field's message on that field (when
-    the form has it), everything else above the form."""
+    the form has it), everything else above the form. The errors keep their codes (a name
+    conflict is known by its code)."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
 
@@ -49,7 +51,24 @@ def errors_from(form: forms.Form, error: ValidationError) -> None:
 # --- Intake (受理) ----------------------------------------------------------------------------
 
 
-class IntakeForm(forms.Form):
+class NameConflictForm(forms.Form):
+    """A form that finds a known applicant by a number (ID number, credit code): a name that
+    disagrees with the one on record is refused as a conflict (``NAME_CONFLICT``), never
+    written; the officer goes on with the name on record by ticking ``use_registered_name``,
+    which the page shows only then (``name_conflict``)."""
+
+    use_registered_name = forms.BooleanField(label=_("Use the name on record"), required=False)
+
+    @property
+    def name_conflict(self) -> bool:
+        """Whether the page shows "Use the name on record": after a conflict, and while ticked."""
+        if self.is_bound and self["use_registered_name"].value():
+            return True
+        errors = self.errors.as_data().values()
+        return any(item.code == NAME_CONFLICT for field in errors for item in field)
+
+
+class IntakeForm(NameConflictForm):
     name = forms.CharField(label=_("Applicant's name"), max_length=100)
     id_number = forms.CharField(
         label=_("ID number"),
@@ -79,8 +98,6 @@ class IntakeForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    # Shown only after the name typed disagreed with the one on record for that number.
-    use_registered_name = forms.BooleanField(label=_("Use the name on record"), required=False)
 
     def __init__(self, *args: Any, market_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,8 @@ from cases.models import Channel
 from markets.models import Market
 from workflows.startup.models import Answer, BorrowerKind, EligibilityGroup, ServiceOutcome
 
+from .forms import NameConflictForm
+
 
 def _text(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": "off", **attrs})
@@ -35,7 +37,7 @@ class _FocusForm(forms.Form):
             attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
 
 
-class StartupOpenForm(_FocusForm):
+class StartupOpenForm(NameConflictForm, _FocusForm):
     """The person asking for start-up help and their plan, at the counter or on the phone."""
 
     first_field = "name"

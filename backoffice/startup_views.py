@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from cases import permissions as can
 from cases.models import Case, State
-from cases.services import CaseActionError, applicant_person_register
+from cases.services import ApplicantFound, CaseActionError
 from markets.models import Market
 from workflows.startup.models import PreCheckResult, StartupItem
 from workflows.startup.selectors import (
@@ -45,6 +45,7 @@ from workflows.startup.services import (
 from . import startup_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
+from .intake import contact_mobile_message, person_find
 from .once import submit_once
 from .selectors import notice_for_case
 from .sla_selectors import deadline_map_for_cases
@@ -91,25 +92,34 @@ def startup_list(request: HttpRequest) -> HttpResponse:
 
 @transaction.atomic
 def _open(*, actor: User, market: Market, data: dict[str, Any]) -> Case:
-    """Register the person and open the case: all or nothing, every problem at once."""
-    errors: dict[str, list[str]] = {}
-    applicant = None
+    """Find or register the person and open the case: all or nothing, every problem at once.
+    A known person is used unchanged (a name that disagrees with the record is a conflict
+    unless "Use the name on record" is ticked); the mobile typed is the case's contact
+    mobile."""
+    errors: dict[str, list[ValidationError]] = {}
+    found: ApplicantFound | None = None
     try:
-        applicant = applicant_person_register(
-            actor=actor, name=data["name"], id_number=data["id_number"], mobile=data["mobile"]
+        found = person_find(
+            actor=actor,
+            market=market,
+            name=data["name"],
+            id_number=data["id_number"],
+            mobile=data["mobile"],
+            use_registered_name=data["use_registered_name"],
         )
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update(error.error_dict)
     if not data["plan_summary"].strip():
-        errors["plan_summary"] = [_("Describe the start-up plan in a few words.")]
-    if errors or applicant is None:
+        errors["plan_summary"] = [ValidationError(_("Describe the start-up plan in a few words."))]
+    if errors or found is None:
         raise ValidationError(errors)
     return startup_open(
         actor=actor,
         market=market,
-        applicant=applicant,
+        applicant=found.applicant,
         channel=data["channel"],
         plan_summary=data["plan_summary"],
+        contact_mobile=found.contact_mobile,
     )
 
 
@@ -135,6 +145,7 @@ def startup_new(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Start-up help case %(reference)s is open.") % {"reference": case.reference},
             )
+            contact_mobile_message(request, case)
             return redirect("backoffice:startup_case", pk=case.pk)
     form.focus_first_error()
     return render(request, "backoffice/startup/new.html", {"form": form})

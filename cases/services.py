@@ -172,10 +172,15 @@ def _mobile_given(mobile: str) -> str:
 
 
 def _applicant_found(
-    actor: User, applicant: Applicant | None, new: Applicant, name: str, phone: str
+    actor: User,
+    market: Market | None,
+    applicant: Applicant | None,
+    new: Applicant,
+    name: str,
+    phone: str,
 ) -> ApplicantFound:
     """The known applicant unchanged, except that a mobile it lacks is filled in (no value is
-    lost, and the change is audited); else ``new``, saved."""
+    lost, and the change is audited on ``market``'s chain); else ``new``, saved."""
     if applicant is None:
         new.name = name
         if phone:
@@ -192,7 +197,7 @@ def _applicant_found(
         events.applicant_mobile_changed_event(
             applicant,
             actor,
-            market=None,
+            market=market,
             old_masked="",
             reason=_("Given at intake; none was on record."),
         )
@@ -208,9 +213,12 @@ def _applicant_found(
 
 @transaction.atomic
 def applicant_person_find_or_register(
-    *, actor: User, name: str, id_number: str, mobile: str = ""
+    *, actor: User, name: str, id_number: str, mobile: str = "", market: Market | None = None
 ) -> ApplicantFound:
-    """The person registered with this ID number, used unchanged, or a new registration."""
+    """The person registered with this ID number, used unchanged, or a new registration.
+
+    ``market`` is the one taking the request in: a mobile filled in on the record is audited on
+    its chain (on the global one without a market)."""
     name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
     try:
         resident = resident_id_parse(id_number)
@@ -227,15 +235,15 @@ def applicant_person_find_or_register(
         gender=resident.gender,
         birth_date=resident.birth_date,
     )
-    return _applicant_found(actor, known, new, name, phone)
+    return _applicant_found(actor, market, known, new, name, phone)
 
 
 @transaction.atomic
 def applicant_organisation_find_or_register(
-    *, actor: User, name: str, credit_code: str, mobile: str = ""
+    *, actor: User, name: str, credit_code: str, mobile: str = "", market: Market | None = None
 ) -> ApplicantFound:
     """The organisation registered with this credit code, used unchanged (its name on earlier
-    postings and cases stays as it is), or a new registration."""
+    postings and cases stays as it is), or a new registration. ``market`` as for a person."""
     name = _text(name, field="name", label=_("name"), max_length=NAME_MAX)
     try:
         code = uscc_validate(credit_code)
@@ -244,25 +252,25 @@ def applicant_organisation_find_or_register(
     phone = _mobile_given(mobile)
     known = Applicant.objects.select_for_update().filter(credit_code=code).first()
     new = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code)
-    return _applicant_found(actor, known, new, name, phone)
+    return _applicant_found(actor, market, known, new, name, phone)
 
 
 def applicant_person_register(
-    *, actor: User, name: str, id_number: str, mobile: str = ""
+    *, actor: User, name: str, id_number: str, mobile: str = "", market: Market | None = None
 ) -> Applicant:
     """Register a person, or find the one registered with that ID number (unchanged)."""
     return applicant_person_find_or_register(
-        actor=actor, name=name, id_number=id_number, mobile=mobile
+        actor=actor, name=name, id_number=id_number, mobile=mobile, market=market
     ).applicant
 
 
 def applicant_organisation_register(
-    *, actor: User, name: str, credit_code: str, mobile: str = ""
+    *, actor: User, name: str, credit_code: str, mobile: str = "", market: Market | None = None
 ) -> Applicant:
     """Register an organisation, or find the one registered with that credit code
     (unchanged)."""
     return applicant_organisation_find_or_register(
-        actor=actor, name=name, credit_code=credit_code, mobile=mobile
+        actor=actor, name=name, credit_code=credit_code, mobile=mobile, market=market
     ).applicant
 
 

@@ -59,7 +59,7 @@ def test_forms_on_the_campaign_page(
     foreign = posting_make(stranger, Market.objects.get(name="另一零工市场"), publish=True)
     client = verified_client(officer)
     base = f"/campaigns/{campaign.pk}/"
-    employer = {"name": "邕江餐饮", "credit_code": CREDIT_CODE, "booth": "A01"}
+    employer = {"name": "南宁市邕江餐饮有限公司", "credit_code": CREDIT_CODE, "booth": "A01"}
     assert client.post(base + "employers/", employer).status_code == 302
     again = client.post(base + "employers/", employer | {"booth": "B07"})
     assert again.status_code == 400

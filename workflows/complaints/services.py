@@ -153,9 +153,11 @@ def complaint_file(
     posting_id: int | None = None,
     channel: str = Channel.COUNTER,
     station: ServiceStation | None = None,
+    contact_mobile: str | None = None,
 ) -> Complaint:
     """Take a complaint in: opens a case of kind ``complaint`` (the officer is its
-    first-contact officer) and starts the 5-working-day clock of the acceptance decision."""
+    first-contact officer) and starts the 5-working-day clock of the acceptance decision.
+    ``contact_mobile``: the mobile given for this complaint, as ``case_open`` takes it."""
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -203,6 +205,7 @@ def complaint_file(
         subject=subject[:200],
         description=description,
         station=station,
+        contact_mobile=contact_mobile,
     )
     complaint = Complaint(
         case=case,

@@ -509,7 +509,7 @@ def seeker_register(
     found: ApplicantFound | None = None
     try:
         found = applicant_person_find_or_register(
-            actor=actor, name=name, id_number=id_number, mobile=mobile
+            actor=actor, name=name, id_number=id_number, mobile=mobile, market=market
         )
     except ValidationError as error:
         errors.update(error.message_dict)

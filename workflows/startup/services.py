@@ -127,9 +127,16 @@ def _note(note: str, *, field: str = "note", max_length: int = NOTE_MAX) -> str:
 
 @transaction.atomic
 def startup_open(
-    *, actor: User, market: Market, applicant: Applicant, channel: str, plan_summary: str
+    *,
+    actor: User,
+    market: Market,
+    applicant: Applicant,
+    channel: str,
+    plan_summary: str,
+    contact_mobile: str | None = None,
 ) -> Case:
-    """Open a start-up help case for a person, with its four service items pending."""
+    """Open a start-up help case for a person, with its four service items pending.
+    ``contact_mobile``: the mobile given for this request, as ``case_open`` takes it."""
     if applicant.kind != Applicant.Kind.PERSON:
         raise ValidationError({"applicant": _("Start-up help is given to a person.")})
     plan = _note(plan_summary, field="plan_summary", max_length=PLAN_MAX)
@@ -145,6 +152,7 @@ def startup_open(
         applicant=applicant,
         subject=subject,
         description=plan,
+        contact_mobile=contact_mobile,
     )
     for item in StartupItem.values:
         service = StartupService(case=case, item=item)
