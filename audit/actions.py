@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "audit.chain_broken": _("Audit log integrity check failed"),
     "audit.chains_anchored": _("Audit log anchored outside the database"),
     "audit.anchoring_failed": _("Audit log anchoring failed"),
+    "audit.anchoring_overdue": _("Audit log anchoring overdue"),
     # The case engine (cases) writes these; the ledger counts them.
     "case.opened": _("Case opened"),
     "case.claimed": _("Case claimed"),
