@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "admin.deleted": _("Record deleted in the administration site"),
     "accounts.disabled": _("Staff account disabled"),
     "accounts.second_factor_reset": _("Second factor reset"),
+    "audit.anchoring_overdue": _("Audit log anchoring overdue"),
     # The case engine (cases) writes these; the ledger counts them.
     "case.opened": _("Case opened"),
     "case.claimed": _("Case claimed"),

@@ -26,6 +26,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,12 +61,31 @@ class Anchor:
     line: int
 
 
+class AnchorProblem(StrEnum):
+    """What is wrong with a line of the anchor file, or with the file itself."""
+
+    MALFORMED = "malformed"  # not JSON, an unknown format, a missing or malformed field
+    UNKNOWN_KEY = "unknown_key"  # signed under a key that is not configured: forged, or retired
+    BAD_SIGNATURE = "bad_signature"  # the signature does not match: altered or forged
+    UNREADABLE = "unreadable"  # the file itself cannot be read (line 0)
+
+
+class AnchorLineError(ValueError):
+    """Why one line is not a trustworthy anchor: ``problem`` and, as the message, the details."""
+
+    def __init__(self, problem: AnchorProblem, reason: str) -> None:
+        super().__init__(reason)
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class AnchorFault:
-    """A line of the anchor file that cannot be trusted (malformed, or its signature fails)."""
+    """A line of the anchor file that cannot be trusted (malformed, or its signature fails), or
+    the whole file when it cannot be read (``line`` 0)."""
 
     line: int
     reason: str
+    problem: AnchorProblem = AnchorProblem.MALFORMED
 
 
 @dataclass(frozen=True)
@@ -146,30 +166,37 @@ def anchor_file_append(heads: Sequence[ChainHead], *, at: datetime) -> Path:
 
 
 def _anchor_parse(text: str, number: int) -> Anchor:
-    """One line as an Anchor; raises ValueError saying what is wrong with it."""
+    """One line as an Anchor; raises AnchorLineError saying what is wrong with it."""
+    malformed = AnchorProblem.MALFORMED
     try:
         payload = json.loads(text)
     except json.JSONDecodeError:
-        raise ValueError("not a JSON line (torn or edited)") from None
+        raise AnchorLineError(malformed, "not a JSON line (torn or edited)") from None
     if not isinstance(payload, dict) or payload.get("v") != FORMAT_VERSION:
-        raise ValueError("not an anchor line of a known format")
+        raise AnchorLineError(malformed, "not an anchor line of a known format")
     try:
         chain, sequence, mac = str(payload["chain"]), payload["sequence"], str(payload["mac"])
         at = datetime.fromisoformat(str(payload["at"]))
         key_id, sig = str(payload["key"]), str(payload["sig"])
     except (KeyError, ValueError):
-        raise ValueError("an anchor line with a missing or malformed field") from None
+        raise AnchorLineError(
+            malformed, "an anchor line with a missing or malformed field"
+        ) from None
     if not isinstance(sequence, int) or sequence < 1 or at.tzinfo is None:
-        raise ValueError("an anchor line with a malformed sequence or time")
+        raise AnchorLineError(malformed, "an anchor line with a malformed sequence or time")
     try:
         key = mac_key(key_id)
     except UnknownMacKeyError:
-        raise ValueError(
+        raise AnchorLineError(
+            AnchorProblem.UNKNOWN_KEY,
             f"signed with key {key_id}, which is not in AUDIT_MAC_KEYS "
-            "(keep retired keys configured while their anchors are checked)"
+            "(keep retired keys configured while their anchors are checked)",
         ) from None
     if not mac_equal(mac_hex(key, _PURPOSE, _signed_part(payload)), sig):
-        raise ValueError("signature does not match the line (the line was altered or forged)")
+        raise AnchorLineError(
+            AnchorProblem.BAD_SIGNATURE,
+            "signature does not match the line (the line was altered or forged)",
+        )
     return Anchor(chain=chain, sequence=sequence, mac=mac, at=at, line=number)
 
 
@@ -182,22 +209,32 @@ def _book_read(path: Path, _mtime_ns: int, _size: int, _keys: tuple[str, ...]) -
                 continue
             try:
                 anchor = _anchor_parse(text, number)
-            except ValueError as error:
-                book.faults.append(AnchorFault(line=number, reason=str(error)))
+            except AnchorLineError as error:
+                book.faults.append(
+                    AnchorFault(line=number, reason=str(error), problem=error.problem)
+                )
                 continue
             book.anchors.setdefault(anchor.chain, []).append(anchor)
     return book
 
 
 def anchor_book() -> AnchorBook:
-    """The anchor file as read now (re-read only when it changed); empty when there is none."""
+    """The anchor file as read now (re-read only when it changed); empty when there is none.
+
+    A file that is there but cannot be read (permissions, a directory in its place, an I/O
+    error) is a fault of the book, at line 0, not an exception: it vouches for nothing, and the
+    checks report it. That outcome is not cached, so the file is tried again next time."""
     path = anchor_path()
     try:
         stat = path.stat()
+        keys = tuple(getattr(settings, "AUDIT_MAC_KEYS", None) or ())
+        return _book_read(path, stat.st_mtime_ns, stat.st_size, keys)
     except FileNotFoundError:
         return AnchorBook(path=path)
-    keys = tuple(getattr(settings, "AUDIT_MAC_KEYS", None) or ())
-    return _book_read(path, stat.st_mtime_ns, stat.st_size, keys)
+    except OSError as error:
+        reason = f"the file cannot be read: {type(error).__name__}: {error.strerror or error}"
+        fault = AnchorFault(line=0, reason=reason, problem=AnchorProblem.UNREADABLE)
+        return AnchorBook(path=path, faults=[fault])
 
 
 def anchors_by_sequence(anchors: Iterable[Anchor]) -> dict[int, list[Anchor]]:

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .anchors import anchor_dir
 from .chain import mac_keys
+from .selectors import anchor_max_age
 
 
 def audit_settings_check(**kwargs: Any) -> list[CheckMessage]:
@@ -27,4 +28,8 @@ def audit_settings_check(**kwargs: Any) -> list[CheckMessage]:
         anchor_dir()
     except ImproperlyConfigured as error:
         errors.append(Error(str(error), id="audit.E002"))
+    try:
+        anchor_max_age()
+    except ImproperlyConfigured as error:
+        errors.append(Error(str(error), id="audit.E003"))
     return errors

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from accounts.models import User
 from markets.models import Role
 
-from .anchors import Anchor, anchor_book, anchors_by_sequence
+from .anchors import Anchor, AnchorBook, anchor_book, anchors_by_sequence
 from .chain import UnknownMacKeyError, event_hash, mac_equal
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
@@ -201,9 +204,87 @@ def anchor_file_verify() -> VerificationResult:
     book = anchor_book()
     good = sum(len(anchors) for anchors in book.anchors.values())
     fault = book.faults[0] if book.faults else None
-    broken = (
-        ChainBreak(None, fault.line, f"line {fault.line} of {book.path}: {fault.reason}")
-        if fault is not None
-        else None
-    )
+    broken = None
+    if fault is not None:
+        where = f"line {fault.line} of {book.path}" if fault.line else str(book.path)
+        broken = ChainBreak(None, fault.line, f"{where}: {fault.reason}")
     return VerificationResult(ANCHOR_FILE, good, len(book.anchors), broken)
+
+
+# --- Anchoring that has stopped ------------------------------------------------------------------
+
+DEFAULT_ANCHOR_MAX_AGE_HOURS = 36
+
+
+def anchor_max_age() -> timedelta:
+    """How old the anchoring may get before it is overdue: ``AUDIT_ANCHOR_MAX_AGE_HOURS``
+    (default 36: the daily anchoring, a missed run's grace, and some slack)."""
+    hours = getattr(settings, "AUDIT_ANCHOR_MAX_AGE_HOURS", DEFAULT_ANCHOR_MAX_AGE_HOURS)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
+        raise ImproperlyConfigured("AUDIT_ANCHOR_MAX_AGE_HOURS must be a positive number.")
+    return timedelta(hours=hours)
+
+
+@dataclass(frozen=True)
+class AnchoringOverdue:
+    """A chain with rows no anchor vouches for, whose anchoring is older than allowed.
+
+    ``anchor`` is the chain's newest anchor (None: the anchor file has none for it). ``since``
+    is when its anchoring became due: that anchor's time; for a chain the file does not name,
+    the file's newest line; with no anchor line at all, the chain's first row.
+    ``first_unanchored`` is the first sequence no anchor vouches for."""
+
+    chain: str
+    anchor: Anchor | None
+    since: datetime
+    first_unanchored: int
+    last_sequence: int
+
+
+def anchoring_overdue_list(
+    *,
+    chains: Sequence[str] | None = None,
+    book: AnchorBook | None = None,
+    now: datetime | None = None,
+) -> list[AnchoringOverdue]:
+    """The chains (``chains``, by default all) whose anchoring is overdue: rows after the
+    chain's newest anchor exist, and that anchor is older than ``anchor_max_age()`` — so the
+    daily anchoring has stopped (beat down, the task failing unnoticed, the file removed), and
+    rows cut from those chains' ends could no longer be noticed.
+
+    A chain the anchor file does not name yet is measured from the file's newest line (it
+    should have been anchored by the first anchoring after it began); with no anchor line at
+    all, from the chain's first row. A chain whose rows are all anchored is never overdue, however
+    old its anchor: nothing of it is unprotected. Rows that merely look younger than an anchor
+    (a clock set back) make nothing overdue."""
+    book = anchor_book() if book is None else book
+    now = timezone.now() if now is None else now
+    limit = now - anchor_max_age()
+    overdue: list[AnchoringOverdue] = []
+    for chain in chain_list() if chains is None else chains:
+        anchors = book.for_chain(chain)
+        anchor = max(anchors, key=lambda a: (a.at, a.line)) if anchors else None
+        anchored_sequence = anchor.sequence if anchor is not None else 0
+        rows = AuditEvent.objects.filter(chain=chain, sequence__gt=anchored_sequence)
+        first = rows.order_by("sequence").values_list("sequence", "occurred_at").first()
+        if first is None:
+            continue
+        if anchor is not None:
+            since = anchor.at
+        elif book.last_at is not None:
+            since = book.last_at
+        else:
+            since = first[1]
+        if since >= limit:
+            continue
+        last_sequence = rows.order_by("-sequence").values_list("sequence", flat=True).first()
+        overdue.append(
+            AnchoringOverdue(
+                chain=chain,
+                anchor=anchor,
+                since=since,
+                first_unanchored=first[0],
+                last_sequence=last_sequence or first[0],
+            )
+        )
+    return overdue

@@ -4,7 +4,7 @@ the database, and raising the alarm on a break."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -14,22 +14,42 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from markets.models import Market
 from notifications.models import OutboxMessage
 from notifications.services import notification_send, outbox_enqueue
 
-from .anchors import ChainHead, anchor_file_append, anchor_path
+from .anchors import (
+    AnchorBook,
+    AnchorFault,
+    AnchorProblem,
+    ChainHead,
+    anchor_book,
+    anchor_file_append,
+    anchor_path,
+)
 from .chain import chain_key, event_hash, ip_normalise, json_plain, mac_keys
 from .models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
-from .selectors import VerificationResult, audit_admin_email_list, audit_admin_list
+from .selectors import (
+    ANCHOR_FILE,
+    AnchoringOverdue,
+    VerificationResult,
+    anchor_max_age,
+    audit_admin_email_list,
+    audit_admin_list,
+)
 
 logger = logging.getLogger(__name__)
 
 CHAIN_BROKEN = "audit.chain_broken"
 CHAINS_ANCHORED = "audit.chains_anchored"
 ANCHORING_FAILED = "audit.anchoring_failed"
+ANCHORING_OVERDUE = "audit.anchoring_overdue"
+
+# How many bad lines, or overdue chains, one alert lists (the check reports them all).
+ALERT_LIST_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -222,16 +242,61 @@ def anchoring_failed_alert(*, error: str) -> AuditEvent:
     return event
 
 
+def _when(at: datetime) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _alarm_record_once_today(
+    *, action: str, target: TargetRef, details: Mapping[str, Any], same: Sequence[str]
+) -> tuple[bool, AuditEvent | None]:
+    """Record the alarm ``action`` on the global chain unless one with the same ``details[k]``
+    for each k in ``same`` was recorded today (Asia/Shanghai). Returns whether it is new today,
+    and its event (None when it could not be written: see below). Call inside a transaction."""
+    _chain_head_locked(GLOBAL_CHAIN)  # serialises concurrent runs of the check
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    already = AuditEvent.objects.filter(
+        chain=GLOBAL_CHAIN,
+        action=action,
+        occurred_at__gte=today,
+        **{f"new_values__{key}": details[key] for key in same},
+    )
+    if already.exists():
+        return False, None
+    try:
+        with transaction.atomic():
+            event = event_record(action=action, target=target, new_values=details, success=False)
+    except IntegrityError:
+        # A row forged beyond the global chain's head takes the next sequence number, so
+        # nothing more can be appended there: the alarm cannot be recorded, but must go out.
+        logger.exception("Could not record %s for %s", action, target.label)
+        return True, None
+    return True, event
+
+
+def _audit_admins_mail(*, subject: str, body: str, what: str) -> None:
+    """E-mail the active audit administrators directly (not through the outbox: an integrity
+    alarm should not wait for the queue it may be reporting on)."""
+    recipients = audit_admin_email_list()
+    if not recipients:
+        logger.error("%s, and no audit administrator has an e-mail address.", what)
+        return
+    for recipient in recipients:
+        send_mail(subject[:200], body, None, [recipient])
+
+
 def chain_broken_alert(*, result: VerificationResult) -> AuditEvent | None:
     """Record ``audit.chain_broken`` on the global chain and e-mail the audit administrators.
 
     Once per break per day (Asia/Shanghai): a retried or repeated nightly run adds nothing,
     while a break nobody has repaired is reported again the next night. Returns the new event,
-    or None when there is no break or it was already reported today.
+    or None when there is no break or it was already reported today. The anchor file's own
+    faults have their own alert (``anchor_file_broken_alert``).
     """
     broken = result.broken
     if broken is None:
         return None
+    if result.chain == ANCHOR_FILE:
+        return anchor_file_broken_alert()
     details = {
         "chain": result.chain,
         "event_id": broken.event_id,
@@ -239,44 +304,19 @@ def chain_broken_alert(*, result: VerificationResult) -> AuditEvent | None:
         "reason": broken.reason,
     }
     with transaction.atomic():
-        _chain_head_locked(GLOBAL_CHAIN)  # serialises concurrent runs of this check
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        already = AuditEvent.objects.filter(
-            chain=GLOBAL_CHAIN,
+        new, event = _alarm_record_once_today(
             action=CHAIN_BROKEN,
-            occurred_at__gte=today,
-            **{f"new_values__{key}": value for key, value in details.items()},
+            target=TargetRef(type="audit.chain", id=result.chain, label=result.chain),
+            details=details,
+            same=list(details),
         )
-        if already.exists():
-            return None
-        event: AuditEvent | None = None
-        try:
-            with transaction.atomic():
-                event = event_record(
-                    action=CHAIN_BROKEN,
-                    target=TargetRef(type="audit.chain", id=result.chain, label=result.chain),
-                    new_values=details,
-                    success=False,
-                )
-        except IntegrityError:
-            # A row forged beyond the global chain's head takes the next sequence number, so
-            # nothing more can be appended there: the alarm cannot be recorded, but must go out.
-            logger.exception("Could not record %s for chain %s", CHAIN_BROKEN, result.chain)
-        at = event.occurred_at if event is not None else timezone.now()
-        transaction.on_commit(partial(_chain_broken_mail, details=details, at=at))
+        if new:
+            at = event.occurred_at if event is not None else timezone.now()
+            transaction.on_commit(partial(_chain_broken_mail, details=details, at=at))
     return event
 
 
 def _chain_broken_mail(*, details: Mapping[str, Any], at: datetime) -> None:
-    # The notifications app (outbox and channels) does not exist yet: send plain e-mail directly.
-    # When it does, this becomes a notification to the audit administrators.
-    recipients = audit_admin_email_list()
-    if not recipients:
-        logger.error(
-            "Audit chain %s is broken and no audit administrator has an e-mail address.",
-            details["chain"],
-        )
-        return
     subject = _("Audit log integrity check failed: chain %(chain)s") % details
     body = _(
         "The nightly check of the audit log found a broken chain.\n\n"
@@ -284,6 +324,187 @@ def _chain_broken_mail(*, details: Mapping[str, Any], at: datetime) -> None:
         "Problem: %(reason)s\nChecked at: %(at)s\n\n"
         "Rows after this point cannot be trusted until the cause is found. "
         "Run “manage.py verify_audit --chain %(chain)s” to check again."
-    ) % {**details, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")}
-    for recipient in recipients:
-        send_mail(subject, body, None, [recipient])
+    ) % {**details, "at": _when(at)}
+    _audit_admins_mail(subject=subject, body=body, what=f"Audit chain {details['chain']} is broken")
+
+
+# What each anchor-file problem means, for the audit administrators.
+ANCHOR_PROBLEM_TEXTS = {
+    AnchorProblem.MALFORMED: gettext_lazy(
+        "it is not a well-formed anchor line: it was torn, or edited by hand"
+    ),
+    AnchorProblem.UNKNOWN_KEY: gettext_lazy(
+        "it is signed with a key that is not in AUDIT_MAC_KEYS: it was forged, or a retired "
+        "key was removed from the settings too early"
+    ),
+    AnchorProblem.BAD_SIGNATURE: gettext_lazy(
+        "its signature does not match its contents: the line was altered or forged"
+    ),
+    AnchorProblem.UNREADABLE: gettext_lazy("the file cannot be read"),
+}
+
+
+def anchor_file_broken_alert(*, book: AnchorBook | None = None) -> AuditEvent | None:
+    """Record ``audit.chain_broken`` for the anchor file (chain ``anchor-file``) and e-mail the
+    audit administrators what is wrong with it: each bad line by number, and what is wrong
+    with it (malformed, signed under an unknown key, a signature that does not match), or that
+    the file cannot be read at all.
+
+    Once a day for the same faults: a line that goes bad later the same day is reported at
+    once. Returns the new event, or None when the file is sound or this was reported today.
+    """
+    book = anchor_book() if book is None else book
+    if not book.faults:
+        return None
+    first = book.faults[0]
+    details = {
+        "chain": ANCHOR_FILE,
+        "file": str(book.path),
+        "line": first.line,
+        "problem": str(first.problem),
+        "reason": first.reason[:500],
+        "faults": " ".join(f"{fault.line}:{fault.problem}" for fault in book.faults)[:500],
+    }
+    with transaction.atomic():
+        new, event = _alarm_record_once_today(
+            action=CHAIN_BROKEN,
+            target=TargetRef(type="audit.anchors", id=ANCHOR_FILE, label=str(book.path)),
+            details=details,
+            same=["chain", "file", "faults"],
+        )
+        if new:
+            at = event.occurred_at if event is not None else timezone.now()
+            faults = list(book.faults)
+            transaction.on_commit(
+                partial(_anchor_file_mail, path=str(book.path), faults=faults, at=at)
+            )
+    return event
+
+
+def _anchor_fault_text(fault: AnchorFault) -> str:
+    return _("Line %(line)s: %(problem)s.\n    Details: %(reason)s") % {
+        "line": fault.line,
+        "problem": ANCHOR_PROBLEM_TEXTS[fault.problem],
+        "reason": fault.reason,
+    }
+
+
+def _anchor_file_mail(*, path: str, faults: list[AnchorFault], at: datetime) -> None:
+    first = faults[0]
+    if first.problem == AnchorProblem.UNREADABLE:
+        subject = _("Audit anchor file cannot be read")
+        body = _(
+            "The nightly check of the audit log could not read the anchor file.\n\n"
+            "Anchor file: %(path)s\nProblem: %(reason)s\nChecked at: %(at)s\n\n"
+            "Until it can be read, no anchor vouches for the audit log: rows removed from the "
+            "end of a chain could go unnoticed. Check the file's permissions and the mount of "
+            "AUDIT_ANCHOR_DIR, then run “manage.py verify_audit --chain anchor-file”."
+        ) % {"path": path, "reason": first.reason, "at": _when(at)}
+    else:
+        subject = _("Audit anchor file check failed: line %(line)s cannot be trusted") % {
+            "line": first.line
+        }
+        listed = "\n".join(_anchor_fault_text(fault) for fault in faults[:ALERT_LIST_MAX])
+        if len(faults) > ALERT_LIST_MAX:
+            listed += "\n" + _("… and %(count)s more bad lines.") % {
+                "count": len(faults) - ALERT_LIST_MAX
+            }
+        body = _(
+            "The nightly check of the audit log found lines of the anchor file that cannot be "
+            "trusted.\n\nAnchor file: %(path)s\n%(lines)s\nChecked at: %(at)s\n\n"
+            "A line that cannot be trusted vouches for nothing. Find out who or what changed "
+            "the file (it is only ever appended to), then run "
+            "“manage.py verify_audit --chain anchor-file” to check it again."
+        ) % {"path": path, "lines": listed, "at": _when(at)}
+    _audit_admins_mail(subject=subject, body=body, what=f"The audit anchor file {path} is bad")
+
+
+def anchoring_overdue_alert(*, overdue: Sequence[AnchoringOverdue]) -> AuditEvent | None:
+    """Record ``audit.anchoring_overdue`` and tell the audit administrators (mail and bell),
+    once a day however often the check runs: the chains in ``overdue`` have rows that no anchor
+    vouches for, and their last anchoring is older than ``AUDIT_ANCHOR_MAX_AGE_HOURS``, so the
+    daily anchoring has stopped. Returns the new event, or None when there is nothing overdue
+    or it was already reported today."""
+    if not overdue:
+        return None
+    hours = round(anchor_max_age().total_seconds() / 3600, 2)
+    details = {
+        "max_age_hours": hours,
+        "file": str(anchor_path()),
+        "chains": [
+            {
+                "chain": item.chain,
+                "since": item.since.isoformat(),
+                "line": item.anchor.line if item.anchor is not None else None,
+                "anchored_sequence": item.anchor.sequence if item.anchor is not None else 0,
+                "last_sequence": item.last_sequence,
+            }
+            for item in overdue[:ALERT_LIST_MAX]
+        ],
+        "count": len(overdue),
+    }
+    with transaction.atomic():
+        new, event = _alarm_record_once_today(
+            action=ANCHORING_OVERDUE,
+            target=TargetRef(type="audit.anchors", label=str(anchor_path())),
+            details=details,
+            same=[],
+        )
+        if not new:
+            return None
+        today = timezone.localdate().isoformat()
+        text = _(
+            "Audit log anchoring is overdue: the last anchoring is more than %(hours)s hours "
+            "old and rows were written since (chains affected: %(count)s)."
+        ) % {"count": len(overdue), "hours": f"{hours:g}"}
+        for admin in audit_admin_list():
+            notification_send(
+                recipient=admin, text=text[:500], key=f"{ANCHORING_OVERDUE}:{today}:{admin.pk}"
+            )
+        at = event.occurred_at if event is not None else timezone.now()
+        transaction.on_commit(
+            partial(_anchoring_overdue_mail, overdue=list(overdue), hours=hours, at=at)
+        )
+    return event
+
+
+def _overdue_text(item: AnchoringOverdue) -> str:
+    values = {
+        "chain": item.chain,
+        "when": _when(item.since),
+        "first": item.first_unanchored,
+        "last": item.last_sequence,
+    }
+    if item.anchor is None:
+        return (
+            _(
+                "%(chain)s: not anchored at all; rows %(first)s to %(last)s are not vouched for "
+                "(anchoring due since %(when)s)."
+            )
+            % values
+        )
+    return _(
+        "%(chain)s: last anchored on %(when)s (anchor file line %(line)s, up to row "
+        "%(sequence)s); rows %(first)s to %(last)s are not vouched for."
+    ) % {**values, "line": item.anchor.line, "sequence": item.anchor.sequence}
+
+
+def _anchoring_overdue_mail(*, overdue: list[AnchoringOverdue], hours: float, at: datetime) -> None:
+    listed = "\n".join(_overdue_text(item) for item in overdue[:ALERT_LIST_MAX])
+    if len(overdue) > ALERT_LIST_MAX:
+        listed += "\n" + _("… and %(count)s more chains.") % {
+            "count": len(overdue) - ALERT_LIST_MAX
+        }
+    body = _(
+        "The audit log has not been anchored for more than %(hours)s hours "
+        "(AUDIT_ANCHOR_MAX_AGE_HOURS), although rows were written after the last anchoring. "
+        "Rows removed from the end of these chains could no longer be noticed:\n\n"
+        "%(chains)s\n\nAnchor file: %(path)s\nChecked at: %(at)s\n\n"
+        "Check that Celery beat and a worker are running and that AUDIT_ANCHOR_DIR can be "
+        "written, then run “manage.py anchor_audit”."
+    ) % {"hours": f"{hours:g}", "chains": listed, "path": anchor_path(), "at": _when(at)}
+    _audit_admins_mail(
+        subject=_("Audit log anchoring is overdue"),
+        body=body,
+        what="Audit log anchoring is overdue",
+    )

@@ -5,8 +5,15 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.db import OperationalError
 
-from .selectors import anchor_file_verify, chain_list, chain_verify
-from .services import anchoring_failed_alert, chain_broken_alert, chain_heads_anchor
+from .anchors import anchor_book
+from .selectors import anchoring_overdue_list, chain_list, chain_verify
+from .services import (
+    anchor_file_broken_alert,
+    anchoring_failed_alert,
+    anchoring_overdue_alert,
+    chain_broken_alert,
+    chain_heads_anchor,
+)
 
 
 @shared_task(
@@ -16,18 +23,30 @@ from .services import anchoring_failed_alert, chain_broken_alert, chain_heads_an
     max_retries=3,
 )
 def verify_audit_chains() -> int:
-    """Verify the anchor file and every chain, anchored ones that no longer exist included;
-    for each break, alert the audit administrators (once a day).
+    """Verify the anchor file and every chain, anchored ones that no longer exist included,
+    and check that the anchoring has not stopped; alert the audit administrators of each
+    break, of a bad anchor file, and of overdue anchoring (each once a day).
 
-    Safe to run again at any time: it only reads, and the alert is recorded once per break
-    per day. Returns the number of breaks (broken chains, and the anchor file if it is).
+    Safe to run again at any time: it only reads, and each alert is recorded once a day.
+    Returns the number of findings: broken chains, the anchor file if it is bad, and chains
+    whose anchoring is overdue (``AUDIT_ANCHOR_MAX_AGE_HOURS``).
     """
-    broken = 0
-    for result in [anchor_file_verify(), *(chain_verify(chain=c) for c in chain_list())]:
+    findings = 0
+    book = anchor_book()
+    if book.faults:
+        findings += 1
+        anchor_file_broken_alert(book=book)
+    chains = chain_list()
+    for chain in chains:
+        result = chain_verify(chain=chain, anchors=book.for_chain(chain))
         if not result.ok:
-            broken += 1
+            findings += 1
             chain_broken_alert(result=result)
-    return broken
+    overdue = anchoring_overdue_list(chains=chains, book=book)
+    if overdue:
+        findings += len(overdue)
+        anchoring_overdue_alert(overdue=overdue)
+    return findings
 
 
 @shared_task(

@@ -15,6 +15,7 @@ the error and tries again later.
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 
 from django.conf import settings
@@ -46,6 +47,25 @@ def email_masked(to: str) -> str:
     if not at:
         return phone_masked(to)
     return f"{local[:1]}***@{domain}"
+
+
+# What a gateway or mail server may echo back in its error text. An ID number first (18 or 15
+# digits, the 18 perhaps ending in X, perhaps grouped 6-8-4), so that its digits are never
+# mistaken for a mobile; then a mobile (1[3-9] and nine more digits, perhaps after +86, 0086 or 0,
+# perhaps grouped with spaces or dashes); then an e-mail address. A run of digits longer than
+# these is left alone (it is some other number: a timestamp, a request id).
+_ID_NUMBER = re.compile(r"(?<!\d)(?:\d{6}[\s-]?\d{8}[\s-]?\d{3}[0-9Xx]|\d{15})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?|0)?1[3-9](?:[\s-]?\d){9}(?!\d)")
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def personal_data_scrubbed(text: str) -> str:
+    """``text`` without the mobiles, ID numbers and e-mail addresses in it, each replaced by a
+    placeholder: for error texts kept in the outbox (``OutboxMessage.last_error``), which a
+    gateway may have filled with the very address it could not reach."""
+    text = _ID_NUMBER.sub("[ID number]", text)
+    text = _MOBILE.sub("[mobile]", text)
+    return _EMAIL.sub("[e-mail]", text)
 
 
 class ConsoleSmsBackend(SmsBackend):

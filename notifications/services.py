@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .channels import email_masked, email_send, phone_masked, sms_backend
+from .channels import (
+    email_masked,
+    email_send,
+    personal_data_scrubbed,
+    phone_masked,
+    sms_backend,
+)
 from .models import Notification, OutboxMessage
 from .selectors import outbox_list_due
 
@@ -206,7 +212,10 @@ def outbox_attempt(*, message_id: int) -> DeliveryAttempt:
         try:
             _send(message)
         except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX_LENGTH]
+            # Scrubbed before it is cut, so no address is left half-masked at the cut.
+            message.last_error = personal_data_scrubbed(f"{type(exc).__name__}: {exc}")[
+                :LAST_ERROR_MAX_LENGTH
+            ]
             if message.attempts >= outbox_max_attempts():
                 message.status = OutboxMessage.Status.FAILED
                 message.next_attempt_at = None

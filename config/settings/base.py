@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=0, minute=5),
     },
 }
+# The anchoring is overdue (verify_audit and the nightly check report it, and alert the audit
+# administrators once a day) when a chain has rows after its newest anchor and that anchor is
+# older than this: the daily anchoring has stopped (beat down, the task failing unnoticed).
+AUDIT_ANCHOR_MAX_AGE_HOURS = env.int("AUDIT_ANCHOR_MAX_AGE_HOURS", default=36)
 
 # --- Security headers (the deploy settings tighten these) ---------------------------------------
 X_FRAME_OPTIONS = "DENY"

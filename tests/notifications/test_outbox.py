@@ -18,9 +18,15 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from notifications import tasks
-from notifications.channels import ConsoleSmsBackend, SmsBackend, phone_masked
+from notifications.channels import (
+    ConsoleSmsBackend,
+    SmsBackend,
+    personal_data_scrubbed,
+    phone_masked,
+)
 from notifications.models import OutboxMessage
 from notifications.services import (
+    LAST_ERROR_MAX_LENGTH,
     OUTBOX_QUEUE_LEASE,
     outbox_backoff,
     outbox_deliver,
@@ -503,3 +509,93 @@ def test_a_sweep_that_waited_past_the_next_one_expires_unrun(settings: Settings)
         schedule = entry["schedule"]
         interval = schedule.total_seconds() if isinstance(schedule, timedelta) else schedule
         assert 0 < entry["options"]["expires"] < interval
+
+
+# --- No address kept in an error text (PIPL) -----------------------------------------------------
+
+GATEWAY_ERROR = (
+    "rejected: mobile 13812345678 (also +86 139-1234-5678, 159 8765 4321) is blocked; "
+    "id card 45010219900101123X; reply to zhang.wei@example.com; request 2026120312000000001"
+)
+SCRUBBED_ERROR = (
+    "rejected: mobile [mobile] (also [mobile], [mobile]) is blocked; "
+    "id card [ID number]; reply to [e-mail]; request 2026120312000000001"
+)
+
+
+class ChattySmsBackend(SmsBackend):
+    """A gateway that echoes personal data in its error text."""
+
+    def send(self, to: str, body: str) -> None:
+        raise ValueError(GATEWAY_ERROR.replace("13812345678", to))
+
+
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        (GATEWAY_ERROR, SCRUBBED_ERROR),
+        ("to=8613812345678&tpl=7", "to=[mobile]&tpl=7"),
+        ("old card 450102900101123.", "old card [ID number]."),
+        ("grouped 450102 19900101 1234", "grouped [ID number]"),
+        ("张三 <zhang@例子.中国>", "张三 <[e-mail]>"),
+        ("ConnectionError: gateway unreachable", "ConnectionError: gateway unreachable"),
+        ("timestamp 1733212800123 code 1381234567", "timestamp 1733212800123 code 1381234567"),
+    ],
+)
+def test_personal_data_is_scrubbed_from_error_text(text: str, scrubbed: str) -> None:
+    assert personal_data_scrubbed(text) == scrubbed
+
+
+def test_a_gateway_error_naming_the_mobile_is_stored_and_logged_without_it(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SMS_BACKEND = f"{__name__}.ChattySmsBackend"
+    message = sms_enqueue()
+
+    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+        failed = outbox_deliver(message_id=message.pk)
+
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert failed.status == stored.status == OutboxMessage.Status.PENDING
+    assert stored.last_error == f"ValueError: {SCRUBBED_ERROR}"
+    assert stored.to == PHONE  # still needed for the next attempt
+    for leaked in ("13812345678", "1234-5678", "8765 4321", "45010219900101123X", "zhang.wei@"):
+        assert leaked not in stored.last_error
+        assert leaked not in caplog.text
+    assert "[mobile]" in caplog.text
+
+
+class LongErrorSmsBackend(SmsBackend):
+    """A gateway whose long error text ends in the mobile, across the length the outbox keeps."""
+
+    def send(self, to: str, body: str) -> None:
+        raise ValueError("x" * (LAST_ERROR_MAX_LENGTH - len("ValueError: ") - 5) + to)
+
+
+def test_an_error_is_scrubbed_before_it_is_cut_to_length(settings: Settings) -> None:
+    settings.SMS_BACKEND = f"{__name__}.LongErrorSmsBackend"
+    message = sms_enqueue()
+
+    outbox_deliver(message_id=message.pk)
+
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert len(stored.last_error) == LAST_ERROR_MAX_LENGTH
+    assert stored.last_error.endswith("xxx[mobi")  # cut after scrubbing: no digit of it kept
+    assert "13812" not in stored.last_error
+
+
+def test_the_migration_scrubs_the_error_texts_already_stored() -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "notifications.migrations.0004_scrub_personal_data_from_last_error"
+    )
+    sms_enqueue("chatty")
+    sms_enqueue("plain")
+    OutboxMessage.objects.filter(idempotency_key="chatty").update(last_error=GATEWAY_ERROR)
+    OutboxMessage.objects.filter(idempotency_key="plain").update(last_error="TimeoutError: 30 s")
+
+    migration.scrub_last_errors(apps, None)
+
+    errors = dict(OutboxMessage.objects.values_list("idempotency_key", "last_error"))
+    assert errors == {"chatty": SCRUBBED_ERROR, "plain": "TimeoutError: 30 s"}

@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from audit.anchors import anchor_book
 from audit.selectors import (
     ANCHOR_FILE,
+    AnchoringOverdue,
     ChainBreak,
     anchor_file_verify,
+    anchor_max_age,
+    anchoring_overdue_list,
     chain_list,
     chain_verify,
 )
@@ -21,8 +25,9 @@ class Command(BaseCommand):
     help = (
         "Check the anchor file, then walk every audit chain (or one) in order: recompute each "
         "keyed seal, check the links, the chain head and the anchors, and report chains that "
-        "were anchored but no longer exist. Exits non-zero and names the first broken row of "
-        "each broken chain."
+        "were anchored but no longer exist, and chains whose anchoring is overdue (rows after "
+        "an anchor older than AUDIT_ANCHOR_MAX_AGE_HOURS). Exits non-zero and names the first "
+        "broken row of each broken chain."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,13 +61,40 @@ class Command(BaseCommand):
                 self.stdout.write(f"OK {key}: {result.events_checked} events{anchored}")
                 continue
             broken.append(self._report(key, result.broken))
+        overdue = anchoring_overdue_list(chains=chains, book=book)
+        for item in overdue:
+            self._report_overdue(item)
         if broken or not anchor_file.ok:
             prefix = "" if anchor_file.ok else "the anchor file is broken; "
-            raise CommandError(f"{prefix}{len(broken)} of {len(chains)} audit chains are broken")
+            suffix = f"; anchoring is overdue for {len(overdue)}" if overdue else ""
+            raise CommandError(
+                f"{prefix}{len(broken)} of {len(chains)} audit chains are broken{suffix}"
+            )
+        if overdue:
+            raise CommandError(
+                f"anchoring is overdue for {len(overdue)} of {len(chains)} audit chains: "
+                "check that Celery beat is running, then run “manage.py anchor_audit”"
+            )
         against = (
             f" against {anchor_file.events_checked} anchors" if anchor_file.events_checked else ""
         )
         self.stdout.write(self.style.SUCCESS(f"OK: {len(chains)} chains verified{against}"))
+
+    def _report_overdue(self, item: AnchoringOverdue) -> None:
+        since = timezone.localtime(item.since).strftime("%Y-%m-%d %H:%M:%S %Z")
+        hours = f"{anchor_max_age().total_seconds() / 3600:g}"
+        if item.anchor is None:
+            anchored = f"anchoring due since {since}"
+        else:
+            anchored = (
+                f"last anchored on {since} (anchor file line {item.anchor.line}, "
+                f"up to sequence {item.anchor.sequence})"
+            )
+        self.stderr.write(
+            f"OVERDUE {item.chain}: sequences {item.first_unanchored} to {item.last_sequence} "
+            f"are not anchored; {anchored}, more than {hours} hours ago "
+            "(AUDIT_ANCHOR_MAX_AGE_HOURS)"
+        )
 
     def _report(self, chain: str, fault: ChainBreak) -> str:
         row = f"event id {fault.event_id}" if fault.event_id is not None else "missing row"
