@@ -4,7 +4,9 @@
   (YYYYMMDD), 3-digit sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check
   character (0-9 or X);
 - the mobile number (手机号码): ``1[3-9]`` followed by 9 digits, with or without +86;
-- the unified social credit code (统一社会信用代码, GB 32100-2015) of an organisation.
+- the unified social credit code (统一社会信用代码, GB 32100-2015) of an organisation;
+- names and other short texts typed at the counter: what is left once invisible characters
+  (controls, right-to-left overrides, zero-width spaces) are removed.
 
 Every failure raises :class:`~django.core.exceptions.ValidationError` with a message meant for
 the person at the counter and a ``code`` for the program.
@@ -166,6 +168,35 @@ def mobile_mask(number: str) -> str:
     if len(number) != 11:
         return "*" * len(number)
     return f"{number[:3]}****{number[-4:]}"
+
+
+# Characters that show nothing or reorder what follows: Unicode categories Cc (controls) and Cf
+# (format: RLO U+202E, zero-width space U+200B, ZWJ U+200D, BOM …), plus the unassigned and
+# private-use ones. Line breaks and tabs are kept in multi-line text only.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+_LINE_CHARACTERS = frozenset("\n\t")
+
+
+def text_visible(value: str, *, multiline: bool = False) -> str:
+    """``value`` without invisible characters (controls, format characters such as the
+    right-to-left override or the zero-width space), stripped. Line breaks and tabs stay in
+    ``multiline`` text; ``\r\n`` becomes ``\n``."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept = (
+        char
+        for char in value
+        if unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        or (multiline and char in _LINE_CHARACTERS)
+    )
+    return "".join(kept).strip()
+
+
+def name_clean(value: str) -> str:
+    """A person's or an organisation's name as it is kept: NFKC (full-width letters and digits
+    to ASCII), invisible characters removed, runs of white space made one space, stripped.
+    An empty result means the name had nothing visible in it: the caller refuses it."""
+    visible = text_visible(unicodedata.normalize("NFKC", value or ""))
+    return " ".join(visible.split())
 
 
 def uscc_validate(value: str) -> str:
