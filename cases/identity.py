@@ -1,6 +1,8 @@
-"""Applicants' identifiers: pure functions, no database.
+"""Applicants' identifiers: pure functions; no database, except to look up an area code that
+the shipped division tables do not know (an edition loaded later).
 
-- the resident ID number (居民身份证号码, GB 11643-1999): 6-digit area code, birth date
+- the resident ID number (居民身份证号码, GB 11643-1999): 6-digit area code (a division code,
+  current or past: ``markets.divisions``), birth date
   (YYYYMMDD), 3-digit sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check
   character (0-9 or X);
 - the mobile number (手机号码): ``1[3-9]`` followed by 9 digits, with or without +86;
@@ -26,27 +28,14 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from markets.divisions import area_code_known
+
 Gender = Literal["male", "female"]
 
 RESIDENT_ID_LENGTH = 18
 RESIDENT_ID_FORMAT = re.compile(r"^\d{17}[\dX]$")
 # ISO 7064 MOD 11-2: the weight of position i (0-based, left to right) is 2**(17 - i) mod 11.
 _MOD_11_2_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-# Province-level divisions (GB/T 2260): the first two digits of every area code in use.
-PROVINCE_PREFIXES = frozenset(
-    f"{code:02d}"
-    for code in (
-        *range(11, 16),
-        *range(21, 24),
-        *range(31, 38),
-        *range(41, 47),
-        *range(50, 55),
-        *range(61, 66),
-        71,
-        81,
-        82,
-    )
-)
 EARLIEST_BIRTH_YEAR = 1900
 
 MOBILE_FORMAT = re.compile(r"^1[3-9]\d{9}$")
@@ -60,8 +49,7 @@ class ResidentId:
     number: str  # 18 characters, the check character upper-case
     birth_date: date
     gender: Gender
-    area_code: str  # the first 6 digits: where the number was first issued
-    area_known: bool  # False: the area is no province-level code; a warning, not an error
+    area_code: str  # the first 6 digits: a division code (current or past) where it was issued
 
 
 def _normalise(value: str) -> str:
@@ -128,12 +116,21 @@ def resident_id_parse(value: str, *, today: date | None = None) -> ResidentId:
             code="id_check_character",
         )
 
+    if not area_code_known(number[:6]):
+        raise ValidationError(
+            _(
+                "The first six digits of the resident ID number (%(code)s) are no administrative "
+                "division code, current or past: check the number for a mistyped digit."
+            ),
+            code="id_area",
+            params={"code": number[:6]},
+        )
+
     return ResidentId(
         number=number,
         birth_date=birth_date,
         gender="male" if int(number[16]) % 2 else "female",
         area_code=number[:6],
-        area_known=number[:2] in PROVINCE_PREFIXES,
     )
 
 

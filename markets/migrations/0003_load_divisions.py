@@ -1,0 +1,19 @@
+"""Load the national table of administrative division codes shipped in markets/data/."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from markets.divisions import divisions_load_shipped
+
+    divisions_load_shipped(apps.get_model("markets", "Division"))
+
+
+def unload(apps, schema_editor):
+    apps.get_model("markets", "Division").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("markets", "0002_division")]
+
+    operations = [migrations.RunPython(load, unload)]
