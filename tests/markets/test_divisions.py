@@ -92,7 +92,7 @@ def test_a_county_name_found_in_several_cities_is_settled_by_the_markets_city(
 def test_a_region_is_made_from_the_division_table_with_its_city(guangxi: Region) -> None:
     region = region_ensure(code="450110", actor=None)
 
-    assert region is not None
+    assert region is not None and region.parent is not None
     assert (region.name, region.level, region.parent.code) == ("武鸣区", "county", "450100")
     assert Region.objects.get(code="450100").parent == guangxi
     assert region.history.count() == 1
