@@ -60,3 +60,25 @@ def test_the_kiosk_hides_a_phone_number_in_chinese_numerals_or_with_zero_width_s
     assert "一三八一二三四五六七八" not in text
     assert "\u200b" not in text
     assert f"有意者请联系{HIDDEN}或{HIDDEN}" in text
+
+
+@pytest.mark.django_db
+def test_a_phone_number_in_the_address_is_hidden_on_the_kiosk_and_the_big_screen(
+    client: Client, nanning_market: Market
+) -> None:
+    posting = posting_make(
+        market=nanning_market,
+        employer=organisation_employer(),
+        address="民族大道 88 号，电话一三八一二三四五六七八",
+    )
+    base = f"/portal/{nanning_market.pk}"
+
+    pages = [
+        html(client.get(f"{base}/kiosk/postings/{posting.pk}/")),
+        html(client.get(f"{base}/kiosk/")),
+        html(client.get(f"{base}/screen/")),
+    ]
+
+    for text in pages:
+        assert "民族大道 88 号" in text
+        assert "一三八一二三四五六七八" not in text
