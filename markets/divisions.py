@@ -115,11 +115,12 @@ def divisions_load(
     no longer lists kept but marked not current. ``historical`` rows give the years of use and
     add the codes missing from both (never current). Run it inside a transaction."""
     result = LoadResult()
+    historical = list(historical)
     years = {code: (first, last) for code, _name, first, last in historical}
     names = {code: name for code, name, _first, _last in historical}
     existing = {division.code: division for division in model.objects.all()}
     listed = dict(table.rows)
-    new, changed = [], []
+    new, renamed, confirmed, withdrawn = [], [], [], []
     for code, name in table.rows:
         division = existing.get(code)
         if division is None:
@@ -135,19 +136,16 @@ def divisions_load(
                 )
             )
             result.added += 1
-            continue
-        if division.name == name and division.is_current and division.edition == table.edition:
-            continue
-        if division.name != name:
+        elif division.name != name:
+            division.name, division.is_current, division.edition = name, True, table.edition
+            renamed.append(division)
             result.renamed += 1
-        if not division.is_current:
-            result.restored += 1
-        division.name, division.is_current, division.edition = name, True, table.edition
-        changed.append(division)
+        elif not division.is_current or division.edition != table.edition:
+            result.restored += not division.is_current
+            confirmed.append(code)
     for code, division in existing.items():
         if code not in listed and division.is_current:
-            division.is_current = False
-            changed.append(division)
+            withdrawn.append(code)
             result.withdrawn += 1
     for code in sorted(set(names) - set(existing) - set(listed)):
         first, last = years[code]
@@ -162,8 +160,15 @@ def divisions_load(
             )
         )
         result.historical += 1
-    model.objects.bulk_create(new, batch_size=500)
-    model.objects.bulk_update(changed, ["name", "is_current", "edition"], batch_size=500)
+    # Reference data without history tables: plain UPDATEs by code are what they need.
+    model.objects.bulk_create(new, batch_size=1000)
+    model.objects.bulk_update(renamed, ["name", "is_current", "edition"], batch_size=500)
+    for start in range(0, len(confirmed), 900):
+        model.objects.filter(code__in=confirmed[start : start + 900]).update(
+            is_current=True, edition=table.edition
+        )
+    for start in range(0, len(withdrawn), 900):
+        model.objects.filter(code__in=withdrawn[start : start + 900]).update(is_current=False)
     return result
 
 

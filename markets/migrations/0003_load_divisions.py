@@ -1,9 +1,12 @@
-"""Load the national table of administrative division codes shipped in markets/data/."""
+"""Load the national table of administrative division codes shipped in markets/data/.
+
+The function is named ``seed`` like the other data seeds: the browser tests run every ``seed``
+again after a transactional test has flushed the database. It is idempotent."""
 
 from django.db import migrations
 
 
-def load(apps, schema_editor):
+def seed(apps, schema_editor):
     from markets.divisions import divisions_load_shipped
 
     divisions_load_shipped(apps.get_model("markets", "Division"))
@@ -16,4 +19,4 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("markets", "0002_division")]
 
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(seed, unload)]
