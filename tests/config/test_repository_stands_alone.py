@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT
 
-# "../shared/…" or a path into the folder of shared notes (spelt so this file does not match).
+# A relative path up into the lead's notes folder beside the clone, or its absolute path (the
+# pattern is spelt in pieces so that this file does not match itself).
 OUTSIDE = re.compile(r"\.\./" + "shared" + r"\b|/work/" + "shared" + r"\b")
 TEXT_SUFFIXES = {".md", ".py", ".txt", ".toml", ".cfg", ".ini", ".html", ".sh", ".yml", ".yaml", ""}
 
