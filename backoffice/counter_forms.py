@@ -20,6 +20,7 @@ from django_fsm import can_proceed
 
 from cases.models import ChecklistItem
 from markets.models import Market, Region
+from markets.selectors import division_county_candidates
 from workflows.guidance.models import OUTCOME_TRANSITIONS, Referral
 from workflows.guidance.models import Outcome as ReferralOutcome
 from workflows.postings.kinds import POSTING_REVIEW
@@ -100,19 +101,22 @@ def occupation_codes_from_text(text: str) -> list[str]:
 
 
 def county_from_text(text: str, *, market: Market | None) -> Region | str:
-    """A county (区县) by its six-digit code or its name (a name is looked for under the
-    market's province first: 城中区 exists in several cities)."""
+    """A county (区县) by its six-digit code or its name, from the national division table: a
+    region the organisation has already, or else the code of the one current county the text
+    names (the service makes the region). A name is looked for in the market's city first,
+    then its province (城中区 exists in several cities). Text that names no county, or several,
+    is passed on as typed and refused by the service."""
     value = _normal(text)
     if not value:
         return ""
-    counties = Region.objects.filter(level=Region.Level.COUNTY)
-    found = counties.filter(code=value).first()
-    if found is None and market is not None:
-        found = counties.filter(name=value, code__startswith=market.region.code[:2]).first()
-    if found is None:
-        named = list(counties.filter(name=value)[:2])
-        found = named[0] if len(named) == 1 else None
-    return found if found is not None else value
+    found = Region.objects.filter(level=Region.Level.COUNTY, code=value).first()
+    if found is not None:
+        return found
+    near = market.region if market is not None else None
+    candidates = division_county_candidates(text=value, near=near)
+    if len(candidates) != 1:
+        return value
+    return Region.objects.filter(code=candidates[0].code).first() or candidates[0].code
 
 
 def counties_near(market: Market | None) -> list[Region]:

@@ -1,10 +1,14 @@
-"""Applicants' identifiers: pure functions, no database.
+"""Applicants' identifiers: pure functions; no database, except to look up an area code that
+the shipped division tables do not know (an edition loaded later).
 
-- the resident ID number (居民身份证号码, GB 11643-1999): 6-digit area code, birth date
+- the resident ID number (居民身份证号码, GB 11643-1999): 6-digit area code (a division code,
+  current or past: ``markets.divisions``), birth date
   (YYYYMMDD), 3-digit sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check
   character (0-9 or X);
 - the mobile number (手机号码): ``1[3-9]`` followed by 9 digits, with or without +86;
-- the unified social credit code (统一社会信用代码, GB 32100-2015) of an organisation.
+- the unified social credit code (统一社会信用代码, GB 32100-2015) of an organisation;
+- names and other short texts typed at the counter: what is left once invisible characters
+  (controls, right-to-left overrides, zero-width spaces) are removed.
 
 Every failure raises :class:`~django.core.exceptions.ValidationError` with a message meant for
 the person at the counter and a ``code`` for the program.
@@ -24,27 +28,14 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from markets.divisions import area_code_known
+
 Gender = Literal["male", "female"]
 
 RESIDENT_ID_LENGTH = 18
 RESIDENT_ID_FORMAT = re.compile(r"^\d{17}[\dX]$")
 # ISO 7064 MOD 11-2: the weight of position i (0-based, left to right) is 2**(17 - i) mod 11.
 _MOD_11_2_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-# Province-level divisions (GB/T 2260): the first two digits of every area code in use.
-PROVINCE_PREFIXES = frozenset(
-    f"{code:02d}"
-    for code in (
-        *range(11, 16),
-        *range(21, 24),
-        *range(31, 38),
-        *range(41, 47),
-        *range(50, 55),
-        *range(61, 66),
-        71,
-        81,
-        82,
-    )
-)
 EARLIEST_BIRTH_YEAR = 1900
 
 MOBILE_FORMAT = re.compile(r"^1[3-9]\d{9}$")
@@ -58,8 +49,7 @@ class ResidentId:
     number: str  # 18 characters, the check character upper-case
     birth_date: date
     gender: Gender
-    area_code: str  # the first 6 digits: where the number was first issued
-    area_known: bool  # False: the area is no province-level code; a warning, not an error
+    area_code: str  # the first 6 digits: a division code (current or past) where it was issued
 
 
 def _normalise(value: str) -> str:
@@ -126,12 +116,21 @@ def resident_id_parse(value: str, *, today: date | None = None) -> ResidentId:
             code="id_check_character",
         )
 
+    if not area_code_known(number[:6]):
+        raise ValidationError(
+            _(
+                "The first six digits of the resident ID number (%(code)s) are no administrative "
+                "division code, current or past: check the number for a mistyped digit."
+            ),
+            code="id_area",
+            params={"code": number[:6]},
+        )
+
     return ResidentId(
         number=number,
         birth_date=birth_date,
         gender="male" if int(number[16]) % 2 else "female",
         area_code=number[:6],
-        area_known=number[:2] in PROVINCE_PREFIXES,
     )
 
 
@@ -179,6 +178,33 @@ def phone_mask(number: str) -> str:
     if len(number) > 6:
         return "*" * (len(number) - 4) + number[-4:]
     return "*" * len(number)
+# Characters that show nothing or reorder what follows: Unicode categories Cc (controls) and Cf
+# (format: RLO U+202E, zero-width space U+200B, ZWJ U+200D, BOM …), plus the unassigned and
+# private-use ones. Line breaks and tabs are kept in multi-line text only.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+_LINE_CHARACTERS = frozenset("\n\t")
+
+
+def text_visible(value: str, *, multiline: bool = False) -> str:
+    """``value`` without invisible characters (controls, format characters such as the
+    right-to-left override or the zero-width space), stripped. Line breaks and tabs stay in
+    ``multiline`` text; ``\r\n`` becomes ``\n``."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept = (
+        char
+        for char in value
+        if unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        or (multiline and char in _LINE_CHARACTERS)
+    )
+    return "".join(kept).strip()
+
+
+def name_clean(value: str) -> str:
+    """A person's or an organisation's name as it is kept: NFKC (full-width letters and digits
+    to ASCII), invisible characters removed, runs of white space made one space, stripped.
+    An empty result means the name had nothing visible in it: the caller refuses it."""
+    visible = text_visible(unicodedata.normalize("NFKC", value or ""))
+    return " ".join(visible.split())
 
 
 def uscc_validate(value: str) -> str:

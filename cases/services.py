@@ -35,8 +35,10 @@ from .crypto import personal_data_index
 from .identity import (
     mobile_mask,
     mobile_normalise,
+    name_clean,
     resident_id_mask,
     resident_id_parse,
+    text_visible,
     uscc_validate,
 )
 from .kinds import kind_get
@@ -77,7 +79,10 @@ def _locked(case: Case) -> Case:
 
 
 def _text(value: str, *, field: str, label: str, max_length: int | None = None) -> str:
-    value = (value or "").strip()
+    """Typed text as it is kept: without invisible characters (a value of nothing but
+    control, zero-width or right-to-left characters is no value); a name also NFKC-normalised
+    on one line (``name_clean``)."""
+    value = name_clean(value) if field == "name" else text_visible(value or "", multiline=True)
     if not value:
         raise ValidationError({field: _("Enter the %(label)s.") % {"label": label}})
     if max_length is not None and len(value) > max_length:

@@ -118,6 +118,41 @@ class Region(models.Model):
         self.parent = parent
 
 
+class Division(models.Model):
+    """An entry of the national table of administrative division codes (县级以上行政区划代码,
+    GB/T 2260, published each year by the Ministry of Civil Affairs): reference data, not the
+    organisation. Shipped in ``markets/data/``, loaded by a migration and refreshed by
+    ``manage.py update_divisions``.
+
+    A code that a later edition no longer lists stays, not current: the first six digits of a
+    resident ID number issued there still name it. A :class:`Region` is made from a current
+    division when something (a seeker's home county, a posting's county) first needs it.
+    """
+
+    code = models.CharField(_("division code (行政区划代码)"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=64, db_index=True)
+    level = models.CharField(_("level"), max_length=8, choices=Region.Level.choices)
+    is_current = models.BooleanField(
+        _("in force"),
+        default=True,
+        help_text=_("Listed in the edition in force; otherwise abolished or renumbered."),
+    )
+    edition = models.CharField(
+        _("edition"), max_length=32, blank=True, help_text=_("The last edition that lists it.")
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year in use"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("last year in use"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("administrative division")
+        verbose_name_plural = _("administrative divisions")
+        indexes = [models.Index(fields=["level", "is_current", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class Market(models.Model):
     """A comprehensive gig-labour market (综合性零工市场), named "××市（县、区）零工市场"."""
 

@@ -1,4 +1,5 @@
-"""State changes of the organisation: granting and revoking staff roles."""
+"""State changes of the organisation: granting and revoking staff roles; regions made from the
+national division table when first needed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 
-from .models import Market, Membership, Region
+from .models import Division, Market, Membership, Region
 
 
 def membership_grant(
@@ -39,3 +40,30 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     if actor is not None:
         membership._history_user = actor  # type: ignore[attr-defined]
     membership.delete()
+
+
+def region_ensure(*, code: str, actor: User | None) -> Region | None:
+    """The region with this code: the organisation's own, or else made from the current
+    national division table (with its province and city where they are missing), so that any
+    county of the country can be a seeker's home county or a posting's place of work.
+    ``None`` when the code is no current division. Safe under concurrent calls."""
+    region = Region.objects.filter(code=code).first()
+    if region is not None:
+        return region
+    wanted = {code, code[:2] + "0000", code[:4] + "00"}
+    divisions = {d.code: d for d in Division.objects.filter(code__in=wanted, is_current=True)}
+    if code not in divisions:
+        return None
+    for step in sorted(divisions, key=lambda c: (not c.endswith("0000"), not c.endswith("00"))):
+        if Region.objects.filter(code=step).exists():
+            continue
+        region = Region(code=step, name=divisions[step].name)
+        region.full_clean(validate_unique=False)
+        if actor is not None:
+            region._history_user = actor  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                region.save()
+        except IntegrityError:
+            pass  # made meanwhile by a concurrent call
+    return Region.objects.get(code=code)

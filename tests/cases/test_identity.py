@@ -19,6 +19,7 @@ from cases.identity import (
     resident_id_parse,
     uscc_validate,
 )
+from markets.models import Division
 
 TODAY = date(2026, 3, 2)
 
@@ -55,7 +56,6 @@ def test_the_published_example_parses_with_birth_date_gender_and_area() -> None:
         birth_date=date(1949, 12, 31),
         gender="female",  # 17th digit 2: even
         area_code="110105",
-        area_known=True,
     )
 
 
@@ -150,27 +150,44 @@ def test_a_wrong_check_character_is_an_id_check_character_error(number: str) -> 
     assert error_code(excinfo) == "id_check_character"
 
 
-def test_an_unknown_area_is_a_warning_not_an_error() -> None:
-    first_17 = "99010119900101001"
+@pytest.mark.django_db
+@pytest.mark.parametrize("area", ["000000", "990101", "450199", "160101", "100000"])
+def test_an_area_that_was_never_a_division_code_is_an_id_area_error(area: str) -> None:
+    first_17 = area + "19900101001"
     number = first_17 + resident_id_check_character(first_17)
 
-    parsed = resident_id_parse(number, today=TODAY)
+    with pytest.raises(ValidationError) as excinfo:
+        resident_id_parse(number, today=TODAY)
 
-    assert parsed.area_known is False
-    assert parsed.area_code == "990101"
+    assert error_code(excinfo) == "id_area"
+    assert area in excinfo.value.messages[0]
 
 
 @pytest.mark.parametrize(
-    ("prefix", "known"),
-    [("11", True), ("15", True), ("16", False), ("46", True), ("47", False), ("65", True),
-     ("71", True), ("81", True), ("82", True), ("83", False), ("10", False), ("00", False)],
-)  # fmt: skip
-def test_area_is_known_for_province_level_prefixes_only(prefix: str, known: bool) -> None:
-    first_17 = prefix + "010119900101001"
+    "area",
+    [
+        "450110",  # 武鸣区, in force
+        "450122",  # 武鸣县, until 2015: its people keep their numbers
+        "330114",  # 钱塘区 (2021), unknown to python-stdnum's table
+        "132102",  # a prefecture's code of the 1980s, unknown to python-stdnum's table
+        "810000",  # Hong Kong
+    ],
+)
+def test_a_current_or_past_division_code_is_a_known_area(area: str) -> None:
+    first_17 = area + "19900101001"
 
     parsed = resident_id_parse(first_17 + resident_id_check_character(first_17), today=TODAY)
 
-    assert parsed.area_known is known
+    assert parsed.area_code == area
+
+
+@pytest.mark.django_db
+def test_a_code_of_an_edition_loaded_later_is_a_known_area() -> None:
+    first_17 = "450199" + "20200101001"
+    number = first_17 + resident_id_check_character(first_17)
+    Division.objects.create(code="450199", name="新设区", level="county", edition="2026")
+
+    assert resident_id_parse(number, today=TODAY).area_code == "450199"
 
 
 def test_messages_are_translated_to_chinese() -> None:

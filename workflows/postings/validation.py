@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.identity import mobile_normalise
-from markets.models import Region
+from markets.models import REGION_CODE, Region
+from markets.services import region_ensure
 
 from .models import (
     Eligibility,
@@ -399,8 +400,8 @@ def _occupation(value: Any, errors: _Errors) -> Occupation | None:
 
 def _county(value: Any, errors: _Errors) -> Region | None:
     region = value if isinstance(value, Region) else None
-    if region is None and isinstance(value, str):
-        region = Region.objects.filter(code=value.strip()).first()
+    if region is None and isinstance(value, str) and REGION_CODE.match(value.strip()):
+        region = region_ensure(code=value.strip(), actor=None)
     if region is None or region.level != Region.Level.COUNTY:
         errors.add("county", _("choose the county or district (区县) where the work is done."))
         return None

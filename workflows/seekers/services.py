@@ -35,7 +35,8 @@ from cases.services import (
     case_open,
     case_resolve,
 )
-from markets.models import REGION_CODE, Market, Region
+from markets.models import REGION_CODE, Division, Market, Region
+from markets.services import region_ensure
 
 from . import events
 from .kinds import SEEKER_REGISTRATION
@@ -129,6 +130,9 @@ def _region_codes(value: Any) -> list[str]:
     if len(codes) > MAX_CODES:
         raise ValidationError(_("Choose at most %(max)d areas.") % {"max": MAX_CODES})
     known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    known |= set(
+        Division.objects.filter(code__in=codes, is_current=True).values_list("code", flat=True)
+    )
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise ValidationError(
@@ -151,7 +155,16 @@ def _home_county(value: Any) -> Region | None:
     if isinstance(value, Region):
         region = value
     elif isinstance(value, str):
-        found = Region.objects.filter(code=code_normalise(value)).first()
+        code = code_normalise(value)
+        if REGION_CODE.match(code) is None:
+            raise ValidationError(
+                _(
+                    "“%(text)s” names no county or district, or several: give its six-digit "
+                    "division code."
+                )
+                % {"text": value.strip()}
+            )
+        found = region_ensure(code=code, actor=None)
         if found is None:
             raise ValidationError(
                 _("There is no region with the code %(code)s.") % {"code": value.strip()}
