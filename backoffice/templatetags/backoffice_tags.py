@@ -6,9 +6,12 @@ import re
 from typing import Any
 
 from django import template
+from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
 
 from audit.actions import action_label as _action_label
 from cases.identity import resident_id_mask
@@ -38,6 +41,23 @@ def mask_id_numbers(value: object) -> str:
 @register.filter
 def action_label(code: str) -> str:
     return str(_action_label(code))
+
+
+# What an event is about when that is no model: the types audit.services and audit.events use.
+_PSEUDO_TARGETS = {"audit.chain": gettext_lazy("Audit chain")}
+
+
+@register.filter
+def target_kind(target_type: str) -> str:
+    """What kind of thing an event is about, in words ("Training wish", "Case"), from the
+    recorded ``app_label.model``; empty for a type nobody knows."""
+    if target_type in _PSEUDO_TARGETS:
+        return str(_PSEUDO_TARGETS[target_type])
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return ""
+    return capfirst(str(model._meta.verbose_name))
 
 
 @register.filter

@@ -92,7 +92,7 @@ class CampaignEmployer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employer_id} @ {self.booth}"
+        return f"{self.employer} @ {self.booth}"
 
 
 class CampaignAttendance(models.Model):

@@ -199,7 +199,7 @@ class InspectionReferral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} → {self.authority}"
+        return f"{self.complaint} → {self.authority}"
 
     def step_at(self, step: str) -> object:
         return {
