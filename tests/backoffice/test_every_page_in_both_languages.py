@@ -220,7 +220,16 @@ def english_sources() -> set[str]:
 
 
 @pytest.fixture
-def records(officer: User, team_lead: User, nanning_market: Market) -> None:
+def chinese() -> Iterator[None]:
+    """The records are made as the system makes them by default, in Chinese: texts stored when
+    a record is made (a case's subject, a notice's legal basis, the event log's labels) keep
+    the language of that moment, whichever language the page is read in later."""
+    with translation.override(ZH):
+        yield
+
+
+@pytest.fixture
+def records(chinese: None, officer: User, team_lead: User, nanning_market: Market) -> None:
     """Something on every list: a case with its single notice, a published posting and one in
     review, a seeker, a complaint, a start-up case, a campaign, a guidance case."""
     qingxiu_make()
