@@ -36,13 +36,15 @@ from cases.services import case_request_materials
 from markets.models import Market
 
 # The helpers of the service tests live beside them.
-for folder in ("complaints", "startup", "campaigns", "guidance"):
+for folder in ("complaints", "startup", "campaigns", "guidance", "training", "noticeboard"):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / folder))
 
 from campaigns_support import spring_breeze_make  # noqa: E402
 from complaints_support import complaint_make  # noqa: E402
 from guidance_support import guidance_make  # noqa: E402
+from noticeboard_support import article_make  # noqa: E402
 from startup_support import startup_make  # noqa: E402
+from training_support import programme_make, provider_make  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +108,14 @@ MUST_SHOW = {
     "campaigns/",
     "campaigns/<int:pk>/",
     "guidance/<int:pk>/",
+    "training/programmes/",
+    "training/programmes/<int:pk>/edit/",
+    "training/providers/<int:pk>/edit/",
+    "noticeboard/<int:market_id>/",
+    "noticeboard/articles/<int:pk>/edit/",
     "portal/<int:market_id>/kiosk/",
+    "portal/<int:market_id>/kiosk/postings/<int:pk>/",
+    "portal/<int:market_id>/board/",
 }
 SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
 
@@ -231,7 +240,8 @@ def chinese() -> Iterator[None]:
 @pytest.fixture
 def records(chinese: None, officer: User, team_lead: User, nanning_market: Market) -> None:
     """Something on every list: a case with its single notice, a published posting and one in
-    review, a seeker, a complaint, a start-up case, a campaign, a guidance case."""
+    review, a seeker, a complaint, a start-up case, a campaign, a guidance case, a training
+    programme and a policy article."""
     qingxiu_make()
     case = case_make(officer)
     items = list(ChecklistItem.objects.filter(kind=case.kind)[:2])
@@ -243,6 +253,8 @@ def records(chinese: None, officer: User, team_lead: User, nanning_market: Marke
     startup_make(officer, nanning_market)
     spring_breeze_make(team_lead, nanning_market)
     guidance_make(officer, nanning_market, seeker)
+    programme_make(provider_make(nanning_market), nanning_market)
+    article_make(team_lead, nanning_market)
 
 
 def test_the_walk_reaches_the_pages_that_matter() -> None:
