@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -60,12 +61,49 @@ def target_kind(target_type: str) -> str:
     return capfirst(str(model._meta.verbose_name))
 
 
+@functools.cache
+def _choice_labels(app_label: str, key: str) -> dict[str, Any]:
+    """The labels of the choices of the fields named ``key`` in the models of an app, by code
+    (``("startup", "outcome")`` → ``{"provided": "Provided", …}``); a code two fields label
+    differently is left out."""
+    labels: dict[str, Any] = {}
+    ambiguous: set[str] = set()
+    for model in apps.get_models():
+        if model._meta.app_label != app_label:
+            continue
+        for field in model._meta.get_fields():
+            if field.name != key or not getattr(field, "choices", None):
+                continue
+            for code, label in field.flatchoices:  # type: ignore[union-attr]
+                if code in labels and str(labels[code]) != str(label):
+                    ambiguous.add(code)
+                labels[code] = label
+    return {code: label for code, label in labels.items() if code not in ambiguous}
+
+
+def _detail_text(action: str, key: str, value: object) -> str:
+    """One value of an event in words: a choice code of the event's app as its label (in the
+    language of the page), anything else as it was recorded."""
+    prefix = action.split(".", 1)[0]
+    for app_label in (prefix, f"{prefix}s"):
+        label = _choice_labels(app_label, key).get(value) if isinstance(value, str) else None
+        if label is not None:
+            return str(label)
+    return str(value)
+
+
 @register.filter
-def event_details(values: dict[str, Any] | None) -> str:
-    """The few values of an event a reader needs (reason, outcome …), ID numbers masked."""
+def event_details(event: Any) -> str:
+    """The few values of an event a reader needs (reason, outcome …): codes as their labels,
+    ID numbers masked."""
+    values = getattr(event, "new_values", None)
     if not values:
         return ""
-    parts = [str(values[key]) for key in _EVENT_DETAILS if values.get(key) not in (None, "")]
+    parts = [
+        _detail_text(event.action, key, values[key])
+        for key in _EVENT_DETAILS
+        if values.get(key) not in (None, "")
+    ]
     return mask_id_numbers(" · ".join(parts))
 
 
