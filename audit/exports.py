@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -88,13 +88,22 @@ def _local(sign_off: LedgerSignOff) -> str:
     return timezone.localtime(sign_off.signed_at, LEDGER_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
-def _breakdown(label: StrOrPromise, by: str, counts: dict[str, int]) -> Iterator[Row]:
+# The names of case kinds and channels, by code ("career_guidance" → 职业指导). The log stores
+# codes and this layer does not know the workflows: the caller (the ledger page) passes the
+# names; a code nobody named is written as it is.
+Names = Mapping[str, "StrOrPromise"]
+
+
+def _breakdown(label: StrOrPromise, by: str, counts: dict[str, int], names: Names) -> Iterator[Row]:
     for key, n in sorted(counts.items()):
-        yield (label, by, key if key != UNSPECIFIED else _("(not given)"), n)
+        yield (label, by, names.get(key, key) if key != UNSPECIFIED else _("(not given)"), n)
 
 
-def totals_rows(ledger: Ledger) -> Iterator[Row]:
+def totals_rows(
+    ledger: Ledger, *, kind_names: Names | None = None, channel_names: Names | None = None
+) -> Iterator[Row]:
     """The market's totals: a heading, then figure · broken down by · kind or channel · count."""
+    kinds, channels = kind_names or {}, channel_names or {}
     yield from _heading_rows(ledger)
     yield ()
     yield _Heading((_("Figure"), _("Broken down by"), _("Kind or channel"), _("Count")))
@@ -102,10 +111,10 @@ def totals_rows(ledger: Ledger) -> Iterator[Row]:
     for name, label in FIGURE_LABELS:
         yield (label, "", "", getattr(totals, name))
         if name == "opened":
-            yield from _breakdown(label, _("Kind"), totals.opened_by_kind)
-            yield from _breakdown(label, _("Channel"), totals.opened_by_channel)
+            yield from _breakdown(label, _("Kind"), totals.opened_by_kind, kinds)
+            yield from _breakdown(label, _("Channel"), totals.opened_by_channel, channels)
         elif name == "closed":
-            yield from _breakdown(label, _("Kind"), totals.closed_by_kind)
+            yield from _breakdown(label, _("Kind"), totals.closed_by_kind, kinds)
 
 
 def officer_rows(ledger: Ledger) -> Iterator[Row]:
@@ -117,9 +126,14 @@ def officer_rows(ledger: Ledger) -> Iterator[Row]:
         yield (officer.username, officer.full_name, *counts)
 
 
-def _sections(ledger: Ledger) -> tuple[tuple[str, Iterator[Row]], ...]:
+def _sections(
+    ledger: Ledger, kind_names: Names | None, channel_names: Names | None
+) -> tuple[tuple[str, Iterator[Row]], ...]:
     return (
-        (_("Market totals"), totals_rows(ledger)),
+        (
+            _("Market totals"),
+            totals_rows(ledger, kind_names=kind_names, channel_names=channel_names),
+        ),
         (_("Officers"), officer_rows(ledger)),
     )
 
@@ -140,13 +154,18 @@ def _exported(
 
 
 def ledger_csv(
-    ledger: Ledger, *, actor: User | None = None, ip_address: str | None = None
+    ledger: Ledger,
+    *,
+    actor: User | None = None,
+    ip_address: str | None = None,
+    kind_names: Names | None = None,
+    channel_names: Names | None = None,
 ) -> bytes:
     """The ledger as CSV, UTF-8 with a byte-order mark (so Excel reads the Chinese right):
     the totals section, an empty row, then the officers section. Records ``ledger.exported``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for index, (title, rows) in enumerate(_sections(ledger)):
+    for index, (title, rows) in enumerate(_sections(ledger, kind_names, channel_names)):
         if index:
             writer.writerow(())
         writer.writerow((cell_text(title),))
@@ -157,14 +176,19 @@ def ledger_csv(
 
 
 def ledger_xlsx(
-    ledger: Ledger, *, actor: User | None = None, ip_address: str | None = None
+    ledger: Ledger,
+    *,
+    actor: User | None = None,
+    ip_address: str | None = None,
+    kind_names: Names | None = None,
+    channel_names: Names | None = None,
 ) -> bytes:
     """The ledger as an Excel workbook: one sheet for the totals, one for the officers.
     Records ``ledger.exported``."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
-    for title, rows in _sections(ledger):
+    for title, rows in _sections(ledger, kind_names, channel_names):
         sheet = workbook.create_sheet(title=cell_text(title)[:31])
         for row in rows:
             sheet.append([_cell(value) for value in row])

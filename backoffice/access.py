@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases import permissions as can
@@ -57,12 +59,15 @@ def reads_audit(user: Any) -> bool:
     return is_inspector(user) or bool(led_market_ids(user))
 
 
-def _requires(check: Callable[[Any], bool]) -> Callable[[View], View]:
+def _requires(check: Callable[[Any], bool], reason: Promise) -> Callable[[View], View]:
+    """A view for the users who pass ``check``; the others get 403 with ``reason``, which the
+    403 page shows in their language."""
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not check(request.user):
-                raise PermissionDenied
+                raise PermissionDenied(str(reason))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -70,9 +75,16 @@ def _requires(check: Callable[[Any], bool]) -> Callable[[View], View]:
     return decorator
 
 
-back_office_required = _requires(does_back_office_work)
-market_staff_required = _requires(works_in_a_market)
-audit_reader_required = _requires(reads_audit)
+back_office_required = _requires(
+    does_back_office_work,
+    _("This page is for officers, team leads and inspectors; administrators do no case work."),
+)
+market_staff_required = _requires(
+    works_in_a_market, _("This page is for the officers and team leads of a market.")
+)
+audit_reader_required = _requires(
+    reads_audit, _("The event log is read by team leads (their market) and inspectors.")
+)
 
 
 def market_for_supervisor(request: HttpRequest, market_id: int) -> Market:
@@ -81,7 +93,9 @@ def market_for_supervisor(request: HttpRequest, market_id: int) -> Market:
     user = request.user
     market = get_object_or_404(market_list_visible_to(user=user), pk=market_id)  # type: ignore[arg-type]
     if market.pk not in led_market_ids(user) and not is_inspector(user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            str(_("Only the market's team leads and the inspectors over it see this page."))
+        )
     return market
 
 

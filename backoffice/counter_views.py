@@ -25,7 +25,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -44,7 +43,7 @@ from workflows.guidance.models import Referral
 from workflows.guidance.selectors import referral_list_for_posting, referral_list_for_seeker
 from workflows.guidance.services import referral_outcome_set, referral_record
 from workflows.postings.models import Occupation, Posting, Status
-from workflows.postings.screening import screen_posting
+from workflows.postings.screening import BASES, CATEGORY_LABELS, SEVERITY_LABELS, screen_posting
 from workflows.postings.selectors import occupation_list_for_postings
 from workflows.postings.services import (
     posting_intake,
@@ -67,26 +66,6 @@ from .intake import organisation_find, person_find
 from .once import submit_once
 
 PAGE_SIZE = 25
-
-# The content screen's categories and severities, as the counter shows them.
-CATEGORY_LABELS = {
-    "gender": gettext_lazy("Gender"),
-    "marital_childbearing": gettext_lazy("Marriage and childbearing"),
-    "household_registration": gettext_lazy("Household registration (hukou) or origin"),
-    "ethnicity": gettext_lazy("Ethnicity"),
-    "religion": gettext_lazy("Religion"),
-    "health": gettext_lazy("Health"),
-    "disability": gettext_lazy("Disability"),
-    "age": gettext_lazy("Age"),
-    "worker_fee": gettext_lazy("Fees or deposits charged to workers"),
-    "id_card_retention": gettext_lazy("Keeping identity documents"),
-}
-SEVERITY_LABELS = {
-    "block": gettext_lazy("Not allowed"),
-    "warn": gettext_lazy("Warning"),
-    "allowed": gettext_lazy("Allowed, justified"),
-}
-
 
 # --- Reads for these pages --------------------------------------------------------------------
 
@@ -158,6 +137,8 @@ def _findings_shown(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
             **finding,
             "field_label": POSTING_LABELS.get(finding.get("field", ""), finding.get("field", "")),
             "category_label": CATEGORY_LABELS.get(finding["category"], finding["category"]),
+            # The citation in today's language, whatever language it was stored in.
+            "basis": BASES.get(finding["category"], finding.get("basis", "")),
             "severity_label": SEVERITY_LABELS.get(finding["severity"], finding["severity"]),
         }
         for finding in findings

@@ -23,6 +23,8 @@ from audit.ledger import (
     ledger_month,
     ledger_sign_off,
 )
+from cases.kinds import KINDS
+from cases.models import Channel
 
 from .access import back_office_required, led_market_ids, market_for_supervisor
 
@@ -84,11 +86,20 @@ def ledger(request: HttpRequest, market_id: int) -> HttpResponse:
 def _export(request: HttpRequest, book: Ledger, fmt: str) -> HttpResponse:
     ip = request.META.get("REMOTE_ADDR")
     user = request.user
+    # The case kinds and channels by name, never by code.
+    kinds = {code: kind.label for code, kind in KINDS.items()}
+    channels = dict(Channel.choices)
+    export = ledger_csv if fmt == "csv" else ledger_xlsx
+    content = export(
+        book,
+        actor=user,  # type: ignore[arg-type]
+        ip_address=ip,
+        kind_names=kinds,
+        channel_names=channels,
+    )
     if fmt == "csv":
-        content = ledger_csv(book, actor=user, ip_address=ip)  # type: ignore[arg-type]
         content_type = "text/csv; charset=utf-8"
     else:
-        content = ledger_xlsx(book, actor=user, ip_address=ip)  # type: ignore[arg-type]
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
     filename = f"ledger-{book.market.region.code}-{book.period}.{fmt}"

@@ -344,7 +344,7 @@ class Transfer(models.Model):
         indexes = [models.Index(fields=["to_market", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.case_id} → {self.to_user or self.to_market}"
+        return f"{self.case.reference} → {self.to_user or self.to_market}"
 
 
 class ChecklistItem(models.Model):
@@ -465,7 +465,7 @@ class SingleNoticeBreach(models.Model):
         indexes = [models.Index(fields=["market", "recorded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.notice_id}: {self.item_id}"
+        return f"{self.notice} · {self.item.name}"
 
 
 class CaseNote(models.Model):

@@ -81,9 +81,9 @@ class NoticeBlock(models.Model):
     block replaces them."""
 
     class Kind(models.TextChoices):
-        START_UP = "start_up", _("Start-up services (创业服务)")
-        SERVICE_RULES = "service_rules", _("Service rules (服务规范)")
-        COMPLAINT_CHANNELS = "complaint_channels", _("Complaint channels (投诉渠道)")
+        START_UP = "start_up", _("Start-up services")
+        SERVICE_RULES = "service_rules", _("Service rules")
+        COMPLAINT_CHANNELS = "complaint_channels", _("Complaint channels")
 
     market = models.ForeignKey(
         Market, verbose_name=_("market"), on_delete=models.PROTECT, related_name="notice_blocks"

@@ -353,9 +353,12 @@ def test_a_discriminatory_phrase_blocks_the_posting_with_phrase_category_and_bas
     assert finding["phrase"] in "限男性"
     assert finding["category"] == "gender"
     assert str(finding["category_label"]) in html
-    assert "就业促进法" in finding["basis"]
+    assert "就业促进法" in str(finding["basis"])
     assert f"<mark>{finding['phrase']}</mark>" in html
-    assert "就业促进法 art. 3, 26, 27" in html
+    # In Chinese mode the citation and the category are Chinese, never codes or English.
+    assert "《就业促进法》第三条、第二十六条、第二十七条" in html
+    assert "art. 3" not in html
+    assert "(gender)" not in html and "（性别）" in error
     assert "限男性，有餐厅服务经验</textarea>" in html
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from conftest import SHANGHAI, case_make
+from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 from test_case_support import market_make, staff_make
@@ -79,6 +80,35 @@ def test_exports_are_files_and_each_is_an_event(
     assert len(workbook.sheetnames) == 2
     exported = AuditEvent.objects.filter(action="ledger.exported", actor=team_lead)
     assert sorted(exported.values_list("new_values__format", flat=True)) == ["csv", "xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "channel"),
+    [("zh-hans", "政策咨询", "窗口"), ("en", "Policy consultation", "Counter")],
+)
+def test_exports_name_case_kinds_and_channels_never_their_codes(
+    a_day_of_work: None,
+    team_lead: User,
+    nanning_market: Market,
+    verified_client: Callable[[User], Client],
+    language: str,
+    kind: str,
+    channel: str,
+) -> None:
+    client = verified_client(team_lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    as_csv = client.get(f"/ledger/{nanning_market.pk}/?day={DAY}&format=csv")
+    as_xlsx = client.get(f"/ledger/{nanning_market.pk}/?day={DAY}&format=xlsx")
+
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
+    cells = [[str(c) for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    for table in (rows, cells):
+        breakdown = [row[2] for row in table if len(row) == 4 and row[1] and row[3].isdigit()]
+        assert kind in breakdown and channel in breakdown
+        assert "policy_consultation" not in breakdown and "counter" not in breakdown
+    assert AuditEvent.objects.filter(action="ledger.exported", actor=team_lead).count() == 2
 
 
 def test_the_team_lead_signs_off_a_day_once(

@@ -153,9 +153,9 @@ def test_every_kind_of_reason_appears_with_its_words(
         "5.0 km from home",
         "Works on 3 of the seeker's 5 available days",
         "Hours overlap by 4 h",
-        "Pays 200 元/day, at least the 150 expected",
-        "Pays below the expected 150 元/day: 120 元/day",
-        "Pay Per piece (按件): not comparable with a daily figure",
+        "Pays 200 yuan/day, at least the 150 expected",
+        "Pays below the expected 150 yuan/day: 120 yuan/day",
+        "Pay Per piece: not comparable with a daily figure",
         "Skills mentioned: 电工证",
         "Posted today",
         "Posted 2 days ago",
@@ -249,7 +249,7 @@ def test_the_reverse_match_ranks_seekers(
     assert all(match.posting == posting for match in matches)
     assert "In the wanted occupation group (4-03)" in texts(matches[1:])
     assert "Same city (南宁市)" in texts(matches[1:])
-    assert "Pays below the expected 300 元/day: 200 元/day" in texts(matches[1:])
+    assert "Pays below the expected 300 yuan/day: 200 yuan/day" in texts(matches[1:])
 
 
 def test_explanations_are_non_empty_and_go_through_gettext(

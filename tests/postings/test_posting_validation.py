@@ -15,7 +15,7 @@ from django.utils import translation
 from posting_support import posting_data, qingxiu_make
 
 from markets.models import Region
-from workflows.postings.screening import blocking, screen_posting
+from workflows.postings.screening import CATEGORY_LABELS, blocking, screen_posting
 from workflows.postings.validation import (
     LABELS,
     REQUIRED,
@@ -373,7 +373,8 @@ def test_discriminatory_posting_is_refused_with_phrase_category_and_basis() -> N
     for finding, message in zip(expected, messages, strict=True):
         assert message.startswith(f"{LABELS['skill_requirements']}: ")
         assert f"“{finding.phrase}”" in message
-        assert str(finding.category) in message
+        assert str(CATEGORY_LABELS[finding.category]) in message
+        assert f"({finding.category})" not in message  # the label, never the code
         assert str(finding.basis) in message
 
 

@@ -148,7 +148,9 @@ def test_finding_carries_basis_explanation_and_severity() -> None:
 
     assert finding.severity == "block"
     assert finding.basis == BASES["gender"]
-    assert "妇女权益保障法 art. 43" in finding.basis
+    assert "《妇女权益保障法》第四十三条" in str(finding.basis)  # Chinese by default
+    with translation.override("en"):
+        assert "Law on the Protection of Women's Rights and Interests art. 43" in str(finding.basis)
     with translation.override("en"):
         assert str(finding.explanation).startswith("The posting limits the job to men or to women")
     assert "男性" in str(finding.explanation)  # Chinese by default
@@ -160,7 +162,7 @@ def test_fee_and_identity_card_cite_article_14_and_the_labour_contract_law() -> 
 
     assert {f.category for f in findings} == {"worker_fee", "id_card_retention"}
     for finding in findings:
-        assert finding.basis == "就业服务与就业管理规定 art. 14; 劳动合同法 art. 9"
+        assert str(finding.basis) == "《就业服务与就业管理规定》第十四条；《劳动合同法》第九条"
 
 
 def test_age_limit_only_warns_and_does_not_block() -> None:

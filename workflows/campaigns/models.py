@@ -23,9 +23,9 @@ from workflows.seekers.models import SeekerProfile
 
 
 class Kind(models.TextChoices):
-    JOB_FAIR = "job_fair", _("Job fair (招聘会)")
-    SPECIAL = "special", _("Special campaign (专项活动)")
-    LOCAL_EVENT = "local_event", _("Local event (特色活动)")
+    JOB_FAIR = "job_fair", _("Job fair")
+    SPECIAL = "special", _("Special campaign")
+    LOCAL_EVENT = "local_event", _("Local event")
 
 
 class Campaign(models.Model):
@@ -92,7 +92,7 @@ class CampaignEmployer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employer_id} @ {self.booth}"
+        return f"{self.employer} @ {self.booth}"
 
 
 class CampaignAttendance(models.Model):

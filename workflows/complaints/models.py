@@ -19,12 +19,12 @@ from workflows.postings.models import Posting
 
 
 class Category(models.TextChoices):
-    WAGE_ARREARS = "wage_arrears", _("Wage arrears (欠薪)")
-    DISCRIMINATION = "discrimination", _("Employment discrimination (就业歧视)")
-    UNSAFE_WORK = "unsafe_work", _("Unsafe work (安全生产)")
-    CONTRACT_PAY = "contract_pay", _("Contract or pay-method dispute (合同及计酬争议)")
-    WORKER_FEES = "worker_fees", _("Fees charged to workers (违规收费)")
-    MARKET_SERVICE = "market_service", _("The market's own service (对零工市场服务的投诉)")
+    WAGE_ARREARS = "wage_arrears", _("Wage arrears")
+    DISCRIMINATION = "discrimination", _("Employment discrimination")
+    UNSAFE_WORK = "unsafe_work", _("Unsafe work")
+    CONTRACT_PAY = "contract_pay", _("Contract or pay-method dispute")
+    WORKER_FEES = "worker_fees", _("Fees charged to workers")
+    MARKET_SERVICE = "market_service", _("The market's own service")
 
 
 class Status(models.TextChoices):
@@ -199,7 +199,7 @@ class InspectionReferral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} → {self.authority}"
+        return f"{self.complaint} → {self.authority}"
 
     def step_at(self, step: str) -> object:
         return {

@@ -517,17 +517,17 @@ def _text(key: str, values: dict[str, Any], names: dict[str, str]) -> str:
     if key == "hours_unknown":
         return _("No available hours recorded")
     if key == "pay_enough":
-        return _("Pays %(pay)s 元/day, at least the %(expected)s expected") % {
+        return _("Pays %(pay)s yuan/day, at least the %(expected)s expected") % {
             "pay": _yuan(values["pay"]),
             "expected": _yuan(values["expected"]),
         }
     if key == "pay_below":
-        return _("Pays below the expected %(expected)s 元/day: %(pay)s 元/day") % {
+        return _("Pays below the expected %(expected)s yuan/day: %(pay)s yuan/day") % {
             "pay": _yuan(values["pay"]),
             "expected": _yuan(values["expected"]),
         }
     if key == "pay_no_expectation":
-        return _("Pays %(pay)s 元/day; no expected pay recorded") % {"pay": _yuan(values["pay"])}
+        return _("Pays %(pay)s yuan/day; no expected pay recorded") % {"pay": _yuan(values["pay"])}
     if key == "pay_not_daily":
         return _("Pay %(method)s: not comparable with a daily figure") % values
     if key == "skills":

@@ -89,7 +89,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["market", "-recommended_at"])]
 
     def __str__(self) -> str:
-        return f"{self.seeker_id} → {self.posting_id} ({self.outcome})"
+        return f"{self.seeker} → {self.posting} ({self.get_outcome_display()})"
 
     # --- The state graph ---------------------------------------------------------------------
     # Forward only. An interview is skipped when the employer takes the seeker on the spot

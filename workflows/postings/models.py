@@ -45,10 +45,10 @@ class Occupation(models.Model):
     record whose code is a prefix of this one."""
 
     class Level(models.IntegerChoices):
-        MAJOR = 1, _("Major group (大类)")
-        MIDDLE = 2, _("Middle group (中类)")
-        MINOR = 3, _("Minor group (小类)")
-        OCCUPATION = 4, _("Occupation (细类)")
+        MAJOR = 1, _("Major group")
+        MIDDLE = 2, _("Middle group")
+        MINOR = 3, _("Minor group")
+        OCCUPATION = 4, _("Occupation (detailed level)")
 
     code = models.CharField(_("code (职业编码)"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -165,42 +165,42 @@ class MinimumWage(models.Model):
 class PayMethod(models.TextChoices):
     """计酬方式."""
 
-    HOURLY = "hourly", _("Per hour (按小时)")
-    DAILY = "daily", _("Per day (按日)")
-    WEEKLY = "weekly", _("Per week (按周)")
-    MONTHLY = "monthly", _("Per month (按月)")
-    PIECE = "piece", _("Per piece (按件)")
-    JOB = "job", _("Per job (按次)")
+    HOURLY = "hourly", _("Per hour")
+    DAILY = "daily", _("Per day")
+    WEEKLY = "weekly", _("Per week")
+    MONTHLY = "monthly", _("Per month")
+    PIECE = "piece", _("Per piece")
+    JOB = "job", _("Per job")
 
 
 class Settlement(models.TextChoices):
     """结算周期."""
 
-    DAILY = "daily", _("Daily (日结)")
-    WEEKLY = "weekly", _("Weekly (周结)")
-    HALF_MONTH = "within_15_days", _("Within 15 days (不超过十五日)")
-    MONTHLY = "monthly", _("Monthly (月结)")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    HALF_MONTH = "within_15_days", _("Within 15 days")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class EmploymentForm(models.TextChoices):
     """用工形式."""
 
-    PART_TIME = "part_time", _("Part-time (非全日制)")
-    TEMPORARY = "temporary", _("Temporary (临时)")
-    SEASONAL = "seasonal", _("Seasonal or phased (阶段性)")
+    PART_TIME = "part_time", _("Part-time")
+    TEMPORARY = "temporary", _("Temporary")
+    SEASONAL = "seasonal", _("Seasonal or phased")
 
 
 class Eligibility(models.TextChoices):
     """就业困难人员 categories a public-welfare job (公益性岗位) is reserved for."""
 
-    AGE_4050 = "4050", _("Women over 40, men over 50 (4050人员)")
-    DISABLED = "disabled", _("Persons with disabilities (残疾人)")
-    SUBSISTENCE = "subsistence", _("Minimum-subsistence households (低保家庭)")
-    ZERO_EMPLOYMENT = "zero_employment", _("Zero-employment families (零就业家庭)")
-    LAND_LOST = "land_lost", _("Farmers who lost their land (失地农民)")
-    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Long-term unemployed (长期失业人员)")
-    POVERTY_ALLEVIATED = "poverty_alleviated", _("Out-of-poverty labour (脱贫劳动力)")
-    VETERAN = "veteran", _("Retired soldiers in difficulty (退役军人)")
+    AGE_4050 = "4050", _("Women over 40, men over 50")
+    DISABLED = "disabled", _("Persons with disabilities")
+    SUBSISTENCE = "subsistence", _("Minimum-subsistence households")
+    ZERO_EMPLOYMENT = "zero_employment", _("Zero-employment families")
+    LAND_LOST = "land_lost", _("Farmers who lost their land")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Long-term unemployed")
+    POVERTY_ALLEVIATED = "poverty_alleviated", _("Out-of-poverty labour")
+    VETERAN = "veteran", _("Retired soldiers in difficulty")
 
 
 class Status(models.TextChoices):

@@ -61,20 +61,81 @@ EXCEPTABLE_CATEGORIES: Final[frozenset[Category]] = frozenset(
 
 # --- Legal bases -------------------------------------------------------------------------------
 
-_POSTING_RULES = (
-    "人力资源市场暂行条例 art. 24; 网络招聘服务管理规定 art. 15; 就业服务与就业管理规定 art. 20"
-)
-BASES: Final[Mapping[Category, str]] = {
-    "gender": f"就业促进法 art. 3, 26, 27; 妇女权益保障法 art. 43; {_POSTING_RULES}",
-    "marital_childbearing": f"妇女权益保障法 art. 43; 就业促进法 art. 27; {_POSTING_RULES}",
-    "household_registration": f"就业促进法 art. 26, 31; {_POSTING_RULES}",
-    "ethnicity": f"就业促进法 art. 3, 26, 28; {_POSTING_RULES}",
-    "religion": f"就业促进法 art. 3, 26; {_POSTING_RULES}",
-    "health": f"就业促进法 art. 26, 30; 就业服务与就业管理规定 art. 19; {_POSTING_RULES}",
-    "disability": f"就业促进法 art. 26, 29; {_POSTING_RULES}",
-    "age": "就业促进法 art. 26 (equal opportunity; policy goal, no explicit statutory ban)",
-    "worker_fee": "就业服务与就业管理规定 art. 14; 劳动合同法 art. 9",
-    "id_card_retention": "就业服务与就业管理规定 art. 14; 劳动合同法 art. 9",
+# Each basis is one translatable citation: English names of the laws in the source, the
+# Chinese titles and article numbers (《…》第…条) in the zh_Hans catalogue. The rules on postings
+# that every discrimination category shares (人力资源市场暂行条例 art. 24, 网络招聘服务管理规定
+# art. 15, 就业服务与就业管理规定 art. 20) are spelled out in each, so that a translator sees the
+# whole citation at once.
+BASES: Final[Mapping[Category, StrPromise]] = {
+    "gender": _(
+        "Employment Promotion Law art. 3, 26, 27; Law on the Protection of Women's Rights and "
+        "Interests art. 43; Interim Regulations on the Human Resources Market art. 24; "
+        "Provisions on Online Recruitment Services art. 15; Provisions on Employment Services "
+        "and Employment Management art. 20"
+    ),
+    "marital_childbearing": _(
+        "Law on the Protection of Women's Rights and Interests art. 43; Employment Promotion "
+        "Law art. 27; Interim Regulations on the Human Resources Market art. 24; Provisions on "
+        "Online Recruitment Services art. 15; Provisions on Employment Services and Employment "
+        "Management art. 20"
+    ),
+    "household_registration": _(
+        "Employment Promotion Law art. 26, 31; Interim Regulations on the Human Resources "
+        "Market art. 24; Provisions on Online Recruitment Services art. 15; Provisions on "
+        "Employment Services and Employment Management art. 20"
+    ),
+    "ethnicity": _(
+        "Employment Promotion Law art. 3, 26, 28; Interim Regulations on the Human Resources "
+        "Market art. 24; Provisions on Online Recruitment Services art. 15; Provisions on "
+        "Employment Services and Employment Management art. 20"
+    ),
+    "religion": _(
+        "Employment Promotion Law art. 3, 26; Interim Regulations on the Human Resources "
+        "Market art. 24; Provisions on Online Recruitment Services art. 15; Provisions on "
+        "Employment Services and Employment Management art. 20"
+    ),
+    "health": _(
+        "Employment Promotion Law art. 26, 30; Provisions on Employment Services and Employment "
+        "Management art. 19; Interim Regulations on the Human Resources Market art. 24; "
+        "Provisions on Online Recruitment Services art. 15; Provisions on Employment Services "
+        "and Employment Management art. 20"
+    ),
+    "disability": _(
+        "Employment Promotion Law art. 26, 29; Interim Regulations on the Human Resources "
+        "Market art. 24; Provisions on Online Recruitment Services art. 15; Provisions on "
+        "Employment Services and Employment Management art. 20"
+    ),
+    "age": _(
+        "Employment Promotion Law art. 26 (equal opportunity; a policy goal, no explicit "
+        "statutory ban)"
+    ),
+    "worker_fee": _(
+        "Provisions on Employment Services and Employment Management art. 14; Labour Contract "
+        "Law art. 9"
+    ),
+    "id_card_retention": _(
+        "Provisions on Employment Services and Employment Management art. 14; Labour Contract "
+        "Law art. 9"
+    ),
+}
+
+# The categories and severities in words (the counter's pages, the refusal messages).
+CATEGORY_LABELS: Final[Mapping[Category, StrPromise]] = {
+    "gender": _("Gender"),
+    "marital_childbearing": _("Marriage and childbearing"),
+    "household_registration": _("Household registration (hukou) or origin"),
+    "ethnicity": _("Ethnicity"),
+    "religion": _("Religion"),
+    "health": _("Health"),
+    "disability": _("Disability"),
+    "age": _("Age"),
+    "worker_fee": _("Fees or deposits charged to workers"),
+    "id_card_retention": _("Keeping identity documents"),
+}
+SEVERITY_LABELS: Final[Mapping[Severity, StrPromise]] = {
+    "block": _("Not allowed"),
+    "warn": _("Warning"),
+    "allowed": _("Allowed, justified"),
 }
 
 # --- Explanations (for the officer to repeat to the employer) ----------------------------------
@@ -143,7 +204,7 @@ class Finding:
     end: int
     category: Category
     severity: Severity
-    basis: str  # legal basis, a short citation
+    basis: StrPromise  # legal basis, a short citation (in the language active when shown)
     explanation: StrPromise  # why, in words an officer can repeat to the employer
     justification: str | None = None  # the reviewer's justification when severity is "allowed"
 

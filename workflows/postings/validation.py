@@ -36,7 +36,13 @@ from .models import (
     Settlement,
     hours_between,
 )
-from .screening import EXCEPTABLE_CATEGORIES, Finding, blocking, screen_posting
+from .screening import (
+    CATEGORY_LABELS,
+    EXCEPTABLE_CATEGORIES,
+    Finding,
+    blocking,
+    screen_posting,
+)
 from .selectors import minimum_wage_for
 
 if TYPE_CHECKING:
@@ -206,7 +212,7 @@ def finding_as_json(finding: Finding) -> dict[str, Any]:
         "end": finding.end,
         "category": finding.category,
         "severity": finding.severity,
-        "basis": finding.basis,
+        "basis": str(finding.basis),
         "explanation": str(finding.explanation),
         "justification": finding.justification or "",
     }
@@ -556,7 +562,7 @@ def _screen(
                 _("“%(phrase)s” is not allowed (%(category)s): %(basis)s")
                 % {
                     "phrase": finding.phrase,
-                    "category": finding.category,
+                    "category": CATEGORY_LABELS[finding.category],
                     "basis": finding.basis,
                 },
             )

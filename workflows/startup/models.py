@@ -227,4 +227,4 @@ class LoanPreCheck(models.Model):
         verbose_name_plural = _("loan pre-checks")
 
     def __str__(self) -> str:
-        return f"{self.case_id}: {self.get_result_display()}"
+        return f"{self.case.reference}: {self.get_result_display()}"

@@ -185,7 +185,7 @@ class TrainingReferral(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["programme", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.seeker_id} → {self.programme_id} ({self.state})"
+        return f"{self.seeker} → {self.programme} ({self.get_state_display()})"
 
     @property
     def is_open(self) -> bool:
@@ -260,4 +260,4 @@ class TrainingWish(models.Model):
         indexes = [models.Index(fields=["market", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.seeker_id}: {self.occupation_id}"
+        return f"{self.seeker} · {self.occupation.name}"

@@ -202,4 +202,4 @@ class Placement(models.Model):
         indexes = [models.Index(fields=["market", "ended_on", "subsidy_ends_on"])]
 
     def __str__(self) -> str:
-        return f"{self.seeker_id} → {self.posting_id} ({self.starts_on})"
+        return f"{self.seeker} → {self.posting} ({self.starts_on})"
