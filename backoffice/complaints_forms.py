@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.complaints.models import Category, ReferralStatus, Satisfaction, Status
 
 from .counter_forms import _CounterForm, _text
+from .params import DayField
 
 
 class ComplaintCounterForm(_CounterForm):
@@ -93,7 +94,7 @@ class ReferralUpdateForm(forms.Form):
         required=False,
         choices=[(s.value, s.label) for s in ReferralStatus if s != ReferralStatus.SENT],
     )
-    on = forms.DateField(
+    on = DayField(
         label=_("On"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -57,6 +57,7 @@ from . import guidance_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .counter_forms import ReferralForm, ReferralOutcomeForm
 from .forms import errors_from
+from .params import DAY_FIRST, DAY_LAST, monday_parse
 
 
 def _visible_market_ids(user: User) -> list[int]:
@@ -311,12 +312,21 @@ def _rooms_market(request: HttpRequest) -> Market:
     return market
 
 
-def _monday(raw: str | None) -> date:
-    try:
-        day = date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
-    return day - timedelta(days=day.weekday())
+def _monday(request: HttpRequest) -> date:
+    """The Monday of ``?week=YYYY-MM-DD`` (any day of it); this week's when it is left out,
+    and, with a message, when it is malformed or out of the supported years."""
+    raw = request.GET.get("week")
+    if raw:
+        try:
+            return monday_parse(raw)
+        except ValueError:
+            messages.error(
+                request,
+                _("Give the week as one of its days, YYYY-MM-DD, between %(first)s and %(last)s.")
+                % {"first": DAY_FIRST.isoformat(), "last": DAY_LAST.isoformat()},
+            )
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())
 
 
 @back_office_required
@@ -328,7 +338,7 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
     works = can.works_in(user, market.pk)
     if request.method == "POST" and not works:
         raise PermissionDenied
-    monday = _monday(request.GET.get("week"))
+    monday = _monday(request)
     initial = {"case": request.GET.get("case") or None, "day": timezone.localdate()}
     form = guidance_forms.BookingForm(request.POST or None, market=market, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -349,7 +359,8 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The room is not booked: see the form below."))
         else:
             messages.success(request, _("Booked: %(booking)s.") % {"booking": booking})
-            week = _monday(timezone.localdate(booking.starts_at).isoformat())
+            day = timezone.localdate(booking.starts_at)
+            week = day - timedelta(days=day.weekday())
             url = reverse("backoffice:guidance_rooms")
             return redirect(f"{url}?market={market.pk}&week={week.isoformat()}")
     rooms = list(room_list_for_market(market=market))
