@@ -18,9 +18,7 @@ class CampaignForm(forms.Form):
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True})
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    starts_on = DayField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = DayField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = DayField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
     description = forms.CharField(

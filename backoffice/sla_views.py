@@ -17,6 +17,7 @@ from .access import back_office_required, market_for_supervisor
 from .params import DAY_FIRST, DAY_LAST, day_parse
 from .sla_selectors import Period, sla_dashboard
 
+
 def _period(request: HttpRequest) -> Period:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD (either may be left out); the current month when both
     are, and, with a message, when either is malformed or they are the wrong way round."""

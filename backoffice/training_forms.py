@@ -74,9 +74,7 @@ class ProgrammeForm(forms.Form):
         initial=0,
     )
     capacity = forms.IntegerField(label=_("Places"), min_value=1)
-    starts_on = DayField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = DayField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = DayField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
     is_published = forms.BooleanField(label=_("Published"), required=False)
 

@@ -41,8 +41,6 @@ class PlaceForm(forms.Form):
 
 
 class PlacementEndForm(forms.Form):
-    ended_on = DayField(
-        label=_("Last day at work"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ended_on = DayField(label=_("Last day at work"), widget=forms.DateInput(attrs={"type": "date"}))
     end_reason = forms.ChoiceField(label=_("Why it ended"), choices=Placement.EndReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
