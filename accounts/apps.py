@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and sign-in")
+
+    def ready(self) -> None:
+        from config import lookups
+
+        lookups.register()  # no server error for an out-of-range id in a ticked box

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.complaints.models import Category, ReferralStatus, Satisfaction, Status
 
 from .counter_forms import _CounterForm, _text
-from .params import DayField
+from .params import DayField, id_parse
 
 
 class ComplaintCounterForm(_CounterForm):
@@ -66,9 +66,10 @@ class ComplaintCounterForm(_CounterForm):
         value = (self.cleaned_data.get("posting") or "").strip()
         if not value:
             return None
-        if not value.isdigit():
+        number = id_parse(value)
+        if number is None:
             raise ValidationError(_("Job posting number: digits only."))
-        return int(value)
+        return number
 
 
 class DeclineForm(forms.Form):

@@ -57,7 +57,7 @@ from . import guidance_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .counter_forms import ReferralForm, ReferralOutcomeForm
 from .forms import errors_from
-from .params import DAY_FIRST, DAY_LAST, monday_parse
+from .params import DAY_FIRST, DAY_LAST, id_parse, monday_parse
 
 
 def _visible_market_ids(user: User) -> list[int]:
@@ -303,7 +303,7 @@ def _rooms_market(request: HttpRequest) -> Market:
     visible = market_list_visible_to(user=user)
     raw = request.GET.get("market")
     if raw:
-        market: Market | None = visible.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        market: Market | None = visible.filter(pk=id_parse(raw) or 0).first()
     else:
         work = _work_markets(user)
         market = work[0] if work else visible.order_by("pk").first()
@@ -325,8 +325,12 @@ def _monday(request: HttpRequest) -> date:
                 _("Give the week as one of its days, YYYY-MM-DD, between %(first)s and %(last)s.")
                 % {"first": DAY_FIRST.isoformat(), "last": DAY_LAST.isoformat()},
             )
-    today = timezone.localdate()
-    return today - timedelta(days=today.weekday())
+    return _week_of(timezone.localdate())
+
+
+def _week_of(day: date) -> date:
+    """The Monday of the week holding ``day``."""
+    return day - timedelta(days=day.weekday())
 
 
 @back_office_required
@@ -359,8 +363,7 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The room is not booked: see the form below."))
         else:
             messages.success(request, _("Booked: %(booking)s.") % {"booking": booking})
-            day = timezone.localdate(booking.starts_at)
-            week = day - timedelta(days=day.weekday())
+            week = _week_of(timezone.localdate(booking.starts_at))
             url = reverse("backoffice:guidance_rooms")
             return redirect(f"{url}?market={market.pk}&week={week.isoformat()}")
     rooms = list(room_list_for_market(market=market))
@@ -410,6 +413,6 @@ def guidance_booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     booking = room_booking_cancel(actor=staff_user(request), booking=booking)
     messages.success(request, _("Booking cancelled: %(booking)s.") % {"booking": booking})
-    week = _monday(timezone.localdate(booking.starts_at).isoformat())
+    week = _week_of(timezone.localdate(booking.starts_at))
     url = reverse("backoffice:guidance_rooms")
     return redirect(f"{url}?market={booking.room.market_id}&week={week.isoformat()}")

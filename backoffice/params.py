@@ -70,3 +70,14 @@ class DayField(forms.DateField):
                 code="out_of_range",
                 params={"first": DAY_FIRST.isoformat(), "last": DAY_LAST.isoformat()},
             )
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def id_parse(value: str | None) -> int | None:
+    """A record number typed or passed in an address (ASCII digits, at most 18 of them, as a
+    64-bit primary key holds), or None: never ValueError, never an integer the database cannot
+    hold."""
+    text = (value or "").strip()
+    return int(text) if _ID.fullmatch(text) else None

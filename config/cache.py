@@ -14,7 +14,7 @@ import os
 import pickle
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,6 +26,11 @@ _LOCK_FILE = "counters.lock"
 
 
 class LockingFileBasedCache(FileBasedCache):
+    # Django's private helpers, which the stubs do not declare.
+    _dir: str
+    _createdir: Callable[[], None]
+    _key_to_file: Callable[..., str]
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self._createdir()

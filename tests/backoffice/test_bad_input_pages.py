@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from conftest import case_make
 from counter_support import posting_form, qingxiu_make
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -93,3 +94,54 @@ def test_absurd_break_minutes_are_refused_on_their_field(
     assert response.status_code == 200
     assert response.context["form"].errors["break_minutes"]
     assert not Posting.objects.exists()
+
+
+@pytest.mark.parametrize("next_page", ["0001-01-01", "backoffice:home", "//evil.example/", ""])
+def test_a_next_that_is_not_a_path_here_returns_to_the_case(
+    officer: User, verified_client: Clients, next_page: str
+) -> None:
+    case = case_make(officer)
+
+    response = verified_client(officer).post(
+        f"/cases/{case.pk}/note/", {"text": "已电话联系申请人", "next": next_page}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert AuditEvent.objects.filter(action="case.note_added", target_id=str(case.pk)).exists()
+
+
+def test_a_ticked_record_number_too_large_for_the_database_is_a_form_error(
+    officer: User, verified_client: Clients
+) -> None:
+    case = case_make(officer)
+
+    response = verified_client(officer).post(
+        f"/cases/{case.pk}/request-materials/", {"items": ["1" + "0" * 30]}
+    )
+
+    assert response.status_code == 200
+    [bound] = [action for action in response.context["actions"] if action["open"]]
+    assert bound["form"].errors["items"]
+
+
+@pytest.mark.parametrize(
+    "query", ["from=0001-01-01", "to=9999-12-31", "from=1899-12-31&to=2026-03-31"]
+)
+def test_an_sla_period_out_of_range_falls_back_to_this_month_with_a_message(
+    team_lead: User, nanning_market: Market, verified_client: Clients, query: str
+) -> None:
+    client = in_english(verified_client(team_lead))
+
+    response = client.get(f"/sla/market/{nanning_market.pk}/?{query}")
+
+    assert response.status_code == 200
+    assert any("Give the days as YYYY-MM-DD" in message for message in messages_of(response))
+
+
+def test_a_rooms_market_given_as_thousands_of_digits_is_not_found(
+    officer: User, verified_client: Clients
+) -> None:
+    response = verified_client(officer).get(f"/guidance/rooms/?market={'9' * 5000}")
+
+    assert response.status_code == 404

@@ -31,14 +31,12 @@ class UnreadableBody:
 
 
 def post_declaring(url: str, length: int, body: UnreadableBody) -> Any:
-    return Client().generic(
-        "POST",
-        url,
-        b"",
-        CONTENT_LENGTH=str(length),
-        CONTENT_TYPE="application/x-www-form-urlencoded",
-        **{"wsgi.input": body},
-    )
+    environ: dict[str, Any] = {
+        "CONTENT_LENGTH": str(length),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "wsgi.input": body,
+    }
+    return Client().generic("POST", url, b"", **environ)
 
 
 def test_an_anonymous_300_mb_post_to_the_kiosk_is_refused_with_413_unread(
