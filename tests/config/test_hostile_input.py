@@ -14,7 +14,7 @@ view's code, its POST fields from the rendered forms that post to it. Then each 
 
 Every answer must be below 500 (the test client re-raises a view's exception, so a failure
 shows its traceback). The run is bounded for 2 cores: a fixed number of examples per route
-(``LGSC_HOSTILE_EXAMPLES``, default 6), derandomised, no deadline, and one database per module
+(``LGSC_HOSTILE_EXAMPLES``, default 15), derandomised, no deadline, and one database per module
 (the world is built once; each route's test rolls back what it changed).
 """
 
@@ -33,7 +33,7 @@ from hostile_site import Form, Site, crawl, routes, world_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-EXAMPLES = int(os.environ.get("LGSC_HOSTILE_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("LGSC_HOSTILE_EXAMPLES", "15"))
 
 KILLERS = [
     "0001-01-01",
