@@ -109,3 +109,24 @@ def test_a_utf8_query_string_is_served(nanning_market: Market, query: str) -> No
     response = Client().get(f"/portal/{nanning_market.pk}/kiosk/?{query}")
 
     assert response.status_code == 200
+
+
+def test_more_form_fields_than_allowed_are_a_bad_request_not_a_server_error(
+    nanning_market: Market,
+) -> None:
+    url = f"/portal/{nanning_market.pk}/kiosk/status/"
+    fields = {f"f{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    assert Client().post(url, fields).status_code == 400
+    assert Client().get(f"/portal/{nanning_market.pk}/kiosk/", fields).status_code == 400
+
+
+def test_form_fields_over_the_memory_limit_are_a_bad_request(nanning_market: Market) -> None:
+    url = f"/portal/{nanning_market.pk}/kiosk/status/"
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    response = Client().post(
+        url, f"reference={big}&mobile_last_four=1234", "application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400  # Django's RequestDataTooBig: never parsed
