@@ -225,3 +225,6 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # An uploaded file larger than this goes to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Headers of one part of a multipart body (a file's name is in them): Django's own bound is
+# 1 KiB, which refuses long Chinese file names with a bare 400 (config.uploads).
+MULTIPART_PART_HEADER_MAX_BYTES = 64 * 1024

@@ -200,3 +200,34 @@ def test_a_renamed_file_is_stored_under_its_real_type_and_the_page_says_so(
     assert "The file is a PNG image, whatever its name said: it is kept as “x.png”." in texts
     download = client.get(f"/cases/{case.pk}/attachments/{CaseAttachment.objects.get().pk}/")
     assert 'filename="x.png"' in download["Content-Disposition"]
+
+
+def test_a_5000_character_name_sent_by_a_browser_reaches_the_service_and_is_shortened(
+    verified_client: Callable[[User], Client], officer: User, case: Any, media: Path
+) -> None:
+    """As a browser sends it: the whole name in the part's headers (15 000 bytes in UTF-8),
+    which Django's parser refused with a bare 400 before any view ran."""
+    client = verified_client(officer)
+    client.cookies.load({"django_language": "en"})
+    name = "申" * 5000 + ".pdf"
+    body = (
+        b"--BOUNDARY\r\n"
+        + f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode()
+        + b"Content-Type: application/pdf\r\n\r\n"
+        + PDF
+        + b"\r\n--BOUNDARY--\r\n"
+    )
+
+    response = client.generic(
+        "POST",
+        f"/cases/{case.pk}/attachments/",
+        body,
+        content_type="multipart/form-data; boundary=BOUNDARY",
+    )
+
+    assert response.status_code == 302
+    attachment = CaseAttachment.objects.get(case=case)
+    assert len(attachment.original_name) <= NAME_MAX
+    assert attachment.original_name.endswith("申.pdf")
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("has been shortened" in text for text in texts)
