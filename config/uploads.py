@@ -16,4 +16,5 @@ from django.http import multipartparser
 
 
 def part_header_limit_apply() -> None:
-    multipartparser.MAX_TOTAL_HEADER_SIZE = settings.MULTIPART_PART_HEADER_MAX_BYTES
+    # A module constant that django-stubs does not declare.
+    setattr(multipartparser, "MAX_TOTAL_HEADER_SIZE", settings.MULTIPART_PART_HEADER_MAX_BYTES)  # noqa: B010
