@@ -94,8 +94,12 @@ def lookup_attempt_begin(*, client: str | None, reference: str) -> Attempt:
         return Attempt(keys=keys, allowed=True)
     lookup_attempt_give_back(Attempt(keys=keys, allowed=False))
     ends = cache.get_many([f"{key}:ends" for key in full]).values()
-    wait = max((float(end) - now for end in ends), default=FAILURE_WINDOW.total_seconds())
-    return Attempt(keys=keys, allowed=False, retry_after=timedelta(seconds=max(wait, 0)))
+    window = FAILURE_WINDOW.total_seconds()
+    wait = max((float(end) - now for end in ends), default=window)
+    # Within the window (a racing attempt may have read the clock before the window began).
+    return Attempt(
+        keys=keys, allowed=False, retry_after=timedelta(seconds=min(max(wait, 1), window))
+    )
 
 
 def lookup_attempt_give_back(attempt: Attempt) -> None:

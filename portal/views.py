@@ -161,7 +161,7 @@ def kiosk_status(request: HttpRequest, market_id: int) -> HttpResponse:
         context["outcome"] = "blocked"
         context["retry_minutes"] = attempt.retry_minutes
         response = render(request, "portal/kiosk/status.html", context, status=429)
-        response["Retry-After"] = str(math.ceil(attempt.retry_after.total_seconds()))
+        response["Retry-After"] = str(max(1, math.ceil(attempt.retry_after.total_seconds())))
         return response
     status = selectors.case_status_lookup(
         reference=form.cleaned_data["reference"],
