@@ -4,7 +4,9 @@ wrong guesses arrive at once, from one terminal or against one reference, at mos
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +14,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connections
 from django.test import Client, override_settings
 from portal_support import html
@@ -35,16 +36,27 @@ def lookup(market: Market, reference: str, digits: str, ip: str = TERMINAL) -> A
     )
 
 
-@pytest.fixture(params=["locmem", "file"])
+@pytest.fixture(params=["locmem", "file", "redis"])
 def shared_cache(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The test settings' local-memory cache, or the embedded default's file cache."""
+    """The test settings' local-memory cache, the embedded default's file cache, or Redis
+    (production; when REDIS_URL names one, as `make test` does)."""
     if request.param == "locmem":
         yield request.param
         return
-    backend = "config.cache.LockingFileBasedCache"
-    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": tmp_path}}):
+    if request.param == "file":
+        config = {"BACKEND": "config.cache.LockingFileBasedCache", "LOCATION": tmp_path}
+    else:
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("REDIS_URL is not set")
+        config = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # Its own keys, which expire with the window: never clear() a Redis that may be
+            # the Celery broker of the test run too.
+            "KEY_PREFIX": f"test-status-lookup-{uuid.uuid4().hex}",
+        }
+    with override_settings(CACHES={"default": config}):
         yield request.param
-        cache.clear()
 
 
 def race(market: Market, requests: list[dict[str, str]], monkeypatch: Any) -> list[Any]:
