@@ -22,11 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from cases.attachments import (
+    NAME_MAX,
     case_attachment_add,
     case_attachment_get,
     case_attachment_list,
     file_type_label,
     may_attach,
+    original_name_clean,
 )
 from cases.models import Case, CaseAttachment
 from cases.selectors import case_get_visible
@@ -86,7 +88,25 @@ def case_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("“%(name)s” has been attached.") % {"name": attachment.original_name}
         )
+        _renamed_tell(request, given=upload.name or "", attachment=attachment)
     return redirect(_case_page(case))
+
+
+def _renamed_tell(request: HttpRequest, *, given: str, attachment: CaseAttachment) -> None:
+    """Say so when the stored name is not the one given: shortened, or with the extension of
+    the type found in the content."""
+    if len(given) > NAME_MAX:
+        messages.info(
+            request,
+            _("The file name was longer than %(max)d characters and has been shortened.")
+            % {"max": NAME_MAX},
+        )
+    elif attachment.original_name != original_name_clean(given):
+        messages.info(
+            request,
+            _("The file is a %(type)s, whatever its name said: it is kept as “%(name)s”.")
+            % {"type": file_type_label(attachment.content_type), "name": attachment.original_name},
+        )
 
 
 @require_GET

@@ -10,6 +10,7 @@ from markets.models import Market
 from workflows.campaigns.models import Kind
 
 from .forms import NameConflictForm
+from .params import DayField
 
 
 class CampaignForm(forms.Form):
@@ -18,10 +19,8 @@ class CampaignForm(forms.Form):
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True})
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DayField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DayField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -49,7 +48,7 @@ class PostingLinkForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     headcount = forms.IntegerField(label=_("People counted"), min_value=0, required=False)
     seeker = forms.IntegerField(
         label=_("Registered seeker (profile number)"), min_value=1, required=False

@@ -70,10 +70,15 @@ def _visible_case(request: HttpRequest, pk: int) -> Case:
 
 
 def _back_to(request: HttpRequest, default: str) -> str:
-    """The page the form came from (a local ``next``), else ``default``."""
+    """The page the form came from (a local ``next``: a path on this site), else ``default``.
+    Anything else, even a bare word that ``redirect`` would take for a view name, is ignored."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -13,6 +13,7 @@ from workflows.complaints.models import Category, ReferralStatus, Satisfaction, 
 
 from .counter_forms import _CounterForm, _text
 from .forms import NameConflictForm
+from .params import DayField, id_parse
 
 
 class ComplaintCounterForm(NameConflictForm, _CounterForm):
@@ -66,9 +67,10 @@ class ComplaintCounterForm(NameConflictForm, _CounterForm):
         value = (self.cleaned_data.get("posting") or "").strip()
         if not value:
             return None
-        if not value.isdigit():
+        number = id_parse(value)
+        if number is None:
             raise ValidationError(_("Job posting number: digits only."))
-        return int(value)
+        return number
 
 
 class DeclineForm(forms.Form):
@@ -94,7 +96,7 @@ class ReferralUpdateForm(forms.Form):
         required=False,
         choices=[(s.value, s.label) for s in ReferralStatus if s != ReferralStatus.SENT],
     )
-    on = forms.DateField(
+    on = DayField(
         label=_("On"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -17,6 +17,7 @@ from cases.models import Case, Channel, ChecklistItem, NoticeItem, State
 from markets.models import Market, ServiceStation
 
 from .intake import NAME_CONFLICT
+from .params import DayField
 from .selectors import staff_list_for_markets, staff_list_of_active_markets
 
 
@@ -266,10 +267,10 @@ class AuditEventFilterForm(forms.Form):
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Actor (user name)"), required=False, max_length=150)
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

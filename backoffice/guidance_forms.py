@@ -16,6 +16,8 @@ from cases.models import Channel
 from markets.models import Market
 from workflows.guidance.models import Room
 
+from .params import DayField
+
 
 def _area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "autocomplete": "off"})
@@ -52,7 +54,7 @@ class BookingForm(forms.Form):
     """A booking of one room on one day, from a start to an end time (Shanghai time)."""
 
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(
         label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

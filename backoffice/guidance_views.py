@@ -58,6 +58,7 @@ from .access import back_office_required, market_staff_required, staff_user
 from .counter_forms import ReferralForm, ReferralOutcomeForm
 from .forms import errors_from
 from .once import submit_once
+from .params import DAY_FIRST, DAY_LAST, id_parse, monday_parse
 
 
 def _visible_market_ids(user: User) -> list[int]:
@@ -306,7 +307,7 @@ def _rooms_market(request: HttpRequest) -> Market:
     visible = market_list_visible_to(user=user)
     raw = request.GET.get("market")
     if raw:
-        market: Market | None = visible.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        market: Market | None = visible.filter(pk=id_parse(raw) or 0).first()
     else:
         work = _work_markets(user)
         market = work[0] if work else visible.order_by("pk").first()
@@ -315,11 +316,24 @@ def _rooms_market(request: HttpRequest) -> Market:
     return market
 
 
-def _monday(raw: str | None) -> date:
-    try:
-        day = date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
+def _monday(request: HttpRequest) -> date:
+    """The Monday of ``?week=YYYY-MM-DD`` (any day of it); this week's when it is left out,
+    and, with a message, when it is malformed or out of the supported years."""
+    raw = request.GET.get("week")
+    if raw:
+        try:
+            return monday_parse(raw)
+        except ValueError:
+            messages.error(
+                request,
+                _("Give the week as one of its days, YYYY-MM-DD, between %(first)s and %(last)s.")
+                % {"first": DAY_FIRST.isoformat(), "last": DAY_LAST.isoformat()},
+            )
+    return _week_of(timezone.localdate())
+
+
+def _week_of(day: date) -> date:
+    """The Monday of the week holding ``day``."""
     return day - timedelta(days=day.weekday())
 
 
@@ -333,7 +347,7 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
     works = can.works_in(user, market.pk)
     if request.method == "POST" and not works:
         raise PermissionDenied
-    monday = _monday(request.GET.get("week"))
+    monday = _monday(request)
     initial = {"case": request.GET.get("case") or None, "day": timezone.localdate()}
     form = guidance_forms.BookingForm(request.POST or None, market=market, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -354,7 +368,7 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The room is not booked: see the form below."))
         else:
             messages.success(request, _("Booked: %(booking)s.") % {"booking": booking})
-            week = _monday(timezone.localdate(booking.starts_at).isoformat())
+            week = _week_of(timezone.localdate(booking.starts_at))
             url = reverse("backoffice:guidance_rooms")
             return redirect(f"{url}?market={market.pk}&week={week.isoformat()}")
     rooms = list(room_list_for_market(market=market))
@@ -404,6 +418,6 @@ def guidance_booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     booking = room_booking_cancel(actor=staff_user(request), booking=booking)
     messages.success(request, _("Booking cancelled: %(booking)s.") % {"booking": booking})
-    week = _monday(timezone.localdate(booking.starts_at).isoformat())
+    week = _week_of(timezone.localdate(booking.starts_at))
     url = reverse("backoffice:guidance_rooms")
     return redirect(f"{url}?market={booking.room.market_id}&week={week.isoformat()}")

@@ -27,39 +27,51 @@ from cases.kinds import KINDS
 from cases.models import Channel
 
 from .access import back_office_required, led_market_ids, market_for_supervisor
+from .params import DAY_FIRST, DAY_LAST, day_parse, month_parse
 
 
-def _period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None]:
-    """?day=YYYY-MM-DD or ?month=YYYY-MM; today when neither (or either is malformed)."""
+def _period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None, bool]:
+    """?day=YYYY-MM-DD or ?month=YYYY-MM, and whether it was understood; today when neither
+    (or, with a message, when either is malformed or out of the supported years, see
+    backoffice.params)."""
     month = request.GET.get("month", "")
     if month:
         try:
-            year, number = (int(part) for part in month.split("-"))
-            date(year, number, 1)
+            return None, month_parse(month), True
         except ValueError:
-            messages.error(request, _("Give the month as YYYY-MM."))
-        else:
-            return None, (year, number)
+            messages.error(
+                request,
+                _("Give the month as YYYY-MM, between %(first)s and %(last)s.")
+                % {"first": DAY_FIRST.strftime("%Y-%m"), "last": DAY_LAST.strftime("%Y-%m")},
+            )
     day = request.GET.get("day", "")
     if day:
         try:
-            return date.fromisoformat(day), None
+            return day_parse(day), None, True
         except ValueError:
-            messages.error(request, _("Give the day as YYYY-MM-DD."))
-    return timezone.localdate(timezone=LEDGER_ZONE), None
+            messages.error(request, _day_message())
+    understood = not month and not day
+    return timezone.localdate(timezone=LEDGER_ZONE), None, understood
+
+
+def _day_message() -> str:
+    return _("Give the day as YYYY-MM-DD, between %(first)s and %(last)s.") % {
+        "first": DAY_FIRST.isoformat(),
+        "last": DAY_LAST.isoformat(),
+    }
 
 
 @back_office_required
 def ledger(request: HttpRequest, market_id: int) -> HttpResponse:
     market = market_for_supervisor(request, market_id)
-    day, month = _period(request)
+    day, month, understood = _period(request)
     book: Ledger = (
         ledger_month(market=market, year=month[0], month=month[1])
         if month
         else ledger_day(market=market, day=day or timezone.localdate())
     )
     export = request.GET.get("format", "")
-    if export in {"csv", "xlsx"}:
+    if export in {"csv", "xlsx"} and understood:  # never a file of a period not asked for
         return _export(request, book, export)
     totals = [(label, getattr(book.totals, name)) for name, label in FIGURE_LABELS]
     officers = [
@@ -113,9 +125,9 @@ def _export(request: HttpRequest, book: Ledger, fmt: str) -> HttpResponse:
 def ledger_sign(request: HttpRequest, market_id: int) -> HttpResponse:
     market = market_for_supervisor(request, market_id)
     try:
-        day = date.fromisoformat(request.POST.get("day", ""))
+        day = day_parse(request.POST.get("day", ""))
     except ValueError:
-        messages.error(request, _("Give the day as YYYY-MM-DD."))
+        messages.error(request, _day_message())
         return redirect("backoffice:ledger", market.pk)
     try:
         ledger_sign_off(

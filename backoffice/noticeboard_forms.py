@@ -12,6 +12,8 @@ from accounts.models import User
 from markets.models import Market
 from noticeboard.models import PolicyArticle
 
+from .params import DayField
+
 RICH_TEXT_HELP = _(
     "Allowed: paragraphs, line breaks, bold, italics, lists, sub-headings (h3, h4), quotations "
     "and http(s) links. Anything else is removed when saved."
@@ -26,7 +28,7 @@ class PolicyArticleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     issuing_body = forms.CharField(label=_("Issuing body"), max_length=100)
     document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
-    published_on = forms.DateField(label=_("Published on"), widget=_date_input())
+    published_on = DayField(label=_("Published on"), widget=_date_input())
     source_url = forms.URLField(
         label=_("Source (link)"), required=False, assume_scheme="https", max_length=200
     )
@@ -55,7 +57,7 @@ class PolicyArticleForm(forms.Form):
 
 
 class ArchiveForm(forms.Form):
-    archived_on = forms.DateField(
+    archived_on = DayField(
         label=_("Archived on"),
         required=False,
         widget=_date_input(),
@@ -94,7 +96,7 @@ class StaffTrainingForm(forms.Form):
     user = StaffChoice(label=_("Staff member"), queryset=User.objects.none())
     title = forms.CharField(label=_("Training"), max_length=200)
     provider = forms.CharField(label=_("Provider"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=_date_input())
+    date = DayField(label=_("Date"), widget=_date_input())
     hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_digits=5, decimal_places=1)
     certificate = forms.CharField(label=_("Certificate"), max_length=200, required=False)
     note = forms.CharField(

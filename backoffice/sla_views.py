@@ -4,9 +4,6 @@ by inspectors over it."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,15 +14,8 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 
 from .access import back_office_required, market_for_supervisor
+from .params import DAY_FIRST, DAY_LAST, day_parse
 from .sla_selectors import Period, sla_dashboard
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _day(value: str) -> date:
-    if not _ISO_DAY.fullmatch(value):
-        raise ValueError(value)
-    return date.fromisoformat(value)
 
 
 def _period(request: HttpRequest) -> Period:
@@ -37,11 +27,18 @@ def _period(request: HttpRequest) -> Period:
         return default
     try:
         period = Period(
-            _day(raw_from) if raw_from else default.first,
-            _day(raw_to) if raw_to else default.last,
+            day_parse(raw_from) if raw_from else default.first,
+            day_parse(raw_to) if raw_to else default.last,
         )
     except ValueError:
-        messages.error(request, _("Give the days as YYYY-MM-DD. Showing the current month."))
+        messages.error(
+            request,
+            _(
+                "Give the days as YYYY-MM-DD, between %(first)s and %(last)s. Showing the "
+                "current month."
+            )
+            % {"first": DAY_FIRST.isoformat(), "last": DAY_LAST.isoformat()},
+        )
         return default
     if period.first > period.last:
         messages.error(

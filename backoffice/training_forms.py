@@ -15,6 +15,8 @@ from markets.models import Market
 from workflows.postings.models import Occupation
 from workflows.training.models import Programme, Provider, ScheduleKind
 
+from .params import DayField
+
 REPORT_DAYS = 90
 
 
@@ -72,10 +74,8 @@ class ProgrammeForm(forms.Form):
         initial=0,
     )
     capacity = forms.IntegerField(label=_("Places"), min_value=1)
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DayField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DayField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
     is_published = forms.BooleanField(label=_("Published"), required=False)
 
     def __init__(self, *args: Any, markets: list[Market], providers: Any, **kwargs: Any) -> None:
@@ -168,8 +168,8 @@ class ReportForm(forms.Form):
         max_length=6,
         help_text=_("Six digits, such as 450100 for Nanning: every market in that region."),
     )
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, markets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

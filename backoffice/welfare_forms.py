@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Channel
 from workflows.welfare.models import SUBSIDY_MONTHS_MAX, Placement
 
+from .params import DayField
+
 
 class ApplyForm(forms.Form):
     channel = forms.ChoiceField(
@@ -27,7 +29,7 @@ class DeclineForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    starts_on = forms.DateField(
+    starts_on = DayField(
         label=_("First day at work"), widget=forms.DateInput(attrs={"type": "date"})
     )
     subsidy_months = forms.IntegerField(
@@ -39,8 +41,6 @@ class PlaceForm(forms.Form):
 
 
 class PlacementEndForm(forms.Form):
-    ended_on = forms.DateField(
-        label=_("Last day at work"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ended_on = DayField(label=_("Last day at work"), widget=forms.DateInput(attrs={"type": "date"}))
     end_reason = forms.ChoiceField(label=_("Why it ended"), choices=Placement.EndReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)

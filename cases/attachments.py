@@ -17,9 +17,11 @@ Errors, as in ``cases.services``:
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING, Final
@@ -58,11 +60,17 @@ class FileType:
     content_type: str
     label: StrOrPromise
     extension: str
+    other_extensions: tuple[str, ...] = ()
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """Every extension a file of this type may keep (``.jpg`` and ``.jpeg``)."""
+        return (self.extension, *self.other_extensions)
 
 
 PDF: Final = FileType("application/pdf", gettext_lazy("PDF document"), ".pdf")
 PNG: Final = FileType("image/png", gettext_lazy("PNG image"), ".png")
-JPEG: Final = FileType("image/jpeg", gettext_lazy("JPEG image"), ".jpg")
+JPEG: Final = FileType("image/jpeg", gettext_lazy("JPEG image"), ".jpg", (".jpeg", ".jpe"))
 DOCX: Final = FileType(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     gettext_lazy("Word document"),
@@ -122,14 +130,81 @@ def _ooxml_type(stream: IO[bytes]) -> FileType | None:
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names:
         return None
-    # A macro-enabled document (.docm/.xlsm) renamed .docx carries a VBA project: refused.
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    # A macro-enabled document (.docm/.xlsm) renamed .docx carries a VBA project: not a type
+    # we take.
+    if any(name.lower().rsplit("/", 1)[-1] in {"vbaproject.bin", "vbadata.xml"} for name in names):
         return None
     if any(name.startswith("word/") for name in names):
-        return DOCX
-    if any(name.startswith("xl/") for name in names):
-        return XLSX
-    return None
+        found = DOCX
+    elif any(name.startswith("xl/") for name in names):
+        found = XLSX
+    else:
+        return None
+    _ooxml_active_content_refuse(stream, members)
+    return found
+
+
+def _ooxml_active_content_refuse(stream: IO[bytes], members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an office file that carries something that runs: a program (or script) stored
+    in the archive, an ActiveX control, or an embedded OLE object that packages a file (a
+    "Package" object) or holds a Windows program. The archive's total unpacked size is already
+    bounded, so reading the embeddings is too."""
+    for member in members:
+        lowered = member.filename.lower()
+        shown = member.filename.rsplit("/", 1)[-1]
+        if lowered.endswith(EXECUTABLE_EXTENSIONS):
+            raise _embedded_program(shown)
+        if "/activex/" in lowered:
+            raise _embedded_program(shown)
+        embedded = "/embeddings/" in lowered and not member.is_dir()
+        if embedded and _embedded_runs_something(_member_read(stream, member)):
+            raise _embedded_program(shown)
+
+
+def _member_read(stream: IO[bytes], member: zipfile.ZipInfo) -> bytes:
+    try:
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive, archive.open(member) as embedded:
+            return embedded.read(OOXML_UNPACKED_MAX_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
+        # Damaged, encrypted or compressed in a way we do not read: not an office file we take.
+        raise _not_accepted() from None
+
+
+# Names of stored members that are programs or scripts Windows would run.
+EXECUTABLE_EXTENSIONS: Final = (
+    ".exe", ".dll", ".com", ".bat", ".cmd", ".scr", ".pif", ".cpl", ".msi", ".msp", ".msc",
+    ".js", ".jse", ".vbs", ".vbe", ".wsf", ".wsh", ".ps1", ".psm1", ".hta", ".jar", ".lnk",
+    ".reg", ".sys", ".ocx", ".application", ".appref-ms", ".sct", ".inf",
+)  # fmt: skip
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_PACKAGE_STREAM: Final = "Ole10Native".encode("utf-16-le")
+_WINDOWS_PROGRAM: Final = b"This program cannot be run in DOS mode"
+
+
+def _embedded_runs_something(content: bytes) -> bool:
+    """True for an embedded object that packages a file (OLE "Package": an Ole10Native
+    stream) or holds a Windows program, whether in an OLE container or as it is, or for an
+    embedded archive (another office file) that stores a program."""
+    if content.startswith(b"MZ") or _WINDOWS_PROGRAM in content:
+        return True
+    if content.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as inner:
+                return any(n.lower().endswith(EXECUTABLE_EXTENSIONS) for n in inner.namelist())
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            return True  # an archive we cannot read is not taken on trust
+    return content.startswith(_OLE_MAGIC) and _OLE_PACKAGE_STREAM in content
+
+
+def _embedded_program(name: str) -> ValidationError:
+    return _refused(
+        _(
+            "This Office file holds an embedded program or packaged file (“%(name)s”), which "
+            "cannot be attached. Remove it from the document and attach the file again."
+        )
+        % {"name": original_name_clean(name)[:80]}
+    )
 
 
 def file_type_detect(head: bytes, stream: IO[bytes]) -> FileType | None:
@@ -164,6 +239,25 @@ def original_name_clean(name: str, *, fallback_extension: str = "") -> str:
     if dot and stem and 0 < len(extension) <= 10:
         return stem[: NAME_MAX - len(extension) - 1] + "." + extension
     return name[:NAME_MAX]
+
+
+def original_name_for_type(name: str, file_type: FileType) -> str:
+    """``name`` with the extension of the type found in the content: ``x.html`` holding a PNG
+    image is kept as ``x.png``, ``scan`` as ``scan.png``; ``photo.jpeg`` stays as it is."""
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and f".{extension.lower()}" in file_type.extensions:
+        return name
+    if (
+        dot
+        and stem
+        and 0 < len(extension) <= 10
+        and extension.isalnum()
+        and not extension.isdigit()
+    ):
+        name = stem
+    if len(name) + len(file_type.extension) > NAME_MAX:
+        name = name[: NAME_MAX - len(file_type.extension)]
+    return f"{name}{file_type.extension}"
 
 
 @dataclass(frozen=True)
@@ -222,8 +316,9 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     attachment = CaseAttachment(
         case=case,
         uploaded_by=actor,
-        original_name=original_name_clean(
-            upload.name or "", fallback_extension=scanned.file_type.extension
+        original_name=original_name_for_type(
+            original_name_clean(upload.name or "", fallback_extension=scanned.file_type.extension),
+            scanned.file_type,
         ),
         content_type=scanned.file_type.content_type,
         size=scanned.size,

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -140,7 +142,8 @@ def kiosk_posting(request: HttpRequest, market_id: int, pk: int) -> HttpResponse
 def kiosk_status(request: HttpRequest, market_id: int) -> HttpResponse:
     """The case-status lookup: a reference number and the last four digits of the applicant's
     mobile. It answers the state in words, the kind and the dates, or one neutral message
-    whether the reference or the digits were wrong; past the failure limit, 429 unchecked."""
+    whether the reference or the digits were wrong; past the failure limit, 429 unchecked,
+    saying how many minutes the terminal must wait."""
     market = _market(market_id)
     context: dict[str, object] = {"market": market}
     if request.method != "POST":
@@ -151,18 +154,23 @@ def kiosk_status(request: HttpRequest, market_id: int) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, "portal/kiosk/status.html", context)
-    client = request_ip(request)
-    reference = form.cleaned_data["reference"]
-    if throttle.lookup_blocked(client=client, reference=reference):
-        context["outcome"] = "blocked"
-        return render(request, "portal/kiosk/status.html", context, status=429)
-    status = selectors.case_status_lookup(
-        reference=reference, mobile_last_four=form.cleaned_data["mobile_last_four"]
+    attempt = throttle.lookup_attempt_begin(
+        client=request_ip(request), reference=form.cleaned_data["reference"]
     )
-    if status is None:
-        throttle.lookup_failure_record(client=client, reference=reference)
+    if not attempt.allowed:
+        context["outcome"] = "blocked"
+        context["retry_minutes"] = attempt.retry_minutes
+        response = render(request, "portal/kiosk/status.html", context, status=429)
+        response["Retry-After"] = str(max(1, math.ceil(attempt.retry_after.total_seconds())))
+        return response
+    status = selectors.case_status_lookup(
+        reference=form.cleaned_data["reference"],
+        mobile_last_four=form.cleaned_data["mobile_last_four"],
+    )
+    if status is None:  # the attempt keeps its place in the counters
         context["outcome"] = "not_found"
         return render(request, "portal/kiosk/status.html", context)
+    throttle.lookup_attempt_give_back(attempt)
     context["status"] = status
     context["form"] = StatusLookupForm()  # the digits are not shown back
     return render(request, "portal/kiosk/status.html", context)

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",  # before anything reads the body
+    "config.middleware.QueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -277,3 +279,19 @@ CASE_ATTACHMENT_ORPHAN_GRACE = timedelta(
 # --- Retention of personal data (个人信息保护法 art. 19; see the README) -------------------------
 # A person is anonymised this many years after the last of their cases ended.
 LGSC_RETENTION_YEARS = env.int("LGSC_RETENTION_YEARS", default=3)
+
+# --- Request size (issue 13): the web server in front has its own limits (README, Production) --
+# A body declaring more than this is refused with 413 before it is read
+# (config.middleware.RequestBodyLimitMiddleware); the file-upload addresses allow one attachment.
+REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024
+REQUEST_BODY_UPLOAD_MAX_BYTES = CASE_ATTACHMENT_MAX_BYTES + 1024 * 1024
+REQUEST_BODY_UPLOAD_URL_NAMES = ["backoffice:case_attachment_upload"]
+# Form fields (files excepted) of one request, in memory; number of fields and of files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# An uploaded file larger than this goes to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Headers of one part of a multipart body (a file's name is in them): Django's own bound is
+# 1 KiB, which refuses long Chinese file names with a bare 400 (config.uploads).
+MULTIPART_PART_HEADER_MAX_BYTES = 64 * 1024

@@ -65,7 +65,8 @@ DATABASES = {
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's file cache with atomic add/incr (the kiosk's lookup brake counts in it).
+        "BACKEND": "config.cache.LockingFileBasedCache",
         "LOCATION": VAR_DIR / "cache",
     }
 }

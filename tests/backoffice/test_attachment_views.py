@@ -186,7 +186,8 @@ def test_the_download_type_is_the_detected_one_not_the_name(
     response = verified_client(officer).get(download_url(case, attachment))
 
     assert response["Content-Type"] == "image/png"
-    assert response["Content-Disposition"] == 'attachment; filename="scan.pdf"'
+    # Named after the detected type too (issue 13, item 14): a PNG image is never "scan.pdf".
+    assert response["Content-Disposition"] == 'attachment; filename="scan.png"'
     response.close()
 
 

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 
 # Upper bounds that catch typing mistakes (an extra zero, 1e9) rather than law.
 PAY_LIMIT = Decimal("1000000")
+# Whole numbers typed at the counter have at most this many digits; breaks last less than a day.
+INTEGER_DIGITS_MAX = 9
+BREAK_MINUTES_MAX = 24 * 60
 HEADCOUNT_MAX = 10_000
 DURATION_MAX_DAYS = 366
 # 劳动合同法 art. 68: part-time work averages at most 4 hours a day and 24 hours a week.
@@ -345,7 +348,11 @@ def _integer(value: Any, name: str, errors: _Errors) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", unicodedata.normalize("NFKC", value)):
-        return int(unicodedata.normalize("NFKC", value))
+        digits = unicodedata.normalize("NFKC", value).strip().lstrip("0") or "0"
+        if len(digits) > INTEGER_DIGITS_MAX:  # and int() of thousands of digits is refused
+            errors.add(name, _("the number is too large."))
+            return None
+        return int(digits)
     errors.add(name, _("enter a whole number."))
     return None
 
@@ -621,6 +628,12 @@ def posting_validate(data: Mapping[str, Any], *, today: date | None = None) -> P
     break_minutes = 0
     if not _blank(data.get("break_minutes")):
         break_minutes = _integer(data["break_minutes"], "break_minutes", errors) or 0
+        if not 0 <= break_minutes < BREAK_MINUTES_MAX:
+            errors.add(
+                "break_minutes",
+                _("between 0 and %(max)d minutes a day.") % {"max": BREAK_MINUTES_MAX - 1},
+            )
+            break_minutes = 0
     cleaned["break_minutes"] = break_minutes
     start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
     hours: Decimal | None = None
