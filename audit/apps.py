@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
+        # Its messages in the notifications registry, so the bell can render them.
         from axes.signals import user_locked_out
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -17,7 +18,11 @@ class AuditConfig(AppConfig):
         from markets.models import Role
         from markets.roles import role_permissions_extend
 
-        from . import events, receivers
+        from . import (
+            events,
+            notification_messages,  # noqa: F401
+            receivers,
+        )
         from .checks import audit_settings_check
 
         register(audit_settings_check)

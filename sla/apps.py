@@ -7,8 +7,11 @@ class SlaConfig(AppConfig):
     verbose_name = _("Time limits")
 
     def ready(self) -> None:
+        # Its messages in the notifications registry, so the bell can render them.
         from markets.models import Role
         from markets.roles import role_permissions_extend
+
+        from . import notification_messages  # noqa: F401
 
         # The system administrator keeps the policies and the working-day calendar (a policy
         # is retired, never deleted: deadlines point at it); the auditor reads them.

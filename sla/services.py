@@ -15,7 +15,6 @@ from celery import current_app
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market, Role
@@ -32,6 +31,7 @@ from .models import (
     Reminder,
     Unit,
 )
+from .notification_messages import CALENDAR_YEAR_ESTIMATED
 from .selectors import market_hours, overrides_for, policy_for
 
 SWEEP_BATCH = 500
@@ -121,13 +121,15 @@ def _calendar_gap_alert(market: Market, start: datetime, end: datetime) -> None:
         except IntegrityError:
             continue
         admins = User.objects.filter(is_active=True, memberships__role=Role.SYSTEM_ADMIN).distinct()
-        text = _(
-            "Deadlines in %(year)d are estimated (Monday to Friday): enter that year's "
-            "holidays and make-up working days in the calendar."
-        ) % {"year": year}
         for admin in admins:
             transaction.on_commit(
-                partial(notification_send, recipient=admin, text=text, link="/admin/sla/")
+                partial(
+                    notification_send,
+                    recipient=admin,
+                    message=CALENDAR_YEAR_ESTIMATED,
+                    params={"year": year},
+                    link="/admin/sla/",
+                )
             )
 
 
