@@ -77,6 +77,12 @@ def message_keys() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def message_source(key: str) -> str:
+    """The source text (the gettext msgid) of the message ``key``."""
+    with translation.override(None):
+        return str(_REGISTRY[key].text)
+
+
 def message_render(key: str, params: Mapping[str, Any] | None, *, fallback: str = "") -> str:
     """The message ``key`` with ``params``, in the active language; ``fallback`` when the key
     is empty or unknown (a row written before messages had keys, or a message since removed)
