@@ -31,7 +31,7 @@ from audit.notification_messages import (
     AUDIT_ANCHORING_FAILED,
     AUDIT_ANCHORING_OVERDUE,
 )
-from audit.services import anchoring_failed_alert
+from audit.services import ANCHORING_FAILED, anchoring_failed_alert
 from cases.models import Case, ChecklistItem
 from cases.notification_messages import (
     CASE_DUE_SOON,
@@ -190,10 +190,18 @@ def test_a_reassignment_made_in_chinese_reads_in_english(
 
 
 def test_an_anchoring_failure_told_in_the_bell_reads_in_both_languages(
-    audit_admin: User,
+    audit_admin: User, no_delivery: None
 ) -> None:
-    with translation.override(EN):
-        anchoring_failed_alert(error="disk full")
+    audit_admin.email = "auditor@example.com"
+    audit_admin.save(update_fields=["email"])
+    with translation.override(EN):  # raised from a page in English
+        event = anchoring_failed_alert(error="disk full")
+
+    assert event.action == ANCHORING_FAILED
+    # The e-mail is Chinese (no stored language for staff); the bell follows the reader.
+    mail = OutboxMessage.objects.get(to="auditor@example.com")
+    assert mail.subject == "审计日志锚定失败"
+    assert "disk full" in mail.body and CJK.search(mail.body)
 
     notification = Notification.objects.get(recipient=audit_admin)
     assert notification.message == AUDIT_ANCHORING_FAILED
