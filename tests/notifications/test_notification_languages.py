@@ -42,7 +42,13 @@ from cases.notification_messages import (
     CASE_TRANSFER_DECLINED,
     CASE_TRANSFERRED,
 )
-from cases.services import case_reassign, case_request_materials
+from cases.services import (
+    case_reassign,
+    case_request_materials,
+    case_transfer,
+    case_transfer_accept,
+    case_transfer_decline,
+)
 from markets.models import Market, Role
 from notifications.messages import (
     message_keys,
@@ -187,6 +193,40 @@ def test_a_reassignment_made_in_chinese_reads_in_english(
         assert notification.display_text == f"Case {opened.reference} has been assigned to you."
     with translation.override(ZH):
         assert notification.display_text == f"案件 {opened.reference} 已指派给您。"
+
+
+def test_a_transfer_and_its_answers_read_in_the_readers_language(
+    officer: User, owner: User, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    case = case_make(officer)
+    with translation.override(ZH):
+        with django_capture_on_commit_callbacks(execute=True):
+            transfer = case_transfer(
+                actor=officer, case=case, to_market=case.market, to_user=owner, reason="申请人要求"
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            case_transfer_decline(actor=owner, transfer=transfer, reason="不属于本岗位")
+        with django_capture_on_commit_callbacks(execute=True):
+            again = case_transfer(
+                actor=officer, case=case, to_market=case.market, to_user=owner, reason="再次转交"
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            case_transfer_accept(actor=owner, transfer=again)
+
+    ref = case.reference
+    to_owner = Notification.objects.filter(recipient=owner).order_by("pk")
+    to_officer = Notification.objects.filter(recipient=officer).order_by("pk")
+    assert [n.message for n in to_owner] == [CASE_TRANSFERRED, CASE_TRANSFERRED]
+    assert [n.message for n in to_officer] == [CASE_TRANSFER_DECLINED, CASE_TRANSFER_ACCEPTED]
+    with translation.override(EN):
+        assert to_owner[0].display_text == f"Case {ref} has been transferred to you: {SUBJECT}"
+        assert [n.display_text for n in to_officer] == [
+            f"The transfer of case {ref} was declined: 不属于本岗位",
+            f"Case {ref} was accepted by {owner}.",
+        ]
+    with translation.override(ZH):
+        assert all(CJK.search(n.display_text.replace(SUBJECT, "")) for n in to_owner)
+        assert [n.display_text for n in to_officer] == [n.text for n in to_officer]
 
 
 def test_an_anchoring_failure_told_in_the_bell_reads_in_both_languages(
