@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
+        # Its messages in the notifications registry, so the bell can render them.
         from axes.signals import user_locked_out
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed

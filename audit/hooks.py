@@ -12,7 +12,7 @@ them directly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,11 +24,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class AdminAlert:
-    """One alert for one audit administrator. ``key`` makes sending it again (a retried task)
-    send nothing more; with a ``subject``, it is mailed too (``body`` is the mail's text)."""
+    """One alert for one audit administrator: ``message`` is a key of
+    ``audit.notification_messages`` with its ``params``, shown in the reader's language. ``key``
+    makes sending it again (a retried task) send nothing more; with a ``subject``, it is mailed
+    too (``body`` is the mail's text, in the staff's default language)."""
 
     recipient: User
-    text: str
+    message: str
+    params: Mapping[str, object]
     key: str
     subject: str = ""
     body: str = ""
@@ -57,7 +60,7 @@ def admin_alert_send(alert: AdminAlert) -> None:
         logger.error(
             "No handler delivers audit alerts (audit.hooks); not delivered to user %s: %s",
             alert.recipient.pk,
-            alert.text,
+            alert.message,
         )
         return
     for handler in handlers:

@@ -4,21 +4,23 @@ the database, and raising the alarm on a break."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import partial, wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from markets.models import Market
 
+from . import notification_messages as messages
 from .anchors import (
     AnchorBook,
     AnchorFault,
@@ -181,22 +183,21 @@ def chain_heads_anchor(*, actor: User | None = None) -> Anchoring:
 def _chains_anchored_notify(*, heads: list[ChainHead], at: datetime, path: str) -> None:
     when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
     stamp = at.strftime("%Y%m%dT%H%M%S.%fZ")
-    subject = _("Audit log anchors of %(when)s") % {"when": when}
     lines = "\n".join(f"{head.chain}  #{head.sequence}  {head.mac}" for head in heads)
-    body = _(
-        "The heads of the audit log's chains were anchored at %(when)s in %(path)s.\n"
-        "Keep this message: it lets anyone check later that the log was not rewritten.\n\n"
-        "Chain, last sequence and seal:\n%(lines)s"
-    ) % {"when": when, "path": path, "lines": lines}
-    text = _("Audit log anchored: %(count)s chains, %(when)s.") % {
-        "count": len(heads),
-        "when": when,
-    }
+    params = {"count": len(heads), "when": when}
     for admin in audit_admin_list():
+        with translation.override(settings.LANGUAGE_CODE):  # staff mail: the default language
+            subject = _("Audit log anchors of %(when)s") % {"when": when}
+            body = _(
+                "The heads of the audit log's chains were anchored at %(when)s in %(path)s.\n"
+                "Keep this message: it lets anyone check later that the log was not "
+                "rewritten.\n\nChain, last sequence and seal:\n%(lines)s"
+            ) % {"when": when, "path": path, "lines": lines}
         admin_alert_send(
             AdminAlert(
                 recipient=admin,
-                text=text,
+                message=messages.AUDIT_ANCHORED,
+                params=params,
                 key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}",
                 subject=subject[:200],
                 body=body,
@@ -210,10 +211,7 @@ def anchoring_failed_alert(*, error: str) -> AuditEvent:
     last anchoring could no longer be noticed."""
     path = str(anchor_path())
     today = timezone.localdate().isoformat()
-    text = _("The audit log could not be anchored in %(path)s: %(error)s") % {
-        "path": path,
-        "error": error,
-    }
+    params = {"path": path, "error": error[:400]}
     with transaction.atomic():
         event = event_record(
             action=ANCHORING_FAILED,
@@ -221,22 +219,25 @@ def anchoring_failed_alert(*, error: str) -> AuditEvent:
             new_values={"error": error[:500], "file": path},
             success=False,
         )
-        body = (
-            text
-            + "\n\n"
-            + _(
-                "Until it works again, rows removed from the end of a chain since the "
-                "last anchoring cannot be noticed. Check AUDIT_ANCHOR_DIR, then run "
-                "“manage.py anchor_audit”."
+        with translation.override(settings.LANGUAGE_CODE):  # staff mail: the default language
+            subject = _("Audit log anchoring failed")
+            body = (
+                _("The audit log could not be anchored in %(path)s: %(error)s") % params
+                + "\n\n"
+                + _(
+                    "Until it works again, rows removed from the end of a chain since the "
+                    "last anchoring cannot be noticed. Check AUDIT_ANCHOR_DIR, then run "
+                    "“manage.py anchor_audit”."
+                )
             )
-        )
         for admin in audit_admin_list():
             admin_alert_send(
                 AdminAlert(
                     recipient=admin,
-                    text=text[:500],
+                    message=messages.AUDIT_ANCHORING_FAILED,
+                    params=params,
                     key=f"{ANCHORING_FAILED}:{today}:{admin.pk}",
-                    subject=_("Audit log anchoring failed")[:200],
+                    subject=subject[:200],
                     body=body,
                 )
             )
@@ -272,6 +273,19 @@ def _alarm_record_once_today(
         logger.exception("Could not record %s for %s", action, target.label)
         return True, None
     return True, event
+
+
+def _in_staff_language(mail: Callable[..., None]) -> Callable[..., None]:
+    """Build and send an alarm mail in the staff's default language (Chinese: no member of
+    staff has a stored language, see notifications.messages), whatever language the run that
+    raised it had active (a page in English, a worker)."""
+
+    @wraps(mail)
+    def in_language(**kwargs: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            mail(**kwargs)
+
+    return in_language
 
 
 def _audit_admins_mail(*, subject: str, body: str, what: str) -> None:
@@ -317,6 +331,7 @@ def chain_broken_alert(*, result: VerificationResult) -> AuditEvent | None:
     return event
 
 
+@_in_staff_language
 def _chain_broken_mail(*, details: Mapping[str, Any], at: datetime) -> None:
     subject = _("Audit log integrity check failed: chain %(chain)s") % details
     body = _(
@@ -390,6 +405,7 @@ def _anchor_fault_text(fault: AnchorFault) -> str:
     }
 
 
+@_in_staff_language
 def _anchor_file_mail(*, path: str, faults: list[AnchorFault], at: datetime) -> None:
     first = faults[0]
     if first.problem == AnchorProblem.UNREADABLE:
@@ -454,15 +470,15 @@ def anchoring_overdue_alert(*, overdue: Sequence[AnchoringOverdue]) -> AuditEven
         if not new:
             return None
         today = timezone.localdate().isoformat()
-        text = _(
-            "Audit log anchoring is overdue: the last anchoring is more than %(hours)s hours "
-            "old and rows were written since (chains affected: %(count)s)."
-        ) % {"count": len(overdue), "hours": f"{hours:g}"}
+        params = {"count": len(overdue), "hours": f"{hours:g}"}
         for admin in audit_admin_list():
             # The bell only: the mail, with every chain listed, goes out directly on commit.
             admin_alert_send(
                 AdminAlert(
-                    recipient=admin, text=text[:500], key=f"{ANCHORING_OVERDUE}:{today}:{admin.pk}"
+                    recipient=admin,
+                    message=messages.AUDIT_ANCHORING_OVERDUE,
+                    params=params,
+                    key=f"{ANCHORING_OVERDUE}:{today}:{admin.pk}",
                 )
             )
         at = event.occurred_at if event is not None else timezone.now()
@@ -493,6 +509,7 @@ def _overdue_text(item: AnchoringOverdue) -> str:
     ) % {**values, "line": item.anchor.line, "sequence": item.anchor.sequence}
 
 
+@_in_staff_language
 def _anchoring_overdue_mail(*, overdue: list[AnchoringOverdue], hours: float, at: datetime) -> None:
     listed = "\n".join(_overdue_text(item) for item in overdue[:ALERT_LIST_MAX])
     if len(overdue) > ALERT_LIST_MAX:

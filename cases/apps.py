@@ -7,9 +7,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        # Its messages in the notifications registry, so the bell can render them.
         from audit.actions import action_label_register
         from markets.models import Role
         from markets.roles import role_permissions_extend
+
+        from . import notification_messages  # noqa: F401
 
         # The system administrator keeps the checklists; the auditor reads them.
         role_permissions_extend(

@@ -10,18 +10,19 @@ once (keyed by deadline, level and person), however often delivery is retried.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Role
+from notifications.messages import message_render_in, recipient_language
 from notifications.services import notification_send, outbox_enqueue
 from sla.models import Level
 
 from .models import Case
+from .notification_messages import CASE_DUE_SOON, CASE_ESCALATED, CASE_OVERDUE
 from .services import CASE_SUBJECT
 
 if TYPE_CHECKING:
@@ -45,23 +46,17 @@ def _recipients(case: Case, level: str) -> list[User]:
     return [user for user in people.values() if user.is_active]
 
 
-def _text(case: Case, deadline: Deadline, level: str) -> str:
-    values = {
+def _message(case: Case, deadline: Deadline, level: str) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {
         "reference": case.reference,
         "subject": case.subject,
         "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
     }
     if level == Level.WARNING:
-        return _("Case %(reference)s (%(subject)s) is due at %(due)s.") % values
+        return CASE_DUE_SOON, params
     if level == Level.BREACH:
-        return _("Case %(reference)s (%(subject)s) is overdue: it was due at %(due)s.") % values
-    return (
-        _(
-            "Escalated: case %(reference)s (%(subject)s) is still not finished; it was due at "
-            "%(due)s."
-        )
-        % values
-    )
+        return CASE_OVERDUE, params
+    return CASE_ESCALATED, params
 
 
 def case_deadline_reached(deadline: Deadline, level: str) -> None:
@@ -74,12 +69,14 @@ def case_deadline_reached(deadline: Deadline, level: str) -> None:
     )
     if case is None:
         return
-    text = _text(case, deadline, level)
+    message, params = _message(case, deadline, level)
     link = f"/cases/{case.pk}/"
     for user in _recipients(case, level):
         key = f"sla:{deadline.pk}:{level}:{user.pk}"
-        notification_send(recipient=user, text=text, link=link, key=key)
+        # The bell renders it in the reader's language; the e-mail goes in the recipient's.
+        notification_send(recipient=user, message=message, params=params, link=link, key=key)
         if user.email:
+            text = message_render_in(recipient_language(user), message, params)
             outbox_enqueue(
                 channel="email",
                 to=user.email,

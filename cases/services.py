@@ -19,12 +19,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from markets.models import Market, ServiceStation
+from notifications.messages import applicant_language
 from notifications.services import notification_send, outbox_enqueue
 from sla.models import Target
 from sla.services import deadline_start, deadline_stop, deadlines_follow_state, deadlines_move
@@ -54,6 +56,12 @@ from .models import (
     SingleNoticeBreach,
     State,
     Transfer,
+)
+from .notification_messages import (
+    CASE_REASSIGNED,
+    CASE_TRANSFER_ACCEPTED,
+    CASE_TRANSFER_DECLINED,
+    CASE_TRANSFERRED,
 )
 from .selectors import applicant_markets_served_by
 
@@ -122,11 +130,17 @@ def _save(case: Case, actor: User) -> None:
     )
 
 
-def _notify_on_commit(recipient: User | None, text: str, case: Case) -> None:
+def _notify_on_commit(
+    recipient: User | None, message: str, params: dict[str, Any], case: Case
+) -> None:
+    """Put ``message`` (``cases.notification_messages``) in ``recipient``'s bell once the
+    change commits; it is rendered in the reader's language when shown."""
     if recipient is None:
         return
     link = f"/cases/{case.pk}/"
-    transaction.on_commit(partial(notification_send, recipient=recipient, text=text, link=link))
+    transaction.on_commit(
+        partial(notification_send, recipient=recipient, message=message, params=params, link=link)
+    )
 
 
 # --- Applicants -------------------------------------------------------------------------------
@@ -474,11 +488,8 @@ def case_transfer(
     transfer._history_user = actor  # type: ignore[attr-defined]
     transfer.save()
     events.case_transferred_event(transfer, actor)
-    text = _("Case %(reference)s has been transferred to you: %(subject)s") % {
-        "reference": case.reference,
-        "subject": case.subject,
-    }
-    _notify_on_commit(to_user, text, case)
+    params = {"reference": case.reference, "subject": case.subject}
+    _notify_on_commit(to_user, CASE_TRANSFERRED, params, case)
     return transfer
 
 
@@ -514,13 +525,10 @@ def case_transfer_accept(*, actor: User, transfer: Transfer) -> Case:
     deadlines_move(subject_type=CASE_SUBJECT, subject_id=case.pk, market=case.market)
     _transfer_decided(transfer, actor, Transfer.Status.ACCEPTED)
     events.case_transfer_accepted_event(transfer, actor)
-    text = _("Case %(reference)s was accepted by %(name)s.") % {
-        "reference": case.reference,
-        "name": actor,
-    }
-    _notify_on_commit(case.first_contact_officer, text, case)
+    params = {"reference": case.reference, "name": str(actor)}
+    _notify_on_commit(case.first_contact_officer, CASE_TRANSFER_ACCEPTED, params, case)
     if transfer.from_user_id != case.first_contact_officer_id:
-        _notify_on_commit(transfer.from_user, text, case)
+        _notify_on_commit(transfer.from_user, CASE_TRANSFER_ACCEPTED, params, case)
     return case
 
 
@@ -536,13 +544,10 @@ def case_transfer_decline(*, actor: User, transfer: Transfer, reason: str) -> Ca
     transfer.decline_reason = reason
     _transfer_decided(transfer, actor, Transfer.Status.DECLINED)
     events.case_transfer_declined_event(transfer, actor)
-    text = _("The transfer of case %(reference)s was declined: %(reason)s") % {
-        "reference": case.reference,
-        "reason": reason,
-    }
-    _notify_on_commit(case.first_contact_officer, text, case)
+    params = {"reference": case.reference, "reason": reason}
+    _notify_on_commit(case.first_contact_officer, CASE_TRANSFER_DECLINED, params, case)
     if transfer.from_user_id != case.first_contact_officer_id:
-        _notify_on_commit(transfer.from_user, text, case)
+        _notify_on_commit(transfer.from_user, CASE_TRANSFER_DECLINED, params, case)
     return case
 
 
@@ -564,29 +569,42 @@ def case_reassign(*, actor: User, case: Case, to_user: User) -> Case:
     case.owner = to_user
     _save(case, actor)
     events.case_reassigned_event(case, actor, previous)
-    _notify_on_commit(
-        to_user,
-        _("Case %(reference)s has been assigned to you.") % {"reference": case.reference},
-        case,
-    )
+    _notify_on_commit(to_user, CASE_REASSIGNED, {"reference": case.reference}, case)
     return case
 
 
 # --- Single notice (一次性告知) ----------------------------------------------------------------
 
 
+# Text messages to applicants are in the applicants' language (Chinese), whatever language the
+# officer's page is in (see notifications.messages).
+SMS_NOTICE = gettext_lazy(
+    "[%(market)s] Case %(reference)s: please hand in %(items)s within %(days)d working "
+    "days. Enquiries: %(phone)s."
+)
+SMS_ITEM_ADDED_LATER = gettext_lazy(
+    "[%(market)s] Case %(reference)s: we must also ask you for %(item)s, which "
+    "our notice did not list. We apologise. Enquiries: %(phone)s."
+)
+
+
+def _applicant_sms(text: Any, values: dict[str, Any]) -> str:
+    with translation.override(applicant_language()):
+        return str(text) % values
+
+
 def _notice_sms(case: Case, items: Sequence[ChecklistItem], days: int) -> str:
     names = "；".join(f"{n}. {item.name}" for n, item in enumerate(items, start=1))
-    return _(
-        "[%(market)s] Case %(reference)s: please hand in %(items)s within %(days)d working "
-        "days. Enquiries: %(phone)s."
-    ) % {
-        "market": case.market.name,
-        "reference": case.reference,
-        "items": names,
-        "days": days,
-        "phone": case.market.service_phone,
-    }
+    return _applicant_sms(
+        SMS_NOTICE,
+        {
+            "market": case.market.name,
+            "reference": case.reference,
+            "items": names,
+            "days": days,
+            "phone": case.market.service_phone,
+        },
+    )
 
 
 @transaction.atomic
@@ -738,16 +756,15 @@ def notice_item_add_later(
                 outbox_enqueue,
                 channel="sms",
                 to=case.contact_mobile,
-                body=_(
-                    "[%(market)s] Case %(reference)s: we must also ask you for %(item)s, which "
-                    "our notice did not list. We apologise. Enquiries: %(phone)s."
-                )
-                % {
-                    "market": case.market.name,
-                    "reference": case.reference,
-                    "item": item.name,
-                    "phone": case.market.service_phone,
-                },
+                body=_applicant_sms(
+                    SMS_ITEM_ADDED_LATER,
+                    {
+                        "market": case.market.name,
+                        "reference": case.reference,
+                        "item": item.name,
+                        "phone": case.market.service_phone,
+                    },
+                ),
                 idempotency_key=f"single-notice-item:{item.pk}",
             )
         )

@@ -13,7 +13,9 @@ from sla.hooks import StaffNotice
 def audit_alert_deliver(alert: AdminAlert) -> None:
     """An audit alert: in the recipient's bell and, when it has a subject and the recipient an
     e-mail address, by mail through the outbox, both under the alert's key (sent once)."""
-    notification_send(recipient=alert.recipient, text=alert.text, key=alert.key)
+    notification_send(
+        recipient=alert.recipient, message=alert.message, params=alert.params, key=alert.key
+    )
     if alert.subject and alert.recipient.email:
         outbox_enqueue(
             channel=OutboxMessage.Channel.EMAIL,
@@ -26,4 +28,6 @@ def audit_alert_deliver(alert: AdminAlert) -> None:
 
 def sla_notice_deliver(notice: StaffNotice) -> None:
     """A notice of the SLA clocks (a year the calendar does not know): in the recipient's bell."""
-    notification_send(recipient=notice.recipient, text=notice.text, link=notice.link)
+    notification_send(
+        recipient=notice.recipient, message=notice.message, params=notice.params, link=notice.link
+    )

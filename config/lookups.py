@@ -4,7 +4,7 @@ Django already answers ``pk=10**30`` with an empty result instead of sending it 
 (``IntegerFieldOverflow`` on ``exact``, ``gt`` …), but not ``pk__in=[10**30]``, which is what
 ``ModelMultipleChoiceField`` asks for ticked boxes: SQLite raises OverflowError and PostgreSQL
 "integer out of range", a server error for a tampered form. Registered for every integer field
-(primary keys included) by ``accounts.apps.AccountsConfig.ready``.
+(primary keys included) by ``config.apps.OTPAdminConfig.ready``.
 """
 
 from __future__ import annotations

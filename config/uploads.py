@@ -6,7 +6,7 @@ a file named with 340 Chinese characters (3 bytes each in UTF-8) never reaches t
 service, which would shorten the name and say so. ``MULTIPART_PART_HEADER_MAX_BYTES`` raises
 that bound to a size that still caps the parser's work (it doubles its read up to the bound)
 while holding any name a file system or a browser produces. Applied once, at start-up, by
-``accounts.apps.AccountsConfig.ready``.
+``config.apps.OTPAdminConfig.ready``.
 """
 
 from __future__ import annotations

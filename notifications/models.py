@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .messages import message_render
+
 
 class Notification(models.Model):
     """One in-app notification (站内通知) for one member of staff."""
@@ -25,7 +27,13 @@ class Notification(models.Model):
         related_name="notifications",
         db_index=False,  # covered by the (recipient, read_at, created_at) index
     )
-    text = models.CharField(_("text"), max_length=500)
+    # What it says: a registered message (notifications.messages) and its parameters, rendered
+    # in the reader's language when shown. ``text`` is the same rendered in the default
+    # language when it was sent, and the whole notification for rows older than keys: shown as
+    # it is when there is no message (or it is no longer registered).
+    message = models.CharField(_("message"), max_length=100, blank=True, editable=False)
+    params = models.JSONField(_("parameters"), default=dict, blank=True, editable=False)
+    text = models.CharField(_("text"), max_length=500, blank=True)
     link = models.CharField(
         _("link"),
         max_length=300,
@@ -53,7 +61,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:50]
+        return self.display_text[:50]
+
+    @property
+    def display_text(self) -> str:
+        """What the notification says, in the active language."""
+        return message_render(self.message, self.params, fallback=self.text)
 
 
 class OutboxMessage(models.Model):

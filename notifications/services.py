@@ -7,10 +7,13 @@ sent at most once as long as the send itself succeeds and its recording commits.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,6 +28,7 @@ from .channels import (
     phone_masked,
     sms_backend,
 )
+from .messages import default_language, message_registered, message_render_in
 from .models import Notification, OutboxMessage
 from .selectors import outbox_list_due
 
@@ -50,17 +54,48 @@ OUTBOX_SWEEP_BATCH = 500
 # --- In-app notifications (the bell) -------------------------------------------------------------
 
 
-def notification_send(*, recipient: User, text: str, link: str = "", key: str = "") -> Notification:
-    """Put one notification (站内通知) in ``recipient``'s bell. ``link`` is a path on this site
-    (``/cases/123/``), never another site's address. With a ``key``, sending again (a retried
-    task) returns the notification already sent."""
+def notification_send(
+    *,
+    recipient: User,
+    message: str = "",
+    params: Mapping[str, Any] | None = None,
+    text: str = "",
+    link: str = "",
+    key: str = "",
+) -> Notification:
+    """Put one notification (站内通知) in ``recipient``'s bell.
+
+    What it says is ``message``, a key registered in ``notifications.messages``, with its
+    ``params`` (JSON: strings and numbers): it is rendered in the reader's language whenever
+    it is shown, whatever language was active when it was sent (a worker's is Chinese). Its
+    rendering in the default language is stored too (``text``), shown should the message
+    ever be unregistered. A bare ``text`` (no message) is shown as it is, in every language:
+    only for text that is no one language (producers use messages).
+
+    ``link`` is a path on this site (``/cases/123/``), never another site's address. With a
+    ``key``, sending again (a retried task) returns the notification already sent."""
     if link and (not link.startswith("/") or link.startswith("//")):
         raise ValueError(f"a notification links to a path on this site, not {link!r}")
+    values = dict(params or {})
+    if message:
+        if not message_registered(message):
+            raise ValueError(f"unknown notification message {message!r}")
+        json.dumps(values)  # raises for what the row could not store
+        text = message_render_in(default_language(), message, values, fallback="")
+        if not text:
+            raise ValueError(f"the parameters do not fit the notification message {message!r}")
+        text = text[: Notification._meta.get_field("text").max_length]
+    elif values:
+        raise ValueError("parameters need a message")
+    if not text:
+        raise ValueError("a notification needs a message (or a text)")
     if key:
         existing = Notification.objects.filter(key=key).first()
         if existing is not None:
             return existing
-    notification = Notification(recipient=recipient, text=text, link=link, key=key)
+    notification = Notification(
+        recipient=recipient, message=message, params=values, text=text, link=link, key=key
+    )
     notification.full_clean()
     try:
         with transaction.atomic():

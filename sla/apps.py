@@ -7,6 +7,7 @@ class SlaConfig(AppConfig):
     verbose_name = _("Time limits")
 
     def ready(self) -> None:
+        # Its messages in the notifications registry, so the bell can render them.
         from markets.models import Role
         from markets.roles import role_permissions_extend
 

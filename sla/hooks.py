@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,10 +26,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class StaffNotice:
-    """One line for one member of staff's bell; ``link`` is a path on this site."""
+    """One line for one member of staff's bell: ``message`` is a key of
+    ``sla.notification_messages`` with its ``params``, shown in the reader's language; ``link``
+    is a path on this site."""
 
     recipient: User
-    text: str
+    message: str
+    params: Mapping[str, object]
     link: str = ""
 
 
@@ -75,7 +78,7 @@ def staff_notice_send(notice: StaffNotice) -> None:
         logger.error(
             "No handler delivers staff notices (sla.hooks); not delivered to user %s: %s",
             notice.recipient.pk,
-            notice.text,
+            notice.message,
         )
         return
     for handler in handlers:

@@ -15,7 +15,6 @@ from celery import current_app
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market, Role
@@ -31,6 +30,7 @@ from .models import (
     Reminder,
     Unit,
 )
+from .notification_messages import CALENDAR_YEAR_ESTIMATED
 from .selectors import market_hours, overrides_for, policy_for
 
 SWEEP_BATCH = 500
@@ -120,12 +120,13 @@ def _calendar_gap_alert(market: Market, start: datetime, end: datetime) -> None:
         except IntegrityError:
             continue
         admins = User.objects.filter(is_active=True, memberships__role=Role.SYSTEM_ADMIN).distinct()
-        text = _(
-            "Deadlines in %(year)d are estimated (Monday to Friday): enter that year's "
-            "holidays and make-up working days in the calendar."
-        ) % {"year": year}
         for admin in admins:
-            notice = StaffNotice(recipient=admin, text=text, link="/admin/sla/")
+            notice = StaffNotice(
+                recipient=admin,
+                message=CALENDAR_YEAR_ESTIMATED,
+                params={"year": year},
+                link="/admin/sla/",
+            )
             transaction.on_commit(partial(staff_notice_send, notice))
 
 

@@ -17,6 +17,7 @@ import time_machine
 from audit_support import market_make, rows, user_make
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
@@ -183,6 +184,33 @@ def test_the_nightly_check_alerts_the_audit_administrators_of_overdue_anchoring_
     assert len(mail.outbox) == 2
     assert len(rows("audit.anchoring_overdue")) == 2
     assert Notification.objects.filter(recipient=auditor).count() == 2
+
+
+def test_the_overdue_alarm_mails_in_chinese_and_its_bell_follows_the_reader(
+    auditor: User, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    with time_machine.travel(ANCHORED_AT, tick=False) as traveller:
+        event_record(action="test.g")
+        chain_heads_anchor()
+        Notification.objects.all().delete()  # the anchoring's own notice to the auditor
+        traveller.shift(37 * HOUR)
+        with translation.override("en"):  # a run that had English active
+            assert run_check(django_capture_on_commit_callbacks) == 1
+
+    [message] = mail.outbox
+    [event] = rows("audit.anchoring_overdue")
+    [bell] = Notification.objects.filter(recipient=auditor)
+    # No member of staff has a stored language: the mail is in the default one, Chinese.
+    assert message.subject == "审计日志锚定已逾期"
+    assert "审计日志已超过 36 小时（AUDIT_ANCHOR_MAX_AGE_HOURS）未锚定" in message.body
+    assert event.new_values["count"] == 1
+    assert (bell.message, bell.params) == ("audit.anchoring_overdue", {"count": 1, "hours": "36"})
+    with translation.override("en"):
+        assert bell.display_text.startswith(
+            "Audit log anchoring is overdue: the last anchoring is more than 36 hours old"
+        )
+    with translation.override("zh-hans"):
+        assert bell.display_text.startswith("审计日志锚定已逾期：最近一次锚定已超过 36 小时")
 
 
 def test_a_regular_daily_anchoring_is_never_overdue(

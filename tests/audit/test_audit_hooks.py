@@ -11,6 +11,7 @@ from audit_support import user_make
 from accounts.models import User
 from audit import hooks
 from audit.hooks import AdminAlert, admin_alert_handlers, admin_alert_send
+from audit.notification_messages import AUDIT_ANCHORED, AUDIT_ANCHORING_FAILED
 from audit.services import chain_heads_anchor, event_record
 from cases.staff_alerts import audit_alert_deliver
 from markets.models import Role
@@ -55,15 +56,27 @@ def test_the_case_engine_delivers_audit_alerts_to_the_bell_and_by_mail() -> None
     for recipient in (auditor, quiet, auditor):  # the auditor's alert twice: sent once
         audit_alert_deliver(
             AdminAlert(
-                recipient=recipient, text="锚定", key=f"k:{recipient.pk}", subject="S", body="B"
+                recipient=recipient,
+                message=AUDIT_ANCHORED,
+                params={"count": 2, "when": "2026-12-03"},
+                key=f"k:{recipient.pk}",
+                subject="S",
+                body="B",
             )
         )
-    audit_alert_deliver(AdminAlert(recipient=auditor, text="只响铃", key="bell-only"))
+    audit_alert_deliver(
+        AdminAlert(
+            recipient=auditor,
+            message=AUDIT_ANCHORING_FAILED,
+            params={"path": "/anchors", "error": "disk full"},
+            key="bell-only",
+        )
+    )
 
-    assert sorted(Notification.objects.values_list("recipient__username", "text")) == [
-        ("auditor", "只响铃"),
-        ("auditor", "锚定"),
-        ("quiet.auditor", "锚定"),
+    assert sorted(Notification.objects.values_list("recipient__username", "message", "params")) == [
+        ("auditor", AUDIT_ANCHORED, {"count": 2, "when": "2026-12-03"}),
+        ("auditor", AUDIT_ANCHORING_FAILED, {"path": "/anchors", "error": "disk full"}),
+        ("quiet.auditor", AUDIT_ANCHORED, {"count": 2, "when": "2026-12-03"}),
     ]
     [mail] = OutboxMessage.objects.all()
     assert (mail.channel, mail.to, mail.subject, mail.body) == (
@@ -80,7 +93,14 @@ def test_an_alert_nobody_can_deliver_is_logged_as_an_error_not_lost_silently(
     monkeypatch.setattr(hooks, "_handlers", [])
 
     with caplog.at_level(logging.ERROR, logger="audit.hooks"):
-        admin_alert_send(AdminAlert(recipient=auditor, text="审计日志锚定失败", key="k"))
+        admin_alert_send(
+            AdminAlert(
+                recipient=auditor,
+                message=AUDIT_ANCHORING_FAILED,
+                params={"path": "/anchors", "error": "disk full"},
+                key="k",
+            )
+        )
 
-    assert "审计日志锚定失败" in caplog.text
+    assert AUDIT_ANCHORING_FAILED in caplog.text
     assert not Notification.objects.exists()

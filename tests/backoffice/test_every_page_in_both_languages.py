@@ -32,8 +32,9 @@ from django.utils import translation
 from accounts.models import User
 from cases.kinds import KINDS
 from cases.models import Case, ChecklistItem
-from cases.services import case_request_materials
+from cases.services import case_reassign, case_request_materials
 from markets.models import Market
+from notifications.models import Notification
 
 # The helpers of the service tests live beside them.
 for folder in ("complaints", "startup", "campaigns", "guidance", "training", "noticeboard"):
@@ -116,6 +117,7 @@ MUST_SHOW = {
     "portal/<int:market_id>/kiosk/",
     "portal/<int:market_id>/kiosk/postings/<int:pk>/",
     "portal/<int:market_id>/board/",
+    "notifications/",
 }
 SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
 
@@ -238,14 +240,24 @@ def chinese() -> Iterator[None]:
 
 
 @pytest.fixture
-def records(chinese: None, officer: User, team_lead: User, nanning_market: Market) -> None:
+def records(
+    chinese: None,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
     """Something on every list: a case with its single notice, a published posting and one in
     review, a seeker, a complaint, a start-up case, a campaign, a guidance case, a training
-    programme and a policy article."""
+    programme, a policy article, and a notification in the team lead's bell (sent while
+    Chinese was active, as a worker sends them)."""
     qingxiu_make()
     case = case_make(officer)
     items = list(ChecklistItem.objects.filter(kind=case.kind)[:2])
     case_request_materials(actor=officer, case=case, items=items)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_reassign(actor=team_lead, case=case_make(officer), to_user=team_lead)
+    assert Notification.objects.filter(recipient=team_lead).exists()
     posting_make(officer, nanning_market, publish=True)
     posting_make(officer, nanning_market, contact_phone="13907710002")
     seeker = seeker_make(officer, nanning_market)
@@ -291,6 +303,9 @@ def test_every_page_in_chinese_and_in_english_shows_labels_and_translations(
     shown: set[str] = set()
     # What people typed is data, not a code: user names ("officer") may look like one.
     data = set(User.objects.values_list("username", flat=True))
+    # A notification's text as stored (Chinese) must not be what an English page shows.
+    notifications = set(Notification.objects.exclude(message="").values_list("text", flat=True))
+    assert notifications
 
     for route in routes():
         url = fill(route, nanning_market)
@@ -311,6 +326,8 @@ def test_every_page_in_chinese_and_in_english_shows_labels_and_translations(
             else:
                 for label in sorted(found & chinese_labels):
                     faults.append(f"{language} {url}: Chinese label {label!r}")
+                for text in sorted(found & notifications):
+                    faults.append(f"{language} {url}: notification in Chinese {text!r}")
 
     assert not faults, "\n".join(faults)
     assert shown >= MUST_SHOW, sorted(MUST_SHOW - shown)

@@ -15,6 +15,7 @@ from cases.staff_alerts import sla_notice_deliver
 from notifications.models import Notification
 from sla import hooks
 from sla.hooks import StaffNotice, staff_notice_handlers, staff_notice_send
+from sla.notification_messages import CALENDAR_YEAR_ESTIMATED
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_an_unknown_calendar_year_is_told_through_the_registered_handlers(
 
     [notice] = heard
     assert (notice.recipient, notice.link) == (system_admin, "/admin/sla/")
-    assert "2027" in notice.text
+    assert (notice.message, notice.params) == (CALENDAR_YEAR_ESTIMATED, {"year": 2027})
     assert not Notification.objects.exists()
 
 
@@ -43,15 +44,22 @@ def test_the_case_engine_puts_sla_notices_in_the_bell(system_admin: User) -> Non
     assert sla_notice_deliver in staff_notice_handlers()
 
     staff_notice_send(
-        StaffNotice(recipient=system_admin, text="2027 年的日历需要录入", link="/admin/sla/")
+        StaffNotice(
+            recipient=system_admin,
+            message=CALENDAR_YEAR_ESTIMATED,
+            params={"year": 2027},
+            link="/admin/sla/",
+        )
     )
 
     [told] = Notification.objects.all()
-    assert (told.recipient, told.text, told.link) == (
+    assert (told.recipient, told.message, told.params, told.link) == (
         system_admin,
-        "2027 年的日历需要录入",
+        CALENDAR_YEAR_ESTIMATED,
+        {"year": 2027},
         "/admin/sla/",
     )
+    assert "2027" in told.text  # the stored copy, in the default language
 
 
 def test_a_notice_nobody_can_deliver_is_logged_as_an_error_not_lost_silently(
@@ -60,7 +68,11 @@ def test_a_notice_nobody_can_deliver_is_logged_as_an_error_not_lost_silently(
     monkeypatch.setattr(hooks, "_notice_handlers", [])
 
     with caplog.at_level(logging.ERROR, logger="sla.hooks"):
-        staff_notice_send(StaffNotice(recipient=system_admin, text="2027 年的日历需要录入"))
+        staff_notice_send(
+            StaffNotice(
+                recipient=system_admin, message=CALENDAR_YEAR_ESTIMATED, params={"year": 2027}
+            )
+        )
 
-    assert "2027 年的日历需要录入" in caplog.text
+    assert CALENDAR_YEAR_ESTIMATED in caplog.text
     assert not Notification.objects.exists()

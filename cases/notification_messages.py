@@ -1,0 +1,41 @@
+"""What the case engine tells staff in the bell, registered with ``notifications.messages`` and
+rendered in the reader's language when shown (the parameters are case data: a reference, a
+subject, a name, a reason, a due time already formatted)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from audit import notification_messages as audit_messages
+from notifications.messages import message_register
+from sla import notification_messages as sla_messages
+
+CASE_TRANSFERRED = message_register(
+    "cases.transferred", _("Case %(reference)s has been transferred to you: %(subject)s")
+)
+CASE_TRANSFER_ACCEPTED = message_register(
+    "cases.transfer_accepted", _("Case %(reference)s was accepted by %(name)s.")
+)
+CASE_TRANSFER_DECLINED = message_register(
+    "cases.transfer_declined", _("The transfer of case %(reference)s was declined: %(reason)s")
+)
+CASE_REASSIGNED = message_register(
+    "cases.reassigned", _("Case %(reference)s has been assigned to you.")
+)
+CASE_DUE_SOON = message_register(
+    "cases.due_soon", _("Case %(reference)s (%(subject)s) is due at %(due)s.")
+)
+CASE_OVERDUE = message_register(
+    "cases.overdue", _("Case %(reference)s (%(subject)s) is overdue: it was due at %(due)s.")
+)
+CASE_ESCALATED = message_register(
+    "cases.escalated",
+    _("Escalated: case %(reference)s (%(subject)s) is still not finished; it was due at %(due)s."),
+)
+
+
+# The layers below the case engine declare their messages without importing notifications
+# (their sibling): they are registered here, under their own keys.
+for _messages in (audit_messages.MESSAGES, sla_messages.MESSAGES):
+    for _key, _text in _messages.items():
+        message_register(_key, _text)
