@@ -6,13 +6,17 @@ provincial sync hands in (strings or typed values) and returns a :class:`Posting
 raises one ``ValidationError`` with every problem at once, per field. Each message names the
 field and the rule it breaks. Free text is kept exactly as typed (it is escaped wherever it is
 shown, never rendered as HTML); only control characters are refused.
+
+The check is a tuple of named rules (``POSTING_RULES``: required fields, free text, contact,
+occupation, county, coordinates, dates, hours, pay, minimum wage, screening …), each a small
+function of a :class:`Draft` that can be called and tested alone.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -237,7 +241,9 @@ def pay_daily_of(pay: Decimal, method: str, hours_per_day: Decimal) -> Decimal |
     return daily.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class _Errors:
+class FieldErrors:
+    """Every problem found so far, per field, in the order found."""
+
     def __init__(self) -> None:
         self.by_field: dict[str, list[str]] = {}
 
@@ -255,7 +261,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(data: Mapping[str, Any], name: str, errors: _Errors) -> str:
+def _text(data: Mapping[str, Any], name: str, errors: FieldErrors) -> str:
     value = data.get(name)
     if value is None:
         return ""
@@ -282,7 +288,7 @@ def _text(data: Mapping[str, Any], name: str, errors: _Errors) -> str:
     return value
 
 
-def _phone(value: Any, errors: _Errors) -> str:
+def _phone(value: Any, errors: FieldErrors) -> str:
     text = str(value).strip()
     compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
     if LANDLINE.match(compact):
@@ -300,7 +306,7 @@ def _phone(value: Any, errors: _Errors) -> str:
         return ""
 
 
-def _decimal(value: Any, name: str, errors: _Errors) -> Decimal | None:
+def _decimal(value: Any, name: str, errors: FieldErrors) -> Decimal | None:
     """A finite decimal from a Decimal, an int or text; floats and booleans are refused (a
     float has already lost the exact amount)."""
     if isinstance(value, bool | float):
@@ -321,7 +327,7 @@ def _decimal(value: Any, name: str, errors: _Errors) -> Decimal | None:
     return number
 
 
-def _pay(value: Any, name: str, errors: _Errors) -> Decimal | None:
+def _pay(value: Any, name: str, errors: FieldErrors) -> Decimal | None:
     number = _decimal(value, name, errors)
     if number is None:
         return None
@@ -341,7 +347,7 @@ def _pay(value: Any, name: str, errors: _Errors) -> Decimal | None:
     return number.quantize(CENT)
 
 
-def _integer(value: Any, name: str, errors: _Errors) -> int | None:
+def _integer(value: Any, name: str, errors: FieldErrors) -> int | None:
     if isinstance(value, bool):
         errors.add(name, _("enter a whole number."))
         return None
@@ -357,7 +363,7 @@ def _integer(value: Any, name: str, errors: _Errors) -> int | None:
     return None
 
 
-def _date(value: Any, name: str, errors: _Errors) -> date | None:
+def _date(value: Any, name: str, errors: FieldErrors) -> date | None:
     if isinstance(value, date):
         return value
     parsed = None
@@ -371,7 +377,7 @@ def _date(value: Any, name: str, errors: _Errors) -> date | None:
     return parsed
 
 
-def _time(value: Any, name: str, errors: _Errors) -> time | None:
+def _time(value: Any, name: str, errors: FieldErrors) -> time | None:
     if isinstance(value, time):
         return value
     parsed = None
@@ -385,14 +391,14 @@ def _time(value: Any, name: str, errors: _Errors) -> time | None:
     return parsed
 
 
-def _choice(value: Any, name: str, choices: Sequence[str], errors: _Errors) -> str:
+def _choice(value: Any, name: str, choices: Sequence[str], errors: FieldErrors) -> str:
     if value not in choices:
         errors.add(name, _("choose one of: %(choices)s.") % {"choices": ", ".join(choices)})
         return ""
     return str(value)
 
 
-def _occupation(value: Any, errors: _Errors) -> Occupation | None:
+def _occupation(value: Any, errors: FieldErrors) -> Occupation | None:
     occupation = value if isinstance(value, Occupation) else None
     if occupation is None and isinstance(value, str):
         occupation = Occupation.objects.filter(code=value.strip()).first()
@@ -411,7 +417,7 @@ def _occupation(value: Any, errors: _Errors) -> Occupation | None:
     return occupation
 
 
-def _county(value: Any, errors: _Errors) -> Region | None:
+def _county(value: Any, errors: FieldErrors) -> Region | None:
     region = value if isinstance(value, Region) else None
     if region is None and isinstance(value, str) and REGION_CODE.match(value.strip()):
         region = region_ensure(code=value.strip(), actor=None)
@@ -421,7 +427,9 @@ def _county(value: Any, errors: _Errors) -> Region | None:
     return region
 
 
-def _coordinates(data: Mapping[str, Any], errors: _Errors) -> tuple[Decimal | None, Decimal | None]:
+def _coordinates(
+    data: Mapping[str, Any], errors: FieldErrors
+) -> tuple[Decimal | None, Decimal | None]:
     raw_lat, raw_lng = data.get("latitude"), data.get("longitude")
     if _blank(raw_lat) and _blank(raw_lng):
         return None, None
@@ -448,7 +456,7 @@ def _money(amount: Decimal) -> str:
     return f"{amount.quantize(CENT)}"
 
 
-def _minimum_wage_check(cleaned: dict[str, Any], errors: _Errors) -> None:
+def _minimum_wage_check(cleaned: dict[str, Any], errors: FieldErrors) -> None:
     """Pay below the area's minimum wage (最低工资标准) is refused, with the figure and the
     date it is in force from. The tier is the one in force on the first working day."""
     county: Region = cleaned["county"]
@@ -496,7 +504,7 @@ def _minimum_wage_check(cleaned: dict[str, Any], errors: _Errors) -> None:
         )
 
 
-def _part_time_check(cleaned: dict[str, Any], errors: _Errors) -> None:
+def _part_time_check(cleaned: dict[str, Any], errors: FieldErrors) -> None:
     """劳动合同法 art. 68 (at most 4 hours a day on average, 24 a week) and art. 72 (paid at
     least every 15 days)."""
     hours: Decimal = cleaned["hours_per_day"]
@@ -530,7 +538,7 @@ def _part_time_check(cleaned: dict[str, Any], errors: _Errors) -> None:
         )
 
 
-def _exceptions(value: Any, errors: _Errors) -> list[str]:
+def _exceptions(value: Any, errors: FieldErrors) -> list[str]:
     """The screen's categories a reviewer excepts (a job closed to women by law, a health
     condition the job needs …): only those the law admits exceptions for."""
     if value in (None, "", [], ()):
@@ -553,7 +561,7 @@ def _exceptions(value: Any, errors: _Errors) -> list[str]:
 
 
 def _screen(
-    cleaned: dict[str, Any], exceptions: Mapping[str, str], errors: _Errors
+    cleaned: dict[str, Any], exceptions: Mapping[str, str], errors: FieldErrors
 ) -> list[tuple[str, Finding]]:
     """Run the lawful-content screen over each free-text field; a blocking finding refuses
     the posting (standard art. 14: no discriminatory content)."""
@@ -577,175 +585,293 @@ def _screen(
     return findings
 
 
+# --- The rules ----------------------------------------------------------------------------------
+#
+# Each rule reads what was handed in and what earlier rules cleaned, and adds what it cleans and
+# what it refuses to the draft; it touches nothing else, so it can be called alone in a test.
+# ``POSTING_RULES`` runs them in order: a field's messages come in the order the rules find them.
+
+
+@dataclass
+class Draft:
+    """A posting under check: what was handed in, what is clean so far, what is wrong so far."""
+
+    data: Mapping[str, Any]
+    today: date
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
+
+
+def check_required(draft: Draft) -> None:
+    """Standard art. 14: every item in ``REQUIRED`` is given."""
+    for name in REQUIRED:
+        if _blank(draft.data.get(name)):
+            draft.errors.add(name, _("this is required (standard art. 14)."))
+
+
+def check_free_text(draft: Draft) -> None:
+    """Free text is kept as typed, within its length, without control characters."""
+    for name in TEXT_LIMITS:
+        if name not in draft.errors:
+            draft.cleaned[name] = _text(draft.data, name, draft.errors)
+
+
+def check_contact_phone(draft: Draft) -> None:
+    """A mobile number or a landline with its area code, normalised."""
+    if "contact_phone" not in draft.errors:
+        draft.cleaned["contact_phone"] = _phone(draft.data["contact_phone"], draft.errors)
+
+
+def check_occupation(draft: Draft) -> None:
+    """An active occupation (细类) of the national classification."""
+    if "occupation" not in draft.errors:
+        draft.cleaned["occupation"] = _occupation(draft.data["occupation"], draft.errors)
+
+
+def check_county(draft: Draft) -> None:
+    """The county or district (区县) where the work is done."""
+    if "county" not in draft.errors:
+        draft.cleaned["county"] = _county(draft.data["county"], draft.errors)
+
+
+def check_coordinates(draft: Draft) -> None:
+    """Both latitude and longitude within range, or neither."""
+    draft.cleaned["latitude"], draft.cleaned["longitude"] = _coordinates(draft.data, draft.errors)
+
+
+def check_dates(draft: Draft) -> None:
+    """Real dates; the first working day not in the past, the last not before it, at most
+    ``DURATION_MAX_DAYS`` in all."""
+    for name in ("start_date", "end_date"):
+        if name not in draft.errors:
+            draft.cleaned[name] = _date(draft.data[name], name, draft.errors)
+    start_date, end_date = draft.cleaned.get("start_date"), draft.cleaned.get("end_date")
+    if start_date is not None and start_date < draft.today:
+        draft.errors.add(
+            "start_date",
+            _("must not be in the past (today is %(today)s).") % {"today": draft.today.isoformat()},
+        )
+    if start_date is None or end_date is None:
+        return
+    if end_date < start_date:
+        draft.errors.add("end_date", _("must not be before the first working day."))
+    elif (end_date - start_date).days + 1 > DURATION_MAX_DAYS:
+        draft.errors.add(
+            "end_date",
+            _("a posting runs at most %(days)d days; post again for longer work.")
+            % {"days": DURATION_MAX_DAYS},
+        )
+
+
+def _break_minutes(draft: Draft) -> int:
+    if _blank(draft.data.get("break_minutes")):
+        return 0
+    minutes = _integer(draft.data["break_minutes"], "break_minutes", draft.errors) or 0
+    if not 0 <= minutes < BREAK_MINUTES_MAX:
+        draft.errors.add(
+            "break_minutes",
+            _("between 0 and %(max)d minutes a day.") % {"max": BREAK_MINUTES_MAX - 1},
+        )
+        return 0
+    return minutes
+
+
+def check_hours(draft: Draft) -> None:
+    """Times of day and breaks; the working hours a day they leave (``hours_per_day``, None
+    when they cannot be counted). A shift may cross midnight."""
+    for name in ("start_time", "end_time"):
+        if name not in draft.errors:
+            draft.cleaned[name] = _time(draft.data[name], name, draft.errors)
+    break_minutes = draft.cleaned["break_minutes"] = _break_minutes(draft)
+    start_time, end_time = draft.cleaned.get("start_time"), draft.cleaned.get("end_time")
+    hours: Decimal | None = None
+    if start_time is not None and end_time is not None:
+        if start_time == end_time:
+            draft.errors.add("end_time", _("must differ from the start time."))
+        else:
+            hours = hours_between(start_time, end_time, break_minutes)
+            if hours <= 0:
+                draft.errors.add(
+                    "break_minutes", _("the breaks must be shorter than the working day.")
+                )
+                hours = None
+    draft.cleaned["hours_per_day"] = hours
+
+
+def check_days_per_week(draft: Draft) -> None:
+    """Between 1 and 7 working days a week."""
+    if "days_per_week" in draft.errors:
+        return
+    days = _integer(draft.data["days_per_week"], "days_per_week", draft.errors)
+    if days is not None and not 1 <= days <= 7:
+        draft.errors.add("days_per_week", _("between 1 and 7."))
+        days = None
+    draft.cleaned["days_per_week"] = days
+
+
+def check_pay(draft: Draft) -> None:
+    """Amounts in yuan and fen; the pay up to, when given, not below the pay from (left out,
+    it is the pay from: a single amount)."""
+    if "pay_min" not in draft.errors:
+        draft.cleaned["pay_min"] = _pay(draft.data["pay_min"], "pay_min", draft.errors)
+    pay_min = draft.cleaned.get("pay_min")
+    pay_max = pay_min
+    if not _blank(draft.data.get("pay_max")):
+        pay_max = _pay(draft.data["pay_max"], "pay_max", draft.errors)
+        if pay_max is not None and pay_min is not None and pay_max < pay_min:
+            draft.errors.add(
+                "pay_max",
+                _("must not be less than the pay from (%(pay_min)s); the range is upside down.")
+                % {"pay_min": _money(pay_min)},
+            )
+    draft.cleaned["pay_max"] = pay_max
+
+
+CHOICES: dict[str, Sequence[str]] = {
+    "pay_method": PayMethod.values,
+    "settlement": Settlement.values,
+    "employment_form": EmploymentForm.values,
+}
+
+
+def check_choices(draft: Draft) -> None:
+    """The pay method, settlement and employment form are among the known ones."""
+    for name, choices in CHOICES.items():
+        if name not in draft.errors:
+            draft.cleaned[name] = _choice(draft.data[name], name, choices, draft.errors)
+
+
+def check_headcount(draft: Draft) -> None:
+    """Between 1 and ``HEADCOUNT_MAX`` people."""
+    if "headcount" in draft.errors:
+        return
+    headcount = _integer(draft.data["headcount"], "headcount", draft.errors)
+    if headcount is not None and not 1 <= headcount <= HEADCOUNT_MAX:
+        draft.errors.add(
+            "headcount",
+            _("between 1 and %(max)s people.") % {"max": f"{HEADCOUNT_MAX:,}"},
+        )
+    draft.cleaned["headcount"] = headcount
+
+
+def _eligibility_codes(value: Any, errors: FieldErrors) -> list[str]:
+    codes = value or []
+    if not isinstance(codes, list | tuple) or not all(isinstance(code, str) for code in codes):
+        errors.add("eligibility", _("give a list of category codes."))
+        return []
+    return list(codes)
+
+
+def check_public_welfare(draft: Draft) -> None:
+    """Standard art. 20: a public-welfare job (公益性岗位) names the categories it is reserved
+    for, from the known ones; any other job is reserved for none."""
+    welfare = draft.data.get("is_public_welfare", False)
+    if not isinstance(welfare, bool):
+        draft.errors.add("is_public_welfare", _("answer yes or no."))
+        welfare = False
+    eligibility = _eligibility_codes(draft.data.get("eligibility"), draft.errors)
+    unknown = sorted(set(eligibility) - set(Eligibility.values))
+    if unknown:
+        draft.errors.add(
+            "eligibility",
+            _("unknown categories %(unknown)s; choose from: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(Eligibility.values)},
+        )
+    elif welfare and not eligibility:
+        draft.errors.add(
+            "eligibility",
+            _("a public-welfare job (公益性岗位) names who it is for (standard art. 20)."),
+        )
+    elif eligibility and not welfare:
+        draft.errors.add("eligibility", _("only a public-welfare job is reserved for categories."))
+    draft.cleaned["is_public_welfare"] = welfare
+    draft.cleaned["eligibility"] = list(dict.fromkeys(eligibility))
+
+
+def _cleaned_all(draft: Draft, *names: str) -> bool:
+    return all(draft.cleaned.get(name) not in (None, "") for name in names)
+
+
+# What the working-time rules need cleaned before they can judge.
+WORKING_TIME = ("employment_form", "settlement", "days_per_week", "hours_per_day")
+
+
+def check_part_time(draft: Draft) -> None:
+    """Part-time work (非全日制) within the Labour Contract Law (art. 68, 72)."""
+    if (
+        _cleaned_all(draft, *WORKING_TIME)
+        and draft.cleaned["employment_form"] == EmploymentForm.PART_TIME
+    ):
+        _part_time_check(draft.cleaned, draft.errors)
+
+
+def check_minimum_wage(draft: Draft) -> None:
+    """The pay from is not below the minimum wage in force in the county on the first day."""
+    if _cleaned_all(draft, *WORKING_TIME, "county", "pay_min", "pay_method", "start_date"):
+        _minimum_wage_check(draft.cleaned, draft.errors)
+
+
+def check_screening(draft: Draft) -> None:
+    """The lawful-content screen over the free text; the exceptions a team lead grants, each
+    with a written justification. Leaves ``screening_exceptions`` and ``findings``."""
+    exceptions = _exceptions(draft.data.get("screening_exceptions"), draft.errors)
+    justification = draft.cleaned.get("screening_justification") or ""
+    if exceptions and not justification and "screening_justification" not in draft.errors:
+        draft.errors.add(
+            "screening_justification",
+            _("an exception to the content screen needs a team lead's written justification."),
+        )
+    draft.cleaned["screening_exceptions"] = exceptions
+    draft.cleaned["findings"] = _screen(
+        draft.cleaned,
+        {category: justification for category in exceptions if justification},
+        draft.errors,
+    )
+
+
+Rule = Callable[[Draft], None]
+
+POSTING_RULES: tuple[Rule, ...] = (
+    check_required,
+    check_free_text,
+    check_contact_phone,
+    check_occupation,
+    check_county,
+    check_coordinates,
+    check_dates,
+    check_hours,
+    check_days_per_week,
+    check_pay,
+    check_choices,
+    check_headcount,
+    check_public_welfare,
+    check_part_time,
+    check_minimum_wage,
+    check_screening,
+)
+
+
 def posting_validate(data: Mapping[str, Any], *, today: date | None = None) -> PostingInput:
     """Check a posting's details; raise ``ValidationError`` (a dict of field -> messages) with
     every problem, or return them cleaned. ``today`` defaults to today in the display zone.
 
     ``screening_exceptions`` (phrases a team lead lets through) need a written
     ``screening_justification``; who may grant them is the service's business."""
-    today = today or timezone.localdate()
-    errors = _Errors()
-    cleaned: dict[str, Any] = {}
+    draft = Draft(data=data, today=today or timezone.localdate())
+    for rule in POSTING_RULES:
+        rule(draft)
+    if draft.errors.by_field:
+        raise ValidationError(draft.errors.by_field)
 
-    for name in REQUIRED:
-        if _blank(data.get(name)):
-            errors.add(name, _("this is required (standard art. 14)."))
-
-    for name in TEXT_LIMITS:
-        if name not in errors:
-            cleaned[name] = _text(data, name, errors)
-
-    if "contact_phone" not in errors:
-        cleaned["contact_phone"] = _phone(data["contact_phone"], errors)
-    if "occupation" not in errors:
-        cleaned["occupation"] = _occupation(data["occupation"], errors)
-    if "county" not in errors:
-        cleaned["county"] = _county(data["county"], errors)
-    cleaned["latitude"], cleaned["longitude"] = _coordinates(data, errors)
-
-    for name in ("start_date", "end_date"):
-        if name not in errors:
-            cleaned[name] = _date(data[name], name, errors)
-    start_date, end_date = cleaned.get("start_date"), cleaned.get("end_date")
-    if start_date is not None and start_date < today:
-        errors.add(
-            "start_date",
-            _("must not be in the past (today is %(today)s).") % {"today": today.isoformat()},
-        )
-    if start_date is not None and end_date is not None:
-        if end_date < start_date:
-            errors.add("end_date", _("must not be before the first working day."))
-        elif (end_date - start_date).days + 1 > DURATION_MAX_DAYS:
-            errors.add(
-                "end_date",
-                _("a posting runs at most %(days)d days; post again for longer work.")
-                % {"days": DURATION_MAX_DAYS},
-            )
-
-    for name in ("start_time", "end_time"):
-        if name not in errors:
-            cleaned[name] = _time(data[name], name, errors)
-    break_minutes = 0
-    if not _blank(data.get("break_minutes")):
-        break_minutes = _integer(data["break_minutes"], "break_minutes", errors) or 0
-        if not 0 <= break_minutes < BREAK_MINUTES_MAX:
-            errors.add(
-                "break_minutes",
-                _("between 0 and %(max)d minutes a day.") % {"max": BREAK_MINUTES_MAX - 1},
-            )
-            break_minutes = 0
-    cleaned["break_minutes"] = break_minutes
-    start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
-    hours: Decimal | None = None
-    if start_time is not None and end_time is not None:
-        if start_time == end_time:
-            errors.add("end_time", _("must differ from the start time."))
-        else:
-            hours = hours_between(start_time, end_time, break_minutes)
-            if hours <= 0:
-                errors.add("break_minutes", _("the breaks must be shorter than the working day."))
-                hours = None
-    cleaned["hours_per_day"] = hours
-
-    if "days_per_week" not in errors:
-        days = _integer(data["days_per_week"], "days_per_week", errors)
-        if days is not None and not 1 <= days <= 7:
-            errors.add("days_per_week", _("between 1 and 7."))
-            days = None
-        cleaned["days_per_week"] = days
-
-    if "pay_min" not in errors:
-        cleaned["pay_min"] = _pay(data["pay_min"], "pay_min", errors)
-    pay_max = cleaned.get("pay_min")
-    if not _blank(data.get("pay_max")):
-        pay_max = _pay(data["pay_max"], "pay_max", errors)
-        pay_min = cleaned.get("pay_min")
-        if pay_max is not None and pay_min is not None and pay_max < pay_min:
-            errors.add(
-                "pay_max",
-                _("must not be less than the pay from (%(pay_min)s); the range is upside down.")
-                % {"pay_min": _money(pay_min)},
-            )
-    cleaned["pay_max"] = pay_max
-
-    if "pay_method" not in errors:
-        cleaned["pay_method"] = _choice(data["pay_method"], "pay_method", PayMethod.values, errors)
-    if "settlement" not in errors:
-        cleaned["settlement"] = _choice(data["settlement"], "settlement", Settlement.values, errors)
-    if "employment_form" not in errors:
-        cleaned["employment_form"] = _choice(
-            data["employment_form"], "employment_form", EmploymentForm.values, errors
-        )
-
-    if "headcount" not in errors:
-        headcount = _integer(data["headcount"], "headcount", errors)
-        if headcount is not None and not 1 <= headcount <= HEADCOUNT_MAX:
-            errors.add(
-                "headcount",
-                _("between 1 and %(max)s people.") % {"max": f"{HEADCOUNT_MAX:,}"},
-            )
-        cleaned["headcount"] = headcount
-
-    welfare = data.get("is_public_welfare", False)
-    if not isinstance(welfare, bool):
-        errors.add("is_public_welfare", _("answer yes or no."))
-        welfare = False
-    eligibility = data.get("eligibility") or []
-    if not isinstance(eligibility, list | tuple) or not all(
-        isinstance(code, str) for code in eligibility
-    ):
-        errors.add("eligibility", _("give a list of category codes."))
-        eligibility = []
-    unknown = sorted(set(eligibility) - set(Eligibility.values))
-    if unknown:
-        errors.add(
-            "eligibility",
-            _("unknown categories %(unknown)s; choose from: %(known)s.")
-            % {"unknown": ", ".join(unknown), "known": ", ".join(Eligibility.values)},
-        )
-    elif welfare and not eligibility:
-        errors.add(
-            "eligibility",
-            _("a public-welfare job (公益性岗位) names who it is for (standard art. 20)."),
-        )
-    elif eligibility and not welfare:
-        errors.add("eligibility", _("only a public-welfare job is reserved for categories."))
-    cleaned["is_public_welfare"] = welfare
-    cleaned["eligibility"] = list(dict.fromkeys(eligibility))
-
-    ready = all(
-        cleaned.get(name) not in (None, "")
-        for name in ("employment_form", "settlement", "days_per_week", "hours_per_day")
-    )
-    if ready and cleaned["employment_form"] == EmploymentForm.PART_TIME:
-        _part_time_check(cleaned, errors)
-    if ready and all(
-        cleaned.get(name) not in (None, "")
-        for name in ("county", "pay_min", "pay_method", "start_date")
-    ):
-        _minimum_wage_check(cleaned, errors)
-
-    exceptions = _exceptions(data.get("screening_exceptions"), errors)
-    justification = cleaned.get("screening_justification") or ""
-    if exceptions and not justification and "screening_justification" not in errors:
-        errors.add(
-            "screening_justification",
-            _("an exception to the content screen needs a team lead's written justification."),
-        )
-    findings = _screen(
-        cleaned, {category: justification for category in exceptions if justification}, errors
-    )
-
-    if errors.by_field:
-        raise ValidationError(errors.by_field)
-
+    cleaned = draft.cleaned
+    hours = cleaned["hours_per_day"]
     pay_daily = None
     if cleaned["pay_method"] and hours is not None:
         pay_daily = pay_daily_of(cleaned["pay_min"], cleaned["pay_method"], hours)
     return PostingInput(
         **{name: cleaned[name] for name in PostingInput.MODEL_FIELDS if name != "pay_daily"},
-        hours_per_day=cleaned["hours_per_day"],
+        hours_per_day=hours,
         pay_daily=pay_daily,
-        findings=findings,
-        screening_exceptions=exceptions,
+        findings=cleaned["findings"],
+        screening_exceptions=cleaned["screening_exceptions"],
     )
