@@ -38,6 +38,7 @@ from accounts.models import User
 
 from . import events
 from . import permissions as can
+from .fsm import save_with_history
 from .models import Case, CaseAttachment
 
 if TYPE_CHECKING:
@@ -233,8 +234,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     # The storage name comes from the model's upload_to (random); the name given is ignored.
     attachment.file.save("upload", upload, save=False)
     try:
-        attachment._history_user = actor  # type: ignore[attr-defined]
-        attachment.save()
+        save_with_history(attachment, actor)
         events.case_attachment_added_event(
             case,
             actor,

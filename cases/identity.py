@@ -178,6 +178,8 @@ def phone_mask(number: str) -> str:
     if len(number) > 6:
         return "*" * (len(number) - 4) + number[-4:]
     return "*" * len(number)
+
+
 # Characters that show nothing or reorder what follows: Unicode categories Cc (controls) and Cf
 # (format: RLO U+202E, zero-width space U+200B, ZWJ U+200D, BOM …), plus the unassigned and
 # private-use ones. Line breaks and tabs are kept in multi-line text only.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.models import Applicant
 from markets.models import Market
 from workflows.postings.models import Posting
@@ -102,8 +103,7 @@ def campaign_create(
     campaign: Campaign = Campaign(
         market=market, kind=kind, starts_on=starts_on, ends_on=ends_on, created_by=actor, **fields
     )
-    campaign._history_user = actor  # type: ignore[attr-defined]
-    campaign.save()
+    save_with_history(campaign, actor)
     events.campaign_created_event(campaign, actor)
     return campaign
 
@@ -120,8 +120,7 @@ def campaign_employer_add(
     if CampaignEmployer.objects.filter(campaign=campaign, employer=employer).exists():
         raise ValidationError({"credit_code": [_("This employer takes part already.")]})
     row = CampaignEmployer(campaign=campaign, employer=employer, booth=booth)
-    row._history_user = actor  # type: ignore[attr-defined]
-    row.save()
+    save_with_history(row, actor)
     events.campaign_employer_added_event(campaign, actor, employer_id=employer.pk, booth=booth)
     return row
 
@@ -171,8 +170,7 @@ def campaign_attendance_record(
         if CampaignAttendance.objects.filter(campaign=campaign, day=day, seeker=seeker).exists():
             raise ValidationError({"seeker": [_("This seeker is recorded for that day already.")]})
         row = CampaignAttendance(campaign=campaign, day=day, seeker=seeker)
-    row._history_user = actor  # type: ignore[attr-defined]
-    row.save()
+    save_with_history(row, actor)
     events.campaign_attendance_recorded_event(
         campaign,
         actor,
@@ -214,8 +212,7 @@ def campaign_outcome_record(
         note=note,
         recorded_by=actor,
     )
-    outcome._history_user = actor  # type: ignore[attr-defined]
-    outcome.save()
+    save_with_history(outcome, actor)
     events.campaign_outcome_recorded_event(
         campaign, actor, outcome_id=outcome.pk, intentions=intentions, hired=hired
     )

@@ -39,6 +39,7 @@ from django_fsm import can_proceed
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.models import Applicant, Case, Channel
 from cases.services import (
     CASE_SUBJECT,
@@ -115,8 +116,7 @@ def _step(complaint: Complaint, verb_name: str) -> None:
 
 
 def _save(complaint: Complaint, actor: User) -> None:
-    complaint._history_user = actor  # type: ignore[attr-defined]
-    complaint.save()
+    save_with_history(complaint, actor)
 
 
 def _decision_clock_stop(complaint: Complaint) -> None:
@@ -338,8 +338,7 @@ def complaint_refer_to_labour_inspection(
         sent_by=actor,
         last_note=(note or "").strip(),
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     _clock_follow(complaint.case, actor, referred=True)
     events.complaint_referred_event(referral, actor)
     return referral
@@ -391,8 +390,7 @@ def complaint_referral_update(
     if inspection_reference.strip():
         referral.inspection_reference = inspection_reference.strip()[:64]
     referral.last_note = (note or "").strip()
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     if status == ReferralStatus.CONCLUDED:
         _step(complaint, "referral_concluded")
         complaint.referral_concluded()

@@ -20,6 +20,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.models import Case
 from cases.models import State as CaseState
 from cases.services import (
@@ -118,8 +119,7 @@ def referral_record(
         reasons=match.reasons_json(),
         note=note,
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     events.referral_recorded_event(referral, actor)
     return referral
 
@@ -158,8 +158,7 @@ def referral_outcome_set(
     verb()
     if note:
         locked.note = f"{locked.note}\n{note}".strip()
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save()
+    save_with_history(locked, actor)
     events.referral_outcome_set_event(locked, actor, old=old)
     return locked
 
@@ -227,8 +226,7 @@ def guidance_open(
         subject=topic,
     )
     guidance = GuidanceCase(case=case, seeker=seeker, topic=topic)
-    guidance._history_user = actor  # type: ignore[attr-defined]
-    guidance.save()
+    save_with_history(guidance, actor)
     events.guidance_opened_event(guidance, actor)
     return case
 
@@ -256,8 +254,7 @@ def guidance_session_record(*, actor: User, case: Case, notes: str, advice: str)
         notes=cleaned["notes"],
         advice=cleaned["advice"],
     )
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.save()
+    save_with_history(session, actor)
     events.guidance_session_recorded_event(session, actor)
     return session
 
@@ -402,8 +399,7 @@ def room_book(
         booked_at=timezone.now(),
         case=case,
     )
-    booking._history_user = actor  # type: ignore[attr-defined]
-    booking.save()
+    save_with_history(booking, actor)
     events.room_booked_event(booking, actor)
     return booking
 
@@ -423,7 +419,6 @@ def room_booking_cancel(*, actor: User, booking: RoomBooking) -> RoomBooking:
         return locked
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    save_with_history(locked, actor, update_fields=["cancelled_at", "cancelled_by"])
     events.room_booking_cancelled_event(locked, actor)
     return locked

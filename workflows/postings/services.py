@@ -27,6 +27,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.identity import phone_mask
 from cases.models import (
     Applicant,
@@ -81,8 +82,7 @@ def _run(posting: Posting, verb: Callable[..., Any], actor: User | None) -> None
 
 
 def _save(posting: Posting, actor: User | None) -> None:
-    posting._history_user = actor  # type: ignore[attr-defined]
-    posting.save()
+    save_with_history(posting, actor)
 
 
 def _may_except(actor: User, market: Market, cleaned: PostingInput) -> None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.models import Applicant, Case, ChecklistItem, State
 from cases.services import (
     CaseActionError,
@@ -156,8 +157,7 @@ def startup_open(
     )
     for item in StartupItem.values:
         service = StartupService(case=case, item=item)
-        service._history_user = actor  # type: ignore[attr-defined]
-        service.save()
+        save_with_history(service, actor)
     events.startup_opened_event(case, actor)
     return case
 
@@ -191,8 +191,7 @@ def startup_item_record(
     service.note = note
     service.officer = actor
     service.date = timezone.localdate()
-    service._history_user = actor  # type: ignore[attr-defined]
-    service.save(update_fields=["outcome", "note", "officer", "date"])
+    save_with_history(service, actor, update_fields=["outcome", "note", "officer", "date"])
     events.startup_item_recorded_event(service, actor, old)
     return service
 
@@ -418,8 +417,7 @@ def loan_precheck(*, actor: User, case: Case, data: Mapping[str, Any]) -> LoanPr
             check.notice = case_request_materials(actor=actor, case=case, items=items)
         except CaseActionError as error:
             check.notice_refused = str(error)
-    check._history_user = actor  # type: ignore[attr-defined]
-    check.save()
+    save_with_history(check, actor)
     events.loan_prechecked_event(check, actor)
     return check
 

@@ -28,6 +28,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.identity import mobile_normalise, uscc_validate
 from cases.models import Case, Channel
 from cases.services import CaseActionError, case_open, case_resolve
@@ -172,8 +173,7 @@ def provider_save(
     provider = provider or Provider()
     for name, value in values.items():
         setattr(provider, name, value)
-    provider._history_user = actor  # type: ignore[attr-defined]
-    provider.save()
+    save_with_history(provider, actor)
     provider.markets.add(market)
     events.provider_saved_event(provider, actor, market=market, old_values=old)
     return provider
@@ -247,8 +247,7 @@ def programme_save(
     programme = programme or Programme(market=market)
     for name, value in values.items():
         setattr(programme, name, value)
-    programme._history_user = actor  # type: ignore[attr-defined]
-    programme.save()
+    save_with_history(programme, actor)
     events.programme_saved_event(programme, actor, old_values=old)
     return programme
 
@@ -319,8 +318,7 @@ def training_referral_open(
         officer=actor,
         referred_at=case.opened_at,
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     events.training_referred_event(referral, actor)
     return referral
 
@@ -354,8 +352,7 @@ def _step(
 def _save(referral: TrainingReferral, actor: User, note: str) -> None:
     if note:
         referral.note = f"{referral.note}\n{note}".strip()
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
 
 
 @transaction.atomic
@@ -446,7 +443,6 @@ def training_wish_record(
     wish = TrainingWish(
         seeker=seeker, occupation=occupation, note=note, market=market, officer=actor
     )
-    wish._history_user = actor  # type: ignore[attr-defined]
-    wish.save()
+    save_with_history(wish, actor)
     events.training_wish_recorded_event(wish, actor)
     return wish

@@ -22,6 +22,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.models import Channel
 from cases.services import CaseActionError, case_open, case_resolve
 from markets.models import Market
@@ -73,8 +74,7 @@ def _run(application: Application, verb: Callable[..., Any], actor: User, **kwar
 
 
 def _save(application: Application, actor: User) -> None:
-    application._history_user = actor  # type: ignore[attr-defined]
-    application.save()
+    save_with_history(application, actor)
 
 
 def eligibility_refusal(posting: Posting, seeker: SeekerProfile) -> str | None:
@@ -231,8 +231,7 @@ def welfare_place(
         subsidy_ends_on=add_months(starts_on, months),
         subsidy_monthly_amount=amount,
     )
-    placement._history_user = actor  # type: ignore[attr-defined]
-    placement.save()
+    save_with_history(placement, actor)
     events.welfare_placed_event(placement, actor)
     case_resolve(
         actor=actor,
@@ -265,7 +264,6 @@ def placement_end(
     placement.ended_on = ended_on
     placement.end_reason = reason
     placement.end_note = _text(note, field="note", label=_("note"), required=False)
-    placement._history_user = actor  # type: ignore[attr-defined]
-    placement.save()
+    save_with_history(placement, actor)
     events.placement_ended_event(placement, actor)
     return placement
