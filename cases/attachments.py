@@ -38,7 +38,7 @@ from accounts.models import User
 
 from . import events
 from . import permissions as can
-from .fsm import save_with_history
+from .fsm import row_locked, save_with_history
 from .models import Case, CaseAttachment
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     """Check the upload's right, size, count and content, store it under a random name and
     record ``case.attachment_added``. A refused file leaves nothing: no file, no row, no event.
     """
-    case = Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
+    case = row_locked(Case, case.pk, related=("market",))
     if not may_attach(actor=actor, case=case):
         raise PermissionDenied
     max_count: int = settings.CASE_ATTACHMENT_MAX_COUNT

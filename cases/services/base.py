@@ -3,7 +3,7 @@ transitions, saving it with its clocks, cleaning typed text, notifying on commit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -15,7 +15,7 @@ from accounts.models import User
 from notifications.services import notification_send
 from sla.services import deadlines_follow_state
 
-from ..fsm import CaseActionError, row_locked, save_with_history, transition_run
+from ..fsm import CaseActionError, row_locked, save_with_history, transition, transition_run
 from ..identity import (
     name_clean,
     text_visible,
@@ -35,6 +35,7 @@ __all__ = [
     "case_locked",
     "case_refused",
     "case_save",
+    "case_transition",
     "case_transition_run",
     "notify_on_commit",
     "text_clean",
@@ -101,3 +102,26 @@ def notify_on_commit(recipient: User | None, text: str, case: Case) -> None:
         return
     link = f"/cases/{case.pk}/"
     transaction.on_commit(partial(notification_send, recipient=recipient, text=text, link=link))
+
+
+def case_transition(
+    case: Case,
+    verb: str,
+    *,
+    actor: User,
+    kwargs: Mapping[str, Any] | None = None,
+    save: Callable[[Case, User], None] = case_save,
+    event: Callable[[Case], object] | None = None,
+) -> Case:
+    """The whole state change of a case (``cases.fsm.transition``): lock, check, run ``verb``,
+    save with history and clocks (``case_save``, or ``save`` that calls it), audit ``event``."""
+    return transition(
+        case,
+        verb,
+        actor=actor,
+        lock=case_locked,
+        refused=case_refused,
+        kwargs=kwargs,
+        save=save,
+        event=event,
+    )

@@ -21,7 +21,7 @@ from .base import (
     CaseActionError,
     case_locked,
     case_save,
-    case_transition_run,
+    case_transition,
     notify_on_commit,
 )
 
@@ -30,12 +30,20 @@ from .base import (
 
 @transaction.atomic
 def case_claim(*, actor: User, case: Case) -> Case:
-    case = case_locked(case)
-    case_transition_run(case, case.claim, actor, by=actor)
+    return case_transition(
+        case,
+        "claim",
+        actor=actor,
+        kwargs={"by": actor},
+        save=_claimed_save,
+        event=lambda case: events.case_claimed_event(case, actor),
+    )
+
+
+def _claimed_save(case: Case, actor: User) -> None:
+    """Saved with its clocks; claimed, it is accepted: the acceptance clock stops."""
     case_save(case, actor)
     deadline_stop(subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE)
-    events.case_claimed_event(case, actor)
-    return case
 
 
 @transaction.atomic

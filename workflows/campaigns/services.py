@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import save_with_history
+from cases.fsm import row_locked, save_with_history
 from cases.models import Applicant
 from markets.models import Market
 from workflows.postings.models import Posting
@@ -53,11 +53,7 @@ def _count(value: int, *, field: str) -> int:
 
 
 def _staff(actor: User, campaign: Campaign) -> Campaign:
-    locked: Campaign = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("market")
-        .get(pk=campaign.pk)
-    )
+    locked: Campaign = row_locked(Campaign, campaign.pk, related=("market",))
     if not can.works_in(actor, locked.market_id):
         raise PermissionDenied
     return locked

@@ -16,11 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import save_with_history
+from cases.fsm import row_locked, save_with_history, transition_run
 from cases.models import Case
 from cases.models import State as CaseState
 from cases.services import (
@@ -131,11 +130,7 @@ def referral_outcome_set(
     """Record what came of a referral: referred to the employer, interviewed, hired or
     declined. Forward only (``Referral``'s state graph); the same outcome again changes
     nothing."""
-    locked: Referral = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("posting", "market")
-        .get(pk=referral.pk)
-    )
+    locked: Referral = row_locked(Referral, referral.pk, related=("posting", "market"))
     if not (can.works_in(actor, locked.market_id) or can.works_in(actor, locked.posting.market_id)):
         raise PermissionDenied
     if outcome not in Outcome.values:
@@ -145,17 +140,18 @@ def referral_outcome_set(
     note = _note(note)
     if outcome == locked.outcome:
         return locked
+
+    def refused() -> str:
+        return _("A referral that is “%(current)s” cannot become “%(outcome)s”.") % {
+            "current": locked.get_outcome_display(),
+            "outcome": Outcome(outcome).label,
+        }
+
     transition = OUTCOME_TRANSITIONS.get(Outcome(outcome))
-    verb = getattr(locked, transition) if transition else None
-    if verb is None or not can_proceed(verb):
-        raise CaseActionError(
-            _("A referral that is “%(current)s” cannot become “%(outcome)s”.")
-            % {"current": locked.get_outcome_display(), "outcome": Outcome(outcome).label}
-        )
-    if not has_transition_perm(verb, actor):
-        raise PermissionDenied
+    if not transition:
+        raise CaseActionError(refused())
     old = locked.outcome
-    verb()
+    transition_run(getattr(locked, transition), actor, refused=refused)
     if note:
         locked.note = f"{locked.note}\n{note}".strip()
     save_with_history(locked, actor)
@@ -188,9 +184,7 @@ def _long_text(value: str, *, field: str, label: str, max_length: int = GUIDANCE
 def _guidance_locked(case: Case, actor: User) -> tuple[Case, GuidanceCase]:
     """The guidance case locked, with its guidance row, after checking that the actor may work
     on it (its owner or a team lead of its market) and that it is still in progress."""
-    locked: Case = (
-        Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
-    )
+    locked: Case = row_locked(Case, case.pk, related=("market",))
     guidance: GuidanceCase | None = (
         GuidanceCase.objects.select_related("seeker").filter(case=locked).first()
     )
@@ -360,9 +354,7 @@ def room_book(
     """Book a room of the actor's market (场地预约). The room row is locked before the check
     for overlapping bookings, so two bookings of the same slot made at once cannot both pass:
     the second waits for the first to commit and then sees it."""
-    locked: Room = (
-        Room.objects.select_for_update(of=("self",)).select_related("market").get(pk=room.pk)
-    )
+    locked: Room = row_locked(Room, room.pk, related=("market",))
     if not can.works_in(actor, locked.market_id):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
@@ -408,11 +400,7 @@ def room_book(
 def room_booking_cancel(*, actor: User, booking: RoomBooking) -> RoomBooking:
     """Cancel a booking: the slot is free again. Cancelling twice changes nothing."""
     Room.objects.select_for_update(of=("self",)).filter(pk=booking.room_id).first()
-    locked: RoomBooking = (
-        RoomBooking.objects.select_for_update(of=("self",))
-        .select_related("room__market")
-        .get(pk=booking.pk)
-    )
+    locked: RoomBooking = row_locked(RoomBooking, booking.pk, related=("room__market",))
     if not can.works_in(actor, locked.room.market_id):
         raise PermissionDenied
     if locked.cancelled_at is not None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import save_with_history
+from cases.fsm import row_locked, save_with_history
 from cases.models import Applicant, Case, ChecklistItem, State
 from cases.services import (
     CaseActionError,
@@ -88,11 +88,7 @@ CRITERIA: dict[str, Criterion] = {
 
 
 def _locked(case: Case) -> Case:
-    locked: Case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("market", "applicant")
-        .get(pk=case.pk)
-    )
+    locked: Case = row_locked(Case, case.pk, related=("market", "applicant"))
     return locked
 
 

@@ -24,14 +24,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import save_with_history
+from cases.fsm import row_locked, save_with_history, transition_run
 from cases.identity import mobile_normalise, uscc_validate
 from cases.models import Case, Channel
-from cases.services import CaseActionError, case_open, case_resolve
+from cases.services import case_open, case_resolve
 from markets.models import Market
 from workflows.postings.models import Occupation
 from workflows.seekers.kinds import SEEKER_REGISTRATION
@@ -324,10 +323,8 @@ def training_referral_open(
 
 
 def _locked(referral: TrainingReferral) -> TrainingReferral:
-    locked: TrainingReferral = (
-        TrainingReferral.objects.select_for_update(of=("self",))
-        .select_related("case", "programme", "market")
-        .get(pk=referral.pk)
+    locked: TrainingReferral = row_locked(
+        TrainingReferral, referral.pk, related=("case", "programme", "market")
     )
     return locked
 
@@ -337,15 +334,15 @@ def _step(
 ) -> str:
     """Run one transition of the referral after checking its state and the actor's right;
     returns the state before."""
-    if not can_proceed(verb):
-        raise CaseActionError(
+    old: str = referral.state
+    transition_run(
+        verb,
+        actor,
+        refused=lambda: (
             _("A referral that is “%(current)s” cannot become “%(target)s”.")
             % {"current": referral.get_state_display(), "target": target.label}
-        )
-    if not has_transition_perm(verb, actor):
-        raise PermissionDenied
-    old: str = referral.state
-    verb()
+        ),
+    )
     return old
 
 

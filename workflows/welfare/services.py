@@ -18,11 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import save_with_history
+from cases.fsm import row_locked, save_with_history, transition_run
 from cases.models import Channel
 from cases.services import CaseActionError, case_open, case_resolve
 from markets.models import Market
@@ -51,30 +50,26 @@ def _text(value: str, *, field: str, label: str, required: bool) -> str:
 
 
 def _locked(application: Application) -> Application:
-    locked: Application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("case", "market", "posting")
-        .get(pk=application.pk)
+    locked: Application = row_locked(
+        Application, application.pk, related=("case", "market", "posting")
     )
     return locked
 
 
 def _run(application: Application, verb: Callable[..., Any], actor: User, **kwargs: Any) -> None:
-    if not can_proceed(verb):
-        raise CaseActionError(
+    """Check and run the application's transition ``verb``."""
+    transition_run(
+        verb,
+        actor,
+        refused=lambda: (
             _("The application %(reference)s is “%(status)s”: this is not possible now.")
             % {
                 "reference": application.case.reference,
                 "status": application.get_status_display(),
             }
-        )
-    if not has_transition_perm(verb, actor):
-        raise PermissionDenied
-    verb(**kwargs)
-
-
-def _save(application: Application, actor: User) -> None:
-    save_with_history(application, actor)
+        ),
+        **kwargs,
+    )
 
 
 def eligibility_refusal(posting: Posting, seeker: SeekerProfile) -> str | None:
@@ -101,7 +96,7 @@ def welfare_apply(
     application for it already."""
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
-    posting = Posting.objects.select_for_update(of=("self",)).get(pk=posting.pk)
+    posting = row_locked(Posting, posting.pk)
     seeker = SeekerProfile.objects.select_related("applicant").get(pk=seeker.pk)
     if channel not in Channel.values:
         raise ValidationError({"channel": [_("Choose how the application came in.")]})
@@ -137,7 +132,7 @@ def welfare_apply(
         categories_matched=categories_matched(posting.eligibility, seeker.difficulty_categories),
         applied_at=case.opened_at,
     )
-    _save(application, actor)
+    save_with_history(application, actor)
     events.welfare_applied_event(application, actor)
     return application
 
@@ -149,7 +144,7 @@ def welfare_approve(*, actor: User, application: Application, note: str = "") ->
     application = _locked(application)
     note = _text(note, field="note", label=_("note"), required=False)
     _run(application, application.approve, actor, by=actor, note=note)
-    _save(application, actor)
+    save_with_history(application, actor)
     events.welfare_approved_event(application, actor)
     return application
 
@@ -161,7 +156,7 @@ def welfare_decline(*, actor: User, application: Application, reason: str) -> Ap
     application = _locked(application)
     reason = _text(reason, field="reason", label=_("reason"), required=True)
     _run(application, application.decline, actor, by=actor, reason=reason)
-    _save(application, actor)
+    save_with_history(application, actor)
     events.welfare_declined_event(application, actor)
     case_resolve(
         actor=actor,
@@ -220,7 +215,7 @@ def welfare_place(
             {"starts_on": [_("The first day at work is after the job's last working day.")]}
         )
     _run(application, application.place, actor)
-    _save(application, actor)
+    save_with_history(application, actor)
     placement = Placement(
         application=application,
         seeker_id=application.seeker_id,
@@ -247,7 +242,7 @@ def placement_end(
     *, actor: User, placement: Placement, ended_on: date, reason: str, note: str = ""
 ) -> Placement:
     """The seeker left the job (or the subsidy period is over): the day and why."""
-    placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    placement = row_locked(Placement, placement.pk)
     if not can.works_in(actor, placement.market_id):
         raise PermissionDenied
     if placement.ended_on is not None:
