@@ -54,7 +54,7 @@ from workflows.postings.models import Posting
 from workflows.postings.services import posting_withdraw
 
 from . import events
-from .kinds import COMPLAINT, REFERRED_PAUSE_STATE
+from .flow import COMPLAINT, REFERRED_PAUSE_STATE
 from .models import (
     REFERRAL_STEPS,
     Category,

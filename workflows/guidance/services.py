@@ -33,11 +33,11 @@ from markets.models import Market
 from sla.calendar import is_working_day
 from sla.selectors import market_hours, overrides_for
 from workflows.postings.models import Posting, Status
-from workflows.seekers.kinds import SEEKER_REGISTRATION
+from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from . import events
-from .kinds import CAREER_GUIDANCE
+from .flow import CAREER_GUIDANCE
 from .matching import Match, match_one
 from .models import (
     OUTCOME_TRANSITIONS,

@@ -49,7 +49,7 @@ from cases.services import (
 from markets.models import Market, ServiceStation
 
 from . import events
-from .kinds import POSTING_REVIEW
+from .flow import POSTING_REVIEW
 from .models import Posting, Status
 from .validation import PostingInput, posting_validate
 

@@ -40,7 +40,7 @@ from markets.models import REGION_CODE, Division, Market, Region
 from markets.services import region_ensure
 
 from . import events
-from .kinds import SEEKER_REGISTRATION
+from .flow import SEEKER_REGISTRATION
 from .models import (
     MAX_DAILY_PAY,
     DifficultyCategory,

@@ -37,7 +37,7 @@ from cases.services import (
 from markets.models import Market
 
 from . import events
-from .kinds import STARTUP_HELP
+from .flow import STARTUP_HELP
 from .models import (
     Answer,
     BorrowerKind,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from workflows.postings.models import Occupation, Posting
-from workflows.seekers.kinds import SEEKER_REGISTRATION
+from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from .models import HOLDING_STATES, Programme, Provider, TrainingReferral, TrainingWish

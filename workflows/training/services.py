@@ -33,11 +33,11 @@ from cases.models import Case, Channel
 from cases.services import case_open, case_resolve
 from markets.models import Market
 from workflows.postings.models import Occupation
-from workflows.seekers.kinds import SEEKER_REGISTRATION
+from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from . import events
-from .kinds import TRAINING_REFERRAL
+from .flow import TRAINING_REFERRAL
 from .models import (
     HOLDING_STATES,
     Programme,

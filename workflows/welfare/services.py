@@ -31,7 +31,7 @@ from workflows.seekers.models import SeekerProfile
 
 from . import events
 from .eligibility import categories_matched, difficulty_labels, eligibility_labels
-from .kinds import WELFARE_APPLICATION
+from .flow import WELFARE_APPLICATION
 from .models import SUBSIDY_MONTHS_MAX, Application, Placement, Status, add_months
 
 TEXT_MAX = 2000
