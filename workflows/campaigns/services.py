@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history
+from cases.identity import text_stored
 from cases.models import Applicant
 from markets.models import Market
 from workflows.postings.models import Posting
@@ -34,16 +35,9 @@ COUNT_MAX = 1_000_000
 
 
 def _text(value: str, *, field: str, label: str, max_length: int, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: [_("Enter the %(label)s.") % {"label": label}]})
-    if "\x00" in value:
-        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: [_("Enter at most %(max)d characters.") % {"max": max_length}]}
-        )
-    return value
+    return text_stored(
+        value, field=field, max_length=max_length, required_label=label if required else None
+    )
 
 
 def _count(value: int, *, field: str) -> int:

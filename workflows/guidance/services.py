@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history, transition_run
+from cases.identity import text_stored
 from cases.models import Case
 from cases.models import State as CaseState
 from cases.services import (
@@ -54,14 +55,7 @@ NOTE_MAX = 2000
 
 
 def _note(note: str) -> str:
-    note = note.strip()
-    if "\x00" in note:
-        raise ValidationError({"note": [_("The text contains a character that cannot be stored.")]})
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            {"note": [_("Enter at most %(max)d characters.") % {"max": NOTE_MAX}]}
-        )
-    return note
+    return text_stored(note, field="note", max_length=NOTE_MAX)
 
 
 def _referral_market(actor: User, seeker: SeekerProfile, posting: Posting) -> Market:

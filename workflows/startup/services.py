@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history
+from cases.identity import text_stored
 from cases.models import Applicant, Case, ChecklistItem, State
 from cases.services import (
     CaseActionError,
@@ -111,12 +112,7 @@ def _working(case: Case) -> None:
 
 
 def _note(note: str, *, field: str = "note", max_length: int = NOTE_MAX) -> str:
-    note = (note or "").strip()
-    if "\x00" in note:
-        raise ValidationError({field: _("The text contains a character that cannot be stored.")})
-    if len(note) > max_length:
-        raise ValidationError({field: _("Enter at most %(max)d characters.") % {"max": max_length}})
-    return note
+    return text_stored(note, field=field, max_length=max_length)
 
 
 # --- Opening ----------------------------------------------------------------------------------

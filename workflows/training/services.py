@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history, transition_run
-from cases.identity import mobile_normalise, uscc_validate
+from cases.identity import mobile_normalise, text_stored, uscc_validate
 from cases.models import Case, Channel
 from cases.services import case_open, case_resolve
 from markets.models import Market
@@ -84,12 +84,7 @@ def _text(errors: dict[str, str], data: Mapping[str, Any], field: str, *, max_le
 
 
 def _note(note: str, field: str = "note") -> str:
-    note = (note or "").strip()
-    if "\x00" in note:
-        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
-    if len(note) > NOTE_MAX:
-        raise ValidationError({field: [_("Enter at most %(max)d characters.") % {"max": NOTE_MAX}]})
-    return note
+    return text_stored(note, field=field, max_length=NOTE_MAX)
 
 
 # A fixed line of mainland China: area code (0 and 2–3 digits) and a 7–8 digit number.

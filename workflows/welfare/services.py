@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history, transition_run
+from cases.identity import text_stored
 from cases.models import Channel
 from cases.services import CaseActionError, case_open, case_resolve
 from markets.models import Market
@@ -39,14 +40,9 @@ SUBSIDY_MONTHLY_MAX = Decimal("100000")
 
 
 def _text(value: str, *, field: str, label: str, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: [_("Enter the %(label)s.") % {"label": label}]})
-    if "\x00" in value:
-        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
-    if len(value) > TEXT_MAX:
-        raise ValidationError({field: [_("Enter at most %(max)d characters.") % {"max": TEXT_MAX}]})
-    return value
+    return text_stored(
+        value, field=field, max_length=TEXT_MAX, required_label=label if required else None
+    )
 
 
 def _locked(application: Application) -> Application:
