@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import row_locked, save_with_history, transition_run
+from cases.fsm import row_locked, save_with_history, transition, transition_run
 from cases.identity import phone_mask
 from cases.models import (
     Applicant,
@@ -65,16 +65,15 @@ def _locked(posting: Posting) -> Posting:
     return locked
 
 
+def _refused(posting: Posting) -> str:
+    return _("This posting is “%(status)s”: this action is not possible now.") % {
+        "status": posting.get_status_display()
+    }
+
+
 def _run(posting: Posting, verb: Callable[..., Any], actor: User | None) -> None:
     """Check and run the posting's transition ``verb`` (``actor`` None: the system)."""
-    transition_run(
-        verb,
-        actor,
-        refused=lambda: (
-            _("This posting is “%(status)s”: this action is not possible now.")
-            % {"status": posting.get_status_display()}
-        ),
-    )
+    transition_run(verb, actor, refused=lambda: _refused(posting))
 
 
 def _may_except(actor: User, market: Market, cleaned: PostingInput) -> None:
@@ -330,11 +329,14 @@ def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
 @transaction.atomic
 def posting_fill(*, actor: User, posting: Posting) -> Posting:
     """Every place is taken: the posting leaves the screens."""
-    posting = _locked(posting)
-    _run(posting, posting.fill, actor)
-    save_with_history(posting, actor)
-    events.posting_filled_event(posting, actor)
-    return posting
+    return transition(
+        posting,
+        "fill",
+        actor=actor,
+        lock=_locked,
+        refused=_refused,
+        event=lambda posting: events.posting_filled_event(posting, actor),
+    )
 
 
 def posting_expire_due(*, today: date | None = None) -> int:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
-from cases.fsm import row_locked, save_with_history, transition_run
+from cases.fsm import row_locked, save_with_history, transition, transition_run
 from cases.identity import text_stored
 from cases.models import Channel
 from cases.services import CaseActionError, case_open, case_resolve
@@ -52,20 +52,16 @@ def _locked(application: Application) -> Application:
     return locked
 
 
+def _refused(application: Application) -> str:
+    return _("The application %(reference)s is “%(status)s”: this is not possible now.") % {
+        "reference": application.case.reference,
+        "status": application.get_status_display(),
+    }
+
+
 def _run(application: Application, verb: Callable[..., Any], actor: User, **kwargs: Any) -> None:
     """Check and run the application's transition ``verb``."""
-    transition_run(
-        verb,
-        actor,
-        refused=lambda: (
-            _("The application %(reference)s is “%(status)s”: this is not possible now.")
-            % {
-                "reference": application.case.reference,
-                "status": application.get_status_display(),
-            }
-        ),
-        **kwargs,
-    )
+    transition_run(verb, actor, refused=lambda: _refused(application), **kwargs)
 
 
 def eligibility_refusal(posting: Posting, seeker: SeekerProfile) -> str | None:
@@ -137,23 +133,32 @@ def welfare_apply(
 def welfare_approve(*, actor: User, application: Application, note: str = "") -> Application:
     """The team lead approves the application (审核通过); the case stays open until the seeker
     starts work or the application is declined."""
-    application = _locked(application)
     note = _text(note, field="note", label=_("note"), required=False)
-    _run(application, application.approve, actor, by=actor, note=note)
-    save_with_history(application, actor)
-    events.welfare_approved_event(application, actor)
-    return application
+    return transition(
+        application,
+        "approve",
+        actor=actor,
+        lock=_locked,
+        refused=_refused,
+        kwargs={"by": actor, "note": note},
+        event=lambda application: events.welfare_approved_event(application, actor),
+    )
 
 
 @transaction.atomic
 def welfare_decline(*, actor: User, application: Application, reason: str) -> Application:
     """The team lead declines the application, before or after approval; the case resolves
     with the reason."""
-    application = _locked(application)
     reason = _text(reason, field="reason", label=_("reason"), required=True)
-    _run(application, application.decline, actor, by=actor, reason=reason)
-    save_with_history(application, actor)
-    events.welfare_declined_event(application, actor)
+    application = transition(
+        application,
+        "decline",
+        actor=actor,
+        lock=_locked,
+        refused=_refused,
+        kwargs={"by": actor, "reason": reason},
+        event=lambda application: events.welfare_declined_event(application, actor),
+    )
     case_resolve(
         actor=actor,
         case=application.case,
