@@ -1,4 +1,5 @@
-"""How a service's declaration (``workflows/<service>/flow.py``) is written and registered.
+"""How a service's declaration (``workflows/<service>/flow.py``; the engine's own case graph
+and kind: ``cases/flow.py``) is written and registered.
 
 One ``Flow`` per service answers "how does it move?" in one file: its case kind, the states
 and transitions of its own record, the checklist its single notice (一次性告知) draws from, its

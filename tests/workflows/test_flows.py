@@ -1,6 +1,7 @@
-"""Each service's declaration (``workflows/<service>/flow.py``) is what the running system does:
-the model's state graph, the seeded checklist and time limits, the registered kind, audit labels
-and pausing states all agree with it."""
+"""Each service's declaration (``workflows/<service>/flow.py``, and the engine's own,
+``cases/flow.py``) is what the running system does: the model's state graph, the seeded
+checklist and time limits, the registered kind, audit labels and pausing states all agree
+with it."""
 
 from __future__ import annotations
 
@@ -20,20 +21,23 @@ WORKFLOWS = sorted(
     for config in apps.get_app_configs()
     if config.name.startswith("workflows.")
 )
+# The engine's own flow (``cases/flow.py``) and one per workflow.
+SERVICES = ["cases", *WORKFLOWS]
+MODULES = {"cases": "cases.flow", **{service: f"workflows.{service}.flow" for service in WORKFLOWS}}
 
 
 def _flow(service: str) -> Flow:
     return FLOWS[service]
 
 
-def test_every_workflow_registers_the_flow_of_its_flow_file() -> None:
-    assert sorted(FLOWS) == WORKFLOWS
-    for service in WORKFLOWS:
-        module = __import__(f"workflows.{service}.flow", fromlist=["FLOW"])
+def test_the_engine_and_every_workflow_register_the_flow_of_their_flow_file() -> None:
+    assert sorted(FLOWS) == sorted(SERVICES)
+    for service, module_name in MODULES.items():
+        module = __import__(module_name, fromlist=["FLOW"])
         assert module.FLOW is FLOWS[service]
 
 
-@pytest.mark.parametrize("service", WORKFLOWS)
+@pytest.mark.parametrize("service", SERVICES)
 def test_the_kind_labels_and_pausing_states_of_the_flow_are_registered(service: str) -> None:
     flow = _flow(service)
     if flow.kind is not None:
@@ -43,7 +47,7 @@ def test_the_kind_labels_and_pausing_states_of_the_flow_are_registered(service: 
     assert set(flow.extra_pause_states) <= pausable_states()
 
 
-@pytest.mark.parametrize("service", [s for s in WORKFLOWS if _flow(s).graph is not None])
+@pytest.mark.parametrize("service", [s for s in SERVICES if _flow(s).graph is not None])
 def test_the_models_state_graph_is_the_one_the_flow_declares(service: str) -> None:
     graph = _flow(service).graph
     assert graph is not None
@@ -58,7 +62,7 @@ def test_the_models_state_graph_is_the_one_the_flow_declares(service: str) -> No
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("service", [s for s in WORKFLOWS if _flow(s).kind is not None])
+@pytest.mark.parametrize("service", [s for s in SERVICES if _flow(s).kind is not None])
 def test_the_seeded_checklist_is_the_one_the_flow_declares(service: str) -> None:
     flow = _flow(service)
     assert flow.kind is not None
@@ -76,7 +80,7 @@ def test_the_seeded_checklist_is_the_one_the_flow_declares(service: str) -> None
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("service", [s for s in WORKFLOWS if _flow(s).kind is not None])
+@pytest.mark.parametrize("service", [s for s in SERVICES if _flow(s).kind is not None])
 def test_the_seeded_time_limits_are_the_ones_the_flow_declares(service: str) -> None:
     flow = _flow(service)
     assert flow.kind is not None
