@@ -7,11 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        # Its messages in the notifications registry, so the bell can render them.
-        from audit.actions import action_label_register
         from markets.models import Role
         from markets.roles import role_permissions_extend
 
+        # Its messages in the notifications registry, so the bell can render them.
         from . import notification_messages  # noqa: F401
 
         # The system administrator keeps the checklists; the auditor reads them.
@@ -23,15 +22,12 @@ class CasesConfig(AppConfig):
         )
         role_permissions_extend(Role.AUDIT_ADMIN, "cases.view_checklistitem")
 
-        action_label_register("case.reassigned", _("Case reassigned"))
-        action_label_register("case.note_added", _("Note added"))
-        action_label_register("case.attachment_added", _("Attachment added"))
-        action_label_register("applicant.renamed", _("Applicant's name corrected"))
-        action_label_register("applicant.mobile_changed", _("Applicant's mobile changed"))
-        action_label_register("applicant.anonymised", _("Personal data anonymised (retention)"))
-        action_label_register(
-            "applicant.data_exported", _("Personal data exported (subject access)")
-        )
+        from .flow import FLOW
+        from .flows import flow_register
+
+        # The case's states and transitions, policy consultation's checklist and time limits,
+        # the engine's audit labels: flow.py.
+        flow_register(FLOW)
 
         from audit.hooks import admin_alert_handler_register
         from sla.hooks import (

@@ -40,6 +40,7 @@ from accounts.models import User
 
 from . import events
 from . import permissions as can
+from .fsm import row_locked, save_with_history
 from .models import Case, CaseAttachment
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     """Check the upload's right, size, count and content, store it under a random name and
     record ``case.attachment_added``. A refused file leaves nothing: no file, no row, no event.
     """
-    case = Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
+    case = row_locked(Case, case.pk, related=("market",))
     if not may_attach(actor=actor, case=case):
         raise PermissionDenied
     max_count: int = settings.CASE_ATTACHMENT_MAX_COUNT
@@ -328,8 +329,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     # The storage name comes from the model's upload_to (random); the name given is ignored.
     attachment.file.save("upload", upload, save=False)
     try:
-        attachment._history_user = actor  # type: ignore[attr-defined]
-        attachment.save()
+        save_with_history(attachment, actor)
         events.case_attachment_added_event(
             case,
             actor,

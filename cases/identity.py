@@ -201,6 +201,25 @@ def text_visible(value: str, *, multiline: bool = False) -> str:
     return "".join(kept).strip()
 
 
+def text_stored(
+    value: str | None, *, field: str, max_length: int, required_label: str | None = None
+) -> str:
+    """Free text (a note, a reason) as the workflows store it: stripped, and refused with a
+    message on ``field`` when it is empty although required (``required_label`` names it),
+    holds a NUL character (which the database cannot store) or is longer than
+    ``max_length``."""
+    value = (value or "").strip()
+    if required_label is not None and not value:
+        raise ValidationError({field: [_("Enter the %(label)s.") % {"label": required_label}]})
+    if "\x00" in value:
+        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: [_("Enter at most %(max)d characters.") % {"max": max_length}]}
+        )
+    return value
+
+
 def name_clean(value: str) -> str:
     """A person's or an organisation's name as it is kept: NFKC (full-width letters and digits
     to ASCII), invisible characters removed, runs of white space made one space, stripped.

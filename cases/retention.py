@@ -37,6 +37,7 @@ from accounts.models import User
 
 from . import permissions as can
 from .events import applicant_anonymised_event, applicant_data_exported_event
+from .fsm import delete_with_history, save_with_history
 from .models import (
     OPEN_STATES,
     Applicant,
@@ -132,8 +133,7 @@ def applicant_anonymise(
     if applicant.birth_date is not None:
         applicant.birth_date = date(applicant.birth_date.year, 1, 1)
     applicant.anonymised_at = now
-    applicant._history_user = actor  # type: ignore[attr-defined]
-    applicant.save()
+    save_with_history(applicant, actor)
     _scrub_history(
         Applicant,
         [applicant.pk],
@@ -149,15 +149,13 @@ def applicant_anonymise(
             # The case's own contact mobile is kept out of its history (see Case.history).
             case.description = ""
             case.contact_mobile = ""
-            case._history_user = actor
-            case.save(update_fields=["description", "contact_mobile"])
+            save_with_history(case, actor, update_fields=["description", "contact_mobile"])
     _scrub_history(Case, case_ids, description="")
 
     notes = list(CaseNote.objects.filter(case_id__in=case_ids))
     for note in notes:
         note.text = ANONYMISED_TEXT
-        note._history_user = actor  # type: ignore[attr-defined]
-        note.save(update_fields=["text"])
+        save_with_history(note, actor, update_fields=["text"])
     _scrub_history(CaseNote, [note.pk for note in notes], text=ANONYMISED_TEXT)
 
     attachments = list(CaseAttachment.objects.filter(case_id__in=case_ids))
@@ -165,8 +163,7 @@ def applicant_anonymise(
     for attachment in attachments:
         name = attachment.file.name
         storage = attachment.file.storage
-        attachment._history_user = actor  # type: ignore[attr-defined]
-        attachment.delete()
+        delete_with_history(attachment, actor)
         # The file goes once the rows are gone for good (never on a rollback).
         transaction.on_commit(partial(storage.delete, name))
     _scrub_history(CaseAttachment, attachment_ids, original_name=ANONYMISED_TEXT, file="")

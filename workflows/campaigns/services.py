@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import row_locked, save_with_history
+from cases.identity import text_stored
 from cases.models import Applicant
 from markets.models import Market
 from workflows.postings.models import Posting
@@ -33,16 +35,9 @@ COUNT_MAX = 1_000_000
 
 
 def _text(value: str, *, field: str, label: str, max_length: int, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: [_("Enter the %(label)s.") % {"label": label}]})
-    if "\x00" in value:
-        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: [_("Enter at most %(max)d characters.") % {"max": max_length}]}
-        )
-    return value
+    return text_stored(
+        value, field=field, max_length=max_length, required_label=label if required else None
+    )
 
 
 def _count(value: int, *, field: str) -> int:
@@ -52,11 +47,7 @@ def _count(value: int, *, field: str) -> int:
 
 
 def _staff(actor: User, campaign: Campaign) -> Campaign:
-    locked: Campaign = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("market")
-        .get(pk=campaign.pk)
-    )
+    locked: Campaign = row_locked(Campaign, campaign.pk, related=("market",))
     if not can.works_in(actor, locked.market_id):
         raise PermissionDenied
     return locked
@@ -102,8 +93,7 @@ def campaign_create(
     campaign: Campaign = Campaign(
         market=market, kind=kind, starts_on=starts_on, ends_on=ends_on, created_by=actor, **fields
     )
-    campaign._history_user = actor  # type: ignore[attr-defined]
-    campaign.save()
+    save_with_history(campaign, actor)
     events.campaign_created_event(campaign, actor)
     return campaign
 
@@ -120,8 +110,7 @@ def campaign_employer_add(
     if CampaignEmployer.objects.filter(campaign=campaign, employer=employer).exists():
         raise ValidationError({"credit_code": [_("This employer takes part already.")]})
     row = CampaignEmployer(campaign=campaign, employer=employer, booth=booth)
-    row._history_user = actor  # type: ignore[attr-defined]
-    row.save()
+    save_with_history(row, actor)
     events.campaign_employer_added_event(campaign, actor, employer_id=employer.pk, booth=booth)
     return row
 
@@ -171,8 +160,7 @@ def campaign_attendance_record(
         if CampaignAttendance.objects.filter(campaign=campaign, day=day, seeker=seeker).exists():
             raise ValidationError({"seeker": [_("This seeker is recorded for that day already.")]})
         row = CampaignAttendance(campaign=campaign, day=day, seeker=seeker)
-    row._history_user = actor  # type: ignore[attr-defined]
-    row.save()
+    save_with_history(row, actor)
     events.campaign_attendance_recorded_event(
         campaign,
         actor,
@@ -214,8 +202,7 @@ def campaign_outcome_record(
         note=note,
         recorded_by=actor,
     )
-    outcome._history_user = actor  # type: ignore[attr-defined]
-    outcome.save()
+    save_with_history(outcome, actor)
     events.campaign_outcome_recorded_event(
         campaign, actor, outcome_id=outcome.pk, intentions=intentions, hired=hired
     )

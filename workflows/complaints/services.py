@@ -35,10 +35,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import row_locked, save_with_history, transition_check
 from cases.models import Applicant, Case, Channel
 from cases.services import (
     CASE_SUBJECT,
@@ -54,7 +54,7 @@ from workflows.postings.models import Posting
 from workflows.postings.services import posting_withdraw
 
 from . import events
-from .kinds import COMPLAINT, REFERRED_PAUSE_STATE
+from .flow import COMPLAINT, REFERRED_PAUSE_STATE
 from .models import (
     REFERRAL_STEPS,
     Category,
@@ -92,12 +92,11 @@ def _locked(complaint: Complaint) -> Complaint:
         .filter(pk=complaint.case_id)
         .values_list("pk", flat=True)
     )
-    locked: Complaint = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("case__market", "case__applicant", "posting", "employer")
-        .get(pk=complaint.pk)
+    return row_locked(
+        Complaint,
+        complaint.pk,
+        related=("case__market", "case__applicant", "posting", "employer"),
     )
-    return locked
 
 
 def _may_work_on(complaint: Complaint, actor: User) -> None:
@@ -106,17 +105,16 @@ def _may_work_on(complaint: Complaint, actor: User) -> None:
 
 
 def _step(complaint: Complaint, verb_name: str) -> None:
-    verb = getattr(complaint, verb_name)
-    if not can_proceed(verb):
-        raise CaseActionError(
+    """Refuse unless the complaint's state allows the transition ``verb_name`` (the actor's
+    right is checked by ``_may_work_on``)."""
+    transition_check(
+        getattr(complaint, verb_name),
+        None,
+        refused=lambda: (
             _("Complaint %(reference)s is “%(status)s”: this action is not possible now.")
             % {"reference": complaint.case.reference, "status": complaint.get_status_display()}
-        )
-
-
-def _save(complaint: Complaint, actor: User) -> None:
-    complaint._history_user = actor  # type: ignore[attr-defined]
-    complaint.save()
+        ),
+    )
 
 
 def _decision_clock_stop(complaint: Complaint) -> None:
@@ -217,7 +215,7 @@ def complaint_file(
         description=description,
         desired_outcome=desired_outcome,
     )
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     deadline_start(
         subject_type=COMPLAINT_SUBJECT,
         subject_id=complaint.pk,
@@ -240,7 +238,7 @@ def complaint_accept(*, actor: User, complaint: Complaint) -> Complaint:
     _may_work_on(complaint, actor)
     _step(complaint, "accept")
     complaint.accept(by=actor)
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     _decision_clock_stop(complaint)
     events.complaint_accepted_event(complaint, actor)
     return complaint
@@ -254,7 +252,7 @@ def complaint_decline_to_accept(*, actor: User, complaint: Complaint, reason: st
     reason = _text(reason, field="reason", message=_("Reason: say why it is not accepted."))
     _step(complaint, "decline")
     complaint.decline(by=actor, reason=reason)
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     _decision_clock_stop(complaint)
     case = case_resolve(
         actor=actor,
@@ -329,7 +327,7 @@ def complaint_refer_to_labour_inspection(
     )
     _step(complaint, "refer")
     complaint.refer(by=actor)
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     _decision_clock_stop(complaint)
     referral = InspectionReferral(
         complaint=complaint,
@@ -338,8 +336,7 @@ def complaint_refer_to_labour_inspection(
         sent_by=actor,
         last_note=(note or "").strip(),
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     _clock_follow(complaint.case, actor, referred=True)
     events.complaint_referred_event(referral, actor)
     return referral
@@ -391,12 +388,11 @@ def complaint_referral_update(
     if inspection_reference.strip():
         referral.inspection_reference = inspection_reference.strip()[:64]
     referral.last_note = (note or "").strip()
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     if status == ReferralStatus.CONCLUDED:
         _step(complaint, "referral_concluded")
         complaint.referral_concluded()
-        _save(complaint, actor)
+        save_with_history(complaint, actor)
         _clock_follow(complaint.case, actor, referred=False)
     events.complaint_referral_updated_event(referral, actor, old_status=old_status)
     return referral
@@ -420,7 +416,7 @@ def complaint_posting_suspend(*, actor: User, complaint: Complaint) -> Complaint
     posting_withdraw(actor=actor, posting=complaint.posting, reason=SUSPEND_REASON)
     complaint.posting_suspended_at = timezone.now()
     complaint.posting_suspended_by = actor
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     events.complaint_posting_suspended_event(complaint, actor)
     return complaint
 
@@ -436,7 +432,7 @@ def complaint_resolve(*, actor: User, complaint: Complaint, outcome: str) -> Com
     _step(complaint, "resolve")
     complaint.resolve()
     complaint.case = case_resolve(actor=actor, case=complaint.case, outcome=outcome)
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     events.complaint_resolved_event(complaint, actor)
     return complaint
 
@@ -458,7 +454,7 @@ def complaint_satisfaction_record(
     complaint.satisfaction = satisfaction
     complaint.satisfaction_note = (note or "").strip()[:TEXT_MAX]
     complaint.satisfaction_recorded_at = timezone.now()
-    _save(complaint, actor)
+    save_with_history(complaint, actor)
     complaint.case = case_close(actor=actor, case=complaint.case)
     events.complaint_satisfaction_recorded_event(complaint, actor)
     return complaint

@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import row_locked, save_with_history, transition_run
+from cases.identity import text_stored
 from cases.models import Case
 from cases.models import State as CaseState
 from cases.services import (
@@ -33,11 +34,11 @@ from markets.models import Market
 from sla.calendar import is_working_day
 from sla.selectors import market_hours, overrides_for
 from workflows.postings.models import Posting, Status
-from workflows.seekers.kinds import SEEKER_REGISTRATION
+from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from . import events
-from .kinds import CAREER_GUIDANCE
+from .flow import CAREER_GUIDANCE
 from .matching import Match, match_one
 from .models import (
     OUTCOME_TRANSITIONS,
@@ -54,14 +55,7 @@ NOTE_MAX = 2000
 
 
 def _note(note: str) -> str:
-    note = note.strip()
-    if "\x00" in note:
-        raise ValidationError({"note": [_("The text contains a character that cannot be stored.")]})
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            {"note": [_("Enter at most %(max)d characters.") % {"max": NOTE_MAX}]}
-        )
-    return note
+    return text_stored(note, field="note", max_length=NOTE_MAX)
 
 
 def _referral_market(actor: User, seeker: SeekerProfile, posting: Posting) -> Market:
@@ -118,8 +112,7 @@ def referral_record(
         reasons=match.reasons_json(),
         note=note,
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     events.referral_recorded_event(referral, actor)
     return referral
 
@@ -131,11 +124,7 @@ def referral_outcome_set(
     """Record what came of a referral: referred to the employer, interviewed, hired or
     declined. Forward only (``Referral``'s state graph); the same outcome again changes
     nothing."""
-    locked: Referral = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("posting", "market")
-        .get(pk=referral.pk)
-    )
+    locked: Referral = row_locked(Referral, referral.pk, related=("posting", "market"))
     if not (can.works_in(actor, locked.market_id) or can.works_in(actor, locked.posting.market_id)):
         raise PermissionDenied
     if outcome not in Outcome.values:
@@ -145,21 +134,21 @@ def referral_outcome_set(
     note = _note(note)
     if outcome == locked.outcome:
         return locked
+
+    def refused() -> str:
+        return _("A referral that is “%(current)s” cannot become “%(outcome)s”.") % {
+            "current": locked.get_outcome_display(),
+            "outcome": Outcome(outcome).label,
+        }
+
     transition = OUTCOME_TRANSITIONS.get(Outcome(outcome))
-    verb = getattr(locked, transition) if transition else None
-    if verb is None or not can_proceed(verb):
-        raise CaseActionError(
-            _("A referral that is “%(current)s” cannot become “%(outcome)s”.")
-            % {"current": locked.get_outcome_display(), "outcome": Outcome(outcome).label}
-        )
-    if not has_transition_perm(verb, actor):
-        raise PermissionDenied
+    if not transition:
+        raise CaseActionError(refused())
     old = locked.outcome
-    verb()
+    transition_run(getattr(locked, transition), actor, refused=refused)
     if note:
         locked.note = f"{locked.note}\n{note}".strip()
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save()
+    save_with_history(locked, actor)
     events.referral_outcome_set_event(locked, actor, old=old)
     return locked
 
@@ -189,9 +178,7 @@ def _long_text(value: str, *, field: str, label: str, max_length: int = GUIDANCE
 def _guidance_locked(case: Case, actor: User) -> tuple[Case, GuidanceCase]:
     """The guidance case locked, with its guidance row, after checking that the actor may work
     on it (its owner or a team lead of its market) and that it is still in progress."""
-    locked: Case = (
-        Case.objects.select_for_update(of=("self",)).select_related("market").get(pk=case.pk)
-    )
+    locked: Case = row_locked(Case, case.pk, related=("market",))
     guidance: GuidanceCase | None = (
         GuidanceCase.objects.select_related("seeker").filter(case=locked).first()
     )
@@ -227,8 +214,7 @@ def guidance_open(
         subject=topic,
     )
     guidance = GuidanceCase(case=case, seeker=seeker, topic=topic)
-    guidance._history_user = actor  # type: ignore[attr-defined]
-    guidance.save()
+    save_with_history(guidance, actor)
     events.guidance_opened_event(guidance, actor)
     return case
 
@@ -256,8 +242,7 @@ def guidance_session_record(*, actor: User, case: Case, notes: str, advice: str)
         notes=cleaned["notes"],
         advice=cleaned["advice"],
     )
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.save()
+    save_with_history(session, actor)
     events.guidance_session_recorded_event(session, actor)
     return session
 
@@ -363,9 +348,7 @@ def room_book(
     """Book a room of the actor's market (场地预约). The room row is locked before the check
     for overlapping bookings, so two bookings of the same slot made at once cannot both pass:
     the second waits for the first to commit and then sees it."""
-    locked: Room = (
-        Room.objects.select_for_update(of=("self",)).select_related("market").get(pk=room.pk)
-    )
+    locked: Room = row_locked(Room, room.pk, related=("market",))
     if not can.works_in(actor, locked.market_id):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
@@ -402,8 +385,7 @@ def room_book(
         booked_at=timezone.now(),
         case=case,
     )
-    booking._history_user = actor  # type: ignore[attr-defined]
-    booking.save()
+    save_with_history(booking, actor)
     events.room_booked_event(booking, actor)
     return booking
 
@@ -412,18 +394,13 @@ def room_book(
 def room_booking_cancel(*, actor: User, booking: RoomBooking) -> RoomBooking:
     """Cancel a booking: the slot is free again. Cancelling twice changes nothing."""
     Room.objects.select_for_update(of=("self",)).filter(pk=booking.room_id).first()
-    locked: RoomBooking = (
-        RoomBooking.objects.select_for_update(of=("self",))
-        .select_related("room__market")
-        .get(pk=booking.pk)
-    )
+    locked: RoomBooking = row_locked(RoomBooking, booking.pk, related=("room__market",))
     if not can.works_in(actor, locked.room.market_id):
         raise PermissionDenied
     if locked.cancelled_at is not None:
         return locked
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    save_with_history(locked, actor, update_fields=["cancelled_at", "cancelled_by"])
     events.room_booking_cancelled_event(locked, actor)
     return locked

@@ -23,10 +23,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import row_locked, save_with_history, transition, transition_run
 from cases.identity import phone_mask
 from cases.models import (
     Applicant,
@@ -49,7 +49,7 @@ from cases.services import (
 from markets.models import Market, ServiceStation
 
 from . import events
-from .kinds import POSTING_REVIEW
+from .flow import POSTING_REVIEW
 from .models import Posting, Status
 from .validation import PostingInput, posting_validate
 
@@ -61,28 +61,19 @@ SUBJECT_MAX = 200
 
 
 def _locked(posting: Posting) -> Posting:
-    locked: Posting = (
-        Posting.objects.select_for_update(of=("self",))
-        .select_related("market", "occupation", "case")
-        .get(pk=posting.pk)
-    )
+    locked: Posting = row_locked(Posting, posting.pk, related=("market", "occupation", "case"))
     return locked
 
 
+def _refused(posting: Posting) -> str:
+    return _("This posting is “%(status)s”: this action is not possible now.") % {
+        "status": posting.get_status_display()
+    }
+
+
 def _run(posting: Posting, verb: Callable[..., Any], actor: User | None) -> None:
-    if not can_proceed(verb):
-        raise CaseActionError(
-            _("This posting is “%(status)s”: this action is not possible now.")
-            % {"status": posting.get_status_display()}
-        )
-    if actor is not None and not has_transition_perm(verb, actor):
-        raise PermissionDenied
-    verb()
-
-
-def _save(posting: Posting, actor: User | None) -> None:
-    posting._history_user = actor  # type: ignore[attr-defined]
-    posting.save()
+    """Check and run the posting's transition ``verb`` (``actor`` None: the system)."""
+    transition_run(verb, actor, refused=lambda: _refused(posting))
 
 
 def _may_except(actor: User, market: Market, cleaned: PostingInput) -> None:
@@ -157,7 +148,7 @@ def posting_intake(
     posting: Posting = Posting(employer=employer, market=market, case=case)
     _apply(posting, cleaned, actor)
     _run(posting, posting.submit, actor)
-    _save(posting, actor)
+    save_with_history(posting, actor)
     events.posting_taken_in_event(posting, actor, exceptions=cleaned.screening_exceptions)
     return posting
 
@@ -182,7 +173,7 @@ def posting_publish(*, actor: User, posting: Posting) -> Posting:
             _("The review case %(reference)s is “%(state)s”: it must be in progress.")
             % {"reference": case.reference, "state": case.get_state_display()}
         )
-    _save(posting, actor)
+    save_with_history(posting, actor)
     case = case_resolve(actor=actor, case=case, outcome=OUTCOME_PUBLISHED)
     case_close(actor=actor, case=case)
     events.posting_published_event(posting, actor)
@@ -255,7 +246,7 @@ def posting_resubmit(*, actor: User, posting: Posting, data: Mapping[str, Any]) 
     cleaned = posting_validate({**posting_as_data(posting), **data})
     _may_except(actor, posting.market, cleaned)
     changed = _apply(posting, cleaned, actor)
-    _save(posting, actor)
+    save_with_history(posting, actor)
     pending = list(NoticeItem.objects.filter(notice__case=case, received_at__isnull=True))
     case_receive_materials(actor=actor, case=case, items=pending)
     events.posting_resubmitted_event(posting, actor, changed=changed)
@@ -310,7 +301,7 @@ def posting_reject(*, actor: User, posting: Posting, reason: str) -> Posting:
             _("The review case %(reference)s is “%(state)s”: it must be in progress.")
             % {"reference": case.reference, "state": case.get_state_display()}
         )
-    _save(posting, actor)
+    save_with_history(posting, actor)
     outcome = _("rejected: %(reason)s") % {"reason": reason}
     case = case_resolve(actor=actor, case=case, outcome=outcome)
     case_close(actor=actor, case=case)
@@ -326,7 +317,7 @@ def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
     if not reason:
         raise ValidationError({"reason": _("Reason: give the reason for the withdrawal.")})
     _run(posting, posting.withdraw, actor)
-    _save(posting, actor)
+    save_with_history(posting, actor)
     if posting.case_id is not None:
         case = _case_locked(posting)
         if case.is_open:
@@ -338,11 +329,14 @@ def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
 @transaction.atomic
 def posting_fill(*, actor: User, posting: Posting) -> Posting:
     """Every place is taken: the posting leaves the screens."""
-    posting = _locked(posting)
-    _run(posting, posting.fill, actor)
-    _save(posting, actor)
-    events.posting_filled_event(posting, actor)
-    return posting
+    return transition(
+        posting,
+        "fill",
+        actor=actor,
+        lock=_locked,
+        refused=_refused,
+        event=lambda posting: events.posting_filled_event(posting, actor),
+    )
 
 
 def posting_expire_due(*, today: date | None = None) -> int:
@@ -367,7 +361,7 @@ def posting_expire_due(*, today: date | None = None) -> int:
             if posting is None:
                 continue
             _run(posting, posting.expire, None)
-            _save(posting, None)
+            save_with_history(posting, None)
             events.posting_expired_event(posting)
             expired += 1
     return expired

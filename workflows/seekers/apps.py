@@ -8,15 +8,12 @@ class SeekersConfig(AppConfig):
     verbose_name = _("Job seekers")
 
     def ready(self) -> None:
-        from audit.actions import action_label_register
-        from cases.kinds import kind_register
+        from cases.flows import flow_register
 
-        from .kinds import SEEKER_REGISTRATION
+        from .flow import FLOW
 
-        kind_register(SEEKER_REGISTRATION)
-        action_label_register("seeker.registered", _("Job seeker registered"))
-        action_label_register("seeker.updated", _("Job-seeker registration updated"))
-        action_label_register("seeker.guidance_recorded", _("Guidance recorded for a job seeker"))
+        # Kind, states, checklist, time limits and audit labels: flow.py.
+        flow_register(FLOW)
 
         from cases.retention import anonymiser_register, exporter_register
 

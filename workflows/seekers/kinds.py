@@ -1,17 +1,6 @@
-"""The case kind of this workflow: job-seeker registration (求职登记, standard art. 16)."""
+"""Kept so that ``from workflows.seekers.kinds import …`` still works: the kind is declared, with
+the rest of the service's flow, in ``flow.py``."""
 
-from __future__ import annotations
+from .flow import SEEKER_REGISTRATION
 
-from django.utils.translation import gettext_lazy as _
-
-from cases.kinds import CaseKind
-
-SEEKER_REGISTRATION = CaseKind(
-    code="seeker_registration",
-    label=_("Job-seeker registration"),
-    notice_legal_basis=_(
-        "The regional gig-market standard, art. 16 (job-seeker registration: basic information, "
-        "employment needs, training needs, employability) and art. 29 (first-contact "
-        "responsibility, time-limited completion, single notice)."
-    ),
-)
+__all__ = ["SEEKER_REGISTRATION"]

@@ -16,7 +16,7 @@ from cases.identity import resident_id_parse
 from cases.models import Case
 from markets.models import Market
 
-from .kinds import SEEKER_REGISTRATION
+from .flow import SEEKER_REGISTRATION
 from .models import SeekerProfile
 from .rules import (
     code_normalise,

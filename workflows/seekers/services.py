@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import save_with_history
 from cases.models import Applicant, Case, Channel, State
 from cases.services import (
     ApplicantFound,
@@ -39,7 +40,7 @@ from markets.models import REGION_CODE, Division, Market, Region
 from markets.services import region_ensure
 
 from . import events
-from .kinds import SEEKER_REGISTRATION
+from .flow import SEEKER_REGISTRATION
 from .models import (
     MAX_DAILY_PAY,
     DifficultyCategory,
@@ -443,15 +444,14 @@ def _profile_write(
     for field in changed:
         setattr(seeker, field, cleaned[field])
     now = timezone.now()
-    seeker._history_user = actor  # type: ignore[attr-defined]
     if created:
         seeker.applicant = applicant
         seeker.registered_at = now
         seeker.updated_at = now
-        seeker.save()
+        save_with_history(seeker, actor)
     elif changed:
         seeker.updated_at = now
-        seeker.save(update_fields=[*changed, "updated_at"])
+        save_with_history(seeker, actor, update_fields=[*changed, "updated_at"])
     if found.mobile_added:
         changed.insert(0, "mobile")
 
@@ -649,7 +649,6 @@ def guidance_item_record(
         market=market,
         given_on=timezone.localdate(),
     )
-    guidance._history_user = actor  # type: ignore[attr-defined]
-    guidance.save()
+    save_with_history(guidance, actor)
     events.guidance_item_recorded_event(guidance, actor)
     return guidance

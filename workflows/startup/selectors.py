@@ -9,7 +9,7 @@ from accounts.models import User
 from cases.models import Case
 from cases.selectors import case_list_visible
 
-from .kinds import STARTUP_HELP
+from .flow import STARTUP_HELP
 from .models import LoanPreCheck, ServiceOutcome, StartupService
 
 

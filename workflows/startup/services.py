@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import row_locked, save_with_history
+from cases.identity import text_stored
 from cases.models import Applicant, Case, ChecklistItem, State
 from cases.services import (
     CaseActionError,
@@ -36,7 +38,7 @@ from cases.services import (
 from markets.models import Market
 
 from . import events
-from .kinds import STARTUP_HELP
+from .flow import STARTUP_HELP
 from .models import (
     Answer,
     BorrowerKind,
@@ -87,11 +89,7 @@ CRITERIA: dict[str, Criterion] = {
 
 
 def _locked(case: Case) -> Case:
-    locked: Case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("market", "applicant")
-        .get(pk=case.pk)
-    )
+    locked: Case = row_locked(Case, case.pk, related=("market", "applicant"))
     return locked
 
 
@@ -114,12 +112,7 @@ def _working(case: Case) -> None:
 
 
 def _note(note: str, *, field: str = "note", max_length: int = NOTE_MAX) -> str:
-    note = (note or "").strip()
-    if "\x00" in note:
-        raise ValidationError({field: _("The text contains a character that cannot be stored.")})
-    if len(note) > max_length:
-        raise ValidationError({field: _("Enter at most %(max)d characters.") % {"max": max_length}})
-    return note
+    return text_stored(note, field=field, max_length=max_length)
 
 
 # --- Opening ----------------------------------------------------------------------------------
@@ -156,8 +149,7 @@ def startup_open(
     )
     for item in StartupItem.values:
         service = StartupService(case=case, item=item)
-        service._history_user = actor  # type: ignore[attr-defined]
-        service.save()
+        save_with_history(service, actor)
     events.startup_opened_event(case, actor)
     return case
 
@@ -191,8 +183,7 @@ def startup_item_record(
     service.note = note
     service.officer = actor
     service.date = timezone.localdate()
-    service._history_user = actor  # type: ignore[attr-defined]
-    service.save(update_fields=["outcome", "note", "officer", "date"])
+    save_with_history(service, actor, update_fields=["outcome", "note", "officer", "date"])
     events.startup_item_recorded_event(service, actor, old)
     return service
 
@@ -418,8 +409,7 @@ def loan_precheck(*, actor: User, case: Case, data: Mapping[str, Any]) -> LoanPr
             check.notice = case_request_materials(actor=actor, case=case, items=items)
         except CaseActionError as error:
             check.notice_refused = str(error)
-    check._history_user = actor  # type: ignore[attr-defined]
-    check.save()
+    save_with_history(check, actor)
     events.loan_prechecked_event(check, actor)
     return check
 

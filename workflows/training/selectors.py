@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.models import Case
 from markets.models import Market
 from workflows.postings.models import Occupation, Posting
-from workflows.seekers.kinds import SEEKER_REGISTRATION
+from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from .models import HOLDING_STATES, Programme, Provider, TrainingReferral, TrainingWish

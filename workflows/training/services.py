@@ -24,20 +24,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
-from cases.identity import mobile_normalise, uscc_validate
+from cases.fsm import row_locked, save_with_history, transition_run
+from cases.identity import mobile_normalise, text_stored, uscc_validate
 from cases.models import Case, Channel
-from cases.services import CaseActionError, case_open, case_resolve
+from cases.services import case_open, case_resolve
 from markets.models import Market
 from workflows.postings.models import Occupation
-from workflows.seekers.kinds import SEEKER_REGISTRATION
+from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
 from . import events
-from .kinds import TRAINING_REFERRAL
+from .flow import TRAINING_REFERRAL
 from .models import (
     HOLDING_STATES,
     Programme,
@@ -84,12 +84,7 @@ def _text(errors: dict[str, str], data: Mapping[str, Any], field: str, *, max_le
 
 
 def _note(note: str, field: str = "note") -> str:
-    note = (note or "").strip()
-    if "\x00" in note:
-        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
-    if len(note) > NOTE_MAX:
-        raise ValidationError({field: [_("Enter at most %(max)d characters.") % {"max": NOTE_MAX}]})
-    return note
+    return text_stored(note, field=field, max_length=NOTE_MAX)
 
 
 # A fixed line of mainland China: area code (0 and 2–3 digits) and a 7–8 digit number.
@@ -172,8 +167,7 @@ def provider_save(
     provider = provider or Provider()
     for name, value in values.items():
         setattr(provider, name, value)
-    provider._history_user = actor  # type: ignore[attr-defined]
-    provider.save()
+    save_with_history(provider, actor)
     provider.markets.add(market)
     events.provider_saved_event(provider, actor, market=market, old_values=old)
     return provider
@@ -247,8 +241,7 @@ def programme_save(
     programme = programme or Programme(market=market)
     for name, value in values.items():
         setattr(programme, name, value)
-    programme._history_user = actor  # type: ignore[attr-defined]
-    programme.save()
+    save_with_history(programme, actor)
     events.programme_saved_event(programme, actor, old_values=old)
     return programme
 
@@ -319,17 +312,14 @@ def training_referral_open(
         officer=actor,
         referred_at=case.opened_at,
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
     events.training_referred_event(referral, actor)
     return referral
 
 
 def _locked(referral: TrainingReferral) -> TrainingReferral:
-    locked: TrainingReferral = (
-        TrainingReferral.objects.select_for_update(of=("self",))
-        .select_related("case", "programme", "market")
-        .get(pk=referral.pk)
+    locked: TrainingReferral = row_locked(
+        TrainingReferral, referral.pk, related=("case", "programme", "market")
     )
     return locked
 
@@ -339,23 +329,22 @@ def _step(
 ) -> str:
     """Run one transition of the referral after checking its state and the actor's right;
     returns the state before."""
-    if not can_proceed(verb):
-        raise CaseActionError(
+    old: str = referral.state
+    transition_run(
+        verb,
+        actor,
+        refused=lambda: (
             _("A referral that is “%(current)s” cannot become “%(target)s”.")
             % {"current": referral.get_state_display(), "target": target.label}
-        )
-    if not has_transition_perm(verb, actor):
-        raise PermissionDenied
-    old: str = referral.state
-    verb()
+        ),
+    )
     return old
 
 
 def _save(referral: TrainingReferral, actor: User, note: str) -> None:
     if note:
         referral.note = f"{referral.note}\n{note}".strip()
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_with_history(referral, actor)
 
 
 @transaction.atomic
@@ -446,7 +435,6 @@ def training_wish_record(
     wish = TrainingWish(
         seeker=seeker, occupation=occupation, note=note, market=market, officer=actor
     )
-    wish._history_user = actor  # type: ignore[attr-defined]
-    wish.save()
+    save_with_history(wish, actor)
     events.training_wish_recorded_event(wish, actor)
     return wish

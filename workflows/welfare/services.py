@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.fsm import row_locked, save_with_history, transition, transition_run
+from cases.identity import text_stored
 from cases.models import Channel
 from cases.services import CaseActionError, case_open, case_resolve
 from markets.models import Market
@@ -31,7 +32,7 @@ from workflows.seekers.models import SeekerProfile
 
 from . import events
 from .eligibility import categories_matched, difficulty_labels, eligibility_labels
-from .kinds import WELFARE_APPLICATION
+from .flow import WELFARE_APPLICATION
 from .models import SUBSIDY_MONTHS_MAX, Application, Placement, Status, add_months
 
 TEXT_MAX = 2000
@@ -39,42 +40,28 @@ SUBSIDY_MONTHLY_MAX = Decimal("100000")
 
 
 def _text(value: str, *, field: str, label: str, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: [_("Enter the %(label)s.") % {"label": label}]})
-    if "\x00" in value:
-        raise ValidationError({field: [_("The text contains a character that cannot be stored.")]})
-    if len(value) > TEXT_MAX:
-        raise ValidationError({field: [_("Enter at most %(max)d characters.") % {"max": TEXT_MAX}]})
-    return value
+    return text_stored(
+        value, field=field, max_length=TEXT_MAX, required_label=label if required else None
+    )
 
 
 def _locked(application: Application) -> Application:
-    locked: Application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("case", "market", "posting")
-        .get(pk=application.pk)
+    locked: Application = row_locked(
+        Application, application.pk, related=("case", "market", "posting")
     )
     return locked
 
 
+def _refused(application: Application) -> str:
+    return _("The application %(reference)s is “%(status)s”: this is not possible now.") % {
+        "reference": application.case.reference,
+        "status": application.get_status_display(),
+    }
+
+
 def _run(application: Application, verb: Callable[..., Any], actor: User, **kwargs: Any) -> None:
-    if not can_proceed(verb):
-        raise CaseActionError(
-            _("The application %(reference)s is “%(status)s”: this is not possible now.")
-            % {
-                "reference": application.case.reference,
-                "status": application.get_status_display(),
-            }
-        )
-    if not has_transition_perm(verb, actor):
-        raise PermissionDenied
-    verb(**kwargs)
-
-
-def _save(application: Application, actor: User) -> None:
-    application._history_user = actor  # type: ignore[attr-defined]
-    application.save()
+    """Check and run the application's transition ``verb``."""
+    transition_run(verb, actor, refused=lambda: _refused(application), **kwargs)
 
 
 def eligibility_refusal(posting: Posting, seeker: SeekerProfile) -> str | None:
@@ -101,7 +88,7 @@ def welfare_apply(
     application for it already."""
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
-    posting = Posting.objects.select_for_update(of=("self",)).get(pk=posting.pk)
+    posting = row_locked(Posting, posting.pk)
     seeker = SeekerProfile.objects.select_related("applicant").get(pk=seeker.pk)
     if channel not in Channel.values:
         raise ValidationError({"channel": [_("Choose how the application came in.")]})
@@ -137,7 +124,7 @@ def welfare_apply(
         categories_matched=categories_matched(posting.eligibility, seeker.difficulty_categories),
         applied_at=case.opened_at,
     )
-    _save(application, actor)
+    save_with_history(application, actor)
     events.welfare_applied_event(application, actor)
     return application
 
@@ -146,23 +133,32 @@ def welfare_apply(
 def welfare_approve(*, actor: User, application: Application, note: str = "") -> Application:
     """The team lead approves the application (审核通过); the case stays open until the seeker
     starts work or the application is declined."""
-    application = _locked(application)
     note = _text(note, field="note", label=_("note"), required=False)
-    _run(application, application.approve, actor, by=actor, note=note)
-    _save(application, actor)
-    events.welfare_approved_event(application, actor)
-    return application
+    return transition(
+        application,
+        "approve",
+        actor=actor,
+        lock=_locked,
+        refused=_refused,
+        kwargs={"by": actor, "note": note},
+        event=lambda application: events.welfare_approved_event(application, actor),
+    )
 
 
 @transaction.atomic
 def welfare_decline(*, actor: User, application: Application, reason: str) -> Application:
     """The team lead declines the application, before or after approval; the case resolves
     with the reason."""
-    application = _locked(application)
     reason = _text(reason, field="reason", label=_("reason"), required=True)
-    _run(application, application.decline, actor, by=actor, reason=reason)
-    _save(application, actor)
-    events.welfare_declined_event(application, actor)
+    application = transition(
+        application,
+        "decline",
+        actor=actor,
+        lock=_locked,
+        refused=_refused,
+        kwargs={"by": actor, "reason": reason},
+        event=lambda application: events.welfare_declined_event(application, actor),
+    )
     case_resolve(
         actor=actor,
         case=application.case,
@@ -220,7 +216,7 @@ def welfare_place(
             {"starts_on": [_("The first day at work is after the job's last working day.")]}
         )
     _run(application, application.place, actor)
-    _save(application, actor)
+    save_with_history(application, actor)
     placement = Placement(
         application=application,
         seeker_id=application.seeker_id,
@@ -231,8 +227,7 @@ def welfare_place(
         subsidy_ends_on=add_months(starts_on, months),
         subsidy_monthly_amount=amount,
     )
-    placement._history_user = actor  # type: ignore[attr-defined]
-    placement.save()
+    save_with_history(placement, actor)
     events.welfare_placed_event(placement, actor)
     case_resolve(
         actor=actor,
@@ -248,7 +243,7 @@ def placement_end(
     *, actor: User, placement: Placement, ended_on: date, reason: str, note: str = ""
 ) -> Placement:
     """The seeker left the job (or the subsidy period is over): the day and why."""
-    placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    placement = row_locked(Placement, placement.pk)
     if not can.works_in(actor, placement.market_id):
         raise PermissionDenied
     if placement.ended_on is not None:
@@ -265,7 +260,6 @@ def placement_end(
     placement.ended_on = ended_on
     placement.end_reason = reason
     placement.end_note = _text(note, field="note", label=_("note"), required=False)
-    placement._history_user = actor  # type: ignore[attr-defined]
-    placement.save()
+    save_with_history(placement, actor)
     events.placement_ended_event(placement, actor)
     return placement

@@ -1,0 +1,74 @@
+"""State changes of cases, one service per verb, in one module per family of actions:
+
+- ``applicants``: register or find the applicant, correct name or mobile, reveal the ID number;
+- ``intake``: open a case (``case_open``);
+- ``ownership``: claim, reassign;
+- ``transfer``: transfer, accept, decline;
+- ``notice``: the single notice (一次性告知): request materials, receive them, add an item later;
+- ``resolution``: resolve, close, reopen, withdraw;
+- ``notes``: notes (attachments: ``cases.attachments``).
+
+Each one: lock the case row, check the actor's right and market, run the transition, save,
+write the audit event, and schedule side effects (notifications, SMS) on commit — the shared
+mechanics are in ``cases.fsm``. An illegal or unpermitted action raises and changes nothing:
+
+- ``django.core.exceptions.PermissionDenied``: the actor may not do this to this case;
+- ``CaseActionError``: the case's state does not allow it now (message for the user);
+- ``django.core.exceptions.ValidationError``: bad input (messages per field where possible).
+"""
+
+from .applicants import (
+    ApplicantFound,
+    applicant_change_mobile,
+    applicant_change_name,
+    applicant_id_number_reveal,
+    applicant_organisation_find_or_register,
+    applicant_organisation_register,
+    applicant_person_find_or_register,
+    applicant_person_register,
+)
+from .base import (
+    CASE_SUBJECT,
+    FINISHED_STATES,
+    NAME_MAX,
+    REASON_MAX,
+    SUBJECT_MAX,
+    CaseActionError,
+)
+from .intake import case_open
+from .notes import case_note_add
+from .notice import case_receive_materials, case_request_materials, notice_item_add_later
+from .ownership import case_claim, case_reassign
+from .resolution import case_close, case_reopen, case_resolve, case_withdraw
+from .transfer import case_transfer, case_transfer_accept, case_transfer_decline
+
+__all__ = [
+    "CASE_SUBJECT",
+    "FINISHED_STATES",
+    "NAME_MAX",
+    "REASON_MAX",
+    "SUBJECT_MAX",
+    "ApplicantFound",
+    "CaseActionError",
+    "applicant_change_mobile",
+    "applicant_change_name",
+    "applicant_id_number_reveal",
+    "applicant_organisation_find_or_register",
+    "applicant_organisation_register",
+    "applicant_person_find_or_register",
+    "applicant_person_register",
+    "case_claim",
+    "case_close",
+    "case_note_add",
+    "case_open",
+    "case_reassign",
+    "case_receive_materials",
+    "case_reopen",
+    "case_request_materials",
+    "case_resolve",
+    "case_transfer",
+    "case_transfer_accept",
+    "case_transfer_decline",
+    "case_withdraw",
+    "notice_item_add_later",
+]
