@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import permissions as can
+from cases.intake import applicant_organisation_find_for_intake
 from cases.models import Applicant
 from markets.models import Market
 from workflows.postings.models import Posting
@@ -124,6 +125,33 @@ def campaign_employer_add(
     row.save()
     events.campaign_employer_added_event(campaign, actor, employer_id=employer.pk, booth=booth)
     return row
+
+
+@transaction.atomic
+def campaign_employer_take_in(
+    *,
+    actor: User,
+    campaign: Campaign,
+    name: str,
+    credit_code: str,
+    booth: str = "",
+    use_registered_name: bool = False,
+) -> CampaignEmployer:
+    """The whole intake of an employer at a campaign: find or register the organisation by its
+    credit code and add it (``campaign_employer_add``), in one transaction. A known employer is
+    used unchanged: a name that disagrees with the record is a conflict
+    (``cases.intake.IntakeRefused``) unless ``use_registered_name``."""
+    campaign = _staff(actor, campaign)
+    found = applicant_organisation_find_for_intake(
+        actor=actor,
+        market=campaign.market,
+        name=name,
+        credit_code=credit_code,
+        use_registered_name=use_registered_name,
+    )
+    return campaign_employer_add(
+        actor=actor, campaign=campaign, employer=found.applicant, booth=booth
+    )
 
 
 @transaction.atomic
