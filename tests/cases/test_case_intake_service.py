@@ -56,7 +56,7 @@ def test_intake_registers_a_new_person_and_opens_the_case(
         MOBILE,
     )
     assert [row.action for row in trail(mark)] == ["case.opened"]
-    assert [row.history_user_id for row in applicant.history.all()] == [officer.pk]  # type: ignore[attr-defined]
+    assert [row.history_user_id for row in applicant.history.all()] == [officer.pk]
 
 
 def test_intake_uses_a_known_person_unchanged_and_the_mobile_given_for_the_case(
