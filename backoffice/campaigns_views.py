@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from workflows.campaigns.selectors import (
 from workflows.campaigns.services import (
     campaign_attendance_record,
     campaign_create,
-    campaign_employer_add,
+    campaign_employer_take_in,
     campaign_outcome_record,
     campaign_posting_link,
 )
@@ -41,7 +40,6 @@ from workflows.seekers.models import SeekerProfile
 from . import campaigns_forms
 from .access import back_office_required, staff_user
 from .forms import errors_from
-from .intake import organisation_find
 from .once import submit_once
 
 
@@ -129,19 +127,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _record(user: User, campaign: Campaign, what: str, data: dict[str, Any]) -> None:
     """Run the service of one form (raising its errors)."""
     if what == "employers":
-        # A known employer is used unchanged: a name that disagrees with the record is a
-        # conflict unless "Use the name on record" is ticked.
-        with transaction.atomic():
-            employer = organisation_find(
-                actor=user,
-                market=campaign.market,
-                name=data["name"],
-                credit_code=data["credit_code"],
-                use_registered_name=data["use_registered_name"],
-            )
-            campaign_employer_add(
-                actor=user, campaign=campaign, employer=employer.applicant, booth=data["booth"]
-            )
+        campaign_employer_take_in(
+            actor=user,
+            campaign=campaign,
+            name=data["name"],
+            credit_code=data["credit_code"],
+            booth=data["booth"],
+            use_registered_name=data["use_registered_name"],
+        )
     elif what == "postings":
         posting = Posting.objects.filter(pk=data["posting"]).first()
         if posting is None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from cases import permissions as can
+from cases.intake import case_intake
 from cases.kinds import kind_get
 from cases.models import Case, Transfer
 from cases.retention import applicant_data_export
@@ -41,7 +42,7 @@ from . import forms
 from .access import back_office_required, market_staff_required, staff_user
 from .actions import ACTIONS, actions_allowed, may_reveal_id
 from .attachments import attachment_section
-from .intake import case_intake, contact_mobile_message
+from .intake import contact_mobile_message
 from .once import submit_once
 from .selectors import (
     audit_event_list_for_case,

@@ -17,17 +17,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from cases import permissions as can
-from cases.services import ApplicantFound, CaseActionError
-from markets.models import Market
+from cases.services import CaseActionError
 from workflows.complaints import services
 from workflows.complaints.models import Complaint, ReferralStatus, Status
 from workflows.complaints.selectors import (
@@ -40,7 +37,7 @@ from . import complaints_forms as cf
 from .access import back_office_required, market_staff_required, staff_user
 from .counter_views import _work_markets
 from .forms import errors_from
-from .intake import contact_mobile_message, organisation_find, person_find
+from .intake import contact_mobile_message
 from .once import submit_once
 
 PAGE_SIZE = 25
@@ -62,60 +59,6 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
     return ValidationError({names.get(k, k): v for k, v in error.error_dict.items()})
 
 
-@transaction.atomic
-def _file(*, actor: User, market: Market, data: dict[str, Any]) -> Complaint:
-    """Find or register the complainant (and the employer, given its credit code) and file the
-    complaint: all or nothing. A known person or employer is used unchanged; a name that
-    disagrees with the record is a conflict unless "Use the name on record" is ticked (the
-    complaint then names the employer as on record); the mobile typed is the case's contact
-    mobile."""
-    use_registered_name = data["use_registered_name"]
-    errors: dict[str, list[ValidationError]] = {}
-    complainant: ApplicantFound | None = None
-    employer: ApplicantFound | None = None
-    try:
-        complainant = person_find(
-            actor=actor,
-            market=market,
-            name=data["name"],
-            id_number=data["id_number"],
-            mobile=data["mobile"],
-            use_registered_name=use_registered_name,
-        )
-    except ValidationError as error:
-        errors.update(error.error_dict)
-    employer_name = data["employer_name"]
-    if data["credit_code"].strip():
-        # Both names are checked before the officer decides: one tick answers both conflicts.
-        try:
-            employer = organisation_find(
-                actor=actor,
-                market=market,
-                name=employer_name,
-                credit_code=data["credit_code"],
-                use_registered_name=use_registered_name,
-            )
-        except ValidationError as error:
-            errors.update(_renamed(error, {"name": "employer_name"}).error_dict)
-    if errors or complainant is None:
-        raise ValidationError(errors)
-    if employer is not None and employer.name_conflict:
-        employer_name = employer.applicant.name
-    return services.complaint_file(
-        actor=actor,
-        market=market,
-        complainant=complainant.applicant,
-        category=data["category"],
-        description=data["description"],
-        desired_outcome=data["desired_outcome"],
-        anonymous=data["anonymous"],
-        employer=employer.applicant if employer is not None else None,
-        employer_name=employer_name,
-        posting_id=data["posting"],
-        contact_mobile=complainant.contact_mobile,
-    )
-
-
 @market_staff_required
 @submit_once
 def complaint_new(request: HttpRequest) -> HttpResponse:
@@ -131,7 +74,22 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         if market is None:
             raise PermissionDenied
         try:
-            complaint = _file(actor=user, market=market, data=form.cleaned_data)
+            data = form.cleaned_data
+            complaint = services.complaint_take_in(
+                actor=user,
+                market=market,
+                name=data["name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                category=data["category"],
+                description=data["description"],
+                desired_outcome=data["desired_outcome"],
+                anonymous=data["anonymous"],
+                employer_name=data["employer_name"],
+                credit_code=data["credit_code"],
+                posting_id=data["posting"],
+                use_registered_name=data["use_registered_name"],
+            )
         except ValidationError as error:
             errors_from(form, error)
         else:

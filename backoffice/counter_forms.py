@@ -32,6 +32,7 @@ from workflows.postings.models import (
     Settlement,
 )
 from workflows.postings.selectors import occupation_list_for_postings
+from workflows.postings.services import EMPLOYER_FIELDS
 from workflows.postings.validation import REQUIRED as POSTING_REQUIRED
 from workflows.seekers.models import (
     DifficultyCategory,
@@ -48,13 +49,8 @@ _SEPARATORS = re.compile(r"[\s,，、;；/]+")
 # The prefix of "4-03-02-05 中餐服务员" (a datalist entry typed out whole).
 _LEADING_CODE = re.compile(r"^([1-8](?:-\d{2}){0,3})\b")
 
-# Employer fields and the keys the applicant services raise their errors under.
-EMPLOYER_ERROR_FIELDS = {
-    "name": "employer_name",
-    "id_number": "employer_id_number",
-    "credit_code": "credit_code",
-    "mobile": "employer_mobile",
-}
+# The employer's fields: the names posting_take_in raises their errors under.
+EMPLOYER_ERROR_FIELDS = EMPLOYER_FIELDS
 
 
 def _text(**attrs: Any) -> forms.TextInput:

@@ -19,7 +19,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,12 +29,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from cases import permissions as can
 from cases.identity import mobile_mask, mobile_normalise
+from cases.intake import ApplicantGiven
 from cases.models import Case, Channel, State
 from cases.selectors import applicant_markets_served_by
-from cases.services import (
-    ApplicantFound,
-    CaseActionError,
-)
+from cases.services import CaseActionError
 from markets.models import Market, Region
 from markets.selectors import market_list_visible_to
 from workflows.guidance.matching import match_postings, match_seekers
@@ -46,14 +43,13 @@ from workflows.postings.models import Occupation, Posting, Status
 from workflows.postings.screening import BASES, CATEGORY_LABELS, SEVERITY_LABELS, screen_posting
 from workflows.postings.selectors import occupation_list_for_postings
 from workflows.postings.services import (
-    posting_intake,
-    posting_intake_and_publish,
     posting_publish,
     posting_reject,
     posting_return_for_correction,
+    posting_take_in,
 )
 from workflows.postings.validation import LABELS as POSTING_LABELS
-from workflows.postings.validation import SCREENED, finding_as_json, posting_validate
+from workflows.postings.validation import SCREENED, finding_as_json
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import DifficultyCategory, SeekerProfile, Weekday
 from workflows.seekers.selectors import seeker_get_by_id_number, seeker_missing_items
@@ -62,7 +58,6 @@ from workflows.seekers.services import guidance_item_record, seeker_register, se
 from . import counter_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
-from .intake import organisation_find, person_find
 from .once import submit_once
 
 PAGE_SIZE = 25
@@ -164,105 +159,6 @@ def _datalists(market: Market | None) -> dict[str, Any]:
     }
 
 
-# --- Counter intake of a posting (one transaction) --------------------------------------------
-
-
-def _employer_find(
-    *, actor: User, market: Market, employer: Mapping[str, str], use_registered_name: bool
-) -> ApplicantFound:
-    """The employer as an applicant: an organisation by its credit code, a person by their ID
-    number (and mobile); a known one unchanged, its name on earlier postings untouched. A name
-    that disagrees with the record is refused as a conflict unless ``use_registered_name``.
-    Errors under the form's field names."""
-    credit_code, id_number = employer["credit_code"], employer["id_number"].strip()
-    if bool(credit_code) == bool(id_number):
-        raise ValidationError(
-            {
-                "credit_code": _(
-                    "Give the unified social credit code of an organisation, or the ID number "
-                    "of a person who hires, not both."
-                )
-                if credit_code
-                else _(
-                    "Give the unified social credit code of an organisation, or the ID number "
-                    "of a person who hires."
-                )
-            }
-        )
-    try:
-        if credit_code:
-            found = organisation_find(
-                actor=actor,
-                market=market,
-                name=employer["name"],
-                credit_code=credit_code,
-                mobile=employer["mobile"],
-                use_registered_name=use_registered_name,
-            )
-        else:
-            if not employer["mobile"].strip():
-                raise ValidationError({"mobile": _("Give the mobile of a person who hires.")})
-            found = person_find(
-                actor=actor,
-                market=market,
-                name=employer["name"],
-                id_number=id_number,
-                mobile=employer["mobile"],
-                use_registered_name=use_registered_name,
-            )
-    except ValidationError as error:
-        raise ValidationError(
-            {
-                counter_forms.EMPLOYER_ERROR_FIELDS.get(field, field): items
-                for field, items in error.error_dict.items()
-            }
-        ) from error
-    return found
-
-
-@transaction.atomic
-def posting_take_at_counter(
-    *,
-    actor: User,
-    market: Market,
-    employer: Mapping[str, str],
-    data: Mapping[str, Any],
-    publish: bool,
-    use_registered_name: bool = False,
-) -> Posting:
-    """Find or register the employer and take the posting in; with ``publish``, publish it in
-    the same sitting (即时快招). All or nothing: a refused posting leaves no employer record
-    behind. Raises one ValidationError with the employer's and the posting's problems
-    together."""
-    try:
-        found = _employer_find(
-            actor=actor, market=market, employer=employer, use_registered_name=use_registered_name
-        )
-    except ValidationError as error:
-        errors = dict(error.error_dict)
-        try:
-            posting_validate(data)
-        except ValidationError as posting_error:
-            errors.update(posting_error.error_dict)
-        raise ValidationError(errors) from error
-    if publish:
-        return posting_intake_and_publish(
-            actor=actor,
-            market=market,
-            employer=found.applicant,
-            data=data,
-            contact_mobile=found.contact_mobile,
-        )
-    return posting_intake(
-        actor=actor,
-        market=market,
-        channel=Channel.COUNTER,
-        employer=found.applicant,
-        data=data,
-        contact_mobile=found.contact_mobile,
-    )
-
-
 # --- Take a posting ---------------------------------------------------------------------------
 
 
@@ -282,10 +178,10 @@ def posting_new(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         data = form.posting_data()
         try:
-            posting = posting_take_at_counter(
+            posting = posting_take_in(
                 actor=user,
                 market=market,
-                employer=form.employer(),
+                employer=ApplicantGiven(**form.employer()),
                 data=data,
                 publish=request.POST.get("decision") != form.REVIEW,
                 use_registered_name=form.cleaned_data["use_registered_name"],

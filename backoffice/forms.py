@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.actions import ACTION_LABELS
 from cases.identity import mobile_normalise, resident_id_parse
+from cases.intake import NAME_CONFLICT
 from cases.kinds import KINDS
 from cases.models import Case, Channel, ChecklistItem, NoticeItem, State
 from markets.models import Market, ServiceStation
 
-from .intake import NAME_CONFLICT
 from .params import DayField
 from .selectors import staff_list_for_markets, staff_list_of_active_markets
 

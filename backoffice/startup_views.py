@@ -10,12 +10,9 @@ in their regions (the forms are 403 for them); a case one may not see is 404; ad
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from cases import permissions as can
 from cases.models import Case, State
-from cases.services import ApplicantFound, CaseActionError
+from cases.services import CaseActionError
 from markets.models import Market
 from workflows.startup.models import PreCheckResult, StartupItem
 from workflows.startup.selectors import (
@@ -39,13 +36,13 @@ from workflows.startup.services import (
     loan_precheck,
     startup_close,
     startup_item_record,
-    startup_open,
+    startup_take_in,
 )
 
 from . import startup_forms
 from .access import back_office_required, market_staff_required, staff_user
 from .forms import errors_from
-from .intake import contact_mobile_message, person_find
+from .intake import contact_mobile_message
 from .once import submit_once
 from .selectors import notice_for_case
 from .sla_selectors import deadline_map_for_cases
@@ -90,39 +87,6 @@ def startup_list(request: HttpRequest) -> HttpResponse:
 # --- Opening ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def _open(*, actor: User, market: Market, data: dict[str, Any]) -> Case:
-    """Find or register the person and open the case: all or nothing, every problem at once.
-    A known person is used unchanged (a name that disagrees with the record is a conflict
-    unless "Use the name on record" is ticked); the mobile typed is the case's contact
-    mobile."""
-    errors: dict[str, list[ValidationError]] = {}
-    found: ApplicantFound | None = None
-    try:
-        found = person_find(
-            actor=actor,
-            market=market,
-            name=data["name"],
-            id_number=data["id_number"],
-            mobile=data["mobile"],
-            use_registered_name=data["use_registered_name"],
-        )
-    except ValidationError as error:
-        errors.update(error.error_dict)
-    if not data["plan_summary"].strip():
-        errors["plan_summary"] = [ValidationError(_("Describe the start-up plan in a few words."))]
-    if errors or found is None:
-        raise ValidationError(errors)
-    return startup_open(
-        actor=actor,
-        market=market,
-        applicant=found.applicant,
-        channel=data["channel"],
-        plan_summary=data["plan_summary"],
-        contact_mobile=found.contact_mobile,
-    )
-
-
 @market_staff_required
 @submit_once
 def startup_new(request: HttpRequest) -> HttpResponse:
@@ -137,7 +101,17 @@ def startup_new(request: HttpRequest) -> HttpResponse:
         if market is None:
             raise PermissionDenied
         try:
-            case = _open(actor=user, market=market, data=form.cleaned_data)
+            data = form.cleaned_data
+            case = startup_take_in(
+                actor=user,
+                market=market,
+                name=data["name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                channel=data["channel"],
+                plan_summary=data["plan_summary"],
+                use_registered_name=data["use_registered_name"],
+            )
         except ValidationError as error:
             errors_from(form, error)
         else:

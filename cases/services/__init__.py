@@ -1,7 +1,8 @@
 """State changes of cases, one service per verb, in one module per family of actions:
 
 - ``applicants``: register or find the applicant, correct name or mobile, reveal the ID number;
-- ``intake``: open a case (``case_open``);
+- ``opening``: open a case (``case_open``, its reference number); finding the applicant and
+  opening the case in one go is ``cases.intake``;
 - ``ownership``: claim, reassign;
 - ``transfer``: transfer, accept, decline;
 - ``notice``: the single notice (一次性告知): request materials, receive them, add an item later;
@@ -35,9 +36,9 @@ from .base import (
     SUBJECT_MAX,
     CaseActionError,
 )
-from .intake import case_open
 from .notes import case_note_add
 from .notice import case_receive_materials, case_request_materials, notice_item_add_later
+from .opening import case_open
 from .ownership import case_claim, case_reassign
 from .resolution import case_close, case_reopen, case_resolve, case_withdraw
 from .transfer import case_transfer, case_transfer_accept, case_transfer_decline

@@ -18,6 +18,7 @@ from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history
 from cases.identity import text_stored
+from cases.intake import applicant_organisation_find_for_intake
 from cases.models import Applicant
 from markets.models import Market
 from workflows.postings.models import Posting
@@ -113,6 +114,33 @@ def campaign_employer_add(
     save_with_history(row, actor)
     events.campaign_employer_added_event(campaign, actor, employer_id=employer.pk, booth=booth)
     return row
+
+
+@transaction.atomic
+def campaign_employer_take_in(
+    *,
+    actor: User,
+    campaign: Campaign,
+    name: str,
+    credit_code: str,
+    booth: str = "",
+    use_registered_name: bool = False,
+) -> CampaignEmployer:
+    """The whole intake of an employer at a campaign: find or register the organisation by its
+    credit code and add it (``campaign_employer_add``), in one transaction. A known employer is
+    used unchanged: a name that disagrees with the record is a conflict
+    (``cases.intake.IntakeRefused``) unless ``use_registered_name``."""
+    campaign = _staff(actor, campaign)
+    found = applicant_organisation_find_for_intake(
+        actor=actor,
+        market=campaign.market,
+        name=name,
+        credit_code=credit_code,
+        use_registered_name=use_registered_name,
+    )
+    return campaign_employer_add(
+        actor=actor, campaign=campaign, employer=found.applicant, booth=booth
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,10 @@ action raises and changes nothing:
 - ``cases.services.CaseActionError``: the complaint's state does not allow it now;
 - ``django.core.exceptions.ValidationError``: bad input, per field.
 
+``complaint_take_in`` is the whole intake of any channel: it finds or registers the
+complainant (and the employer, given its credit code) and files the complaint, in one
+transaction.
+
 Time limits (限时办结), seeded by migration 0002 and changed by administrators afterwards:
 
 - acceptance decision (受理决定): 5 working days from filing, on a clock of the complaint itself
@@ -39,9 +43,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history, transition_check
+from cases.intake import (
+    IntakeErrors,
+    applicant_organisation_find_for_intake,
+    applicant_person_find_for_intake,
+)
 from cases.models import Applicant, Case, Channel
 from cases.services import (
     CASE_SUBJECT,
+    ApplicantFound,
     CaseActionError,
     case_close,
     case_open,
@@ -227,6 +237,77 @@ def complaint_file(
     )
     events.complaint_filed_event(complaint, actor)
     return complaint
+
+
+@transaction.atomic
+def complaint_take_in(
+    *,
+    actor: User,
+    market: Market,
+    name: str,
+    id_number: str,
+    mobile: str,
+    category: str,
+    description: str,
+    desired_outcome: str = "",
+    anonymous: bool = False,
+    employer_name: str = "",
+    credit_code: str = "",
+    posting_id: int | None = None,
+    channel: str = Channel.COUNTER,
+    station: ServiceStation | None = None,
+    use_registered_name: bool = False,
+) -> Complaint:
+    """The whole intake of a complaint: find or register the complainant (``name``,
+    ``id_number``, ``mobile``) and, given its ``credit_code``, the employer, then file the
+    complaint (``complaint_file``), in one transaction.
+
+    A known person or employer is used unchanged: a name that disagrees with the record is a
+    conflict (``employer_name`` for the employer's) unless ``use_registered_name`` (one
+    answer for both; the complaint then names the employer as on record). The mobile given is
+    the case's contact mobile. Raises ``cases.intake.IntakeRefused`` with the applicants'
+    problems; then what ``complaint_file`` raises."""
+    errors = IntakeErrors()
+    complainant: ApplicantFound | None = None
+    employer: ApplicantFound | None = None
+    with errors.collect():
+        complainant = applicant_person_find_for_intake(
+            actor=actor,
+            market=market,
+            name=name,
+            id_number=id_number,
+            mobile=mobile,
+            use_registered_name=use_registered_name,
+        )
+    if credit_code.strip():
+        # Both names are checked before the officer decides: one answer for both conflicts.
+        with errors.collect({"name": "employer_name"}):
+            employer = applicant_organisation_find_for_intake(
+                actor=actor,
+                market=market,
+                name=employer_name,
+                credit_code=credit_code,
+                use_registered_name=use_registered_name,
+            )
+    if complainant is None or errors:
+        errors.refuse()
+    if employer is not None and employer.name_conflict:
+        employer_name = employer.applicant.name
+    return complaint_file(
+        actor=actor,
+        market=market,
+        complainant=complainant.applicant,
+        category=category,
+        description=description,
+        desired_outcome=desired_outcome,
+        anonymous=anonymous,
+        employer=employer.applicant if employer is not None else None,
+        employer_name=employer_name,
+        posting_id=posting_id,
+        channel=channel,
+        station=station,
+        contact_mobile=complainant.contact_mobile,
+    )
 
 
 # --- The acceptance decision (受理决定) ---------------------------------------------------------

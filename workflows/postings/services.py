@@ -10,7 +10,8 @@ unpermitted action raises and changes nothing:
 - ``django.core.exceptions.ValidationError``: bad details, per field (``posting_validate``).
 
 "Instant quick hiring" (即时快招, art. 2, 12): at the counter a clean posting is taken in and
-published in the same sitting (``posting_intake_and_publish``).
+published in the same sitting (``posting_intake_and_publish``). ``posting_take_in`` is the
+whole intake of any channel: it also finds or registers the employer, in the same transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history, transition, transition_run
 from cases.identity import phone_mask
+from cases.intake import (
+    ApplicantGiven,
+    IntakeErrors,
+    applicant_organisation_find_for_intake,
+    applicant_person_find_for_intake,
+)
 from cases.models import (
     Applicant,
     Case,
@@ -38,6 +45,7 @@ from cases.models import (
     State,
 )
 from cases.services import (
+    ApplicantFound,
     CaseActionError,
     case_close,
     case_open,
@@ -204,6 +212,110 @@ def posting_intake_and_publish(
     )
     published: Posting = posting_publish(actor=actor, posting=posting)
     return published
+
+
+# The employer's fields, as ``posting_take_in`` names them in its errors (the posting's own
+# fields have a ``name`` and a ``mobile`` of their own: the contact's).
+EMPLOYER_FIELDS = {
+    "name": "employer_name",
+    "id_number": "employer_id_number",
+    "credit_code": "credit_code",
+    "mobile": "employer_mobile",
+}
+
+
+def _employer_find(
+    *, actor: User, market: Market, employer: ApplicantGiven, use_registered_name: bool
+) -> ApplicantFound:
+    """The employer as an applicant: an organisation by its credit code, a person by their ID
+    number (and mobile); a known one unchanged, its name on earlier postings untouched. A name
+    that disagrees with the record is refused as a conflict unless ``use_registered_name``.
+    Errors under the service's own field names (the keys of ``EMPLOYER_FIELDS``)."""
+    credit_code, id_number = employer.credit_code.strip(), employer.id_number.strip()
+    if bool(credit_code) == bool(id_number):
+        raise ValidationError(
+            {
+                "credit_code": _(
+                    "Give the unified social credit code of an organisation, or the ID number "
+                    "of a person who hires, not both."
+                )
+                if credit_code
+                else _(
+                    "Give the unified social credit code of an organisation, or the ID number "
+                    "of a person who hires."
+                )
+            }
+        )
+    if credit_code:
+        return applicant_organisation_find_for_intake(
+            actor=actor,
+            market=market,
+            name=employer.name,
+            credit_code=credit_code,
+            mobile=employer.mobile,
+            use_registered_name=use_registered_name,
+        )
+    if not employer.mobile.strip():
+        raise ValidationError({"mobile": _("Give the mobile of a person who hires.")})
+    return applicant_person_find_for_intake(
+        actor=actor,
+        market=market,
+        name=employer.name,
+        id_number=id_number,
+        mobile=employer.mobile,
+        use_registered_name=use_registered_name,
+    )
+
+
+@transaction.atomic
+def posting_take_in(
+    *,
+    actor: User,
+    market: Market,
+    employer: ApplicantGiven,
+    data: Mapping[str, Any],
+    publish: bool,
+    channel: str = Channel.COUNTER,
+    station: ServiceStation | None = None,
+    use_registered_name: bool = False,
+) -> Posting:
+    """The whole intake of a posting: find or register the employer and take the posting in
+    (``posting_intake``); with ``publish``, publish it in the same sitting (即时快招,
+    ``posting_intake_and_publish``). One transaction: a refused posting leaves no employer
+    record behind.
+
+    Raises ``cases.intake.IntakeRefused`` with the employer's problems (under
+    ``EMPLOYER_FIELDS``' names; a name conflict with the name on record) and the posting's
+    together; PermissionDenied, CaseActionError as the posting's services do."""
+    errors = IntakeErrors()
+    found: ApplicantFound | None = None
+    with errors.collect(EMPLOYER_FIELDS):
+        found = _employer_find(
+            actor=actor, market=market, employer=employer, use_registered_name=use_registered_name
+        )
+    if found is None:
+        with errors.collect():
+            posting_validate(data)
+        errors.refuse()
+    if publish:
+        return posting_intake_and_publish(
+            actor=actor,
+            market=market,
+            employer=found.applicant,
+            data=data,
+            channel=channel,
+            station=station,
+            contact_mobile=found.contact_mobile,
+        )
+    return posting_intake(
+        actor=actor,
+        market=market,
+        channel=channel,
+        employer=found.applicant,
+        data=data,
+        station=station,
+        contact_mobile=found.contact_mobile,
+    )
 
 
 # --- Correction -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Start-up help (创业服务, standard art. 23): open the case, record each service item's outcome,
+"""Start-up help (创业服务, standard art. 23): take the request in (``startup_take_in``: the
+person and the case, from any channel), open the case, record each service item's outcome,
 pre-check a start-up guaranteed loan (创业担保贷款), complete the case.
 
 Each service is one transaction: lock the case, check the actor's right, validate, save (field
@@ -27,8 +28,10 @@ from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history
 from cases.identity import text_stored
+from cases.intake import IntakeErrors, applicant_person_find_for_intake
 from cases.models import Applicant, Case, ChecklistItem, State
 from cases.services import (
+    ApplicantFound,
     CaseActionError,
     case_close,
     case_open,
@@ -152,6 +155,51 @@ def startup_open(
         save_with_history(service, actor)
     events.startup_opened_event(case, actor)
     return case
+
+
+@transaction.atomic
+def startup_take_in(
+    *,
+    actor: User,
+    market: Market,
+    name: str,
+    id_number: str,
+    mobile: str,
+    channel: str,
+    plan_summary: str,
+    use_registered_name: bool = False,
+) -> Case:
+    """The whole intake of start-up help: find or register the person and open the case
+    (``startup_open``), in one transaction, every problem reported at once. A known person is
+    used unchanged (a name that disagrees with the record is a conflict unless
+    ``use_registered_name``); the mobile given is the case's contact mobile.
+
+    Raises ``cases.intake.IntakeRefused`` (per field; a name conflict with the name on
+    record), PermissionDenied when the actor does not work in ``market``."""
+    errors = IntakeErrors()
+    found: ApplicantFound | None = None
+    with errors.collect():
+        found = applicant_person_find_for_intake(
+            actor=actor,
+            market=market,
+            name=name,
+            id_number=id_number,
+            mobile=mobile,
+            use_registered_name=use_registered_name,
+        )
+    with errors.collect():
+        if not _note(plan_summary, field="plan_summary", max_length=PLAN_MAX):
+            errors.add("plan_summary", _("Describe the start-up plan in a few words."))
+    if found is None or errors:
+        errors.refuse()
+    return startup_open(
+        actor=actor,
+        market=market,
+        applicant=found.applicant,
+        channel=channel,
+        plan_summary=plan_summary,
+        contact_mobile=found.contact_mobile,
+    )
 
 
 # --- Service items ----------------------------------------------------------------------------
