@@ -41,6 +41,6 @@ test:
 	scripts/test-all
 
 clean:
-	rm -rf $(VENV) var/ .pytest_cache/ .mypy_cache/ .ruff_cache/ htmlcov/ .coverage .coverage.* build/ dist/
+	rm -rf $(VENV) var/ .pytest_cache/ .mypy_cache/ .ruff_cache/ .import_linter_cache/ htmlcov/ .coverage .coverage.* build/ dist/
 	find . -path ./.git -prune -o -name '*.egg-info' -type d -prune -exec rm -rf {} +
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

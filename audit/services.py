@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from markets.models import Market
-from notifications.models import OutboxMessage
-from notifications.services import notification_send, outbox_enqueue
 
 from .anchors import (
     AnchorBook,
@@ -31,6 +29,7 @@ from .anchors import (
     anchor_path,
 )
 from .chain import chain_key, event_hash, ip_normalise, json_plain, mac_keys
+from .hooks import AdminAlert, admin_alert_send
 from .models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
 from .selectors import (
     ANCHOR_FILE,
@@ -194,15 +193,15 @@ def _chains_anchored_notify(*, heads: list[ChainHead], at: datetime, path: str) 
         "when": when,
     }
     for admin in audit_admin_list():
-        notification_send(recipient=admin, text=text, key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}")
-        if admin.email:
-            outbox_enqueue(
-                channel=OutboxMessage.Channel.EMAIL,
-                to=admin.email,
+        admin_alert_send(
+            AdminAlert(
+                recipient=admin,
+                text=text,
+                key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}",
                 subject=subject[:200],
                 body=body,
-                idempotency_key=f"{CHAINS_ANCHORED}:{stamp}:{admin.pk}",
             )
+        )
 
 
 def anchoring_failed_alert(*, error: str) -> AuditEvent:
@@ -222,23 +221,25 @@ def anchoring_failed_alert(*, error: str) -> AuditEvent:
             new_values={"error": error[:500], "file": path},
             success=False,
         )
+        body = (
+            text
+            + "\n\n"
+            + _(
+                "Until it works again, rows removed from the end of a chain since the "
+                "last anchoring cannot be noticed. Check AUDIT_ANCHOR_DIR, then run "
+                "“manage.py anchor_audit”."
+            )
+        )
         for admin in audit_admin_list():
-            key = f"{ANCHORING_FAILED}:{today}:{admin.pk}"
-            notification_send(recipient=admin, text=text[:500], key=key)
-            if admin.email:
-                outbox_enqueue(
-                    channel=OutboxMessage.Channel.EMAIL,
-                    to=admin.email,
+            admin_alert_send(
+                AdminAlert(
+                    recipient=admin,
+                    text=text[:500],
+                    key=f"{ANCHORING_FAILED}:{today}:{admin.pk}",
                     subject=_("Audit log anchoring failed")[:200],
-                    body=text
-                    + "\n\n"
-                    + _(
-                        "Until it works again, rows removed from the end of a chain since the "
-                        "last anchoring cannot be noticed. Check AUDIT_ANCHOR_DIR, then run "
-                        "“manage.py anchor_audit”."
-                    ),
-                    idempotency_key=key,
+                    body=body,
                 )
+            )
     return event
 
 
@@ -458,8 +459,11 @@ def anchoring_overdue_alert(*, overdue: Sequence[AnchoringOverdue]) -> AuditEven
             "old and rows were written since (chains affected: %(count)s)."
         ) % {"count": len(overdue), "hours": f"{hours:g}"}
         for admin in audit_admin_list():
-            notification_send(
-                recipient=admin, text=text[:500], key=f"{ANCHORING_OVERDUE}:{today}:{admin.pk}"
+            # The bell only: the mail, with every chain listed, goes out directly on commit.
+            admin_alert_send(
+                AdminAlert(
+                    recipient=admin, text=text[:500], key=f"{ANCHORING_OVERDUE}:{today}:{admin.pk}"
+                )
             )
         at = event.occurred_at if event is not None else timezone.now()
         transaction.on_commit(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from celery import current_app
 from django.db import connection
-
-from config.celery import app as celery_app
 
 
 def database_ok() -> bool:
@@ -18,7 +17,7 @@ def database_ok() -> bool:
 
 def broker_ok(timeout: int = 3) -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
         return True
     except Exception:

@@ -30,10 +30,19 @@ class CasesConfig(AppConfig):
             "applicant.data_exported", _("Personal data exported (subject access)")
         )
 
-        from sla.hooks import due_handler_register, pausable_states_register
+        from audit.hooks import admin_alert_handler_register
+        from sla.hooks import (
+            due_handler_register,
+            pausable_states_register,
+            staff_notice_handler_register,
+        )
 
         from .models import State
         from .reminders import case_deadline_reached
+        from .staff_alerts import audit_alert_deliver, sla_notice_deliver
 
         pausable_states_register(*State.values)
         due_handler_register(case_deadline_reached)
+        # sla and audit may not import notifications (their sibling): they call these hooks.
+        staff_notice_handler_register(sla_notice_deliver)
+        admin_alert_handler_register(audit_alert_deliver)

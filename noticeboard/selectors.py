@@ -4,9 +4,7 @@ nothing here returns a person's data (an article's author is not shown)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -98,47 +96,3 @@ def staff_list_of_market(*, market: Market) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
-
-
-# --- Training programmes and providers (workflows.training, built separately) ----------------
-
-
-def _training_model(name: str) -> Any:
-    """The training app's model ``name``, or None while that app does not define it."""
-    if not apps.is_installed("workflows.training"):
-        return None
-    try:
-        return apps.get_model("training", name)
-    except LookupError:
-        return None
-
-
-def _published(model: Any, market: Market) -> list[Any] | None:
-    if model is None:
-        return None
-    fields = {field.name for field in model._meta.get_fields()}
-    rows = model.objects.all()
-    if "market" in fields:
-        rows = rows.filter(market=market)
-    elif "markets" in fields:
-        rows = rows.filter(markets=market)
-    if "status" in fields:
-        rows = rows.filter(status="published")
-    elif "is_published" in fields:
-        rows = rows.filter(is_published=True)
-    if "is_active" in fields:
-        rows = rows.filter(is_active=True)
-    if "ends_on" in fields:
-        rows = rows.filter(ends_on__gte=timezone.localdate())
-    return list(rows[:50])
-
-
-def training_programme_list_for_board(*, market: Market) -> list[Any] | None:
-    """Published training programmes of the market (art. 21), or None when the training app
-    has no ``Programme`` model yet. TODO(training): replace with that app's own selector."""
-    return _published(_training_model("Programme"), market)
-
-
-def training_provider_list_for_board(*, market: Market) -> list[Any] | None:
-    """Training providers (art. 21), or None when the training app has no ``Provider`` yet."""
-    return _published(_training_model("Provider"), market)

@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from noticeboard import selectors as board
+from workflows.training import selectors as training
 
 from . import selectors
 
@@ -30,8 +32,10 @@ def noticeboard(request: HttpRequest, market_id: int) -> HttpResponse:
             "current": board.policy_article_list_current(market=market),
             "archived": board.policy_article_list_archived(market=market),
             "welfare_jobs": welfare_jobs[:WELFARE_JOBS_MAX],
-            "programmes": board.training_programme_list_for_board(market=market),
-            "providers": board.training_provider_list_for_board(market=market),
+            "programmes": training.programme_list_for_board(
+                market=market, today=timezone.localdate()
+            ),
+            "providers": training.provider_list_for_board(market=market),
             "blocks": board.notice_block_map(market=market),
         },
     )

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market, Role
-from notifications.services import notification_send
 
 from . import calendar as cal
-from .hooks import due_handlers
+from .hooks import StaffNotice, due_handlers, staff_notice_send
 from .models import (
     CalendarGapAlert,
     Deadline,
@@ -126,9 +125,8 @@ def _calendar_gap_alert(market: Market, start: datetime, end: datetime) -> None:
             "holidays and make-up working days in the calendar."
         ) % {"year": year}
         for admin in admins:
-            transaction.on_commit(
-                partial(notification_send, recipient=admin, text=text, link="/admin/sla/")
-            )
+            notice = StaffNotice(recipient=admin, text=text, link="/admin/sla/")
+            transaction.on_commit(partial(staff_notice_send, notice))
 
 
 # --- The clock ------------------------------------------------------------------------------------

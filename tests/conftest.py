@@ -20,6 +20,7 @@ import factory
 import polib
 import pytest
 import time_machine
+from db_support import flush_lifting_audit_triggers
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -317,6 +318,14 @@ def _no_audit_anchors() -> Iterator[None]:
     shutil.rmtree(settings.AUDIT_ANCHOR_DIR, ignore_errors=True)
     yield
     shutil.rmtree(settings.AUDIT_ANCHOR_DIR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_empties_the_audit_log_on_sqlite() -> Iterator[None]:
+    """The flush after each transactional test may empty the append-only event log of the
+    SQLite test database (tests/db_support.py says why and how)."""
+    with flush_lifting_audit_triggers():
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -18,8 +18,8 @@ PostgreSQL
 
 SQLite
     BEFORE UPDATE and BEFORE DELETE triggers that RAISE(ABORT). SQLite has no TRUNCATE. Django's
-    test flush deletes rows instead, so ``audit/management/commands/flush.py`` lifts these
-    triggers around a flush of a *test* database only.
+    test flush deletes rows instead, so the test suite lifts these triggers around a flush of
+    a *test* database only (``tests/db_support.py``).
     Mind: Django alters a SQLite table by rebuilding it, which drops its triggers. A later
     migration that alters this table on SQLite must run ``sqlite_forward`` again
     (tests/audit checks that the triggers exist after all migrations).

@@ -10,11 +10,12 @@ from typing import Any
 import psycopg
 import pytest
 from audit_support import user_make
-from django.core.management import call_command
+from db_support import django_flush_handle, is_sqlite_test_database
+from django.core.management import CommandError, call_command, get_commands
+from django.core.management.commands import flush
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
-from audit.management.commands.flush import _is_sqlite_test_database
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import event_record
 
@@ -189,7 +190,27 @@ def test_flush_lifts_the_sqlite_triggers_only_for_a_test_database() -> None:
     def sqlite(name: str) -> SQLiteDatabaseWrapper:
         return SQLiteDatabaseWrapper({**connection.settings_dict, "NAME": name}, alias="probe")
 
-    assert _is_sqlite_test_database(sqlite("file:memorydb_default?mode=memory&cache=shared"))
-    assert _is_sqlite_test_database(sqlite("/srv/lgsc/var/test_lgsc.sqlite3"))
-    assert not _is_sqlite_test_database(sqlite("/srv/lgsc/var/db.sqlite3"))
-    assert not _is_sqlite_test_database(sqlite("/srv/lgsc/var/latest_test.sqlite3"))
+    assert is_sqlite_test_database(sqlite("file:memorydb_default?mode=memory&cache=shared"))
+    assert is_sqlite_test_database(sqlite("/srv/lgsc/var/test_lgsc.sqlite3"))
+    assert not is_sqlite_test_database(sqlite("/srv/lgsc/var/db.sqlite3"))
+    assert not is_sqlite_test_database(sqlite("/srv/lgsc/var/latest_test.sqlite3"))
+
+
+def test_production_code_keeps_djangos_own_flush() -> None:
+    """Lifting the triggers for a flush is test plumbing (tests/db_support.py): no installed
+    app overrides ``flush``."""
+    assert get_commands()["flush"] == "django.core"
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_without_the_test_plumbing_the_triggers_refuse_a_sqlite_flush() -> None:
+    event = event_record(action="test.before_flush")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush.Command, "handle", django_flush_handle)
+        with pytest.raises(CommandError) as caught:
+            call_command("flush", interactive=False, verbosity=0)
+
+    assert "append-only" in str(caught.value.__cause__)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cases.models import Case
+from markets.models import Market
 from workflows.postings.models import Occupation, Posting
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
@@ -33,6 +34,28 @@ def programme_list_for_markets(*, market_ids: Collection[int]) -> QuerySet[Progr
         .order_by("-ends_on", "title", "pk")
     )
     return programmes
+
+
+# How many programmes, and providers, a market's public notice board lists at most.
+BOARD_MAX = 50
+
+
+def programme_list_for_board(*, market: Market, today: date) -> list[Programme]:
+    """The market's published programmes that have not ended, for its public notice board
+    (公示栏, standard art. 21): soonest first (then as entered), at most ``BOARD_MAX``."""
+    programmes = (
+        Programme.objects.filter(market=market, is_published=True, ends_on__gte=today)
+        .select_related("provider")
+        .order_by("starts_on", "pk")
+    )
+    return list(programmes[:BOARD_MAX])
+
+
+def provider_list_for_board(*, market: Market) -> list[Provider]:
+    """The market's active training providers, for its public notice board (standard art. 21),
+    by name, at most ``BOARD_MAX``."""
+    providers = Provider.objects.filter(markets=market, is_active=True).order_by("name", "pk")
+    return list(providers[:BOARD_MAX])
 
 
 def programme_list_open_for_referral(*, market_id: int, today: date) -> QuerySet[Programme]:

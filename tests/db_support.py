@@ -1,0 +1,62 @@
+"""Test plumbing for the database the suite runs on: lives with the tests, not in production.
+
+The event log is append-only in the database itself (``audit/migrations/0002_append_only.py``).
+pytest-django empties every table after each transactional test (``transactional_db``,
+``live_server``) with Django's ``flush`` command. PostgreSQL does that with TRUNCATE, which the
+log's trigger allows in a ``test_*`` database. SQLite has no TRUNCATE: Django deletes the rows,
+and the log's BEFORE DELETE trigger refuses. ``flush_lifting_audit_triggers`` makes ``flush``,
+on a SQLite *test* database only (in memory, as Django's test runner makes it, or a file named
+``test_*``), drop the log's triggers, flush and re-create them, all in one transaction
+(SQLite's DDL is transactional, so a failed flush leaves the triggers in place). On any other
+database ``flush`` is left exactly as Django's, and the triggers refuse it as every DELETE.
+``tests/conftest.py`` applies it for the whole session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management.commands import flush
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from audit.models import AuditEvent
+
+django_flush_handle = flush.Command.handle
+
+
+def is_sqlite_test_database(connection: BaseDatabaseWrapper) -> bool:
+    if connection.vendor != "sqlite":
+        return False
+    name = str(connection.settings_dict["NAME"])
+    return connection.creation.is_in_memory_db(name) or Path(name).name.startswith("test_")  # type: ignore[attr-defined]
+
+
+def _flush_handle(self: flush.Command, **options: Any) -> None:
+    connection = connections[options["database"]]
+    if not is_sqlite_test_database(connection):
+        django_flush_handle(self, **options)
+        return
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            [AuditEvent._meta.db_table],
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+        django_flush_handle(self, **options)
+        for _name, sql in triggers:
+            cursor.execute(sql)
+
+
+@contextmanager
+def flush_lifting_audit_triggers() -> Iterator[None]:
+    """Within the block, ``flush`` empties the event log of a SQLite test database too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush.Command, "handle", _flush_handle)
+        yield
