@@ -192,7 +192,7 @@ def test_intake_registers_no_applicant_when_the_case_cannot_be_opened(
 ) -> None:
     from django.core.exceptions import ValidationError
 
-    from backoffice.intake import case_intake
+    from backoffice.common.intake import case_intake
 
     with pytest.raises(ValidationError) as error:
         case_intake(

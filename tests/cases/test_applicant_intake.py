@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User
 from audit.models import AuditEvent
-from backoffice.intake import NAME_CONFLICT, case_intake
+from backoffice.common.intake import NAME_CONFLICT, case_intake
 from cases.models import Applicant, Case
 from cases.services import (
     applicant_change_mobile,
