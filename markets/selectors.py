@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import Division, Market, Membership, Region, Role
+from .models import MARKET_ROLES, Division, Market, Membership, Region, Role
 
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 # What a short form of a province's or city's name leaves out: 广西 for 广西壮族自治区.
@@ -75,3 +75,18 @@ def division_county_candidates(*, text: str, near: Region | None = None) -> list
             if closest:
                 return closest
     return found
+
+
+def market_list_worked_in(*, user: User) -> list[Market]:
+    """The active markets the user works in (officer or team lead), first one first: where
+    they take work at the counter. None for an inactive or anonymous user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    worked_in = Membership.objects.filter(
+        user=user, role__in=MARKET_ROLES, market__isnull=False
+    ).values("market_id")
+    return list(
+        Market.objects.filter(pk__in=worked_in, is_active=True)
+        .select_related("region")
+        .order_by("pk")
+    )

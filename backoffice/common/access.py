@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,8 @@ from accounts.models import User
 from cases import permissions as can
 from markets.models import Market, Membership, Role
 from markets.selectors import market_list_visible_to, membership_list_for_user
+
+from .params import id_parse
 
 _CACHE = "_backoffice_memberships"
 
@@ -104,3 +106,19 @@ def staff_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101
     return user
+
+
+Found = TypeVar("Found")
+
+
+def visible_or_404(read: Callable[..., Found], *, pk: Any, **criteria: Any) -> Found:
+    """What a ``<entity>_get_visible`` selector finds, or 404: when it is not the user's to
+    see, and when the record number is not one (a typed or passed value, see
+    ``params.id_parse``)."""
+    number = pk if isinstance(pk, int) else id_parse(pk)
+    if number is None:
+        raise Http404
+    try:
+        return read(pk=number, **criteria)
+    except ObjectDoesNotExist:
+        raise Http404 from None

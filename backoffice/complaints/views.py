@@ -28,6 +28,7 @@ from accounts.models import User
 from cases import permissions as can
 from cases.services import ApplicantFound, CaseActionError
 from markets.models import Market
+from markets.selectors import market_list_worked_in
 from workflows.complaints import services
 from workflows.complaints.models import Complaint, ReferralStatus, Status
 from workflows.complaints.selectors import (
@@ -40,7 +41,6 @@ from ..common.access import back_office_required, market_staff_required, staff_u
 from ..common.forms import errors_from
 from ..common.intake import contact_mobile_message, organisation_find, person_find
 from ..common.once import submit_once
-from ..counter.views import _work_markets
 from . import forms as cf
 
 PAGE_SIZE = 25
@@ -122,7 +122,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     """/complaints/new/: find or register the complainant and file the complaint in one
     transaction."""
     user = staff_user(request)
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     if not markets:
         raise PermissionDenied
     form = cf.ComplaintCounterForm(request.POST or None, markets=markets)

@@ -37,14 +37,14 @@ from cases.services import (
     CaseActionError,
 )
 from markets.models import Market, Region
-from markets.selectors import market_list_visible_to
+from markets.selectors import market_list_visible_to, market_list_worked_in
 from workflows.guidance.matching import match_postings, match_seekers
 from workflows.guidance.models import Referral
 from workflows.guidance.selectors import referral_list_for_posting, referral_list_for_seeker
 from workflows.guidance.services import referral_outcome_set, referral_record
 from workflows.postings.models import Occupation, Posting, Status
 from workflows.postings.screening import BASES, CATEGORY_LABELS, SEVERITY_LABELS, screen_posting
-from workflows.postings.selectors import occupation_list_for_postings
+from workflows.postings.selectors import occupation_list_for_postings, posting_get_visible
 from workflows.postings.services import (
     posting_intake,
     posting_intake_and_publish,
@@ -56,10 +56,19 @@ from workflows.postings.validation import LABELS as POSTING_LABELS
 from workflows.postings.validation import SCREENED, finding_as_json, posting_validate
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import DifficultyCategory, SeekerProfile, Weekday
-from workflows.seekers.selectors import seeker_get_by_id_number, seeker_missing_items
+from workflows.seekers.selectors import (
+    seeker_get_by_id_number,
+    seeker_get_visible,
+    seeker_missing_items,
+)
 from workflows.seekers.services import guidance_item_record, seeker_register, seeker_update
 
-from ..common.access import back_office_required, market_staff_required, staff_user
+from ..common.access import (
+    back_office_required,
+    market_staff_required,
+    staff_user,
+    visible_or_404,
+)
 from ..common.forms import errors_from
 from ..common.intake import organisation_find, person_find
 from ..common.once import submit_once
@@ -70,30 +79,8 @@ PAGE_SIZE = 25
 # --- Reads for these pages --------------------------------------------------------------------
 
 
-def _work_markets(user: User) -> list[Market]:
-    """The active markets the user works in (officer or team lead), first one first."""
-    return list(
-        Market.objects.filter(pk__in=can.market_roles(user), is_active=True)
-        .select_related("region")
-        .order_by("pk")
-    )
-
-
 def _visible_market_ids(user: User) -> list[int]:
     return list(market_list_visible_to(user=user).values_list("pk", flat=True))
-
-
-def _posting_visible(request: HttpRequest, pk: int) -> Posting:
-    """A posting of a market the user may see, or 404."""
-    posting: Posting | None = (
-        Posting.objects.filter(pk=pk, market_id__in=_visible_market_ids(staff_user(request)))
-        .select_related("occupation", "county", "market", "employer", "case")
-        .defer("employer__id_number", "employer__mobile")
-        .first()
-    )
-    if posting is None:
-        raise Http404
-    return posting
 
 
 def _seekers() -> QuerySet[SeekerProfile]:
@@ -103,23 +90,10 @@ def _seekers() -> QuerySet[SeekerProfile]:
     return seekers
 
 
-def _seeker_visible(request: HttpRequest, pk: int) -> SeekerProfile:
-    """A seeker registered at a market the user may see, or 404."""
-    registered = Case.objects.filter(
-        kind=SEEKER_REGISTRATION.code,
-        market_id__in=_visible_market_ids(staff_user(request)),
-        applicant=OuterRef("applicant"),
-    )
-    seeker = _seekers().filter(Exists(registered), pk=pk).first()
-    if seeker is None:
-        raise Http404
-    return seeker
-
-
 def _seeker_market(user: User, seeker: SeekerProfile) -> Market | None:
     """Where the user serves this seeker: the market of theirs the seeker registered at,
     else their first market; None for someone who works in no market."""
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     registered = set(
         Case.objects.filter(
             kind=SEEKER_REGISTRATION.code,
@@ -271,7 +245,7 @@ def posting_take_at_counter(
 def posting_new(request: HttpRequest) -> HttpResponse:
     """/counter/postings/new/: "Publish now" (the first button: Enter) or "Save for review"."""
     user = staff_user(request)
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     if not markets:
         raise PermissionDenied
     form = counter_forms.PostingCounterForm(request.POST or None, markets=markets)
@@ -412,7 +386,9 @@ def _posting_page(
 @require_GET
 def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/counter/postings/<pk>/: the posting, its screen findings, and the seekers it suits."""
-    return _posting_page(request, _posting_visible(request, pk))
+    return _posting_page(
+        request, visible_or_404(posting_get_visible, user=staff_user(request), pk=pk)
+    )
 
 
 @back_office_required
@@ -420,7 +396,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @submit_once
 def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """/counter/postings/<pk>/publish|return|reject/: one service each; back to the queue."""
-    posting = _posting_visible(request, pk)
+    posting = visible_or_404(posting_get_visible, user=staff_user(request), pk=pk)
     user = staff_user(request)
     if not can.works_in(user, posting.market_id):
         raise PermissionDenied
@@ -469,7 +445,7 @@ def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 def seeker_new(request: HttpRequest) -> HttpResponse:
     """/counter/seekers/new/: register (or update) a job seeker, then their page."""
     user = staff_user(request)
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     if not markets:
         raise PermissionDenied
     form = counter_forms.SeekerCounterForm(request.POST or None, markets=markets)
@@ -645,7 +621,7 @@ def _seeker_update_page(
 
 def _seeker_is_visible(request: HttpRequest, pk: int) -> bool:
     try:
-        _seeker_visible(request, pk)
+        visible_or_404(seeker_get_visible, user=staff_user(request), pk=pk)
     except Http404:
         return False
     return True
@@ -658,7 +634,7 @@ def seeker_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     registration form when the ID number typed is known: an officer who holds the person's ID
     number (the hidden field, checked against the record) may update them there."""
     user = staff_user(request)
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     if not markets:
         raise PermissionDenied
     seeker = _seekers().filter(pk=pk).first()
@@ -759,14 +735,16 @@ def _seeker_page(
 def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/counter/seekers/<pk>/: the profile (ID number and mobile masked), guidance, matches
     with their reasons, referrals with their outcomes."""
-    return _seeker_page(request, _seeker_visible(request, pk))
+    return _seeker_page(
+        request, visible_or_404(seeker_get_visible, user=staff_user(request), pk=pk)
+    )
 
 
 @market_staff_required
 @require_POST
 @submit_once
 def seeker_guidance(request: HttpRequest, pk: int) -> HttpResponse:
-    seeker = _seeker_visible(request, pk)
+    seeker = visible_or_404(seeker_get_visible, user=staff_user(request), pk=pk)
     user = staff_user(request)
     form = counter_forms.GuidanceItemForm(request.POST)
     if form.is_valid():
@@ -801,7 +779,7 @@ def _referrals_of(seeker: SeekerProfile) -> list[dict[str, Any]]:
 @submit_once
 def seeker_refer(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend a published posting to the seeker, with the match's score and reasons."""
-    seeker = _seeker_visible(request, pk)
+    seeker = visible_or_404(seeker_get_visible, user=staff_user(request), pk=pk)
     form = counter_forms.ReferralForm(request.POST)
     posting = (
         Posting.objects.filter(pk=form.data.get("posting") or 0, status=Status.PUBLISHED)
@@ -842,7 +820,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     referral = Referral.objects.filter(pk=pk).select_related("posting").first()
     if referral is None:
         raise Http404
-    seeker = _seeker_visible(request, referral.seeker_id)
+    seeker = visible_or_404(seeker_get_visible, user=staff_user(request), pk=referral.seeker_id)
     back = f"{reverse('backoffice:counter_seeker', args=[seeker.pk])}#referrals"
     form = counter_forms.ReferralOutcomeForm(request.POST, referral=referral)
     if not form.is_valid():

@@ -13,11 +13,9 @@ case or seeker of a market one may not see is 404; administrators (三员分立)
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +28,7 @@ from cases import permissions as can
 from cases.models import Case, State
 from cases.services import CaseActionError
 from markets.models import Market
-from markets.selectors import market_list_visible_to
+from markets.selectors import market_list_visible_to, market_list_worked_in
 from workflows.guidance.matching import match_postings
 from workflows.guidance.models import GuidanceCase, Referral, RoomBooking
 from workflows.guidance.selectors import (
@@ -50,10 +48,14 @@ from workflows.guidance.services import (
     room_booking_cancel,
 )
 from workflows.postings.models import Posting, Status
-from workflows.seekers.kinds import SEEKER_REGISTRATION
-from workflows.seekers.models import SeekerProfile
+from workflows.seekers.selectors import seeker_get_visible
 
-from ..common.access import back_office_required, market_staff_required, staff_user
+from ..common.access import (
+    back_office_required,
+    market_staff_required,
+    staff_user,
+    visible_or_404,
+)
 from ..common.forms import errors_from
 from ..common.once import submit_once
 from ..common.params import DAY_FIRST, DAY_LAST, id_parse, monday_parse
@@ -63,32 +65,6 @@ from . import forms as guidance_forms
 
 def _visible_market_ids(user: User) -> list[int]:
     return list(market_list_visible_to(user=user).values_list("pk", flat=True))
-
-
-def _work_markets(user: User) -> list[Market]:
-    return list(Market.objects.filter(pk__in=can.market_roles(user), is_active=True).order_by("pk"))
-
-
-def _seeker_visible(request: HttpRequest, raw_pk: Any) -> SeekerProfile:
-    """A seeker registered at a market the user may see, or 404."""
-    try:
-        pk = int(raw_pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    registered = Case.objects.filter(
-        kind=SEEKER_REGISTRATION.code,
-        market_id__in=_visible_market_ids(staff_user(request)),
-        applicant=OuterRef("applicant"),
-    )
-    seeker: SeekerProfile | None = (
-        SeekerProfile.objects.select_related("applicant")
-        .defer("applicant__id_number", "applicant__mobile")
-        .filter(Exists(registered), pk=pk)
-        .first()
-    )
-    if seeker is None:
-        raise Http404
-    return seeker
 
 
 def _guidance_visible(request: HttpRequest, pk: int) -> GuidanceCase:
@@ -111,9 +87,11 @@ def _back(guidance: GuidanceCase, anchor: str = "") -> HttpResponse:
 @submit_once
 def guidance_new(request: HttpRequest) -> HttpResponse:
     """/guidance/new/?seeker=<pk>: open one-to-one guidance for a registered seeker."""
-    seeker = _seeker_visible(request, request.GET.get("seeker"))
+    seeker = visible_or_404(
+        seeker_get_visible, user=staff_user(request), pk=request.GET.get("seeker")
+    )
     user = staff_user(request)
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     form = guidance_forms.GuidanceOpenForm(request.POST or None, markets=markets)
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +287,7 @@ def _rooms_market(request: HttpRequest) -> Market:
     if raw:
         market: Market | None = visible.filter(pk=id_parse(raw) or 0).first()
     else:
-        work = _work_markets(user)
+        work = market_list_worked_in(user=user)
         market = work[0] if work else visible.order_by("pk").first()
     if market is None:
         raise Http404

@@ -29,6 +29,7 @@ from cases.services import ApplicantFound, CaseActionError
 from cases.sla_selectors import deadline_map_for_cases
 from cases.staff_selectors import notice_for_case
 from markets.models import Market
+from markets.selectors import market_list_worked_in
 from workflows.startup.models import PreCheckResult, StartupItem
 from workflows.startup.selectors import (
     loan_precheck_list,
@@ -59,14 +60,6 @@ def _case(request: HttpRequest, pk: int) -> Case:
         return startup_case_get(user=staff_user(request), pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
-
-
-def _work_markets(user: User) -> list[Market]:
-    return list(
-        Market.objects.filter(pk__in=can.market_roles(user), is_active=True)
-        .select_related("region")
-        .order_by("pk")
-    )
 
 
 # --- The list ---------------------------------------------------------------------------------
@@ -128,7 +121,7 @@ def _open(*, actor: User, market: Market, data: dict[str, Any]) -> Case:
 def startup_new(request: HttpRequest) -> HttpResponse:
     """/startup/new/: the person and their plan; then the case page."""
     user = staff_user(request)
-    markets = _work_markets(user)
+    markets = market_list_worked_in(user=user)
     if not markets:
         raise PermissionDenied
     form = startup_forms.StartupOpenForm(request.POST or None, markets=markets)

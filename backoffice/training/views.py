@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,9 +30,10 @@ from cases import permissions as can
 from cases.models import Case, State
 from cases.services import CaseActionError
 from markets.models import Market, Region
-from markets.selectors import market_list_visible_to
+from markets.selectors import market_list_visible_to, market_list_worked_in
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
+from workflows.seekers.selectors import seeker_get_visible
 from workflows.training import services
 from workflows.training.events import training_report_exported_event
 from workflows.training.models import Programme, Provider, TrainingReferral
@@ -50,6 +51,7 @@ from ..common.access import (
     led_market_ids,
     market_staff_required,
     staff_user,
+    visible_or_404,
 )
 from ..common.forms import errors_from
 from ..common.once import submit_once
@@ -186,33 +188,9 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Referring a seeker, and training wishes --------------------------------------------------
 
 
-def _seeker_visible(user: User, pk: Any) -> SeekerProfile:
-    """A seeker registered at a market the user may see, or 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    registered = Case.objects.filter(
-        kind=SEEKER_REGISTRATION.code,
-        market_id__in=_visible_ids(user),
-        applicant=OuterRef("applicant"),
-    )
-    seeker = (
-        SeekerProfile.objects.select_related("applicant")
-        .defer("applicant__id_number", "applicant__mobile")
-        .filter(Exists(registered), pk=pk)
-        .first()
-    )
-    if seeker is None:
-        raise Http404
-    return seeker
-
-
 def _refer_market(user: User, seeker: SeekerProfile) -> Market:
     """The market of the user's where the seeker registered, else the user's first market."""
-    markets = list(
-        Market.objects.filter(pk__in=can.market_roles(user), is_active=True).order_by("pk")
-    )
+    markets = market_list_worked_in(user=user)
     if not markets:
         raise PermissionDenied
     registered = set(
@@ -249,7 +227,7 @@ def _refer_page(
 def refer(request: HttpRequest) -> HttpResponse:
     """/training/refer/?seeker=<pk>: the programmes open to referral, and the referral."""
     user = staff_user(request)
-    seeker = _seeker_visible(user, request.GET.get("seeker"))
+    seeker = visible_or_404(seeker_get_visible, user=user, pk=request.GET.get("seeker"))
     market = _refer_market(user, seeker)
     programmes = programme_list_open_for_referral(market_id=market.pk, today=timezone.localdate())
     form = tf.ReferForm(request.POST or None, programmes=programmes)
@@ -280,7 +258,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 def wish_record(request: HttpRequest) -> HttpResponse:
     """Record a training wish of the seeker (?seeker=<pk>); back to the referral page."""
     user = staff_user(request)
-    seeker = _seeker_visible(user, request.GET.get("seeker"))
+    seeker = visible_or_404(seeker_get_visible, user=user, pk=request.GET.get("seeker"))
     wish_form = tf.WishForm(request.POST)
     if wish_form.is_valid():
         try:

@@ -13,21 +13,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from cases import permissions as can
-from cases.models import Case
 from cases.services import CaseActionError
-from markets.selectors import market_list_visible_to
-from workflows.postings.models import Posting
-from workflows.seekers.kinds import SEEKER_REGISTRATION
-from workflows.seekers.models import SeekerProfile
+from workflows.postings.selectors import posting_get_visible
+from workflows.seekers.selectors import seeker_get_visible
 from workflows.welfare.eligibility import difficulty_labels, eligibility_labels
 from workflows.welfare.models import Application, Placement, Status
 from workflows.welfare.selectors import application_get_visible, placement_list_visible
@@ -40,47 +35,15 @@ from workflows.welfare.services import (
     welfare_place,
 )
 
-from ..common.access import back_office_required, market_staff_required, staff_user
+from ..common.access import (
+    back_office_required,
+    market_staff_required,
+    staff_user,
+    visible_or_404,
+)
 from ..common.forms import errors_from
 from ..common.once import submit_once
 from . import forms as welfare_forms
-
-
-def _pk(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise Http404 from None
-
-
-def _seeker_visible(user: User, pk: int) -> SeekerProfile:
-    registered = Case.objects.filter(
-        kind=SEEKER_REGISTRATION.code,
-        market__in=market_list_visible_to(user=user),
-        applicant=OuterRef("applicant"),
-    )
-    seeker: SeekerProfile | None = (
-        SeekerProfile.objects.filter(Exists(registered), pk=pk)
-        .select_related("applicant")
-        .defer("applicant__id_number", "applicant__mobile")
-        .first()
-    )
-    if seeker is None:
-        raise Http404
-    return seeker
-
-
-def _posting_visible(user: User, pk: int) -> Posting:
-    posting: Posting | None = (
-        Posting.objects.filter(pk=pk, market__in=market_list_visible_to(user=user))
-        .select_related("occupation", "market", "employer", "county")
-        .defer("employer__id_number", "employer__mobile")
-        .first()
-    )
-    if posting is None:
-        raise Http404
-    return posting
-
 
 # --- Apply ------------------------------------------------------------------------------------
 
@@ -91,8 +54,8 @@ def welfare_apply_page(request: HttpRequest) -> HttpResponse:
     """/welfare/apply/?seeker=<pk>&posting=<pk>: the two category lists side by side, and the
     application taken in at the posting's market."""
     user = staff_user(request)
-    seeker = _seeker_visible(user, _pk(request.GET.get("seeker")))
-    posting = _posting_visible(user, _pk(request.GET.get("posting")))
+    seeker = visible_or_404(seeker_get_visible, user=user, pk=request.GET.get("seeker"))
+    posting = visible_or_404(posting_get_visible, user=user, pk=request.GET.get("posting"))
     form = welfare_forms.ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
