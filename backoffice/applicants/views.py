@@ -19,8 +19,8 @@ from cases.models import Applicant
 from cases.selectors import applicant_get_for_change
 from cases.services import applicant_change_mobile, applicant_change_name
 
-from ..common import forms
 from ..common.access import market_staff_required, staff_user
+from . import forms
 
 
 def _next(request: HttpRequest) -> str:

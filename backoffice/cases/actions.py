@@ -33,7 +33,7 @@ from cases.services import (
     notice_item_add_later,
 )
 
-from ..common import forms as f
+from . import forms as f
 
 
 @dataclass(frozen=True)

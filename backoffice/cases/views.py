@@ -48,11 +48,11 @@ from cases.staff_selectors import (
 )
 from markets.models import Market
 
-from ..common import forms
 from ..common.access import back_office_required, market_staff_required, staff_user
 from ..common.attachments import attachment_section
 from ..common.intake import case_intake, contact_mobile_message
 from ..common.once import submit_once
+from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
 
 PAGE_SIZE = 25

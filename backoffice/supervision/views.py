@@ -37,8 +37,8 @@ from ..common.access import (
     led_market_ids,
     market_for_supervisor,
 )
-from ..common.forms import AuditEventFilterForm
 from ..common.params import DAY_FIRST, DAY_LAST, day_parse, month_parse
+from .forms import AuditEventFilterForm
 
 
 def _ledger_period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None, bool]:
