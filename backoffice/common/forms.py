@@ -3,9 +3,13 @@ decide (and raise ValidationError per field, which the views put back on these f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from markets.models import Market
 
 from .intake import NAME_CONFLICT
 
@@ -46,3 +50,50 @@ class NameConflictForm(forms.Form):
             return True
         errors = self.errors.as_data().values()
         return any(item.code == NAME_CONFLICT for field in errors for item in field)
+
+
+# --- Counter forms ----------------------------------------------------------------------------
+
+
+def text_input(**attrs: Any) -> forms.TextInput:
+    """A text box the browser does not fill in from earlier entries."""
+    return forms.TextInput(attrs={"autocomplete": "off", **attrs})
+
+
+class CounterForm(forms.Form):
+    """The market is chosen only by someone working in several; the first field has focus."""
+
+    first_field = ""
+    market_field_after = ""
+
+    def __init__(self, *args: Any, markets: list[Market], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.markets = markets
+        if len(markets) > 1:
+            self.fields["market"] = forms.ModelChoiceField(
+                label=_("Market"),
+                queryset=Market.objects.filter(pk__in=[m.pk for m in markets]),
+                initial=markets[0].pk,
+            )
+        self.fields[self.first_field].widget.attrs["autofocus"] = True
+
+    def focus_first_error(self) -> None:
+        """After a refusal: focus moves to the first field in error, and each field in error
+        says so to assistive technology (its messages carry the id ``<field id>_errors``)."""
+        in_error = [name for name in self.fields if name in self.errors]
+        if not in_error:
+            return
+        self.fields[self.first_field].widget.attrs.pop("autofocus", None)
+        self.fields[in_error[0]].widget.attrs["autofocus"] = True
+        for name in in_error:
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
+
+    @property
+    def default_market(self) -> Market | None:
+        return self.markets[0] if self.markets else None
+
+    def chosen_market(self) -> Market | None:
+        chosen: Market | None = self.cleaned_data.get("market") or self.default_market
+        return chosen

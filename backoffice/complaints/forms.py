@@ -11,27 +11,26 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.complaints.models import Category, ReferralStatus, Satisfaction, Status
 
-from ..common.forms import NameConflictForm
+from ..common.forms import CounterForm, NameConflictForm, text_input
 from ..common.params import DayField, id_parse
-from ..counter.forms import _CounterForm, _text
 
 
-class ComplaintCounterForm(NameConflictForm, _CounterForm):
+class ComplaintCounterForm(NameConflictForm, CounterForm):
     """A complaint taken at the counter: the complainant (registered as a person), what it is
     about, against whom, and what they want."""
 
     first_field = "name"
 
     name = forms.CharField(
-        label=_("Complainant's name"), required=False, max_length=100, widget=_text()
+        label=_("Complainant's name"), required=False, max_length=100, widget=text_input()
     )
     id_number = forms.CharField(
         label=_("ID number"),
         required=False,
-        widget=_text(spellcheck="false", **{"class": "mono"}),
+        widget=text_input(spellcheck="false", **{"class": "mono"}),
         help_text=_("18 characters; the last one may be X."),
     )
-    mobile = forms.CharField(label=_("Mobile"), required=False, widget=_text(inputmode="tel"))
+    mobile = forms.CharField(label=_("Mobile"), required=False, widget=text_input(inputmode="tel"))
     anonymous = forms.BooleanField(
         label=_(
             "Anonymous to the employer: the employer and any referral never learn who complained"
@@ -42,18 +41,18 @@ class ComplaintCounterForm(NameConflictForm, _CounterForm):
         label=_("Category"), required=False, choices=[("", "—"), *Category.choices]
     )
     employer_name = forms.CharField(
-        label=_("Employer"), required=False, max_length=100, widget=_text()
+        label=_("Employer"), required=False, max_length=100, widget=text_input()
     )
     credit_code = forms.CharField(
         label=_("Employer's unified social credit code"),
         required=False,
-        widget=_text(spellcheck="false", **{"class": "mono"}),
+        widget=text_input(spellcheck="false", **{"class": "mono"}),
         help_text=_("Optional: with it the employer is registered and linked."),
     )
     posting = forms.CharField(
         label=_("Job posting number"),
         required=False,
-        widget=_text(inputmode="numeric"),
+        widget=text_input(inputmode="numeric"),
         help_text=_("Optional: the number of the posting complained about."),
     )
     description = forms.CharField(
@@ -84,10 +83,10 @@ class ReferForm(forms.Form):
         label=_("Labour inspection body"),
         required=False,
         max_length=200,
-        widget=_text(),
+        widget=text_input(),
         help_text=_("For example 南宁市人力资源和社会保障局劳动保障监察支队."),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=_text())
+    note = forms.CharField(label=_("Note"), required=False, widget=text_input())
 
 
 class ReferralUpdateForm(forms.Form):
@@ -103,12 +102,12 @@ class ReferralUpdateForm(forms.Form):
         help_text=_("Empty: today."),
     )
     inspection_reference = forms.CharField(
-        label=_("Inspection's case number"), required=False, max_length=64, widget=_text()
+        label=_("Inspection's case number"), required=False, max_length=64, widget=text_input()
     )
     outcome = forms.CharField(
         label=_("Inspection's outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=_text())
+    note = forms.CharField(label=_("Note"), required=False, widget=text_input())
 
 
 class ResolveForm(forms.Form):
@@ -124,7 +123,7 @@ class SatisfactionForm(forms.Form):
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=_text())
+    note = forms.CharField(label=_("Note"), required=False, widget=text_input())
 
 
 class ComplaintFilterForm(forms.Form):

@@ -41,7 +41,7 @@ from workflows.seekers.models import (
     Weekday,
 )
 
-from ..common.forms import NameConflictForm
+from ..common.forms import CounterForm, NameConflictForm, text_input
 
 # Codes and names in one text box: "4-03-02-05 4-07-05-01", "4-03-02-05、中餐服务员" …
 _SEPARATORS = re.compile(r"[\s,，、;；/]+")
@@ -55,10 +55,6 @@ EMPLOYER_ERROR_FIELDS = {
     "credit_code": "credit_code",
     "mobile": "employer_mobile",
 }
-
-
-def _text(**attrs: Any) -> forms.TextInput:
-    return forms.TextInput(attrs={"autocomplete": "off", **attrs})
 
 
 def _normal(value: str) -> str:
@@ -127,49 +123,10 @@ def counties_near(market: Market | None) -> list[Region]:
     return list(Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix))
 
 
-class _CounterForm(forms.Form):
-    """The market is chosen only by someone working in several; the first field has focus."""
-
-    first_field = ""
-    market_field_after = ""
-
-    def __init__(self, *args: Any, markets: list[Market], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.markets = markets
-        if len(markets) > 1:
-            self.fields["market"] = forms.ModelChoiceField(
-                label=_("Market"),
-                queryset=Market.objects.filter(pk__in=[m.pk for m in markets]),
-                initial=markets[0].pk,
-            )
-        self.fields[self.first_field].widget.attrs["autofocus"] = True
-
-    def focus_first_error(self) -> None:
-        """After a refusal: focus moves to the first field in error, and each field in error
-        says so to assistive technology (its messages carry the id ``<field id>_errors``)."""
-        in_error = [name for name in self.fields if name in self.errors]
-        if not in_error:
-            return
-        self.fields[self.first_field].widget.attrs.pop("autofocus", None)
-        self.fields[in_error[0]].widget.attrs["autofocus"] = True
-        for name in in_error:
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
-
-    @property
-    def default_market(self) -> Market | None:
-        return self.markets[0] if self.markets else None
-
-    def chosen_market(self) -> Market | None:
-        chosen: Market | None = self.cleaned_data.get("market") or self.default_market
-        return chosen
-
-
 # --- Taking a posting (即时快招) -------------------------------------------------------------
 
 
-class PostingCounterForm(NameConflictForm, _CounterForm):
+class PostingCounterForm(NameConflictForm, CounterForm):
     """A posting taken at the counter. The employer is an organisation (name and unified social
     credit code) or a person (name, ID number and mobile)."""
 
@@ -179,36 +136,36 @@ class PostingCounterForm(NameConflictForm, _CounterForm):
     REVIEW = "review"
 
     employer_name = forms.CharField(
-        label=_("Employer's name"), required=False, max_length=100, widget=_text()
+        label=_("Employer's name"), required=False, max_length=100, widget=text_input()
     )
     credit_code = forms.CharField(
         label=_("Unified social credit code (organisation)"),
         required=False,
-        widget=_text(spellcheck="false", **{"class": "mono"}),
+        widget=text_input(spellcheck="false", **{"class": "mono"}),
         help_text=_("18 characters. A person who hires leaves it empty and gives an ID number."),
     )
     employer_id_number = forms.CharField(
         label=_("ID number (person)"),
         required=False,
-        widget=_text(spellcheck="false", **{"class": "mono"}),
+        widget=text_input(spellcheck="false", **{"class": "mono"}),
     )
     employer_mobile = forms.CharField(
         label=_("Employer's mobile"),
         required=False,
-        widget=_text(inputmode="tel"),
+        widget=text_input(inputmode="tel"),
         help_text=_("Required when the employer is a person."),
     )
-    contact_name = forms.CharField(label=_("Contact person"), required=False, widget=_text())
+    contact_name = forms.CharField(label=_("Contact person"), required=False, widget=text_input())
     contact_phone = forms.CharField(
         label=_("Contact phone"),
         required=False,
-        widget=_text(inputmode="tel"),
+        widget=text_input(inputmode="tel"),
         help_text=_("A mobile, or a landline with its area code (0771-5501234)."),
     )
     occupation = forms.CharField(
         label=_("Occupation (工种)"),
         required=False,
-        widget=_text(list="occupation-list"),
+        widget=text_input(list="occupation-list"),
         help_text=_("Type the code (4-03-02-05) or the name; the list suggests both."),
     )
     skill_requirements = forms.CharField(
@@ -219,10 +176,10 @@ class PostingCounterForm(NameConflictForm, _CounterForm):
     county = forms.CharField(
         label=_("Work county"),
         required=False,
-        widget=_text(list="county-list"),
+        widget=text_input(list="county-list"),
         help_text=_("Six-digit division code or the name of the county or district."),
     )
-    address = forms.CharField(label=_("Work address"), required=False, widget=_text())
+    address = forms.CharField(label=_("Work address"), required=False, widget=text_input())
     start_date = forms.CharField(
         label=_("First working day"),
         required=False,
@@ -236,10 +193,10 @@ class PostingCounterForm(NameConflictForm, _CounterForm):
     working_days = forms.CharField(
         label=_("Working days"),
         required=False,
-        widget=_text(placeholder=_("e.g. Monday to Friday")),
+        widget=text_input(placeholder=_("e.g. Monday to Friday")),
     )
     days_per_week = forms.CharField(
-        label=_("Working days per week"), required=False, widget=_text(inputmode="numeric")
+        label=_("Working days per week"), required=False, widget=text_input(inputmode="numeric")
     )
     start_time = forms.CharField(
         label=_("Work starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
@@ -251,15 +208,15 @@ class PostingCounterForm(NameConflictForm, _CounterForm):
         label=_("Unpaid breaks (minutes a day)"),
         required=False,
         initial="0",
-        widget=_text(inputmode="numeric"),
+        widget=text_input(inputmode="numeric"),
     )
     pay_min = forms.CharField(
-        label=_("Pay from (yuan)"), required=False, widget=_text(inputmode="decimal")
+        label=_("Pay from (yuan)"), required=False, widget=text_input(inputmode="decimal")
     )
     pay_max = forms.CharField(
         label=_("Pay up to (yuan)"),
         required=False,
-        widget=_text(inputmode="decimal"),
+        widget=text_input(inputmode="decimal"),
         help_text=_("Empty for a single amount."),
     )
     pay_method = forms.ChoiceField(
@@ -275,7 +232,10 @@ class PostingCounterForm(NameConflictForm, _CounterForm):
         initial=Settlement.DAILY,
     )
     headcount = forms.CharField(
-        label=_("People wanted"), required=False, initial="1", widget=_text(inputmode="numeric")
+        label=_("People wanted"),
+        required=False,
+        initial="1",
+        widget=text_input(inputmode="numeric"),
     )
     employment_form = forms.ChoiceField(
         label=_("Employment form"),
@@ -359,19 +319,19 @@ class PostingRejectForm(forms.Form):
 # --- Registering a seeker (求职登记) ---------------------------------------------------------
 
 
-class SeekerCounterForm(_CounterForm):
+class SeekerCounterForm(CounterForm):
     """A job seeker's registration (standard art. 16); field names are the service's."""
 
     first_field = "name"
 
-    name = forms.CharField(label=_("Name"), required=False, max_length=100, widget=_text())
+    name = forms.CharField(label=_("Name"), required=False, max_length=100, widget=text_input())
     id_number = forms.CharField(
         label=_("ID number"),
         required=False,
-        widget=_text(spellcheck="false", **{"class": "mono"}),
+        widget=text_input(spellcheck="false", **{"class": "mono"}),
         help_text=_("18 characters; the last one may be X."),
     )
-    mobile = forms.CharField(label=_("Mobile"), required=False, widget=_text(inputmode="tel"))
+    mobile = forms.CharField(label=_("Mobile"), required=False, widget=text_input(inputmode="tel"))
     household_type = forms.ChoiceField(
         label=_("Household registration"),
         required=False,
@@ -380,13 +340,13 @@ class SeekerCounterForm(_CounterForm):
     home_county = forms.CharField(
         label=_("County of household registration"),
         required=False,
-        widget=_text(list="county-list"),
+        widget=text_input(list="county-list"),
         help_text=_("Six-digit division code or the name of the county or district."),
     )
     wanted_occupations = forms.CharField(
         label=_("Occupations wanted"),
         required=False,
-        widget=_text(list="occupation-list"),
+        widget=text_input(list="occupation-list"),
         help_text=_(
             "Codes of the national classification (4-03-02-05, or a group such as 4-03) or "
             "names, separated by spaces."
@@ -395,7 +355,7 @@ class SeekerCounterForm(_CounterForm):
     wanted_areas = forms.CharField(
         label=_("Where they want to work"),
         required=False,
-        widget=_text(inputmode="numeric"),
+        widget=text_input(inputmode="numeric"),
         help_text=_("Division codes separated by spaces; a city's code (450100) covers it all."),
     )
     available_days = forms.TypedMultipleChoiceField(
@@ -415,7 +375,7 @@ class SeekerCounterForm(_CounterForm):
     min_daily_pay = forms.CharField(
         label=_("Lowest daily pay expected (yuan)"),
         required=False,
-        widget=_text(inputmode="decimal"),
+        widget=text_input(inputmode="decimal"),
     )
     skills = forms.CharField(
         label=_("Skills"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -550,21 +510,21 @@ class SeekerUpdateForm(SeekerCounterForm):
 class GuidanceItemForm(forms.Form):
     item = forms.ChoiceField(label=_("Guided to"), choices=GuidanceItem.Item.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=GuidanceItem.Outcome.choices)
-    note = forms.CharField(label=_("Note"), required=False, widget=_text())
+    note = forms.CharField(label=_("Note"), required=False, widget=text_input())
 
 
 class ReferralForm(forms.Form):
     """Recommend a posting to the seeker (one button per match)."""
 
     posting = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=_text())
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=text_input())
 
 
 class ReferralOutcomeForm(forms.Form):
     """What came of a referral: the choices are the outcomes it may move to now."""
 
     outcome = forms.ChoiceField(label=_("Outcome"))
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=_text())
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=text_input())
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_referral{referral.pk}_%s")

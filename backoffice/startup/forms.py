@@ -12,11 +12,7 @@ from cases.models import Channel
 from markets.models import Market
 from workflows.startup.models import Answer, BorrowerKind, EligibilityGroup, ServiceOutcome
 
-from ..common.forms import NameConflictForm
-
-
-def _text(**attrs: Any) -> forms.TextInput:
-    return forms.TextInput(attrs={"autocomplete": "off", **attrs})
+from ..common.forms import NameConflictForm, text_input
 
 
 class _FocusForm(forms.Form):
@@ -42,14 +38,14 @@ class StartupOpenForm(NameConflictForm, _FocusForm):
 
     first_field = "name"
 
-    name = forms.CharField(label=_("Name"), required=False, max_length=100, widget=_text())
+    name = forms.CharField(label=_("Name"), required=False, max_length=100, widget=text_input())
     id_number = forms.CharField(
         label=_("ID number"),
         required=False,
-        widget=_text(spellcheck="false", **{"class": "mono"}),
+        widget=text_input(spellcheck="false", **{"class": "mono"}),
         help_text=_("18 characters; the last one may be X."),
     )
-    mobile = forms.CharField(label=_("Mobile"), required=False, widget=_text(inputmode="tel"))
+    mobile = forms.CharField(label=_("Mobile"), required=False, widget=text_input(inputmode="tel"))
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.COUNTER
     )
@@ -93,7 +89,7 @@ class StartupItemForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
-        widget=_text(placeholder=_("Where to, when, what was given …")),
+        widget=text_input(placeholder=_("Where to, when, what was given …")),
     )
 
 
@@ -106,7 +102,7 @@ class LoanPreCheckForm(_FocusForm):
         label=_("Borrower"), choices=BorrowerKind.choices, initial=BorrowerKind.INDIVIDUAL
     )
     amount = forms.CharField(
-        label=_("Amount asked (yuan)"), required=False, widget=_text(inputmode="decimal")
+        label=_("Amount asked (yuan)"), required=False, widget=text_input(inputmode="decimal")
     )
     eligibility_group = forms.ChoiceField(
         label=_("Eligibility group (individual)"),
