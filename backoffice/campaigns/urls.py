@@ -2,10 +2,10 @@
 
 from django.urls import URLPattern, path
 
-from . import views as campaigns_views
+from . import views
 
 urlpatterns: list[URLPattern] = [
-    path("", campaigns_views.campaign_list, name="campaigns_list"),
-    path("<int:pk>/", campaigns_views.campaign_detail, name="campaigns_detail"),
-    path("<int:pk>/<slug:what>/", campaigns_views.campaign_record, name="campaigns_record"),
+    path("", views.campaign_list, name="campaigns_list"),
+    path("<int:pk>/", views.campaign_detail, name="campaigns_detail"),
+    path("<int:pk>/<slug:what>/", views.campaign_record, name="campaigns_record"),
 ]

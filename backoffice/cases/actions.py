@@ -1,7 +1,7 @@
 """The actions of the case page: which ones the user may take now, and what each one runs.
 
 Each action is a form (input parsing) and one service call; the view around them is shared
-(``case_views.case_action``). What is offered follows the state graph itself: django-fsm's
+(``views.case_action``). What is offered follows the state graph itself: django-fsm's
 ``can_proceed`` (the state allows it) and ``has_transition_perm`` (the user may), plus the
 team-lead rights of ``cases.permissions``.
 """

@@ -44,7 +44,7 @@ from .forms import AuditEventFilterForm
 def _ledger_period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None, bool]:
     """?day=YYYY-MM-DD or ?month=YYYY-MM, and whether it was understood; today when neither
     (or, with a message, when either is malformed or out of the supported years, see
-    backoffice.params)."""
+    backoffice.common.params)."""
     month = request.GET.get("month", "")
     if month:
         try:

@@ -44,7 +44,7 @@ def mask_id_numbers(value: object) -> str:
 
 @register.simple_tag
 def form_token() -> SafeString:
-    """The hidden one-time token of a form that creates something (backoffice/once.py):
+    """The hidden one-time token of a form that creates something (backoffice/common/once.py):
     a fresh one on every render."""
     return format_html(
         '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token_new()

@@ -2,15 +2,15 @@
 
 from django.urls import URLPattern, path
 
-from . import views as welfare_views
+from . import views
 
 urlpatterns: list[URLPattern] = [
-    path("apply/", welfare_views.welfare_apply_page, name="welfare_apply"),
-    path("placements/", welfare_views.welfare_placements, name="welfare_placements"),
-    path("<int:pk>/", welfare_views.welfare_application, name="welfare_application"),
+    path("apply/", views.welfare_apply_page, name="welfare_apply"),
+    path("placements/", views.welfare_placements, name="welfare_placements"),
+    path("<int:pk>/", views.welfare_application, name="welfare_application"),
     path(
         "<int:pk>/<slug:verb>/",
-        welfare_views.welfare_application_action,
+        views.welfare_application_action,
         name="welfare_application_action",
     ),
 ]
