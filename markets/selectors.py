@@ -31,6 +31,11 @@ def market_list_visible_to(*, user: User) -> QuerySet[Market]:
     return Market.objects.filter(condition).select_related("region").distinct()
 
 
+def market_ids_visible_to(*, user: User) -> list[int]:
+    """The ids of the markets a staff member may see (``market_list_visible_to``)."""
+    return list(market_list_visible_to(user=user).values_list("pk", flat=True))
+
+
 def _short(name: str) -> str:
     shorter = _NAME_ENDINGS.sub("", name)
     return shorter if len(shorter) >= 2 else name

@@ -48,7 +48,12 @@ from cases.staff_selectors import (
 )
 from markets.models import Market
 
-from ..common.access import back_office_required, market_staff_required, staff_user
+from ..common.access import (
+    back_office_required,
+    market_staff_required,
+    staff_user,
+    visible_or_404,
+)
 from ..common.attachments import attachment_section
 from ..common.intake import case_intake, contact_mobile_message
 from ..common.once import submit_once
@@ -63,10 +68,7 @@ def _page(request: HttpRequest, items: QuerySet[Any], param: str = "page") -> Pa
 
 
 def _visible_case(request: HttpRequest, pk: int) -> Case:
-    try:
-        return case_get_visible(user=staff_user(request), pk=pk)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    return visible_or_404(case_get_visible, user=staff_user(request), pk=pk)
 
 
 def _back_to(request: HttpRequest, default: str) -> str:

@@ -33,7 +33,7 @@ from cases.attachments import (
 from cases.models import Case, CaseAttachment
 from cases.selectors import case_get_visible
 
-from .access import does_back_office_work
+from .access import does_back_office_work, visible_or_404
 from .once import submit_once
 
 
@@ -42,10 +42,7 @@ def _visible_case(request: HttpRequest, pk: int) -> Case:
     back-office page), 404 when the case is not theirs to see."""
     if not does_back_office_work(request.user):
         raise PermissionDenied
-    try:
-        return case_get_visible(user=request.user, pk=pk)  # type: ignore[arg-type]
-    except Case.DoesNotExist:
-        raise Http404 from None
+    return visible_or_404(case_get_visible, user=request.user, pk=pk)
 
 
 def _case_page(case: Case) -> str:

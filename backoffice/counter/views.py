@@ -37,7 +37,7 @@ from cases.services import (
     CaseActionError,
 )
 from markets.models import Market, Region
-from markets.selectors import market_list_visible_to, market_list_worked_in
+from markets.selectors import market_ids_visible_to, market_list_worked_in
 from workflows.guidance.matching import match_postings, match_seekers
 from workflows.guidance.models import Referral
 from workflows.guidance.selectors import referral_list_for_posting, referral_list_for_seeker
@@ -77,10 +77,6 @@ from . import forms as counter_forms
 PAGE_SIZE = 25
 
 # --- Reads for these pages --------------------------------------------------------------------
-
-
-def _visible_market_ids(user: User) -> list[int]:
-    return list(market_list_visible_to(user=user).values_list("pk", flat=True))
 
 
 def _seekers() -> QuerySet[SeekerProfile]:
@@ -330,7 +326,9 @@ def posting_queue(request: HttpRequest) -> HttpResponse:
     """/counter/postings/: the postings in review of the markets one may see, oldest first."""
     user = staff_user(request)
     postings = (
-        Posting.objects.filter(market_id__in=_visible_market_ids(user), status=Status.IN_REVIEW)
+        Posting.objects.filter(
+            market_id__in=market_ids_visible_to(user=user), status=Status.IN_REVIEW
+        )
         .select_related("occupation", "county", "market", "employer", "case")
         .defer("employer__id_number", "employer__mobile")
         .order_by("created_at", "pk")
@@ -356,7 +354,7 @@ def _posting_page(
     request: HttpRequest, posting: Posting, *, bound: tuple[str, Any] | None = None
 ) -> HttpResponse:
     user = staff_user(request)
-    visible = _visible_market_ids(user)
+    visible = market_ids_visible_to(user=user)
     matches = match_seekers(posting) if posting.status == Status.PUBLISHED else []
     registered_visible = Case.objects.filter(
         kind=SEEKER_REGISTRATION.code, market_id__in=visible, applicant=OuterRef("applicant")
@@ -725,7 +723,7 @@ def _seeker_page(
             "referrals": referrals,
             "referred_posting_ids": {row["referral"].posting_id for row in referrals},
             "works": bool(can.market_roles(user)),
-            "visible_market_ids": set(_visible_market_ids(user)),
+            "visible_market_ids": set(market_ids_visible_to(user=user)),
         },
     )
 

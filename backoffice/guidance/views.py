@@ -23,12 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from cases import permissions as can
 from cases.models import Case, State
 from cases.services import CaseActionError
 from markets.models import Market
-from markets.selectors import market_list_visible_to, market_list_worked_in
+from markets.selectors import market_ids_visible_to, market_list_visible_to, market_list_worked_in
 from workflows.guidance.matching import match_postings
 from workflows.guidance.models import GuidanceCase, Referral, RoomBooking
 from workflows.guidance.selectors import (
@@ -63,12 +62,10 @@ from ..counter.forms import ReferralForm, ReferralOutcomeForm
 from . import forms as guidance_forms
 
 
-def _visible_market_ids(user: User) -> list[int]:
-    return list(market_list_visible_to(user=user).values_list("pk", flat=True))
-
-
 def _guidance_visible(request: HttpRequest, pk: int) -> GuidanceCase:
-    guidance = guidance_for_case(case_id=pk, market_ids=_visible_market_ids(staff_user(request)))
+    guidance = guidance_for_case(
+        case_id=pk, market_ids=market_ids_visible_to(user=staff_user(request))
+    )
     if guidance is None:
         raise Http404
     return guidance
@@ -387,7 +384,7 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
 def guidance_booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     booking = (
         RoomBooking.objects.filter(
-            pk=pk, room__market_id__in=_visible_market_ids(staff_user(request))
+            pk=pk, room__market_id__in=market_ids_visible_to(user=staff_user(request))
         )
         .select_related("room")
         .first()

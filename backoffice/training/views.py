@@ -30,7 +30,7 @@ from cases import permissions as can
 from cases.models import Case, State
 from cases.services import CaseActionError
 from markets.models import Market, Region
-from markets.selectors import market_list_visible_to, market_list_worked_in
+from markets.selectors import market_ids_visible_to, market_list_visible_to, market_list_worked_in
 from workflows.seekers.kinds import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 from workflows.seekers.selectors import seeker_get_visible
@@ -58,10 +58,6 @@ from ..common.once import submit_once
 from . import forms as tf
 
 
-def _visible_ids(user: User) -> list[int]:
-    return list(market_list_visible_to(user=user).values_list("pk", flat=True))
-
-
 def _led_markets(user: User) -> list[Market]:
     markets = list(
         Market.objects.filter(pk__in=led_market_ids(user), is_active=True).order_by("pk")
@@ -78,7 +74,7 @@ def _led_markets(user: User) -> list[Market]:
 def programme_list(request: HttpRequest) -> HttpResponse:
     """/training/programmes/: the programmes and providers of the markets one may see."""
     user = staff_user(request)
-    ids = _visible_ids(user)
+    ids = market_ids_visible_to(user=user)
     return render(
         request,
         "backoffice/training/programmes.html",
@@ -92,7 +88,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 def _provider_of(user: User, pk: int) -> Provider:
-    provider = provider_list_for_markets(market_ids=_visible_ids(user)).filter(pk=pk).first()
+    provider = (
+        provider_list_for_markets(market_ids=market_ids_visible_to(user=user)).filter(pk=pk).first()
+    )
     if provider is None:
         raise Http404
     return provider
@@ -180,7 +178,8 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 @back_office_required
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(
-        Programme.objects.filter(market_id__in=_visible_ids(staff_user(request))), pk=pk
+        Programme.objects.filter(market_id__in=market_ids_visible_to(user=staff_user(request))),
+        pk=pk,
     )
     return _programme_form(request, programme)
 
@@ -283,7 +282,7 @@ def wish_record(request: HttpRequest) -> HttpResponse:
 
 def _referral_visible(user: User, pk: int) -> TrainingReferral:
     referral = (
-        TrainingReferral.objects.filter(market_id__in=_visible_ids(user), pk=pk)
+        TrainingReferral.objects.filter(market_id__in=market_ids_visible_to(user=user), pk=pk)
         .select_related("case", "programme__provider", "programme__occupation", "market")
         .select_related("seeker__applicant")
         .defer("seeker__applicant__id_number", "seeker__applicant__mobile")

@@ -12,7 +12,7 @@ from test_case_support import market_make, staff_make
 from accounts.models import User
 from backoffice.common.access import visible_or_404
 from markets.models import Market, Membership, Region, Role
-from markets.selectors import market_list_worked_in
+from markets.selectors import market_ids_visible_to, market_list_worked_in
 from workflows.postings.models import Posting
 from workflows.postings.selectors import posting_get_visible
 from workflows.seekers.models import SeekerProfile
@@ -88,3 +88,15 @@ def test_the_pages_turn_not_visible_and_not_a_number_into_404(
     ]:
         with pytest.raises(Http404):
             visible_or_404(seeker_get_visible, user=user, pk=pk)
+
+
+def test_the_market_ids_visible_are_those_of_the_markets_visible(
+    officer: User, inspector: User, other_officer: User, nanning_market: Market
+) -> None:
+    liuzhou_market = Market.objects.get(name="柳州市零工市场")
+
+    assert market_ids_visible_to(user=officer) == [nanning_market.pk]
+    assert sorted(market_ids_visible_to(user=inspector)) == sorted(
+        [nanning_market.pk, liuzhou_market.pk]
+    )
+    assert market_ids_visible_to(user=other_officer) == [liuzhou_market.pk]
