@@ -60,10 +60,29 @@ def text_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": "off", **attrs})
 
 
-class CounterForm(forms.Form):
-    """The market is chosen only by someone working in several; the first field has focus."""
+class FocusFirstErrorForm(forms.Form):
+    """After a refusal, focus moves from ``first_field`` to the first field in error, and each
+    field in error says so to assistive technology (its messages carry the id
+    ``<field id>_errors``)."""
 
     first_field = ""
+
+    def focus_first_error(self) -> None:
+        in_error = [name for name in self.fields if name in self.errors]
+        if not in_error:
+            return
+        if self.first_field:
+            self.fields[self.first_field].widget.attrs.pop("autofocus", None)
+        self.fields[in_error[0]].widget.attrs["autofocus"] = True
+        for name in in_error:
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
+
+
+class CounterForm(FocusFirstErrorForm):
+    """The market is chosen only by someone working in several; the first field has focus."""
+
     market_field_after = ""
 
     def __init__(self, *args: Any, markets: list[Market], **kwargs: Any) -> None:
@@ -76,19 +95,6 @@ class CounterForm(forms.Form):
                 initial=markets[0].pk,
             )
         self.fields[self.first_field].widget.attrs["autofocus"] = True
-
-    def focus_first_error(self) -> None:
-        """After a refusal: focus moves to the first field in error, and each field in error
-        says so to assistive technology (its messages carry the id ``<field id>_errors``)."""
-        in_error = [name for name in self.fields if name in self.errors]
-        if not in_error:
-            return
-        self.fields[self.first_field].widget.attrs.pop("autofocus", None)
-        self.fields[in_error[0]].widget.attrs["autofocus"] = True
-        for name in in_error:
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
 
     @property
     def default_market(self) -> Market | None:

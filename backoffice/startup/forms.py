@@ -12,28 +12,10 @@ from cases.models import Channel
 from markets.models import Market
 from workflows.startup.models import Answer, BorrowerKind, EligibilityGroup, ServiceOutcome
 
-from ..common.forms import NameConflictForm, text_input
+from ..common.forms import FocusFirstErrorForm, NameConflictForm, text_input
 
 
-class _FocusForm(forms.Form):
-    """After a refusal, focus moves to the first field in error, which says so to assistive
-    technology (its messages carry the id ``<field id>_errors``)."""
-
-    first_field = ""
-
-    def focus_first_error(self) -> None:
-        in_error = [name for name in self.fields if name in self.errors]
-        if self.first_field and in_error:
-            self.fields[self.first_field].widget.attrs.pop("autofocus", None)
-        for index, name in enumerate(in_error):
-            attrs = self.fields[name].widget.attrs
-            if index == 0:
-                attrs["autofocus"] = True
-            attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
-
-
-class StartupOpenForm(NameConflictForm, _FocusForm):
+class StartupOpenForm(NameConflictForm, FocusFirstErrorForm):
     """The person asking for start-up help and their plan, at the counter or on the phone."""
 
     first_field = "name"
@@ -93,7 +75,7 @@ class StartupItemForm(forms.Form):
     )
 
 
-class LoanPreCheckForm(_FocusForm):
+class LoanPreCheckForm(FocusFirstErrorForm):
     """The answers of the loan pre-check (创业担保贷款资格预审)."""
 
     first_field = "borrower_kind"
