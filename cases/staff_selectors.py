@@ -1,4 +1,6 @@
-"""Reads the back-office pages need that the apps below do not offer (yet).
+"""Reads of the staff pages around a case: the staff to choose from, a case's notice,
+transfers and history, a market's cases, and the event log (moved down from backoffice/, whose
+pages read them).
 
 Visibility of cases is still decided once, in ``cases.selectors.case_list_visible``; these
 only narrow it or read what hangs off a case.
