@@ -528,7 +528,7 @@ class FormSubmission(models.Model):
     Inserted in the same transaction as the thing itself, under a unique token: a second
     submit of the same form (a double click, a resent request, a browser's retry) finds the
     first one's row, or waits for it and then finds it, and answers with the same result
-    instead of creating again. See ``backoffice/once.py``.
+    instead of creating again. See ``backoffice/common/once.py``.
     """
 
     token = models.CharField(max_length=64, unique=True)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from backoffice.views import health
+from backoffice.common.views import health
 
 urlpatterns = [
     path("", include("backoffice.urls")),

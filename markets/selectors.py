@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import Division, Market, Membership, Region, Role
+from .models import MARKET_ROLES, Division, Market, Membership, Region, Role
 
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 # What a short form of a province's or city's name leaves out: 广西 for 广西壮族自治区.
@@ -29,6 +29,11 @@ def market_list_visible_to(*, user: User) -> QuerySet[Market]:
         if membership.role == Role.INSPECTOR and membership.region is not None:
             condition |= Q(region__code__startswith=membership.region.prefix)
     return Market.objects.filter(condition).select_related("region").distinct()
+
+
+def market_ids_visible_to(*, user: User) -> list[int]:
+    """The ids of the markets a staff member may see (``market_list_visible_to``)."""
+    return list(market_list_visible_to(user=user).values_list("pk", flat=True))
 
 
 def _short(name: str) -> str:
@@ -75,3 +80,18 @@ def division_county_candidates(*, text: str, near: Region | None = None) -> list
             if closest:
                 return closest
     return found
+
+
+def market_list_worked_in(*, user: User) -> list[Market]:
+    """The active markets the user works in (officer or team lead), first one first: where
+    they take work at the counter. None for an inactive or anonymous user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    worked_in = Membership.objects.filter(
+        user=user, role__in=MARKET_ROLES, market__isnull=False
+    ).values("market_id")
+    return list(
+        Market.objects.filter(pk__in=worked_in, is_active=True)
+        .select_related("region")
+        .order_by("pk")
+    )

@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy
 
 from audit.actions import action_label as _action_label
 from cases.identity import resident_id_mask
+from cases.sla_selectors import deadline_badge
 from notifications.selectors import notification_unread_count
 from sla.models import Deadline, Target
 
-from ..access import does_back_office_work, is_inspector, led_market_ids, works_in_a_market
-from ..once import FORM_TOKEN_FIELD, form_token_new
-from ..sla_selectors import deadline_badge
+from ..common.access import does_back_office_work, is_inspector, led_market_ids, works_in_a_market
+from ..common.once import FORM_TOKEN_FIELD, form_token_new
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def mask_id_numbers(value: object) -> str:
 
 @register.simple_tag
 def form_token() -> SafeString:
-    """The hidden one-time token of a form that creates something (backoffice/once.py):
+    """The hidden one-time token of a form that creates something (backoffice/common/once.py):
     a fresh one on every render."""
     return format_html(
         '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token_new()

@@ -18,7 +18,7 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from audit.models import AuditEvent
-from backoffice.attachments import attachment_section
+from backoffice.common.attachments import attachment_section
 from cases.attachments import case_attachment_add
 from cases.models import CaseAttachment
 from markets.models import Role

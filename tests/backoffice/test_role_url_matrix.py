@@ -1,4 +1,7 @@
-"""Who reaches which page: every staff URL against every kind of principal.
+"""Who reaches which page: every staff URL against every kind of principal, and an officer of
+another market. Every URL of the resolver has a rule (issue 9, item 2): walked here, a POST-only
+action (a GET refused), or the test file that checks it with its own records; a new page without
+one fails the suite (shown with a throwaway URLconf).
 
 The administration site follows 三员分立 (等保 level 3): the system administrator runs the
 organisation and the accounts, the security administrator the roles, lock-outs and second
@@ -8,18 +11,24 @@ anything. Officers, team leads and inspectors work in the back office, never in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import case_make
+from conftest import MarketFactory, case_make
 from counter_support import posting_make, qingxiu_make, seeker_make
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, resolve
+from test_case_support import staff_make
 
 from accounts.models import User
 from cases.models import ChecklistItem
 from cases.services import case_request_materials
+from markets.models import Region, Role
 
 LOGIN = "/accounts/login/"
 SETUP = "/accounts/second-factor/setup/"
@@ -32,6 +41,8 @@ INSPECTOR = "inspector"
 SYSTEM_ADMIN = "system_admin"
 SECURITY_ADMIN = "security_admin"
 AUDIT_ADMIN = "audit_admin"
+# An officer of another market (柳州): every record of the pages below is of Nanning's.
+OTHER_MARKET = "other_market_officer"
 
 PRINCIPALS = [
     ANONYMOUS,
@@ -42,9 +53,24 @@ PRINCIPALS = [
     SYSTEM_ADMIN,
     SECURITY_ADMIN,
     AUDIT_ADMIN,
+    OTHER_MARKET,
 ]
 BACK_OFFICE_ROLES = [OFFICER, TEAM_LEAD, INSPECTOR]
 ADMINS = [SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN]
+
+
+def _other_market(pattern: str, answers: dict[str, int]) -> int:
+    """What the officer of another market gets: what any officer gets, except that a record of
+    Nanning's (a case, posting, seeker or applicant) is not found (404), never shown, and so is
+    Nanning's market on its supervision and notice-board pages; the team lead's market list
+    refuses (403) before it looks the market up."""
+    if answers[OFFICER] == 200 and any(
+        f"{{{record}}}" in pattern for record in ("case", "posting", "seeker", "applicant")
+    ):
+        return 404
+    if "{market}" in pattern and pattern != "/cases/market/{market}/":
+        return 404
+    return answers[OFFICER]
 
 
 def _admin_page(*allowed: str) -> dict[str, int]:
@@ -150,7 +176,195 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
 # sign-in; both hops keep the page asked for.
 ANONYMOUS_VIA_ADMIN_LOGIN = {"/admin/"}
 
+# --- Every URL the resolver knows has a rule --------------------------------------------------
+#
+# The URLs are read from the resolver, never from a hand-kept list: a page added without a rule
+# below fails test_every_url_in_the_resolver_has_a_rule. A rule is one of:
+# - the page is walked above (STAFF_PAGES names its answer for every principal);
+# - POST_ONLY: an action; a GET is refused (405) and an anonymous visitor is sent to sign in,
+#   both checked below for every such URL;
+# - the test file that checks who may see it with its own records (a page needing a record of a
+#   kind STAFF_PAGES does not make, e.g. a complaint or a training referral).
+POST_ONLY = "post only"
+TESTS = Path(__file__).resolve().parent.parent
+ELSEWHERE: dict[str, str] = {
+    # Public pages and the sign-in steps: no staff role needed.
+    "health": "backoffice/test_health.py",
+    "set_language": "config/test_translations.py",
+    "accounts:login": "accounts/test_sign_in.py",
+    "accounts:logout": "accounts/test_sign_out.py",
+    "accounts:otp_setup": "accounts/test_second_factor.py",
+    "accounts:backup_codes": "accounts/test_second_factor.py",
+    "portal:kiosk": "portal/test_portal_pages.py",
+    "portal:kiosk_posting": "portal/test_portal_pages.py",
+    "portal:kiosk_status": "portal/test_status_lookup.py",
+    "portal:noticeboard": "portal/test_portal_pages.py",
+    "portal:screen": "portal/test_portal_pages.py",
+    # Pages of one record of a service, with that service's records.
+    "backoffice:campaigns_detail": "campaigns/test_campaign_pages.py",
+    "backoffice:case_attachment_download": "backoffice/test_attachment_views.py",
+    "backoffice:complaints_detail": "complaints/test_complaint_pages.py",
+    "backoffice:guidance_detail": "guidance/test_guidance_pages.py",
+    "backoffice:guidance_new": "guidance/test_guidance_pages.py",
+    "backoffice:noticeboard_article_edit": "noticeboard/test_pages.py",
+    "backoffice:noticeboard_article_new": "noticeboard/test_pages.py",
+    "backoffice:noticeboard_block_edit": "noticeboard/test_pages.py",
+    "backoffice:noticeboard_case_citations": "noticeboard/test_citations.py",
+    "backoffice:noticeboard_index": "noticeboard/test_pages.py",
+    "backoffice:noticeboard_staff_training_new": "noticeboard/test_pages.py",
+    "backoffice:startup_case": "startup/test_startup_pages.py",
+    "backoffice:training_programme_edit": "training/test_training_pages.py",
+    "backoffice:training_programme_new": "training/test_training_pages.py",
+    "backoffice:training_provider_edit": "training/test_training_pages.py",
+    "backoffice:training_provider_new": "training/test_training_pages.py",
+    "backoffice:training_refer": "training/test_training_pages.py",
+    "backoffice:training_referral": "training/test_training_pages.py",
+    "backoffice:welfare_application": "welfare/test_welfare_pages.py",
+    "backoffice:welfare_apply": "welfare/test_welfare_pages.py",
+}
+ACTIONS_POST_ONLY = [
+    "campaigns_record",
+    "case_add_item",
+    "case_applicant_export",
+    "case_attachment_upload",
+    "case_claim",
+    "case_close",
+    "case_note",
+    "case_reassign",
+    "case_receive_materials",
+    "case_reopen",
+    "case_request_materials",
+    "case_resolve",
+    "case_reveal_id",
+    "case_transfer",
+    "case_withdraw",
+    "complaints_accept",
+    "complaints_decline",
+    "complaints_refer",
+    "complaints_referral_update",
+    "complaints_resolve",
+    "complaints_satisfaction",
+    "complaints_suspend_posting",
+    "counter_posting_publish",
+    "counter_posting_reject",
+    "counter_posting_return",
+    "counter_referral_outcome",
+    "counter_seeker_guidance",
+    "counter_seeker_refer",
+    "guidance_booking_cancel",
+    "guidance_close",
+    "guidance_refer",
+    "guidance_referral_outcome",
+    "guidance_session",
+    "ledger_sign_off",
+    "noticeboard_article_archive",
+    "notification_read",
+    "startup_complete",
+    "startup_item",
+    "startup_precheck",
+    "training_referral_step",
+    "training_wish",
+    "transfer_accept",
+    "transfer_decline",
+    "welfare_application_action",
+]
+# The administration site has its own walker, over every registered model.
+ADMIN_WALKER = "accounts/test_admin_url_walk.py"
+
+
+def _walked_names() -> set[str]:
+    """The URL names of the pages STAFF_PAGES walks."""
+    names = set()
+    for pattern in [*STAFF_PAGES, "/health/"]:
+        filled = pattern
+        while "{" in filled:
+            start = filled.index("{")
+            filled = filled[:start] + "1" + filled[filled.index("}", start) + 1 :]
+        names.add(resolve(filled).view_name)
+    return names
+
+
+def rules() -> dict[str, str]:
+    """URL name → how its answers are checked."""
+    table = dict.fromkeys(_walked_names(), "walked")
+    table |= {f"backoffice:{name}": POST_ONLY for name in ACTIONS_POST_ONLY}
+    table |= ELSEWHERE
+    return table
+
+
+def _patterns(
+    patterns: list[URLPattern | URLResolver], route: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry.url_patterns, route + str(entry.pattern), inner)
+        else:
+            yield f"{namespace}{entry.name or ''}", route + str(entry.pattern)
+
+
+def urls_without_a_rule(urlconf: Any = None) -> list[str]:
+    """Every URL of the resolver that has no rule: its name (or, unnamed, its route)."""
+    table = rules()
+    missing = []
+    for name, route in _patterns(get_resolver(urlconf).url_patterns):
+        if name.startswith("admin:") or route.startswith("admin/"):
+            continue  # ADMIN_WALKER
+        if name not in table:
+            missing.append(name if not name.endswith(":") and name else route)
+    return missing
+
+
+def test_every_url_in_the_resolver_has_a_rule() -> None:
+    assert urls_without_a_rule() == []
+    assert (TESTS / ADMIN_WALKER).is_file()
+    for name, test_file in ELSEWHERE.items():
+        assert (TESTS / test_file).is_file(), name
+
+
+def _throwaway(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("new")
+
+
+def test_a_new_page_without_a_rule_fails_the_walk() -> None:
+    """The test of the test: the project's URLs plus one page nobody gave a rule."""
+    urlconf = ModuleType("throwaway_urls")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        path("", include("config.urls")),
+        path("cases/brand-new/", _throwaway, name="brand_new_page"),
+        path("cases/unnamed/", _throwaway),
+    ]
+
+    assert urls_without_a_rule(urlconf) == ["brand_new_page", "cases/unnamed/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ACTIONS_POST_ONLY)
+def test_an_action_refuses_a_get_and_sends_the_anonymous_to_sign_in(
+    client_for: Callable[[str], Client], name: str
+) -> None:
+    route = next(r for n, r in _patterns(get_resolver().url_patterns) if n == f"backoffice:{name}")
+    url = "/" + route
+    for converter in ("<int:pk>", "<int:market_id>", "<int:referral_pk>", "<int:case_pk>"):
+        url = url.replace(converter, "1")
+    for converter in ("<slug:what>", "<str:item>", "<str:step>", "<slug:verb>"):
+        url = url.replace(converter, "x")
+
+    anonymous = client_for(ANONYMOUS).get(url)
+    officer = client_for(OFFICER).get(url)
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"{LOGIN}?next={quote(url)}"
+    assert officer.status_code == 405
+
+
 MATRIX = [(url, principal) for url in [*STAFF_PAGES, "/health/"] for principal in PRINCIPALS]
+
+
+@pytest.fixture
+def other_market_officer(liuzhou: Region) -> User:
+    market = MarketFactory.create(region=liuzhou, name="柳州市零工市场")
+    return staff_make("liuzhou_officer", Role.OFFICER, market=market)
 
 
 @pytest.fixture
@@ -228,6 +442,8 @@ def test_each_principal_gets_exactly_the_expected_answer(
     elif principal == PASSWORD_ONLY:
         assert response.status_code == 302
         assert response["Location"] == SETUP
+    elif principal == OTHER_MARKET:
+        assert response.status_code == _other_market(pattern, STAFF_PAGES[pattern])
     else:
         assert response.status_code == STAFF_PAGES[pattern][principal]
 

@@ -7,7 +7,9 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from markets.models import Market, Region
+from markets.selectors import market_list_visible_to
 
 from .models import MinimumWage, Occupation, Posting, Status
 
@@ -93,3 +95,15 @@ def posting_list_for_market(*, market: Market) -> QuerySet[Posting]:
 
 def county_region(*, code: str) -> Region | None:
     return Region.objects.filter(code=code, level=Region.Level.COUNTY).first()
+
+
+def posting_get_visible(*, user: User, pk: int) -> Posting:
+    """The posting, when it belongs to a market the user may see; else Posting.DoesNotExist
+    (→ 404). The employer's ID number and mobile are left unread."""
+    posting: Posting = (
+        Posting.objects.filter(market__in=market_list_visible_to(user=user))
+        .select_related("occupation", "county", "market", "employer", "case")
+        .defer("employer__id_number", "employer__mobile")
+        .get(pk=pk)
+    )
+    return posting

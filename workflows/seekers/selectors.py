@@ -11,10 +11,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cases.crypto import personal_data_index
 from cases.identity import resident_id_parse
 from cases.models import Case
 from markets.models import Market
+from markets.selectors import market_list_visible_to
 
 from .flow import SEEKER_REGISTRATION
 from .models import SeekerProfile
@@ -126,3 +128,21 @@ def seeker_list_available(
             _json_list_has("wanted_areas", prefix=prefix, ancestors=region_prefix_ancestors(prefix))
         )
     return seekers.order_by("-updated_at", "-pk")
+
+
+def seeker_get_visible(*, user: User, pk: int) -> SeekerProfile:
+    """The seeker, when they registered at a market the user may see (a market they work in,
+    or one in an inspector's regions); else SeekerProfile.DoesNotExist (→ 404). Their ID
+    number and mobile are left unread."""
+    registered = Case.objects.filter(
+        kind=SEEKER_REGISTRATION.code,
+        market__in=market_list_visible_to(user=user),
+        applicant=OuterRef("applicant"),
+    )
+    seeker: SeekerProfile = (
+        SeekerProfile.objects.select_related("applicant", "home_county")
+        .defer("applicant__id_number", "applicant__mobile")
+        .filter(Exists(registered))
+        .get(pk=pk)
+    )
+    return seeker

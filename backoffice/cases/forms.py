@@ -1,0 +1,245 @@
+"""The forms of the officer's pages: intake at the counter (受理), the actions on a case and
+the team lead's filter. They parse input only: the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from cases.identity import mobile_normalise, resident_id_parse
+from cases.kinds import KINDS
+from cases.models import Case, Channel, ChecklistItem, NoticeItem, State
+from cases.staff_selectors import staff_list_for_markets, staff_list_of_active_markets
+from markets.models import Market, ServiceStation
+
+from ..common.forms import NameConflictForm
+
+# The case pages put a service's errors on these forms as ``forms.errors_from``.
+from ..common.forms import errors_from as errors_from
+from .own_intake import OWN_INTAKE
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """Only the kinds the workflows registered (read at form time, after every app is ready)."""
+    return [(code, str(kind.label)) for code, kind in KINDS.items()]
+
+
+def generic_kind_choices() -> list[tuple[str, str]]:
+    """The kinds the generic New case form opens: those with no record of their own."""
+    return [(code, label) for code, label in kind_choices() if code not in OWN_INTAKE]
+
+
+class GenericKindField(forms.ChoiceField):
+    """A kind of case with no record of its own. A kind that has one is refused with a
+    message naming the page that opens it with its record."""
+
+    def validate(self, value: Any) -> None:
+        intake = OWN_INTAKE.get(value)
+        kind = KINDS.get(value)
+        if intake is not None and kind is not None:
+            raise ValidationError(intake.refusal(str(kind.label)), code="own_intake")
+        super().validate(value)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.username})" if obj.full_name else obj.username
+
+
+# --- Intake (受理) ----------------------------------------------------------------------------
+
+
+class IntakeForm(NameConflictForm):
+    name = forms.CharField(label=_("Applicant's name"), max_length=100)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        help_text=_("18 characters; the last one may be X."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    market = forms.ModelChoiceField(label=_("Market"), queryset=Market.objects.none())
+    kind = GenericKindField(label=_("Kind of case"))
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.COUNTER
+    )
+    station = forms.ModelChoiceField(
+        label=_("Service station"),
+        queryset=ServiceStation.objects.none(),
+        required=False,
+        empty_label=_("None (the market's own counter)"),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Case.Priority.choices, initial=Case.Priority.NORMAL
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, market_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autofocus"] = True
+        markets = Market.objects.filter(pk__in=market_ids, is_active=True)
+        stations = ServiceStation.objects.filter(market_id__in=market_ids, is_active=True)
+        self.fields["station"].queryset = stations.select_related("market")  # type: ignore[attr-defined]
+        if len(market_ids) == 1:
+            # One market: nothing to choose.
+            self.single_market = markets.first()
+            del self.fields["market"]
+        else:
+            self.single_market = None
+            self.fields["market"].queryset = markets  # type: ignore[attr-defined]
+            self.fields["station"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda station: f"{station.market.name} · {station.name}"
+            )
+        kinds = generic_kind_choices()
+        self.fields["kind"].choices = [("", "---------"), *kinds]  # type: ignore[attr-defined]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0][0]
+
+    def clean_id_number(self) -> str:
+        return resident_id_parse(self.cleaned_data["id_number"]).number
+
+    def clean_mobile(self) -> str:
+        value: str = self.cleaned_data["mobile"].strip()
+        return mobile_normalise(value) if value else ""
+
+    def chosen_market(self) -> Market | None:
+        market: Market | None = self.cleaned_data.get("market") or self.single_market
+        return market
+
+
+# --- Actions on a case ------------------------------------------------------------------------
+
+
+class CaseActionForm(forms.Form):
+    """Every action form is built with the case and the acting user."""
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.user = user
+
+
+def _reason_field(label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class EmptyForm(CaseActionForm):
+    """Claim, close: a button, nothing to fill in."""
+
+
+class TransferForm(CaseActionForm):
+    to_market = forms.ModelChoiceField(label=_("To market"), queryset=Market.objects.none())
+    to_user = StaffChoiceField(
+        label=_("To officer"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The market's team (whoever accepts first)"),
+    )
+    reason = _reason_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_market"].queryset = Market.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["to_market"].initial = self.case.market_id
+        self.fields["to_user"].queryset = staff_list_of_active_markets()  # type: ignore[attr-defined]
+
+
+class RequestMaterialsForm(CaseActionForm):
+    items = forms.ModelMultipleChoiceField(
+        label=_("Missing items"),
+        queryset=ChecklistItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service says what to do when none is ticked
+        help_text=_("Tick every missing item: the single notice must list them all at once."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = ChecklistItem.objects.filter(  # type: ignore[attr-defined]
+            kind=self.case.kind, is_active=True
+        )
+
+
+class ReceiveMaterialsForm(CaseActionForm):
+    items = forms.ModelMultipleChoiceField(
+        label=_("Items handed in"),
+        queryset=NoticeItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = NoticeItem.objects.filter(  # type: ignore[attr-defined]
+            notice__case=self.case, received_at__isnull=True
+        )
+
+
+class AddItemLaterForm(CaseActionForm):
+    name = forms.CharField(label=_("Material"), max_length=200)
+    reason = forms.CharField(label=_("Why it is needed"), max_length=300)
+    format = forms.CharField(label=_("Form (original, copy …)"), max_length=100)
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=99, initial=1)
+    issuing_body = forms.CharField(label=_("Issued by"), max_length=100, required=False)
+    breach_reason = _reason_field(_("Why the notice did not list it"))
+
+
+class OutcomeForm(CaseActionForm):
+    outcome = forms.CharField(
+        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class ReasonForm(CaseActionForm):
+    reason = _reason_field()
+
+
+class NoteForm(CaseActionForm):
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class ReassignForm(CaseActionForm):
+    to_user = StaffChoiceField(label=_("New owner"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = (  # type: ignore[attr-defined]
+            staff if staff is not None else staff_list_for_markets(market_ids=[self.case.market_id])
+        )
+        self.fields["to_user"].initial = self.case.owner_id
+
+
+class DeclineTransferForm(forms.Form):
+    reason = _reason_field(_("Why you decline"))
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+class MarketCaseFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *State.choices]
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    owner = StaffChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *kind_choices()]  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = staff  # type: ignore[attr-defined]

@@ -1,0 +1,124 @@
+"""Who may open which back-office page, decided from the user's staff roles (memberships).
+
+Market roles (officer, team lead) come from ``cases.permissions``; inspectors cover region
+subtrees. The administrators of 三员分立 do no case work: they get 403 on every page here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from cases import permissions as can
+from markets.models import Market, Membership, Role
+from markets.selectors import market_list_visible_to, membership_list_for_user
+
+from .params import id_parse
+
+_CACHE = "_backoffice_memberships"
+
+View = Callable[..., HttpResponse]
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's memberships, read once per request (kept on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(membership_list_for_user(user=user))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def is_inspector(user: Any) -> bool:
+    return any(m.role == Role.INSPECTOR and m.region_id for m in memberships(user))
+
+
+def works_in_a_market(user: Any) -> bool:
+    return bool(can.market_roles(user))
+
+
+def led_market_ids(user: Any) -> list[int]:
+    return sorted(pk for pk, role in can.market_roles(user).items() if role == Role.TEAM_LEAD)
+
+
+def does_back_office_work(user: Any) -> bool:
+    """Officers, team leads and inspectors."""
+    return works_in_a_market(user) or is_inspector(user)
+
+
+def reads_audit(user: Any) -> bool:
+    """Inspectors (their regions) and team leads (their markets) read the event log."""
+    return is_inspector(user) or bool(led_market_ids(user))
+
+
+def _requires(check: Callable[[Any], bool], reason: Promise) -> Callable[[View], View]:
+    """A view for the users who pass ``check``; the others get 403 with ``reason``, which the
+    403 page shows in their language."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied(str(reason))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+back_office_required = _requires(
+    does_back_office_work,
+    _("This page is for officers, team leads and inspectors; administrators do no case work."),
+)
+market_staff_required = _requires(
+    works_in_a_market, _("This page is for the officers and team leads of a market.")
+)
+audit_reader_required = _requires(
+    reads_audit, _("The event log is read by team leads (their market) and inspectors.")
+)
+
+
+def market_for_supervisor(request: HttpRequest, market_id: int) -> Market:
+    """A market the user supervises: one they lead, or one inspected over its region.
+    404 when the market is not theirs to see at all; 403 for its officers."""
+    user = request.user
+    market = get_object_or_404(market_list_visible_to(user=user), pk=market_id)  # type: ignore[arg-type]
+    if market.pk not in led_market_ids(user) and not is_inspector(user):
+        raise PermissionDenied(
+            str(_("Only the market's team leads and the inspectors over it see this page."))
+        )
+    return market
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in member of staff (the sign-in middleware lets no one else through)."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    return user
+
+
+Found = TypeVar("Found")
+
+
+def visible_or_404(read: Callable[..., Found], *, pk: Any, **criteria: Any) -> Found:
+    """What a ``<entity>_get_visible`` selector finds, or 404: when it is not the user's to
+    see, and when the record number is not one (a typed or passed value, see
+    ``params.id_parse``)."""
+    number = pk if isinstance(pk, int) else id_parse(pk)
+    if number is None:
+        raise Http404
+    try:
+        return read(pk=number, **criteria)
+    except ObjectDoesNotExist:
+        raise Http404 from None

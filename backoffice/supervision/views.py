@@ -1,0 +1,245 @@
+"""Supervision of a market: the time-limit dashboard (限时办结), the event log and the
+work-log ledger (工作日志台账). Read by the market's team leads and by inspectors over it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from audit.exports import ledger_csv, ledger_xlsx
+from audit.ledger import (
+    FIGURE_LABELS,
+    LEDGER_ZONE,
+    Ledger,
+    ledger_day,
+    ledger_month,
+    ledger_sign_off,
+)
+from cases.kinds import KINDS
+from cases.models import Channel
+from cases.sla_selectors import Period, sla_dashboard
+from cases.staff_selectors import audit_chain_status_list, audit_event_search, audit_market_list
+
+from ..common.access import (
+    audit_reader_required,
+    back_office_required,
+    led_market_ids,
+    market_for_supervisor,
+)
+from ..common.params import DAY_FIRST, DAY_LAST, day_parse, month_parse
+from .forms import AuditEventFilterForm
+
+
+def _ledger_period(request: HttpRequest) -> tuple[date | None, tuple[int, int] | None, bool]:
+    """?day=YYYY-MM-DD or ?month=YYYY-MM, and whether it was understood; today when neither
+    (or, with a message, when either is malformed or out of the supported years, see
+    backoffice.common.params)."""
+    month = request.GET.get("month", "")
+    if month:
+        try:
+            return None, month_parse(month), True
+        except ValueError:
+            messages.error(
+                request,
+                _("Give the month as YYYY-MM, between %(first)s and %(last)s.")
+                % {"first": DAY_FIRST.strftime("%Y-%m"), "last": DAY_LAST.strftime("%Y-%m")},
+            )
+    day = request.GET.get("day", "")
+    if day:
+        try:
+            return day_parse(day), None, True
+        except ValueError:
+            messages.error(request, _day_message())
+    understood = not month and not day
+    return timezone.localdate(timezone=LEDGER_ZONE), None, understood
+
+
+def _day_message() -> str:
+    return _("Give the day as YYYY-MM-DD, between %(first)s and %(last)s.") % {
+        "first": DAY_FIRST.isoformat(),
+        "last": DAY_LAST.isoformat(),
+    }
+
+
+@back_office_required
+def ledger(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = market_for_supervisor(request, market_id)
+    day, month, understood = _ledger_period(request)
+    book: Ledger = (
+        ledger_month(market=market, year=month[0], month=month[1])
+        if month
+        else ledger_day(market=market, day=day or timezone.localdate())
+    )
+    export = request.GET.get("format", "")
+    if export in {"csv", "xlsx"} and understood:  # never a file of a period not asked for
+        return _export(request, book, export)
+    totals = [(label, getattr(book.totals, name)) for name, label in FIGURE_LABELS]
+    officers = [
+        (line, [getattr(line.figures, name) for name, _label in FIGURE_LABELS])
+        for line in book.officers
+    ]
+    return render(
+        request,
+        "backoffice/ledger.html",
+        {
+            "market": market,
+            "ledger": book,
+            "totals": totals,
+            "figure_labels": [label for _name, label in FIGURE_LABELS],
+            "officers": officers,
+            "can_sign_off": book.is_day
+            and not book.sign_offs
+            and market.pk in led_market_ids(request.user)
+            and book.first_day <= timezone.localdate(timezone=LEDGER_ZONE),
+        },
+    )
+
+
+def _export(request: HttpRequest, book: Ledger, fmt: str) -> HttpResponse:
+    ip = request.META.get("REMOTE_ADDR")
+    user = request.user
+    # The case kinds and channels by name, never by code.
+    kinds = {code: kind.label for code, kind in KINDS.items()}
+    channels = dict(Channel.choices)
+    export = ledger_csv if fmt == "csv" else ledger_xlsx
+    content = export(
+        book,
+        actor=user,  # type: ignore[arg-type]
+        ip_address=ip,
+        kind_names=kinds,
+        channel_names=channels,
+    )
+    if fmt == "csv":
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"ledger-{book.market.region.code}-{book.period}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@back_office_required
+@require_POST
+def ledger_sign(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = market_for_supervisor(request, market_id)
+    try:
+        day = day_parse(request.POST.get("day", ""))
+    except ValueError:
+        messages.error(request, _day_message())
+        return redirect("backoffice:ledger", market.pk)
+    try:
+        ledger_sign_off(
+            actor=request.user,  # type: ignore[arg-type]
+            market=market,
+            day=day,
+            note=request.POST.get("note", "").strip()[:500],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The ledger of %(day)s is signed off.") % {"day": day})
+    return redirect(f"{reverse('backoffice:ledger', args=[market.pk])}?day={day.isoformat()}")
+
+
+# --- The time-limit dashboard (限时办结) -------------------------------------------------------
+
+
+def _dashboard_period(request: HttpRequest) -> Period:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (either may be left out); the current month when both
+    are, and, with a message, when either is malformed or they are the wrong way round."""
+    default = Period.month_of(timezone.localdate())
+    raw_from, raw_to = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    if not raw_from and not raw_to:
+        return default
+    try:
+        period = Period(
+            day_parse(raw_from) if raw_from else default.first,
+            day_parse(raw_to) if raw_to else default.last,
+        )
+    except ValueError:
+        messages.error(
+            request,
+            _(
+                "Give the days as YYYY-MM-DD, between %(first)s and %(last)s. Showing the "
+                "current month."
+            )
+            % {"first": DAY_FIRST.isoformat(), "last": DAY_LAST.isoformat()},
+        )
+        return default
+    if period.first > period.last:
+        messages.error(
+            request, _("The first day comes after the last one. Showing the current month.")
+        )
+        return default
+    return period
+
+
+@back_office_required
+@require_GET
+def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = market_for_supervisor(request, market_id)
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (the sign-in middleware guarantees it)
+    now = timezone.now()
+    dashboard = sla_dashboard(
+        user=user,
+        market=market,
+        period=_dashboard_period(request),
+        now=now,
+        breach_page=request.GET.get("breaches"),
+    )
+    context = {"dashboard": dashboard, "market": market, "now": now}
+    return render(request, "backoffice/sla/market.html", context)
+
+
+# --- The event log -------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@audit_reader_required
+@require_GET
+def audit_events(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    markets = audit_market_list(user=user)
+    form = AuditEventFilterForm(request.GET or None, markets=markets)
+    criteria: dict[str, Any] = {}
+    market_ids = [market.pk for market in markets]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["market"] is not None:
+            market_ids = [data["market"].pk]
+        criteria = {
+            "action": data["action"],
+            "actor_username": data["actor"].strip(),
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    events = audit_event_search(user=user, market_ids=market_ids, **criteria)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/audit/events.html", {"form": form, "events": page})
+
+
+@audit_reader_required
+@require_GET
+def audit_chains(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    return render(
+        request, "backoffice/audit/chains.html", {"chains": audit_chain_status_list(user=user)}
+    )

@@ -1,0 +1,264 @@
+"""Reads of the staff pages around a case: the staff to choose from, a case's notice,
+transfers and history, a market's cases, and the event log (moved down from backoffice/, whose
+pages read them).
+
+Visibility of cases is still decided once, in ``cases.selectors.case_list_visible``; these
+only narrow it or read what hangs off a case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from audit.chain import chain_key
+from audit.models import AuditEvent
+from audit.selectors import VerificationResult, chain_list, chain_verify
+from cases import permissions as can
+from cases.models import Case, NoticeItem, SingleNotice, State, Transfer
+from cases.selectors import case_list_visible
+from markets.models import MARKET_ROLES, Market, Role, ServiceStation
+from markets.selectors import membership_list_for_user
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def staff_list_for_markets(*, market_ids: list[int]) -> QuerySet[User]:
+    """Active officers and team leads of these markets (each once), by name."""
+    users: QuerySet[User] = (
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=MARKET_ROLES,
+            memberships__market_id__in=market_ids,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    return users
+
+
+def staff_list_of_active_markets() -> QuerySet[User]:
+    """Everyone a case may be transferred to."""
+    users: QuerySet[User] = (
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=MARKET_ROLES,
+            memberships__market__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    return users
+
+
+# --- One case ---------------------------------------------------------------------------------
+
+
+def notice_for_case(*, case: Case) -> SingleNotice | None:
+    """The case's single notice, if one was issued."""
+    notice: SingleNotice | None = (
+        SingleNotice.objects.filter(case=case).select_related("issued_by").first()
+    )
+    return notice
+
+
+def notice_item_list(*, notice: SingleNotice) -> list[NoticeItem]:
+    return list(notice.items.select_related("received_by").order_by("pk"))
+
+
+def transfer_list_for_case(*, case: Case) -> QuerySet[Transfer]:
+    transfers: QuerySet[Transfer] = (
+        Transfer.objects.filter(case=case)
+        .select_related("from_user", "to_user", "to_market", "decided_by")
+        .order_by("created_at", "pk")
+    )
+    return transfers
+
+
+def transfer_get_for_receiver(*, user: User, pk: int) -> Transfer:
+    """A pending transfer the user might decide (addressed to them or to a market they work
+    in); Transfer.DoesNotExist otherwise. The service decides whether they may."""
+    markets = list(can.market_roles(user))
+    transfer: Transfer = (
+        Transfer.objects.filter(status=Transfer.Status.PENDING)
+        .filter(Q(to_user=user) | Q(to_market_id__in=markets))
+        .select_related("case")
+        .get(pk=pk)
+    )
+    return transfer
+
+
+def audit_event_list_for_case(*, case: Case) -> QuerySet[AuditEvent]:
+    """The case's events, and the reveals of its applicant's data made from it; oldest first."""
+    events: QuerySet[AuditEvent] = (
+        AuditEvent.objects.filter(
+            Q(target_type="cases.case", target_id=str(case.pk))
+            | Q(
+                action="personal_data.revealed",
+                target_type="cases.applicant",
+                target_id=str(case.applicant_id),
+                new_values__reference=case.reference,
+            )
+        )
+        .select_related("actor")
+        .order_by("pk")
+    )
+    return events
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One django-simple-history record of the case: who changed which fields, when."""
+
+    at: datetime
+    user: User | None
+    kind: str  # "+" created, "~" changed, "-" deleted
+    changes: list[FieldChange]
+
+
+_TRACKED = ("state", "owner_id", "market_id", "station_id", "priority", "subject", "outcome")
+
+
+def case_history_list(*, case: Case) -> list[HistoryEntry]:
+    """Field-level history of the case, oldest first, with names instead of ids."""
+    records: list[Any] = list(
+        case.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    user_ids = {r.owner_id for r in records if r.owner_id}
+    market_ids = {r.market_id for r in records}
+    station_ids = {r.station_id for r in records if r.station_id}
+    names: dict[str, dict[Any, str]] = {
+        "owner_id": {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)},
+        "market_id": dict(Market.objects.filter(pk__in=market_ids).values_list("pk", "name")),
+        "station_id": {},
+    }
+    if station_ids:
+        names["station_id"] = dict(
+            ServiceStation.objects.filter(pk__in=station_ids).values_list("pk", "name")
+        )
+    states = dict(State.choices)
+    priorities = dict(Case.Priority.choices)
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        if field == "state":
+            return str(states.get(value, value))
+        if field == "priority":
+            return str(priorities.get(value, value))
+        if field in names:
+            return names[field].get(value, str(value))
+        return str(value)
+
+    entries: list[HistoryEntry] = []
+    previous: Any = None
+    for record in records:
+        changes = []
+        for field in _TRACKED:
+            new = getattr(record, field)
+            old = getattr(previous, field) if previous is not None else None
+            if previous is None and new in (None, ""):
+                continue
+            if previous is None or old != new:
+                label = str(Case._meta.get_field(field.removesuffix("_id")).verbose_name)
+                changes.append(FieldChange(label, shown(field, old), shown(field, new)))
+        entries.append(
+            HistoryEntry(record.history_date, record.history_user, record.history_type, changes)
+        )
+        previous = record
+    return entries
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def case_list_for_market(
+    *,
+    user: User,
+    market_id: int,
+    state: str = "",
+    kind: str = "",
+    owner_id: int | None = None,
+) -> QuerySet[Case]:
+    """The market's cases as its team lead sees them, newest first, filtered."""
+    cases = case_list_visible(user=user).filter(market_id=market_id)
+    if state:
+        cases = cases.filter(state=state)
+    if kind:
+        cases = cases.filter(kind=kind)
+    if owner_id is not None:
+        cases = cases.filter(owner_id=owner_id)
+    return cases.order_by("-opened_at", "-pk")
+
+
+# --- The event log ----------------------------------------------------------------------------
+
+
+def audit_market_list(*, user: User) -> QuerySet[Market]:
+    """Markets whose log the user may read: every market in an inspector's regions, and the
+    markets a team lead leads."""
+    led = [pk for pk, role in can.market_roles(user).items() if role == Role.TEAM_LEAD]
+    condition = Q(pk__in=led)
+    for membership in membership_list_for_user(user=user):
+        if membership.role == Role.INSPECTOR and membership.region is not None:
+            condition |= Q(region__code__startswith=membership.region.prefix)
+    markets: QuerySet[Market] = (
+        Market.objects.filter(condition).select_related("region").order_by("region__code", "name")
+    )
+    return markets
+
+
+def audit_event_search(
+    *,
+    user: User,
+    market_ids: list[int],
+    action: str = "",
+    actor_username: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Events of the given markets (already narrowed to those the user may read), newest
+    first. Dates are days in the display time zone, both inclusive."""
+    events = AuditEvent.objects.filter(market_id__in=market_ids)
+    if action:
+        events = events.filter(action=action)
+    if actor_username:
+        events = events.filter(actor_label=actor_username)
+    if date_from is not None:
+        events = events.filter(occurred_at__gte=_day_start(date_from))
+    if date_to is not None:
+        events = events.filter(occurred_at__lt=_day_start(date_to + timedelta(days=1)))
+    result: QuerySet[AuditEvent] = events.select_related("market").order_by("-pk")
+    return result
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    market: Market
+    result: VerificationResult
+
+
+def audit_chain_status_list(*, user: User) -> list[ChainStatus]:
+    """Verification of every chain of the markets the user may read."""
+    markets = {chain_key(m): m for m in audit_market_list(user=user)}
+    return [
+        ChainStatus(markets[chain], chain_verify(chain=chain))
+        for chain in chain_list()
+        if chain in markets
+    ]
