@@ -676,7 +676,7 @@ def seeker_refer(request: HttpRequest, pk: int) -> HttpResponse:
     seeker = visible_or_404(seeker_get_visible, user=staff_user(request), pk=pk)
     form = counter_forms.ReferralForm(request.POST)
     posting = (
-        Posting.objects.filter(pk=form.data.get("posting") or 0, status=Status.PUBLISHED)
+        Posting.objects.filter(pk=form.cleaned_data["posting"], status=Status.PUBLISHED)
         .select_related("occupation", "county", "market")
         .first()
         if form.is_valid()

@@ -199,7 +199,7 @@ def guidance_refer_view(request: HttpRequest, pk: int) -> HttpResponse:
     guidance = _guidance_visible(request, pk)
     form = ReferralForm(request.POST)
     posting = (
-        Posting.objects.filter(pk=form.data.get("posting") or 0, status=Status.PUBLISHED).first()
+        Posting.objects.filter(pk=form.cleaned_data["posting"], status=Status.PUBLISHED).first()
         if form.is_valid()
         else None
     )

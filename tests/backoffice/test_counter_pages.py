@@ -573,3 +573,19 @@ def test_the_counter_walk_from_registration_to_a_referral(
     assert "已电话联系" in after
     assert str(Outcome.REFERRED.label) in after or "已转介" in after
     assert Case.objects.filter(kind="seeker_registration", state=State.CLOSED).count() == 1
+
+
+@pytest.mark.parametrize("posting_number", ["0.", f"{10**30}", "1.0"])
+def test_a_recommended_posting_number_the_form_reads_loosely_is_no_server_error(
+    verified_client: Clients, officer: User, qingxiu: Region, posting_number: str
+) -> None:
+    # Django's IntegerField takes "0." as 0: the view must look the posting up by the number
+    # the form cleaned, not by the raw text (which the database cannot read).
+    client = verified_client(officer)
+    client.post(NEW_SEEKER, seeker_form())
+    seeker = SeekerProfile.objects.get()
+
+    response = client.post(f"/counter/seekers/{seeker.pk}/refer/", {"posting": posting_number})
+
+    assert response.status_code == 302
+    assert not Referral.objects.exists()
