@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .history import save_with_history
 from .models import User
 
 BACKUP_DEVICE_NAME = "backup"
@@ -36,8 +37,7 @@ def user_disable(*, actor: User, user: User) -> User:
     if not user.is_active:
         return user
     user.is_active = False
-    user._history_user = actor  # type: ignore[attr-defined]
-    user.save(update_fields=["is_active"])
+    save_with_history(user, actor, update_fields=["is_active"])
     user_end_all_sessions(user=user)
     return user
 

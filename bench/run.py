@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -173,8 +174,8 @@ def organisation_make() -> Organisation:
             name=f"{city}零工市场",
             service_phone="0771-5501234",
             address="民族大道 100 号",
-            opens_at="08:30",
-            closes_at="17:30",
+            opens_at=clock_time(8, 30),
+            closes_at=clock_time(17, 30),
             premises_area_m2=120,
         )
         markets.append(market)

@@ -26,8 +26,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django_fsm import can_proceed, has_transition_perm
 
+from accounts.history import delete_with_history, save_with_history
+
 if TYPE_CHECKING:
     from accounts.models import User
+
+__all__ = [
+    "CaseActionError",
+    "delete_with_history",
+    "row_locked",
+    "save_with_history",
+    "transition",
+    "transition_check",
+    "transition_run",
+]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -35,30 +47,6 @@ M = TypeVar("M", bound=models.Model)
 class CaseActionError(Exception):
     """The case's (or record's) state does not allow the action now. ``str(error)`` is for
     the user."""
-
-
-def save_with_history(
-    instance: models.Model,
-    actor: User | None,
-    *,
-    update_fields: Sequence[str] | None = None,
-    reason: str | None = None,
-) -> None:
-    """Save ``instance`` with ``actor`` (and ``reason``, when given) on the history row that
-    django-simple-history writes for it."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    if reason is not None:
-        instance._change_reason = reason  # type: ignore[attr-defined]
-    if update_fields is None:
-        instance.save()
-    else:
-        instance.save(update_fields=update_fields)
-
-
-def delete_with_history(instance: models.Model, actor: User | None) -> None:
-    """Delete ``instance`` with ``actor`` on the history row of the deletion."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance.delete()
 
 
 def row_locked(model: type[M], pk: Any, *, related: Sequence[str] = ()) -> M:

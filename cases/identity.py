@@ -202,13 +202,20 @@ def text_visible(value: str, *, multiline: bool = False) -> str:
 
 
 def text_stored(
-    value: str | None, *, field: str, max_length: int, required_label: str | None = None
+    value: str | None,
+    *,
+    field: str,
+    max_length: int,
+    required_label: str | None = None,
+    required_message: str | None = None,
 ) -> str:
     """Free text (a note, a reason) as the workflows store it: stripped, and refused with a
-    message on ``field`` when it is empty although required (``required_label`` names it),
-    holds a NUL character (which the database cannot store) or is longer than
-    ``max_length``."""
+    message on ``field`` when it is empty although required (``required_label`` names it, or
+    ``required_message`` says it whole), holds a NUL character (which the database cannot
+    store) or is longer than ``max_length``."""
     value = (value or "").strip()
+    if required_message is not None and not value:
+        raise ValidationError({field: [required_message]})
     if required_label is not None and not value:
         raise ValidationError({field: [_("Enter the %(label)s.") % {"label": required_label}]})
     if "\x00" in value:

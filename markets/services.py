@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.history import delete_with_history, save_with_history
 from accounts.models import User
 
 from .models import Division, Market, Membership, Region
@@ -23,11 +24,9 @@ def membership_grant(
     fit (wrong scope, already held, or a second administrator role)."""
     membership = Membership(user=user, role=role, market=market, region=region)
     membership.full_clean()
-    if actor is not None:
-        membership._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            membership.save()
+            save_with_history(membership, actor)
     except IntegrityError as error:
         # A concurrent grant won the race; the constraint says which rule it broke.
         membership.full_clean()
@@ -37,9 +36,7 @@ def membership_grant(
 
 @transaction.atomic
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
-    if actor is not None:
-        membership._history_user = actor  # type: ignore[attr-defined]
-    membership.delete()
+    delete_with_history(membership, actor)
 
 
 def region_ensure(*, code: str, actor: User | None) -> Region | None:
@@ -59,11 +56,9 @@ def region_ensure(*, code: str, actor: User | None) -> Region | None:
             continue
         region = Region(code=step, name=divisions[step].name)
         region.full_clean(validate_unique=False)
-        if actor is not None:
-            region._history_user = actor  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
-                region.save()
+                save_with_history(region, actor)
         except IntegrityError:
             pass  # made meanwhile by a concurrent call
     return Region.objects.get(code=code)

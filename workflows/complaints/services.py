@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history, transition_check
+from cases.identity import text_stored
 from cases.intake import (
     IntakeErrors,
     applicant_organisation_find_for_intake,
@@ -85,14 +86,8 @@ NAME_MAX = 100
 
 
 def _text(value: str, *, field: str, message: str, max_length: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("At most %(max)d characters, please.") % {"max": max_length}}
-        )
-    return value
+    """Required free text of a complaint, refused with ``message`` when empty."""
+    return text_stored(value, field=field, max_length=max_length, required_message=message)
 
 
 def _locked(complaint: Complaint) -> Complaint:

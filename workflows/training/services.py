@@ -73,14 +73,18 @@ PROGRAMME_FIELDS = (
 
 
 def _text(errors: dict[str, str], data: Mapping[str, Any], field: str, *, max_length: int) -> str:
-    value = str(data.get(field) or "").strip()
-    if "\x00" in value:
-        errors[field] = _("The text contains a character that cannot be stored.")
-    elif not value:
-        errors[field] = _("This field is required.")
-    elif len(value) > max_length:
-        errors[field] = _("Enter at most %(max)d characters.") % {"max": max_length}
-    return value
+    """Required free text of ``data[field]`` (the one cleaner, ``text_stored``), its refusal
+    collected in ``errors`` so that every field's is shown at once."""
+    try:
+        return text_stored(
+            str(data.get(field) or ""),
+            field=field,
+            max_length=max_length,
+            required_message=_("This field is required."),
+        )
+    except ValidationError as error:
+        errors[field] = error.message_dict[field][0]
+        return ""
 
 
 def _note(note: str, field: str = "note") -> str:
