@@ -23,6 +23,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # test database too. One file per test run, so two runs at once do not share it.
     _tmp.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"test_db.{os.getpid()}.sqlite3")}
+    # As the embedded settings run it: the test process and real workers write the same file
+    # at once, and without a write lock taken at BEGIN and a busy timeout a loaded machine
+    # turns that into "database is locked" and retries that back off past a test's patience.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = _tmp / "media"
 AUDIT_ANCHOR_DIR = _tmp / f"audit-anchors.{os.getpid()}"

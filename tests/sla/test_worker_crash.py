@@ -54,7 +54,11 @@ def _wait_for(done: Callable[[], bool], what: str, *running: Worker) -> None:
                 pytest.fail(f"a worker exited while waiting for {what}:\n{worker.output()}")
         time.sleep(0.3)
     logs = "\n".join(worker.output() for worker in running)
-    pytest.fail(f"no {what} within {TIMEOUT}s:\n{logs}")
+    state = (
+        f"pending messages {sorted(_pending())}, undelivered reminders {sorted(_undelivered())}, "
+        f"tasks in Redis {queued()}, idle workers {[worker.idle() for worker in running]}"
+    )
+    pytest.fail(f"no {what} within {TIMEOUT}s ({state}):\n{logs}")
 
 
 def _pending() -> set[int]:
