@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import CharField, Count, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,27 +51,170 @@ CASE_WITHDRAWN = "case.withdrawn"
 NOTICE_BREACH_RECORDED = "notice.breach_recorded"
 PERSONAL_DATA_REVEALED = "personal_data.revealed"
 
+# The main business of the market (art. 3: 工作日志台账 of the main business), written by the
+# workflows (``workflows/<service>/events.py``), which sit above this app too.
+POSTING_TAKEN_IN = "posting.taken_in"
+POSTING_PUBLISHED = "posting.published"
+SEEKER_REGISTERED = "seeker.registered"
+REFERRAL_RECORDED = "guidance.referred"
+REFERRAL_OUTCOME = "guidance.referral_outcome"
+GUIDANCE_ITEM_RECORDED = "seeker.guidance_recorded"
+GUIDANCE_SESSION_RECORDED = "guidance.session_recorded"
+TRAINING_REFERRED = "training.referred"
+TRAINING_COMPLETED = "training.completed"
+WELFARE_PLACED = "welfare.placed"
+CAMPAIGN_CREATED = "campaign.created"
+CAMPAIGN_ATTENDANCE = "campaign.attendance_recorded"
+COMPLAINT_FILED = "complaint.filed"
+COMPLAINT_RESOLVED = "complaint.resolved"
+COMPLAINT_DECLINED = "complaint.declined"
+
 # The ledger's own codes.
 LEDGER_SIGNED_OFF = "ledger.signed_off"
 LEDGER_EXPORTED = "ledger.exported"
 
-# Which count each event adds one to, for its actor (breaches: for the officer named in it).
-_COUNTED: dict[str, str] = {
-    CASE_OPENED: "opened",
-    CASE_CLAIMED: "claimed",
-    CASE_TRANSFERRED: "transfers_out",
-    CASE_TRANSFER_ACCEPTED: "transfers_accepted",
-    CASE_TRANSFER_DECLINED: "transfers_declined",
-    CASE_MATERIALS_REQUESTED: "notices_issued",
-    CASE_MATERIALS_RECEIVED: "materials_received",
-    CASE_RESOLVED: "resolved",
-    CASE_CLOSED: "closed",
-    CASE_REOPENED: "reopened",
-    CASE_WITHDRAWN: "withdrawn",
-    NOTICE_BREACH_RECORDED: "breaches",
-    PERSONAL_DATA_REVEALED: "personal_data_reveals",
-}
-LEDGER_ACTIONS = tuple(_COUNTED)
+CASES = "cases"
+BUSINESS = "business"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One count of the ledger: which events it counts, and for whom.
+
+    ``where`` narrows the events to those whose ``new_values`` hold these values (a hire is a
+    referral outcome of "hired"); at most one narrowed figure per action. A breach counts for
+    the officer named in the event (``officer_id``: who issued the notice), not for the team
+    lead who recorded it; every other event for its actor.
+    """
+
+    name: str
+    label: StrOrPromise
+    actions: tuple[str, ...]
+    section: str
+    where: tuple[tuple[str, str], ...] = ()
+    for_named_officer: bool = False
+
+
+# Every figure, in the order the ledger lists them.
+FIGURES: tuple[Figure, ...] = (
+    Figure("opened", gettext_lazy("Cases opened"), (CASE_OPENED,), CASES),
+    Figure("claimed", gettext_lazy("Cases claimed"), (CASE_CLAIMED,), CASES),
+    Figure("transfers_out", gettext_lazy("Transfers out"), (CASE_TRANSFERRED,), CASES),
+    Figure(
+        "transfers_accepted",
+        gettext_lazy("Transfers accepted"),
+        (CASE_TRANSFER_ACCEPTED,),
+        CASES,
+    ),
+    Figure(
+        "transfers_declined",
+        gettext_lazy("Transfers declined"),
+        (CASE_TRANSFER_DECLINED,),
+        CASES,
+    ),
+    Figure(
+        "notices_issued",
+        gettext_lazy("Single notices issued"),
+        (CASE_MATERIALS_REQUESTED,),
+        CASES,
+    ),
+    Figure(
+        "materials_received",
+        gettext_lazy("Materials received"),
+        (CASE_MATERIALS_RECEIVED,),
+        CASES,
+    ),
+    Figure("resolved", gettext_lazy("Cases resolved"), (CASE_RESOLVED,), CASES),
+    Figure("closed", gettext_lazy("Cases closed"), (CASE_CLOSED,), CASES),
+    Figure("reopened", gettext_lazy("Cases reopened"), (CASE_REOPENED,), CASES),
+    Figure("withdrawn", gettext_lazy("Cases withdrawn"), (CASE_WITHDRAWN,), CASES),
+    Figure(
+        "breaches",
+        gettext_lazy("Single-notice breaches"),
+        (NOTICE_BREACH_RECORDED,),
+        CASES,
+        for_named_officer=True,
+    ),
+    Figure(
+        "personal_data_reveals",
+        gettext_lazy("Personal data revealed"),
+        (PERSONAL_DATA_REVEALED,),
+        CASES,
+    ),
+    Figure("postings_taken_in", gettext_lazy("Postings taken in"), (POSTING_TAKEN_IN,), BUSINESS),
+    Figure(
+        "postings_published", gettext_lazy("Postings published"), (POSTING_PUBLISHED,), BUSINESS
+    ),
+    Figure(
+        "seekers_registered",
+        gettext_lazy("Job seekers registered"),
+        (SEEKER_REGISTERED,),
+        BUSINESS,
+    ),
+    Figure("referrals", gettext_lazy("Referrals made"), (REFERRAL_RECORDED,), BUSINESS),
+    Figure(
+        "hires",
+        gettext_lazy("Hires from referrals"),
+        (REFERRAL_OUTCOME,),
+        BUSINESS,
+        where=(("outcome", "hired"),),
+    ),
+    Figure(
+        "guidance_items",
+        gettext_lazy("Guidance items given"),
+        (GUIDANCE_ITEM_RECORDED,),
+        BUSINESS,
+    ),
+    Figure(
+        "guidance_sessions",
+        gettext_lazy("Career guidance sessions"),
+        (GUIDANCE_SESSION_RECORDED,),
+        BUSINESS,
+    ),
+    Figure(
+        "training_referrals",
+        gettext_lazy("Training referrals"),
+        (TRAINING_REFERRED,),
+        BUSINESS,
+    ),
+    Figure(
+        "training_completions",
+        gettext_lazy("Training completions"),
+        (TRAINING_COMPLETED,),
+        BUSINESS,
+    ),
+    Figure(
+        "welfare_placements",
+        gettext_lazy("Welfare job placements"),
+        (WELFARE_PLACED,),
+        BUSINESS,
+    ),
+    Figure("campaigns_held", gettext_lazy("Campaign events"), (CAMPAIGN_CREATED,), BUSINESS),
+    Figure(
+        "campaign_attendances",
+        gettext_lazy("Campaign attendance records"),
+        (CAMPAIGN_ATTENDANCE,),
+        BUSINESS,
+    ),
+    Figure(
+        "complaints_received",
+        gettext_lazy("Complaints received"),
+        (COMPLAINT_FILED,),
+        BUSINESS,
+    ),
+    Figure(
+        "complaints_concluded",
+        gettext_lazy("Complaints concluded"),
+        (COMPLAINT_RESOLVED, COMPLAINT_DECLINED),
+        BUSINESS,
+    ),
+)
+FIGURES_BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}
+_BY_ACTION: dict[str, tuple[Figure, ...]] = {}
+for _figure in FIGURES:
+    for _action in _figure.actions:
+        _BY_ACTION[_action] = (*_BY_ACTION.get(_action, ()), _figure)
+LEDGER_ACTIONS = tuple(_BY_ACTION)
 
 # What an event without a kind or channel is counted under.
 UNSPECIFIED = ""
@@ -96,6 +240,20 @@ class LedgerFigures:
     withdrawn: int = 0
     breaches: int = 0
     personal_data_reveals: int = 0
+    postings_taken_in: int = 0
+    postings_published: int = 0
+    seekers_registered: int = 0
+    referrals: int = 0
+    hires: int = 0
+    guidance_items: int = 0
+    guidance_sessions: int = 0
+    training_referrals: int = 0
+    training_completions: int = 0
+    welfare_placements: int = 0
+    campaigns_held: int = 0
+    campaign_attendances: int = 0
+    complaints_received: int = 0
+    complaints_concluded: int = 0
 
     def __add__(self, other: LedgerFigures) -> LedgerFigures:
         summed = LedgerFigures()
@@ -124,22 +282,11 @@ def _bump(counts: dict[str, int], key: str, n: int) -> None:
     counts[key] = counts.get(key, 0) + n
 
 
-# The plain counts, in the order the ledger lists them, with their headings.
-FIGURE_LABELS: tuple[tuple[str, StrOrPromise], ...] = (
-    ("opened", gettext_lazy("Cases opened")),
-    ("claimed", gettext_lazy("Cases claimed")),
-    ("transfers_out", gettext_lazy("Transfers out")),
-    ("transfers_accepted", gettext_lazy("Transfers accepted")),
-    ("transfers_declined", gettext_lazy("Transfers declined")),
-    ("notices_issued", gettext_lazy("Single notices issued")),
-    ("materials_received", gettext_lazy("Materials received")),
-    ("resolved", gettext_lazy("Cases resolved")),
-    ("closed", gettext_lazy("Cases closed")),
-    ("reopened", gettext_lazy("Cases reopened")),
-    ("withdrawn", gettext_lazy("Cases withdrawn")),
-    ("breaches", gettext_lazy("Single-notice breaches")),
-    ("personal_data_reveals", gettext_lazy("Personal data revealed")),
-)
+# The plain counts, in the order the ledger lists them, with their headings: all of them, and
+# the case engine's and the main business's apart.
+FIGURE_LABELS: tuple[tuple[str, StrOrPromise], ...] = tuple((f.name, f.label) for f in FIGURES)
+CASE_FIGURE_LABELS = tuple((f.name, f.label) for f in FIGURES if f.section == CASES)
+BUSINESS_FIGURE_LABELS = tuple((f.name, f.label) for f in FIGURES if f.section == BUSINESS)
 
 
 @dataclass(frozen=True)
@@ -198,21 +345,31 @@ def _figures_count(
     per_user: dict[int, LedgerFigures] = {}
     for row in rows:
         action, n = row["action"], row["n"]
-        name = _COUNTED[action]
-        # A breach counts against the officer who issued the notice, not the approving lead.
-        breach = action == NOTICE_BREACH_RECORDED
-        who = _user_id(row["officer_id"]) if breach else row["actor_id"]
-        targets = [totals]
-        if who is not None:
-            targets.append(per_user.setdefault(who, LedgerFigures()))
-        for figures in targets:
-            setattr(figures, name, getattr(figures, name) + n)
-            if action == CASE_OPENED:
-                _bump(figures.opened_by_kind, row["kind"] or UNSPECIFIED, n)
-                _bump(figures.opened_by_channel, row["channel"] or UNSPECIFIED, n)
-            elif action == CASE_CLOSED:
-                _bump(figures.closed_by_kind, row["kind"] or UNSPECIFIED, n)
+        for figure in _BY_ACTION[action]:
+            if figure.where and row["narrowed"] != figure.name:
+                continue
+            who = _user_id(row["officer_id"]) if figure.for_named_officer else row["actor_id"]
+            targets = [totals]
+            if who is not None:
+                targets.append(per_user.setdefault(who, LedgerFigures()))
+            for figures in targets:
+                setattr(figures, figure.name, getattr(figures, figure.name) + n)
+                if action == CASE_OPENED:
+                    _bump(figures.opened_by_kind, row["kind"] or UNSPECIFIED, n)
+                    _bump(figures.opened_by_channel, row["channel"] or UNSPECIFIED, n)
+                elif action == CASE_CLOSED:
+                    _bump(figures.closed_by_kind, row["kind"] or UNSPECIFIED, n)
     return totals, per_user
+
+
+def _where(figure: Figure) -> Q:
+    return Q(action__in=figure.actions, **{f"new_values__{k}": v for k, v in figure.where})
+
+
+def _narrowed() -> DbCase:
+    """The name of the narrowed figure an event belongs to, or "" (one CASE over all of them)."""
+    whens = [When(_where(f), then=Value(f.name)) for f in FIGURES if f.where]
+    return DbCase(*whens, default=Value(""), output_field=CharField())
 
 
 def ledger_event_counts(
@@ -232,9 +389,10 @@ def ledger_event_counts(
             kind=KeyTextTransform("kind", "new_values"),
             channel=KeyTextTransform("channel", "new_values"),
             officer_id=KeyTextTransform("officer_id", "new_values"),
+            narrowed=_narrowed(),
         )
         .order_by()
-        .values("action", "actor_id", "kind", "channel", "officer_id")
+        .values("action", "actor_id", "kind", "channel", "officer_id", "narrowed")
         .annotate(n=Count("id"))
     )
 
@@ -269,6 +427,32 @@ def _ledger_build(*, market: Market, first_day: date, last_day: date, period: st
         officers=tuple(officers),
         sign_offs=tuple(sign_offs.order_by("day")),
     )
+
+
+def ledger_figure_events(
+    *,
+    market: Market,
+    figure: Figure,
+    starts_at: datetime,
+    ends_at: datetime,
+    user_id: int | None = None,
+) -> QuerySet[AuditEvent]:
+    """The events behind one figure of ``market``'s ledger in [starts_at, ends_at), newest first:
+    exactly those the figure counts (for one officer when ``user_id`` is given)."""
+    events = AuditEvent.objects.filter(
+        _where(figure),
+        market=market,
+        occurred_at__gte=starts_at,
+        occurred_at__lt=ends_at,
+        success=True,
+    )
+    if user_id is not None:
+        if figure.for_named_officer:  # written as a number, or its text by older code
+            named = Q(new_values__officer_id=user_id) | Q(new_values__officer_id=str(user_id))
+            events = events.filter(named)
+        else:
+            events = events.filter(actor_id=user_id)
+    return events.select_related("actor").order_by("-occurred_at", "-id")
 
 
 def ledger_day(*, market: Market, day: date) -> Ledger:

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     # The work-log ledger (工作日志台账) of a market.
     path("ledger/<int:market_id>/", views.ledger, name="ledger"),
     path("ledger/<int:market_id>/sign-off/", views.ledger_sign, name="ledger_sign_off"),
+    path("ledger/<int:market_id>/events/", views.ledger_events, name="ledger_events"),
     # Time limits (限时办结): the team lead's dashboard of a market.
     path("sla/market/<int:market_id>/", views.sla_market, name="sla_market"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from audit.exports import ledger_csv, ledger_xlsx
 from audit.ledger import (
-    FIGURE_LABELS,
+    BUSINESS_FIGURE_LABELS,
+    CASE_FIGURE_LABELS,
+    FIGURES,
+    FIGURES_BY_NAME,
     LEDGER_ZONE,
     Ledger,
+    LedgerFigures,
     ledger_day,
+    ledger_figure_events,
     ledger_month,
     ledger_sign_off,
 )
@@ -84,26 +89,90 @@ def ledger(request: HttpRequest, market_id: int) -> HttpResponse:
     export = request.GET.get("format", "")
     if export in {"csv", "xlsx"} and understood:  # never a file of a period not asked for
         return _export(request, book, export)
-    totals = [(label, getattr(book.totals, name)) for name, label in FIGURE_LABELS]
-    officers = [
-        (line, [getattr(line.figures, name) for name, _label in FIGURE_LABELS])
-        for line in book.officers
-    ]
+    period = f"day={book.first_day.isoformat()}" if book.is_day else f"month={book.period}"
     return render(
         request,
         "backoffice/ledger.html",
         {
             "market": market,
             "ledger": book,
-            "totals": totals,
-            "figure_labels": [label for _name, label in FIGURE_LABELS],
-            "officers": officers,
+            "period_query": period,
+            # Each figure with its heading and count, the case engine's and the main business's.
+            "sections": [
+                (_("Case work"), _figures(book.totals, CASE_FIGURE_LABELS)),
+                (_("Main business"), _figures(book.totals, BUSINESS_FIGURE_LABELS)),
+            ],
+            "officer_sections": [
+                (
+                    _("Case work"),
+                    [label for _name, label in CASE_FIGURE_LABELS],
+                    [(line, _figures(line.figures, CASE_FIGURE_LABELS)) for line in book.officers],
+                ),
+                (
+                    _("Main business"),
+                    [label for _name, label in BUSINESS_FIGURE_LABELS],
+                    [
+                        (line, _figures(line.figures, BUSINESS_FIGURE_LABELS))
+                        for line in book.officers
+                    ],
+                ),
+            ],
             "can_sign_off": book.is_day
             and not book.sign_offs
             and market.pk in led_market_ids(request.user)
             and book.first_day <= timezone.localdate(timezone=LEDGER_ZONE),
         },
     )
+
+
+def _figures(figures: LedgerFigures, labels: Any) -> list[tuple[str, Any, int]]:
+    return [(name, label, getattr(figures, name)) for name, label in labels]
+
+
+@back_office_required
+@require_GET
+def ledger_events(request: HttpRequest, market_id: int) -> HttpResponse:
+    """The events behind one figure of the ledger (?figure=…, the first when left out; &day=…
+    or &month=…; &officer=<user id> for one officer's line): exactly those the figure counts."""
+    market = market_for_supervisor(request, market_id)
+    figure = FIGURES_BY_NAME.get(request.GET.get("figure") or FIGURES[0].name)
+    if figure is None:
+        raise Http404(_("The ledger has no such figure."))
+    day, month, understood = _ledger_period(request)
+    if not understood:  # the message says why; the ledger itself shows the right period
+        return redirect("backoffice:ledger", market.pk)
+    book: Ledger = (
+        ledger_month(market=market, year=month[0], month=month[1])
+        if month
+        else ledger_day(market=market, day=day or timezone.localdate(timezone=LEDGER_ZONE))
+    )
+    officer = None
+    raw_officer = request.GET.get("officer", "")
+    if raw_officer:
+        try:
+            officer = book.officer(int(raw_officer))
+        except ValueError:
+            officer = None
+        if officer is None:
+            raise Http404(_("Nobody of that name has a line in this ledger."))
+    events = ledger_figure_events(
+        market=market,
+        figure=figure,
+        starts_at=book.starts_at,
+        ends_at=book.ends_at,
+        user_id=officer.user_id if officer else None,
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    period = f"day={book.first_day.isoformat()}" if book.is_day else f"month={book.period}"
+    context = {
+        "market": market,
+        "ledger": book,
+        "figure": figure,
+        "officer": officer,
+        "events": page,
+        "period_query": period,
+    }
+    return render(request, "backoffice/ledger_events.html", context)
 
 
 def _export(request: HttpRequest, book: Ledger, fmt: str) -> HttpResponse:

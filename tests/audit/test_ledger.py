@@ -17,10 +17,13 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from audit.ledger import (
+    BUSINESS_FIGURE_LABELS,
+    FIGURES,
     LedgerFigures,
     day_range,
     ledger_day,
     ledger_event_counts,
+    ledger_figure_events,
     ledger_month,
     ledger_sign_off,
 )
@@ -216,6 +219,8 @@ def test_day_totals_match_the_scripted_day(market_a: Market) -> None:
         "withdrawn": 1,
         "breaches": 1,
         "personal_data_reveals": 1,
+        # No main business on this scripted day: see test_the_main_business_is_counted.
+        **{name: 0 for name, _label in BUSINESS_FIGURE_LABELS},
     }
 
 
@@ -464,3 +469,114 @@ def test_today_in_shanghai_may_be_signed_while_it_is_still_yesterday_in_utc(
         sign_off = ledger_sign_off(actor=lead, market=market_a, day=DAY)
 
     assert sign_off.day == DAY
+
+
+# --- The main business (art. 3) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def business_day(market_a: Market, market_b: Market, alice: User, bob: User) -> None:
+    """A day of the main business as the workflows log it (their event codes and values)."""
+    a = market_a
+    record("posting.taken_in", actor=alice, market=a, when=at(DAY, 9, 0), occupation="4-03")
+    record("posting.taken_in", actor=bob, market=a, when=at(DAY, 9, 5), occupation="4-03")
+    record("posting.published", actor=alice, market=a, when=at(DAY, 9, 10))
+    record("posting.expired", actor=None, market=a, when=at(DAY, 9, 11))  # nobody's work
+    record("seeker.registered", actor=bob, market=a, when=at(DAY, 9, 20), complete=True)
+    record("seeker.updated", actor=bob, market=a, when=at(DAY, 9, 25))  # not a registration
+    record("guidance.referred", actor=alice, market=a, when=at(DAY, 10, 0), outcome="referred")
+    record("guidance.referred", actor=alice, market=a, when=at(DAY, 10, 1), outcome="referred")
+    record("guidance.referral_outcome", actor=alice, market=a, when=at(DAY, 11, 0), outcome="hired")
+    record(
+        "guidance.referral_outcome", actor=bob, market=a, when=at(DAY, 11, 5), outcome="declined"
+    )
+    record("seeker.guidance_recorded", actor=bob, market=a, when=at(DAY, 11, 30), item="policy")
+    record("guidance.session_recorded", actor=bob, market=a, when=at(DAY, 11, 40))
+    record("training.referred", actor=alice, market=a, when=at(DAY, 13, 0))
+    record("training.enrolled", actor=alice, market=a, when=at(DAY, 13, 5))
+    record("training.completed", actor=alice, market=a, when=at(DAY, 13, 10))
+    record("welfare.placed", actor=bob, market=a, when=at(DAY, 14, 0))
+    record("campaign.created", actor=alice, market=a, when=at(DAY, 14, 30))
+    record("campaign.attendance_recorded", actor=alice, market=a, when=at(DAY, 14, 40))
+    record("complaint.filed", actor=bob, market=a, when=at(DAY, 15, 0))
+    record("complaint.filed", actor=bob, market=a, when=at(DAY, 15, 1))
+    record("complaint.resolved", actor=bob, market=a, when=at(DAY, 15, 30))
+    record("complaint.declined", actor=alice, market=a, when=at(DAY, 15, 40))
+    record("complaint.filed", actor=bob, market=a, when=at(DAY, 15, 50), success=False)
+    # Elsewhere or another day: not counted.
+    record("posting.published", actor=alice, market=market_b, when=at(DAY, 10, 0))
+    record(
+        "guidance.referral_outcome",
+        actor=alice,
+        market=a,
+        when=at(DAY + timedelta(days=1), 9, 0),
+        outcome="hired",
+    )
+
+
+@pytest.mark.usefixtures("business_day")
+def test_the_main_business_is_counted(market_a: Market, alice: User, bob: User) -> None:
+    ledger = ledger_day(market=market_a, day=DAY)
+
+    totals = ledger.totals.as_dict()
+    assert {name: totals[name] for name, _label in BUSINESS_FIGURE_LABELS} == {
+        "postings_taken_in": 2,
+        "postings_published": 1,
+        "seekers_registered": 1,
+        "referrals": 2,
+        "hires": 1,
+        "guidance_items": 1,
+        "guidance_sessions": 1,
+        "training_referrals": 1,
+        "training_completions": 1,
+        "welfare_placements": 1,
+        "campaigns_held": 1,
+        "campaign_attendances": 1,
+        "complaints_received": 2,
+        "complaints_concluded": 2,
+    }
+    officer_a, officer_b = ledger.officer(alice.pk), ledger.officer(bob.pk)
+    assert officer_a is not None and officer_b is not None
+    assert officer_a.figures == LedgerFigures(
+        postings_taken_in=1,
+        postings_published=1,
+        referrals=2,
+        hires=1,
+        training_referrals=1,
+        training_completions=1,
+        campaigns_held=1,
+        campaign_attendances=1,
+        complaints_concluded=1,
+    )
+    assert officer_b.figures == LedgerFigures(
+        postings_taken_in=1,
+        seekers_registered=1,
+        guidance_items=1,
+        guidance_sessions=1,
+        welfare_placements=1,
+        complaints_received=2,
+        complaints_concluded=1,
+    )
+
+
+@pytest.mark.usefixtures("scripted_day", "business_day")
+def test_every_figure_opens_to_exactly_the_events_it_counts(
+    market_a: Market, alice: User, bob: User, lead: User
+) -> None:
+    ledger = ledger_day(market=market_a, day=DAY)
+
+    for figure in FIGURES:
+        events = ledger_figure_events(
+            market=market_a, figure=figure, starts_at=ledger.starts_at, ends_at=ledger.ends_at
+        )
+        assert events.count() == getattr(ledger.totals, figure.name), figure.name
+        assert {event.action for event in events} <= set(figure.actions)
+        for line in ledger.officers:
+            mine = ledger_figure_events(
+                market=market_a,
+                figure=figure,
+                starts_at=ledger.starts_at,
+                ends_at=ledger.ends_at,
+                user_id=line.user_id,
+            )
+            assert mine.count() == getattr(line.figures, figure.name), (figure.name, line.username)

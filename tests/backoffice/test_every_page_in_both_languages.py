@@ -97,6 +97,7 @@ MUST_SHOW = {
     "cases/market/<int:market_id>/",
     "audit/events/",
     "ledger/<int:market_id>/",
+    "ledger/<int:market_id>/events/",
     "sla/market/<int:market_id>/",
     "counter/postings/",
     "counter/postings/new/",

@@ -44,7 +44,7 @@ def test_the_team_lead_reads_the_days_figures(
 
     assert response.status_code == 200
     assert totals_of(response)[_label("opened")] == 2
-    assert [line.username for line, _counts in response.context["officers"]] == ["officer"]
+    assert [line.username for line in response.context["ledger"].officers] == ["officer"]
     assert response.context["can_sign_off"] is True
     assert "工作日志台账" in response.content.decode()
 
@@ -174,8 +174,41 @@ def test_a_malformed_period_falls_back_to_today_with_a_message(
 
 
 def totals_of(response: Any) -> dict[str, int]:
-    return {str(label): count for label, count in response.context["totals"]}
+    return {
+        str(label): count
+        for _title, figures in response.context["sections"]
+        for _name, label, count in figures
+    }
 
 
 def _label(name: str) -> str:
     return str(dict(FIGURE_LABELS)[name])
+
+
+def test_each_figure_opens_to_the_events_behind_it(
+    a_day_of_work: None,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+    verified_client: Callable[[User], Client],
+) -> None:
+    client = verified_client(team_lead)
+    ledger_page = client.get(f"/ledger/{nanning_market.pk}/?day={DAY}").content.decode()
+    link = f"/ledger/{nanning_market.pk}/events/?day={DAY}&amp;figure=opened"
+    assert link in ledger_page
+    assert f"{link}&amp;officer={officer.pk}" in ledger_page
+    assert "figure=postings_published" in ledger_page  # the main business is listed too
+
+    response = client.get(link.replace("&amp;", "&"))
+    mine = client.get(
+        f"/ledger/{nanning_market.pk}/events/?day={DAY}&figure=opened&officer={officer.pk}"
+    )
+    other_day = client.get(f"/ledger/{nanning_market.pk}/events/?day=2026-03-03&figure=opened")
+
+    assert response.status_code == 200
+    assert [event.action for event in response.context["events"]] == ["case.opened"] * 2
+    assert mine.context["events"].paginator.count == 2
+    assert other_day.context["events"].paginator.count == 0
+    nobody = client.get(f"/ledger/{nanning_market.pk}/events/?day={DAY}&officer={team_lead.pk}")
+    assert nobody.status_code == 404  # the lead has no line in this day's ledger
+    assert client.get(f"/ledger/{nanning_market.pk}/events/?figure=nonsense").status_code == 404

@@ -142,6 +142,7 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/audit/chains/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # The work-log ledger (工作日志台账): the market's team lead, and inspectors over it.
     "/ledger/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    "/ledger/{market}/events/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # Time limits (限时办结): the market's team lead, and inspectors over it.
     "/sla/market/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # The bell (站内通知): every signed-in member of staff, administrators included.
