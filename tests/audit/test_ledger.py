@@ -394,7 +394,7 @@ def test_day_reads_the_market_time_index(market_a: Market) -> None:
 # --- Sign-off -------------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("scripted_day")
+@pytest.mark.usefixtures("scripted_day", "business_day")
 def test_team_lead_signs_off_a_day_once_and_the_event_carries_the_figures(
     market_a: Market, lead: User
 ) -> None:
@@ -411,6 +411,8 @@ def test_team_lead_signs_off_a_day_once_and_the_event_carries_the_figures(
     assert event.new_values["note"] == "核对无误"
     assert event.new_values["totals"]["opened"] == 3
     assert event.new_values["totals"]["breaches"] == 1
+    assert event.new_values["totals"]["hires"] == 1  # the main business is signed off too
+    assert event.new_values["totals"]["complaints_received"] == 2
     assert chain_verify(chain=event.chain).ok
     assert ledger_day(market=market_a, day=DAY).sign_offs == (sign_off,)
     assert ledger_month(market=market_a, year=2026, month=3).sign_offs == (sign_off,)

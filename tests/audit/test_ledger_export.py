@@ -71,6 +71,8 @@ def ledger(market: Market, alice: User, mallory: User, lead: User) -> Ledger:
     record("case.closed", actor=mallory, market=market, hour=11, kind="-2+3", channel="counter")
     record("case.materials_requested", actor=alice, market=market, hour=11, item_count=2)
     record("notice.breach_recorded", actor=lead, market=market, hour=12, officer_id=alice.pk)
+    record("posting.published", actor=alice, market=market, hour=13)
+    record("guidance.referral_outcome", actor=alice, market=market, hour=14, outcome="hired")
     with time_machine.travel(at(18, 0), tick=False):
         ledger_sign_off(actor=lead, market=market, day=DAY, note="+ok")
     return ledger_day(market=market, day=DAY)
@@ -130,6 +132,11 @@ def test_csv_has_a_byte_order_mark_chinese_headings_and_the_figures(
     assert alice_row["新受理案件"] == "2"
     assert alice_row["发出一次性告知"] == "1"
     assert alice_row["违反一次性告知"] == "1"
+    # The main business (art. 3) beside the case work.
+    assert ["发布招聘信息", "", "", "1"] in table
+    assert ["推荐成功录用", "", "", "1"] in table
+    assert ["受理投诉", "", "", "0"] in table
+    assert (alice_row["发布招聘信息"], alice_row["推荐成功录用"]) == ("1", "1")
 
 
 def test_csv_neutralises_a_malicious_officer_name_and_kind(ledger: Ledger) -> None:

@@ -20,6 +20,7 @@ from guidance_support import (
 )
 
 from accounts.models import User
+from audit.ledger import ledger_day
 from cases.models import Applicant
 from cases.services import CaseActionError
 from markets.models import Market, Membership, Region, Role
@@ -240,3 +241,19 @@ def test_only_an_open_published_posting_is_recommended(
         referral_record(actor=officer, seeker=seeker, posting=closed)
     assert "posting" in refusal.value.message_dict
     assert not Referral.objects.exists()
+
+
+def test_the_ledger_counts_the_registration_the_referral_and_the_hire(
+    officer: User, nanning_market: Market, seeker: SeekerProfile, posting: Posting
+) -> None:
+    match = match_postings(seeker, today=TODAY)[0]
+    referral = referral_record(actor=officer, seeker=seeker, posting=posting, match=match)
+    for outcome in (Outcome.REFERRED, Outcome.INTERVIEWED, Outcome.HIRED):
+        referral = referral_outcome_set(actor=officer, referral=referral, outcome=outcome)
+
+    ledger = ledger_day(market=nanning_market, day=TODAY)
+
+    line = ledger.officer(officer.pk)
+    assert line is not None
+    for figures in (ledger.totals, line.figures):
+        assert (figures.seekers_registered, figures.referrals, figures.hires) == (1, 1, 1)
