@@ -47,7 +47,7 @@ def at(day: date, hour: int, minute: int, second: int = 0) -> datetime:
 def record(
     action: str,
     *,
-    actor: User,
+    actor: User | None,
     market: Market,
     when: datetime,
     success: bool = True,
