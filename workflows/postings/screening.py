@@ -828,7 +828,7 @@ _LAWFUL_PATTERNS: Final[tuple[str, ...]] = (
     rf"{_THIRD_PARTY}(?:的)?{_FEE}",
     rf"(?:向|对|为|帮){_THIRD_PARTY}(?:收取|收|退还|收缴)[^。!?;\n]{{0,6}}",
     # identity documents
-    rf"(?:不|绝不|不会|不得|严禁|禁止|从不|无需|无须|不需|不用)(?:扣押|扣|押|收|保管|收取|扣留|收押)"
+    rf"(?:不|绝不|不会|不得|严禁|禁止|从不|无需|无须|不需要?|不用|不必)(?:扣押|扣|押|收|保管|收取|扣留|收押)"
     rf"(?:任何)?(?:员工|劳动者|个人)?(?:的)?(?:任何)?{_DOCUMENT}",
 )
 _LAWFUL: Final[tuple[re.Pattern[str], ...]] = tuple(re.compile(p) for p in _LAWFUL_PATTERNS)
