@@ -36,6 +36,7 @@ from cases.models import Applicant, Case, ChecklistItem, State
 from markets.models import Market, Region, Role
 from workflows.guidance.models import Outcome, Referral
 from workflows.postings.models import Posting, Status
+from workflows.postings.screening import BASES, CATEGORY_LABELS
 from workflows.seekers.models import GuidanceItem, SeekerProfile
 
 Clients = Callable[[User], Client]
@@ -589,3 +590,62 @@ def test_a_recommended_posting_number_the_form_reads_loosely_is_no_server_error(
 
     assert response.status_code == 302
     assert not Referral.objects.exists()
+
+
+# --- The lawful-content screen: refusals and "either is acceptable" (issue 10, item 8) ----------
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_refusal_by_exclusion_verb_is_refused_on_its_field_naming_phrase_and_rule(
+    verified_client: Clients, officer: User, qingxiu: Region, language: str
+) -> None:
+    client = verified_client(officer)
+    client.cookies["django_language"] = language
+    data = posting_form(
+        skill_requirements="有餐厅服务经验，不录用户籍为外省的人员",
+        description="本店直招，谢绝有宗教信仰的人员。",
+    )
+
+    response = refused(client, data)
+
+    html = page(response)
+    [skills] = field_errors(response, "skill_requirements")
+    [description] = field_errors(response, "description")
+    with translation.override(language):
+        hukou = str(CATEGORY_LABELS["household_registration"])
+        religion = str(CATEGORY_LABELS["religion"])
+        hukou_basis = str(BASES["household_registration"])
+    # the field, the phrase as typed, the rule (category and legal basis)
+    assert "“不录用户籍为外省的”" in skills and hukou in skills and hukou_basis in skills
+    assert skills.startswith(str(response.context["form"]["skill_requirements"].label))
+    assert "“谢绝有宗教信仰”" in description and religion in description
+    assert {f["category"] for f in response.context["findings"]} == {
+        "household_registration",
+        "religion",
+    }
+    assert "<mark>不录用户籍为外省的</mark>" in html
+    if language == "en":
+        assert "is not allowed (Household registration (hukou) or origin)" in skills
+        assert "Employment Promotion Law art. 26, 31" in skills
+    else:
+        assert "《就业促进法》第二十六条、第三十一条" in skills
+        assert "art. 26" not in html
+
+
+def test_a_posting_saying_either_status_is_acceptable_is_published(
+    verified_client: Clients, officer: User, nanning_market: Market, qingxiu: Region
+) -> None:
+    data = posting_form(
+        skill_requirements="已婚未婚均可，本地、外地皆可，有餐厅服务经验",
+        description="不论是否有宗教信仰，男、女皆可，有无孩子都可以。",
+    )
+
+    response = verified_client(officer).post(NEW_POSTING, data)
+
+    posting = Posting.objects.get()
+    assert response.status_code == 302
+    assert posting.status == Status.PUBLISHED
+    assert posting.screening_findings == []
+    assert AuditEvent.objects.filter(
+        target_type="postings.posting", target_id=str(posting.pk), actor=officer
+    ).exists()

@@ -11,13 +11,19 @@ How it reads a text:
    ``HBV18``; lower case; a small explicit table maps the traditional characters that matter
    to simplified ones). Every normalised character remembers the index of the original
    character it came from, so a finding always points at the original text.
-2. Two views are built from that: the *spaced* view keeps everything, the *compact* view drops
+2. Three views are built from that: the *spaced* view keeps everything, the *compact* view drops
    spaces, punctuation and symbols ("限 男 性", "限-男", "限·男" all read "限男性"), except
-   sentence ends (。!?; and line breaks), and a dash between two digits ("18-35岁").
-3. Lawful phrases are found first ("男女不限", "不限户籍", "不收取任何押金", "不查乙肝" …);
-   a rule match that overlaps a lawful phrase is dropped.
-4. The rules are regular expressions over one view, each of one category. Matches of the same
-   category that overlap are merged.
+   sentence ends (。!?; and line breaks), and a dash between two digits ("18-35岁"); the
+   *clause* view is the compact one that keeps commas too, so a rule can look a few characters
+   ahead without reaching the next item of a list.
+3. Lawful phrases are found first ("男女不限", "不限户籍", "不收取任何押金", "不查乙肝" …, and
+   on the clause view any statement that either status is acceptable: "已婚未婚均可", "本地、
+   外地皆可", "不论是否有宗教信仰"); a rule match that overlaps a lawful phrase is dropped.
+4. The rules are regular expressions over one view, each of one category. Most list phrases;
+   the refusal rules are generated for every category with protected groups from one list of
+   exclusion verbs ("不招收", "谢绝", "恕不接受", "不要", "拒收" …) and that category's groups:
+   a verb followed within four characters of its clause by a group, or a group followed by a
+   verb. Matches of the same category that overlap are merged.
 
 The severity is "block" for what the law forbids, "warn" for age limits (a policy goal, not a
 statutory ban) and "allowed" for a finding a reviewer has justified: some work is closed to
@@ -272,6 +278,9 @@ TRADITIONAL: Final[Mapping[str, str]] = {
 # Sentence ends survive compaction: rules never match across them.
 _SENTENCE_ENDS: Final[frozenset[str]] = frozenset("。!?;\n\r")
 _DASHES: Final[frozenset[str]] = frozenset("-‐‑‒–—―~〜∼")
+# Commas end a clause: the clause view keeps them (full-width ones read "," after NFKC), so that
+# the rules that look a few characters ahead never run into the next item of a list.
+_CLAUSE_ENDS: Final[frozenset[str]] = frozenset(",")
 
 
 def _is_filler(char: str) -> bool:
@@ -288,8 +297,8 @@ class _View:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-def _normalise(text: str) -> tuple[_View, _View]:
-    """The spaced and the compact view of ``text``."""
+def _normalise(text: str) -> tuple[_View, _View, _View]:
+    """The spaced, the compact and the clause view of ``text``."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -297,11 +306,19 @@ def _normalise(text: str) -> tuple[_View, _View]:
             chars.append(TRADITIONAL.get(normal, normal))
             origin.append(index)
     spaced = _View("".join(chars), tuple(origin))
+    return (
+        spaced,
+        _compacted(chars, origin, keep=frozenset()),
+        _compacted(chars, origin, keep=_CLAUSE_ENDS),
+    )
 
+
+def _compacted(chars: list[str], origin: list[int], *, keep: frozenset[str]) -> _View:
+    """``chars`` without fillers, except the characters in ``keep`` (kept as they are)."""
     compact_chars: list[str] = []
     compact_origin: list[int] = []
     for position, char in enumerate(chars):
-        if _is_filler(char):
+        if _is_filler(char) and char not in keep:
             # "18-35岁", "18～35岁": a dash between two digits is a range, keep one.
             if (
                 char in _DASHES
@@ -314,7 +331,7 @@ def _normalise(text: str) -> tuple[_View, _View]:
             continue
         compact_chars.append(char)
         compact_origin.append(origin[position])
-    return spaced, _View("".join(compact_chars), tuple(compact_origin))
+    return _View("".join(compact_chars), tuple(compact_origin))
 
 
 def _next_kept_is_digit(chars: list[str], position: int) -> bool:
@@ -329,7 +346,7 @@ def _next_kept_is_digit(chars: list[str], position: int) -> bool:
 
 # Words that turn a group into an exclusion when they follow it ("女性勿扰", "外地人免谈").
 _EXCLUDED = (
-    r"(?:勿扰|免谈|莫扰|勿来|勿投|请勿|慎投|止步|绕行|绕道|谢绝|不要|不招|不收|不用|不考虑|"
+    r"(?:勿扰|免谈|莫扰|勿来|勿投|请勿|慎投|止步|绕行|绕道|谢绝|不招|不收|不考虑|"
     r"不予考虑|不予录用|不录用|不予聘用|不接受|除外|免问)"
 )
 # Words that turn a group into a requirement when they precede it ("限男", "只招女").
@@ -337,7 +354,7 @@ _ONLY = (
     r"(?:仅限于?|只限于?|限定|限于|限招|限|仅招|只招|仅要|只要|仅收|只收|仅聘|只聘|只找|仅需|只需)"
 )
 # Words that refuse a group when they precede it ("不招女", "谢绝外地").
-_REFUSE = r"(?:不要|不招|不收|不用|不考虑|谢绝|拒绝|不接受|不录用)"
+_REFUSE = r"(?:不要(?!求)|不招|不用|不考虑|谢绝|拒绝(?!歧视)|不接受|不录用)"
 _REQUIRE = r"(?:要求|须为|需为|须是|需是|必须是|必须为|应为|限为|性别要求|性别限|性别为|性别)"
 # Characters after 男/女 that show the word is about goods or places, not people.
 _NOT_PEOPLE = (
@@ -385,7 +402,7 @@ _NO = (
 
 # --- Rules -------------------------------------------------------------------------------------
 
-ViewName = Literal["spaced", "compact"]
+ViewName = Literal["spaced", "compact", "clause"]
 
 
 @dataclass(frozen=True)
@@ -631,7 +648,148 @@ _GROUPS: Final[tuple[_Group, ...]] = (
     ),
 )
 
-RULES: Final[tuple[_Rule, ...]] = tuple(rule for group in _GROUPS for rule in group.rules)
+# --- Exclusion verbs and protected groups --------------------------------------------------------
+#
+# The rules above list phrases. The ones below read a refusal the way a sentence says it: an
+# exclusion verb ("不招收", "不录用", "谢绝", "恕不接受", "不要", "拒收" …) followed within a
+# few characters of the same clause by a protected group ("谢绝有宗教信仰的人员"), or a group
+# followed by the verb ("乙肝携带者一律不予录用"), or everybody but one group refused
+# ("除本地人以外一律不招"). They read the clause view: a comma ends the window, so a verb never
+# reaches a group of the next item ("谢绝中介，男女均可"). The groups are one vocabulary per
+# category; a word missing from it only matters for that word, not for the verbs.
+
+# Verbs that refuse what follows them. "不要求" (no requirement) and "拒绝歧视" are no refusal.
+_REFUSE_VERB = (
+    r"(?:(?:恕|概|一律|均|都|暂|绝|坚决|统统|全部)?不(?:予|再)?"
+    r"(?:招收|招聘|招募|招用|招|聘用|聘请|聘|雇佣|雇用|雇|录用|录取|接受|接收|考虑|欢迎)"
+    r"|谢绝|婉拒|拒招|拒聘|拒用|拒录|拒绝(?!歧视)|禁招|(?:禁止|严禁)招(?:收|用|聘)?)"
+)
+# "不要", "不用" refuse what follows them ("不要外地人"), but not a requirement ("不要求")
+_REFUSE_WANT = r"(?:(?:恕|概|一律|都|暂)?不(?:要(?!求)|用))"
+# "不收", "拒收" refuse people, unless the clause goes on to money ("不收外地员工任何费用").
+_REFUSE_TAKE = r"(?:(?:恕|概|一律|均|都|暂)?不(?:予)?收|拒收)"
+_NOT_A_FEE = r"(?![^,。!?;\n]{0,8}?(?:费|押金|保证金|钱))"
+# Up to four characters of the same clause between the verb and the group ("谢绝有…",
+# "不录用户籍为…"); never "是否", "有无" (no refusal: "不考虑是否已婚") or a comma.
+_WINDOW = r"(?:(?!是否|有无|有没有|与否|歧视|以外|之外)[^,。!?;\n]){0,4}?"
+# Nobody refuses "歧视": "拒绝对乙肝携带者的歧视".
+_NOT_DISCRIMINATION = r"(?!的?(?:就业)?歧视)"
+# What may stand between a group and the verb after it ("外地户籍人员一律不予考虑").
+_PEOPLE = r"(?:的|者|人员|人士|应聘者|求职者|员工|工人|同胞|朋友|同志|人|群体|女性|男性)"
+_ADVERB = r"(?:一律|均|都|概|统统|全部|暂|请|恕|将|则|我们|本店|我司|本公司|公司|本单位)"
+# A group followed by these is refused: the verbs, the "勿扰" words, and "不要"/"不用" only
+# at the end of a clause ("女性不要" refuses, "女性不要穿高跟鞋" does not).
+_REFUSED_AFTER = (
+    rf"(?:{_REFUSE_VERB}|{_REFUSE_TAKE}(?=$|[,。!?;\n])|勿扰|免谈|莫扰|勿来|勿投|请勿|慎投|止步|"
+    r"绕行|绕道|除外|免问|(?:不要|不用)(?=$|[,。!?;\n]))"
+)
+
+# Each category's protected groups as a refusal names them (the excluded side).
+_REFUSED_GROUPS: Final[Mapping[Category, str]] = {
+    # a sex qualified by marriage or pregnancy ("哺乳期女性", "已婚女性") is a marital group
+    "gender": (
+        r"(?<![子儿孙期婚育异身妈])(?:男|女|妇女)"
+        r"(?!装|鞋|包|款|式|厕|卫生间|宿舍|浴|科|儿|子(?:养生|会所|美容|spa))"
+        r"(?:性|士|生|工|孩|子|的|人|同志|青年|员工|职工|学徒|同胞)?"
+        r"|阿姨|大姐|大妈|大叔|小伙子?|姑娘|妹子"
+    ),
+    "marital_childbearing": (
+        r"已婚|未婚|已育|未育|已孕|孕妇|孕期|怀孕|有孕|备孕|哺乳期?|孕产期|产妇|宝妈|带娃的|"
+        r"有孩子|有小孩|有娃|单亲|离异|离婚|再婚|二胎|二孩|三胎|生育(?:计划|打算|意向)|生孩子|"
+        r"要孩子|新婚|准妈妈|单身(?!公寓|宿舍)"
+    ),
+    "household_registration": (
+        r"(?:外地|外省|外市|外县|外乡|非本地|非本市|非本省|非本县|非本区|异地)"
+        r"(?:户籍|户口|户藉|籍|人员|人士|务工人员|人|的)?"
+        r"|外来(?:务工)?(?:人员|人口|人|工)"
+        r"|(?:农村|乡下|农业|城镇|非农业?)(?:户籍|户口|户藉|籍|人员|人|的)"
+        rf"|{_PLACES}(?:籍|人|户口|户籍|生源|老乡)"
+    ),
+    "ethnicity": rf"{_ETHNIC}|(?:其他|其它|别的)民族",
+    "religion": (
+        r"(?:有|持有)(?:宗教信仰|信仰|宗教)|信教|信仰宗教|宗教人士|宗教信徒|信徒|教徒|穆斯林|"
+        r"基督徒|天主教徒|佛教徒|伊斯兰教徒|道教徒|信(?:基督|天主|佛|伊斯兰|道)教?|信主|信耶稣"
+    ),
+    "health": (
+        r"(?:艾滋病|hiv|传染病|肝炎|结核病?|性病|精神病|癫痫|慢性病|重大疾病|疾病|病史|有病|"
+        r"患病|病人|病号)(?:病毒)?(?:史|携带者?|感染者|患者|阳性|者)?"
+    ),
+    "disability": (
+        r"残疾|残障|伤残|肢残|聋哑|聋人|哑巴|盲人|视障|听障|视力障碍|听力障碍|瘸子|残废|"
+        r"(?:身体|生理|肢体)缺陷|口吃|结巴"
+    ),
+    "age": (
+        rf"(?:超过|大于|高于|年过|年龄超过|年龄大于)(?P<over>{_NUM}){_AGE_UNIT}"
+        rf"|(?P<above>{_NUM}){_AGE_UNIT}(?:以上|及以上|或以上)"
+        r"|大龄|超龄|高龄|中老年人?|老年人|退休(?:人员|人士|返聘)?|年纪(?:偏|太|过)?大|"
+        r"年龄(?:偏|太|过)大"
+    ),
+}
+# The groups that "除…以外" keeps ("除本地人以外一律不招": everybody else is refused).
+_KEPT_GROUPS: Final[Mapping[Category, str]] = {
+    "gender": r"(?:男|女)(?:性|士|生|工|的)?",
+    "marital_childbearing": r"已婚|未婚|已育|未育",
+    "household_registration": (
+        rf"(?:本地|本市|本省|本县|本区|当地|本村|本镇|{_PLACES})(?:户籍|户口|籍|人员|人)?"
+    ),
+    "ethnicity": r"汉族|汉人",
+}
+# Hepatitis B has its own explanation: the group is a health group like the others.
+_REFUSED_HEPATITIS_B = rf"{_HBV}(?:病毒)?(?:病原)?(?:携带者?|患者|阳性|感染者)?"
+_EXPLANATIONS: Final[Mapping[Category, StrPromise]] = {
+    "gender": _GENDER,
+    "marital_childbearing": _MARITAL,
+    "household_registration": _HUKOU,
+    "ethnicity": _ETHNICITY,
+    "religion": _RELIGION,
+    "health": _BLANKET_HEALTH,
+    "disability": _DISABILITY,
+    "age": _AGE,
+}
+
+
+def _older_worker(match: re.Match[str]) -> bool:
+    """An age refused above working age ("50岁以上"), not "未满16周岁" or no number at all."""
+    number = match["over"] or match["above"]
+    return number is None or _age(number) > 18
+
+
+def _refusals(category: Category, group: str, explanation: StrPromise) -> _Group:
+    refused: tuple[str, ...] = (
+        # the verb, then the group ("不招收女性", "谢绝有宗教信仰的人员")
+        rf"{_REFUSE_VERB}{_WINDOW}(?:{group}){_NOT_DISCRIMINATION}",
+        rf"{_REFUSE_WANT}{_WINDOW}(?:{group}){_NOT_DISCRIMINATION}",
+        rf"{_REFUSE_TAKE}{_WINDOW}(?:{group}){_NOT_DISCRIMINATION}{_NOT_A_FEE}",
+        # the group, then the verb ("乙肝携带者一律不予录用", "外地人不要")
+        rf"(?:{group}){_PEOPLE}{{0,3}}{_ADVERB}{{0,3}}{_REFUSED_AFTER}",
+    )
+    kept = _KEPT_GROUPS.get(category)
+    if kept:
+        # everybody but one group ("除本地人以外一律不招", "汉族以外民族不予考虑")
+        refused += (
+            rf"(?:除了?(?:{kept})(?:以外|之外|外)|(?:{kept})(?:以外|之外))的?"
+            rf"[\u4e00-\u9fff]{{0,4}}?{_ADVERB}{{0,3}}{_REFUSED_AFTER}",
+        )
+    return _Group(
+        category,
+        explanation,
+        refused,
+        view="clause",
+        accepts=_older_worker if category == "age" else None,
+    )
+
+
+_REFUSAL_GROUPS: Final[tuple[_Group, ...]] = (
+    *(
+        _refusals(category, group, _EXPLANATIONS[category])
+        for category, group in _REFUSED_GROUPS.items()
+    ),
+    _refusals("health", _REFUSED_HEPATITIS_B, _HEPATITIS_B),
+)
+
+RULES: Final[tuple[_Rule, ...]] = tuple(
+    rule for group in (*_GROUPS, *_REFUSAL_GROUPS) for rule in group.rules
+)
 
 # Lawful phrases: a rule match that overlaps one of these is dropped.
 _LAWFUL_PATTERNS: Final[tuple[str, ...]] = (
@@ -670,10 +828,62 @@ _LAWFUL_PATTERNS: Final[tuple[str, ...]] = (
     rf"{_THIRD_PARTY}(?:的)?{_FEE}",
     rf"(?:向|对|为|帮){_THIRD_PARTY}(?:收取|收|退还|收缴)[^。!?;\n]{{0,6}}",
     # identity documents
-    rf"(?:不|绝不|不会|不得|严禁|禁止|从不|无需|无须|不需|不用)(?:扣押|扣|押|收|保管|收取|扣留|收押)"
+    rf"(?:不|绝不|不会|不得|严禁|禁止|从不|无需|无须|不需要?|不用|不必)(?:扣押|扣|押|收|保管|收取|扣留|收押)"
     rf"(?:任何)?(?:员工|劳动者|个人)?(?:的)?(?:任何)?{_DOCUMENT}",
 )
 _LAWFUL: Final[tuple[re.Pattern[str], ...]] = tuple(re.compile(p) for p in _LAWFUL_PATTERNS)
+
+# --- "Either is acceptable" --------------------------------------------------------------------
+#
+# A posting that names a group to say it does not matter is lawful: "已婚未婚均可", "本地、外地
+# 皆可", "不论是否有宗教信仰", "有无孩子都可以", "残疾人与健全人同等录用". Read on the clause
+# view (a comma ends them, so "谢绝已婚，未婚均可" still refuses), and never right after a word
+# that limits ("只要已婚均可" limits).
+
+# Both sides of each category, and the words for the category itself.
+_EITHER_TERMS = "|".join(
+    (
+        r"(?:男|女)(?:性|士|生|工|孩|人(?!员|士))?|性别",
+        r"已婚|未婚|已育|未育|已生育|未生育|(?:有|没有?|无)?(?:孩子|小孩)|宝妈|单身|离异|怀孕|"
+        r"孕期|哺乳期|生育|婚否|婚育|婚姻",
+        r"(?:本地|外地|本市|外市|本省|外省|本县|外县|省内|省外|市内|市外|区内|区外|县内|县外|"
+        rf"城镇|农村|城市|乡村|城乡|农业|非农业?|哪里|哪儿|各地|全国各地|{_PLACES})"
+        r"(?:户籍|户口|籍|人(?!员|士))?|户籍(?:所在地)?|户口(?:所在地)?|籍贯|地域|出身",
+        rf"汉族|少数民族|各民族|各族(?:群众)?|{_ETHNIC}|(?:哪个|什么)?民族",
+        rf"(?:有|无|没有|不)?(?:宗教信仰|信仰宗教|信教|信仰|宗教)|{_BELIEVER}",
+        rf"{_HBV}(?:病毒)?(?:携带者|阳性|阴性)?|非携带者|携带者|阳性|阴性|健康状况",
+        r"(?:有|无|没有)?(?:残疾|残障)(?:人(?!员|士))?|健全人|非残疾人",
+        r"年轻人|中年人|老年人|中老年人?|青年人?|老中青|退休人员|学生|年龄(?:大小)?|岁数",
+    )
+)
+# One item, atomic: once read it is not read again another way, so a long run of items costs
+# linear time ("宗教信仰" is one item, never "宗教" then "信仰").
+_EITHER_ITEM = (
+    rf"(?>(?:有无|是否|有没有)?(?:{_EITHER_TERMS})(?:状况|情况)?"
+    r"(?:的|者|人员|人士|朋友|同志|工友|求职者|应聘者)?(?:与否)?)"
+)
+_AND_OR = r"(?:和|或者?|与|及|以及|还是|跟|/)?"
+_ACCEPTED = (
+    r"(?:(?:均|都|皆|也|亦|一律|同样|一样)(?:可以?|行|欢迎|要|收|招|录用|接受|能|不限)"
+    r"|不限|一视同仁|同等(?:录用|对待|欢迎)|无要求|不作要求)"
+)
+_REGARDLESS = (
+    r"(?:不论|无论|不管|不分|不问|不拘|不限|不计|不看|不在乎|不介意|不要求|不区分|不歧视|"
+    r"不排斥|不拒绝|不考虑(?=是否|有无|有没有)|(?:不会?|绝不|不得|不能|并不)(?:因为?|由于|以)|"
+    r"(?:拒绝|反对|杜绝|禁止|严禁)?(?:就业)?歧视|一视同仁)(?:对待)?"
+)
+_LAWFUL_CLAUSE_PATTERNS: Final[tuple[str, ...]] = (
+    # "已婚未婚均可", "男工女工均可", "有无孩子都可以", "外地工友也可以"
+    rf"(?<![限招要收聘找需于])(?:{_EITHER_ITEM}{_AND_OR}){{0,7}}{_EITHER_ITEM}{_ACCEPTED}",
+    # "不论是否已婚", "不管本地人外地人", "不歧视乙肝携带者", "不会因怀孕辞退"
+    rf"{_REGARDLESS}(?:是否|有无|有没有|哪个|哪里|什么|任何)?"
+    rf"(?:(?:有|是|为|携带|患有|身为)?{_EITHER_ITEM}{_AND_OR}){{1,8}}",
+    # "拒绝女性歧视", "反对对乙肝携带者的歧视"
+    r"(?:拒绝|反对|杜绝|禁止|严禁|不得|不会|没有|无)[^,。!?;\n]{0,8}?歧视",
+)
+_LAWFUL_CLAUSE: Final[tuple[re.Pattern[str], ...]] = tuple(
+    re.compile(p) for p in _LAWFUL_CLAUSE_PATTERNS
+)
 
 
 # --- Screening ---------------------------------------------------------------------------------
@@ -688,13 +898,14 @@ def screen_posting(text: str, *, exceptions: Mapping[str, str] | None = None) ->
     categories in ``EXCEPTABLE_CATEGORIES`` can be excepted; naming any other is a ValueError.
     """
     justified = _justifications(exceptions or {})
-    spaced, compact = _normalise(text)
-    views: dict[ViewName, _View] = {"spaced": spaced, "compact": compact}
+    spaced, compact, clause = _normalise(text)
+    views: dict[ViewName, _View] = {"spaced": spaced, "compact": compact, "clause": clause}
 
     lawful = [
-        compact.span(*m.span())
-        for p in _LAWFUL
-        for m in p.finditer(compact.text)
+        view.span(*m.span())
+        for view, patterns in ((compact, _LAWFUL), (clause, _LAWFUL_CLAUSE))
+        for p in patterns
+        for m in p.finditer(view.text)
         if m.end() > m.start()
     ]
     found: list[Finding] = []
