@@ -15,7 +15,7 @@ a page far down reads a little more, never everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from heapq import merge
@@ -95,7 +95,7 @@ def timeline_source_register(source: TimelineSource) -> TimelineSource:
     return source
 
 
-class ApplicantTimeline(Sequence[Entry]):
+class ApplicantTimeline:
     """The applicant's time line as a sequence Django's ``Paginator`` can page: its length is
     the sum of the sources' counts, and a slice reads each source's newest rows up to the end
     of the slice and merges them."""
@@ -125,13 +125,16 @@ class ApplicantTimeline(Sequence[Entry]):
         streams = [[source.entry(row) for row in query[:stop]] for source, query in self._queries]
         return merge(*streams, key=Entry.sort_key, reverse=True)
 
-    @overload
-    def __getitem__(self, index: int) -> Entry: ...
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self[0 : self.count()])
 
     @overload
-    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int, /) -> Entry: ...
 
-    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+    @overload
+    def __getitem__(self, index: slice, /) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice, /) -> Entry | list[Entry]:
         if isinstance(index, int):
             found = self[index : index + 1]
             if index < 0 or not found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from cases.services import (
 )
 from cases.sla_selectors import deadline_map_for_cases
 from cases.timeline import (
+    Entry,
     applicant_case_to_reveal_on,
     applicant_get_visible,
     applicant_timeline,
@@ -120,9 +121,9 @@ def _applicant_page(
     request: HttpRequest, applicant: Applicant, *, revealed_id: str = ""
 ) -> HttpResponse:
     user = staff_user(request)
-    page = Paginator(applicant_timeline(user=user, applicant=applicant), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page: Page[Entry] = Paginator(
+        applicant_timeline(user=user, applicant=applicant), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     rows = [{"entry": entry, "url": entry_url(entry)} for entry in page]
     return render(
         request,

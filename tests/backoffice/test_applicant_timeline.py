@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -26,6 +27,7 @@ from cases.models import Applicant, ChecklistItem
 from cases.services import case_request_materials
 from cases.timeline import SOURCES, applicant_timeline
 from markets.models import Market, Region, Role
+from workflows.complaints.models import Complaint
 from workflows.complaints.services import complaint_file
 from workflows.guidance.services import referral_outcome_set, referral_record
 from workflows.postings.models import Occupation, Posting
@@ -168,6 +170,11 @@ def other_officer(liuzhou: Region) -> User:
     return staff_make("liuzhou_officer", Role.OFFICER, market=market_make("450202", "城中区"))
 
 
+def zh(message: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
+
+
 def _url(applicant: Applicant) -> str:
     return reverse("backoffice:applicant_detail", args=[applicant.pk])
 
@@ -187,41 +194,32 @@ def test_every_kind_of_record_of_the_person_is_on_the_line_newest_first(
     assert response.status_code == 200
     rows = response.context["rows"]
     entries = [row["entry"] for row in rows]
-    assert [entry.at for entry in entries] == sorted((e.at for e in entries), reverse=True)
-    kinds = {entry.source for entry in entries}
-    assert kinds == {
-        "case",
-        "notice",
-        "guidance_item",
-        "referral",
-        "training",
-        "welfare_placement",
-        "complaint",
-    }
-    # Registration, consultation, training referral, welfare application, complaint: cases,
-    # each under its kind's name.
-    cases = [e for e in entries if e.source == "case"]
-    with translation.override("zh-hans"):
-        assert {str(e.label) for e in cases} == {
-            str(translation.gettext(label))
-            for label in (
-                "Job-seeker registration",
-                "Policy consultation",
-                "Training referral",
-                "Public-welfare job application",
-                "Complaints and rights protection",
-            )
-        }
-    # Newest first: the complaint was filed last (its case and its record at the same
-    # time), the registration first.
-    assert {entries[0].source, entries[1].source} == {"case", "complaint"}
-    assert entries[-1].link == ("case", history.person.cases.order_by("pk").first().pk)
+    # An hour apart, newest first; a case and its service's record made at the same moment
+    # come record first.
+    assert [(e.source, str(e.label)) for e in entries] == [
+        ("complaint", zh("Complaint")),
+        ("case", zh("Complaints and rights protection")),
+        ("welfare_placement", zh("Public-welfare placement")),
+        ("case", zh("Public-welfare job application")),
+        ("training", zh("Training referral")),
+        ("case", zh("Training referral")),
+        ("referral", zh("Referral")),
+        ("guidance_item", zh("Guidance item")),
+        ("notice", zh("Single notice")),
+        ("case", zh("Policy consultation")),
+        ("case", zh("Job-seeker registration")),
+    ]
+    assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
+    registration = history.person.cases.order_by("pk").first()
+    assert registration is not None
+    assert entries[-1].link == ("case", registration.pk)
     html = page(response)
     for row in rows:
         assert row["url"], row["entry"]
         assert f'href="{row["url"]}"' in html
     referral = next(e for e in entries if e.source == "referral")
-    assert referral.state == "已录用"
+    assert referral.state == zh("Hired")
+    assert referral.title == "韦小宝 → 餐厅服务员 · 南宁市邕江餐饮有限公司"
     placement = next(e for e in entries if e.source == "welfare_placement")
     assert placement.due is not None
     assert placement.due.isoformat() in html
@@ -358,7 +356,7 @@ def test_staff_of_another_market_that_never_served_the_person_get_404(
 def test_another_market_that_served_the_person_sees_only_its_own_records(
     verified_client: Clients, other_officer: User, history: History
 ) -> None:
-    liuzhou = other_officer.memberships.get().market  # type: ignore[attr-defined]
+    liuzhou = Market.objects.get(memberships__user=other_officer)
     own = case_make(other_officer, applicant=history.person, market=liuzhou)
 
     response = verified_client(other_officer).get(_url(history.person))
@@ -453,7 +451,7 @@ def test_more_records_of_every_kind_add_no_query(
     nanning_market: Market,
     history: History,
     frozen_time: time_machine.Traveller,
-    django_assert_max_num_queries: Callable[[int], object],
+    django_assert_max_num_queries: Callable[[int], Any],
 ) -> None:
     client = verified_client(officer)
     url = _url(history.person)
@@ -466,7 +464,7 @@ def test_more_records_of_every_kind_add_no_query(
     assert count_after >= count_before + 7
     assert _queries_of_page(client, url) == before
     # Two per kind of record (count, rows), plus the page's own reads.
-    with django_assert_max_num_queries(2 * len(SOURCES) + 20):  # type: ignore[operator]
+    with django_assert_max_num_queries(2 * len(SOURCES) + 20):
         client.get(url)
 
 
@@ -505,7 +503,7 @@ def test_the_line_pages_newest_first_without_gaps_or_repeats(
 # --- Links to the page -------------------------------------------------------------------------
 
 
-def test_the_case_page_the_seeker_page_and_the_posting_page_link_to_the_applicant(
+def test_the_case_seeker_posting_and_complaint_pages_link_to_the_applicant(
     verified_client: Clients, officer: User, history: History
 ) -> None:
     client = verified_client(officer)
@@ -521,6 +519,9 @@ def test_the_case_page_the_seeker_page_and_the_posting_page_link_to_the_applican
     assert _url(history.person) in case_page
     assert _url(history.person) in seeker_page
     assert _url(history.employer) in posting_page
+    complaint = Complaint.objects.get()
+    complaint_page = page(client.get(reverse("backoffice:complaints_detail", args=[complaint.pk])))
+    assert _url(history.person) in complaint_page
 
 
 def test_the_page_reads_in_english_too(
