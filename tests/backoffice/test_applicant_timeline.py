@@ -454,15 +454,20 @@ def test_more_records_of_every_kind_add_no_query(
     django_assert_max_num_queries: Callable[[int], Any],
 ) -> None:
     client = verified_client(officer)
-    url = _url(history.person)
+    url, employer_url = _url(history.person), _url(history.employer)
     before = _queries_of_page(client, url)
+    employer_before = _queries_of_page(client, employer_url)
     count_before = applicant_timeline(user=officer, applicant=history.person).count()
 
     _more_of_every_kind(officer, team_lead, nanning_market, history)
 
+    # A consultation and its notice, a guidance item, a referral, a training referral and a
+    # welfare placement with their cases, a complaint with its case.
     count_after = applicant_timeline(user=officer, applicant=history.person).count()
-    assert count_after >= count_before + 7
+    assert count_after == count_before + 10
     assert _queries_of_page(client, url) == before
+    # Two more postings (with their review cases) and a referral on the employer's line.
+    assert _queries_of_page(client, employer_url) == employer_before
     # Two per kind of record (count, rows), plus the page's own reads.
     with django_assert_max_num_queries(2 * len(SOURCES) + 20):
         client.get(url)
