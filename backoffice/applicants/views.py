@@ -1,26 +1,50 @@
-"""Correcting an applicant's name or mobile (申请人信息更正): its own page, never a side effect
-of intake. Two steps: the officer states the change and its reason, then confirms it with the
-old and the new value side by side. Staff of a market that serves the applicant (has a case of
-theirs) only; anyone else gets 404. Thin: parse, call one service, say what happened."""
+"""The applicant's page (申请人办事记录): their whole history with the markets the user may
+see, in one time line (anyone else gets 404).
+
+Correcting their name or mobile (申请人信息更正): its own page, never a side effect of intake.
+Two steps: the officer states the change and its reason, then confirms it with the old and the
+new value side by side. Staff of a market that serves the applicant (has a case of theirs)
+only; anyone else gets 404. Thin: parse, call one service, say what happened."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.identity import mobile_mask
 from cases.models import Applicant
-from cases.selectors import applicant_get_for_change
-from cases.services import applicant_change_mobile, applicant_change_name
+from cases.selectors import applicant_get_for_change, applicant_markets_served_by
+from cases.services import (
+    CaseActionError,
+    applicant_change_mobile,
+    applicant_change_name,
+    applicant_id_number_reveal,
+)
+from cases.sla_selectors import deadline_map_for_cases
+from cases.timeline import (
+    Entry,
+    applicant_case_to_reveal_on,
+    applicant_get_visible,
+    applicant_timeline,
+)
+from workflows.seekers.selectors import seeker_pk_visible_for_applicant
 
-from ..common.access import market_staff_required, staff_user
+from ..common.access import (
+    back_office_required,
+    market_staff_required,
+    staff_user,
+    visible_or_404,
+)
 from . import forms
+from .links import entry_url
 
 
 def _next(request: HttpRequest) -> str:
@@ -82,3 +106,72 @@ def applicant_change(request: HttpRequest, pk: int) -> HttpResponse:
         else _("The applicant's mobile is now %(mobile)s.") % {"mobile": mobile_mask(value)},
     )
     return redirect(back or reverse("backoffice:applicant_change", args=[applicant.pk]))
+
+
+# --- The applicant's page: their whole history with the markets the user may see -------------
+
+PAGE_SIZE = 25
+
+
+def _visible_applicant(request: HttpRequest, pk: int) -> Applicant:
+    return visible_or_404(applicant_get_visible, user=staff_user(request), pk=pk)
+
+
+def _applicant_page(
+    request: HttpRequest, applicant: Applicant, *, revealed_id: str = ""
+) -> HttpResponse:
+    user = staff_user(request)
+    page: Page[Entry] = Paginator(
+        applicant_timeline(user=user, applicant=applicant), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = [{"entry": entry, "url": entry_url(entry)} for entry in page]
+    return render(
+        request,
+        "backoffice/applicant/detail.html",
+        {
+            "applicant": applicant,
+            "page": page,
+            "rows": rows,
+            "deadlines": deadline_map_for_cases(
+                case_ids=[entry.case_id for entry in page if entry.case_id]
+            ),
+            "seeker_pk": seeker_pk_visible_for_applicant(user=user, applicant_id=applicant.pk),
+            "may_change": bool(applicant_markets_served_by(user=user, applicant=applicant)),
+            "may_reveal_id": bool(applicant.id_number_masked)
+            and applicant_case_to_reveal_on(user=user, applicant=applicant) is not None,
+            "revealed_id": revealed_id,
+        },
+    )
+
+
+@back_office_required
+@require_GET
+def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """/applicants/<pk>/: the person or employer (personal data masked) and every record of
+    theirs the user may see, newest first, paged: cases, single notices, postings,
+    referrals, guidance items, training, public-welfare placements, complaints."""
+    return _applicant_page(request, _visible_applicant(request, pk))
+
+
+@back_office_required
+@require_POST
+@never_cache
+def applicant_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the whole ID number once, on this response only: the case page's audited reveal
+    (``applicant_id_number_reveal``), on the newest case of theirs the user may reveal it on."""
+    applicant = _visible_applicant(request, pk)
+    user = staff_user(request)
+    case = applicant_case_to_reveal_on(user=user, applicant=applicant)
+    try:
+        if case is None:
+            raise PermissionDenied
+        number = applicant_id_number_reveal(actor=user, case=case)
+    except PermissionDenied:
+        messages.error(request, _("You may not see this applicant's whole ID number."))
+        return redirect("backoffice:applicant_detail", pk=applicant.pk)
+    except CaseActionError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:applicant_detail", pk=applicant.pk)
+    response = _applicant_page(request, applicant, revealed_id=number)
+    response.headers["Cache-Control"] = "no-store"
+    return response

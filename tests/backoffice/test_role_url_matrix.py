@@ -158,6 +158,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/counter/seekers/{seeker}/update/": _case_work_page(OFFICER, TEAM_LEAD),
     # Correcting an applicant's name or mobile: staff of a market that serves them.
     "/applicants/{applicant}/change/": _case_work_page(OFFICER, TEAM_LEAD),
+    # The applicant's whole history: whoever may see one of their cases.
+    "/applicants/{applicant}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     # The supporting services (art. 6, 11, 17, 19–24, 28): market staff work, inspectors read.
     "/complaints/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/complaints/new/": _case_work_page(OFFICER, TEAM_LEAD),
@@ -224,6 +226,7 @@ ELSEWHERE: dict[str, str] = {
     "backoffice:welfare_apply": "welfare/test_welfare_pages.py",
 }
 ACTIONS_POST_ONLY = [
+    "applicant_reveal_id",
     "campaigns_record",
     "case_add_item",
     "case_applicant_export",

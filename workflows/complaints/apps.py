@@ -28,3 +28,10 @@ class ComplaintsConfig(AppConfig):
 
         anonymiser_register(complaint_anonymise)
         exporter_register("complaints", complaint_export)
+
+        from cases.timeline import timeline_source_register
+
+        from .timeline import COMPLAINTS
+
+        # Its records on the applicant's time line (/applicants/<pk>/).
+        timeline_source_register(COMPLAINTS)

@@ -20,3 +20,10 @@ class GuidanceConfig(AppConfig):
         from .retention import referral_export
 
         exporter_register("referrals", referral_export)
+
+        from cases.timeline import timeline_source_register
+
+        from .timeline import REFERRALS
+
+        # Its records on the applicant's time line (/applicants/<pk>/).
+        timeline_source_register(REFERRALS)

@@ -32,3 +32,10 @@ class PostingsConfig(AppConfig):
         role_permissions_extend(
             Role.AUDIT_ADMIN, "postings.view_occupation", "postings.view_minimumwage"
         )
+
+        from cases.timeline import timeline_source_register
+
+        from .timeline import POSTINGS
+
+        # Its records on the applicant's time line (/applicants/<pk>/).
+        timeline_source_register(POSTINGS)

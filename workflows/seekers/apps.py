@@ -21,3 +21,10 @@ class SeekersConfig(AppConfig):
 
         anonymiser_register(seeker_anonymise)
         exporter_register("seeker_profile", seeker_export)
+
+        from cases.timeline import timeline_source_register
+
+        from .timeline import GUIDANCE_ITEMS
+
+        # Its records on the applicant's time line (/applicants/<pk>/).
+        timeline_source_register(GUIDANCE_ITEMS)

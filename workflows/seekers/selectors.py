@@ -146,3 +146,19 @@ def seeker_get_visible(*, user: User, pk: int) -> SeekerProfile:
         .get(pk=pk)
     )
     return seeker
+
+
+def seeker_pk_visible_for_applicant(*, user: User, applicant_id: int) -> int | None:
+    """The pk of the applicant's job-seeker profile when ``user`` may see it
+    (``seeker_get_visible``); None when there is none or it is not theirs to see."""
+    registered = Case.objects.filter(
+        kind=SEEKER_REGISTRATION.code,
+        market__in=market_list_visible_to(user=user),
+        applicant=OuterRef("applicant"),
+    )
+    pk: int | None = (
+        SeekerProfile.objects.filter(Exists(registered), applicant_id=applicant_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return pk

@@ -14,3 +14,10 @@ class WelfareConfig(AppConfig):
 
         # Kind, states, checklist, time limits and audit labels: flow.py.
         flow_register(FLOW)
+
+        from cases.timeline import timeline_source_register
+
+        from .timeline import PLACEMENTS
+
+        # Its records on the applicant's time line (/applicants/<pk>/).
+        timeline_source_register(PLACEMENTS)
