@@ -34,6 +34,7 @@ from markets.models import Market
 from sla.calendar import is_working_day
 from sla.selectors import market_hours, overrides_for
 from workflows.postings.models import Posting, Status
+from workflows.postings.services import posting_fill_when_hired_out, posting_lock
 from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
@@ -150,7 +151,20 @@ def referral_outcome_set(
         locked.note = f"{locked.note}\n{note}".strip()
     save_with_history(locked, actor)
     events.referral_outcome_set_event(locked, actor, old=old)
+    if locked.outcome == Outcome.HIRED:
+        _posting_fill_when_hired_out(actor=actor, posting_id=locked.posting_id)
     return locked
+
+
+def _posting_fill_when_hired_out(*, actor: User, posting_id: int) -> None:
+    """A hire was recorded: the posting is filled once its hired referrals reach its
+    headcount. The posting row is locked before the hires are counted, so two hires recorded
+    at the same moment are counted one after the other (the second sees the first)."""
+    posting = posting_lock(pk=posting_id)
+    if posting.status != Status.PUBLISHED:
+        return
+    hired = Referral.objects.filter(posting_id=posting_id, outcome=Outcome.HIRED).count()
+    posting_fill_when_hired_out(actor=actor, posting=posting, hired=hired)
 
 
 # --- One-to-one career guidance (职业指导, standard art. 17) -------------------------------------
