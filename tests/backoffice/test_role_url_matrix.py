@@ -163,6 +163,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/complaints/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/complaints/new/": _case_work_page(OFFICER, TEAM_LEAD),
     "/guidance/rooms/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # Rooms are added and changed by the market's team lead (officers see them on the page above).
+    "/guidance/rooms/new/": _case_work_page(TEAM_LEAD),
     "/training/programmes/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/training/report/": _case_work_page(TEAM_LEAD, INSPECTOR),
     "/startup/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
@@ -209,6 +211,7 @@ ELSEWHERE: dict[str, str] = {
     "backoffice:counter_posting_correct": "backoffice/test_posting_keep_current_pages.py",
     "backoffice:guidance_detail": "guidance/test_guidance_pages.py",
     "backoffice:guidance_new": "guidance/test_guidance_pages.py",
+    "backoffice:guidance_room_edit": "guidance/test_room_keeping.py",
     "backoffice:noticeboard_article_edit": "noticeboard/test_pages.py",
     "backoffice:noticeboard_article_new": "noticeboard/test_pages.py",
     "backoffice:noticeboard_block_edit": "noticeboard/test_pages.py",

@@ -84,6 +84,14 @@ def room_list_for_market(*, market: Market) -> QuerySet[Room]:
     return rooms
 
 
+def room_list_all_for_market(*, market: Market) -> QuerySet[Room]:
+    """Every room of ``market``, in use or not, for the list its team lead keeps."""
+    rooms: QuerySet[Room] = Room.objects.filter(market=market).order_by(
+        "-is_active", "kind", "name"
+    )
+    return rooms
+
+
 def booking_list_for_week(*, market: Market, monday: date) -> QuerySet[RoomBooking]:
     """The bookings not cancelled of ``market``'s rooms that start in the week from
     ``monday`` (Shanghai days)."""
