@@ -402,7 +402,7 @@ def posting_published(request: HttpRequest) -> HttpResponse:
     may see, filtered by market, occupation and "ending within 3 days", a page at a time,
     with the hires recorded against each and the actions that keep it current."""
     user = staff_user(request)
-    markets = market_list_visible_to(user=user)
+    markets = list(market_list_visible_to(user=user))
     form = counter_forms.PublishedPostingFilterForm(request.GET or None, markets=markets)
     filters = form.filters()
     postings = posting_list_for_staff(market_ids=[m.pk for m in markets], **filters)

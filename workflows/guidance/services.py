@@ -441,7 +441,7 @@ def _room_checked(
         errors["name"] = [_("Name: at most %(max)d characters.") % {"max": ROOM_NAME_MAX}]
     elif (
         Room.objects.filter(market=market, name__iexact=name)
-        .exclude(pk=room.pk if room is not None else None)
+        .exclude(pk__in=[room.pk] if room is not None else [])
         .exists()
     ):
         errors["name"] = [

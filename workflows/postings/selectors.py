@@ -159,6 +159,8 @@ def posting_get_visible(*, user: User, pk: int) -> Posting:
 def posting_notice_items(*, posting: Posting) -> QuerySet[NoticeItem]:
     """The corrections the posting's single notice asks for and that are still outstanding,
     in the notice's order."""
+    if posting.case_id is None:
+        return NoticeItem.objects.none()
     items: QuerySet[NoticeItem] = NoticeItem.objects.filter(
         notice__case_id=posting.case_id, received_at__isnull=True
     ).order_by("notice_id", "pk")
