@@ -345,3 +345,38 @@ def test_a_posting_not_returned_has_no_correction_page(
         verified_client(inspector).get(f"/counter/postings/{posting.pk}/correct/").status_code
         == 403
     )
+
+
+def test_the_hire_that_reaches_the_headcount_takes_the_posting_off_every_public_page(
+    verified_client: Clients, officer: User, nanning_market: Market, qingxiu: Region
+) -> None:
+    from counter_support import seeker_make
+
+    from workflows.guidance.models import Outcome
+    from workflows.guidance.services import referral_outcome_set, referral_record
+
+    posting = posting_make(
+        officer,
+        nanning_market,
+        publish=True,
+        headcount="1",
+        is_public_welfare=True,
+        eligibility=["4050"],
+    )
+    referral = referral_record(
+        actor=officer, seeker=seeker_make(officer, nanning_market), posting=posting
+    )
+    referral_outcome_set(actor=officer, referral=referral, outcome=Outcome.REFERRED)
+    assert on_public_pages(nanning_market, posting) == SHOWN
+
+    response = verified_client(officer).post(
+        f"/counter/referrals/{referral.pk}/outcome/", {"outcome": Outcome.HIRED}
+    )
+
+    assert response.status_code == 302
+    assert Posting.objects.get(pk=posting.pk).status == Status.FILLED
+    assert actions_of(posting)[-1] == "posting.filled"
+    assert on_public_pages(nanning_market, posting) == GONE
+    listed = verified_client(officer).get(LIST, {"status": "filled"})
+    assert [row["posting"].pk for row in listed.context["rows"]] == [posting.pk]
+    assert listed.context["rows"][0]["hired"] == 1
