@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from noticeboard import selectors as board
@@ -21,6 +22,7 @@ WELFARE_JOBS_MAX = 30
 
 @login_not_required
 @require_GET
+@never_cache  # a posting filled or withdrawn leaves the board at the next request
 def noticeboard(request: HttpRequest, market_id: int) -> HttpResponse:
     market = get_object_or_404(selectors.market_list_public(), pk=market_id)
     welfare_jobs = selectors.posting_list_public(market=market).filter(is_public_welfare=True)

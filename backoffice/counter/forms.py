@@ -8,8 +8,10 @@ are optional text: a Django-level refusal would hide the service's own, fuller a
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -29,8 +31,10 @@ from workflows.postings.models import (
     EmploymentForm,
     Occupation,
     PayMethod,
+    Posting,
     Settlement,
 )
+from workflows.postings.models import Status as PostingStatus
 from workflows.postings.selectors import occupation_list_for_postings
 from workflows.postings.services import EMPLOYER_FIELDS
 from workflows.postings.validation import REQUIRED as POSTING_REQUIRED
@@ -42,7 +46,7 @@ from workflows.seekers.models import (
     Weekday,
 )
 
-from ..common.forms import CounterForm, NameConflictForm, text_input
+from ..common.forms import CounterForm, FocusFirstErrorForm, NameConflictForm, text_input
 
 # Codes and names in one text box: "4-03-02-05 4-07-05-01", "4-03-02-05、中餐服务员" …
 _SEPARATORS = re.compile(r"[\s,，、;；/]+")
@@ -310,6 +314,141 @@ class PostingRejectForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PostingWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PostingExtendForm(forms.Form):
+    end_date = forms.CharField(
+        label=_("New last working day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+# The posting's own fields (as the counter form takes them), for correcting a returned posting.
+POSTING_DETAIL_FIELDS = (
+    "contact_name",
+    "contact_phone",
+    "occupation",
+    "skill_requirements",
+    "county",
+    "address",
+    "start_date",
+    "end_date",
+    "working_days",
+    "days_per_week",
+    "start_time",
+    "end_time",
+    "break_minutes",
+    "pay_min",
+    "pay_max",
+    "pay_method",
+    "settlement",
+    "headcount",
+    "employment_form",
+    "is_public_welfare",
+    "eligibility",
+    "description",
+)
+
+
+class PostingCorrectionForm(FocusFirstErrorForm):
+    """The employer's corrections to a posting returned for correction: the posting's fields
+    as the counter form takes them (the same labels and widgets), filled in from the record."""
+
+    first_field = "contact_name"
+
+    def __init__(self, *args: Any, market: Market, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.market = market
+        for name in POSTING_DETAIL_FIELDS:
+            self.fields[name] = copy.deepcopy(PostingCounterForm.base_fields[name])
+        for name in POSTING_REQUIRED:
+            self.fields[name].widget.attrs["required"] = True
+        self.fields[self.first_field].widget.attrs["autofocus"] = True
+
+    def posting_data(self) -> dict[str, Any]:
+        """What ``posting_resubmit`` takes: the fields as typed, the occupation and the county
+        looked up from a code or a name."""
+        data = dict(self.cleaned_data)
+        data["occupation"] = occupation_from_text(data["occupation"])
+        data["county"] = county_from_text(data["county"], market=self.market)
+        return data
+
+
+def posting_initial(posting: Posting) -> dict[str, Any]:
+    """A posting's details as the correction form shows them."""
+    return {
+        name: getattr(posting, name)
+        for name in POSTING_DETAIL_FIELDS
+        if name not in ("occupation", "county", "contact_phone", "start_time", "end_time")
+    } | {
+        "occupation": f"{posting.occupation.code} {posting.occupation.name}",
+        "county": posting.county.code,
+        "contact_phone": posting.contact_phone,
+        "start_time": f"{posting.start_time:%H:%M}",
+        "end_time": f"{posting.end_time:%H:%M}",
+        "start_date": posting.start_date.isoformat(),
+        "end_date": posting.end_date.isoformat(),
+    }
+
+
+class PublishedPostingFilterForm(forms.Form):
+    """The filters of the list of published postings; bad values are dropped, not refused."""
+
+    STATUSES = (
+        (PostingStatus.PUBLISHED, PostingStatus.PUBLISHED.label),
+        (PostingStatus.FILLED, PostingStatus.FILLED.label),
+    )
+
+    market = forms.TypedChoiceField(label=_("Market"), required=False, coerce=int)
+    occupation = forms.CharField(
+        label=_("Occupation (工种)"),
+        required=False,
+        max_length=60,
+        widget=text_input(list="occupation-list"),
+        help_text=_("A code (4-03 for every catering job) or a name."),
+    )
+    expiring = forms.BooleanField(label=_("Ending within 3 days"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=STATUSES, initial=PostingStatus.PUBLISHED
+    )
+
+    def __init__(self, *args: Any, markets: Sequence[Market], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["market"].choices = [  # type: ignore[attr-defined]
+            ("", _("All my markets")),
+            *((market.pk, market.name) for market in markets),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as ``posting_list_for_staff`` takes them (what is invalid left out)."""
+        self.is_valid()  # a field in error is left out; the others still filter
+        data: dict[str, Any] = getattr(self, "cleaned_data", {})
+        occupation = (data.get("occupation") or "").strip()
+        if occupation:
+            found = occupation_from_text(occupation)
+            leading = _LEADING_CODE.match(_normal(occupation))
+            if isinstance(found, Occupation):
+                occupation = found.code
+            elif leading:
+                occupation = leading.group(1)
+            else:
+                occupation = "-"  # names no occupation: matches nothing
+        return {
+            "market_id": data.get("market") or None,
+            "occupation_prefix": occupation or None,
+            "expiring": bool(data.get("expiring")),
+            "status": data.get("status") or PostingStatus.PUBLISHED,
+        }
 
 
 # --- Registering a seeker (求职登记) ---------------------------------------------------------

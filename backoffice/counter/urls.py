@@ -8,7 +8,9 @@ from . import views
 urlpatterns: list[URLPattern] = [
     path("postings/", views.posting_queue, name="counter_postings"),
     path("postings/new/", views.posting_new, name="counter_posting_new"),
+    path("postings/published/", views.posting_published, name="counter_postings_published"),
     path("postings/<int:pk>/", views.posting_detail, name="counter_posting"),
+    path("postings/<int:pk>/correct/", views.posting_correct, name="counter_posting_correct"),
     *(
         path(
             f"postings/<int:pk>/{verb}/",
@@ -16,7 +18,7 @@ urlpatterns: list[URLPattern] = [
             {"verb": verb},
             name=f"counter_posting_{verb}",
         )
-        for verb in ("publish", "return", "reject")
+        for verb in ("publish", "return", "reject", "fill", "withdraw", "extend")
     ),
     path("seekers/new/", views.seeker_new, name="counter_seeker_new"),
     path("seekers/<int:pk>/", views.seeker_detail, name="counter_seeker"),

@@ -14,15 +14,17 @@ their regions (the forms are 403 for them); a posting or seeker of a market one 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,19 +36,33 @@ from cases.models import Case, Channel, State
 from cases.selectors import applicant_markets_served_by
 from cases.services import CaseActionError
 from markets.models import Market, Region
-from markets.selectors import market_ids_visible_to, market_list_worked_in
+from markets.selectors import market_ids_visible_to, market_list_visible_to, market_list_worked_in
 from workflows.guidance.matching import match_postings, match_seekers
 from workflows.guidance.models import Referral
-from workflows.guidance.selectors import referral_list_for_posting, referral_list_for_seeker
+from workflows.guidance.selectors import (
+    hired_count_by_posting,
+    referral_list_for_posting,
+    referral_list_for_seeker,
+)
 from workflows.guidance.services import referral_outcome_set, referral_record
 from workflows.postings.models import Occupation, Posting, Status
 from workflows.postings.screening import BASES, CATEGORY_LABELS, SEVERITY_LABELS, screen_posting
-from workflows.postings.selectors import occupation_list_for_postings, posting_get_visible
+from workflows.postings.selectors import (
+    EXPIRING_WITHIN_DAYS,
+    occupation_list_for_postings,
+    posting_get_visible,
+    posting_list_for_staff,
+    posting_notice_items,
+)
 from workflows.postings.services import (
+    posting_extend,
+    posting_fill,
     posting_publish,
     posting_reject,
+    posting_resubmit,
     posting_return_for_correction,
     posting_take_in,
+    posting_withdraw,
 )
 from workflows.postings.validation import LABELS as POSTING_LABELS
 from workflows.postings.validation import SCREENED, finding_as_json
@@ -194,14 +210,24 @@ def _posting_taken_message(request: HttpRequest, posting: Posting) -> None:
 
 
 def _actions_for(user: User, posting: Posting) -> dict[str, bool]:
-    """What the user may do to a posting in review now (the services check again)."""
+    """What the user may do to a posting now (the services check again): review it, correct
+    it once returned, and keep it current once published (fill, withdraw, extend)."""
     in_review = posting.status == Status.IN_REVIEW
+    published = posting.status == Status.PUBLISHED
     case_ready = posting.case is not None and posting.case.state == State.IN_PROGRESS
+    returned = posting.case is not None and posting.case.state == State.AWAITING_MATERIALS
     staff = can.works_in(user, posting.market_id)
     return {
         "publish": in_review and case_ready and staff,
         "return": in_review and case_ready and staff,
         "reject": in_review and case_ready and can.leads(user, posting.market_id),
+        "correct": in_review
+        and returned
+        and posting.case is not None
+        and can.work_on(posting.case, user),
+        "fill": published and staff,
+        "withdraw": posting.status in (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED) and staff,
+        "extend": (published or in_review) and staff,
     }
 
 
@@ -210,6 +236,11 @@ def _action_forms(posting: Posting, bound: tuple[str, Any] | None = None) -> dic
     made: dict[str, Any] = {
         "return": counter_forms.PostingReturnForm(auto_id=prefix.replace("%s", "return_%s")),
         "reject": counter_forms.PostingRejectForm(auto_id=prefix.replace("%s", "reject_%s")),
+        "withdraw": counter_forms.PostingWithdrawForm(auto_id=prefix.replace("%s", "withdraw_%s")),
+        "extend": counter_forms.PostingExtendForm(
+            auto_id=prefix.replace("%s", "extend_%s"),
+            initial={"end_date": posting.end_date.isoformat()},
+        ),
     }
     if bound is not None:
         made[bound[0]] = bound[1]
@@ -289,16 +320,36 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @submit_once
 def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    """/counter/postings/<pk>/publish|return|reject/: one service each; back to the queue."""
+    """/counter/postings/<pk>/publish|return|reject|fill|withdraw|extend/: one service each;
+    back to the posting's page (or to the list it was done from)."""
     posting = visible_or_404(posting_get_visible, user=staff_user(request), pk=pk)
     user = staff_user(request)
     if not can.works_in(user, posting.market_id):
         raise PermissionDenied
     form: Any = None
+    values: dict[str, str] = {}
     try:
         if verb == "publish":
             posting_publish(actor=user, posting=posting)
             done = _("The posting “%(posting)s” is published.")
+        elif verb == "fill":
+            posting_fill(actor=user, posting=posting)
+            done = _("The posting “%(posting)s” is marked filled: it leaves the screens.")
+        elif verb == "withdraw":
+            form = counter_forms.PostingWithdrawForm(request.POST)
+            if not form.is_valid():
+                return _posting_page(request, posting, bound=(verb, form))
+            posting_withdraw(actor=user, posting=posting, reason=form.cleaned_data["reason"])
+            done = _("The posting “%(posting)s” is withdrawn: it leaves the screens.")
+        elif verb == "extend":
+            form = counter_forms.PostingExtendForm(request.POST)
+            if not form.is_valid():
+                return _posting_page(request, posting, bound=(verb, form))
+            extended = posting_extend(
+                actor=user, posting=posting, end_date=form.cleaned_data["end_date"]
+            )
+            done = _("The posting “%(posting)s” now runs until %(date)s.")
+            values["date"] = extended.end_date.isoformat()
         elif verb == "return":
             form = counter_forms.PostingReturnForm(request.POST)
             if not form.is_valid():
@@ -325,10 +376,112 @@ def posting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except PermissionDenied:
         messages.error(request, _("You may not do this to this posting."))
         return redirect("backoffice:counter_posting", pk=posting.pk)
-    messages.success(request, done % {"posting": posting})
+    messages.success(request, done % {"posting": posting, **values})
     if request.POST.get("next") == "queue":
         return redirect("backoffice:counter_postings")
+    if request.POST.get("next") == "published":
+        return redirect(_published_back(request))
     return redirect("backoffice:counter_posting", pk=posting.pk)
+
+
+def _published_back(request: HttpRequest) -> str:
+    """The list of published postings with the filters it was left with (only its own query
+    string: never an address from outside)."""
+    url = reverse("backoffice:counter_postings_published")
+    query = request.POST.get("list_query", "")
+    return f"{url}?{QueryDict(query).urlencode()}" if query else url
+
+
+# --- Published postings: kept current ----------------------------------------------------------
+
+
+@back_office_required
+@require_GET
+def posting_published(request: HttpRequest) -> HttpResponse:
+    """/counter/postings/published/: the published (or filled) postings of the markets one
+    may see, filtered by market, occupation and "ending within 3 days", a page at a time,
+    with the hires recorded against each and the actions that keep it current."""
+    user = staff_user(request)
+    markets = list(market_list_visible_to(user=user))
+    form = counter_forms.PublishedPostingFilterForm(request.GET or None, markets=markets)
+    filters = form.filters()
+    postings = posting_list_for_staff(market_ids=[m.pk for m in markets], **filters)
+    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    hired = hired_count_by_posting(posting_ids=[posting.pk for posting in page])
+    rows = [
+        {
+            "posting": posting,
+            "hired": hired.get(posting.pk, 0),
+            "may": _actions_for(user, posting),
+            "forms": _action_forms(posting),
+        }
+        for posting in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/counter/published.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "list_query": query.urlencode(),
+            "occupations": occupation_list_for_postings(),
+            "expiring_until": timezone.localdate() + timedelta(days=EXPIRING_WITHIN_DAYS),
+        },
+    )
+
+
+# --- Correcting a returned posting ---------------------------------------------------------------
+
+
+@market_staff_required
+@submit_once
+def posting_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """/counter/postings/<pk>/correct/: the employer's corrections to a posting returned for
+    correction, on a form filled in from the record; resubmitted, they are checked and screened
+    again and the posting is back in review (posting_resubmit)."""
+    user = staff_user(request)
+    posting = visible_or_404(posting_get_visible, user=user, pk=pk)
+    if not _actions_for(user, posting)["correct"]:
+        messages.error(request, _("This posting is not waiting for corrections from you."))
+        return redirect("backoffice:counter_posting", pk=posting.pk)
+    form = counter_forms.PostingCorrectionForm(
+        request.POST or None, market=posting.market, initial=counter_forms.posting_initial(posting)
+    )
+    findings: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.posting_data()
+        try:
+            posting_resubmit(actor=user, posting=posting, data=data)
+        except ValidationError as error:
+            errors_from(form, error)
+            findings = _findings_of_input(data)
+        except CaseActionError as error:
+            form.add_error(None, str(error))
+        except PermissionDenied:
+            form.add_error(None, _("You may not do this to this posting."))
+        else:
+            messages.success(
+                request,
+                _("The corrections to “%(posting)s” are in: it is back in review.")
+                % {"posting": posting},
+            )
+            return redirect("backoffice:counter_posting", pk=posting.pk)
+    form.focus_first_error()
+    return render(
+        request,
+        "backoffice/counter/posting_correct.html",
+        {
+            "posting": posting,
+            "form": form,
+            "findings": findings,
+            "notice_items": posting_notice_items(posting=posting),
+            **_datalists(posting.market),
+        },
+    )
 
 
 # --- Register a seeker ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Channel
 from markets.models import Market
-from workflows.guidance.models import Room
+from workflows.guidance.models import Room, RoomKind
 
 from ..common.params import DayField
 
@@ -80,3 +80,29 @@ class BookingForm(forms.Form):
             datetime.combine(day, self.cleaned_data["starts_at"], tzinfo=zone),
             datetime.combine(day, self.cleaned_data["ends_at"], tzinfo=zone),
         )
+
+
+class RoomForm(forms.Form):
+    """A room of the market (功能区, standard art. 6), as its team lead keeps it. Parsing only:
+    ``room_create`` / ``room_update`` check the name, the kind and the seats."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+        help_text=_("As the door sign reads, e.g. 职业指导室 1."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of room"), required=False, choices=RoomKind.choices)
+    capacity = forms.CharField(
+        label=_("Seats"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["is_active"]

@@ -7,6 +7,8 @@ from . import views
 urlpatterns: list[URLPattern] = [
     path("new/", views.guidance_new, name="guidance_new"),
     path("rooms/", views.guidance_rooms, name="guidance_rooms"),
+    path("rooms/new/", views.guidance_room_new, name="guidance_room_new"),
+    path("rooms/<int:pk>/edit/", views.guidance_room_edit, name="guidance_room_edit"),
     path(
         "rooms/bookings/<int:pk>/cancel/",
         views.guidance_booking_cancel,

@@ -29,12 +29,13 @@ from cases.services import CaseActionError
 from markets.models import Market
 from markets.selectors import market_ids_visible_to, market_list_visible_to, market_list_worked_in
 from workflows.guidance.matching import match_postings
-from workflows.guidance.models import GuidanceCase, Referral, RoomBooking
+from workflows.guidance.models import GuidanceCase, Referral, Room, RoomBooking
 from workflows.guidance.selectors import (
     booking_list_for_week,
     guidance_for_case,
     guidance_referral_list,
     guidance_session_list,
+    room_list_all_for_market,
     room_list_for_market,
 )
 from workflows.guidance.services import (
@@ -45,14 +46,18 @@ from workflows.guidance.services import (
     referral_outcome_set,
     room_book,
     room_booking_cancel,
+    room_create,
+    room_update,
 )
 from workflows.postings.models import Posting, Status
 from workflows.seekers.selectors import seeker_get_visible
 
 from ..common.access import (
     back_office_required,
+    led_market_ids,
     market_staff_required,
     staff_user,
+    team_lead_required,
     visible_or_404,
 )
 from ..common.forms import errors_from
@@ -375,6 +380,8 @@ def guidance_rooms(request: HttpRequest) -> HttpResponse:
             "grid": grid,
             "previous_week": monday - timedelta(days=7),
             "next_week": monday + timedelta(days=7),
+            "all_rooms": room_list_all_for_market(market=market),
+            "keeps_rooms": market.pk in led_market_ids(user),
         },
     )
 
@@ -396,3 +403,83 @@ def guidance_booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     week = _week_of(timezone.localdate(booking.starts_at))
     url = reverse("backoffice:guidance_rooms")
     return redirect(f"{url}?market={booking.room.market_id}&week={week.isoformat()}")
+
+
+# --- Keeping the rooms: the market's team lead --------------------------------------------------
+
+
+def _led_market(request: HttpRequest) -> Market:
+    """The market whose room is added: ``?market=<pk>`` among those the user leads (404
+    otherwise), by default the first."""
+    user = staff_user(request)
+    led = led_market_ids(user)
+    raw = request.GET.get("market")
+    market_id = (id_parse(raw) if raw else led[0]) or 0
+    if market_id not in led:
+        raise Http404
+    market: Market = Market.objects.get(pk=market_id)
+    return market
+
+
+def _rooms_url(market_id: int) -> str:
+    return f"{reverse('backoffice:guidance_rooms')}?market={market_id}#rooms"
+
+
+@team_lead_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def guidance_room_new(request: HttpRequest) -> HttpResponse:
+    """/guidance/rooms/new/?market=<pk>: a new room of a market one leads."""
+    market = _led_market(request)
+    form = guidance_forms.RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = room_create(actor=staff_user(request), market=market, **form.cleaned_data)
+        except ValidationError as error:
+            errors_from(form, error)
+        else:
+            messages.success(request, _("Room “%(room)s” added.") % {"room": room.name})
+            return redirect(_rooms_url(market.pk))
+    return render(
+        request,
+        "backoffice/guidance/room_form.html",
+        {"form": form, "market": market, "room": None},
+    )
+
+
+@team_lead_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def guidance_room_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """/guidance/rooms/<pk>/edit/: change a room of a market one leads (404 for any other)."""
+    user = staff_user(request)
+    room = (
+        Room.objects.filter(pk=pk, market_id__in=led_market_ids(user))
+        .select_related("market")
+        .first()
+    )
+    if room is None:
+        raise Http404
+    form = guidance_forms.RoomForm(
+        request.POST or None,
+        editing=True,
+        initial={
+            "name": room.name,
+            "kind": room.kind,
+            "capacity": room.capacity,
+            "is_active": room.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = room_update(actor=user, room=room, **form.cleaned_data)
+        except ValidationError as error:
+            errors_from(form, error)
+        else:
+            messages.success(request, _("Room “%(room)s” saved.") % {"room": room.name})
+            return redirect(_rooms_url(room.market_id))
+    return render(
+        request,
+        "backoffice/guidance/room_form.html",
+        {"form": form, "market": room.market, "room": room},
+    )

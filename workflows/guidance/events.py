@@ -4,13 +4,21 @@ posting by id, never personal data; the referral's history keeps its notes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import event_record
 
-from .models import GuidanceCase, GuidanceReferral, GuidanceSession, Referral, RoomBooking
+from .models import (
+    GuidanceCase,
+    GuidanceReferral,
+    GuidanceSession,
+    Referral,
+    Room,
+    RoomBooking,
+)
 
 
 def referral_recorded_event(referral: Referral, actor: User) -> AuditEvent:
@@ -141,4 +149,38 @@ def room_booking_cancelled_event(booking: RoomBooking, actor: User) -> AuditEven
         market=booking.room.market,
         old_values={"cancelled_at": None},
         new_values={**_booking_values(booking), "cancelled_at": str(booking.cancelled_at)},
+    )
+
+
+def _room_values(room: Room) -> dict[str, Any]:
+    return {
+        "room_id": room.pk,
+        "name": room.name,
+        "kind": room.kind,
+        "capacity": room.capacity,
+        "is_active": room.is_active,
+    }
+
+
+def room_created_event(room: Room, actor: User) -> AuditEvent:
+    return event_record(
+        action="guidance.room_created",
+        actor=actor,
+        target=room,
+        market=room.market,
+        new_values=_room_values(room),
+    )
+
+
+def room_updated_event(room: Room, actor: User, *, old: Mapping[str, Any]) -> AuditEvent:
+    """Old and new values of what changed."""
+    new = _room_values(room)
+    changed = [name for name, value in old.items() if new.get(name) != value]
+    return event_record(
+        action="guidance.room_updated",
+        actor=actor,
+        target=room,
+        market=room.market,
+        old_values={name: old[name] for name in changed},
+        new_values={"room_id": room.pk, **{name: new[name] for name in changed}},
     )

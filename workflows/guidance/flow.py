@@ -55,6 +55,8 @@ AUDIT_LABELS = {
     "guidance.closed": _("Career guidance closed"),
     "guidance.room_booked": _("Room booked"),
     "guidance.room_booking_cancelled": _("Room booking cancelled"),
+    "guidance.room_created": _("Room created"),
+    "guidance.room_updated": _("Room changed"),
 }
 
 FLOW = Flow(

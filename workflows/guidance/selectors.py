@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from markets.models import Market
 from workflows.postings.models import Posting
 from workflows.seekers.models import SeekerProfile
 
-from .models import GuidanceCase, GuidanceSession, Referral, Room, RoomBooking
+from .models import GuidanceCase, GuidanceSession, Outcome, Referral, Room, RoomBooking
 
 
 def _referrals() -> QuerySet[Referral]:
@@ -30,6 +30,18 @@ def referral_list_for_seeker(*, seeker: SeekerProfile) -> QuerySet[Referral]:
 def referral_list_for_posting(*, posting: Posting) -> QuerySet[Referral]:
     """Every seeker recommended for ``posting``, latest first."""
     return _referrals().filter(posting=posting).order_by("-recommended_at", "-pk")
+
+
+def hired_count_by_posting(*, posting_ids: Iterable[int]) -> dict[int, int]:
+    """{posting id: referrals hired for it} for the postings named (absent: none), in one
+    query."""
+    rows = (
+        Referral.objects.filter(posting_id__in=list(posting_ids), outcome=Outcome.HIRED)
+        .values("posting_id")
+        .annotate(hired=Count("pk"))
+        .values_list("posting_id", "hired")
+    )
+    return dict(rows)
 
 
 def referral_list_for_market(*, market: Market, outcome: str | None = None) -> QuerySet[Referral]:
@@ -68,6 +80,14 @@ def guidance_referral_list(*, guidance: GuidanceCase) -> QuerySet[Referral]:
 def room_list_for_market(*, market: Market) -> QuerySet[Room]:
     rooms: QuerySet[Room] = Room.objects.filter(market=market, is_active=True).order_by(
         "kind", "name"
+    )
+    return rooms
+
+
+def room_list_all_for_market(*, market: Market) -> QuerySet[Room]:
+    """Every room of ``market``, in use or not, for the list its team lead keeps."""
+    rooms: QuerySet[Room] = Room.objects.filter(market=market).order_by(
+        "-is_active", "kind", "name"
     )
     return rooms
 

@@ -11,11 +11,13 @@ validate, transition, save (field history), audit. Errors change nothing:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from cases import permissions as can
@@ -34,6 +36,7 @@ from markets.models import Market
 from sla.calendar import is_working_day
 from sla.selectors import market_hours, overrides_for
 from workflows.postings.models import Posting, Status
+from workflows.postings.services import posting_fill_when_hired_out, posting_lock
 from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
@@ -49,6 +52,7 @@ from .models import (
     Referral,
     Room,
     RoomBooking,
+    RoomKind,
 )
 
 NOTE_MAX = 2000
@@ -150,7 +154,20 @@ def referral_outcome_set(
         locked.note = f"{locked.note}\n{note}".strip()
     save_with_history(locked, actor)
     events.referral_outcome_set_event(locked, actor, old=old)
+    if locked.outcome == Outcome.HIRED:
+        _posting_fill_when_hired_out(actor=actor, posting_id=locked.posting_id)
     return locked
+
+
+def _posting_fill_when_hired_out(*, actor: User, posting_id: int) -> None:
+    """A hire was recorded: the posting is filled once its hired referrals reach its
+    headcount. The posting row is locked before the hires are counted, so two hires recorded
+    at the same moment are counted one after the other (the second sees the first)."""
+    posting = posting_lock(pk=posting_id)
+    if posting.status != Status.PUBLISHED:
+        return
+    hired = Referral.objects.filter(posting_id=posting_id, outcome=Outcome.HIRED).count()
+    posting_fill_when_hired_out(actor=actor, posting=posting, hired=hired)
 
 
 # --- One-to-one career guidance (职业指导, standard art. 17) -------------------------------------
@@ -403,4 +420,105 @@ def room_booking_cancel(*, actor: User, booking: RoomBooking) -> RoomBooking:
     locked.cancelled_by = actor
     save_with_history(locked, actor, update_fields=["cancelled_at", "cancelled_by"])
     events.room_booking_cancelled_event(locked, actor)
+    return locked
+
+
+# --- Keeping the rooms (standard art. 6): the market's team lead --------------------------------
+
+ROOM_NAME_MAX = 64
+ROOM_SEATS_MAX = 500
+
+
+def _room_checked(
+    *, market: Market, name: str, kind: str, capacity: Any, room: Room | None = None
+) -> tuple[str, str, int]:
+    """The room's name, kind and seats checked, every problem at once, per field."""
+    errors: dict[str, list[str]] = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = [_("Name: give the room a name, such as 职业指导室 1.")]
+    elif len(name) > ROOM_NAME_MAX:
+        errors["name"] = [_("Name: at most %(max)d characters.") % {"max": ROOM_NAME_MAX}]
+    elif (
+        Room.objects.filter(market=market, name__iexact=name)
+        .exclude(pk__in=[room.pk] if room is not None else [])
+        .exists()
+    ):
+        errors["name"] = [
+            _("Name: this market has a room called “%(name)s” already.") % {"name": name}
+        ]
+    if kind not in RoomKind.values:
+        errors["kind"] = [
+            _("Kind of room: choose one of %(kinds)s.")
+            % {"kinds": "、".join(str(label) for label in RoomKind.labels)}
+        ]
+    text = str(capacity if capacity is not None else "").strip()
+    seats = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 0
+    if not 1 <= seats <= ROOM_SEATS_MAX:
+        errors["capacity"] = [
+            _("Seats: a whole number from 1 to %(max)d.") % {"max": ROOM_SEATS_MAX}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return name, kind, seats
+
+
+@transaction.atomic
+def room_create(*, actor: User, market: Market, name: str, kind: str, capacity: Any) -> Room:
+    """A new room of ``market`` (功能区), in use at once; the market's team lead only."""
+    if not can.leads(actor, market.pk):
+        raise PermissionDenied
+    Market.objects.select_for_update().filter(pk=market.pk).first()  # one name at a time
+    name, kind, seats = _room_checked(market=market, name=name, kind=kind, capacity=capacity)
+    room = Room(market=market, name=name, kind=kind, capacity=seats, is_active=True)
+    save_with_history(room, actor)
+    events.room_created_event(room, actor)
+    return room
+
+
+@transaction.atomic
+def room_update(
+    *, actor: User, room: Room, name: str, kind: str, capacity: Any, is_active: bool
+) -> Room:
+    """Change a room's name, kind or seats, or take it out of use (its bookings from now on
+    must be cancelled first); the market's team lead only. Nothing changed: nothing written."""
+    locked: Room = row_locked(Room, room.pk, related=("market",))
+    if not can.leads(actor, locked.market_id):
+        raise PermissionDenied
+    Market.objects.select_for_update().filter(pk=locked.market_id).first()
+    name, kind, seats = _room_checked(
+        market=locked.market, name=name, kind=kind, capacity=capacity, room=locked
+    )
+    if locked.is_active and not is_active:
+        ahead = RoomBooking.objects.filter(
+            room=locked, cancelled_at__isnull=True, ends_at__gt=timezone.now()
+        ).count()
+        if ahead:
+            raise ValidationError(
+                {
+                    "is_active": [
+                        ngettext(
+                            "In use: the room has %(count)d booking from now on; cancel it "
+                            "first, or keep the room in use.",
+                            "In use: the room has %(count)d bookings from now on; cancel them "
+                            "first, or keep the room in use.",
+                            ahead,
+                        )
+                        % {"count": ahead}
+                    ]
+                }
+            )
+    old = {
+        "name": locked.name,
+        "kind": locked.kind,
+        "capacity": locked.capacity,
+        "is_active": locked.is_active,
+    }
+    new = {"name": name, "kind": kind, "capacity": seats, "is_active": bool(is_active)}
+    if new == old:
+        return locked
+    for field, value in new.items():
+        setattr(locked, field, value)
+    save_with_history(locked, actor, update_fields=list(new))
+    events.room_updated_event(locked, actor, old=old)
     return locked

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -102,8 +103,29 @@ def posting_withdrawn_event(posting: Posting, actor: User, *, reason: str) -> Au
     return _posting_event("posting.withdrawn", posting, actor, reason=reason)
 
 
-def posting_filled_event(posting: Posting, actor: User) -> AuditEvent:
-    return _posting_event("posting.filled", posting, actor)
+def posting_filled_event(posting: Posting, actor: User, *, hired: int | None = None) -> AuditEvent:
+    """Filled by an officer's word (``hired`` None), or automatically when the referrals hired
+    for the posting reach its headcount (``hired``: how many; ``actor``: who recorded the last
+    hire)."""
+    return _posting_event(
+        "posting.filled",
+        posting,
+        actor,
+        old_values={"status": "published"},
+        how="by_hand" if hired is None else "hired_out",
+        headcount=posting.headcount,
+        **({} if hired is None else {"hired": hired}),
+    )
+
+
+def posting_extended_event(posting: Posting, actor: User, *, old_end_date: date) -> AuditEvent:
+    return _posting_event(
+        "posting.extended",
+        posting,
+        actor,
+        old_values={"end_date": old_end_date},
+        end_date=posting.end_date,
+    )
 
 
 def posting_expired_event(posting: Posting) -> AuditEvent:

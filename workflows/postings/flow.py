@@ -139,6 +139,7 @@ AUDIT_LABELS = {
     "posting.rejected": _("Job posting rejected"),
     "posting.withdrawn": _("Job posting withdrawn"),
     "posting.filled": _("Job posting filled"),
+    "posting.extended": _("Job posting's last working day extended"),
     "posting.expired": _("Job posting expired"),
 }
 

@@ -3,11 +3,14 @@ matching."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
+from cases.models import NoticeItem
 from markets.models import Market, Region
 from markets.selectors import market_list_visible_to
 
@@ -93,6 +96,50 @@ def posting_list_for_market(*, market: Market) -> QuerySet[Posting]:
     return postings
 
 
+EXPIRING_WITHIN_DAYS = 3
+
+
+def posting_list_for_staff(
+    *,
+    market_ids: Iterable[int],
+    market_id: int | None = None,
+    occupation_prefix: str | None = None,
+    expiring: bool = False,
+    status: str = Status.PUBLISHED,
+    today: date | None = None,
+) -> QuerySet[Posting]:
+    """Published (or filled) postings of the markets ``market_ids`` a member of staff may see,
+    for keeping them current: optionally of one market, of an occupation or a category (a code
+    prefix, whole segments), and, for published ones, those whose last working day is within
+    ``EXPIRING_WITHIN_DAYS`` days of ``today`` (soonest first). Newest first otherwise. One
+    query a page; the employer's ID number and mobile are left unread."""
+    if status not in (Status.PUBLISHED, Status.FILLED):
+        raise ValueError(f"not a status this list shows: {status}")
+    today = today or timezone.localdate()
+    postings = Posting.objects.filter(status=status, market_id__in=list(market_ids))
+    if market_id is not None:
+        postings = postings.filter(market_id=market_id)
+    if occupation_prefix:
+        code = occupation_prefix.rstrip("-")
+        postings = postings.filter(
+            Q(occupation__code=code) | Q(occupation__code__startswith=f"{code}-")
+        )
+    order: tuple[str, ...] = ("-published_at", "-pk")
+    if status == Status.FILLED:
+        order = ("-ended_at", "-pk")
+    if expiring and status == Status.PUBLISHED:
+        postings = postings.filter(
+            end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS)
+        )
+        order = ("end_date", "pk")
+    listed: QuerySet[Posting] = (
+        postings.select_related("occupation", "county", "market", "employer", "case")
+        .defer("employer__id_number", "employer__mobile")
+        .order_by(*order)
+    )
+    return listed
+
+
 def county_region(*, code: str) -> Region | None:
     return Region.objects.filter(code=code, level=Region.Level.COUNTY).first()
 
@@ -107,3 +154,14 @@ def posting_get_visible(*, user: User, pk: int) -> Posting:
         .get(pk=pk)
     )
     return posting
+
+
+def posting_notice_items(*, posting: Posting) -> QuerySet[NoticeItem]:
+    """The corrections the posting's single notice asks for and that are still outstanding,
+    in the notice's order."""
+    if posting.case_id is None:
+        return NoticeItem.objects.none()
+    items: QuerySet[NoticeItem] = NoticeItem.objects.filter(
+        notice__case_id=posting.case_id, received_at__isnull=True
+    ).order_by("notice_id", "pk")
+    return items

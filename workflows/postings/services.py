@@ -59,7 +59,7 @@ from markets.models import Market, ServiceStation
 from . import events
 from .flow import POSTING_REVIEW
 from .models import Posting, Status
-from .validation import PostingInput, posting_validate
+from .validation import PostingInput, posting_end_date_validate, posting_validate
 
 OUTCOME_PUBLISHED = "published"
 SUBJECT_MAX = 200
@@ -440,7 +440,8 @@ def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
 
 @transaction.atomic
 def posting_fill(*, actor: User, posting: Posting) -> Posting:
-    """Every place is taken: the posting leaves the screens."""
+    """Every place is taken, by the officer's word (the employer hired outside the market's
+    referrals): the posting leaves the screens."""
     return transition(
         posting,
         "fill",
@@ -449,6 +450,47 @@ def posting_fill(*, actor: User, posting: Posting) -> Posting:
         refused=_refused,
         event=lambda posting: events.posting_filled_event(posting, actor),
     )
+
+
+@transaction.atomic
+def posting_fill_when_hired_out(*, actor: User, posting: Posting, hired: int) -> Posting:
+    """Fill a published posting automatically once the referrals hired for it (``hired``)
+    reach its headcount. Called by the referral-outcome service in its transaction, which
+    locks the posting (``posting_lock``) *before* counting, so two hires recorded at once are
+    counted one after the other and the posting is filled once. The fill is a system step (the
+    officer who recorded the hire may work in the seeker's market, not the posting's); the
+    audit event names them. A posting not published, or with places left, is unchanged."""
+    locked = _locked(posting)
+    if locked.status != Status.PUBLISHED or hired < locked.headcount:
+        return locked
+    _run(locked, locked.fill, None)
+    save_with_history(locked, actor)
+    events.posting_filled_event(locked, actor, hired=hired)
+    return locked
+
+
+def posting_lock(*, pk: int) -> Posting:
+    """The posting row locked until the caller's transaction ends."""
+    return _locked(Posting(pk=pk))
+
+
+@transaction.atomic
+def posting_extend(*, actor: User, posting: Posting, end_date: date | str) -> Posting:
+    """Extend a published posting (or one in review) to a later last working day: not in
+    the past, and within the rules' limit from its first working day
+    (``posting_end_date_validate``). It stays on the screens until then."""
+    posting = _locked(posting)
+    if not can.works_in(actor, posting.market_id):
+        raise PermissionDenied
+    if posting.status not in (Status.PUBLISHED, Status.IN_REVIEW):
+        raise CaseActionError(_refused(posting))
+    old_end_date = posting.end_date
+    posting.end_date = posting_end_date_validate(
+        start_date=posting.start_date, current=old_end_date, value=end_date
+    )
+    save_with_history(posting, actor, update_fields=["end_date"])
+    events.posting_extended_event(posting, actor, old_end_date=old_end_date)
+    return posting
 
 
 def posting_expire_due(*, today: date | None = None) -> int:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -875,3 +875,46 @@ def posting_validate(data: Mapping[str, Any], *, today: date | None = None) -> P
         findings=cleaned["findings"],
         screening_exceptions=cleaned["screening_exceptions"],
     )
+
+
+# --- A later last working day (extending a posting) ---------------------------------------------
+
+
+def posting_end_date_validate(
+    *, start_date: date, current: date, value: Any, today: date | None = None
+) -> date:
+    """A new last working day for a posting that runs already (``posting_extend``): a real
+    date, later than the ``current`` one, not in the past, and within the rules' limit of
+    ``DURATION_MAX_DAYS`` from the first working day. Raises ``ValidationError`` on
+    ``end_date`` with every problem, each naming the rule."""
+    today = today or timezone.localdate()
+    errors = FieldErrors()
+    if _blank(value):
+        errors.add("end_date", _("this is required (standard art. 14)."))
+        raise ValidationError(errors.by_field)
+    end_date = _date(value, "end_date", errors)
+    if end_date is not None:
+        if end_date <= current:
+            errors.add(
+                "end_date",
+                _("must be later than the present last working day (%(date)s).")
+                % {"date": current.isoformat()},
+            )
+        if end_date < today:
+            errors.add(
+                "end_date",
+                _("must not be in the past (today is %(today)s).") % {"today": today.isoformat()},
+            )
+        if (end_date - start_date).days + 1 > DURATION_MAX_DAYS:
+            latest = start_date + timedelta(days=DURATION_MAX_DAYS - 1)
+            errors.add(
+                "end_date",
+                _(
+                    "a posting runs at most %(days)d days from its first working day; the "
+                    "latest possible is %(latest)s. Post again for longer work."
+                )
+                % {"days": DURATION_MAX_DAYS, "latest": latest.isoformat()},
+            )
+    if errors.by_field or end_date is None:
+        raise ValidationError(errors.by_field)
+    return end_date
