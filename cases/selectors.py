@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from markets.models import Role
+from markets.models import Absence, Role
 from markets.selectors import membership_list_for_user
 
 from . import permissions as can
@@ -62,6 +62,18 @@ def case_get_visible(*, user: User, pk: int) -> Case:
 def case_list_mine(*, user: User) -> QuerySet[Case]:
     return (
         case_list_visible(user=user).filter(owner=user, state__in=OPEN_STATES).order_by("opened_at")
+    )
+
+
+def case_list_covered(*, user: User, absence: Absence) -> QuerySet[Case]:
+    """The open cases of the officer ``user`` covers for in ``absence`` (AB岗), oldest first:
+    those of the absence's market they own. None unless ``user`` is its deputy."""
+    if absence.deputy_id != user.pk:
+        return Case.objects.none()
+    return (
+        case_list_visible(user=user)
+        .filter(market_id=absence.market_id, owner_id=absence.officer_id, state__in=OPEN_STATES)
+        .order_by("opened_at")
     )
 
 

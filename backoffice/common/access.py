@@ -84,6 +84,9 @@ back_office_required = _requires(
 market_staff_required = _requires(
     works_in_a_market, _("This page is for the officers and team leads of a market.")
 )
+team_lead_required = _requires(
+    lambda user: bool(led_market_ids(user)), _("This page is for the team leads of a market.")
+)
 audit_reader_required = _requires(
     reads_audit, _("The event log is read by team leads (their market) and inspectors.")
 )
