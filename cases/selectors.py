@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from markets.models import Absence, Role
@@ -67,8 +68,9 @@ def case_list_mine(*, user: User) -> QuerySet[Case]:
 
 def case_list_covered(*, user: User, absence: Absence) -> QuerySet[Case]:
     """The open cases of the officer ``user`` covers for in ``absence`` (AB岗), oldest first:
-    those of the absence's market they own. None unless ``user`` is its deputy."""
-    if absence.deputy_id != user.pk:
+    those of the absence's market they own. None unless ``user`` is its deputy and it runs
+    today."""
+    if absence.deputy_id != user.pk or not absence.runs_on(timezone.localdate()):
         return Case.objects.none()
     return (
         case_list_visible(user=user)
