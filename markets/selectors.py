@@ -117,7 +117,7 @@ def absence_list_for_markets(*, market_ids: list[int], today: date) -> QuerySet[
             cancelled_at__isnull=True,
             ended_at__isnull=True,
         )
-        .select_related("market", "officer", "deputy")
+        .select_related("market", "officer", "deputy", "recorded_by")
         .order_by("starts_on", "pk")
     )
 

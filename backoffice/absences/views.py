@@ -92,8 +92,8 @@ def _absence_for_lead(request: HttpRequest, pk: int) -> Absence:
     return visible_or_404(absence_get_for_lead, user=staff_user(request), pk=pk)
 
 
+@require_POST  # a GET is refused (405) before who asks is looked at
 @team_lead_required
-@require_POST
 def absence_end_early(request: HttpRequest, pk: int) -> HttpResponse:
     absence = _absence_for_lead(request, pk)
     try:
@@ -109,8 +109,8 @@ def absence_end_early(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:absences")
 
 
+@require_POST  # a GET is refused (405) before who asks is looked at
 @team_lead_required
-@require_POST
 def absence_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     absence = _absence_for_lead(request, pk)
     try:
