@@ -70,13 +70,14 @@ def case_list_covered(*, user: User, absence: Absence) -> QuerySet[Case]:
     """The open cases of the officer ``user`` covers for in ``absence`` (AB岗), oldest first:
     those of the absence's market they own. None unless ``user`` is its deputy and it runs
     today."""
-    if absence.deputy_id != user.pk or not absence.runs_on(timezone.localdate()):
-        return Case.objects.none()
-    return (
+    cases: QuerySet[Case] = (
         case_list_visible(user=user)
         .filter(market_id=absence.market_id, owner_id=absence.officer_id, state__in=OPEN_STATES)
         .order_by("opened_at")
     )
+    if absence.deputy_id != user.pk or not absence.runs_on(timezone.localdate()):
+        return cases.none()
+    return cases
 
 
 def case_list_unclaimed(*, user: User) -> QuerySet[Case]:

@@ -83,6 +83,7 @@ def test_a_team_lead_records_an_absence_with_a_deputy_and_it_is_audited(
 
 def test_an_officer_may_not_record_an_absence(zhang: User, li: User, lead: User) -> None:
     market = zhang.memberships.get().market
+    assert market is not None
     with pytest.raises(PermissionDenied):
         absence_record(
             actor=li, market=market, officer=zhang, deputy=lead, starts_on=day(0), ends_on=day(1)
