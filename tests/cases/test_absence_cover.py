@@ -6,7 +6,7 @@ day, or ended early), everything reaches the officer again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from absence_support import away, colleague
 from case_support import audit_mark, fresh, market_make
 from conftest import SHANGHAI, case_make
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -34,6 +35,14 @@ from notifications.models import Notification
 from sla.models import Deadline, Level, Target
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals read in English here; the pages show them in both languages."""
+    with translation.override("en"):
+        yield
+
 
 CaptureCallbacks = Callable[..., Any]
 # The case of these tests: opened Monday 2 March 2026 09:00, warned Friday 6 March 11:52:30,

@@ -5,7 +5,7 @@ rule is refused with its own message, on the field concerned."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from absence_support import TODAY, absence_events, away, colleague, day
 from conftest import MarketFactory
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -22,6 +23,13 @@ from markets.absences import absence_cancel, absence_end, absence_record
 from markets.models import Absence, Market, Region, Role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals read in English here; the pages show them in both languages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
