@@ -302,6 +302,34 @@ def test_a_transfer_to_an_absent_officer_says_on_the_page_that_it_went_to_the_de
     assert meant in page(response)
 
 
+def test_the_deputy_resolves_the_absent_officers_case_from_its_page_and_it_stays_theirs(
+    lead: User,
+    zhang: User,
+    li: User,
+    client_as: Callable[..., Client],
+) -> None:
+    case = case_make(zhang)
+    client = client_as(li, EN)
+    before = page(client.get(f"/cases/{case.pk}/"))
+    away(lead, zhang, li)
+
+    during = page(client.get(f"/cases/{case.pk}/"))
+    resolved = client.post(f"/cases/{case.pk}/resolve/", {"outcome": "已答复"}, follow=True)
+
+    assert f'action="/cases/{case.pk}/resolve/"' not in before
+    assert f'action="/cases/{case.pk}/resolve/"' in during
+    assert messages_of(resolved) == [f"Case {case.reference} is resolved."]
+    case.refresh_from_db()
+    assert (case.state, case.owner) == ("resolved", zhang)
+
+
+def test_only_team_leads_find_absences_in_the_navigation(
+    lead: User, zhang: User, client_as: Callable[..., Client]
+) -> None:
+    assert 'href="/absences/"' in page(client_as(lead, EN).get("/cases/"))
+    assert 'href="/absences/"' not in page(client_as(zhang, EN).get("/cases/"))
+
+
 # --- Bounded queries ------------------------------------------------------------------------
 
 
