@@ -31,6 +31,10 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "accounts.disabled": _("Staff account disabled"),
     "accounts.second_factor_reset": _("Second factor reset"),
     "audit.anchoring_overdue": _("Audit log anchoring overdue"),
+    # Absence cover (AB岗), written by markets.absences through markets.hooks.
+    "absences.recorded": _("Absence recorded (AB岗)"),
+    "absences.ended_early": _("Absence ended early"),
+    "absences.cancelled": _("Absence cancelled"),
     # The case engine (cases) writes these; the ledger counts them.
     "case.opened": _("Case opened"),
     "case.claimed": _("Case claimed"),

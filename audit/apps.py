@@ -15,6 +15,7 @@ class AuditConfig(AppConfig):
         from simple_history.signals import post_create_historical_record
 
         from accounts.admin_site import admin_change_handler_register
+        from markets.hooks import absence_change_handler_register
         from markets.models import Role
         from markets.roles import role_permissions_extend
 
@@ -29,6 +30,8 @@ class AuditConfig(AppConfig):
 
         # Every change made in the administration site goes on the trail.
         admin_change_handler_register(events.admin_change_event)
+        # Every change of an absence (AB岗) goes on the trail, in its own transaction.
+        absence_change_handler_register(events.absence_changed_event)
 
         user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="audit.signed_in")
         user_logged_out.connect(receivers.on_user_logged_out, dispatch_uid="audit.signed_out")

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from accounts.admin_site import AdminChange, AdminVerb
 from accounts.models import User
+from markets.hooks import AbsenceChange
 from markets.models import Market, Membership, Region
 
 from .models import AuditEvent
@@ -170,3 +171,19 @@ def admin_change_event(change: AdminChange) -> AuditEvent:
 
 def _user_or_none(value: object) -> User | None:
     return value if isinstance(value, User) else None
+
+
+# --- Absence cover (AB岗) ----------------------------------------------------------------------
+
+
+def absence_changed_event(change: AbsenceChange) -> AuditEvent:
+    """An absence recorded, ended early or cancelled (``markets.absences``): on the chain of
+    its market, with what it was and what it is."""
+    return event_record(
+        action=change.action,
+        actor=change.actor,
+        target=change.absence,
+        market=change.absence.market,
+        old_values=change.old_values,
+        new_values=change.new_values,
+    )

@@ -10,6 +10,8 @@ urlpatterns: list[URLResolver] = [
     path("cases/", include("backoffice.cases.urls")),
     path("applicants/", include("backoffice.applicants.urls")),
     path("", include("backoffice.supervision.urls")),
+    # Absence cover (AB岗): team leads record absences; deputies see what they cover.
+    path("absences/", include("backoffice.absences.urls")),
     path("notifications/", include("backoffice.notifications.urls")),
     path("counter/", include("backoffice.counter.urls")),
     # The supporting services (standard art. 6, 11, 17, 19–24, 28), one package each.

@@ -10,7 +10,7 @@ from django.conf import settings
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import TargetRef, event_record
-from markets.models import Market
+from markets.models import Absence, Market
 
 from .models import Applicant, Case, SingleNotice, SingleNoticeBreach, Transfer
 
@@ -33,7 +33,19 @@ def case_claimed_event(case: Case, actor: User) -> AuditEvent:
     return _case_event("case.claimed", case, actor)
 
 
-def case_transferred_event(transfer: Transfer, actor: User) -> AuditEvent:
+def case_transferred_event(
+    transfer: Transfer, actor: User, *, covering: Absence | None = None
+) -> AuditEvent:
+    """``covering``: the absence (AB岗) that sent the transfer to the deputy instead of the
+    officer it was meant for; its values name both."""
+    cover: dict[str, Any] = {}
+    if covering is not None:
+        cover = {
+            "meant_for_user_id": covering.officer_id,
+            "meant_for": str(covering.officer),
+            "absence_id": covering.pk,
+            "absence_ends_on": covering.ends_on.isoformat(),
+        }
     return _case_event(
         "case.transferred",
         transfer.case,
@@ -41,6 +53,7 @@ def case_transferred_event(transfer: Transfer, actor: User) -> AuditEvent:
         to_market_id=transfer.to_market_id,
         to_user_id=transfer.to_user_id,
         reason=transfer.reason,
+        **cover,
     )
 
 

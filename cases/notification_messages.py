@@ -33,6 +33,44 @@ CASE_ESCALATED = message_register(
     _("Escalated: case %(reference)s (%(subject)s) is still not finished; it was due at %(due)s."),
 )
 
+# Absence cover (AB岗): the same messages, for the deputy of an absent officer (cases.cover).
+COVERING: dict[str, str] = {
+    CASE_TRANSFERRED: message_register(
+        "cases.transferred.covering",
+        _("Covering for %(absent)s: case %(reference)s has been transferred to you: %(subject)s"),
+    ),
+    CASE_TRANSFER_ACCEPTED: message_register(
+        "cases.transfer_accepted.covering",
+        _("Covering for %(absent)s: case %(reference)s was accepted by %(name)s."),
+    ),
+    CASE_TRANSFER_DECLINED: message_register(
+        "cases.transfer_declined.covering",
+        _("Covering for %(absent)s: the transfer of case %(reference)s was declined: %(reason)s"),
+    ),
+    CASE_REASSIGNED: message_register(
+        "cases.reassigned.covering",
+        _("Covering for %(absent)s: case %(reference)s has been assigned to them."),
+    ),
+    CASE_DUE_SOON: message_register(
+        "cases.due_soon.covering",
+        _("Covering for %(absent)s: case %(reference)s (%(subject)s) is due at %(due)s."),
+    ),
+    CASE_OVERDUE: message_register(
+        "cases.overdue.covering",
+        _(
+            "Covering for %(absent)s: case %(reference)s (%(subject)s) is overdue: it was due "
+            "at %(due)s."
+        ),
+    ),
+    CASE_ESCALATED: message_register(
+        "cases.escalated.covering",
+        _(
+            "Covering for %(absent)s: escalated: case %(reference)s (%(subject)s) is still not "
+            "finished; it was due at %(due)s."
+        ),
+    ),
+}
+
 
 # The layers below the case engine declare their messages without importing notifications
 # (their sibling): they are registered here, under their own keys.

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
 from markets.models import Membership, Role
+from markets.selectors import absence_list_covered_by, absences_running_on
 
 _CACHE = "_cases_market_roles"
+_COVER_CACHE = "_cases_covering"
+_COVERING_MARKETS = "_cases_covering_markets"
 
 
 def market_roles(user: Any) -> dict[int, str]:
@@ -19,12 +25,34 @@ def market_roles(user: Any) -> dict[int, str]:
         return {}
     roles: dict[int, str] | None = getattr(user, _CACHE, None)
     if roles is None:
-        rows = Membership.objects.filter(
-            user=user, role__in=[Role.OFFICER, Role.TEAM_LEAD]
-        ).values_list("market_id", "role")
-        roles = {market_id: role for market_id, role in rows if market_id is not None}
+        # In the same query: the markets where the user covers for an absent colleague today
+        # (AB岗), so that nobody else pays a query for it (``covering_market_ids``).
+        running = absences_running_on(timezone.localdate()).filter(
+            deputy_id=OuterRef("user_id"), market_id=OuterRef("market_id")
+        )
+        rows = (
+            Membership.objects.filter(user=user, role__in=[Role.OFFICER, Role.TEAM_LEAD])
+            .annotate(covering=Exists(running))
+            .values_list("market_id", "role", "covering")
+        )
+        roles = {}
+        covering_markets = set()
+        for market_id, role, covering in rows:
+            if market_id is not None:
+                roles[market_id] = role
+                if covering:
+                    covering_markets.add(market_id)
         setattr(user, _CACHE, roles)
+        setattr(user, _COVERING_MARKETS, frozenset(covering_markets))
     return roles
+
+
+def covering_market_ids(user: Any) -> frozenset[int]:
+    """The markets where ``user`` covers for an absent colleague today (AB岗); read with the
+    market roles, no query of its own."""
+    market_roles(user)
+    covering: frozenset[int] = getattr(user, _COVERING_MARKETS, frozenset())
+    return covering
 
 
 def works_in(user: Any, market_id: int) -> bool:
@@ -35,15 +63,33 @@ def leads(user: Any, market_id: int) -> bool:
     return market_roles(user).get(market_id) == Role.TEAM_LEAD
 
 
+def covers(user: Any, officer_id: int | None, market_id: int) -> bool:
+    """Whether ``user`` is the deputy of ``officer_id`` in the market today (AB岗): an absence
+    running now names them. Read once per user object (kept on it, like the market roles)."""
+    if officer_id is None or market_id not in covering_market_ids(user):
+        return False
+    covering: set[tuple[int, int]] | None = getattr(user, _COVER_CACHE, None)
+    if covering is None:
+        absences = absence_list_covered_by(deputy=user, on=timezone.localdate())
+        covering = {(a.officer_id, a.market_id) for a in absences}
+        setattr(user, _COVER_CACHE, covering)
+    return (officer_id, market_id) in covering
+
+
 def claim(case: Any, user: Any) -> bool:
     """Any officer or team lead of the case's market may take an unowned case."""
     return works_in(user, case.market_id)
 
 
 def work_on(case: Any, user: Any) -> bool:
-    """The owner, while still working in the case's market, or a team lead of that market."""
+    """The owner, while still working in the case's market, or a team lead of that market;
+    while the owner is away, their deputy too (AB岗: the case stays the owner's)."""
     market_id = case.market_id
-    return (case.owner_id == user.pk and works_in(user, market_id)) or leads(user, market_id)
+    return (
+        (case.owner_id == user.pk and works_in(user, market_id))
+        or leads(user, market_id)
+        or covers(user, case.owner_id, market_id)
+    )
 
 
 def lead(case: Any, user: Any) -> bool:

@@ -4,6 +4,8 @@
 - overdue: the owner, the first-contact officer and the market's team leads;
 - escalated (overdue for some working days): the team leads and the inspectors over the
   market's region (督查).
+Whoever of them is away from the market that day (AB岗) is replaced by their deputy, who is
+told whom they cover for (``cases.cover``).
 Each person gets an in-app notification and, with an e-mail address, an e-mail, each sent
 once (keyed by deadline, level and person), however often delivery is retried.
 """
@@ -21,6 +23,7 @@ from notifications.messages import message_render_in, recipient_language
 from notifications.services import notification_send, outbox_enqueue
 from sla.models import Level
 
+from .cover import Recipient, message_for, recipients_route
 from .models import Case
 from .notification_messages import CASE_DUE_SOON, CASE_ESCALATED, CASE_OVERDUE
 from .services import CASE_SUBJECT
@@ -46,6 +49,12 @@ def _recipients(case: Case, level: str) -> list[User]:
     return [user for user in people.values() if user.is_active]
 
 
+def _recipients_covered(case: Case, level: str) -> list[Recipient]:
+    """The recipients, with the deputy of each one away today (AB岗, ``cases.cover``)."""
+    routed = recipients_route(_recipients(case, level), market_id=case.market_id)
+    return [recipient for recipient in routed if recipient.user.is_active]
+
+
 def _message(case: Case, deadline: Deadline, level: str) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {
         "reference": case.reference,
@@ -69,9 +78,11 @@ def case_deadline_reached(deadline: Deadline, level: str) -> None:
     )
     if case is None:
         return
-    message, params = _message(case, deadline, level)
     link = f"/cases/{case.pk}/"
-    for user in _recipients(case, level):
+    for recipient in _recipients_covered(case, level):
+        user = recipient.user
+        # A deputy is told whom they cover for; the officer's own reminders wait for nobody.
+        message, params = message_for(recipient, *_message(case, deadline, level))
         key = f"sla:{deadline.pk}:{level}:{user.pk}"
         # The bell renders it in the reader's language; the e-mail goes in the recipient's.
         notification_send(recipient=user, message=message, params=params, link=link, key=key)

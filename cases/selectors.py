@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
-from markets.models import Role
+from markets.models import Absence, Role
 from markets.selectors import membership_list_for_user
 
 from . import permissions as can
@@ -63,6 +64,20 @@ def case_list_mine(*, user: User) -> QuerySet[Case]:
     return (
         case_list_visible(user=user).filter(owner=user, state__in=OPEN_STATES).order_by("opened_at")
     )
+
+
+def case_list_covered(*, user: User, absence: Absence) -> QuerySet[Case]:
+    """The open cases of the officer ``user`` covers for in ``absence`` (AB岗), oldest first:
+    those of the absence's market they own. None unless ``user`` is its deputy and it runs
+    today."""
+    cases: QuerySet[Case] = (
+        case_list_visible(user=user)
+        .filter(market_id=absence.market_id, owner_id=absence.officer_id, state__in=OPEN_STATES)
+        .order_by("opened_at")
+    )
+    if absence.deputy_id != user.pk or not absence.runs_on(timezone.localdate()):
+        return cases.none()
+    return cases
 
 
 def case_list_unclaimed(*, user: User) -> QuerySet[Case]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -371,3 +372,86 @@ class Membership(models.Model):
                 ) % {"role": Role(held).label}
         if errors:
             raise ValidationError(errors)
+
+
+class Absence(models.Model):
+    """An officer away from their market from one day to another, both included, with the
+    colleague of the same market who covers for them (AB岗: A角 away, B角 deputises).
+
+    While it runs (``starts_on`` ≤ today ≤ ``ends_on``, neither ended early nor cancelled),
+    new transfers to the officer go to the deputy, and so do the reminders and notifications
+    about the officer's cases; the deputy sees and works on those cases. Nothing is reassigned:
+    when the absence ends, everything is the officer's again. Recorded by a team lead of the
+    market (``markets.absences``); the rules a record must pass are checked there, under lock.
+    """
+
+    market = models.ForeignKey(
+        Market, verbose_name=_("market"), on_delete=models.PROTECT, related_name="absences"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("absent officer (A角)"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deputy (B角)"),
+        on_delete=models.PROTECT,
+        related_name="deputisings",
+    )
+    starts_on = models.DateField(_("away from"))
+    ends_on = models.DateField(_("away until (included)"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended or cancelled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical absence"))
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("absence (AB岗)")
+        verbose_name_plural = _("absences (AB岗)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_it_starts",
+                violation_error_message=_("An absence cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(deputy=models.F("officer")),
+                name="absence_deputy_is_someone_else",
+                violation_error_message=_("The absent officer cannot be their own deputy."),
+            ),
+        ]
+        indexes = [
+            # Who is away in a market on a day (routing), and whom a deputy covers.
+            models.Index(fields=["market", "officer", "ends_on"]),
+            models.Index(fields=["deputy", "ends_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.starts_on}–{self.ends_on} → {self.deputy}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Ended early or cancelled: it routes nothing any more."""
+        return self.ended_at is not None or self.cancelled_at is not None
+
+    def runs_on(self, day: date) -> bool:
+        return not self.is_withdrawn and self.starts_on <= day <= self.ends_on

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import MARKET_ROLES, Division, Market, Membership, Region, Role
+from .models import MARKET_ROLES, Absence, Division, Market, Membership, Region, Role
 
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 # What a short form of a province's or city's name leaves out: 广西 for 广西壮族自治区.
@@ -95,3 +96,74 @@ def market_list_worked_in(*, user: User) -> list[Market]:
         .select_related("region")
         .order_by("pk")
     )
+
+
+# --- Absence cover (AB岗) ----------------------------------------------------------------------
+
+
+def absences_running_on(day: date) -> QuerySet[Absence]:
+    """Absences running on ``day``: started, not over, neither ended early nor cancelled."""
+    return Absence.objects.filter(
+        starts_on__lte=day, ends_on__gte=day, cancelled_at__isnull=True, ended_at__isnull=True
+    )
+
+
+def absence_list_for_markets(*, market_ids: list[int], today: date) -> QuerySet[Absence]:
+    """The absences of these markets that are running or still to come, soonest first."""
+    return (
+        Absence.objects.filter(
+            market_id__in=market_ids,
+            ends_on__gte=today,
+            cancelled_at__isnull=True,
+            ended_at__isnull=True,
+        )
+        .select_related("market", "officer", "deputy", "recorded_by")
+        .order_by("starts_on", "pk")
+    )
+
+
+def absence_list_recently_closed(
+    *, market_ids: list[int], today: date, since: date
+) -> QuerySet[Absence]:
+    """Absences of these markets that ended (on time or early) or were cancelled since
+    ``since``: what the team lead looks back on."""
+    return (
+        Absence.objects.filter(market_id__in=market_ids, ends_on__gte=since)
+        .filter(Q(ends_on__lt=today) | Q(ended_at__isnull=False) | Q(cancelled_at__isnull=False))
+        .select_related("market", "officer", "deputy")
+        .order_by("-ends_on", "-pk")
+    )
+
+
+def absence_get_for_lead(*, user: User, pk: int) -> Absence:
+    """An absence of a market ``user`` leads, or Absence.DoesNotExist (→ 404)."""
+    led = Membership.objects.filter(user=user, role=Role.TEAM_LEAD).values("market_id")
+    absence: Absence = Absence.objects.select_related("market", "officer", "deputy").get(
+        pk=pk, market_id__in=led
+    )
+    return absence
+
+
+def absence_map_running(*, market_id: int, officer_ids: list[int], on: date) -> dict[int, Absence]:
+    """{officer id: their absence running on ``on`` in the market} for those of ``officer_ids``
+    who are away then; one query. Who receives their work instead is ``absence.deputy``."""
+    if not officer_ids:
+        return {}
+    rows = absences_running_on(on).filter(market_id=market_id, officer_id__in=officer_ids)
+    return {absence.officer_id: absence for absence in rows.select_related("deputy", "officer")}
+
+
+def absence_list_covered_by(*, deputy: User, on: date) -> list[Absence]:
+    """The absences running on ``on`` in which ``deputy`` covers, with the absent officers."""
+    return list(
+        absences_running_on(on)
+        .filter(deputy=deputy)
+        .select_related("market", "officer")
+        .order_by("ends_on", "pk")
+    )
+
+
+def absence_list_running(*, on: date) -> list[Absence]:
+    """Every absence running on ``on``, with both people (few at any time: for labelling the
+    officers offered as receivers of a transfer)."""
+    return list(absences_running_on(on).select_related("market", "officer", "deputy"))

@@ -57,6 +57,12 @@ def _transfer(form: f.TransferForm) -> str:
         to_user=data["to_user"],
         reason=data["reason"],
     )
+    asked = data["to_user"]
+    if asked is not None and transfer.to_user_id != asked.pk:  # away: sent to the deputy
+        return _(
+            "%(officer)s is away: case %(reference)s went to their deputy %(deputy)s, who "
+            "is waiting to accept it."
+        ) % {"officer": asked, "reference": form.case.reference, "deputy": transfer.to_user}
     return _("Case %(reference)s is waiting for %(receiver)s to accept it.") % {
         "reference": form.case.reference,
         "receiver": transfer.to_user or transfer.to_market,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -14,7 +15,8 @@ from cases.identity import mobile_normalise, resident_id_parse
 from cases.kinds import KINDS
 from cases.models import Case, Channel, ChecklistItem, NoticeItem, State
 from cases.staff_selectors import staff_list_for_markets, staff_list_of_active_markets
-from markets.models import Market, ServiceStation
+from markets.models import Absence, Market, ServiceStation
+from markets.selectors import absence_list_running
 
 from ..common.forms import NameConflictForm
 
@@ -48,6 +50,26 @@ class GenericKindField(forms.ChoiceField):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj} ({obj.username})" if obj.full_name else obj.username
+
+
+class StaffCoverChoiceField(StaffChoiceField):
+    """Staff, each away today (AB岗) shown with their deputy: what is sent to them goes to
+    the deputy (``cases.cover``). ``away`` is set by the form: {user id: [absences]}."""
+
+    away: dict[int, list[Absence]]
+
+    def label_from_instance(self, obj: User) -> str:
+        label = super().label_from_instance(obj)
+        for absence in getattr(self, "away", {}).get(obj.pk, []):
+            label += " — " + str(
+                _("away until %(end)s (%(market)s): goes to %(deputy)s")
+                % {
+                    "end": absence.ends_on.isoformat(),
+                    "market": absence.market.name,
+                    "deputy": absence.deputy,
+                }
+            )
+        return label
 
 
 # --- Intake (受理) ----------------------------------------------------------------------------
@@ -141,11 +163,12 @@ class EmptyForm(CaseActionForm):
 
 class TransferForm(CaseActionForm):
     to_market = forms.ModelChoiceField(label=_("To market"), queryset=Market.objects.none())
-    to_user = StaffChoiceField(
+    to_user = StaffCoverChoiceField(
         label=_("To officer"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("The market's team (whoever accepts first)"),
+        help_text=_("An officer who is away today: the transfer goes to their deputy."),
     )
     reason = _reason_field()
 
@@ -154,6 +177,10 @@ class TransferForm(CaseActionForm):
         self.fields["to_market"].queryset = Market.objects.filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["to_market"].initial = self.case.market_id
         self.fields["to_user"].queryset = staff_list_of_active_markets()  # type: ignore[attr-defined]
+        away: dict[int, list[Absence]] = {}
+        for absence in absence_list_running(on=timezone.localdate()):
+            away.setdefault(absence.officer_id, []).append(absence)
+        self.fields["to_user"].away = away  # type: ignore[attr-defined]
 
 
 class RequestMaterialsForm(CaseActionForm):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from audit.actions import action_label as _action_label
 from cases.identity import resident_id_mask
@@ -116,6 +116,11 @@ def event_details(event: Any) -> str:
         for key in _EVENT_DETAILS
         if values.get(key) not in (None, "")
     ]
+    if values.get("meant_for"):  # sent to the deputy of an absent officer (AB岗, cases.cover)
+        parts.append(
+            gettext("meant for %(name)s, away until %(end)s: sent to the deputy")
+            % {"name": values["meant_for"], "end": values.get("absence_ends_on", "")}
+        )
     return mask_id_numbers(" · ".join(parts))
 
 

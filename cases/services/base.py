@@ -15,6 +15,7 @@ from accounts.models import User
 from notifications.services import notification_send
 from sla.services import deadlines_follow_state
 
+from ..cover import message_for, recipient_route
 from ..fsm import CaseActionError, row_locked, save_with_history, transition, transition_run
 from ..identity import (
     name_clean,
@@ -98,15 +99,24 @@ def case_save(case: Case, actor: User) -> None:
 
 
 def notify_on_commit(
-    recipient: User | None, message: str, params: dict[str, Any], case: Case
+    recipient: User | None,
+    message: str,
+    params: dict[str, Any],
+    case: Case,
+    *,
+    market_id: int | None = None,
 ) -> None:
     """Put ``message`` (``cases.notification_messages``) in ``recipient``'s bell once the
-    change commits; it is rendered in the reader's language when shown."""
+    change commits; it is rendered in the reader's language when shown. While ``recipient``
+    is away from the market (``market_id``, else the case's), their deputy gets it instead,
+    in the wording that names them (``cases.cover``, AB岗)."""
     if recipient is None:
         return
+    routed = recipient_route(recipient, market_id=market_id or case.market_id)
+    message, params = message_for(routed, message, params)
     link = f"/cases/{case.pk}/"
     transaction.on_commit(
-        partial(notification_send, recipient=recipient, message=message, params=params, link=link)
+        partial(notification_send, recipient=routed.user, message=message, params=params, link=link)
     )
 
 

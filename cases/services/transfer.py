@@ -13,6 +13,7 @@ from sla.services import deadlines_move
 
 from .. import events
 from .. import permissions as can
+from ..cover import recipient_route
 from ..fsm import save_with_history
 from ..models import (
     Case,
@@ -44,11 +45,32 @@ def case_transfer(
     reason: str,
 ) -> Transfer:
     """Hand the case to an officer (of this or another market) or to another market's team.
-    Until the receiver accepts, the sender keeps it and the first-contact officer sees it."""
+    Until the receiver accepts, the sender keeps it and the first-contact officer sees it.
+
+    An officer away from ``to_market`` today (AB岗, ``cases.cover``) does not receive it: the
+    transfer is made to their deputy, and its audit event names the officer it was meant for
+    (``transfer.to_user`` then differs from ``to_user``)."""
     case = case_locked(case)
     reason = text_clean(reason, field="reason", label=_("reason"))
     if to_user is not None and not can.works_in(to_user, to_market.pk):
         raise ValidationError({"to_user": _("This officer does not work in that market.")})
+    covered = recipient_route(to_user, market_id=to_market.pk) if to_user is not None else None
+    if covered is not None and covered.absence is not None:
+        if covered.user.pk == case.owner_id:
+            raise ValidationError(
+                {
+                    "to_user": _(
+                        "%(name)s is away until %(end)s and their deputy %(deputy)s already "
+                        "has the case."
+                    )
+                    % {
+                        "name": to_user,
+                        "end": covered.absence.ends_on.isoformat(),
+                        "deputy": covered.user,
+                    }
+                }
+            )
+        to_user = covered.user
     if to_user is not None and to_user.pk == case.owner_id:
         raise ValidationError({"to_user": _("The case is already with this officer.")})
     if to_user is None and to_market.pk == case.market_id:
@@ -59,9 +81,12 @@ def case_transfer(
         case=case, from_user=actor, to_market=to_market, to_user=to_user, reason=reason
     )
     save_with_history(transfer, actor)
-    events.case_transferred_event(transfer, actor)
+    absence = covered.absence if covered is not None else None
+    events.case_transferred_event(transfer, actor, covering=absence)
     params = {"reference": case.reference, "subject": case.subject}
-    notify_on_commit(to_user, CASE_TRANSFERRED, params, case)
+    # To the officer asked for: notify_on_commit sends it to the deputy, saying for whom.
+    meant_for = covered.meant_for if covered is not None else None
+    notify_on_commit(meant_for, CASE_TRANSFERRED, params, case, market_id=to_market.pk)
     return transfer
 
 

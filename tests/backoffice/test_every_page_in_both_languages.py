@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,13 @@ from django.conf import settings
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from cases.kinds import KINDS
 from cases.models import Case, ChecklistItem
 from cases.services import case_reassign, case_request_materials
+from markets.absences import absence_record
 from markets.models import Market
 from notifications.models import Notification
 
@@ -121,6 +123,8 @@ MUST_SHOW = {
     "portal/<int:market_id>/kiosk/postings/<int:pk>/",
     "portal/<int:market_id>/board/",
     "notifications/",
+    "absences/",
+    "absences/covering/",
 }
 SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
 
@@ -270,6 +274,16 @@ def records(
     guidance_make(officer, nanning_market, seeker)
     programme_make(provider_make(nanning_market), nanning_market)
     article_make(team_lead, nanning_market)
+    # Absence cover (AB岗): the team lead covers for the officer, away today and tomorrow.
+    today = timezone.localdate()
+    absence_record(
+        actor=team_lead,
+        market=nanning_market,
+        officer=officer,
+        deputy=team_lead,
+        starts_on=today,
+        ends_on=today + timedelta(days=1),
+    )
 
 
 def test_the_walk_reaches_the_pages_that_matter() -> None:

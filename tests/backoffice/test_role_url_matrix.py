@@ -176,6 +176,10 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/campaigns/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/staff-training/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/{market}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # Absence cover (AB岗): the team lead records absences of their market; the deputy's tab
+    # (empty for anyone who covers for nobody) is for the staff of a market.
+    "/absences/": _case_work_page(TEAM_LEAD),
+    "/absences/covering/": _case_work_page(OFFICER, TEAM_LEAD),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
@@ -233,6 +237,8 @@ ELSEWHERE: dict[str, str] = {
 }
 ACTIONS_POST_ONLY = [
     "applicant_reveal_id",
+    "absence_cancel",
+    "absence_end",
     "campaigns_record",
     "case_add_item",
     "case_applicant_export",

@@ -41,6 +41,7 @@ from cases.notification_messages import (
     CASE_TRANSFER_ACCEPTED,
     CASE_TRANSFER_DECLINED,
     CASE_TRANSFERRED,
+    COVERING,
 )
 from cases.services import (
     case_reassign,
@@ -88,6 +89,8 @@ PRODUCER_MESSAGES = {
     AUDIT_ANCHORED,
     AUDIT_ANCHORING_FAILED,
     AUDIT_ANCHORING_OVERDUE,
+    # Absence cover (AB岗): the same case messages, worded for the deputy.
+    *COVERING.values(),
 }
 
 
