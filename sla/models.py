@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -173,6 +174,20 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.get_target_display()}"
+
+    @property
+    def time_limit_text(self) -> str:
+        """The time allowed in words, in the active language: "5 working days", "4 working
+        hours", "the same working day" (the receipt, the notice board, the text message)."""
+        if self.unit == Unit.SAME_DAY:
+            return gettext("the same working day")
+        if self.unit == Unit.WORKING_HOURS:
+            return ngettext("%(count)d working hour", "%(count)d working hours", self.amount) % {
+                "count": self.amount
+            }
+        return ngettext("%(count)d working day", "%(count)d working days", self.amount) % {
+            "count": self.amount
+        }
 
     def clean(self) -> None:
         from .hooks import pausable_states

@@ -66,6 +66,7 @@ from ..common.access import (
     visible_or_404,
 )
 from ..common.forms import errors_from
+from ..common.intake import receipt_offer
 from ..common.once import submit_once
 from . import forms as counter_forms
 
@@ -163,6 +164,8 @@ def posting_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             _posting_taken_message(request, posting)
+            if posting.case is not None:
+                receipt_offer(request, posting.case)
             return redirect("backoffice:counter_posting", pk=posting.pk)
     form.focus_first_error()
     return render(
