@@ -108,6 +108,18 @@ class Unit(models.TextChoices):
     SAME_DAY = "same_day", _("same working day")
 
 
+def time_limit_text(amount: int, unit: str) -> str:
+    """The time allowed in words, in the active language: "5 working days", "4 working
+    hours", "the same working day" (the receipt, the notice board, the text message)."""
+    if unit == Unit.SAME_DAY:
+        return gettext("the same working day")
+    if unit == Unit.WORKING_HOURS:
+        return ngettext("%(count)d working hour", "%(count)d working hours", amount) % {
+            "count": amount
+        }
+    return ngettext("%(count)d working day", "%(count)d working days", amount) % {"count": amount}
+
+
 class Policy(models.Model):
     """How long a kind of case may take (optionally for one market), when the clock pauses,
     when to warn and when to escalate. A changed policy applies to cases opened afterwards."""
@@ -177,17 +189,8 @@ class Policy(models.Model):
 
     @property
     def time_limit_text(self) -> str:
-        """The time allowed in words, in the active language: "5 working days", "4 working
-        hours", "the same working day" (the receipt, the notice board, the text message)."""
-        if self.unit == Unit.SAME_DAY:
-            return gettext("the same working day")
-        if self.unit == Unit.WORKING_HOURS:
-            return ngettext("%(count)d working hour", "%(count)d working hours", self.amount) % {
-                "count": self.amount
-            }
-        return ngettext("%(count)d working day", "%(count)d working days", self.amount) % {
-            "count": self.amount
-        }
+        """The time allowed in words, in the active language (``time_limit_text``)."""
+        return time_limit_text(self.amount, self.unit)
 
     def clean(self) -> None:
         from .hooks import pausable_states

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
 from markets.models import Market
 
 from . import calendar as cal
-from .models import CalendarDay, CalendarYear, Deadline, Policy
+from .models import CalendarDay, CalendarYear, Deadline, Policy, time_limit_text
 
 
 def market_hours(market: Market) -> cal.OpeningHours:
@@ -87,6 +87,31 @@ def policy_published_for_market(*, market: Market, target: str) -> dict[str, Pub
                 others.append((channel, chosen))
         published[kind] = PublishedLimit(kind=kind, policy=general, by_channel=tuple(others))
     return published
+
+
+@dataclass(frozen=True)
+class TimeAllowed:
+    """What a policy allowed: ``amount`` ``unit`` (``text``: in words, active language)."""
+
+    amount: int
+    unit: str
+
+    @property
+    def text(self) -> str:
+        return time_limit_text(self.amount, self.unit)
+
+
+def policy_time_allowed_at(*, policy: Policy, when: datetime) -> TimeAllowed | None:
+    """The time ``policy`` allowed at ``when``. Policies are edited in place, with history,
+    and a change applies to cases opened afterwards: so its latest history row at or before
+    ``when``; its current values when it has no history at all (never changed); None when its
+    only history is later (a seeded row changed since: what it said before is not recorded)."""
+    row = policy.history.filter(history_date__lte=when).order_by("-history_date", "-pk").first()
+    if row is not None:
+        return TimeAllowed(amount=row.amount, unit=row.unit)
+    if not policy.history.exists():
+        return TimeAllowed(amount=policy.amount, unit=policy.unit)
+    return None
 
 
 def deadline_list_for(*, subject_type: str, subject_ids: list[int]) -> QuerySet[Deadline]:
