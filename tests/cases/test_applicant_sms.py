@@ -27,6 +27,7 @@ from cases.services import (
     case_resolve,
 )
 from cases.services.applicant_sms import case_received_sms_enqueue, case_resolved_sms_enqueue
+from markets.models import Market
 from notifications import tasks
 from notifications.models import OutboxMessage
 from sla.models import Deadline, Policy, Target
@@ -88,11 +89,13 @@ def test_intake_texts_the_reference_time_limit_and_due_date_in_chinese_once(
     ) == ["case.opened"]
 
 
-def test_the_text_goes_to_the_mobile_given_for_this_case(officer: User) -> None:
+def test_the_text_goes_to_the_mobile_given_for_this_case(
+    officer: User, nanning_market: Market
+) -> None:
     applicant_make(officer)  # on record with 13800138000
     case = case_intake(
         actor=officer,
-        market=officer.memberships.get().market,
+        market=nanning_market,
         name="韦小宝",
         id_number="450102199003071238",
         mobile="13977110022",
@@ -180,10 +183,12 @@ def test_resolution_is_texted_once_and_again_after_a_reopening(
     ) == ["case.resolved", "case.resolved"]
 
 
-def test_a_service_resolving_its_case_texts_the_applicant(officer: User) -> None:
+def test_a_service_resolving_its_case_texts_the_applicant(
+    officer: User, nanning_market: Market
+) -> None:
     """The workflows resolve through ``case_resolve``: a posting published at intake is taken
     in and resolved in one go, and the employer hears of both."""
-    posting = posting_make(officer, officer.memberships.get().market, publish=True)
+    posting = posting_make(officer, nanning_market, publish=True)
     assert posting.case is not None
     keys = set(
         OutboxMessage.objects.filter(to=posting.case.contact_mobile).values_list(
