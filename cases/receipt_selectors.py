@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from sla.models import Deadline, Target
 from sla.selectors import TimeAllowed, policy_time_allowed_at
 
@@ -42,6 +43,16 @@ class Receipt:
     due_estimated: bool  # the due date lies in a year whose holidays are not known yet
     paused: bool  # the clock stands still (waiting for materials): the due date moves on
     printed_at: datetime
+
+
+def case_latest_opened_by(*, actor: User, applicant: Applicant, kind: str) -> Case | None:
+    """The latest case of ``kind`` for ``applicant`` that ``actor`` took in: the one whose
+    receipt an intake that returns no case (a seeker's registration) offers to print."""
+    return (
+        Case.objects.filter(applicant=applicant, kind=kind, first_contact_officer=actor)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
 
 
 def _time_allowed(deadline: Deadline) -> TimeAllowed | None:

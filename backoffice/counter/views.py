@@ -31,6 +31,7 @@ from cases import permissions as can
 from cases.identity import mobile_mask, mobile_normalise
 from cases.intake import ApplicantGiven
 from cases.models import Case, Channel, State
+from cases.receipt_selectors import case_latest_opened_by
 from cases.selectors import applicant_markets_served_by
 from cases.services import CaseActionError
 from markets.models import Market, Region
@@ -394,6 +395,11 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("%(name)s is registered.") % {"name": seeker.applicant.name}
                 )
+            visit = case_latest_opened_by(
+                actor=user, applicant=seeker.applicant, kind=SEEKER_REGISTRATION.code
+            )
+            if visit is not None:
+                receipt_offer(request, visit)
             return redirect("backoffice:counter_seeker", pk=seeker.pk)
     form.focus_first_error()
     return render(

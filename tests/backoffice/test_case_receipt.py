@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pytest
 import segno
 from conftest import ID_NUMBERS, case_make
+from counter_support import posting_form, qingxiu_make, seeker_form
 from django.test import Client, override_settings
 from django.utils import timezone
 from test_case_support import market_make, messages_of, page, staff_make
@@ -22,7 +23,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Case
 from cases.services import CASE_SUBJECT, applicant_person_register
-from markets.models import Role
+from markets.models import Market, Role
 from sla.models import Deadline, Policy, Target
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "complaints"))
@@ -207,4 +208,24 @@ def test_the_complaint_intake_offers_the_receipt(verified_client: Clients, offic
     response = verified_client(officer).post("/complaints/new/", complaint_form(), follow=True)
 
     case = Case.objects.get(kind="complaint")
+    assert f'href="/cases/{case.pk}/receipt/"' in page(response)
+
+
+def test_the_seeker_registration_offers_the_receipt_of_its_case(
+    verified_client: Clients, officer: User, nanning_market: Market
+) -> None:
+    response = verified_client(officer).post("/counter/seekers/new/", seeker_form(), follow=True)
+
+    case = Case.objects.get(kind="seeker_registration")
+    assert f'href="/cases/{case.pk}/receipt/"' in page(response)
+    assert case.reference in _receipt(verified_client(officer), case)
+
+
+def test_the_posting_intake_offers_the_receipt_of_its_case(
+    verified_client: Clients, officer: User, nanning_market: Market
+) -> None:
+    qingxiu_make()
+    response = verified_client(officer).post("/counter/postings/new/", posting_form(), follow=True)
+
+    case = Case.objects.get(kind="posting_review")
     assert f'href="/cases/{case.pk}/receipt/"' in page(response)
