@@ -3,6 +3,10 @@ reference number and time limit, and one when it is resolved. Through the outbox
 (``notifications.services.outbox_enqueue``), to the case's own contact mobile, in the
 applicant's language; none when the case has no mobile.
 
+The outbox row names the case (``case-contact:<case id>``), never the mobile: the number stays
+encrypted in the case's row and is read only when the message is sent
+(``notifications.channels.address_resolve``; a case anonymised meanwhile is texted nothing).
+
 Each message names the fact it reports in its idempotency key, so each is sent once however
 often the code that queues it runs: ``case-received:<case id>`` once per case, and
 ``case-resolved:<case id>:<resolved at>`` once per resolution (a case resolved again after a
@@ -27,6 +31,17 @@ from ..notification_messages import (
     CASE_RESOLVED_SMS,
 )
 
+CONTACT_SCHEME = "case-contact"
+
+
+def case_contact_address(case_id: str) -> str:
+    """The contact mobile of the case ``case_id`` ("" when there is none, or no such case):
+    the outbox's address resolver for ``case-contact:<id>`` (registered in ``cases.apps``)."""
+    if not case_id.isdigit():
+        return ""
+    case = Case.objects.filter(pk=int(case_id)).only("contact_mobile").first()
+    return (case.contact_mobile or "") if case is not None else ""
+
 
 def _service(case: Case) -> str:
     kind = kind_get(case.kind)
@@ -45,7 +60,9 @@ def _enqueue(case: Case, message: str, params: dict[str, Any], key: str) -> Outb
         **params,
     }
     body = message_render_in(applicant_language(), message, values)
-    return outbox_enqueue(channel="sms", to=case.contact_mobile, body=body, idempotency_key=key)
+    return outbox_enqueue(
+        channel="sms", to=f"{CONTACT_SCHEME}:{case.pk}", body=body, idempotency_key=key
+    )
 
 
 def case_received_sms_enqueue(*, case: Case, completion: Deadline | None) -> OutboxMessage | None:

@@ -2,7 +2,7 @@
 reference number, the completion time limit and the due date; one when the case is resolved.
 Through the outbox, to the case's own contact mobile, in Chinese whatever language the officer
 works in; once per intake and once per resolution; none without a mobile, none for an intake
-that rolled back."""
+that rolled back. The outbox row names the case, never the mobile (read when it is sent)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from conftest import applicant_make, case_make
 from counter_support import posting_make
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
+from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -29,13 +30,29 @@ from cases.services import (
 from cases.services.applicant_sms import case_received_sms_enqueue, case_resolved_sms_enqueue
 from markets.models import Market
 from notifications import tasks
+from notifications.channels import SmsBackend, address_resolve
 from notifications.models import OutboxMessage
+from notifications.services import outbox_deliver
 from sla.models import Deadline, Policy, Target
 
 pytestmark = pytest.mark.django_db
 
 CaptureCallbacks = Callable[..., Any]
 MOBILE = "13800138000"
+
+
+class RecordingSmsBackend(SmsBackend):
+    sent: list[tuple[str, str]] = []
+
+    def send(self, to: str, body: str) -> None:
+        RecordingSmsBackend.sent.append((to, body))
+
+
+@pytest.fixture
+def recording_sms(settings: Settings) -> list[tuple[str, str]]:
+    settings.SMS_BACKEND = f"{__name__}.RecordingSmsBackend"
+    RecordingSmsBackend.sent = []
+    return RecordingSmsBackend.sent
 
 
 @pytest.fixture
@@ -70,7 +87,12 @@ def test_intake_texts_the_reference_time_limit_and_due_date_in_chinese_once(
 
     message = _received(case)
     due = timezone.localtime(_completion(case).due_at).strftime("%Y-%m-%d")
-    assert (message.channel, message.to, message.status) == ("sms", MOBILE, "pending")
+    assert (message.channel, message.to, message.status) == (
+        "sms",
+        f"case-contact:{case.pk}",
+        "pending",
+    )
+    assert address_resolve(message.to) == MOBILE
     assert message.body == (
         f"【{case.market.name}】您的“政策咨询”申请已受理，受理编号 {case.reference}，"
         f"将在5 个工作日内办结，承诺办结日期 {due}。可在市场自助终端凭受理编号和本手机号后四位"
@@ -104,7 +126,7 @@ def test_the_text_goes_to_the_mobile_given_for_this_case(
         subject="补贴咨询",
     )
 
-    assert _received(case).to == "13977110022"
+    assert address_resolve(_received(case).to) == "13977110022"
 
 
 def test_no_text_without_a_mobile(officer: User) -> None:
@@ -159,7 +181,7 @@ def test_resolution_is_texted_once_and_again_after_a_reopening(
         case = case_resolve(actor=officer, case=case, outcome="已答复补贴标准")
 
     [first] = _resolved(case)
-    assert first.to == MOBILE
+    assert address_resolve(first.to) == MOBILE
     assert first.body == (
         f"【{case.market.name}】您的案件 {case.reference}（政策咨询）已办结。"
         f"咨询电话：{case.market.service_phone}。"
@@ -191,9 +213,38 @@ def test_a_service_resolving_its_case_texts_the_applicant(
     posting = posting_make(officer, nanning_market, publish=True)
     assert posting.case is not None
     keys = set(
-        OutboxMessage.objects.filter(to=posting.case.contact_mobile).values_list(
+        OutboxMessage.objects.filter(to=f"case-contact:{posting.case.pk}").values_list(
             "idempotency_key", flat=True
         )
     )
     assert f"case-received:{posting.case.pk}" in keys
     assert any(key.startswith(f"case-resolved:{posting.case.pk}:") for key in keys)
+
+
+def test_the_outbox_never_holds_the_mobile_and_the_gateway_gets_it_when_sending(
+    officer: User, recording_sms: list[tuple[str, str]]
+) -> None:
+    case = case_make(officer)
+    message = _received(case)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM notifications_outboxmessage")
+        assert MOBILE not in " ".join(str(value) for row in cursor.fetchall() for value in row)
+
+    sent = outbox_deliver(message_id=message.pk)
+
+    assert recording_sms == [(MOBILE, message.body)]
+    assert (sent.status, sent.to) == ("sent", f"case-contact:{case.pk}")
+
+
+def test_a_case_whose_mobile_is_gone_by_the_time_of_sending_is_texted_nothing(
+    officer: User, recording_sms: list[tuple[str, str]]
+) -> None:
+    case = case_make(officer)
+    message = _received(case)
+    Case.objects.filter(pk=case.pk).update(contact_mobile="")  # as the retention job leaves it
+
+    given_up = outbox_deliver(message_id=message.pk)
+
+    assert recording_sms == []
+    assert (given_up.status, given_up.attempts) == ("failed", 1)
+    assert "no address" in given_up.last_error
