@@ -45,3 +45,10 @@ class CasesConfig(AppConfig):
         # sla and audit may not import notifications (their sibling): they call these hooks.
         staff_notice_handler_register(sla_notice_deliver)
         admin_alert_handler_register(audit_alert_deliver)
+
+        from notifications.channels import address_resolver_register
+
+        from .services.applicant_sms import CONTACT_SCHEME, case_contact_address
+
+        # The applicant's text messages name the case; its mobile is read when they are sent.
+        address_resolver_register(CONTACT_SCHEME, case_contact_address)

@@ -142,6 +142,15 @@ def resident_id_mask(number: str) -> str:
     return f"{number[:6]}{'*' * 8}{number[-4:]}"
 
 
+def name_mask(name: str) -> str:
+    """``张三丰`` → ``张**``, ``Zhang Wei`` → ``Z********``: the first character only, for
+    a paper that may be left lying about (the printed receipt)."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
 def mobile_normalise(value: str) -> str:
     """``+86 138 0013 8000``, ``0086-13800138000`` or full-width digits -> ``13800138000``."""
     number = _MOBILE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))

@@ -1,6 +1,8 @@
 """What the case engine tells staff in the bell, registered with ``notifications.messages`` and
 rendered in the reader's language when shown (the parameters are case data: a reference, a
-subject, a name, a reason, a due time already formatted)."""
+subject, a name, a reason, a due time already formatted); and the text messages it sends the
+applicant on intake and when the case is resolved (rendered in the applicant's language when
+they are queued: ``cases.services.applicant_sms``)."""
 
 from __future__ import annotations
 
@@ -70,6 +72,33 @@ COVERING: dict[str, str] = {
         ),
     ),
 }
+
+# Text messages to the applicant (短信). No personal data beyond the reference: a text message
+# may be read by anyone holding the phone.
+CASE_RECEIVED_SMS = message_register(
+    "cases.sms_received",
+    _(
+        "[%(market)s] Your request (%(service)s) is accepted, reference %(reference)s; it "
+        "will be completed within %(limit)s, by %(due)s. Check its progress at the market's "
+        "kiosk with the reference and the last four digits of this mobile. Enquiries: "
+        "%(phone)s."
+    ),
+)
+CASE_RECEIVED_SMS_NO_LIMIT = message_register(
+    "cases.sms_received_no_limit",
+    _(
+        "[%(market)s] Your request (%(service)s) is accepted, reference %(reference)s. Check "
+        "its progress at the market's kiosk with the reference and the last four digits of "
+        "this mobile. Enquiries: %(phone)s."
+    ),
+)
+CASE_RESOLVED_SMS = message_register(
+    "cases.sms_resolved",
+    _(
+        "[%(market)s] Your case %(reference)s (%(service)s) has been completed. Enquiries: "
+        "%(phone)s."
+    ),
+)
 
 
 # The layers below the case engine declare their messages without importing notifications

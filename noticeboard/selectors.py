@@ -3,16 +3,24 @@ nothing here returns a person's data (an article's author is not shown)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Case
+from cases.kinds import KINDS
+from cases.models import Case, Channel, ChecklistItem
 from markets.models import Market, Membership, Role
+from sla.models import Policy, Target
+from sla.selectors import PublishedLimit, policy_published_for_market
 
 from .models import CaseCitation, NoticeBlock, PolicyArticle, StaffTraining
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def region_codes_upwards(code: str) -> list[str]:
@@ -96,3 +104,61 @@ def staff_list_of_market(*, market: Market) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+# --- Time limits and materials of each service (服务时限和材料清单公示) ---------------------------
+
+
+@dataclass(frozen=True)
+class BoardLimit:
+    """A published time limit: the one for every channel (``policy``) and those of channels
+    that differ from it (``by_channel``: the channel's name and its policy)."""
+
+    policy: Policy | None
+    by_channel: list[tuple[StrOrPromise, Policy]]
+
+
+def _board_limit(published: PublishedLimit | None) -> BoardLimit | None:
+    if published is None:
+        return None
+    labels = dict(Channel.choices)
+    return BoardLimit(
+        policy=published.policy,
+        by_channel=[
+            (labels.get(channel, channel), policy) for channel, policy in published.by_channel
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class BoardService:
+    """One service on the board: its time limits for acceptance and completion and the
+    materials it may ask for, read from the very SLA policies (``sla.Policy``) and checklist
+    (``cases.ChecklistItem``) the cases run on: the board cannot say otherwise."""
+
+    kind: str
+    label: StrOrPromise
+    acceptance: BoardLimit | None
+    completion: BoardLimit | None
+    materials: list[ChecklistItem]
+
+
+def service_list_for_board(*, market: Market) -> list[BoardService]:
+    """Every kind of service with a time limit in force at ``market`` or a checklist item in
+    use, in the order the services were registered; three queries whatever their number."""
+    acceptance = policy_published_for_market(market=market, target=Target.ACCEPTANCE)
+    completion = policy_published_for_market(market=market, target=Target.COMPLETION)
+    materials: dict[str, list[ChecklistItem]] = {}
+    for item in ChecklistItem.objects.filter(is_active=True, kind__in=list(KINDS)):
+        materials.setdefault(item.kind, []).append(item)
+    return [
+        BoardService(
+            kind=code,
+            label=kind.label,
+            acceptance=_board_limit(acceptance.get(code)),
+            completion=_board_limit(completion.get(code)),
+            materials=materials.get(code, []),
+        )
+        for code, kind in KINDS.items()
+        if code in acceptance or code in completion or code in materials
+    ]

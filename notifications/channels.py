@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -57,6 +58,33 @@ def email_masked(to: str) -> str:
 _ID_NUMBER = re.compile(r"(?<!\d)(?:\d{6}[\s-]?\d{8}[\s-]?\d{3}[0-9Xx]|\d{15})(?!\d)")
 _MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?|0)?1[3-9](?:[\s-]?\d){9}(?!\d)")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+# --- Addresses held elsewhere ---------------------------------------------------------------------
+# An outbox message to an applicant names where the address is kept ("case-contact:123": the
+# contact mobile of case 123, encrypted in the case's row) instead of the address itself, so
+# the outbox never holds an applicant's mobile, pending or settled. The layer that keeps the
+# address registers how to read it (notifications may not import it); read only when sending.
+
+AddressResolver = Callable[[str], str]
+_RESOLVERS: dict[str, AddressResolver] = {}
+
+
+def address_resolver_register(scheme: str, resolver: AddressResolver) -> None:
+    """``resolver(rest)`` gives the address of ``"<scheme>:<rest>"`` ("" when it is gone)."""
+    _RESOLVERS[scheme] = resolver
+
+
+def address_is_reference(to: str) -> bool:
+    scheme, colon, _rest = to.partition(":")
+    return bool(colon) and scheme in _RESOLVERS
+
+
+def address_resolve(to: str) -> str:
+    """The address to send to: ``to`` itself, or what its registered scheme reads."""
+    scheme, colon, rest = to.partition(":")
+    resolver = _RESOLVERS.get(scheme) if colon else None
+    return resolver(rest) if resolver is not None else to
 
 
 def personal_data_scrubbed(text: str) -> str:

@@ -22,6 +22,8 @@ from django.utils import timezone
 from accounts.models import User
 
 from .channels import (
+    address_is_reference,
+    address_resolve,
     email_masked,
     email_send,
     personal_data_scrubbed,
@@ -202,7 +204,10 @@ def outbox_requeue_due(
 
 
 def outbox_address_masked(message: OutboxMessage) -> str:
-    """What stays of the address once a message is settled: enough to tell messages apart."""
+    """What stays of the address once a message is settled: enough to tell messages apart.
+    A reference to an address kept elsewhere (``channels.address_resolve``) stays as it is."""
+    if address_is_reference(message.to):
+        return message.to
     if message.channel == OutboxMessage.Channel.EMAIL:
         return email_masked(message.to)
     return phone_masked(message.to)
@@ -217,11 +222,19 @@ class DeliveryAttempt:
     attempted: bool
 
 
+class AddressGone(Exception):
+    """The address a message refers to is no longer kept (removed, anonymised): the message
+    is given up at once."""
+
+
 def _send(message: OutboxMessage) -> None:
+    to = address_resolve(message.to)
+    if not to:
+        raise AddressGone(f"no address is kept for {message.to}")
     if message.channel == OutboxMessage.Channel.SMS:
-        sms_backend().send(message.to, message.body)
+        sms_backend().send(to, message.body)
     elif message.channel == OutboxMessage.Channel.EMAIL:
-        email_send(to=message.to, subject=message.subject, body=message.body)
+        email_send(to=to, subject=message.subject, body=message.body)
     else:
         raise ValueError(f"unknown outbox channel {message.channel!r}")
 
@@ -251,7 +264,7 @@ def outbox_attempt(*, message_id: int) -> DeliveryAttempt:
             message.last_error = personal_data_scrubbed(f"{type(exc).__name__}: {exc}")[
                 :LAST_ERROR_MAX_LENGTH
             ]
-            if message.attempts >= outbox_max_attempts():
+            if message.attempts >= outbox_max_attempts() or isinstance(exc, AddressGone):
                 message.status = OutboxMessage.Status.FAILED
                 message.next_attempt_at = None
                 message.to = outbox_address_masked(message)

@@ -28,6 +28,13 @@ def reference_normalise(value: str) -> str:
     return text
 
 
+def reference_initial(value: str | None) -> dict[str, str]:
+    """The initial data of the lookup form for a reference given in the address (the QR code
+    of the receipt): the normalised reference when it is well formed, else nothing."""
+    reference = reference_normalise((value or "")[:40])
+    return {"reference": reference} if REFERENCE.match(reference) else {}
+
+
 class StatusLookupForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference number"),

@@ -1,7 +1,8 @@
 """The public notice board of a market (公示栏, standard art. 19–21, 24): no sign-in, no
 personal data. Employment policies (current, and archived with their dates), public-welfare
-jobs, training programmes and providers, start-up services, the service rules, the hotline
-and the complaint channels."""
+jobs, training programmes and providers, start-up services, each service's time limits and
+materials (服务时限和材料清单公示, from the SLA policies and checklists the cases run on), the
+service rules, the hotline and the complaint channels."""
 
 from __future__ import annotations
 
@@ -39,5 +40,6 @@ def noticeboard(request: HttpRequest, market_id: int) -> HttpResponse:
             ),
             "providers": training.provider_list_for_board(market=market),
             "blocks": board.notice_block_map(market=market),
+            "services": board.service_list_for_board(market=market),
         },
     )

@@ -4,7 +4,8 @@
   it reloads itself every ``SCREEN_REFRESH_SECONDS`` and shows the next page of postings.
 - ``kiosk`` and ``kiosk_posting``: the self-service kiosk (自助服务终端): search published
   postings, read one; contact goes through the market's counter.
-- ``kiosk_status``: the case-status lookup (办件进度查询), rate-limited (see portal.throttle).
+- ``kiosk_status``: the case-status lookup (办件进度查询), rate-limited (see portal.throttle);
+  the QR code of the acceptance receipt opens it with the reference filled in.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from markets.models import Market
 from workflows.postings.models import Eligibility
 
 from . import selectors, throttle
-from .forms import PostingSearchForm, StatusLookupForm
+from .forms import PostingSearchForm, StatusLookupForm, reference_initial
 from .text import phone_numbers_hidden
 
 SCREEN_REFRESH_SECONDS = 60
@@ -147,7 +148,9 @@ def kiosk_status(request: HttpRequest, market_id: int) -> HttpResponse:
     market = _market(market_id)
     context: dict[str, object] = {"market": market}
     if request.method != "POST":
-        context["form"] = StatusLookupForm()
+        # The QR code on the receipt opens this page with the reference filled in
+        # (``?reference=``); only a well-formed one is taken, and nothing is looked up.
+        context["form"] = StatusLookupForm(initial=reference_initial(request.GET.get("reference")))
         return render(request, "portal/kiosk/status.html", context)
     context["reset_seconds"] = KIOSK_STATUS_RESET_SECONDS
     form = StatusLookupForm(request.POST)

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -107,6 +108,18 @@ class Unit(models.TextChoices):
     SAME_DAY = "same_day", _("same working day")
 
 
+def time_limit_text(amount: int, unit: str) -> str:
+    """The time allowed in words, in the active language: "5 working days", "4 working
+    hours", "the same working day" (the receipt, the notice board, the text message)."""
+    if unit == Unit.SAME_DAY:
+        return gettext("the same working day")
+    if unit == Unit.WORKING_HOURS:
+        return ngettext("%(count)d working hour", "%(count)d working hours", amount) % {
+            "count": amount
+        }
+    return ngettext("%(count)d working day", "%(count)d working days", amount) % {"count": amount}
+
+
 class Policy(models.Model):
     """How long a kind of case may take (optionally for one market), when the clock pauses,
     when to warn and when to escalate. A changed policy applies to cases opened afterwards."""
@@ -173,6 +186,11 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.get_target_display()}"
+
+    @property
+    def time_limit_text(self) -> str:
+        """The time allowed in words, in the active language (``time_limit_text``)."""
+        return time_limit_text(self.amount, self.unit)
 
     def clean(self) -> None:
         from .hooks import pausable_states

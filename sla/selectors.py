@@ -3,14 +3,16 @@ and the deadlines pages show."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
 from markets.models import Market
 
 from . import calendar as cal
-from .models import CalendarDay, CalendarYear, Deadline, Policy
+from .models import CalendarDay, CalendarYear, Deadline, Policy, time_limit_text
 
 
 def market_hours(market: Market) -> cal.OpeningHours:
@@ -32,18 +34,84 @@ def overrides_for(market: Market | None) -> cal.Overrides:
     return cal.Overrides(days=days, known_years=years)
 
 
-def policy_for(*, kind: str, market: Market, target: str, channel: str = "") -> Policy | None:
-    """The most specific policy in force for the kind and target: the market's own for this
+def policy_most_specific(policies: Iterable[Policy], *, channel: str = "") -> Policy | None:
+    """Of the policies in force for one kind, target and market (the market's own and the
+    defaults), the one a case taken in through ``channel`` runs on: the market's own for this
     channel, the market's own, the default for this channel, then the default."""
+    candidates = [policy for policy in policies if policy.channel in ("", channel)]
+    return max(
+        candidates,
+        key=lambda policy: (policy.market_id is not None, policy.channel != ""),
+        default=None,
+    )
+
+
+def policy_for(*, kind: str, market: Market, target: str, channel: str = "") -> Policy | None:
+    """The most specific policy in force for the kind and target (``policy_most_specific``)."""
     policies = Policy.objects.filter(kind=kind, target=target, is_active=True).filter(
         Q(market=market) | Q(market__isnull=True),
         Q(channel=channel) | Q(channel=""),
     )
-    return max(
-        policies,
-        key=lambda policy: (policy.market_id is not None, policy.channel != ""),
-        default=None,
+    return policy_most_specific(policies, channel=channel)
+
+
+@dataclass(frozen=True)
+class PublishedLimit:
+    """A kind's published time limit at a market (服务时限公示): the policy a case taken in
+    through any channel runs on (``policy``; None when only some channels have one), and
+    the channels whose cases run on another one (``by_channel``: channel code and policy)."""
+
+    kind: str
+    policy: Policy | None
+    by_channel: tuple[tuple[str, Policy], ...]
+
+
+def policy_published_for_market(*, market: Market, target: str) -> dict[str, PublishedLimit]:
+    """{kind: its published limit} of every kind with a policy in force at ``market`` for
+    ``target``, in one query. Chosen by ``policy_most_specific``, as ``deadline_start``
+    chooses for each new case, so the board and the cases cannot disagree."""
+    by_kind: dict[str, list[Policy]] = {}
+    policies = Policy.objects.filter(target=target, is_active=True).filter(
+        Q(market=market) | Q(market__isnull=True)
     )
+    for policy in policies.order_by("kind", "pk"):
+        by_kind.setdefault(policy.kind, []).append(policy)
+    published: dict[str, PublishedLimit] = {}
+    for kind, candidates in by_kind.items():
+        general = policy_most_specific(candidates)
+        channels = sorted({policy.channel for policy in candidates if policy.channel})
+        others = []
+        for channel in channels:
+            chosen = policy_most_specific(candidates, channel=channel)
+            if chosen is not None and (general is None or chosen.pk != general.pk):
+                others.append((channel, chosen))
+        published[kind] = PublishedLimit(kind=kind, policy=general, by_channel=tuple(others))
+    return published
+
+
+@dataclass(frozen=True)
+class TimeAllowed:
+    """What a policy allowed: ``amount`` ``unit`` (``text``: in words, active language)."""
+
+    amount: int
+    unit: str
+
+    @property
+    def text(self) -> str:
+        return time_limit_text(self.amount, self.unit)
+
+
+def policy_time_allowed_at(*, policy: Policy, when: datetime) -> TimeAllowed | None:
+    """The time ``policy`` allowed at ``when``. Policies are edited in place, with history,
+    and a change applies to cases opened afterwards: so its latest history row at or before
+    ``when``; its current values when it has no history at all (never changed); None when its
+    only history is later (a seeded row changed since: what it said before is not recorded)."""
+    row = policy.history.filter(history_date__lte=when).order_by("-history_date", "-pk").first()
+    if row is not None:
+        return TimeAllowed(amount=row.amount, unit=row.unit)
+    if not policy.history.exists():
+        return TimeAllowed(amount=policy.amount, unit=policy.unit)
+    return None
 
 
 def deadline_list_for(*, subject_type: str, subject_ids: list[int]) -> QuerySet[Deadline]:

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("new/", views.case_new, name="case_new"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/notice/", views.case_notice_print, name="case_notice"),
+    path("<int:pk>/receipt/", views.case_receipt_print, name="case_receipt"),
     path("<int:pk>/reveal-id/", views.case_reveal_id, name="case_reveal_id"),
     path("<int:pk>/applicant-export/", views.applicant_export, name="case_applicant_export"),
     # One URL per action, each calling one service: /cases/<pk>/claim/, /cases/<pk>/resolve/ …

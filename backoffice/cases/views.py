@@ -5,7 +5,10 @@ turn a domain error into a message."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
@@ -14,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +27,7 @@ from cases import permissions as can
 from cases.intake import case_intake
 from cases.kinds import kind_get
 from cases.models import Case, Transfer
+from cases.receipt_selectors import case_receipt
 from cases.retention import applicant_data_export
 from cases.selectors import (
     case_get_visible,
@@ -56,7 +61,7 @@ from ..common.access import (
     visible_or_404,
 )
 from ..common.attachments import attachment_section
-from ..common.intake import contact_mobile_message
+from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
 from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
@@ -148,6 +153,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 request, _("Case %(reference)s is opened.") % {"reference": case.reference}
             )
             contact_mobile_message(request, case)
+            receipt_offer(request, case)
             return redirect("backoffice:case_detail", pk=case.pk)
     return render(request, "backoffice/case/intake.html", {"form": form})
 
@@ -298,6 +304,42 @@ def case_notice_print(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "backoffice/case/notice_print.html",
         {"case": case, "notice": notice, "items": notice_item_list(notice=notice)},
+    )
+
+
+def case_lookup_url(request: HttpRequest, case: Case) -> str:
+    """The public address of the kiosk's status lookup (办件进度查询) of the case's market, with
+    the reference filled in; the applicant adds the last four digits of their mobile."""
+    path = reverse("portal:kiosk_status", args=[case.market_id])
+    query = urlencode({"reference": case.reference})
+    base = settings.LGSC_PUBLIC_BASE_URL
+    if base:
+        return f"{base}{path}?{query}"
+    return request.build_absolute_uri(f"{path}?{query}")
+
+
+def _qr_svg(url: str, title: str) -> SafeString:
+    # segno writes the SVG itself (no user input but the escaped title and the URL's modules).
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, title=title))  # noqa: S308
+
+
+@back_office_required
+@require_GET
+def case_receipt_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The acceptance receipt (受理回执) as an A5/A4 page for the applicant: printed at intake,
+    reprinted on request. Not an audit event: it shows nothing the case page does not (less:
+    the name masked, no mobile digits at all, since the last four are the lookup's secret)."""
+    case = _visible_case(request, pk)
+    lookup_url = case_lookup_url(request, case)
+    return render(
+        request,
+        "backoffice/case/receipt_print.html",
+        {
+            "receipt": case_receipt(case=case),
+            "case": case,
+            "lookup_url": lookup_url,
+            "qr_svg": _qr_svg(lookup_url, _("QR code of the case-status lookup")),
+        },
     )
 
 

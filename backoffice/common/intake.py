@@ -1,11 +1,13 @@
-"""What the intake pages say after an intake. The intake itself (find or register the applicant
-and open the case, all or nothing) is a service below the pages: ``cases.intake.case_intake``
-and each workflow's ``*_take_in``."""
+"""What the intake pages say after an intake, and the receipt they offer to print. The intake
+itself (find or register the applicant and open the case, all or nothing) is a service below
+the pages: ``cases.intake.case_intake`` and each workflow's ``*_take_in``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from cases.models import Case
@@ -25,3 +27,19 @@ def contact_mobile_message(request: HttpRequest, case: Case) -> None:
             )
             % {"given": case.contact_mobile_masked, "record": case.applicant.mobile_masked},
         )
+
+
+def receipt_offer(request: HttpRequest, case: Case) -> None:
+    """After an intake: a message with the link that prints the case's acceptance receipt
+    (受理回执) for the applicant. The message is HTML (a link) marked safe, which the message
+    storage keeps; the reference is escaped by ``format_html``."""
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}" class="receipt-link">{}</a>',
+            _("Hand the applicant the acceptance receipt of case %(reference)s:")
+            % {"reference": case.reference},
+            reverse("backoffice:case_receipt", args=[case.pk]),
+            _("Print receipt"),
+        ),
+    )

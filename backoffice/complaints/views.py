@@ -36,7 +36,7 @@ from workflows.complaints.selectors import (
 
 from ..common.access import back_office_required, market_staff_required, staff_user
 from ..common.forms import errors_from
-from ..common.intake import contact_mobile_message
+from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
 from . import forms as cf
 
@@ -102,6 +102,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 % {"reference": complaint.case.reference},
             )
             contact_mobile_message(request, complaint.case)
+            receipt_offer(request, complaint.case)
             return redirect("backoffice:complaints_detail", pk=complaint.pk)
     form.focus_first_error()
     return render(request, "backoffice/complaints/new.html", {"form": form})

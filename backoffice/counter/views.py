@@ -33,6 +33,7 @@ from cases import permissions as can
 from cases.identity import mobile_mask, mobile_normalise
 from cases.intake import ApplicantGiven
 from cases.models import Case, Channel, State
+from cases.receipt_selectors import case_latest_opened_by
 from cases.selectors import applicant_markets_served_by
 from cases.services import CaseActionError
 from markets.models import Market, Region
@@ -82,6 +83,7 @@ from ..common.access import (
     visible_or_404,
 )
 from ..common.forms import errors_from
+from ..common.intake import receipt_offer
 from ..common.once import submit_once
 from . import forms as counter_forms
 
@@ -179,6 +181,8 @@ def posting_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             _posting_taken_message(request, posting)
+            if posting.case is not None:
+                receipt_offer(request, posting.case)
             return redirect("backoffice:counter_posting", pk=posting.pk)
     form.focus_first_error()
     return render(
@@ -544,6 +548,11 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("%(name)s is registered.") % {"name": seeker.applicant.name}
                 )
+            visit = case_latest_opened_by(
+                actor=user, applicant=seeker.applicant, kind=SEEKER_REGISTRATION.code
+            )
+            if visit is not None:
+                receipt_offer(request, visit)
             return redirect("backoffice:counter_seeker", pk=seeker.pk)
     form.focus_first_error()
     return render(

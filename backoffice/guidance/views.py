@@ -61,6 +61,7 @@ from ..common.access import (
     visible_or_404,
 )
 from ..common.forms import errors_from
+from ..common.intake import receipt_offer
 from ..common.once import submit_once
 from ..common.params import DAY_FIRST, DAY_LAST, id_parse, monday_parse
 from ..counter.forms import ReferralForm, ReferralOutcomeForm
@@ -110,6 +111,7 @@ def guidance_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Guidance case %(reference)s opened.") % {"reference": case.reference}
             )
+            receipt_offer(request, case)
             return redirect("backoffice:guidance_detail", pk=case.pk)
     return render(request, "backoffice/guidance/new.html", {"seeker": seeker, "form": form})
 

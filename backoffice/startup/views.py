@@ -42,7 +42,7 @@ from workflows.startup.services import (
 
 from ..common.access import back_office_required, market_staff_required, staff_user
 from ..common.forms import errors_from
-from ..common.intake import contact_mobile_message
+from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
 from . import forms as startup_forms
 
@@ -111,6 +111,7 @@ def startup_new(request: HttpRequest) -> HttpResponse:
                 _("Start-up help case %(reference)s is open.") % {"reference": case.reference},
             )
             contact_mobile_message(request, case)
+            receipt_offer(request, case)
             return redirect("backoffice:startup_case", pk=case.pk)
     form.focus_first_error()
     return render(request, "backoffice/startup/new.html", {"form": form})

@@ -54,6 +54,7 @@ from ..common.access import (
     visible_or_404,
 )
 from ..common.forms import errors_from
+from ..common.intake import receipt_offer
 from ..common.once import submit_once
 from . import forms as tf
 
@@ -247,6 +248,7 @@ def refer(request: HttpRequest) -> HttpResponse:
                 _("Referred to “%(title)s” (case %(reference)s).")
                 % {"title": referral.programme.title, "reference": referral.case.reference},
             )
+            receipt_offer(request, referral.case)
             return redirect("backoffice:training_referral", pk=referral.pk)
     return _refer_page(request, seeker, market, form, tf.WishForm())
 

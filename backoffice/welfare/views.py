@@ -42,6 +42,7 @@ from ..common.access import (
     visible_or_404,
 )
 from ..common.forms import errors_from
+from ..common.intake import receipt_offer
 from ..common.once import submit_once
 from . import forms as welfare_forms
 
@@ -76,6 +77,7 @@ def welfare_apply_page(request: HttpRequest) -> HttpResponse:
                 _("Application %(reference)s taken in.")
                 % {"reference": application.case.reference},
             )
+            receipt_offer(request, application.case)
             return redirect("backoffice:welfare_application", pk=application.pk)
     return render(
         request,

@@ -23,6 +23,7 @@ from ..models import (
     ReferenceSequence,
     State,
 )
+from .applicant_sms import case_received_sms_enqueue
 from .base import (
     CASE_SUBJECT,
     SUBJECT_MAX,
@@ -59,6 +60,7 @@ def case_open(
     contact_mobile: str | None = None,
 ) -> Case:
     """Take a request in. The officer who opens it is its first-contact officer for good.
+    The applicant is texted the reference number (``applicant_sms``) at the contact mobile.
 
     ``contact_mobile`` (normalised) is the mobile the applicant gave for this request; by
     default the one on their record. The case keeps it whatever later happens to the record."""
@@ -94,8 +96,8 @@ def case_open(
         opened_at=now,
     )
     case_save(case, actor)
-    for target in (Target.ACCEPTANCE, Target.COMPLETION):
-        deadline_start(
+    clocks = {
+        target: deadline_start(
             subject_type=CASE_SUBJECT,
             subject_id=case.pk,
             market=market,
@@ -104,7 +106,11 @@ def case_open(
             at=now,
             channel=channel,
         )
+        for target in (Target.ACCEPTANCE, Target.COMPLETION)
+    }
     # Taken in by an officer at intake: accepted there and then.
     deadline_stop(subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE, at=now)
     events.case_opened_event(case, actor)
+    # The applicant's text message: the reference, the time limit and the due date.
+    case_received_sms_enqueue(case=case, completion=clocks[Target.COMPLETION])
     return case

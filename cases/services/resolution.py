@@ -11,6 +11,7 @@ from .. import events
 from ..models import (
     Case,
 )
+from .applicant_sms import case_resolved_sms_enqueue
 from .base import (
     case_transition,
     text_clean,
@@ -21,14 +22,17 @@ from .base import (
 
 @transaction.atomic
 def case_resolve(*, actor: User, case: Case, outcome: str) -> Case:
+    """Resolve the case; the applicant is texted that it is completed (``applicant_sms``)."""
     outcome = text_clean(outcome, field="outcome", label=_("outcome"))
-    return case_transition(
+    case = case_transition(
         case,
         "resolve",
         actor=actor,
         kwargs={"outcome": outcome},
         event=lambda case: events.case_resolved_event(case, actor),
     )
+    case_resolved_sms_enqueue(case=case)
+    return case
 
 
 @transaction.atomic

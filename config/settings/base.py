@@ -276,6 +276,12 @@ CASE_ATTACHMENT_ORPHAN_GRACE = timedelta(
     hours=env.int("LGSC_ATTACHMENT_ORPHAN_GRACE_HOURS", default=24)
 )
 
+# --- The acceptance receipt (受理回执) ------------------------------------------------------------
+# The address at which the public reaches the portal (``https://gig.example.gov.cn``), used in
+# the QR code printed on a receipt, which an applicant scans with a phone. Empty: the address
+# of the back-office request that prints it (right when staff and public share one host).
+LGSC_PUBLIC_BASE_URL = env.str("LGSC_PUBLIC_BASE_URL", default="").rstrip("/")
+
 # --- Retention of personal data (个人信息保护法 art. 19; see the README) -------------------------
 # A person is anonymised this many years after the last of their cases ended.
 LGSC_RETENTION_YEARS = env.int("LGSC_RETENTION_YEARS", default=3)

@@ -136,6 +136,7 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/cases/new/": _case_work_page(OFFICER, TEAM_LEAD),
     "/cases/{case}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/cases/{case}/notice/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/cases/{case}/receipt/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/cases/market/{market}/": _case_work_page(TEAM_LEAD),
     # The event log as inspectors (their regions) and team leads (their market) read it.
     "/audit/events/": _case_work_page(TEAM_LEAD, INSPECTOR),

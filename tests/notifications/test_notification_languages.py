@@ -38,6 +38,9 @@ from cases.notification_messages import (
     CASE_ESCALATED,
     CASE_OVERDUE,
     CASE_REASSIGNED,
+    CASE_RECEIVED_SMS,
+    CASE_RECEIVED_SMS_NO_LIMIT,
+    CASE_RESOLVED_SMS,
     CASE_TRANSFER_ACCEPTED,
     CASE_TRANSFER_DECLINED,
     CASE_TRANSFERRED,
@@ -76,8 +79,11 @@ SUBJECT = "灵活就业社保补贴政策咨询"
 
 OnCommit = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
-# Every message a producer sends (cases, SLA, audit).
+# Every message a producer sends (cases, SLA, audit); the applicant's text messages too.
 PRODUCER_MESSAGES = {
+    CASE_RECEIVED_SMS,
+    CASE_RECEIVED_SMS_NO_LIMIT,
+    CASE_RESOLVED_SMS,
     CASE_TRANSFERRED,
     CASE_TRANSFER_ACCEPTED,
     CASE_TRANSFER_DECLINED,
