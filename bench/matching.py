@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from datetime import time as clock
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ django.setup()
 from django.db import connection
 from django.utils import timezone
 
+from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import (
     Organisation,
     database_fresh,
@@ -55,7 +55,7 @@ from bench.run import (
     seeded,
     timed,
 )
-from bench.sweep import analyze, database_line, verdict
+from bench.sweep import analyze
 from cases.services import applicant_organisation_register
 from markets.demo_data import CITIES, COUNTIES, PROVINCE
 from markets.models import Market, Region
@@ -237,7 +237,15 @@ class StatementCounter:
         return execute(sql, params, many, context)
 
 
-def bench_matching(postings: int, runs: int, *, index: list[str] | None, profile: bool) -> None:
+def bench_matching(
+    postings: int,
+    runs: int,
+    *,
+    index: list[str] | None,
+    profile: bool,
+    args: dict[str, Any],
+    out: Path | None,
+) -> None:
     heading(f"Matching: top {LIMIT} of {postings} open postings for one seeker")
     started = time.perf_counter()
     organisation = organisation_make()
@@ -281,30 +289,25 @@ def bench_matching(postings: int, runs: int, *, index: list[str] | None, profile
     if profile or not met:
         profiled(lambda: match_postings(seeker, LIMIT), title="match_postings(seeker, 20)")
 
-    heading("Results")
-    print(
-        f"{database_line()}; Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{os.cpu_count()} CPUs; {platform.machine()}; {datetime.now().astimezone():%Y-%m-%d}"
-    )
-    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
     rows = [
-        (
+        Row(
             f"match_postings(seeker, {LIMIT}), {postings // 1000}k open postings",
             f"{timing.median:.1f} / {timing.p95:.1f} ms",
             f"≤ {TARGET_MS:.0f} ms at p95",
             verdict(met),
+            value=round(timing.p95, 2),
+            unit="ms p95",
         ),
-        (
+        Row(
             f"  of which the candidate query ({candidates} rows)",
             f"{query.median:.1f} / {query.p95:.1f} ms",
-            "",
-            "",
+            value=round(query.p95, 2),
+            unit="ms p95",
         ),
     ]
-    header = ("benchmark", "median / p95", "target", "")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    results_report(
+        "matching", rows, args=args, directory=out, header=("benchmark", "median / p95", "target")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         "--index", default="", help="columns of an extra index on the postings table, by comma"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile one call")
+    results_arguments(parser)
     args = parser.parse_args(argv)
     if args.postings < 1 or args.runs < 2:
         parser.error("--postings must be at least 1 and --runs at least 2")
@@ -324,7 +328,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     clean_up = database_fresh()
     try:
-        bench_matching(args.postings, args.runs, index=index, profile=args.profile)
+        sizes = {
+            "postings": args.postings,
+            "runs": args.runs,
+            **({"index": args.index} if index else {}),
+        }
+        bench_matching(
+            args.postings,
+            args.runs,
+            index=index,
+            profile=args.profile,
+            args=sizes,
+            out=results_directory(args),
+        )
     finally:
         clean_up()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

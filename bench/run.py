@@ -19,19 +19,19 @@ import argparse
 import cProfile
 import io
 import os
-import platform
 import pstats
 import random
 import re
-import sqlite3
+import shutil
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -56,6 +56,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
+from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from cases.crypto import personal_data_index
 from cases.identity import mobile_mask, resident_id_check_character, resident_id_mask
 from cases.models import Applicant, Case, Channel, ReferenceSequence, State, Transfer
@@ -134,8 +135,11 @@ def heading(text: str) -> None:
 
 def database_fresh() -> Callable[[], None]:
     """Delete and re-create the benchmark database, migrated; returns the clean-up to call at
-    the end. SQLite: the BENCH_DB file (kept afterwards, for a look). PostgreSQL: a
-    ``test_<name>`` database, dropped afterwards."""
+    the end. SQLite: the BENCH_DB file (kept afterwards, for a look), copied from the file
+    ``BENCH_TEMPLATE_DB`` names when that exists and migrated into it when not (the smoke test
+    of every benchmark migrates once). PostgreSQL: a ``test_<name>`` database, dropped
+    afterwards, made from the database ``BENCH_TEMPLATE_DB`` names when that exists (and
+    copied into it when not)."""
     if connection.vendor == "sqlite":
         path = Path(settings.DATABASES["default"]["NAME"]).resolve()
         demo = (PROJECT_ROOT / "var" / "db.sqlite3").resolve()
@@ -145,11 +149,39 @@ def database_fresh() -> Callable[[], None]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
+        template = os.environ.get("BENCH_TEMPLATE_DB", "")
+        if template and Path(template).exists():  # migrated once already (tests/bench)
+            shutil.copyfile(template, path)
+            return lambda: None
         call_command("migrate", verbosity=0, interactive=False)
+        if template:
+            with connection.cursor() as cursor:  # everything into the main file, then copy it
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            shutil.copyfile(path, template)
         return lambda: None
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    template = os.environ.get("BENCH_TEMPLATE_DB", "")
+    test_name = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
+    if template and _pg_database_exists(template):
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
+            cursor.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = test_name
+    else:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        if template:
+            connection.close()  # a template must have no one connected
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _pg_database_exists(name: str) -> bool:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
 
 
 # --- Organisation and people ------------------------------------------------------------------
@@ -494,45 +526,39 @@ def bench_lists(
 # --- Report -----------------------------------------------------------------------------------
 
 
-def verdict(met: bool) -> str:
-    return "ok" if met else "MISSED"
-
-
-def report(intake: IntakeResult, lists: list[ListResult], *, cases: int) -> None:
-    heading("Results")
-    if connection.vendor == "sqlite":
-        database = f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"
-    else:
-        version = connection.pg_version  # type: ignore[attr-defined]
-        database = f"PostgreSQL {version // 10000}.{version % 10000}"
-    print(
-        f"{database}; Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{os.cpu_count()} CPUs; {platform.machine()}; {datetime.now().astimezone():%Y-%m-%d}"
-    )
-    # Other work on the machine slows every figure: a load above the CPU count means it was busy.
-    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
+def report(
+    intake: IntakeResult,
+    lists: list[ListResult],
+    *,
+    cases: int,
+    args: dict[str, Any],
+    out: Path | None,
+) -> None:
     rows = [
-        (
+        Row(
             f"intake ({intake.count} × register + open)",
             f"{intake.per_second:.0f} /s (p95 {intake.latency.p95:.1f} ms)",
             f"≥ {INTAKE_TARGET_PER_S:.0f} /s",
             verdict(intake.per_second >= INTAKE_TARGET_PER_S),
+            value=round(intake.per_second, 1),
+            unit="/s",
         )
     ]
     for result in lists:
         what = result.name if result.name.startswith("GET") else f"{result.name}, 1st page"
         rows.append(
-            (
+            Row(
                 f"{what} ({cases // 1000}k cases)",
                 f"{result.timing.median:.1f} / {result.timing.p95:.1f} ms",
                 f"≤ {LIST_TARGET_MS:.0f} ms (p95)",
                 verdict(result.timing.p95 <= LIST_TARGET_MS),
+                value=round(result.timing.p95, 2),
+                unit="ms p95",
             )
         )
-    header = ("benchmark", "result (median / p95)", "target", "")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    results_report(
+        "run", rows, args=args, directory=out, header=("benchmark", "median / p95", "target")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -541,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=100_000, help="cases for the lists (100000)")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per list (50)")
     parser.add_argument("--profile", action="store_true", help="cProfile even when on target")
+    results_arguments(parser)
     args = parser.parse_args(argv)
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
@@ -550,7 +577,8 @@ def main(argv: list[str] | None = None) -> int:
         organisation = organisation_make()
         intake = bench_intake(organisation, args.intakes, profile=args.profile)
         lists = bench_lists(organisation, args.cases, runs=args.runs, profile=args.profile)
-        report(intake, lists, cases=args.cases)
+        sizes = {"intakes": args.intakes, "cases": args.cases, "runs": args.runs}
+        report(intake, lists, cases=args.cases, args=sizes, out=results_directory(args))
     finally:
         clean_up()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -48,6 +46,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import Organisation, database_fresh, heading, organisation_make, profiled, seeded
 from sla import services
 from sla.models import Deadline, Level, Policy, Reminder, Target, Unit
@@ -324,18 +323,9 @@ def sweep_once(now: datetime) -> SweepRun:
     return SweepRun(created, ms, statements.count, tasks.calls)
 
 
-def verdict(met: bool) -> str:
-    return "ok" if met else "MISSED"
-
-
-def database_line() -> str:
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"
-    version = connection.pg_version  # type: ignore[attr-defined]
-    return f"PostgreSQL {version // 10000}.{version % 10000}"
-
-
-def bench_sweep(cases: int, due_percent: float, *, profile: bool) -> None:
+def bench_sweep(
+    cases: int, due_percent: float, *, profile: bool, args: dict[str, Any], out: Path | None
+) -> None:
     organisation = organisation_make()
     policy = policy_make()
     now = timezone.now()
@@ -375,14 +365,8 @@ def bench_sweep(cases: int, due_percent: float, *, profile: bool) -> None:
         rearm(made, now)
         profiled(lambda: sweep_once(now), title=f"the sweep of {made.due_total} due deadlines")
 
-    heading("Results")
-    print(
-        f"{database_line()}; Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{os.cpu_count()} CPUs; {platform.machine()}; {datetime.now().astimezone():%Y-%m-%d}"
-    )
-    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
     rows = [
-        (
+        Row(
             f"first sweep ({cases // 1000}k open, {made.due_total} due)",
             f"{first.ms:.0f} ms, {first.created} reminders",
             f"= {made.due_total} reminders, ≤ {BEAT_INTERVAL_S:.0f} s",
@@ -390,24 +374,25 @@ def bench_sweep(cases: int, due_percent: float, *, profile: bool) -> None:
                 first.created == made.due_total == first.tasks_sent
                 and first.ms <= BEAT_INTERVAL_S * 1000
             ),
+            value=round(first.ms, 1),
+            unit="ms",
         ),
-        (
+        Row(
             "second sweep, right after",
             f"{second.ms:.1f} ms, {second.created} reminders",
             "0 reminders",
             verdict(second.created == 0 and second.tasks_sent == 0),
+            value=round(second.ms, 2),
+            unit="ms",
         ),
-        (
+        Row(
             "the sweep's SELECT",
             f"{INDEX}" if uses_index else "not (only) by the index",
             f"by {INDEX}, no full scan",
             verdict(uses_index),
         ),
     ]
-    header = ("benchmark", "result", "target", "")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    results_report("sweep", rows, args=args, directory=out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -419,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile a sweep of the same rows, re-armed"
     )
+    results_arguments(parser)
     args = parser.parse_args(argv)
     if args.cases < 1 or not 0 <= args.due_percent <= 100:
         parser.error("--cases must be at least 1 and --due-percent between 0 and 100")
@@ -427,7 +413,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     clean_up = database_fresh()
     try:
-        bench_sweep(args.cases, args.due_percent, profile=args.profile)
+        bench_sweep(
+            args.cases,
+            args.due_percent,
+            profile=args.profile,
+            args={"cases": args.cases, "due_percent": args.due_percent},
+            out=results_directory(args),
+        )
     finally:
         clean_up()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

@@ -1,0 +1,92 @@
+"""Every benchmark still runs (issue 14: benchmarks that cannot rot): each one at a tiny size,
+in a process of its own, on the database this test run uses (a throw-away SQLite file, or a
+``test_<name>`` database of the PostgreSQL server), and its JSON result parses. Timings are
+the benchmarks' business and are not asserted here; that each figure was measured is."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+# Each benchmark with the smallest sizes that still exercise every part of it.
+BENCHMARKS: dict[str, list[str]] = {
+    "run": ["--intakes", "30", "--cases", "300", "--runs", "3"],
+    "sweep": ["--cases", "300"],
+    "matching": ["--postings", "300", "--runs", "3"],
+}
+TIMEOUT = 600  # seconds per benchmark, on a loaded machine
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[str]:
+    """A migrated database the benchmarks copy instead of migrating each (the first makes it):
+    a SQLite file, or a PostgreSQL database dropped at the end."""
+    if connection.vendor != "postgresql":
+        yield str(tmp_path_factory.mktemp("bench-template") / "migrated.sqlite3")
+        return
+    name = f"lgsc_bench_template_{os.getpid()}"
+    try:
+        yield name
+    finally:
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _environment(tmp_path: Path, template: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT)
+    env["BENCH_DB"] = str(tmp_path / "bench.sqlite3")
+    env["BENCH_TEMPLATE_DB"] = template
+    if connection.vendor == "postgresql":
+        # A database of its own on the same server: the benchmark makes test_<name> and drops it.
+        url = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(url._replace(path=f"/lgsc_bench_smoke_{os.getpid()}"))
+    return env
+
+
+@pytest.mark.parametrize("name", sorted(BENCHMARKS))
+def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, template: str) -> None:
+    results = tmp_path / "results"
+    done = subprocess.run(  # noqa: S603 (our own script)
+        [
+            sys.executable,
+            str(ROOT / "bench" / f"{name}.py"),
+            *BENCHMARKS[name],
+            "--results",
+            str(results),
+        ],
+        env=_environment(tmp_path, template),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [path] = results.glob("*.json")
+    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    assert path.name == f"{name}-{connection.vendor}.json"
+    assert record["benchmark"] == name
+    assert record["database"]["vendor"] == connection.vendor
+    assert len(record["commit"]) == 40
+    assert record["machine"]["cpus"] >= 1
+    assert record["rows"]
+    for row in record["rows"]:
+        assert row["what"] and row["result"]
+        assert row["verdict"] in {"ok", "MISSED", ""}
+        assert row["value"] is None or isinstance(row["value"], int | float)
+    # The printed table is the file's: every line of it appears in the output.
+    for row in record["rows"]:
+        assert row["what"] in done.stdout
