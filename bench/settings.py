@@ -29,6 +29,13 @@ from config.settings.embedded import env  # noqa: E402
 
 DEBUG = False  # as deployed: no query log, no debug pages
 
+# The file broker's folders, as scripts/run-embedded makes them: what the services hand to the
+# workers (an applicant's text message on intake, say) is written there, as in the embedded
+# installation, and nobody consumes it during a benchmark.
+for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():  # noqa: F405
+    if isinstance(_folder, str):
+        Path(_folder).mkdir(parents=True, exist_ok=True)
+
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:

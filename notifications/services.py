@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from accounts.models import User
 
@@ -169,9 +170,21 @@ def outbox_enqueue(
 
 
 def _deliver_later(message_id: int) -> None:
+    """Hand the message to a worker once its transaction has committed. A broker that cannot be
+    reached must not turn the request that wrote the message into an error page after its work
+    is saved: the message stays pending under its lease, and the sweep queues it when the
+    lease has run out."""
     from .tasks import outbox_deliver_task  # the tasks module imports this one
 
-    outbox_deliver_task.delay(message_id)
+    try:
+        outbox_deliver_task.delay(message_id)
+    except (KombuError, OSError):
+        logger.warning(
+            "outbox message %s not queued (broker unreachable); the sweep queues it after %s",
+            message_id,
+            OUTBOX_QUEUE_LEASE,
+            exc_info=True,
+        )
 
 
 def outbox_requeue_due(

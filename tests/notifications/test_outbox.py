@@ -15,6 +15,7 @@ from celery.app.task import Context
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 from pytest_django.fixtures import Settings
 
 from notifications import tasks
@@ -119,6 +120,39 @@ def test_a_rolled_back_enqueue_leaves_nothing_and_schedules_nothing(
 
     assert OutboxMessage.objects.count() == 0
     assert callbacks == []
+
+
+def test_an_unreachable_broker_loses_nothing_and_raises_nothing_after_the_commit(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    recording_sms: list[tuple[str, str]],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The request that wrote the message has saved its work when the hand-off fails: it must
+    not end in an error page; the sweep queues the message when its lease has run out."""
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", unreachable)
+    with (
+        caplog.at_level(logging.WARNING, logger="notifications.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = sms_enqueue()
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert "not queued (broker unreachable)" in caplog.text
+    assert outbox_requeue_due(now=timezone.now() + OUTBOX_QUEUE_LEASE / 2) == []
+    monkeypatch.undo()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    later = timezone.now() + OUTBOX_QUEUE_LEASE + timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_requeue_due(now=later) == [message.pk]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert recording_sms == [(PHONE, "您的材料已收到")]
 
 
 def test_an_unknown_channel_is_refused() -> None:
