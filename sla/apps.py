@@ -7,6 +7,10 @@ class SlaConfig(AppConfig):
     verbose_name = _("Time limits")
 
     def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()  # the clock's memory of calendars and policies renewed on change
+
         # Its messages in the notifications registry, so the bell can render them.
         from markets.models import Role
         from markets.roles import role_permissions_extend

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from markets.models import Market
 
 from . import calendar as cal
+from . import memo
 from .models import CalendarDay, CalendarYear, Deadline, Policy, time_limit_text
 
 
@@ -25,7 +26,14 @@ def market_hours(market: Market) -> cal.OpeningHours:
 
 
 def overrides_for(market: Market | None) -> cal.Overrides:
-    """Days entered for every market and for this one (the market's own entry wins)."""
+    """Days entered for every market and for this one (the market's own entry wins); kept in
+    this process's memory until the calendar changes (``sla.memo``)."""
+    return memo.remembered(
+        memo.CALENDAR, market.pk if market else None, lambda: _overrides_read(market)
+    )
+
+
+def _overrides_read(market: Market | None) -> cal.Overrides:
     rows = list(CalendarDay.objects.filter(Q(market__isnull=True) | Q(market=market)))
     days: dict[date, bool] = {}
     for row in sorted(rows, key=lambda row: row.market_id is not None):
@@ -47,12 +55,17 @@ def policy_most_specific(policies: Iterable[Policy], *, channel: str = "") -> Po
 
 
 def policy_for(*, kind: str, market: Market, target: str, channel: str = "") -> Policy | None:
-    """The most specific policy in force for the kind and target (``policy_most_specific``)."""
-    policies = Policy.objects.filter(kind=kind, target=target, is_active=True).filter(
-        Q(market=market) | Q(market__isnull=True),
-        Q(channel=channel) | Q(channel=""),
-    )
-    return policy_most_specific(policies, channel=channel)
+    """The most specific policy in force for the kind and target (``policy_most_specific``);
+    kept in this process's memory until a policy changes (``sla.memo``)."""
+
+    def read() -> Policy | None:
+        policies = Policy.objects.filter(kind=kind, target=target, is_active=True).filter(
+            Q(market=market) | Q(market__isnull=True),
+            Q(channel=channel) | Q(channel=""),
+        )
+        return policy_most_specific(policies, channel=channel)
+
+    return memo.remembered(memo.POLICIES, (kind, market.pk, target, channel), read)
 
 
 @dataclass(frozen=True)
