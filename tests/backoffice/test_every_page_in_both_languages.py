@@ -33,6 +33,8 @@ from accounts.models import User
 from cases.kinds import KINDS
 from cases.models import Case, ChecklistItem
 from cases.services import case_reassign, case_request_materials
+from exports.lists import CASE_LIST
+from exports.services import export_request
 from markets.models import Market
 from notifications.models import Notification
 
@@ -86,6 +88,7 @@ ROWS: dict[str, Row] = {
     "campaigns/<int:pk>/": _first("campaigns.campaign"),
     "noticeboard/articles/<int:pk>/": _first("noticeboard.policyarticle"),
     "kiosk/postings/<int:pk>/": _first("postings.posting"),
+    "exports/<int:pk>/": _first("exports.exportjob"),
 }
 # Routes that must answer 200 with the records made below: the walk is only worth something
 # if the pages show them.
@@ -118,6 +121,8 @@ MUST_SHOW = {
     "portal/<int:market_id>/kiosk/postings/<int:pk>/",
     "portal/<int:market_id>/board/",
     "notifications/",
+    "exports/",
+    "exports/<int:pk>/",
 }
 SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
 
@@ -249,8 +254,8 @@ def records(
 ) -> None:
     """Something on every list: a case with its single notice, a published posting and one in
     review, a seeker, a complaint, a start-up case, a campaign, a guidance case, a training
-    programme, a policy article, and a notification in the team lead's bell (sent while
-    Chinese was active, as a worker sends them)."""
+    programme, a policy article, an export of the team lead's, and a notification in the team
+    lead's bell (sent while Chinese was active, as a worker sends them)."""
     qingxiu_make()
     case = case_make(officer)
     items = list(ChecklistItem.objects.filter(kind=case.kind)[:2])
@@ -267,6 +272,12 @@ def records(
     guidance_make(officer, nanning_market, seeker)
     programme_make(provider_make(nanning_market), nanning_market)
     article_make(team_lead, nanning_market)
+    export_request(
+        actor=team_lead,
+        export_list=CASE_LIST,
+        criteria={"market_id": nanning_market.pk},
+        fmt="xlsx",
+    )
 
 
 def test_the_walk_reaches_the_pages_that_matter() -> None:

@@ -169,6 +169,9 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/campaigns/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/staff-training/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/{market}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # Exports of lists: everyone in the back office sees their own (an officer has none: the
+    # lists they could export refuse them, see exports/test_export_pages.py).
+    "/exports/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
@@ -221,6 +224,9 @@ ELSEWHERE: dict[str, str] = {
     "backoffice:training_referral": "training/test_training_pages.py",
     "backoffice:welfare_application": "welfare/test_welfare_pages.py",
     "backoffice:welfare_apply": "welfare/test_welfare_pages.py",
+    # One export and its file: the requester's alone.
+    "backoffice:export_detail": "exports/test_export_pages.py",
+    "backoffice:export_download": "exports/test_export_pages.py",
 }
 ACTIONS_POST_ONLY = [
     "campaigns_record",
@@ -245,6 +251,7 @@ ACTIONS_POST_ONLY = [
     "complaints_resolve",
     "complaints_satisfaction",
     "complaints_suspend_posting",
+    "export_new",
     "counter_posting_publish",
     "counter_posting_reject",
     "counter_posting_return",
