@@ -20,7 +20,12 @@ from exports.models import ExportJob, ExportState
 from exports.selectors import export_job_get_for_requester, export_job_list_for_requester
 from exports.services import export_request, file_days
 
-from ..common.access import back_office_required, staff_user, visible_or_404
+from ..common.access import (
+    back_office_required,
+    does_back_office_work,
+    staff_user,
+    visible_or_404,
+)
 from . import forms
 
 PAGE_SIZE = 25
@@ -110,9 +115,12 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@back_office_required
 @never_cache
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file (a stream: ``back_office_required`` wraps views that answer HttpResponse, so
+    the same check is made here)."""
+    if not does_back_office_work(request.user):
+        raise PermissionDenied
     job = _own_job(request, pk)
     if job.state != ExportState.DONE or not job.file:
         raise Http404

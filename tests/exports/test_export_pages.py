@@ -310,6 +310,22 @@ def test_only_the_requester_downloads_the_file(
         assert job.pk not in [j.pk for j, _title in client.get("/exports/").context["rows"]]
 
 
+def test_administrators_reach_no_export_page(
+    cases: list[Case],
+    nanning_market: Market,
+    audit_admin: User,
+    lead: Client,
+    verified_client: Callable[[User], Client],
+) -> None:
+    export_post(lead, "cases", "csv", market=nanning_market.pk)
+    job = job_last()
+    admin = verified_client(audit_admin)
+
+    for url in ("/exports/", f"/exports/{job.pk}/", f"/exports/{job.pk}/download/"):
+        assert admin.get(url).status_code == 403, url
+    assert export_post(admin, "cases", "csv", market=nanning_market.pk).status_code == 403
+
+
 def test_the_page_of_a_running_export_shows_its_progress_and_reloads_itself(
     team_lead: User, lead: Client
 ) -> None:
@@ -371,10 +387,10 @@ def test_my_exports_page_reads_a_bounded_number_of_queries(
 
     make(2)
     lead.get("/exports/")  # warm the session and the caches
-    with django_assert_max_num_queries(12) as few:  # type: ignore[attr-defined]
+    with django_assert_max_num_queries(12) as few:
         assert lead.get("/exports/").status_code == 200
     make(20)
-    with django_assert_max_num_queries(len(few.captured_queries)):  # type: ignore[attr-defined]
+    with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(lead.get("/exports/").context["rows"]) == 22
 
 
