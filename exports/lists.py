@@ -12,13 +12,15 @@ the page's criteria) here; the jobs, files, progress and the trail stay as they 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -45,9 +47,8 @@ class Column:
     heading: StrOrPromise
     fields: tuple[str, ...]
     show: Callable[..., object] | None = None
-
-    def cell(self, values: Sequence[object]) -> object:
-        return self.show(*values) if self.show is not None else values[0]
+    # The column holds codes (a state, a kind): each is shown once per file, then remembered.
+    codes: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,20 +70,44 @@ class ExportableList:
     def headings(self) -> list[str]:
         return [str(column.heading) for column in self.columns]
 
-    def cells(self, values: Sequence[object]) -> Iterator[object]:
-        """One row of ``values_list(*self.fields)`` as its cells, column by column."""
+    def row_shower(self) -> Callable[[Sequence[object]], list[object]]:
+        """A function from one row of ``values_list(*self.fields)`` to its cells, for one file
+        (labels of codes are looked up once per file, in the language active now)."""
+        plan: list[tuple[int, int, Callable[..., object] | None, dict[object, object] | None]] = []
         start = 0
         for column in self.columns:
             end = start + len(column.fields)
-            yield column.cell(values[start:end])
+            plan.append((start, end, column.show, {} if column.codes else None))
             start = end
+
+        def cells(values: Sequence[object]) -> list[object]:
+            out: list[object] = []
+            for first, end, show, memo in plan:
+                if show is None:
+                    out.append(values[first])
+                elif memo is not None:
+                    key = values[first]
+                    if key not in memo:
+                        memo[key] = show(key)
+                    out.append(memo[key])
+                else:
+                    out.append(show(*values[first:end]))
+            return out
+
+        return cells
 
 
 # --- How values are shown (the display time zone, labels instead of codes) -----------------------
 
 
 def _when(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """In the display time zone (Asia/Shanghai), to the minute."""
+    return f"{value.astimezone(_display_zone()):%Y-%m-%d %H:%M}" if value else ""
+
+
+@functools.cache
+def _display_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 def _state(code: str) -> str:
@@ -156,12 +181,12 @@ CASE_LIST = ExportableList(
     title=_("Market cases"),
     columns=(
         Column(_("Reference"), ("reference",)),
-        Column(_("Kind"), ("kind",), _kind),
+        Column(_("Kind"), ("kind",), _kind, codes=True),
         Column(_("Subject"), ("subject",)),
         Column(_("Applicant"), ("applicant__name",)),
         Column(_("ID number"), ("applicant__id_number_masked",)),
-        Column(_("State"), ("state",), _state),
-        Column(_("Channel"), ("channel",), _channel),
+        Column(_("State"), ("state",), _state, codes=True),
+        Column(_("Channel"), ("channel",), _channel, codes=True),
         Column(_("Service station"), ("station__name",)),
         Column(_("Owner"), ("owner__full_name", "owner__username"), _person),
         Column(
@@ -215,8 +240,8 @@ AUDIT_EVENT_LIST = ExportableList(
         Column("#", ("pk",)),
         Column(_("When"), ("occurred_at",), _when),
         Column(_("Market"), ("market__name",)),
-        Column(_("What"), ("action",), lambda code: str(action_label(code))),
-        Column(_("Succeeded"), ("success",), _yes_no),
+        Column(_("What"), ("action",), lambda code: str(action_label(code)), codes=True),
+        Column(_("Succeeded"), ("success",), _yes_no, codes=True),
         Column(_("Who"), ("actor_label",)),
         Column(_("About"), ("target_label",), _masked),
     ),
