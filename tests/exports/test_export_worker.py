@@ -158,3 +158,14 @@ def test_a_requester_who_lost_the_role_before_the_build_gets_no_file(
 
     assert (built.state, built.file.name) == (ExportState.FAILED, "")
     assert not AuditEvent.objects.filter(action="export.completed").exists()
+
+
+def test_beat_removes_old_export_files_every_night() -> None:
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["exports-files-purge"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert app.tasks[entry["task"]].run.__module__ == "exports.tasks"
