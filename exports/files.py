@@ -21,6 +21,9 @@ from .lists import ExportableList
 # Rows fetched per round trip, and how often the progress is reported.
 CHUNK_SIZE = 2000
 
+# Rows of one XLSX sheet, the heading included (Excel's limit).
+XLSX_MAX_ROWS = 1_048_576
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,6 +76,8 @@ class XlsxSheet:
 
     def _write(self, values: Iterable[object], style: Any = None) -> None:
         row, sheet = self._next, self._sheet
+        if row >= XLSX_MAX_ROWS:  # xlsxwriter would drop the rest without a word
+            raise ValueError(f"an XLSX sheet holds at most {XLSX_MAX_ROWS} rows: export as CSV")
         for column, value in enumerate(values):
             cell = cell_value(value)
             if isinstance(cell, int):

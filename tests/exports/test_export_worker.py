@@ -169,3 +169,24 @@ def test_beat_removes_old_export_files_every_night() -> None:
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
     assert app.tasks[entry["task"]].run.__module__ == "exports.tasks"
+
+
+@pytest.mark.django_db
+def test_a_list_longer_than_a_sheet_fails_instead_of_losing_rows(
+    officer: User, team_lead: User, nanning_market: Market, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cases(officer, 3)
+    monkeypatch.setattr(files, "XLSX_MAX_ROWS", 3)  # the heading and two rows
+    job = ExportJob.objects.create(
+        requester=team_lead,
+        list_name="cases",
+        criteria={"market_id": nanning_market.pk},
+        format="xlsx",
+        language="zh-hans",
+    )
+
+    built = services.export_build(job_id=job.pk)
+
+    assert (built.state, built.file.name) == (ExportState.FAILED, "")
+    assert "at most 3 rows" in built.error
+    assert not AuditEvent.objects.filter(action="export.completed").exists()
