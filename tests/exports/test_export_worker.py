@@ -165,10 +165,10 @@ def test_beat_removes_old_export_files_every_night() -> None:
 
     from config.celery import app
 
-    entry = settings.CELERY_BEAT_SCHEDULE["exports-files-purge"]
+    name = str(settings.CELERY_BEAT_SCHEDULE["exports-files-purge"]["task"])
     app.loader.import_default_modules()
-    assert entry["task"] in app.tasks
-    assert app.tasks[entry["task"]].run.__module__ == "exports.tasks"
+    assert name in app.tasks
+    assert app.tasks[name].run.__module__ == "exports.tasks"
 
 
 @pytest.mark.django_db
