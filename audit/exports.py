@@ -3,11 +3,9 @@
 Both hold the same two parts: the market's totals (with cases opened and closed by kind and by
 channel) and one row per officer. Headings follow the active language (Chinese by default).
 
-Every text cell is neutralised against formula injection (OWASP "CSV injection"): text that a
-spreadsheet would read as a formula, because it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return, gets a leading apostrophe. Officer names and case kinds come from users and
-must never run as formulas on an official's machine. Each export is recorded as
-``ledger.exported``.
+Every text cell is neutralised against formula injection by ``audit.spreadsheets`` (the one copy
+of that rule): officer names and case kinds come from users and must never run as formulas on an
+official's machine. Each export is recorded as ``ledger.exported``.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from accounts.models import User
@@ -35,27 +32,16 @@ from .ledger import (
 )
 from .models import AuditEvent, LedgerSignOff
 from .services import event_record
+from .spreadsheets import Cell, cell_text
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-Cell = str | int
 Row = Sequence["Cell | StrOrPromise"]
 
 
 class _Heading(tuple["Cell | StrOrPromise", ...]):
     """A row of column headings (set in bold in the workbook)."""
-
-
-def cell_text(value: StrOrPromise) -> str:
-    """``value`` as text no spreadsheet evaluates: control characters (other than tab, line
-    feed and carriage return) dropped, which XLSX cannot hold anyway, then a leading
-    apostrophe before a formula trigger. Dropping comes first, or "\x01=…" would slip through.
-    """
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _cell(value: Cell | StrOrPromise) -> Cell:

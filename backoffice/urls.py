@@ -22,4 +22,5 @@ urlpatterns: list[URLResolver] = [
     path("welfare/", include("backoffice.welfare.urls")),
     path("campaigns/", include("backoffice.campaigns.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
+    path("exports/", include("backoffice.exports.urls")),
 ]

@@ -151,6 +151,17 @@ def name_mask(name: str) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
+# Any run that looks like a resident ID number (17 digits and a digit or X), ASCII or
+# full-width: a note, a reason or an event's label is free text and may carry one.
+_ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９Xx]")
+
+
+def id_numbers_mask(text: str) -> str:
+    """Free text with every ID-number-like run masked (``450102********1234``): for pages and
+    for files alike."""
+    return _ID_LIKE.sub(lambda match: resident_id_mask(match.group(0)), text)
+
+
 def mobile_normalise(value: str) -> str:
     """``+86 138 0013 8000``, ``0086-13800138000`` or full-width digits -> ``13800138000``."""
     number = _MOBILE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from django import template
@@ -17,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from audit.actions import action_label as _action_label
-from cases.identity import resident_id_mask
+from cases.identity import id_numbers_mask
 from cases.sla_selectors import deadline_badge
 from notifications.selectors import notification_unread_count
 from sla.models import Deadline, Target
@@ -27,10 +26,6 @@ from ..common.once import FORM_TOKEN_FIELD, form_token_new
 
 register = template.Library()
 
-# Any run that looks like a resident ID number (17 digits and a digit or X), ASCII or
-# full-width: a note or a reason is free text and may carry one.
-_ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９Xx]")
-
 # Values of an audit event worth showing on the case's timeline.
 _EVENT_DETAILS = ("reason", "outcome", "item")
 
@@ -39,7 +34,7 @@ _EVENT_DETAILS = ("reason", "outcome", "item")
 def mask_id_numbers(value: object) -> str:
     """Free text with every ID-number-like run masked (``450102********1234``). Returns plain
     text: the template still escapes it."""
-    return _ID_LIKE.sub(lambda match: resident_id_mask(match.group(0)), str(value))
+    return id_numbers_mask(str(value))
 
 
 @register.simple_tag

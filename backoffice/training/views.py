@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from audit.exports import cell_text
+from audit.spreadsheets import cell_text
 from cases import permissions as can
 from cases.models import Case, State
 from cases.services import CaseActionError

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "workflows.campaigns",
     "portal",
     "noticeboard",
+    "exports",
     "backoffice",
 ]
 
@@ -223,6 +224,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cases.tasks.applicants_anonymise_due_task",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Remove the files of list exports older than EXPORT_FILE_DAYS days (their jobs stay).
+    "exports-files-purge": {
+        "task": "exports.tasks.export_files_purge_task",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {
         "task": "workflows.postings.tasks.posting_expire_due_task",
@@ -266,6 +272,11 @@ LOGGING = {
 
 # The demo loader refuses to run unless a settings module allows it (never in production).
 LGSC_ALLOW_DEMO_DATA = False
+
+# --- List exports (XLSX, CSV): lists up to EXPORT_INLINE_MAX_ROWS rows are built in the request,
+# longer ones by a Celery worker; files are kept EXPORT_FILE_DAYS days under MEDIA_ROOT/exports/.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
 
 # --- Case attachments (stored under MEDIA_ROOT, sent only through cases' permission checks) ----
 CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -16,9 +16,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import User
-from audit.exports import FORMULA_TRIGGERS, cell_text, ledger_csv, ledger_xlsx
+from audit.exports import ledger_csv, ledger_xlsx
 from audit.ledger import Ledger, ledger_day, ledger_month, ledger_sign_off
 from audit.services import event_record
+from audit.spreadsheets import FORMULA_TRIGGERS, cell_text
 from markets.models import Market, Role
 
 pytestmark = pytest.mark.django_db

@@ -34,6 +34,8 @@ from accounts.models import User
 from cases.kinds import KINDS
 from cases.models import Case, ChecklistItem
 from cases.services import case_reassign, case_request_materials
+from exports.lists import CASE_LIST
+from exports.services import export_request
 from markets.absences import absence_record
 from markets.models import Market
 from notifications.models import Notification
@@ -89,6 +91,7 @@ ROWS: dict[str, Row] = {
     "campaigns/<int:pk>/": _first("campaigns.campaign"),
     "noticeboard/articles/<int:pk>/": _first("noticeboard.policyarticle"),
     "kiosk/postings/<int:pk>/": _first("postings.posting"),
+    "exports/<int:pk>/": _first("exports.exportjob"),
 }
 # Routes that must answer 200 with the records made below: the walk is only worth something
 # if the pages show them.
@@ -125,6 +128,8 @@ MUST_SHOW = {
     "notifications/",
     "absences/",
     "absences/covering/",
+    "exports/",
+    "exports/<int:pk>/",
 }
 SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
 
@@ -256,8 +261,8 @@ def records(
 ) -> None:
     """Something on every list: a case with its single notice, a published posting and one in
     review, a seeker, a complaint, a start-up case, a campaign, a guidance case, a training
-    programme, a policy article, and a notification in the team lead's bell (sent while
-    Chinese was active, as a worker sends them)."""
+    programme, a policy article, an export of the team lead's, and a notification in the team
+    lead's bell (sent while Chinese was active, as a worker sends them)."""
     qingxiu_make()
     case = case_make(officer)
     items = list(ChecklistItem.objects.filter(kind=case.kind)[:2])
@@ -283,6 +288,12 @@ def records(
         deputy=team_lead,
         starts_on=today,
         ends_on=today + timedelta(days=1),
+    )
+    export_request(
+        actor=team_lead,
+        export_list=CASE_LIST,
+        criteria={"market_id": nanning_market.pk},
+        fmt="xlsx",
     )
 
 

@@ -181,6 +181,9 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     # (empty for anyone who covers for nobody) is for the staff of a market.
     "/absences/": _case_work_page(TEAM_LEAD),
     "/absences/covering/": _case_work_page(OFFICER, TEAM_LEAD),
+    # Exports of lists: everyone in the back office sees their own (an officer has none: the
+    # lists they could export refuse them, see exports/test_export_pages.py).
+    "/exports/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
@@ -235,6 +238,9 @@ ELSEWHERE: dict[str, str] = {
     "backoffice:training_referral": "training/test_training_pages.py",
     "backoffice:welfare_application": "welfare/test_welfare_pages.py",
     "backoffice:welfare_apply": "welfare/test_welfare_pages.py",
+    # One export and its file: the requester's alone.
+    "backoffice:export_detail": "exports/test_export_pages.py",
+    "backoffice:export_download": "exports/test_export_pages.py",
 }
 ACTIONS_POST_ONLY = [
     "applicant_reveal_id",
@@ -264,6 +270,7 @@ ACTIONS_POST_ONLY = [
     "complaints_suspend_posting",
     "counter_posting_extend",
     "counter_posting_fill",
+    "export_new",
     "counter_posting_publish",
     "counter_posting_reject",
     "counter_posting_return",

@@ -131,6 +131,7 @@ def test_an_unreachable_broker_loses_nothing_and_raises_nothing_after_the_commit
 ) -> None:
     """The request that wrote the message has saved its work when the hand-off fails: it must
     not end in an error page; the sweep queues the message when its lease has run out."""
+
     def unreachable(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
