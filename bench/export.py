@@ -50,6 +50,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import (
     KIND,
     Organisation,
@@ -214,10 +215,6 @@ def build_in_child(job_id: int, *, profile: bool, traced: bool = False) -> dict[
 # --- Report ---------------------------------------------------------------------------------------
 
 
-def verdict(met: bool) -> str:
-    return "ok" if met else "MISSED"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--cases", type=int, default=100_000, help="rows of the big export")
@@ -226,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile each build")
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)  # the child's job
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    results_arguments(parser)
     args = parser.parse_args(argv)
 
     if args.build is not None:
@@ -279,25 +277,31 @@ def main(argv: list[str] | None = None) -> int:
             result["traced_peak_mb"] = traced["traced_peak_mb"]
             print(f"Python allocations peak {traced['traced_peak_mb']:.1f} MB", flush=True)
 
-        heading("summary")
-        print("| format | rows | time | target | peak RSS | Python peak | flat |")
-        print("|---|---|---|---|---|---|---|")
+        rows: list[Row] = []
         by_format: dict[str, list[dict[str, Any]]] = {}
         for result in results:
             by_format.setdefault(result["format"], []).append(result)
         for fmt, pair in by_format.items():
             smaller, larger = pair
             flat = larger["maxrss_mb"] <= smaller["maxrss_mb"] + FLAT_MARGIN_MB
+            complete = all(r["rows"] == r["asked"] for r in pair)
             for result in pair:
                 timed = result is larger
-                print(
-                    f"| {fmt} | {result['rows']} | {result['seconds']:.1f} s | "
-                    f"{verdict(result['seconds'] <= TARGET_SECONDS) if timed else '—'} "
-                    f"| {result['maxrss_mb']:.0f} MB | {result['traced_peak_mb']:.1f} MB | "
-                    f"{verdict(flat) if timed else '—'} |"
+                rows.append(
+                    Row(
+                        f"{fmt}, {result['rows']} rows",
+                        f"{result['seconds']:.1f} s; peak RSS {result['maxrss_mb']:.0f} MB, "
+                        f"Python peak {result['traced_peak_mb']:.1f} MB",
+                        f"≤ {TARGET_SECONDS:.0f} s, memory flat, every row" if timed else "",
+                        verdict(result["seconds"] <= TARGET_SECONDS and flat and complete)
+                        if timed
+                        else "",
+                        value=round(result["seconds"], 2),
+                        unit="s",
+                    )
                 )
-            if not all(r["rows"] == r["asked"] for r in pair):
-                print(f"MISSED: the {fmt} files do not hold every row")
+        sizes = {"cases": args.cases, "small": args.small, "formats": args.formats}
+        results_report("export", rows, args=sizes, directory=results_directory(args))
     finally:
         clean_up()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "run": ["--intakes", "30", "--cases", "300", "--runs", "3"],
     "sweep": ["--cases", "300"],
     "matching": ["--postings", "300", "--runs", "3"],
+    "export": ["--cases", "300", "--small", "100"],
 }
 TIMEOUT = 600  # seconds per benchmark, on a loaded machine
 
