@@ -11,6 +11,7 @@ from typing import Any
 from markets.models import Membership, Role
 
 _CACHE = "_cases_market_roles"
+_PREFIXES = "_cases_inspected_prefixes"
 
 
 def market_roles(user: Any) -> dict[int, str]:
@@ -19,12 +20,36 @@ def market_roles(user: Any) -> dict[int, str]:
         return {}
     roles: dict[int, str] | None = getattr(user, _CACHE, None)
     if roles is None:
-        rows = Membership.objects.filter(
-            user=user, role__in=[Role.OFFICER, Role.TEAM_LEAD]
-        ).values_list("market_id", "role")
-        roles = {market_id: role for market_id, role in rows if market_id is not None}
-        setattr(user, _CACHE, roles)
+        _memberships_read(user)
+        roles = getattr(user, _CACHE)
     return roles
+
+
+def _memberships_read(user: Any) -> None:
+    """Both of the user's rights at once, in one query: the markets worked in, and the
+    regions inspected."""
+    rows = Membership.objects.filter(user=user).select_related("region")
+    roles: dict[int, str] = {}
+    prefixes: list[str] = []
+    for membership in rows:
+        if membership.role in (Role.OFFICER, Role.TEAM_LEAD) and membership.market_id:
+            roles[membership.market_id] = membership.role
+        elif membership.role == Role.INSPECTOR and membership.region is not None:
+            prefixes.append(membership.region.prefix)
+    setattr(user, _CACHE, roles)
+    setattr(user, _PREFIXES, prefixes)
+
+
+def inspected_prefixes(user: Any) -> list[str]:
+    """The region-code prefixes of the subtrees the user inspects (read once per user object,
+    like ``market_roles``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    prefixes: list[str] | None = getattr(user, _PREFIXES, None)
+    if prefixes is None:
+        _memberships_read(user)
+        prefixes = getattr(user, _PREFIXES)
+    return prefixes
 
 
 def works_in(user: Any, market_id: int) -> bool:
