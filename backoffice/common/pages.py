@@ -41,4 +41,4 @@ def bounded_page(
 ) -> Page[Any]:
     """The requested page (the last one for a number beyond it, the first for a malformed
     one), of at most ``COUNT_CAP`` rows in all."""
-    return BoundedPaginator(items, per_page).get_page(request.GET.get(param))
+    return BoundedPaginator(items, per_page, cap=COUNT_CAP).get_page(request.GET.get(param))
