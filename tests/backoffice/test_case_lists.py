@@ -481,7 +481,7 @@ def test_the_dashboard_lists_link_to_the_filtered_market_list_for_its_leads(
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("zh-hans", ["已保存的视图", "逾期", "本周到期", "把勾选的案件"]),
+        ("zh-hans", ["已保存的视图", "已超期", "本周到期", "把勾选的案件"]),
         ("en", ["Saved views", "Overdue", "Due this week", "Give the ticked cases"]),
     ],
 )
