@@ -124,7 +124,9 @@ def _saved_view_name(*, owner: User, name: str, exclude: int | None = None) -> s
                 % {"max": SAVED_VIEW_NAME_MAX}
             }
         )
-    taken = SavedView.objects.filter(owner=owner, name=name).exclude(pk=exclude)
+    taken = SavedView.objects.filter(owner=owner, name=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ValidationError(
             {"name": _("You already have a view named “%(name)s”.") % {"name": name}}

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -260,7 +261,7 @@ def bench_selector(scene: Scene, *, runs: int, profile: bool) -> list[Result]:
             flush=True,
         )
         if profile or timing.p95 > LIST_TARGET_MS:
-            profiled(lambda page=page: [page() for _ in range(5)], title=f"{label} x5", lines=12)
+            profiled(partial(_repeat, page, 5), title=f"{label} x5", lines=12)
     return results
 
 
@@ -298,8 +299,9 @@ def bench_pages(scene: Scene, *, runs: int) -> list[Result]:
         if response.status_code != 200:
             print(f"{label}: {url} answered {response.status_code}: not timed")
             continue
-        queries = _count_queries(lambda client=client, url=url: client.get(url))
-        timing = timed(lambda client=client, url=url: client.get(url), runs=runs)
+        get = partial(client.get, url)
+        queries = _count_queries(get)
+        timing = timed(get, runs=runs)
         results.append(Result(f"GET {label}", timing, 0, "", queries))
         print(
             f"GET {label} ({queries} SQL): median {timing.median:.2f} ms, p95 "
@@ -307,6 +309,11 @@ def bench_pages(scene: Scene, *, runs: int) -> list[Result]:
             flush=True,
         )
     return results
+
+
+def _repeat(run: Callable[[], object], times: int) -> None:
+    for _ in range(times):
+        run()
 
 
 def _count_queries(run: Callable[[], object]) -> int:

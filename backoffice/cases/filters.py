@@ -137,7 +137,7 @@ class CaseFilterForm(forms.Form):
         data = self.valid_data()
         pairs: list[tuple[str, str]] = []
         for key in FILTER_KEYS:
-            value = data.get(key)
+            value: Any = data.get(key)
             if value in (None, "") or (key == "sort" and value == CASE_SORT_DEFAULT):
                 continue
             if hasattr(value, "pk"):

@@ -471,7 +471,7 @@ def market_cases_reassign(request: HttpRequest, market_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     to_user = form.cleaned_data["to_user"]
     case_ids = form.cleaned_data["cases"]

@@ -24,7 +24,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         """Rows counted: at most ``cap + 1``."""
-        return int(self.object_list[: self.cap + 1].count())
+        rows: Any = self.object_list
+        return int(rows[: self.cap + 1].count())
 
     @cached_property
     def count(self) -> int:
