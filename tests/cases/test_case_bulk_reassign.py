@@ -12,6 +12,7 @@ from case_support import audit_mark, case_state, market_make, staff_make, trail
 from conftest import case_make
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import User
 from cases.models import Case, State
@@ -83,7 +84,7 @@ def test_a_colleague_of_another_market_is_refused_and_nothing_changes(
     case = case_make(officer)
     before = case_state(case)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         case_bulk_reassign(
             actor=team_lead, market_id=nanning_market.pk, case_ids=[case.pk], to_user=stranger
         )
@@ -101,7 +102,7 @@ def test_a_case_of_another_market_spoils_the_whole_batch_without_naming_it(
     ours = case_make(officer)
     before = case_state(ours)
 
-    with pytest.raises(CaseActionError) as refused:
+    with pytest.raises(CaseActionError) as refused, translation.override("en"):
         case_bulk_reassign(
             actor=team_lead,
             market_id=nanning_market.pk,
