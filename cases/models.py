@@ -183,6 +183,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # page boundary); see cases.selectors.cases_filtered and bench/lists.py.
             models.Index(fields=["market", "opened_at", "id"], name="case_market_opened"),
             models.Index(
+                fields=["market", "state", "opened_at", "id"], name="case_market_state_opened"
+            ),
+            models.Index(fields=["market", "reference"], name="case_market_reference"),
+            models.Index(
                 fields=["market", "kind", "opened_at", "id"], name="case_market_kind_opened"
             ),
             models.Index(
