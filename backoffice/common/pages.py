@@ -42,7 +42,7 @@ class BoundedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         rows: Any = self.object_list
         ids = rows.values("pk")[bottom:top]
-        return self._get_page(rows.filter(pk__in=ids), number, self)
+        return Page(rows.filter(pk__in=ids), number, self)
 
     @property
     def over_cap(self) -> bool:
