@@ -72,3 +72,36 @@ class User(AbstractUser):
     def get_session_auth_fallback_hash(self) -> Iterator[str]:
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret=secret)
+
+
+class SavedView(models.Model):
+    """A case list's filter saved under a name by one member of staff ("my overdue
+    complaints"): seen, opened, renamed and deleted by its owner only.
+
+    The list is named by ``page`` (and, for a market's list, ``market_id``: a plain number,
+    as ``accounts`` sits below ``markets``); ``query`` is the filter as the list's address
+    carries it, checked by the list's own form when it was saved.
+    """
+
+    class Page(models.TextChoices):
+        WORKBENCH = "workbench", _("Workbench")
+        MARKET = "market", _("Market cases")
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    page = models.CharField(_("list"), max_length=16, choices=Page.choices)
+    market_id = models.PositiveBigIntegerField(_("market"), null=True, blank=True)
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .history import save_with_history
-from .models import User
+from .models import SavedView, User
 
 BACKUP_DEVICE_NAME = "backup"
 TOTP_DEVICE_NAME = "authenticator"
@@ -104,3 +105,73 @@ def backup_codes_issue(*, user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+# --- Saved views of the case lists --------------------------------------------------------
+
+SAVED_VIEWS_MAX = 50
+SAVED_VIEW_NAME_MAX = 80
+
+
+def _saved_view_name(*, owner: User, name: str, exclude: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the view a name.")})
+    if len(name) > SAVED_VIEW_NAME_MAX:
+        raise ValidationError(
+            {
+                "name": _("A name may be at most %(max)d characters long.")
+                % {"max": SAVED_VIEW_NAME_MAX}
+            }
+        )
+    taken = SavedView.objects.filter(owner=owner, name=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("You already have a view named “%(name)s”.") % {"name": name}}
+        )
+    return name
+
+
+@transaction.atomic
+def saved_view_create(
+    *, actor: User, name: str, page: str, market_id: int | None, query: str
+) -> SavedView:
+    """Save a list's filter (already checked by the list's form) under a name of the actor's."""
+    if page not in SavedView.Page.values or (page == SavedView.Page.MARKET) != (
+        market_id is not None
+    ):
+        raise ValueError(page)
+    # Lock the owner's row: two saves at once cannot both pass the checks below.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    clean = _saved_view_name(owner=actor, name=name)
+    if SavedView.objects.filter(owner=actor).count() >= SAVED_VIEWS_MAX:
+        raise ValidationError(
+            {
+                "name": _("You may keep at most %(max)d views; delete one first.")
+                % {"max": SAVED_VIEWS_MAX}
+            }
+        )
+    return SavedView.objects.create(
+        owner=actor, name=clean, page=page, market_id=market_id, query=query
+    )
+
+
+@transaction.atomic
+def saved_view_rename(*, actor: User, view: SavedView, name: str) -> SavedView:
+    if view.owner_id != actor.pk:
+        raise PermissionDenied
+    view = SavedView.objects.select_for_update().get(pk=view.pk)
+    clean = _saved_view_name(owner=actor, name=name, exclude=view.pk)
+    if clean != view.name:
+        view.name = clean
+        view.save(update_fields=["name"])
+    return view
+
+
+@transaction.atomic
+def saved_view_delete(*, actor: User, view: SavedView) -> None:
+    if view.owner_id != actor.pk:
+        raise PermissionDenied
+    SavedView.objects.filter(pk=view.pk, owner=actor).delete()

@@ -179,6 +179,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["market", "state", "-opened_at"]),
             models.Index(fields=["owner", "state", "opened_at"]),
             models.Index(fields=["first_contact_officer", "state"]),
+            # The case lists' filters, each in the lists' order (opened, then id: a stable
+            # page boundary); see cases.selectors.cases_filtered and bench/lists.py.
+            models.Index(fields=["market", "opened_at", "id"], name="case_market_opened"),
+            models.Index(
+                fields=["market", "state", "opened_at", "id"], name="case_market_state_opened"
+            ),
+            models.Index(fields=["market", "reference"], name="case_market_reference"),
+            models.Index(
+                fields=["market", "kind", "opened_at", "id"], name="case_market_kind_opened"
+            ),
+            models.Index(
+                fields=["market", "channel", "opened_at", "id"], name="case_market_channel_opened"
+            ),
+            models.Index(fields=["owner", "opened_at", "id"], name="case_owner_opened"),
+            models.Index(fields=["station", "opened_at", "id"], name="case_station_opened"),
         ]
 
     def __str__(self) -> str:

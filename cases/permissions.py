@@ -17,6 +17,7 @@ from markets.selectors import absence_list_covered_by, absences_running_on
 _CACHE = "_cases_market_roles"
 _COVER_CACHE = "_cases_covering"
 _COVERING_MARKETS = "_cases_covering_markets"
+_PREFIXES = "_cases_inspected_prefixes"
 
 
 def market_roles(user: Any) -> dict[int, str]:
@@ -25,26 +26,35 @@ def market_roles(user: Any) -> dict[int, str]:
         return {}
     roles: dict[int, str] | None = getattr(user, _CACHE, None)
     if roles is None:
-        # In the same query: the markets where the user covers for an absent colleague today
-        # (AB岗), so that nobody else pays a query for it (``covering_market_ids``).
-        running = absences_running_on(timezone.localdate()).filter(
-            deputy_id=OuterRef("user_id"), market_id=OuterRef("market_id")
-        )
-        rows = (
-            Membership.objects.filter(user=user, role__in=[Role.OFFICER, Role.TEAM_LEAD])
-            .annotate(covering=Exists(running))
-            .values_list("market_id", "role", "covering")
-        )
-        roles = {}
-        covering_markets = set()
-        for market_id, role, covering in rows:
-            if market_id is not None:
-                roles[market_id] = role
-                if covering:
-                    covering_markets.add(market_id)
-        setattr(user, _CACHE, roles)
-        setattr(user, _COVERING_MARKETS, frozenset(covering_markets))
+        _memberships_read(user)
+        roles = getattr(user, _CACHE)
     return roles
+
+
+def _memberships_read(user: Any) -> None:
+    """All of the user's rights at once, in one query: the markets worked in, those where the
+    user covers for an absent colleague today (AB岗), and the regions inspected."""
+    running = absences_running_on(timezone.localdate()).filter(
+        deputy_id=OuterRef("user_id"), market_id=OuterRef("market_id")
+    )
+    rows = (
+        Membership.objects.filter(user=user)
+        .select_related("region")
+        .annotate(covering=Exists(running))
+    )
+    roles: dict[int, str] = {}
+    covering_markets: set[int] = set()
+    prefixes: list[str] = []
+    for membership in rows:
+        if membership.role in (Role.OFFICER, Role.TEAM_LEAD) and membership.market_id:
+            roles[membership.market_id] = membership.role
+            if membership.covering:
+                covering_markets.add(membership.market_id)
+        elif membership.role == Role.INSPECTOR and membership.region is not None:
+            prefixes.append(membership.region.prefix)
+    setattr(user, _CACHE, roles)
+    setattr(user, _COVERING_MARKETS, frozenset(covering_markets))
+    setattr(user, _PREFIXES, prefixes)
 
 
 def covering_market_ids(user: Any) -> frozenset[int]:
@@ -53,6 +63,18 @@ def covering_market_ids(user: Any) -> frozenset[int]:
     market_roles(user)
     covering: frozenset[int] = getattr(user, _COVERING_MARKETS, frozenset())
     return covering
+
+
+def inspected_prefixes(user: Any) -> list[str]:
+    """The region-code prefixes of the subtrees the user inspects (read once per user object,
+    like ``market_roles``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    prefixes: list[str] | None = getattr(user, _PREFIXES, None)
+    if prefixes is None:
+        _memberships_read(user)
+        prefixes = getattr(user, _PREFIXES)
+    return prefixes
 
 
 def works_in(user: Any, market_id: int) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from markets.models import Absence, Role
-from markets.selectors import membership_list_for_user
+from sla.models import Deadline, Target
+from sla.selectors import deadline_due_condition
 
 from . import permissions as can
 from .models import OPEN_STATES, Applicant, Case, SingleNoticeBreach, State, Transfer
@@ -38,9 +41,8 @@ def case_visibility(*, user: User) -> Q:
             )
         )
     )
-    for membership in membership_list_for_user(user=user):
-        if membership.role == Role.INSPECTOR and membership.region is not None:
-            condition |= Q(market__region__code__startswith=membership.region.prefix)
+    for prefix in can.inspected_prefixes(user):
+        condition |= Q(market__region__code__startswith=prefix)
     return condition
 
 
@@ -140,3 +142,76 @@ def applicant_get_for_change(*, user: User, pk: int) -> Applicant:
         .get()
     )
     return applicant
+
+
+# --- Filtered, sorted lists (the workbench, the market's list, the exports) -----------------
+
+# The sorts a list offers, each ending in a unique column so that a page boundary is stable
+# (and a keyset could follow it). Each matches an index of ``Case`` (see its Meta).
+CASE_SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-opened_at", "-pk"),
+    "oldest": ("opened_at", "pk"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+CASE_SORT_DEFAULT = "newest"
+# Deadlines name their case by type and id (``sla`` never imports ``cases``): "cases.case".
+_CASE_SUBJECT = Case._meta.label_lower
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def cases_filtered(
+    cases: QuerySet[Case],
+    *,
+    state: str = "",
+    kind: str = "",
+    owner_id: int | None = None,
+    channel: str = "",
+    station_id: int | None = None,
+    due: str = "",
+    opened_from: date | None = None,
+    opened_to: date | None = None,
+    sort: str = CASE_SORT_DEFAULT,
+    market_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Case]:
+    """``cases`` (already narrowed to what the reader may see) narrowed by every criterion
+    given, in the order ``sort`` names (one of ``CASE_SORTS``; ``ValueError`` otherwise).
+
+    ``due`` is one of ``sla.selectors``' DUE_* (overdue, due later today, due this week), read
+    from the completion clock; ``market_ids``, when the caller knows the markets the list is
+    of, lets the deadlines be read through their (market, stopped, due) index. Days are in
+    the display time zone, both inclusive.
+    """
+    if sort not in CASE_SORTS:
+        raise ValueError(sort)
+    if state:
+        cases = cases.filter(state=state)
+    if kind:
+        cases = cases.filter(kind=kind)
+    if owner_id is not None:
+        cases = cases.filter(owner_id=owner_id)
+    if channel:
+        cases = cases.filter(channel=channel)
+    if station_id is not None:
+        cases = cases.filter(station_id=station_id)
+    if opened_from is not None:
+        cases = cases.filter(opened_at__gte=_day_start(opened_from))
+    if opened_to is not None:
+        cases = cases.filter(opened_at__lt=_day_start(opened_to + timedelta(days=1)))
+    if due:
+        deadlines = Deadline.objects.filter(
+            deadline_due_condition(due=due, now=now or timezone.now()),
+            subject_type=_CASE_SUBJECT,
+            target=Target.COMPLETION,
+        )
+        if market_ids is not None:
+            deadlines = deadlines.filter(market_id__in=market_ids)
+        cases = cases.filter(pk__in=deadlines.values("subject_id"))
+    # A list shows masked numbers only: the encrypted ones are not read (nor decrypted).
+    return cases.defer("contact_mobile", "applicant__id_number", "applicant__mobile").order_by(
+        *CASE_SORTS[sort]
+    )

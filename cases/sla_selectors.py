@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ from cases.selectors import case_list_visible
 from cases.services import CASE_SUBJECT
 from markets.models import Market
 from sla.models import Deadline, Level, Reminder, Target
-from sla.selectors import deadline_list_for
+from sla.selectors import DUE_OVERDUE, DUE_TODAY, deadline_due_condition, deadline_list_for
 
 DeadlineMap = dict[tuple[int, str], Deadline]
 
@@ -184,10 +184,9 @@ def _conditions(now: datetime) -> dict[str, Q]:
     tomorrow = _day_start(timezone.localdate(now) + timedelta(days=1))
     running = Q(stopped_at__isnull=True, paused_at__isnull=True)
     return {
-        "due_today": running & Q(due_at__gte=now, due_at__lt=tomorrow),
+        "due_today": deadline_due_condition(due=DUE_TODAY, now=now),
         "due_soon": running & Q(warn_at__lte=now, due_at__gte=tomorrow),
-        "overdue": Q(stopped_at__isnull=True)
-        & (Q(paused_at__isnull=True, due_at__lt=now) | Q(paused_at__gt=F("due_at"))),
+        "overdue": deadline_due_condition(due=DUE_OVERDUE, now=now),
     }
 
 

@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from audit.selectors import VerificationResult, chain_list, chain_verify
 from cases import permissions as can
 from cases.models import Case, NoticeItem, SingleNotice, State, Transfer
-from cases.selectors import case_list_visible
+from cases.selectors import case_list_visible, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
 from markets.selectors import membership_list_for_user
 
@@ -184,23 +184,19 @@ def case_history_list(*, case: Case) -> list[HistoryEntry]:
 # --- Lists ------------------------------------------------------------------------------------
 
 
-def case_list_for_market(
-    *,
-    user: User,
-    market_id: int,
-    state: str = "",
-    kind: str = "",
-    owner_id: int | None = None,
-) -> QuerySet[Case]:
-    """The market's cases as its team lead sees them, newest first, filtered."""
+def case_list_for_market(*, user: User, market_id: int, **criteria: Any) -> QuerySet[Case]:
+    """The market's cases as its team lead sees them, newest first unless ``criteria`` name
+    another sort, narrowed by ``criteria`` (the keywords of ``cases_filtered``)."""
     cases = case_list_visible(user=user).filter(market_id=market_id)
-    if state:
-        cases = cases.filter(state=state)
-    if kind:
-        cases = cases.filter(kind=kind)
-    if owner_id is not None:
-        cases = cases.filter(owner_id=owner_id)
-    return cases.order_by("-opened_at", "-pk")
+    return cases_filtered(cases, market_ids=[market_id], **criteria)
+
+
+def station_list_for_markets(*, market_ids: list[int]) -> QuerySet[ServiceStation]:
+    """The service stations of these markets (a list's station filter), by name."""
+    stations: QuerySet[ServiceStation] = ServiceStation.objects.filter(
+        market_id__in=market_ids
+    ).order_by("name", "pk")
+    return stations
 
 
 # --- The event log ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from audit.actions import action_label
 from cases.identity import id_numbers_mask
 from cases.kinds import kind_get
 from cases.models import Channel, State
+from cases.selectors import CASE_SORT_DEFAULT
 from cases.services import CASE_SUBJECT
 from cases.staff_selectors import audit_event_search, audit_market_list, case_list_for_market
 from sla.models import Deadline, Target
@@ -167,6 +168,12 @@ def _case_rows(user: User, criteria: Criteria) -> QuerySet[Any]:
         state=str(criteria.get("state") or ""),
         kind=str(criteria.get("kind") or ""),
         owner_id=_int_or_none(criteria.get("owner_id")),
+        channel=str(criteria.get("channel") or ""),
+        station_id=_int_or_none(criteria.get("station_id")),
+        due=str(criteria.get("due") or ""),
+        opened_from=_day(criteria.get("opened_from")),
+        opened_to=_day(criteria.get("opened_to")),
+        sort=str(criteria.get("sort") or CASE_SORT_DEFAULT),
     )
     return cases.annotate(due_at=Subquery(due))
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from markets.models import Market
 
@@ -137,3 +138,34 @@ def deadline_list_for(*, subject_type: str, subject_ids: list[int]) -> QuerySet[
 def deadline_list_open_for_market(*, market: Market) -> QuerySet[Deadline]:
     deadlines: QuerySet[Deadline] = Deadline.objects.filter(market=market, stopped_at__isnull=True)
     return deadlines
+
+
+# --- When open clocks are due (the lists' "due" filter and the dashboard's short lists) -------
+
+DUE_OVERDUE = "overdue"
+DUE_TODAY = "today"
+DUE_THIS_WEEK = "week"
+
+
+def _local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def deadline_due_condition(*, due: str, now: datetime) -> Q:
+    """The open clocks that are overdue at ``now``, due later today, or due from now until
+    the end of this week (Sunday; days in the display time zone).
+
+    A clock paused before its due time is none of these (its due time moves when it goes on);
+    one paused after its due time stays overdue. ``ValueError`` for any other ``due``."""
+    running = Q(stopped_at__isnull=True, paused_at__isnull=True)
+    today = timezone.localdate(now)
+    if due == DUE_OVERDUE:
+        return Q(stopped_at__isnull=True) & (
+            Q(paused_at__isnull=True, due_at__lt=now) | Q(paused_at__gt=F("due_at"))
+        )
+    if due == DUE_TODAY:
+        return running & Q(due_at__gte=now, due_at__lt=_local_day_start(today + timedelta(1)))
+    if due == DUE_THIS_WEEK:
+        monday = today + timedelta(days=7 - today.weekday())
+        return running & Q(due_at__gte=now, due_at__lt=_local_day_start(monday))
+    raise ValueError(due)

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import SAVED_VIEW_NAME_MAX
 from cases.identity import mobile_normalise, resident_id_parse
 from cases.kinds import KINDS
-from cases.models import Case, Channel, ChecklistItem, NoticeItem, State
+from cases.models import Case, Channel, ChecklistItem, NoticeItem
+from cases.services import BULK_REASSIGN_MAX
 from cases.staff_selectors import staff_list_for_markets, staff_list_of_active_markets
 from markets.models import Absence, Market, ServiceStation
 from markets.selectors import absence_list_running
@@ -22,6 +24,7 @@ from ..common.forms import NameConflictForm
 
 # The case pages put a service's errors on these forms as ``forms.errors_from``.
 from ..common.forms import errors_from as errors_from
+from ..common.params import id_parse
 from .own_intake import OWN_INTAKE
 
 
@@ -254,19 +257,52 @@ class DeclineTransferForm(forms.Form):
     reason = _reason_field(_("Why you decline"))
 
 
-# --- Filters ----------------------------------------------------------------------------------
+# The filter of the case lists is in ``filters.py``.
 
 
-class MarketCaseFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All")), *State.choices]
+class IdListField(forms.Field):
+    """Record numbers ticked in a list (``?cases=1&cases=2``): anything else is an error."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        numbers = [id_parse(item) for item in (value or [])]
+        if any(number is None for number in numbers):
+            raise ValidationError(_("The selection is not understood."), code="invalid")
+        return sorted({number for number in numbers if number is not None})
+
+
+class BulkReassignForm(forms.Form):
+    """The cases ticked on the market's list and the colleague to give them to. The colleague
+    may be anyone on the staff: the service refuses one of another market, with a message."""
+
+    cases = IdListField(required=False)
+    to_user = StaffChoiceField(
+        label=_("Colleague"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Choose the colleague to give the cases to."),
+            "invalid_choice": _("Choose a colleague from the list."),
+        },
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    owner = StaffChoiceField(
-        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("All")
-    )
+    confirm = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All")), *kind_choices()]  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["to_user"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+    def clean_cases(self) -> list[int]:
+        ids: list[int] = self.cleaned_data["cases"]
+        if not ids:
+            raise ValidationError(_("Tick the cases to reassign."), code="required")
+        if len(ids) > BULK_REASSIGN_MAX:
+            raise ValidationError(
+                _("Select at most %(max)d cases at a time."),
+                code="too_many",
+                params={"max": BULK_REASSIGN_MAX},
+            )
+        return ids
+
+
+class SavedViewNameForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=SAVED_VIEW_NAME_MAX)

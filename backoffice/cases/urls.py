@@ -38,4 +38,14 @@ urlpatterns: list[URLPattern] = [
     path("transfers/<int:pk>/decline/", views.transfer_decline, name="transfer_decline"),
     # The team lead's view of a market.
     path("market/<int:market_id>/", views.market_cases, name="market_cases"),
+    path(
+        "market/<int:market_id>/reassign/",
+        views.market_cases_reassign,
+        name="market_cases_reassign",
+    ),
+    # Saved views of the lists (each user's own).
+    path("views/", views.saved_views, name="saved_views"),
+    path("views/save/", views.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/rename/", views.saved_view_rename_view, name="saved_view_rename"),
+    path("views/<int:pk>/delete/", views.saved_view_delete_view, name="saved_view_delete"),
 ]

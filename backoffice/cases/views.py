@@ -13,16 +13,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
+from accounts.models import SavedView, User
+from accounts.selectors import saved_view_get_for_owner, saved_view_list_for
+from accounts.services import saved_view_create, saved_view_delete, saved_view_rename
 from cases import permissions as can
 from cases.intake import case_intake
 from cases.kinds import kind_get
@@ -33,11 +36,14 @@ from cases.selectors import (
     case_get_visible,
     case_list_mine,
     case_list_unclaimed,
+    cases_filtered,
     transfer_list_waiting_for,
 )
 from cases.services import (
+    BULK_REASSIGN_MAX,
     CaseActionError,
     applicant_id_number_reveal,
+    case_bulk_reassign,
     case_transfer_accept,
     case_transfer_decline,
 )
@@ -49,6 +55,7 @@ from cases.staff_selectors import (
     notice_for_case,
     notice_item_list,
     staff_list_for_markets,
+    station_list_for_markets,
     transfer_get_for_receiver,
     transfer_list_for_case,
 )
@@ -63,8 +70,12 @@ from ..common.access import (
 from ..common.attachments import attachment_section
 from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
+from ..common.pages import bounded_page
+from ..common.params import id_parse
 from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
+from .filters import FILTER_KEYS, CaseFilterForm
+from .forms import SavedViewNameForm
 
 PAGE_SIZE = 25
 
@@ -98,10 +109,28 @@ def _back_to(request: HttpRequest, default: str) -> str:
 @back_office_required
 @require_GET
 def workbench(request: HttpRequest) -> HttpResponse:
-    """My open cases, the unclaimed cases of my markets, the transfers waiting for me."""
+    """My open cases, the unclaimed cases of my markets (both filtered alike), the transfers
+    waiting for me."""
     user = staff_user(request)
-    mine = _page(request, case_list_mine(user=user), "mine")
-    unclaimed = _page(request, case_list_unclaimed(user=user), "unclaimed")
+    market_ids = sorted(can.market_roles(user))
+    filters = CaseFilterForm(
+        _filter_data(request),
+        staff=None,
+        stations=station_list_for_markets(market_ids=market_ids),
+    )
+    criteria = filters.criteria()
+    mine = bounded_page(
+        request,
+        cases_filtered(case_list_mine(user=user), market_ids=None, **criteria),
+        per_page=PAGE_SIZE,
+        param="mine",
+    )
+    unclaimed = bounded_page(
+        request,
+        cases_filtered(case_list_unclaimed(user=user), market_ids=market_ids, **criteria),
+        per_page=PAGE_SIZE,
+        param="unclaimed",
+    )
     transfers = _page(request, transfer_list_waiting_for(user=user), "transfers")
     case_ids = [case.pk for case in [*mine, *unclaimed]] + [t.case_id for t in transfers]
     return render(
@@ -111,11 +140,36 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "unclaimed": unclaimed,
             "transfers": transfers,
+            "filters": filters,
+            "saved": _saved_views(request, SavedView.Page.WORKBENCH, None, filters),
             "deadlines": deadline_map_for_cases(case_ids=case_ids),
             "can_open_cases": bool(can.market_roles(user)),
             "decline_form": forms.DeclineTransferForm(),
         },
     )
+
+
+def _filter_data(request: HttpRequest) -> Any:
+    """The list's filter from its address; unbound (the defaults) when it carries none."""
+    return request.GET if any(key in request.GET for key in FILTER_KEYS) else None
+
+
+def _saved_views(
+    request: HttpRequest, page: str, market_id: int | None, filters: CaseFilterForm
+) -> dict[str, Any]:
+    """The user's saved views of this list, and the form that saves the current filter."""
+    return {
+        "views": [
+            (view, _list_url(view))
+            for view in saved_view_list_for(
+                user=staff_user(request), page=page, market_id=market_id
+            )
+        ],
+        "query": filters.query(),
+        "page": page,
+        "market_id": market_id,
+        "form": SavedViewNameForm(),
+    }
 
 
 # --- Intake -----------------------------------------------------------------------------------
@@ -401,26 +455,36 @@ def transfer_decline(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The team lead's market list --------------------------------------------------------------
 
 
+def _led_market(request: HttpRequest, market_id: int) -> Market:
+    """A market the user leads (403 for everyone else, whether the market exists or not)."""
+    if not can.leads(staff_user(request), market_id):
+        raise PermissionDenied
+    market: Market = get_object_or_404(Market, pk=market_id)
+    return market
+
+
+def _market_filters(market: Market, data: Any) -> CaseFilterForm:
+    return CaseFilterForm(
+        data,
+        staff=staff_list_for_markets(market_ids=[market.pk]),
+        stations=station_list_for_markets(market_ids=[market.pk]),
+    )
+
+
 @require_GET
 def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
-    """Every case of a market, filtered; a reassign form on each open case. Team leads of the
-    market only (403 for everyone else, whether the market exists or not)."""
+    """Every case of a market, filtered and sorted, a page at a time (counted up to a cap);
+    a reassign form on each open case, and boxes to reassign several at once. Team leads of
+    the market only."""
     user = staff_user(request)
-    if not can.leads(user, market_id):
-        raise PermissionDenied
-    market = get_object_or_404(Market, pk=market_id)
-    staff = staff_list_for_markets(market_ids=[market_id])
-    staff_list = list(staff)
-    filters = forms.MarketCaseFilterForm(request.GET or None, staff=staff)
-    criteria: dict[str, Any] = {}
-    if filters.is_valid():
-        owner = filters.cleaned_data["owner"]
-        criteria = {
-            "state": filters.cleaned_data["state"],
-            "kind": filters.cleaned_data["kind"],
-            "owner_id": owner.pk if owner else None,
-        }
-    page = _page(request, case_list_for_market(user=user, market_id=market_id, **criteria))
+    market = _led_market(request, market_id)
+    staff_list = list(staff_list_for_markets(market_ids=[market_id]))
+    filters = _market_filters(market, _filter_data(request))
+    page = bounded_page(
+        request,
+        case_list_for_market(user=user, market_id=market_id, **filters.criteria()),
+        per_page=PAGE_SIZE,
+    )
     return render(
         request,
         "backoffice/market_cases.html",
@@ -430,5 +494,172 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
             "cases": page,
             "deadlines": deadline_map_for_cases(case_ids=[case.pk for case in page]),
             "staff": staff_list,
+            "saved": _saved_views(request, SavedView.Page.MARKET, market.pk, filters),
+            "bulk_max": BULK_REASSIGN_MAX,
         },
     )
+
+
+@require_POST
+@submit_once
+def market_cases_reassign(request: HttpRequest, market_id: int) -> HttpResponse:
+    """Reassign the cases ticked on the market's list to one colleague: the first POST shows
+    what will happen, the second (``confirm``) does it, all or nothing."""
+    user = staff_user(request)
+    market = _led_market(request, market_id)
+    list_url = reverse("backoffice:market_cases", args=[market.pk])
+    back = _back_to(request, list_url)
+    form = forms.BulkReassignForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    to_user = form.cleaned_data["to_user"]
+    case_ids = form.cleaned_data["cases"]
+    if not form.cleaned_data["confirm"]:
+        return render(
+            request,
+            "backoffice/market_cases_reassign.html",
+            {
+                "market": market,
+                "to_user": to_user,
+                "cases": case_list_for_market(user=user, market_id=market.pk).filter(
+                    pk__in=case_ids
+                ),
+                "case_ids": case_ids,
+                "next": back,
+            },
+        )
+    try:
+        done = case_bulk_reassign(
+            actor=user, market_id=market.pk, case_ids=case_ids, to_user=to_user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except CaseActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d case is now with %(owner)s.",
+                "%(count)d cases are now with %(owner)s.",
+                len(done.reassigned),
+            )
+            % {"count": len(done.reassigned), "owner": to_user},
+        )
+        if done.unchanged:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d case was with %(owner)s already.",
+                    "%(count)d cases were with %(owner)s already.",
+                    len(done.unchanged),
+                )
+                % {"count": len(done.unchanged), "owner": to_user},
+            )
+    return redirect(back)
+
+
+# --- Saved views of the lists ---------------------------------------------------------------
+
+
+def _list_url(view: SavedView) -> str:
+    if view.page == SavedView.Page.MARKET:
+        base = reverse("backoffice:market_cases", args=[view.market_id])
+    else:
+        base = reverse("backoffice:workbench")
+    return f"{base}?{view.query}" if view.query else base
+
+
+@back_office_required
+@require_GET
+def saved_views(request: HttpRequest) -> HttpResponse:
+    """The user's own saved views: open, rename, delete."""
+    views = [
+        (
+            view,
+            _list_url(view),
+            SavedViewNameForm(initial={"name": view.name}, prefix=f"v{view.pk}"),
+        )
+        for view in saved_view_list_for(user=staff_user(request))
+    ]
+    return render(request, "backoffice/saved_views.html", {"views": views})
+
+
+@back_office_required
+@require_POST
+@submit_once
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    """Save a list's current filter under a name: the filter is checked again by the list's
+    own form (only valid values are kept), for a list the user may open."""
+    user = staff_user(request)
+    page = request.POST.get("page", "")
+    market_id = id_parse(request.POST.get("market", "")) if page == SavedView.Page.MARKET else None
+    if page == SavedView.Page.MARKET and market_id is not None:
+        market = _led_market(request, market_id)
+        filters = _market_filters(market, QueryDict(request.POST.get("query", "")))
+        target = reverse("backoffice:market_cases", args=[market.pk])
+    elif page == SavedView.Page.WORKBENCH:
+        filters = CaseFilterForm(
+            QueryDict(request.POST.get("query", "")),
+            staff=None,
+            stations=station_list_for_markets(market_ids=sorted(can.market_roles(user))),
+        )
+        target = reverse("backoffice:workbench")
+    else:
+        raise Http404
+    query = filters.query()
+    form = SavedViewNameForm(request.POST)
+    if form.is_valid():
+        try:
+            view = saved_view_create(
+                actor=user,
+                name=form.cleaned_data["name"],
+                page=page,
+                market_id=market_id,
+                query=query,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
+    else:
+        messages.error(request, _("Give the view a name."))
+    return redirect(f"{target}?{query}" if query else target)
+
+
+def _own_view(request: HttpRequest, pk: int) -> SavedView:
+    return visible_or_404(saved_view_get_for_owner, user=staff_user(request), pk=pk)
+
+
+@back_office_required
+@require_POST
+def saved_view_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = _own_view(request, pk)
+    form = SavedViewNameForm(request.POST, prefix=f"v{view.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Give the view a name."))
+        return redirect("backoffice:saved_views")
+    try:
+        view = saved_view_rename(
+            actor=staff_user(request), view=view, name=form.cleaned_data["name"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The view is now called “%(name)s”.") % {"name": view.name})
+    return redirect("backoffice:saved_views")
+
+
+@back_office_required
+@require_POST
+def saved_view_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = _own_view(request, pk)
+    saved_view_delete(actor=staff_user(request), view=view)
+    messages.success(request, _("The view “%(name)s” is deleted.") % {"name": view.name})
+    return redirect("backoffice:saved_views")

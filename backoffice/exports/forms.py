@@ -13,12 +13,12 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.staff_selectors import staff_list_for_markets
+from cases.staff_selectors import staff_list_for_markets, station_list_for_markets
 from exports.lists import LISTS
 from exports.models import ExportFormat
 from markets.models import Market
 
-from ..cases.forms import MarketCaseFilterForm
+from ..cases.filters import CaseFilterForm
 from ..common.params import id_parse
 from ..supervision.forms import AuditEventFilterForm
 
@@ -35,20 +35,22 @@ def _invalid() -> ValidationError:
 
 
 def case_list_criteria(data: QueryDict) -> dict[str, Any]:
-    """The filters of a market's case list (``backoffice:market_cases``)."""
+    """The filters of a market's case list (``backoffice:market_cases``), read with the list's
+    own filter form (``backoffice/cases/filters.py``): every criterion it offers, the sort too."""
     market_id = id_parse(data.get("market", ""))
     if market_id is None:
         raise _invalid()
-    form = MarketCaseFilterForm(data, staff=staff_list_for_markets(market_ids=[market_id]))
+    form = CaseFilterForm(
+        data,
+        staff=staff_list_for_markets(market_ids=[market_id]),
+        stations=station_list_for_markets(market_ids=[market_id]),
+    )
     if not form.is_valid():
         raise _invalid()
-    owner = form.cleaned_data["owner"]
-    return {
-        "market_id": market_id,
-        "state": form.cleaned_data["state"],
-        "kind": form.cleaned_data["kind"],
-        "owner_id": owner.pk if owner else None,
-    }
+    criteria = form.criteria()
+    for day in ("opened_from", "opened_to"):  # kept as JSON on the job
+        criteria[day] = criteria[day].isoformat() if criteria[day] else None
+    return {"market_id": market_id, **criteria}
 
 
 def audit_event_criteria(data: QueryDict) -> dict[str, Any]:

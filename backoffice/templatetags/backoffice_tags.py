@@ -181,3 +181,12 @@ def notification_bell(context: dict[str, Any]) -> dict[str, Any]:
         "unread": notification_unread_count(recipient=user),
         "current": request is not None and request.path == reverse("backoffice:notifications"),
     }
+
+
+@register.simple_tag
+def list_count(page: Any) -> str:
+    """How many rows a list has: "1 234", or "10 000+" past the count's cap (see
+    ``backoffice.common.pages``), with a space between thousands as both languages read it."""
+    paginator = page.paginator
+    shown = f"{paginator.count:,}".replace(",", "\u00a0")
+    return f"{shown}+" if getattr(paginator, "over_cap", False) else shown

@@ -39,17 +39,25 @@ from .base import (
 from .notes import case_note_add
 from .notice import case_receive_materials, case_request_materials, notice_item_add_later
 from .opening import case_open
-from .ownership import case_claim, case_reassign
+from .ownership import (
+    BULK_REASSIGN_MAX,
+    BulkReassigned,
+    case_bulk_reassign,
+    case_claim,
+    case_reassign,
+)
 from .resolution import case_close, case_reopen, case_resolve, case_withdraw
 from .transfer import case_transfer, case_transfer_accept, case_transfer_decline
 
 __all__ = [
+    "BULK_REASSIGN_MAX",
     "CASE_SUBJECT",
     "FINISHED_STATES",
     "NAME_MAX",
     "REASON_MAX",
     "SUBJECT_MAX",
     "ApplicantFound",
+    "BulkReassigned",
     "CaseActionError",
     "applicant_change_mobile",
     "applicant_change_name",
@@ -58,6 +66,7 @@ __all__ = [
     "applicant_organisation_register",
     "applicant_person_find_or_register",
     "applicant_person_register",
+    "case_bulk_reassign",
     "case_claim",
     "case_close",
     "case_note_add",

@@ -138,6 +138,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/cases/{case}/notice/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/cases/{case}/receipt/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/cases/market/{market}/": _case_work_page(TEAM_LEAD),
+    # Saved views of the case lists: everyone's own (tests/backoffice/test_case_lists.py).
+    "/cases/views/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     # The event log as inspectors (their regions) and team leads (their market) read it.
     "/audit/events/": _case_work_page(TEAM_LEAD, INSPECTOR),
     "/audit/chains/": _case_work_page(TEAM_LEAD, INSPECTOR),
@@ -284,8 +286,12 @@ ACTIONS_POST_ONLY = [
     "guidance_referral_outcome",
     "guidance_session",
     "ledger_sign_off",
+    "market_cases_reassign",
     "noticeboard_article_archive",
     "notification_read",
+    "saved_view_delete",
+    "saved_view_rename",
+    "saved_view_save",
     "startup_complete",
     "startup_item",
     "startup_precheck",

@@ -1,0 +1,148 @@
+"""The one filter of the case lists (the workbench, the market's list, and the exports built
+on them): state, kind, owner, channel, station, when the case is due, when it was opened, and
+the sort. It parses input only; ``cases.selectors.cases_filtered`` narrows the list.
+
+A value that is not one of the choices (or not a day) is an error on its own field, shown on
+the form; the list is then filtered by the values that are valid, which the form keeps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from cases.models import Channel, State
+from cases.selectors import CASE_SORT_DEFAULT
+from markets.models import ServiceStation
+from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
+
+from ..common.params import DayField
+from .forms import StaffChoiceField, kind_choices
+
+DUE_CHOICES = [
+    ("", _("Any time")),
+    (DUE_OVERDUE, _("Overdue")),
+    (DUE_TODAY, _("Due today")),
+    (DUE_THIS_WEEK, _("Due this week")),
+]
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("oldest", _("Oldest first")),
+    ("reference", _("Reference, ascending")),
+    ("-reference", _("Reference, descending")),
+]
+# The keys a list's address may carry (the page number aside): what a saved view keeps.
+FILTER_KEYS = (
+    "state",
+    "kind",
+    "owner",
+    "channel",
+    "station",
+    "due",
+    "opened_from",
+    "opened_to",
+    "sort",
+)
+
+
+class CaseFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *State.choices]
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    owner = StaffChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("All")
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
+    )
+    station = forms.ModelChoiceField(
+        label=_("Service station"),
+        queryset=ServiceStation.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
+    opened_from = DayField(
+        label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    opened_to = DayField(
+        label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=SORT_CHOICES, initial=CASE_SORT_DEFAULT
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        staff: QuerySet[User] | None,
+        stations: QuerySet[ServiceStation],
+        **kwargs: Any,
+    ) -> None:
+        """``staff`` None: a list without an owner filter (the workbench's are the user's own
+        and the unclaimed ones)."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *kind_choices()]  # type: ignore[attr-defined]
+        if staff is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["station"].queryset = stations  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("opened_from"), data.get("opened_to")
+        if first and last and first > last:
+            self.add_error("opened_to", _("The last day comes before the first one."))
+        return data
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether any criterion (not the sort) is given."""
+        return any(value for key, value in self.valid_data().items() if key != "sort")
+
+    def valid_data(self) -> dict[str, Any]:
+        """The values that are valid (all of them when the form is; none when unbound)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return dict(self.cleaned_data)
+
+    def criteria(self) -> dict[str, Any]:
+        """Keyword arguments of ``cases_filtered`` from the valid values."""
+        data = self.valid_data()
+        owner = data.get("owner")
+        station = data.get("station")
+        return {
+            "state": data.get("state") or "",
+            "kind": data.get("kind") or "",
+            "owner_id": owner.pk if owner is not None else None,
+            "channel": data.get("channel") or "",
+            "station_id": station.pk if station is not None else None,
+            "due": data.get("due") or "",
+            "opened_from": data.get("opened_from"),
+            "opened_to": data.get("opened_to"),
+            "sort": data.get("sort") or CASE_SORT_DEFAULT,
+        }
+
+    def query(self) -> str:
+        """The valid, non-empty values as a canonical query string (what a saved view
+        keeps): keys in ``FILTER_KEYS`` order, the default sort left out."""
+        data = self.valid_data()
+        pairs: list[tuple[str, str]] = []
+        for key in FILTER_KEYS:
+            value: Any = data.get(key)
+            if value in (None, "") or (key == "sort" and value == CASE_SORT_DEFAULT):
+                continue
+            if hasattr(value, "pk"):
+                value = value.pk
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            pairs.append((key, str(value)))
+        return urlencode(pairs)

@@ -1,0 +1,224 @@
+"""The one filter of the case lists (``cases.selectors.cases_filtered``): every criterion
+narrows the list to exactly the cases it names, the sorts are the whitelisted ones, and on
+PostgreSQL every filter of a market's list is read through an index of its own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from case_support import market_make, staff_make
+from conftest import SHANGHAI, applicant_make, case_make
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Case, Channel, State
+from cases.selectors import CASE_SORTS, case_list_visible, cases_filtered
+from cases.staff_selectors import case_list_for_market
+from markets.models import Market, Role, ServiceStation
+from sla.models import Deadline, Target
+from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
+
+# A Wednesday, 10:00 in Nanning (02:00 UTC): "this week" runs to Sunday night.
+NOW = datetime(2026, 3, 11, 10, 0, tzinfo=SHANGHAI)
+
+
+def _set(case: Case, **fields: Any) -> Case:
+    """Set-up only: a queryset update (the state field is protected on the instance)."""
+    Case.objects.filter(pk=case.pk).update(**fields)
+    case.refresh_from_db()
+    return case
+
+
+def _due(case: Case, at: datetime, **fields: Any) -> None:
+    Deadline.objects.filter(
+        subject_type="cases.case", subject_id=case.pk, target=Target.COMPLETION
+    ).update(due_at=at, warn_at=at - timedelta(hours=2), **fields)
+
+
+@pytest.fixture
+def cases(officer: User, team_lead: User, nanning_market: Market) -> dict[str, Case]:
+    """Six cases of Nanning's market, each different in one respect from the first."""
+    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
+    applicant = applicant_make(officer)
+    made = {
+        name: case_make(officer, applicant=applicant, subject=name)
+        for name in ("plain", "closed", "lead", "phone", "station", "old")
+    }
+    _set(made["closed"], state=State.CLOSED)
+    _set(made["lead"], owner=team_lead)
+    _set(made["phone"], channel=Channel.PHONE)
+    _set(made["station"], station=station)
+    _set(made["old"], opened_at=NOW - timedelta(days=40))
+    for case in made.values():
+        _due(case, NOW + timedelta(days=30))  # none due soon, unless a test says so
+    return made
+
+
+def _names(queryset: Any) -> list[str]:
+    return [case.subject for case in queryset]
+
+
+def _filtered(user: User, **criteria: Any) -> list[str]:
+    return sorted(_names(cases_filtered(case_list_visible(user=user), now=NOW, **criteria)))
+
+
+@pytest.mark.django_db
+def test_each_criterion_narrows_the_list_to_the_cases_it_names(
+    cases: dict[str, Case], team_lead: User, officer: User
+) -> None:
+    station = cases["station"].station
+    assert station is not None
+    everything = sorted(cases)
+
+    assert _filtered(team_lead) == everything
+    assert _filtered(team_lead, state=State.CLOSED) == ["closed"]
+    assert _filtered(team_lead, kind="policy_consultation") == everything
+    assert _filtered(team_lead, kind="complaint") == []
+    assert _filtered(team_lead, owner_id=team_lead.pk) == ["lead"]
+    assert _filtered(team_lead, channel=Channel.PHONE) == ["phone"]
+    assert _filtered(team_lead, station_id=station.pk) == ["station"]
+    old_day = timezone.localdate(NOW - timedelta(days=40))
+    assert _filtered(team_lead, opened_to=old_day) == ["old"]
+    assert _filtered(team_lead, opened_from=old_day + timedelta(days=1)) == sorted(
+        set(everything) - {"old"}
+    )
+    assert _filtered(team_lead, opened_from=old_day, opened_to=old_day) == ["old"]
+    # Criteria combine.
+    assert _filtered(team_lead, owner_id=officer.pk, channel=Channel.PHONE) == ["phone"]
+    assert _filtered(team_lead, owner_id=team_lead.pk, channel=Channel.PHONE) == []
+
+
+@pytest.mark.django_db
+def test_due_filters_read_the_completion_clock(cases: dict[str, Case], team_lead: User) -> None:
+    _due(cases["plain"], NOW - timedelta(hours=1))  # overdue
+    _due(cases["closed"], NOW - timedelta(hours=1), stopped_at=NOW - timedelta(days=2))  # done
+    _due(cases["lead"], NOW + timedelta(hours=3))  # later today
+    _due(cases["phone"], NOW + timedelta(days=3))  # Saturday
+    _due(cases["station"], NOW + timedelta(days=5))  # next Monday
+    # Paused before its due time: its due time moves when it goes on, it is none of these.
+    _due(cases["old"], NOW - timedelta(hours=1), paused_at=NOW - timedelta(hours=2))
+
+    assert _filtered(team_lead, due=DUE_OVERDUE) == ["plain"]
+    assert _filtered(team_lead, due=DUE_TODAY) == ["lead"]
+    assert _filtered(team_lead, due=DUE_THIS_WEEK) == ["lead", "phone"]
+    # Paused once overdue: stays overdue.
+    _due(cases["old"], NOW - timedelta(hours=3), paused_at=NOW - timedelta(hours=2))
+    assert _filtered(team_lead, due=DUE_OVERDUE) == ["old", "plain"]
+
+
+@pytest.mark.django_db
+def test_the_sorts_are_the_whitelisted_ones_and_each_is_total(
+    cases: dict[str, Case], team_lead: User, nanning_market: Market
+) -> None:
+    same = timezone.now()
+    Case.objects.filter(pk__in=[c.pk for c in cases.values()]).exclude(pk=cases["old"].pk).update(
+        opened_at=same
+    )
+    newest = list(case_list_for_market(user=team_lead, market_id=nanning_market.pk))
+    oldest = list(case_list_for_market(user=team_lead, market_id=nanning_market.pk, sort="oldest"))
+    by_reference = list(
+        case_list_for_market(user=team_lead, market_id=nanning_market.pk, sort="reference")
+    )
+
+    # Equal opening times are ordered by id: a page boundary never shuffles.
+    assert newest == oldest[::-1]
+    assert newest[-1] == cases["old"]
+    assert [c.reference for c in by_reference] == sorted(c.reference for c in cases.values())
+    assert set(CASE_SORTS) == {"newest", "oldest", "reference", "-reference"}
+    with pytest.raises(ValueError, match="opened_at; drop table"):
+        cases_filtered(Case.objects.all(), sort="opened_at; drop table")
+
+
+@pytest.mark.django_db
+def test_the_market_list_keeps_to_its_market_whatever_the_filter(
+    cases: dict[str, Case], team_lead: User, nanning_market: Market, liuzhou: Any
+) -> None:
+    other = market_make("450200", "柳州市")
+    colleague = staff_make("liuzhou_officer", Role.OFFICER, other)
+    elsewhere = case_make(colleague, market=other, subject="elsewhere")
+    _due(elsewhere, NOW - timedelta(hours=1))
+    _due(cases["plain"], NOW - timedelta(hours=1))
+
+    listed = case_list_for_market(
+        user=team_lead, market_id=nanning_market.pk, due=DUE_OVERDUE, now=NOW
+    )
+
+    assert _names(listed) == ["plain"]
+
+
+# --- PostgreSQL: each filter through an index ----------------------------------------------
+
+ROWS = 4000
+
+
+def _many(market: Market, applicant: Any, officer: User, station: ServiceStation) -> None:
+    kinds = ["policy_consultation", "complaint", "job_guidance", "training_referral"]
+    channels = [c for c, _label in Channel.choices]
+    states = [s for s, _label in State.choices]
+    start = NOW - timedelta(days=400)
+    Case.objects.bulk_create(
+        (
+            Case(
+                reference=f"{market.region.code}-2025-{n:06d}",
+                kind=kinds[n % len(kinds)],
+                state=states[n % len(states)],
+                market=market,
+                station=station if n % 50 == 0 else None,
+                channel=channels[n % len(channels)],
+                applicant=applicant,
+                subject=f"批量{n}",
+                first_contact_officer=officer,
+                owner=officer if n % 97 == 0 else None,
+                opened_at=start + timedelta(minutes=137 * n),
+            )
+            for n in range(ROWS)
+        ),
+        batch_size=1000,
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="EXPLAIN is about PostgreSQL's planner and the indexes production relies on",
+)
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("criteria", "index"),
+    [
+        ({}, "case_market_opened"),
+        ({"state": State.NEW}, "case_market_state_opened"),
+        ({"kind": "complaint"}, "case_market_kind_opened"),
+        ({"channel": Channel.PHONE}, "case_market_channel_opened"),
+        ({"owner": True}, "case_owner_opened"),
+        ({"station": True}, "case_station_opened"),
+        ({"opened_from": date(2025, 6, 1), "opened_to": date(2025, 6, 30)}, "case_market_opened"),
+        ({"sort": "oldest"}, "case_market_opened"),
+        # With one market only in the table, the reference's own unique index is as good.
+        ({"sort": "reference"}, "case_market_reference|cases_case_reference_key"),
+        ({"sort": "-reference"}, "case_market_reference|cases_case_reference_key"),
+    ],
+)
+def test_every_filter_of_the_market_list_reads_an_index(
+    team_lead: User,
+    officer: User,
+    nanning_market: Market,
+    criteria: dict[str, Any],
+    index: str,
+) -> None:
+    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
+    _many(nanning_market, applicant_make(officer), officer, station)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case")
+    if criteria.pop("owner", False):
+        criteria["owner_id"] = officer.pk
+    if criteria.pop("station", False):
+        criteria["station_id"] = station.pk
+
+    query = case_list_for_market(user=team_lead, market_id=nanning_market.pk, **criteria)[:25]
+    plan = query.explain()
+
+    assert "Seq Scan on cases_case" not in plan, plan
+    assert any(name in plan for name in index.split("|")), plan
