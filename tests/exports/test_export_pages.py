@@ -115,11 +115,17 @@ def test_an_export_is_an_event_with_who_which_list_which_filters_and_how_many_ro
     assert (event.actor, event.market, event.target_id) == (team_lead, nanning_market, str(job.pk))
     assert event.new_values == {
         "list": "cases",
-        "filters": {
+        "filters": {  # every criterion of the list's filter form, the sort too
             "market_id": nanning_market.pk,
             "state": "new",
             "kind": "",
             "owner_id": None,
+            "channel": "",
+            "station_id": None,
+            "due": "",
+            "opened_from": None,
+            "opened_to": None,
+            "sort": "newest",
         },
         "format": "xlsx",
         "rows": 2,
@@ -423,3 +429,21 @@ def test_files_older_than_the_kept_days_are_removed(team_lead: User, settings: A
     assert recent.state == ExportState.DONE and recent.file.storage.exists(recent.file.name)
     assert not old.file.storage.exists(old_path)
     assert export_files_purge(now=now) == 0
+
+
+def test_the_file_holds_what_the_page_shows_under_the_lists_new_filters(
+    cases: list[Case], nanning_market: Market, lead: Client
+) -> None:
+    """Channel, due and opened-between narrow the file as they narrow the page."""
+    page = lead.get(f"/cases/market/{nanning_market.pk}/", {"channel": "phone"})
+    export_post(lead, "cases", "csv", market=nanning_market.pk, channel="phone")
+    all_of_them = export_post(lead, "cases", "csv", market=nanning_market.pk, channel="counter")
+
+    assert page.status_code == 200
+    phone = AuditEvent.objects.filter(action="export.completed").order_by("pk")
+    assert [event.new_values["filters"]["channel"] for event in phone] == ["phone", "counter"]
+    assert [event.new_values["rows"] for event in phone] == [0, len(cases)]
+    assert all_of_them.status_code in (200, 302)
+    refused = export_post(lead, "cases", "csv", market=nanning_market.pk, due="someday")
+    assert refused.status_code in (302, 400)  # a value the list refuses exports nothing
+    assert AuditEvent.objects.filter(action="export.completed").count() == 2
