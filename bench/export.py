@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             result["traced_peak_mb"] = traced["traced_peak_mb"]
             print(f"Python allocations peak {traced['traced_peak_mb']:.1f} MB", flush=True)
 
-        rows: list[Row] = []
+        table: list[Row] = []
         by_format: dict[str, list[dict[str, Any]]] = {}
         for result in results:
             by_format.setdefault(result["format"], []).append(result)
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             complete = all(r["rows"] == r["asked"] for r in pair)
             for result in pair:
                 timed = result is larger
-                rows.append(
+                table.append(
                     Row(
                         f"{fmt}, {result['rows']} rows",
                         f"{result['seconds']:.1f} s; peak RSS {result['maxrss_mb']:.0f} MB, "
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
         sizes = {"cases": args.cases, "small": args.small, "formats": args.formats}
-        results_report("export", rows, args=sizes, directory=results_directory(args))
+        results_report("export", table, args=sizes, directory=results_directory(args))
     finally:
         clean_up()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

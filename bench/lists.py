@@ -16,14 +16,11 @@ figure that misses its target.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.run sets the benchmark settings up (and refuses the demo database): first.
+from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import (
     LIST_TARGET_MS,
     PAGE_SIZE,
@@ -45,12 +43,10 @@ from bench.run import (
     query_plan,
     seeded,
     timed,
-    verdict,
     verified_client,
 )
 
 # isort: split
-import django
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -330,35 +326,31 @@ def _count_queries(run: Callable[[], object]) -> int:
     return sent
 
 
-def report(results: list[Result], *, cases: int, setup_s: float) -> None:
-    heading("Results")
-    if connection.vendor == "sqlite":
-        database = f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"
-    else:
-        version = connection.pg_version  # type: ignore[attr-defined]
-        database = f"PostgreSQL {version // 10000}.{version % 10000}"
-    print(
-        f"{database}; Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{os.cpu_count()} CPUs; {platform.machine()}; {datetime.now().astimezone():%Y-%m-%d}; "
-        f"{cases} cases, set-up {setup_s:.0f} s"
-    )
-    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
-    header = ("list", "rows", "SQL", "median / p95 ms", "")
+def report(
+    results: list[Result],
+    *,
+    cases: int,
+    setup_s: float,
+    args: dict[str, Any],
+    out: Path | None,
+) -> None:
+    missed = sum(1 for r in results if r.timing.p95 > LIST_TARGET_MS)
+    print(f"\n{len(results) - missed} of {len(results)} within {LIST_TARGET_MS:.0f} ms at p95")
+    print(f"({cases} cases, set-up {setup_s:.0f} s)")
     rows = [
-        (
-            r.name,
-            r.counted,
-            str(r.queries),
-            f"{r.timing.median:.1f} / {r.timing.p95:.1f}",
+        Row(
+            f"{r.name} ({r.counted} rows, {r.queries} SQL)",
+            f"{r.timing.median:.1f} / {r.timing.p95:.1f} ms",
+            f"≤ {LIST_TARGET_MS:.0f} ms (p95)",
             verdict(r.timing.p95 <= LIST_TARGET_MS),
+            value=round(r.timing.p95, 2),
+            unit="ms p95",
         )
         for r in results
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-    missed = sum(1 for r in results if r.timing.p95 > LIST_TARGET_MS)
-    print(f"\n{len(results) - missed} of {len(results)} within {LIST_TARGET_MS:.0f} ms at p95")
+    results_report(
+        "lists", rows, args=args, directory=out, header=("list", "median / p95", "target")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -366,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=100_000, help="cases (100000)")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per list (30)")
     parser.add_argument("--profile", action="store_true", help="cProfile even when on target")
+    results_arguments(parser)
     args = parser.parse_args(argv)
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
@@ -379,7 +372,13 @@ def main(argv: list[str] | None = None) -> int:
         results = bench_selector(scene, runs=args.runs, profile=args.profile)
         bench_plans(scene)
         results += bench_pages(scene, runs=args.runs)
-        report(results, cases=args.cases, setup_s=setup_s)
+        report(
+            results,
+            cases=args.cases,
+            setup_s=setup_s,
+            args={"cases": args.cases, "runs": args.runs},
+            out=results_directory(args),
+        )
     finally:
         clean_up()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

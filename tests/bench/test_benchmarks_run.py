@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "sweep": ["--cases", "300"],
     "matching": ["--postings", "300", "--runs", "3"],
     "export": ["--cases", "300", "--small", "100"],
+    "lists": ["--cases", "300", "--runs", "3"],
 }
 TIMEOUT = 600  # seconds per benchmark, on a loaded machine
 
