@@ -20,4 +20,6 @@ urlpatterns: list[URLResolver] = [
     path("welfare/", include("backoffice.welfare.urls")),
     path("campaigns/", include("backoffice.campaigns.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
+    # The search box of the top bar (全局搜索).
+    path("search/", include("backoffice.search.urls")),
 ]

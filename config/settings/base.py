@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "workflows.campaigns",
     "portal",
     "noticeboard",
+    "search",
     "backoffice",
 ]
 

@@ -169,6 +169,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/campaigns/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/staff-training/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/{market}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # The search box (issue 10, item 1): the back-office roles, each within what they may see.
+    "/search/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages

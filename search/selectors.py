@@ -1,0 +1,266 @@
+"""The search box's reads: what a query finds among the records the user may see, grouped by
+type (cases, persons, employers, postings), a page of each.
+
+Why a ``search`` app of its own, above the services (``workflows``) and below the pages: it
+reads cases and applicants (``cases``) and postings (``workflows.postings``) together, which
+neither may do (``cases`` sits below the workflows), and it owns access paths of its own
+(the trigram indexes and the SQLite FTS5 tables, ``search/index.py``) with their migrations.
+Visibility is not decided here: cases through ``cases.selectors.case_visibility``, applicants
+as "someone with a case the user may see", postings through the markets the user may see.
+
+Every group is one query for its page (``PAGE_SIZE`` + 1 rows tell whether there is a next
+page: no ``COUNT(*)`` over a common name), plus a fixed few: the user's markets and roles, the
+applicants behind an ID number, mobile or credit code, the occupations behind a text, the
+latest case of each applicant shown, and the deadlines of every case on the page. The number
+of queries does not grow with the number of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import User
+from cases.crypto import mobile_index, personal_data_index
+from cases.models import Applicant, Case
+from cases.selectors import case_visibility
+from cases.sla_selectors import DeadlineMap, deadline_map_for_cases
+from markets.selectors import market_ids_visible_to
+from workflows.postings.codes import OCCUPATION_CODE
+from workflows.postings.models import Occupation, Posting
+
+from .index import name_match, reference_part_match
+from .query import QueryKind, SearchQuery
+
+PAGE_SIZE = 10
+PAGE_MAX = 50  # deeper pages of a search are refined, not paged through
+# Employers whose name matches, whose postings are listed too (a text query).
+EMPLOYERS_FOR_POSTINGS = 200
+GROUPS = ("cases", "persons", "employers", "postings")
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class ResultPage(Generic[Row]):
+    rows: list[Row]
+    number: int = 1
+    has_next: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class ApplicantHit:
+    """A person or employer found, with their latest case the user may see (its state and
+    due date are what the result shows)."""
+
+    applicant: Applicant
+    latest_case: Case | None
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    cases: ResultPage[Case] = field(default_factory=lambda: ResultPage([]))
+    persons: ResultPage[ApplicantHit] = field(default_factory=lambda: ResultPage([]))
+    employers: ResultPage[ApplicantHit] = field(default_factory=lambda: ResultPage([]))
+    postings: ResultPage[Posting] = field(default_factory=lambda: ResultPage([]))
+    deadlines: DeadlineMap = field(default_factory=dict)
+
+    @property
+    def found(self) -> dict[str, int]:
+        """How many of each type the pages show."""
+        return {group: len(getattr(self, group)) for group in GROUPS}
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.found.values())
+
+
+def page_number(value: object) -> int:
+    """A page number as typed in a URL: 1 for anything that is not one, at most PAGE_MAX."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), PAGE_MAX)
+
+
+def _page(rows: QuerySet[Row], number: int) -> ResultPage[Row]:
+    start = (number - 1) * PAGE_SIZE
+    found = list(rows[start : start + PAGE_SIZE + 1])
+    return ResultPage(found[:PAGE_SIZE], number, has_next=len(found) > PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class _Criteria:
+    """What each group looks for; None: the group is not searched for this kind of query."""
+
+    cases: Q | None = None
+    applicants: Q | None = None
+    postings: Q | None = None
+
+
+def _applicant_ids(condition: Q) -> list[int]:
+    return list(Applicant.objects.filter(condition).values_list("pk", flat=True)[:100])
+
+
+def _occupation_ids(condition: Q) -> list[int]:
+    # The classification (a few thousand rows) is read whole: no index needed.
+    return list(Occupation.objects.filter(condition).values_list("pk", flat=True))
+
+
+def _criteria(query: SearchQuery) -> _Criteria:
+    value = query.value
+    if query.kind == QueryKind.ID_NUMBER:
+        # Through the keyed hash only; an 18-digit credit code is looked up as well.
+        ids = _applicant_ids(Q(id_number_index=personal_data_index(value)) | Q(credit_code=value))
+        return _Criteria(Q(applicant_id__in=ids), Q(pk__in=ids), Q(employer_id__in=ids))
+    if query.kind == QueryKind.MOBILE:
+        digest = mobile_index(value)
+        ids = sorted(
+            set(_applicant_ids(Q(mobile_index=digest)))
+            | set(
+                Case.objects.filter(contact_mobile_index=digest)
+                .values_list("applicant_id", flat=True)
+                .distinct()[:100]
+            )
+        )
+        return _Criteria(
+            Q(contact_mobile_index=digest) | Q(applicant_id__in=ids),
+            Q(pk__in=ids),
+            Q(employer_id__in=ids),
+        )
+    if query.kind == QueryKind.CREDIT_CODE:
+        ids = _applicant_ids(Q(credit_code=value))
+        return _Criteria(Q(applicant_id__in=ids), Q(pk__in=ids), Q(employer_id__in=ids))
+    if query.kind == QueryKind.REFERENCE:
+        return _Criteria(cases=Q(reference=value), postings=Q(case__reference=value))
+    if query.kind == QueryKind.REFERENCE_PART:
+        # "4-03-02": digits and dashes are also an occupation code (a category and below).
+        postings = None
+        if OCCUPATION_CODE.match(value):
+            occupations = _occupation_ids(Q(code=value) | Q(code__startswith=f"{value}-"))
+            postings = Q(occupation_id__in=occupations)
+        return _Criteria(cases=reference_part_match(value), postings=postings)
+    if query.kind == QueryKind.TEXT:
+        occupations = _occupation_ids(Q(name__contains=value) | Q(aliases__contains=value))
+        employers = list(
+            Applicant.objects.filter(name_match(value), kind=Applicant.Kind.ORGANISATION)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:EMPLOYERS_FOR_POSTINGS]
+        )
+        return _Criteria(
+            applicants=name_match(value),
+            postings=Q(occupation_id__in=occupations) | Q(employer_id__in=employers),
+        )
+    return _Criteria()
+
+
+def _applicants_visible(condition: Q, kind: str, visible: Q) -> QuerySet[Applicant]:
+    """Applicants matching ``condition`` with a case the user may see, each with the pk of
+    the latest such case (``latest_case_id``), newest registration first."""
+    latest = (
+        Case.objects.filter(visible, applicant_id=OuterRef("pk"))
+        .order_by("-opened_at", "-pk")
+        .values("pk")[:1]
+    )
+    applicants: QuerySet[Applicant] = (
+        Applicant.objects.filter(condition, kind=kind)
+        .annotate(latest_case_id=Subquery(latest))
+        .filter(latest_case_id__isnull=False)
+        .defer("id_number", "mobile")
+        .order_by("-pk")
+    )
+    return applicants
+
+
+def search_results(
+    *, user: User, query: SearchQuery, pages: Mapping[str, int] | None = None
+) -> SearchResults:
+    """What ``query`` finds that ``user`` may see: a page of each group (``pages``: group →
+    page number, default 1)."""
+    results = SearchResults(query)
+    if not query.searches:
+        return results
+    pages = pages or {}
+    criteria = _criteria(query)
+    visible = case_visibility(user=user)
+
+    if criteria.cases is not None:
+        cases = (
+            Case.objects.filter(visible)
+            .filter(criteria.cases)
+            .select_related("market", "applicant")
+            .defer("contact_mobile", "description", "applicant__id_number", "applicant__mobile")
+            .order_by("-opened_at", "-pk")
+        )
+        results.cases = _page(cases, pages.get("cases", 1))
+    found: dict[str, ResultPage[Applicant]] = {}
+    if criteria.applicants is not None:
+        for group, kind in (
+            ("persons", Applicant.Kind.PERSON),
+            ("employers", Applicant.Kind.ORGANISATION),
+        ):
+            applicants = _applicants_visible(criteria.applicants, kind, visible)
+            found[group] = _page(applicants, pages.get(group, 1))
+    if criteria.postings is not None:
+        postings = (
+            Posting.objects.filter(
+                criteria.postings, market_id__in=market_ids_visible_to(user=user)
+            )
+            .select_related("occupation", "employer", "market", "case")
+            .defer(
+                "contact_phone",
+                "employer__id_number",
+                "employer__mobile",
+                "case__contact_mobile",
+                "case__description",
+            )
+            .order_by("-pk")
+        )
+        results.postings = _page(postings, pages.get("postings", 1))
+
+    latest = _latest_cases([a for page in found.values() for a in page])
+    for group, page in found.items():
+        hits = [ApplicantHit(a, latest.get(a.pk)) for a in page]
+        setattr(results, group, ResultPage(hits, page.number, page.has_next))
+    results.deadlines = deadline_map_for_cases(case_ids=_case_ids(results))
+    return results
+
+
+def _latest_cases(applicants: list[Applicant]) -> dict[int, Case]:
+    """applicant id → the case ``latest_case_id`` names, in one query (none for none)."""
+    ids = [a.latest_case_id for a in applicants]  # type: ignore[attr-defined]
+    if not ids:
+        return {}
+    cases = Case.objects.filter(pk__in=ids).only("pk", "reference", "state", "kind", "applicant")
+    return {case.applicant_id: case for case in cases}
+
+
+def _case_ids(results: SearchResults) -> Iterable[int]:
+    yield from (case.pk for case in results.cases)
+    for hit in [*results.persons, *results.employers]:
+        if hit.latest_case is not None:
+            yield hit.latest_case.pk
+    yield from (posting.case_id for posting in results.postings if posting.case_id)
