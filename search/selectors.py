@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -195,40 +195,33 @@ def _applicants_visible(condition: Q, kind: str, visible: Q) -> QuerySet[Applica
     return applicants
 
 
-def search_results(
-    *, user: User, query: SearchQuery, pages: Mapping[str, int] | None = None
-) -> SearchResults:
-    """What ``query`` finds that ``user`` may see: a page of each group (``pages``: group →
-    page number, default 1)."""
-    results = SearchResults(query)
+def search_querysets(*, user: User, query: SearchQuery) -> dict[str, QuerySet[Any]]:
+    """group → the rows ``query`` finds in it that ``user`` may see, in the order shown; only
+    the groups this kind of query searches. (The benchmark explains these.)"""
     if not query.searches:
-        return results
-    pages = pages or {}
+        return {}
     criteria = _criteria(query)
     visible = case_visibility(user=user)
-
+    querysets: dict[str, QuerySet[Any]] = {}
     if criteria.cases is not None:
-        cases = (
+        querysets["cases"] = (
             Case.objects.filter(visible)
             .filter(criteria.cases)
             .select_related("market", "applicant")
             .defer("contact_mobile", "description", "applicant__id_number", "applicant__mobile")
             .order_by("-opened_at", "-pk")
         )
-        results.cases = _page(cases, pages.get("cases", 1))
-    found: dict[str, ResultPage[Applicant]] = {}
     if criteria.applicants is not None:
-        for group, kind in (
-            ("persons", Applicant.Kind.PERSON),
-            ("employers", Applicant.Kind.ORGANISATION),
-        ):
-            applicants = _applicants_visible(criteria.applicants, kind, visible)
-            found[group] = _page(applicants, pages.get(group, 1))
+        querysets["persons"] = _applicants_visible(
+            criteria.applicants, Applicant.Kind.PERSON, visible
+        )
+        querysets["employers"] = _applicants_visible(
+            criteria.applicants, Applicant.Kind.ORGANISATION, visible
+        )
     if criteria.postings is not None:
-        postings = (
-            Posting.objects.filter(
-                criteria.postings, market_id__in=market_ids_visible_to(user=user)
-            )
+        querysets["postings"] = (
+            Posting.objects.filter(criteria.postings)
+            .filter(market_id__in=market_ids_visible_to(user=user))
             .select_related("occupation", "employer", "market", "case")
             .defer(
                 "contact_phone",
@@ -239,13 +232,29 @@ def search_results(
             )
             .order_by("-pk")
         )
-        results.postings = _page(postings, pages.get("postings", 1))
+    return querysets
 
+
+def search_results(
+    *, user: User, query: SearchQuery, pages: Mapping[str, int] | None = None
+) -> SearchResults:
+    """What ``query`` finds that ``user`` may see: a page of each group (``pages``: group →
+    page number, default 1)."""
+    results = SearchResults(query)
+    pages = pages or {}
+    found: dict[str, ResultPage[Applicant]] = {}
+    for group, rows in search_querysets(user=user, query=query).items():
+        page = _page(rows, pages.get(group, 1))
+        if group in ("persons", "employers"):
+            found[group] = page
+        else:
+            setattr(results, group, page)
     latest = _latest_cases([a for page in found.values() for a in page])
     for group, page in found.items():
         hits = [ApplicantHit(a, latest.get(a.pk)) for a in page]
         setattr(results, group, ResultPage(hits, page.number, page.has_next))
-    results.deadlines = deadline_map_for_cases(case_ids=_case_ids(results))
+    if query.searches:
+        results.deadlines = deadline_map_for_cases(case_ids=_case_ids(results))
     return results
 
 
