@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from cases.crypto import mobile_index, personal_data_index
@@ -42,6 +42,7 @@ EMPLOYERS_FOR_POSTINGS = 200
 GROUPS = ("cases", "persons", "employers", "postings")
 
 Row = TypeVar("Row")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def page_number(value: object) -> int:
     return min(max(number, 1), PAGE_MAX)
 
 
-def _page(rows: QuerySet[Row], number: int) -> ResultPage[Row]:
+def _page(rows: QuerySet[M], number: int) -> ResultPage[M]:
     start = (number - 1) * PAGE_SIZE
     found = list(rows[start : start + PAGE_SIZE + 1])
     return ResultPage(found[:PAGE_SIZE], number, has_next=len(found) > PAGE_SIZE)
