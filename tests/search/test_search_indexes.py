@@ -1,0 +1,87 @@
+"""Issue 10, item 1: the search app's access paths exist and serve the queries it makes —
+PostgreSQL: pg_trgm GIN indexes answering ``LIKE '%…%'`` and a pattern b-tree answering the
+two-character prefix; SQLite: the FTS5 trigram tables, kept in step by the signals and refilled
+by ``search_index_rebuild`` after a bulk load."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from cases.models import Applicant, Case
+from search.index import name_match, reference_part_match
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL access paths"
+)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite access paths")
+
+
+def _plan(sql: str, params: list[object]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the plan on a big table, not on 0 rows
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgresql_only
+def test_postgresql_has_pg_trgm_and_the_search_indexes() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone() == ("pg_trgm",)
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_%%'")
+        assert {row[0] for row in cursor.fetchall()} == {
+            "search_case_reference_trgm",
+            "search_applicant_name_trgm",
+            "search_applicant_name_prefix",
+        }
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("小宝路", "search_applicant_name_trgm"), ("韦小", "search_applicant_name_prefix")],
+)
+def test_postgresql_answers_a_name_from_its_index(text: str, index: str) -> None:
+    sql, params = Applicant.objects.filter(name_match(text)).query.sql_with_params()
+    assert index in _plan(sql, list(params))
+
+
+@postgresql_only
+def test_postgresql_answers_a_part_of_a_reference_from_its_index() -> None:
+    sql, params = Case.objects.filter(reference_part_match("0123")).query.sql_with_params()
+    assert "search_case_reference_trgm" in _plan(sql, list(params))
+
+
+@sqlite_only
+def test_sqlite_has_the_fts5_trigram_tables() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name LIKE 'search_%_fts'")
+        tables = " ".join(row[0] for row in cursor.fetchall())
+    assert "search_case_fts" in tables and "search_applicant_fts" in tables
+    assert tables.count("trigram") == 2
+
+
+@sqlite_only
+def test_sqlite_answers_a_name_from_the_fts_table_and_two_characters_from_the_name_index() -> None:
+    sql, params = Applicant.objects.filter(name_match("小宝路")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        assert "search_applicant_fts VIRTUAL TABLE" in str(cursor.fetchall())
+    sql, params = Applicant.objects.filter(name_match("韦小")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        assert "search_applicant_name_prefix" in str(cursor.fetchall())
+
+
+def test_a_bulk_load_is_found_after_search_index_rebuild() -> None:
+    Applicant.objects.bulk_create([Applicant(kind=Applicant.Kind.PERSON, name="覃小宝路")])
+    if connection.vendor == "sqlite":  # bulk_create sends no signal
+        assert not Applicant.objects.filter(name_match("小宝路")).exists()
+    call_command("search_index_rebuild", stdout=io.StringIO())
+    assert Applicant.objects.filter(name_match("小宝路")).exists()
