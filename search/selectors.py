@@ -122,6 +122,12 @@ class _Criteria:
     postings: Q | None = None
 
 
+def _keyed(field: str, value: str) -> Q:
+    """``field = value`` on a column whose unique index is partial (``WHERE field <> ''``):
+    SQLite uses such an index only when the query repeats the index's condition."""
+    return Q(**{field: value}) & ~Q(**{field: ""})
+
+
 def _applicant_ids(condition: Q) -> list[int]:
     return list(Applicant.objects.filter(condition).values_list("pk", flat=True)[:100])
 
@@ -135,7 +141,9 @@ def _criteria(query: SearchQuery) -> _Criteria:
     value = query.value
     if query.kind == QueryKind.ID_NUMBER:
         # Through the keyed hash only; an 18-digit credit code is looked up as well.
-        ids = _applicant_ids(Q(id_number_index=personal_data_index(value)) | Q(credit_code=value))
+        ids = _applicant_ids(
+            _keyed("id_number_index", personal_data_index(value)) | _keyed("credit_code", value)
+        )
         return _Criteria(Q(applicant_id__in=ids), Q(pk__in=ids), Q(employer_id__in=ids))
     if query.kind == QueryKind.MOBILE:
         digest = mobile_index(value)
@@ -153,7 +161,7 @@ def _criteria(query: SearchQuery) -> _Criteria:
             Q(employer_id__in=ids),
         )
     if query.kind == QueryKind.CREDIT_CODE:
-        ids = _applicant_ids(Q(credit_code=value))
+        ids = _applicant_ids(_keyed("credit_code", value))
         return _Criteria(Q(applicant_id__in=ids), Q(pk__in=ids), Q(employer_id__in=ids))
     if query.kind == QueryKind.REFERENCE:
         return _Criteria(cases=Q(reference=value), postings=Q(case__reference=value))

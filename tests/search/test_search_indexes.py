@@ -10,9 +10,13 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from cases.models import Applicant, Case
 from search.index import name_match, reference_part_match
+from search.query import query_parse
+from search.selectors import search_results
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +89,31 @@ def test_a_bulk_load_is_found_after_search_index_rebuild() -> None:
         assert not Applicant.objects.filter(name_match("小宝路")).exists()
     call_command("search_index_rebuild", stdout=io.StringIO())
     assert Applicant.objects.filter(name_match("小宝路")).exists()
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "typed",
+    ["450102199003071238", "13800138000", "91450100MA5K3D8Q0N", "450100-2026-000001", "韦小宝路"],
+)
+def test_sqlite_reads_no_applicant_or_case_table_in_full_for_a_search(
+    typed: str, officer: User
+) -> None:
+    """Every statement the search runs, explained: the applicants and the cases are reached
+    through an index (the partial unique indexes of ID numbers and credit codes only when the
+    query repeats their condition), never scanned."""
+    with CaptureQueriesContext(connection) as captured:
+        search_results(user=officer, query=query_parse(typed))
+    scans = []
+    with connection.cursor() as cursor:
+        for statement in captured.captured_queries:
+            if not statement["sql"].startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN QUERY PLAN {statement['sql']}")
+            for row in cursor.fetchall():
+                detail = row[-1]
+                if detail.startswith("SCAN cases_applicant") or detail.startswith(
+                    "SCAN cases_case"
+                ):
+                    scans.append((detail, statement["sql"][:120]))
+    assert scans == []
