@@ -178,7 +178,7 @@ def cases_make(organisation: Organisation, count: int, applicant_ids: list[int])
         opened_at = f"datetime({seconds}, 'unixepoch')"
     else:
         series = ""
-        source = f"generate_series(0, {count - 1}) AS series(i)"
+        source = f"generate_series(0::bigint, {count - 1}) AS series(i)"  # i * 104729 > 2**31
         reference = f"{prefix} || '-{year}-' || lpad({sequence}::text, 6, '0')"
         opened_at = f"to_timestamp({seconds})"
     empty = _quoted(personal_data_encrypt(""))
