@@ -37,8 +37,10 @@ from .query import QueryKind, SearchQuery
 
 PAGE_SIZE = 10
 PAGE_MAX = 50  # deeper pages of a search are refined, not paged through
-# Employers whose name matches, whose postings are listed too (a text query).
-EMPLOYERS_FOR_POSTINGS = 200
+# At most this many people (and as many employers) whose name matches a text are looked at:
+# a common text ("有限公司", a surname and one character) matches thousands, and checking each
+# one's visibility would grow with them. The page says when the cap was reached.
+CANDIDATES = 200
 GROUPS = ("cases", "persons", "employers", "postings")
 
 Row = TypeVar("Row")
@@ -87,6 +89,8 @@ class SearchResults:
     employers: ResultPage[ApplicantHit] = field(default_factory=lambda: ResultPage([]))
     postings: ResultPage[Posting] = field(default_factory=lambda: ResultPage([]))
     deadlines: DeadlineMap = field(default_factory=dict)
+    # Groups whose matches reached CANDIDATES: only that many were looked at.
+    capped: set[str] = field(default_factory=set)
 
     @property
     def found(self) -> dict[str, int]:
@@ -115,10 +119,12 @@ def _page(rows: QuerySet[M], number: int) -> ResultPage[M]:
 
 @dataclass(frozen=True)
 class _Criteria:
-    """What each group looks for; None: the group is not searched for this kind of query."""
+    """What each group looks for; None: the group is not searched for this kind of query.
+    ``persons`` and ``employers``: the candidates' ids (to be narrowed to the visible ones)."""
 
     cases: Q | None = None
-    applicants: Q | None = None
+    persons: list[int] | None = None
+    employers: list[int] | None = None
     postings: Q | None = None
 
 
@@ -130,6 +136,17 @@ def _keyed(field: str, value: str) -> Q:
 
 def _applicant_ids(condition: Q) -> list[int]:
     return list(Applicant.objects.filter(condition).values_list("pk", flat=True)[:100])
+
+
+def _candidates(condition: Q, kind: str) -> list[int]:
+    """Up to CANDIDATES ids of applicants of ``kind`` matching ``condition``, in no order: no
+    ORDER BY, so that the database reads the matches from the name's index and stops at the
+    cap, instead of walking the whole table in key order in the hope of an early match."""
+    return list(
+        Applicant.objects.filter(condition, kind=kind)
+        .order_by()
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
 
 
 def _occupation_ids(condition: Q) -> list[int]:
@@ -144,7 +161,7 @@ def _criteria(query: SearchQuery) -> _Criteria:
         ids = _applicant_ids(
             _keyed("id_number_index", personal_data_index(value)) | _keyed("credit_code", value)
         )
-        return _Criteria(Q(applicant_id__in=ids), Q(pk__in=ids), Q(employer_id__in=ids))
+        return _Criteria(Q(applicant_id__in=ids), ids, ids, Q(employer_id__in=ids))
     if query.kind == QueryKind.MOBILE:
         digest = mobile_index(value)
         ids = sorted(
@@ -157,12 +174,13 @@ def _criteria(query: SearchQuery) -> _Criteria:
         )
         return _Criteria(
             Q(contact_mobile_index=digest) | Q(applicant_id__in=ids),
-            Q(pk__in=ids),
+            ids,
+            ids,
             Q(employer_id__in=ids),
         )
     if query.kind == QueryKind.CREDIT_CODE:
         ids = _applicant_ids(_keyed("credit_code", value))
-        return _Criteria(Q(applicant_id__in=ids), Q(pk__in=ids), Q(employer_id__in=ids))
+        return _Criteria(Q(applicant_id__in=ids), ids, ids, Q(employer_id__in=ids))
     if query.kind == QueryKind.REFERENCE:
         return _Criteria(cases=Q(reference=value), postings=Q(case__reference=value))
     if query.kind == QueryKind.REFERENCE_PART:
@@ -174,28 +192,26 @@ def _criteria(query: SearchQuery) -> _Criteria:
         return _Criteria(cases=reference_part_match(value), postings=postings)
     if query.kind == QueryKind.TEXT:
         occupations = _occupation_ids(Q(name__contains=value) | Q(aliases__contains=value))
-        employers = list(
-            Applicant.objects.filter(name_match(value), kind=Applicant.Kind.ORGANISATION)
-            .order_by("-pk")
-            .values_list("pk", flat=True)[:EMPLOYERS_FOR_POSTINGS]
-        )
+        persons = _candidates(name_match(value), Applicant.Kind.PERSON)
+        employers = _candidates(name_match(value), Applicant.Kind.ORGANISATION)
         return _Criteria(
-            applicants=name_match(value),
+            persons=persons,
+            employers=employers,
             postings=Q(occupation_id__in=occupations) | Q(employer_id__in=employers),
         )
     return _Criteria()
 
 
-def _applicants_visible(condition: Q, kind: str, visible: Q) -> QuerySet[Applicant]:
-    """Applicants matching ``condition`` with a case the user may see, each with the pk of
-    the latest such case (``latest_case_id``), newest registration first."""
+def _applicants_visible(ids: list[int], visible: Q) -> QuerySet[Applicant]:
+    """The applicants of ``ids`` with a case the user may see, each with the pk of the latest
+    such case (``latest_case_id``), newest registration first."""
     latest = (
         Case.objects.filter(visible, applicant_id=OuterRef("pk"))
         .order_by("-opened_at", "-pk")
         .values("pk")[:1]
     )
     applicants: QuerySet[Applicant] = (
-        Applicant.objects.filter(condition, kind=kind)
+        Applicant.objects.filter(pk__in=ids)
         .annotate(latest_case_id=Subquery(latest))
         .filter(latest_case_id__isnull=False)
         .defer("id_number", "mobile")
@@ -207,9 +223,19 @@ def _applicants_visible(condition: Q, kind: str, visible: Q) -> QuerySet[Applica
 def search_querysets(*, user: User, query: SearchQuery) -> dict[str, QuerySet[Any]]:
     """group → the rows ``query`` finds in it that ``user`` may see, in the order shown; only
     the groups this kind of query searches. (The benchmark explains these.)"""
+    return _search_plan(user, query)[0]
+
+
+def _search_plan(user: User, query: SearchQuery) -> tuple[dict[str, QuerySet[Any]], set[str]]:
+    """The querysets of ``search_querysets``, and the groups whose candidates reached the cap."""
     if not query.searches:
-        return {}
+        return {}, set()
     criteria = _criteria(query)
+    capped = {
+        group
+        for group, ids in (("persons", criteria.persons), ("employers", criteria.employers))
+        if ids is not None and len(ids) >= CANDIDATES
+    }
     visible = case_visibility(user=user)
     querysets: dict[str, QuerySet[Any]] = {}
     if criteria.cases is not None:
@@ -220,12 +246,13 @@ def search_querysets(*, user: User, query: SearchQuery) -> dict[str, QuerySet[An
             .defer("contact_mobile", "description", "applicant__id_number", "applicant__mobile")
             .order_by("-opened_at", "-pk")
         )
-    if criteria.applicants is not None:
-        querysets["persons"] = _applicants_visible(
-            criteria.applicants, Applicant.Kind.PERSON, visible
+    if criteria.persons is not None:
+        querysets["persons"] = _applicants_visible(criteria.persons, visible).filter(
+            kind=Applicant.Kind.PERSON
         )
-        querysets["employers"] = _applicants_visible(
-            criteria.applicants, Applicant.Kind.ORGANISATION, visible
+    if criteria.employers is not None:
+        querysets["employers"] = _applicants_visible(criteria.employers, visible).filter(
+            kind=Applicant.Kind.ORGANISATION
         )
     if criteria.postings is not None:
         querysets["postings"] = (
@@ -241,7 +268,7 @@ def search_querysets(*, user: User, query: SearchQuery) -> dict[str, QuerySet[An
             )
             .order_by("-pk")
         )
-    return querysets
+    return querysets, capped
 
 
 def search_results(
@@ -252,7 +279,8 @@ def search_results(
     results = SearchResults(query)
     pages = pages or {}
     found: dict[str, ResultPage[Applicant]] = {}
-    for group, rows in search_querysets(user=user, query=query).items():
+    querysets, results.capped = _search_plan(user, query)
+    for group, rows in querysets.items():
         page = _page(rows, pages.get(group, 1))
         if group in ("persons", "employers"):
             found[group] = page

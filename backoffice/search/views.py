@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from search.query import QUERY_MAX_LENGTH, query_parse
-from search.selectors import GROUPS, page_number
+from search.selectors import CANDIDATES, GROUPS, page_number
 from search.services import search_run
 
 from ..common.access import back_office_required, staff_user
@@ -30,5 +30,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "deadlines": results.deadlines,
             "max_length": QUERY_MAX_LENGTH,
+            "candidates": CANDIDATES,
         },
     )

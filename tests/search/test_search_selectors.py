@@ -260,3 +260,26 @@ def _id(n: int) -> str:
 
     first = f"45010219800101{n:03d}"
     return first + resident_id_check_character(first)
+
+
+def test_a_common_text_looks_at_a_capped_number_of_names_and_says_so(
+    officer: User, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cases.services import applicant_person_register
+    from search import selectors
+
+    for n in range(3):
+        person = applicant_person_register(
+            actor=officer, name=f"{PERSON}{n}", id_number=_id(n), mobile=PERSON_MOBILE
+        )
+        from conftest import case_make
+
+        case_make(officer, applicant=person)
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    results = found(officer, PERSON)
+    assert results.capped == {"persons"}
+    assert len(results.persons) <= 2  # the cap is on matches, before who may see them
+    monkeypatch.setattr(selectors, "CANDIDATES", 200)
+    results = found(officer, PERSON)
+    assert results.capped == set()
+    assert len(results.persons) == 4
