@@ -56,7 +56,7 @@ from bench.run import (  # sets Django up on bench.settings
 from cases.crypto import mobile_index, personal_data_encrypt, personal_data_index
 from cases.identity import mobile_mask, resident_id_mask
 from cases.models import Applicant, Case, Channel, ReferenceSequence, State
-from search.index import search_index_rebuild
+from search.index import name_match, search_index_rebuild
 from search.query import SearchQuery, query_parse
 from search.selectors import search_querysets, search_results
 from workflows.postings.models import Posting
@@ -320,6 +320,19 @@ def plans(organisation: Organisation) -> None:
             sqlite = connection.vendor == "sqlite"
             plan = page.explain() if sqlite else page.explain(analyze=True)
             print(f"\n--- {label}: {probe.kind} → {group} ---\n{plan}")
+        if query.kind == "text" and connection.vendor == "postgresql":
+            for kind in ("person", "organisation"):
+                # The candidates' query (search.index.ids_capped), as the search runs it.
+                ids = Applicant.objects.filter(name_match(query.value), kind=kind).order_by()
+                sql, params = ids.values_list("pk", flat=True).query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"EXPLAIN ANALYZE WITH matches AS MATERIALIZED ({sql}) "
+                        "SELECT * FROM matches LIMIT 200",
+                        params,
+                    )
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                print(f"\n--- {label}: {probe.kind} → candidates ({kind}) ---\n{plan}")
 
 
 def main(argv: list[str] | None = None) -> int:

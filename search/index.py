@@ -33,8 +33,10 @@ PostgreSQL): the same query finds the same rows on either database.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .query import fts5_phrase
@@ -72,6 +74,22 @@ def _fts_rowids(table: str, text: str) -> RawSQL:
     # The table name is one of ours, never typed; the text is a bound parameter.
     sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
     return RawSQL(sql, [fts5_phrase(text)])  # noqa: S611
+
+
+def ids_capped(ids: QuerySet[Any, int], cap: int) -> list[int]:
+    """At most ``cap`` of the ids ``ids`` selects, in no order, read from the index whatever
+    the planner guesses. On PostgreSQL the query is a MATERIALIZED CTE under the LIMIT: with a
+    bare ``LIMIT`` the planner, guessing that a common text such as "有限公司" matches many
+    people, walks the whole table hoping to stop early, and finds none (they are employers)."""
+    if connection.vendor != "postgresql":
+        return list(ids[:cap])
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s",  # noqa: S608
+            [*params, cap],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 # --- Keeping the SQLite tables in step (search/signals.py calls these) ---------------------------

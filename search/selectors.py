@@ -32,7 +32,7 @@ from markets.selectors import market_ids_visible_to
 from workflows.postings.codes import OCCUPATION_CODE
 from workflows.postings.models import Occupation, Posting
 
-from .index import name_match, reference_part_match
+from .index import ids_capped, name_match, reference_part_match
 from .query import QueryKind, SearchQuery
 
 PAGE_SIZE = 10
@@ -142,11 +142,8 @@ def _candidates(condition: Q, kind: str) -> list[int]:
     """Up to CANDIDATES ids of applicants of ``kind`` matching ``condition``, in no order: no
     ORDER BY, so that the database reads the matches from the name's index and stops at the
     cap, instead of walking the whole table in key order in the hope of an early match."""
-    return list(
-        Applicant.objects.filter(condition, kind=kind)
-        .order_by()
-        .values_list("pk", flat=True)[:CANDIDATES]
-    )
+    ids = Applicant.objects.filter(condition, kind=kind).order_by().values_list("pk", flat=True)
+    return ids_capped(ids, CANDIDATES)
 
 
 def _occupation_ids(condition: Q) -> list[int]:
