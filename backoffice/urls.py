@@ -23,4 +23,6 @@ urlpatterns: list[URLResolver] = [
     path("campaigns/", include("backoffice.campaigns.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
     path("exports/", include("backoffice.exports.urls")),
+    # The search box of the top bar (全局搜索).
+    path("search/", include("backoffice.search.urls")),
 ]

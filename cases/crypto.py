@@ -129,3 +129,9 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+
+def mobile_index(mobile: str) -> str:
+    """The lookup hash of a normalised mobile (``13800138000``), or "" for none: kept beside
+    the encrypted number (``Applicant.mobile_index``, ``Case.contact_mobile_index``)."""
+    return personal_data_index(mobile) if mobile else ""

@@ -130,6 +130,7 @@ def applicant_anonymise(
     applicant.id_number_masked = ""
     applicant.mobile = ""
     applicant.mobile_masked = ""
+    applicant.mobile_index = ""
     if applicant.birth_date is not None:
         applicant.birth_date = date(applicant.birth_date.year, 1, 1)
     applicant.anonymised_at = now
@@ -149,7 +150,12 @@ def applicant_anonymise(
             # The case's own contact mobile is kept out of its history (see Case.history).
             case.description = ""
             case.contact_mobile = ""
-            save_with_history(case, actor, update_fields=["description", "contact_mobile"])
+            case.contact_mobile_index = ""
+            save_with_history(
+                case,
+                actor,
+                update_fields=["description", "contact_mobile", "contact_mobile_index"],
+            )
     _scrub_history(Case, case_ids, description="")
 
     notes = list(CaseNote.objects.filter(case_id__in=case_ids))

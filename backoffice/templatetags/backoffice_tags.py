@@ -147,6 +147,18 @@ def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("backoffice/search/_box.html", takes_context=True)
+def search_box(context: dict[str, Any]) -> dict[str, Any]:
+    """The search box of the top bar (``/`` focuses it), for the staff who may search: the
+    back-office roles past the second factor."""
+    request: HttpRequest | None = context.get("request")
+    user = getattr(request, "user", None)
+    verified = user is not None and user.is_authenticated and user.is_verified()
+    show = verified and does_back_office_work(user)
+    typed = request.GET.get("q", "") if show and request is not None else ""
+    return {"show": show, "typed": typed[:100]}
+
+
 # --- Time limits (限时办结) and the bell --------------------------------------------------------
 
 

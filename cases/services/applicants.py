@@ -15,7 +15,7 @@ from markets.models import Market
 
 from .. import events
 from .. import permissions as can
-from ..crypto import personal_data_index
+from ..crypto import mobile_index, personal_data_index
 from ..fsm import save_with_history
 from ..identity import (
     mobile_mask,
@@ -98,12 +98,16 @@ def _applicant_found(
         if phone:
             new.mobile = phone
             new.mobile_masked = mobile_mask(phone)
+            new.mobile_index = mobile_index(phone)
         save_with_history(new, actor)
         return ApplicantFound(applicant=new, created=True, name_given=name, mobile_given=phone)
     if phone and not applicant.mobile:
         applicant.mobile = phone
         applicant.mobile_masked = mobile_mask(phone)
-        save_with_history(applicant, actor, update_fields=["mobile", "mobile_masked"])
+        applicant.mobile_index = mobile_index(phone)
+        save_with_history(
+            applicant, actor, update_fields=["mobile", "mobile_masked", "mobile_index"]
+        )
         events.applicant_mobile_changed_event(
             applicant,
             actor,
@@ -234,7 +238,13 @@ def applicant_change_mobile(
     old_masked = applicant.mobile_masked
     applicant.mobile = phone
     applicant.mobile_masked = mobile_mask(phone)
-    save_with_history(applicant, actor, update_fields=["mobile", "mobile_masked"], reason=reason)
+    applicant.mobile_index = mobile_index(phone)
+    save_with_history(
+        applicant,
+        actor,
+        update_fields=["mobile", "mobile_masked", "mobile_index"],
+        reason=reason,
+    )
     events.applicant_mobile_changed_event(
         applicant, actor, market=market, old_masked=old_masked, reason=reason
     )

@@ -15,6 +15,7 @@ from sla.services import deadline_start, deadline_stop
 
 from .. import events
 from .. import permissions as can
+from ..crypto import mobile_index
 from ..kinds import kind_get
 from ..models import (
     Applicant,
@@ -79,6 +80,7 @@ def case_open(
         raise ValidationError(errors)
     subject = text_clean(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
     now = timezone.now()
+    mobile = applicant.mobile if contact_mobile is None else contact_mobile
     case: Case = Case(
         reference=_reference_next(market, timezone.localtime(now).year),
         kind=kind,
@@ -87,7 +89,8 @@ def case_open(
         station=station,
         channel=channel,
         applicant=applicant,
-        contact_mobile=applicant.mobile if contact_mobile is None else contact_mobile,
+        contact_mobile=mobile,
+        contact_mobile_index=mobile_index(mobile or ""),
         subject=subject,
         description=description.strip(),
         first_contact_officer=actor,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portal",
     "noticeboard",
     "exports",
+    "search",
     "backoffice",
 ]
 

@@ -186,6 +186,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     # Exports of lists: everyone in the back office sees their own (an officer has none: the
     # lists they could export refuse them, see exports/test_export_pages.py).
     "/exports/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # The search box (issue 10, item 1): the back-office roles, each within what they may see.
+    "/search/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages

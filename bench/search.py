@@ -1,0 +1,398 @@
+"""Benchmark of the search box (issue 10, item 1) on a fresh database (see bench/README.md).
+
+    .venv/bin/python bench/search.py [--cases N] [--applicants M] [--postings P] [--runs R]
+
+Bulk-creates ``--applicants`` people (encrypted, masked, with both lookup hashes) and one
+employer for every 50 of them, ``--cases`` cases spread over three markets and over the
+applicants (the contact mobile's hash set as intake sets it), and ``--postings`` published
+postings; refills the SQLite search tables and runs ANALYZE. Then, for each kind of query,
+times GET /search/?q=… as an officer of one market (the whole page: session, visibility,
+every group, the deadlines, rendering) and prints p95, median, the SQL statements per page and
+the rows found, then the database's plan of each group's query (PostgreSQL: EXPLAIN ANALYZE).
+
+A benchmark reports: it exits 0 whether or not a target is met, and prints MISSED beside a
+figure that misses its target (p95 ≤ 50 ms).
+"""
+
+# ruff: noqa: E402, S608  (Django is set up before the project's modules; cases_make builds its SQL from numbers and our own literals only)
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+os.environ.setdefault("BENCH_DB", "var/bench/search.sqlite3")
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from stdnum.cn import uscc
+
+from bench.matching import counties_make, postings_bulk_make
+from bench.run import (  # sets Django up on bench.settings
+    Organisation,
+    _chunks,
+    database_fresh,
+    heading,
+    mobile,
+    organisation_make,
+    person_name,
+    resident_id,
+    seeded,
+    timed,
+    verdict,
+    verified_client,
+)
+from cases.crypto import mobile_index, personal_data_encrypt, personal_data_index
+from cases.identity import mobile_mask, resident_id_mask
+from cases.models import Applicant, Case, Channel, ReferenceSequence, State
+from search.index import name_match, search_index_rebuild
+from search.query import SearchQuery, query_parse
+from search.selectors import search_querysets, search_results
+from workflows.postings.models import Posting
+
+TARGET_MS = 50.0
+EMPLOYER_EVERY = 50  # one employer per this many people
+EMPLOYER_WORDS = "邕江青秀民族五象金桂南湖朝阳明秀华强东盟北海凤岭琅东江南西乡塘"
+EMPLOYER_TRADES = ("餐饮", "物流", "保洁", "建筑", "家政", "商贸", "物业", "电子", "食品", "农业")
+STATES = [
+    State.NEW,
+    State.IN_PROGRESS,
+    State.IN_PROGRESS,
+    State.AWAITING_MATERIALS,
+    State.RESOLVED,
+    State.CLOSED,
+    State.CLOSED,
+    State.CLOSED,
+]
+
+
+# --- Set-up ---------------------------------------------------------------------------------
+
+
+def credit_code(n: int) -> str:
+    first_17 = f"91450100MA{n:07d}"
+    return first_17 + uscc.calc_check_digit(first_17)
+
+
+def employer_name(rng: object, n: int) -> str:
+    words = EMPLOYER_WORDS
+    first = words[n % len(words)] + words[(n // len(words)) % len(words)]
+    trade = EMPLOYER_TRADES[(n // 7) % len(EMPLOYER_TRADES)]
+    return f"南宁市{first}{trade}有限公司{n}"
+
+
+def applicants_make(count: int) -> tuple[list[int], list[int]]:
+    """(person ids, employer ids): ``count`` people and one employer per EMPLOYER_EVERY."""
+    rng = seeded(21)
+    people: list[int] = []
+    employers: list[int] = []
+    for chunk in _chunks(count, 2000):
+        rows = []
+        for i in chunk:
+            number, phone = resident_id(i, area="450103"), mobile(i)
+            rows.append(
+                Applicant(
+                    kind=Applicant.Kind.PERSON,
+                    name=person_name(rng),
+                    id_number=number,
+                    id_number_index=personal_data_index(number),
+                    id_number_masked=resident_id_mask(number),
+                    gender="male" if int(number[16]) % 2 else "female",
+                    birth_date=date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+                    mobile=phone,
+                    mobile_masked=mobile_mask(phone),
+                    mobile_index=mobile_index(phone),
+                )
+            )
+        people.extend(a.pk for a in Applicant.objects.bulk_create(rows, batch_size=1000))
+    for chunk in _chunks(max(1, count // EMPLOYER_EVERY), 2000):
+        rows = [
+            Applicant(
+                kind=Applicant.Kind.ORGANISATION,
+                name=employer_name(rng, i),
+                credit_code=credit_code(i),
+                mobile_masked=mobile_mask(mobile(900_000_000 + i)),
+                mobile_index=mobile_index(mobile(900_000_000 + i)),
+            )
+            for i in chunk
+        ]
+        employers.extend(a.pk for a in Applicant.objects.bulk_create(rows, batch_size=1000))
+    return people, employers
+
+
+def _case(values: list[str], expression: str) -> str:
+    """SQL: the ``values`` (SQL literals) picked by ``expression`` modulo their number."""
+    whens = " ".join(f"WHEN {n} THEN {value}" for n, value in enumerate(values))
+    return f"(CASE ({expression}) % {len(values)} {whens} END)"
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def cases_make(organisation: Organisation, count: int, applicant_ids: list[int]) -> None:
+    """``count`` cases over the last two years, spread over the markets, their officers, the
+    states, the channels and the applicants, each with its applicant's mobile hash as its
+    contact mobile's; one INSERT … SELECT over a series (a Python loop through the ORM takes
+    about a millisecond a case, a quarter of an hour for a million). Set-up only: no history,
+    no deadlines, one ciphertext of "" as every contact mobile (search never decrypts)."""
+    first, total = min(applicant_ids), len(applicant_ids)
+    if sorted(applicant_ids) != list(range(first, first + total)):
+        raise SystemExit("cases_make needs the applicants' ids to be one run (a fresh database).")
+    markets = organisation.markets
+    officer_lists = [sorted(u.pk for u in organisation.officers[m.pk]) for m in markets]
+    for officers in officer_lists:
+        if officers != list(range(officers[0], officers[0] + len(officers))):
+            raise SystemExit("cases_make needs each market's officers' ids to be one run.")
+    n = "i"
+    market = _case([str(m.pk) for m in markets], n)
+    prefix = _case([_quoted(m.region.code) for m in markets], n)
+    officer = (
+        f"({_case([str(o[0]) for o in officer_lists], n)} + ({n} / {len(markets)}) % "
+        f"{len(officer_lists[0])})"
+    )
+    state = _case([_quoted(str(s)) for s in STATES], f"{n} * 31")
+    channel = _case([_quoted(c) for c in Channel.values], f"{n} * 7")
+    applicant = f"({first} + ({n} * 7919) % {total})"
+    seconds = f"({int(timezone.now().timestamp())} - 3600 - ({n} * 104729) % 63072000)"
+    sequence = f"({n} / {len(markets)} + 1)"
+    year = timezone.localdate().year
+    if connection.vendor == "sqlite":
+        series = (
+            f"WITH RECURSIVE series(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM series "
+            f"WHERE i < {count - 1}) "
+        )
+        source = "series"
+        reference = f"{prefix} || '-{year}-' || printf('%06d', {sequence})"
+        opened_at = f"datetime({seconds}, 'unixepoch')"
+    else:
+        series = ""
+        source = f"generate_series(0::bigint, {count - 1}) AS series(i)"  # i * 104729 > 2**31
+        reference = f"{prefix} || '-{year}-' || lpad({sequence}::text, 6, '0')"
+        opened_at = f"to_timestamp({seconds})"
+    empty = _quoted(personal_data_encrypt(""))
+    # Numbers and our own literals only: nothing typed reaches this statement.
+    sql = (
+        f"{series}INSERT INTO cases_case (reference, kind, state, market_id, channel, "
+        "applicant_id, contact_mobile, contact_mobile_index, subject, description, "
+        "first_contact_officer_id, owner_id, priority, outcome, opened_at) "
+        f"SELECT {reference}, 'policy_consultation', {state}, {market}, {channel}, "
+        f"{applicant}, {empty}, "
+        f"(SELECT a.mobile_index FROM cases_applicant a WHERE a.id = {applicant}), "
+        f" '灵活就业社保补贴政策咨询', '', {officer}, CASE WHEN {state} = 'new' "
+        f"THEN NULL ELSE {officer} END, 'normal', '', {opened_at} FROM {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)  # no parameters: every value above is a number or our own literal
+    for m in markets:
+        ReferenceSequence.objects.update_or_create(
+            prefix=m.region.code, year=year, defaults={"last": count // len(markets) + 1}
+        )
+
+
+def postings_make(organisation: Organisation, count: int, employer_ids: list[int]) -> None:
+    """bench/matching.py's published postings, then spread over the employers."""
+    postings_bulk_make(organisation, counties_make(), count)
+    ids = list(Posting.objects.order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(len(ids), 1000):
+        rows = [Posting(pk=ids[i], employer_id=employer_ids[i % len(employer_ids)]) for i in chunk]
+        Posting.objects.bulk_update(rows, ["employer_id"])  # set-up only: no history needed
+
+
+def analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# --- Measuring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    kind: str
+    q: str
+
+
+def probes(organisation: Organisation) -> list[Probe]:
+    """One query of each kind, of records the officer of the first market may see."""
+    market = organisation.markets[0]
+    case = Case.objects.filter(market=market, applicant__kind=Applicant.Kind.PERSON).order_by("pk")[
+        234
+    ]
+    three = (
+        Case.objects.filter(market=market, applicant__kind=Applicant.Kind.PERSON)
+        .values_list("applicant__name", flat=True)
+        .order_by("pk")[:200]
+    )
+    name = next((n for n in three if len(n) == 3), "王伟芳")
+    person = case.applicant
+    first_pk = Applicant.objects.order_by("pk").values_list("pk", flat=True)[0]
+    number = resident_id(person.pk - first_pk, area="450103")
+    employer = Applicant.objects.filter(kind=Applicant.Kind.ORGANISATION, cases__market=market)[:1]
+    employer_found = employer[0] if employer else Applicant.objects.filter(kind="organisation")[0]
+    sequence = case.reference[-6:]
+    return [
+        Probe("reference, whole", case.reference),
+        Probe("reference, last 6 digits", sequence),
+        Probe("reference, last 4 digits", sequence[-4:]),
+        Probe("name, whole (3 characters)", name),
+        Probe("name, 2 characters (prefix)", person.name[:2]),
+        Probe("name, no match", "龘龘龘"),
+        Probe("ID number, whole", number),
+        Probe("mobile", mobile(person.pk - first_pk)),
+        Probe("employer, part of the name", employer_found.name[3:7]),
+        Probe("employer, credit code", employer_found.credit_code),
+        Probe("posting, occupation", "服务员"),
+        Probe("common text (有限公司)", "有限公司"),
+    ]
+
+
+@dataclass(frozen=True)
+class Result:
+    probe: Probe
+    p95: float
+    median: float
+    search_p95: float
+    queries: int
+    found: str
+
+
+def bench_search(organisation: Organisation, runs: int) -> list[Result]:
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest for {% static %}
+    officer = organisation.officers[organisation.markets[0].pk][0]
+    client = verified_client(officer)
+    results = []
+    for probe in probes(organisation):
+        url = "/search/?" + urlencode({"q": probe.q})
+
+        def get(url: str = url) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code  # noqa: S101
+
+        timing = timed(get, runs=runs)
+        query = query_parse(probe.q)
+
+        def alone_run(query: SearchQuery = query) -> None:
+            search_results(user=officer, query=query)
+
+        alone = timed(alone_run, runs=runs)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        shown = search_results(user=officer, query=query_parse(probe.q)).found
+        found = " ".join(f"{k}={v}" for k, v in shown.items() if v)
+        results.append(
+            Result(
+                probe,
+                timing.p95,
+                timing.median,
+                alone.p95,
+                len(captured.captured_queries),
+                found,
+            )
+        )
+        print(
+            f"{probe.kind:30} page p95 {timing.p95:7.1f} ms (median {timing.median:6.1f})  "
+            f"search p95 {alone.p95:7.1f} ms{'' if alone.p95 <= TARGET_MS else ' MISSED'}  "
+            f"{len(captured.captured_queries):2d} SQL  {found or 'nothing'}",
+            flush=True,
+        )
+    return results
+
+
+def plans(organisation: Organisation) -> None:
+    officer = organisation.officers[organisation.markets[0].pk][0]
+    label = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE)"
+    for probe in probes(organisation):
+        query = query_parse(probe.q)
+        for group, rows in search_querysets(user=officer, query=query).items():
+            page = rows[:11]
+            sqlite = connection.vendor == "sqlite"
+            plan = page.explain() if sqlite else page.explain(analyze=True)
+            print(f"\n--- {label}: {probe.kind} → {group} ---\n{plan}")
+        if query.kind == "text" and connection.vendor == "postgresql":
+            for kind in ("person", "organisation"):
+                # The candidates' query (search.index.ids_capped), as the search runs it.
+                ids = Applicant.objects.filter(name_match(query.value), kind=kind).order_by()
+                sql, params = ids.values_list("pk", flat=True).query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"EXPLAIN ANALYZE WITH matches AS MATERIALIZED ({sql}) "
+                        "SELECT * FROM matches LIMIT 200",
+                        params,
+                    )
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                print(f"\n--- {label}: {probe.kind} → candidates ({kind}) ---\n{plan}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=100_000, help="cases (100000)")
+    parser.add_argument("--applicants", type=int, default=0, help="people (default: cases / 2)")
+    parser.add_argument("--postings", type=int, default=20_000, help="postings (20000)")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per query (50)")
+    parser.add_argument("--no-plans", action="store_true", help="leave out the query plans")
+    args = parser.parse_args(argv)
+    people = args.applicants or args.cases // 2
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    started = time.perf_counter()
+    clean_up = database_fresh()
+    try:
+        heading(f"Set-up: {people} people, {args.cases} cases, {args.postings} postings")
+        organisation = organisation_make()
+        t = time.perf_counter()
+        person_ids, employer_ids = applicants_make(people)
+        print(
+            f"applicants: {len(person_ids)} people, {len(employer_ids)} employers "
+            f"in {time.perf_counter() - t:.0f} s",
+            flush=True,
+        )
+        t = time.perf_counter()
+        cases_make(organisation, args.cases, person_ids + employer_ids)
+        print(f"cases: {args.cases} in {time.perf_counter() - t:.0f} s", flush=True)
+        t = time.perf_counter()
+        postings_make(organisation, args.postings, employer_ids)
+        print(f"postings: {args.postings} in {time.perf_counter() - t:.0f} s", flush=True)
+        t = time.perf_counter()
+        search_index_rebuild()
+        analyze()
+        print(f"search index and ANALYZE in {time.perf_counter() - t:.0f} s", flush=True)
+        print(f"(set-up total {time.perf_counter() - started:.0f} s)", flush=True)
+
+        heading(
+            f"GET /search/?q=… as an officer of one market, {args.runs} runs each "
+            f"(target p95 ≤ {TARGET_MS:.0f} ms)"
+        )
+        results = bench_search(organisation, args.runs)
+        worst = max(results, key=lambda r: r.search_p95)
+        print(
+            f"\nworst search p95: {worst.search_p95:.1f} ms ({worst.probe.kind}): "
+            f"{verdict(worst.search_p95 <= TARGET_MS)}; worst page p95: "
+            f"{max(r.p95 for r in results):.1f} ms (the page adds the session, the navigation, "
+            "the bell and rendering)"
+        )
+        if not args.no_plans:
+            heading("Query plans (the page's first page of each group)")
+            plans(organisation)
+    finally:
+        clean_up()
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
