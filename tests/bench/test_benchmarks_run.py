@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "matching": ["--postings", "300", "--runs", "3"],
     "export": ["--cases", "300", "--small", "100"],
     "lists": ["--cases", "300", "--runs", "3"],
+    "search": ["--cases", "300", "--postings", "100", "--runs", "3"],
 }
 TIMEOUT = 600  # seconds per benchmark, on a loaded machine
 
