@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -140,7 +141,13 @@ def applicant_person_find_or_register(
         raise ValidationError({"id_number": error.messages}) from error
     phone = _mobile_given(mobile)
     index = personal_data_index(resident.number)
-    known = Applicant.objects.select_for_update().filter(id_number_index=index).first()
+    # The unique index is partial (``id_number_index <> ''``): repeating its condition lets
+    # SQLite's planner use it instead of scanning every applicant.
+    known = (
+        Applicant.objects.select_for_update()
+        .filter(~Q(id_number_index=""), id_number_index=index)
+        .first()
+    )
     new = Applicant(
         kind=Applicant.Kind.PERSON,
         id_number_index=index,
@@ -164,7 +171,9 @@ def applicant_organisation_find_or_register(
     except ValidationError as error:
         raise ValidationError({"credit_code": error.messages}) from error
     phone = _mobile_given(mobile)
-    known = Applicant.objects.select_for_update().filter(credit_code=code).first()
+    known = (  # the partial unique index's condition repeated, as above
+        Applicant.objects.select_for_update().filter(~Q(credit_code=""), credit_code=code).first()
+    )
     new = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code)
     return _applicant_found(actor, market, known, new, name, phone)
 

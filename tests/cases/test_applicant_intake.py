@@ -14,6 +14,8 @@ from case_support import audit_mark, checklist_make, fresh, market_make, staff_m
 from conftest import ID_NUMBERS, case_make
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -292,3 +294,36 @@ def test_the_migration_gives_existing_cases_their_applicants_mobile(officer: Use
 
     case.refresh_from_db()
     assert case.contact_mobile == FIRST_MOBILE
+
+
+def test_finding_a_known_person_or_organisation_reads_the_index_not_every_applicant(
+    officer: User,
+) -> None:
+    """The unique indexes on the ID number's lookup hash and the credit code are partial; the
+    look-ups repeat their condition, or SQLite scans the whole applicants table per intake."""
+    applicant_person_find_or_register(actor=officer, name="韦小宝", id_number=ID_NUMBERS[0])
+    applicant_organisation_find_or_register(
+        actor=officer, name="南宁市邕江餐饮有限公司", credit_code="91450100MA5K3D8Q0N"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        applicant_person_find_or_register(actor=officer, name="韦小宝", id_number=ID_NUMBERS[0])
+        applicant_organisation_find_or_register(
+            actor=officer, name="南宁市邕江餐饮有限公司", credit_code="91450100MA5K3D8Q0N"
+        )
+
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "cases_applicant"' in query["sql"]
+    ]
+    assert len(reads) >= 2
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a handful of rows: ask whether it *can*
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in reads:
+            cursor.execute(explain + sql.replace(" FOR UPDATE", ""))
+            plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+            assert (
+                "SCAN cases_applicant" not in plan and "Seq Scan on cases_applicant" not in plan
+            ), plan

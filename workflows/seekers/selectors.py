@@ -74,7 +74,12 @@ def seeker_get_by_id_number(*, id_number: str) -> SeekerProfile | None:
     except ValidationError as error:
         raise ValidationError({"id_number": error.messages}) from error
     index = personal_data_index(resident.number)
-    return _seekers().filter(applicant__id_number_index=index).first()
+    # The partial unique index's condition repeated, so SQLite reads the index (cases.services).
+    return (
+        _seekers()
+        .filter(~Q(applicant__id_number_index=""), applicant__id_number_index=index)
+        .first()
+    )
 
 
 def _json_list_has(field: str, *, prefix: str, ancestors: list[str]) -> Q:
