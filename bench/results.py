@@ -83,7 +83,11 @@ def environment() -> dict[str, Any]:
     """The commit, the machine and the software a run measured."""
     return {
         "commit": _git("rev-parse", "HEAD"),
-        "local_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        # Changes to the code measured; the result files themselves do not count (a series of
+        # runs rewrites them one after the other).
+        "local_changes": bool(
+            _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results")
+        ),
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
