@@ -60,3 +60,34 @@ def flush_lifting_audit_triggers() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flush.Command, "handle", _flush_handle)
         yield
+
+
+def migration_seeds_run() -> None:
+    """Run again every data seed of the migrations (the ``RunPython`` operations whose function
+    is named ``seed``: occupations, minimum wages, checklists, time-limit policies). A flush by
+    an earlier transactional test removed their rows; each seed is idempotent (get_or_create),
+    so running them on intact data changes nothing. ``serialized_rollback`` is no help here:
+    it clashes with the content types that the flush's post_migrate signal recreated."""
+    from django.apps import apps as django_apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    plan = dict.fromkeys(
+        node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf)
+    )
+    for node in plan:
+        seeds = [
+            operation.code
+            for operation in loader.graph.nodes[node].operations
+            if isinstance(operation, RunPython)
+            and getattr(operation.code, "__name__", "") == "seed"
+        ]
+        if not seeds:
+            continue
+        # Today's models, not the migration's historical ones: the table has every column
+        # added since (a policy's channel, say), and the seeds fill them by their defaults.
+        with connection.schema_editor() as editor:
+            for seed in seeds:
+                seed(django_apps, editor)  # type: ignore[arg-type]

@@ -18,10 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import RunPython
+from db_support import migration_seeds_run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -78,26 +75,6 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture(autouse=True)
 def migration_data(transactional_db: None) -> None:
-    """Run again every data seed of the migrations (the ``RunPython`` operations whose function
-    is named ``seed``: occupations, minimum wages, checklists, time-limit policies). A flush by
-    an earlier transactional test removed their rows; each seed is idempotent (get_or_create),
-    so running them on intact data changes nothing. ``serialized_rollback`` is no help here:
-    it clashes with the content types that the flush's post_migrate signal recreated."""
-    loader = MigrationLoader(connection)
-    plan = dict.fromkeys(
-        node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf)
-    )
-    for node in plan:
-        seeds = [
-            operation.code
-            for operation in loader.graph.nodes[node].operations
-            if isinstance(operation, RunPython)
-            and getattr(operation.code, "__name__", "") == "seed"
-        ]
-        if not seeds:
-            continue
-        # Today's models, not the migration's historical ones: the table has every column
-        # added since (a policy's channel, say), and the seeds fill them by their defaults.
-        with connection.schema_editor() as editor:
-            for seed in seeds:
-                seed(django_apps, editor)  # type: ignore[arg-type]
+    """The migrations' data seeds, put back after an earlier transactional test's flush
+    (``db_support.migration_seeds_run``)."""
+    migration_seeds_run()
