@@ -38,6 +38,7 @@ from workflows.postings.models import Status as PostingStatus
 from workflows.postings.selectors import occupation_list_for_postings
 from workflows.postings.services import EMPLOYER_FIELDS
 from workflows.postings.validation import REQUIRED as POSTING_REQUIRED
+from workflows.postings.validation import PostingInput
 from workflows.seekers.models import (
     DifficultyCategory,
     GuidanceItem,
@@ -333,30 +334,11 @@ class PostingExtendForm(forms.Form):
     )
 
 
-# The posting's own fields (as the counter form takes them), for correcting a returned posting.
-POSTING_DETAIL_FIELDS = (
-    "contact_name",
-    "contact_phone",
-    "occupation",
-    "skill_requirements",
-    "county",
-    "address",
-    "start_date",
-    "end_date",
-    "working_days",
-    "days_per_week",
-    "start_time",
-    "end_time",
-    "break_minutes",
-    "pay_min",
-    "pay_max",
-    "pay_method",
-    "settlement",
-    "headcount",
-    "employment_form",
-    "is_public_welfare",
-    "eligibility",
-    "description",
+# The posting's own fields (as the counter form takes them), for correcting a returned posting:
+# those of the posting's record the counter form has (not the map point, the pay per day or
+# the screening justification, which the services work out or ask for apart).
+POSTING_DETAIL_FIELDS = tuple(
+    name for name in PostingInput.MODEL_FIELDS if name in PostingCounterForm.base_fields
 )
 
 
