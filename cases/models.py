@@ -25,6 +25,15 @@ from .crypto import EncryptedTextField
 from .identity import mobile_mask
 
 
+def applicant_key(field: str, value: str, *, through: str = "") -> Q:
+    """``field = value`` on one of the applicant's partially unique keys (``id_number_index``,
+    ``credit_code``: unique where not empty), with the index's condition repeated: SQLite uses
+    a partial index only when the query repeats its condition, and scans every applicant
+    otherwise. ``through`` reaches the applicant from another model (``"applicant__"``)."""
+    name = f"{through}{field}"
+    return Q(**{name: value}) & ~Q(**{name: ""})
+
+
 class Applicant(models.Model):
     """A job seeker, employer or other person or organisation a case is for (申请人).
 

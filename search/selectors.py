@@ -25,7 +25,7 @@ from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from cases.crypto import mobile_index, personal_data_index
-from cases.models import Applicant, Case
+from cases.models import Applicant, Case, applicant_key
 from cases.selectors import case_visibility
 from cases.sla_selectors import DeadlineMap, deadline_map_for_cases
 from markets.selectors import market_ids_visible_to
@@ -128,12 +128,6 @@ class _Criteria:
     postings: Q | None = None
 
 
-def _keyed(field: str, value: str) -> Q:
-    """``field = value`` on a column whose unique index is partial (``WHERE field <> ''``):
-    SQLite uses such an index only when the query repeats the index's condition."""
-    return Q(**{field: value}) & ~Q(**{field: ""})
-
-
 def _applicant_ids(condition: Q) -> list[int]:
     return list(Applicant.objects.filter(condition).values_list("pk", flat=True)[:100])
 
@@ -156,7 +150,8 @@ def _criteria(query: SearchQuery) -> _Criteria:
     if query.kind == QueryKind.ID_NUMBER:
         # Through the keyed hash only; an 18-digit credit code is looked up as well.
         ids = _applicant_ids(
-            _keyed("id_number_index", personal_data_index(value)) | _keyed("credit_code", value)
+            applicant_key("id_number_index", personal_data_index(value))
+            | applicant_key("credit_code", value)
         )
         return _Criteria(Q(applicant_id__in=ids), ids, ids, Q(employer_id__in=ids))
     if query.kind == QueryKind.MOBILE:
@@ -176,7 +171,7 @@ def _criteria(query: SearchQuery) -> _Criteria:
             Q(employer_id__in=ids),
         )
     if query.kind == QueryKind.CREDIT_CODE:
-        ids = _applicant_ids(_keyed("credit_code", value))
+        ids = _applicant_ids(applicant_key("credit_code", value))
         return _Criteria(Q(applicant_id__in=ids), ids, ids, Q(employer_id__in=ids))
     if query.kind == QueryKind.REFERENCE:
         return _Criteria(cases=Q(reference=value), postings=Q(case__reference=value))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -28,6 +27,7 @@ from ..identity import (
 from ..models import (
     Applicant,
     Case,
+    applicant_key,
 )
 from ..selectors import applicant_markets_served_by
 from .base import (
@@ -141,11 +141,9 @@ def applicant_person_find_or_register(
         raise ValidationError({"id_number": error.messages}) from error
     phone = _mobile_given(mobile)
     index = personal_data_index(resident.number)
-    # The unique index is partial (``id_number_index <> ''``): repeating its condition lets
-    # SQLite's planner use it instead of scanning every applicant.
     known = (
         Applicant.objects.select_for_update()
-        .filter(~Q(id_number_index=""), id_number_index=index)
+        .filter(applicant_key("id_number_index", index))
         .first()
     )
     new = Applicant(
@@ -171,9 +169,7 @@ def applicant_organisation_find_or_register(
     except ValidationError as error:
         raise ValidationError({"credit_code": error.messages}) from error
     phone = _mobile_given(mobile)
-    known = (  # the partial unique index's condition repeated, as above
-        Applicant.objects.select_for_update().filter(~Q(credit_code=""), credit_code=code).first()
-    )
+    known = Applicant.objects.select_for_update().filter(applicant_key("credit_code", code)).first()
     new = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code)
     return _applicant_found(actor, market, known, new, name, phone)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.crypto import personal_data_index
 from cases.identity import resident_id_parse
-from cases.models import Case
+from cases.models import Case, applicant_key
 from markets.models import Market
 from markets.selectors import market_list_visible_to
 
@@ -74,12 +74,7 @@ def seeker_get_by_id_number(*, id_number: str) -> SeekerProfile | None:
     except ValidationError as error:
         raise ValidationError({"id_number": error.messages}) from error
     index = personal_data_index(resident.number)
-    # The partial unique index's condition repeated, so SQLite reads the index (cases.services).
-    return (
-        _seekers()
-        .filter(~Q(applicant__id_number_index=""), applicant__id_number_index=index)
-        .first()
-    )
+    return _seekers().filter(applicant_key("id_number_index", index, through="applicant__")).first()
 
 
 def _json_list_has(field: str, *, prefix: str, ancestors: list[str]) -> Q:
