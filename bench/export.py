@@ -56,7 +56,7 @@ from bench.run import (
     Organisation,
     _chunks,
     applicants_bulk_make,
-    database_fresh,
+    benchmark_database,
     heading,
     organisation_make,
     profiled,
@@ -230,14 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(build_here(args.build, profile=args.profile, traced=args.traced)))
         return 0
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     if connection.vendor == "sqlite":
         print(f"SQLite {sqlite3.sqlite_version}", end=", ")
     print(f"Python {platform.python_version()}, Django {django.get_version()}, ", end="")
     print(f"{os.cpu_count()} CPUs ({platform.machine()}), load average {os.getloadavg()[0]:.2f}")
-    started = time.perf_counter()
-    clean_up = database_fresh()
-    try:
+    with benchmark_database():
         organisation: Organisation = organisation_make()
         big, small = organisation.markets[0], organisation.markets[1]
         heading(f"set-up: {args.cases} + {args.small} cases with their deadlines")
@@ -302,9 +299,6 @@ def main(argv: list[str] | None = None) -> int:
                 )
         sizes = {"cases": args.cases, "small": args.small, "formats": args.formats}
         results_report("export", table, args=sizes, directory=results_directory(args))
-    finally:
-        clean_up()
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 
 

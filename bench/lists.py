@@ -34,8 +34,8 @@ from bench.run import (
     PAGE_SIZE,
     Organisation,
     Timing,
+    benchmark_database,
     cases_bulk_make,
-    database_fresh,
     fresh,
     heading,
     organisation_make,
@@ -339,7 +339,7 @@ def report(
     print(f"({cases} cases, set-up {setup_s:.0f} s)")
     rows = [
         Row(
-            f"{r.name} ({r.counted} rows, {r.queries} SQL)",
+            f"{r.name} ({f'{r.counted} rows, ' if r.counted else ''}{r.queries} SQL)",
             f"{r.timing.median:.1f} / {r.timing.p95:.1f} ms",
             f"≤ {LIST_TARGET_MS:.0f} ms (p95)",
             verdict(r.timing.p95 <= LIST_TARGET_MS),
@@ -361,10 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     results_arguments(parser)
     args = parser.parse_args(argv)
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
-    started = time.perf_counter()
-    clean_up = database_fresh()
-    try:
+    with benchmark_database() as started:
         heading(f"0. Set-up: {args.cases} cases, 3 markets, 30 officers, one team lead")
         organisation = organisation_make()
         scene = scene_make(organisation, args.cases)
@@ -379,9 +376,6 @@ def main(argv: list[str] | None = None) -> int:
             args={"cases": args.cases, "runs": args.runs},
             out=results_directory(args),
         )
-    finally:
-        clean_up()
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import (
     Organisation,
-    database_fresh,
+    benchmark_database,
     heading,
     organisation_make,
     profiled,
@@ -324,10 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--postings must be at least 1 and --runs at least 2")
     index = [column.strip() for column in args.index.split(",") if column.strip()] or None
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
-    started = time.perf_counter()
-    clean_up = database_fresh()
-    try:
+    with benchmark_database():
         sizes = {
             "postings": args.postings,
             "runs": args.runs,
@@ -341,9 +338,6 @@ def main(argv: list[str] | None = None) -> int:
             args=sizes,
             out=results_directory(args),
         )
-    finally:
-        clean_up()
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 
 

@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from datetime import time as clock_time
@@ -182,6 +183,20 @@ def _pg_database_exists(name: str) -> bool:
     with connection._nodb_cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         return cursor.fetchone() is not None
+
+
+@contextmanager
+def benchmark_database() -> Iterator[float]:
+    """The frame of every benchmark: say which database, make it fresh (``database_fresh``),
+    yield the start time, and clean up and print the total however the benchmark ends."""
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+    started = time.perf_counter()
+    clean_up = database_fresh()
+    try:
+        yield started
+    finally:
+        clean_up()
+        print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 
 # --- Organisation and people ------------------------------------------------------------------
@@ -570,18 +585,12 @@ def main(argv: list[str] | None = None) -> int:
     results_arguments(parser)
     args = parser.parse_args(argv)
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
-    started = time.perf_counter()
-    clean_up = database_fresh()
-    try:
+    with benchmark_database():
         organisation = organisation_make()
         intake = bench_intake(organisation, args.intakes, profile=args.profile)
         lists = bench_lists(organisation, args.cases, runs=args.runs, profile=args.profile)
         sizes = {"intakes": args.intakes, "cases": args.cases, "runs": args.runs}
         report(intake, lists, cases=args.cases, args=sizes, out=results_directory(args))
-    finally:
-        clean_up()
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 
 

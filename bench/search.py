@@ -43,7 +43,7 @@ from bench.results import Row, results_arguments, results_directory, results_rep
 from bench.run import (  # sets Django up on bench.settings
     Organisation,
     _chunks,
-    database_fresh,
+    benchmark_database,
     heading,
     mobile,
     organisation_make,
@@ -345,13 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     people = args.applicants or args.cases // 2
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
-    started = time.perf_counter()
-    clean_up = database_fresh()
-    try:
+    with benchmark_database() as started:
         heading(f"Set-up: {people} people, {args.cases} cases, {args.postings} postings")
         organisation = organisation_make()
         t = time.perf_counter()
@@ -412,9 +409,6 @@ def main(argv: list[str] | None = None) -> int:
             directory=results_directory(args),
             header=("query", "search p95", "target"),
         )
-    finally:
-        clean_up()
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 
 

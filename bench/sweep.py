@@ -47,7 +47,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
-from bench.run import Organisation, database_fresh, heading, organisation_make, profiled, seeded
+from bench.run import Organisation, benchmark_database, heading, organisation_make, profiled, seeded
 from sla import services
 from sla.models import Deadline, Level, Policy, Reminder, Target, Unit
 
@@ -409,10 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cases < 1 or not 0 <= args.due_percent <= 100:
         parser.error("--cases must be at least 1 and --due-percent between 0 and 100")
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
-    started = time.perf_counter()
-    clean_up = database_fresh()
-    try:
+    with benchmark_database():
         bench_sweep(
             args.cases,
             args.due_percent,
@@ -420,9 +417,6 @@ def main(argv: list[str] | None = None) -> int:
             args={"cases": args.cases, "due_percent": args.due_percent},
             out=results_directory(args),
         )
-    finally:
-        clean_up()
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 
 
