@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -248,6 +248,22 @@ class Deadline(models.Model):
     met = models.BooleanField(_("met"), null=True, blank=True)
     next_alert_at = models.DateTimeField(null=True, blank=True)
     next_level = models.CharField(max_length=12, choices=Level.choices, blank=True)
+    # When the clock reads overdue if nothing changes: its due time while it runs, and while
+    # it is paused after that time (it stays overdue); none once it has stopped, or while it is
+    # paused before its due time (the due time moves on when it goes on). Computed by the
+    # database from the columns above, so "overdue", "due today" and "due this week" are each
+    # one range on one index however many clocks are open or paused.
+    overdue_after = models.GeneratedField(
+        expression=models.Case(
+            models.When(stopped_at__isnull=False, then=models.Value(None)),
+            models.When(paused_at__isnull=True, then=F("due_at")),
+            models.When(paused_at__gt=F("due_at"), then=F("due_at")),
+            default=models.Value(None),
+            output_field=models.DateTimeField(),
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("deadline")
@@ -264,6 +280,7 @@ class Deadline(models.Model):
                 condition=Q(next_alert_at__isnull=False),
             ),
             models.Index(fields=["market", "stopped_at", "due_at"]),
+            models.Index(fields=["market", "overdue_after"], name="deadline_market_overdue"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from markets.models import Market
@@ -156,16 +156,14 @@ def deadline_due_condition(*, due: str, now: datetime) -> Q:
     the end of this week (Sunday; days in the display time zone).
 
     A clock paused before its due time is none of these (its due time moves when it goes on);
-    one paused after its due time stays overdue. ``ValueError`` for any other ``due``."""
-    running = Q(stopped_at__isnull=True, paused_at__isnull=True)
+    one paused after its due time stays overdue. Each is one range of ``overdue_after``, which
+    the database keeps by those rules. ``ValueError`` for any other ``due``."""
     today = timezone.localdate(now)
     if due == DUE_OVERDUE:
-        return Q(stopped_at__isnull=True) & (
-            Q(paused_at__isnull=True, due_at__lt=now) | Q(paused_at__gt=F("due_at"))
-        )
+        return Q(overdue_after__lt=now)
     if due == DUE_TODAY:
-        return running & Q(due_at__gte=now, due_at__lt=_local_day_start(today + timedelta(1)))
+        return Q(overdue_after__gte=now, overdue_after__lt=_local_day_start(today + timedelta(1)))
     if due == DUE_THIS_WEEK:
         monday = today + timedelta(days=7 - today.weekday())
-        return running & Q(due_at__gte=now, due_at__lt=_local_day_start(monday))
+        return Q(overdue_after__gte=now, overdue_after__lt=_local_day_start(monday))
     raise ValueError(due)

@@ -222,3 +222,49 @@ def test_every_filter_of_the_market_list_reads_an_index(
 
     assert "Seq Scan on cases_case" not in plan, plan
     assert any(name in plan for name in index.split("|")), plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("due", [DUE_OVERDUE, DUE_TODAY, DUE_THIS_WEEK])
+def test_every_due_filter_reads_its_clocks_as_one_range_of_one_index(
+    team_lead: User, officer: User, nanning_market: Market, due: str
+) -> None:
+    """However many clocks are open or paused, a due filter reads its clocks through an
+    index: one range of ``overdue_after`` on the (market, overdue_after) index, or, where the
+    planner walks the newest cases and stops at the page's 25th (PostgreSQL, when many match),
+    the one clock of each case by its own unique key; never a scan of either table."""
+    applicant = applicant_make(officer)
+    model = Deadline.objects.get(
+        subject_id=case_make(officer, applicant=applicant).pk, target=Target.COMPLETION
+    )
+    _many(nanning_market, applicant, officer, None)
+    # Every bulk case an open clock, due over two months around now, a tenth of them paused.
+    Deadline.objects.bulk_create(
+        Deadline(
+            subject_type=model.subject_type,
+            subject_id=case_id,
+            market=nanning_market,
+            kind=model.kind,
+            target=Target.COMPLETION,
+            policy=model.policy,
+            started_at=NOW - timedelta(days=40),
+            due_at=NOW + timedelta(hours=n % 1440 - 720),
+            warn_at=NOW,
+            escalate_at=NOW,
+            paused_at=NOW - timedelta(days=1) if n % 10 == 0 else None,
+        )
+        for n, case_id in enumerate(
+            Case.objects.filter(subject__startswith="批量").values_list("pk", flat=True)
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    query = case_list_for_market(user=team_lead, market_id=nanning_market.pk, due=due, now=NOW)
+
+    plan = query[:25].explain()
+
+    assert "deadline_market_overdue" in plan or "deadline_one_per_target" in plan, plan
+    assert not any(
+        scan in plan
+        for scan in ("Seq Scan on sla_deadline", "Seq Scan on cases_case", "SCAN U0", "SCAN cases")
+    ), plan
