@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -42,12 +43,27 @@ class BoundedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         rows: Any = self.object_list
         ids = rows.values("pk")[bottom:top]
-        return Page(rows.filter(pk__in=ids), number, self)
+        return Page(_rows_by_id(rows, ids), number, self)
 
     @property
     def over_cap(self) -> bool:
         """Whether more rows match than the cap (shown as "10 000+")."""
         return self.counted > self.cap
+
+
+def _rows_by_id(rows: QuerySet[Any], ids: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows whose ids ``ids`` picked, with the list's joins, deferred columns, prefetches
+    and order, but not its filters again: the ids were picked under them, and a filter read a
+    second time (e.g. the thousands of overdue clocks a due filter walks) would cost the page
+    as much again. A list with annotations keeps them, filters and all."""
+    query = rows.query
+    if query.annotations or query.extra or query.combinator or query.distinct:
+        return rows.filter(pk__in=ids)
+    shown = rows.model._base_manager.all()
+    shown.query.select_related = query.select_related
+    shown.query.deferred_loading = query.deferred_loading
+    shown._prefetch_related_lookups = rows._prefetch_related_lookups
+    return shown.filter(pk__in=ids).order_by(*query.order_by)
 
 
 def bounded_page(
