@@ -63,6 +63,7 @@ from markets.models import Market
 
 from ..common.access import (
     back_office_required,
+    market_for_supervisor,
     market_staff_required,
     staff_user,
     visible_or_404,
@@ -471,14 +472,16 @@ def _market_filters(market: Market, data: Any) -> CaseFilterForm:
     )
 
 
+@back_office_required
 @require_GET
 def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
-    """Every case of a market, filtered and sorted, a page at a time (counted up to a cap);
-    a reassign form on each open case, and boxes to reassign several at once. Team leads of
-    the market only."""
+    """Every case of a market, filtered and sorted, a page at a time (counted up to a cap).
+    Its team leads get a reassign form on each open case and boxes to reassign several at
+    once; the inspectors over it read (and export) the same list, changing nothing."""
     user = staff_user(request)
-    market = _led_market(request, market_id)
-    staff_list = list(staff_list_for_markets(market_ids=[market_id]))
+    market = market_for_supervisor(request, market_id)
+    may_reassign = can.leads(user, market.pk)
+    staff_list = list(staff_list_for_markets(market_ids=[market_id])) if may_reassign else []
     filters = _market_filters(market, _filter_data(request))
     page = bounded_page(
         request,
@@ -494,6 +497,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
             "cases": page,
             "deadlines": deadline_map_for_cases(case_ids=[case.pk for case in page]),
             "staff": staff_list,
+            "may_reassign": may_reassign,
             "saved": _saved_views(request, SavedView.Page.MARKET, market.pk, filters),
             "bulk_max": BULK_REASSIGN_MAX,
         },
@@ -599,7 +603,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     page = request.POST.get("page", "")
     market_id = id_parse(request.POST.get("market", "")) if page == SavedView.Page.MARKET else None
     if page == SavedView.Page.MARKET and market_id is not None:
-        market = _led_market(request, market_id)
+        market = market_for_supervisor(request, market_id)
         filters = _market_filters(market, QueryDict(request.POST.get("query", "")))
         target = reverse("backoffice:market_cases", args=[market.pk])
     elif page == SavedView.Page.WORKBENCH:

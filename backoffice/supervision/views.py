@@ -275,8 +275,6 @@ def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
         "dashboard": dashboard,
         "market": market,
         "now": now,
-        # The short lists open in full in the market's case list, which its team leads read.
-        "may_list": market.pk in led_market_ids(user),
     }
     return render(request, "backoffice/sla/market.html", context)
 

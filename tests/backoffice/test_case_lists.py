@@ -453,7 +453,7 @@ def test_an_officer_may_not_bulk_reassign(
 
 
 @pytest.mark.django_db
-def test_the_dashboard_lists_link_to_the_filtered_market_list_for_its_leads(
+def test_the_dashboard_lists_link_to_the_filtered_market_list_for_its_readers(
     verified_client: Clients,
     team_lead: User,
     inspector: User,
@@ -471,7 +471,41 @@ def test_the_dashboard_lists_link_to_the_filtered_market_list_for_its_leads(
     inspector_page = verified_client(inspector).get(url).content.decode()
 
     assert f"/cases/market/{nanning_market.pk}/?due=overdue" in lead_page
-    assert "?due=overdue" not in inspector_page
+    assert f"/cases/market/{nanning_market.pk}/?due=overdue" in inspector_page
+
+
+@pytest.mark.django_db
+def test_an_inspector_reads_and_exports_the_market_list_but_changes_nothing(
+    verified_client: Clients,
+    team_lead: User,
+    inspector: User,
+    officer: User,
+    nanning_market: Market,
+) -> None:
+    case = case_make(officer)
+    client = verified_client(inspector)
+    url = f"/cases/market/{nanning_market.pk}/?state={case.state}"
+
+    page = client.get(url)
+    reassign = client.post(
+        f"/cases/market/{nanning_market.pk}/reassign/",
+        {"cases": [case.pk], "to_user": team_lead.pk, "confirm": "1"},
+    )
+    export = client.post(
+        "/exports/new/",
+        {"list": "cases", "market": nanning_market.pk, "state": case.state, "format": "csv"},
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert case.reference in html
+    assert 'id="bulk-reassign"' not in html and 'name="to_user"' not in html
+    assert 'name="list" value="cases"' in html  # the export buttons
+    assert reassign.status_code == 403
+    case.refresh_from_db()
+    assert case.owner_id == officer.pk
+    assert export.status_code == 302
+    assert AuditEvent.objects.filter(action="export.completed", actor=inspector).exists()
 
 
 # --- Both languages -------------------------------------------------------------------------

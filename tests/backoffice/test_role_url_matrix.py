@@ -62,13 +62,12 @@ ADMINS = [SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN]
 def _other_market(pattern: str, answers: dict[str, int]) -> int:
     """What the officer of another market gets: what any officer gets, except that a record of
     Nanning's (a case, posting, seeker or applicant) is not found (404), never shown, and so is
-    Nanning's market on its supervision and notice-board pages; the team lead's market list
-    refuses (403) before it looks the market up."""
+    Nanning's market on its supervision, case-list and notice-board pages."""
     if answers[OFFICER] == 200 and any(
         f"{{{record}}}" in pattern for record in ("case", "posting", "seeker", "applicant")
     ):
         return 404
-    if "{market}" in pattern and pattern != "/cases/market/{market}/":
+    if "{market}" in pattern:
         return 404
     return answers[OFFICER]
 
@@ -137,7 +136,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/cases/{case}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/cases/{case}/notice/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/cases/{case}/receipt/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
-    "/cases/market/{market}/": _case_work_page(TEAM_LEAD),
+    # A market's cases: its team leads work on them, the inspectors over it read them.
+    "/cases/market/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # Saved views of the case lists: everyone's own (tests/backoffice/test_case_lists.py).
     "/cases/views/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     # The event log as inspectors (their regions) and team leads (their market) read it.

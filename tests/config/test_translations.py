@@ -38,6 +38,17 @@ def test_every_message_of_the_chinese_catalogue_is_translated() -> None:
     assert fuzzy(po) == []
 
 
+@pytest.mark.parametrize("language", ["zh_Hans", "en"])
+def test_no_message_is_defined_twice_in_a_catalogue(language: str) -> None:
+    """GNU gettext refuses a catalogue with a message defined twice (``makemessages`` stops on
+    it), although Django's loader would read it: a merge of two branches' catalogues can
+    leave one."""
+    po = polib.pofile(str(REPO_ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+    keys = [(entry.msgctxt, entry.msgid) for entry in po if not entry.obsolete]
+
+    assert sorted({key for key in keys if keys.count(key) > 1}) == []
+
+
 def test_chinese_translations_keep_every_placeholder() -> None:
     po = polib.pofile(str(REPO_ROOT / "locale" / CATALOGUE))
 
