@@ -21,7 +21,7 @@ from exports_support import export_post, file_rows, job_last
 from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Case
-from exports import files, services
+from exports import files, services, xlsx
 from exports.models import ExportJob, ExportState
 from markets.models import Market
 
@@ -176,7 +176,7 @@ def test_a_list_longer_than_a_sheet_fails_instead_of_losing_rows(
     officer: User, team_lead: User, nanning_market: Market, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _cases(officer, 3)
-    monkeypatch.setattr(files, "XLSX_MAX_ROWS", 3)  # the heading and two rows
+    monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 3)  # the heading and two rows
     job = ExportJob.objects.create(
         requester=team_lead,
         list_name="cases",
