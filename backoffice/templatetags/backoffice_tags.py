@@ -162,18 +162,42 @@ def search_box(context: dict[str, Any]) -> dict[str, Any]:
 # --- Time limits (限时办结) and the bell --------------------------------------------------------
 
 
-@register.inclusion_tag("backoffice/sla/_due.html", takes_context=True)
-def deadline_due(context: dict[str, Any], deadline: Deadline | None) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def deadline_due(context: dict[str, Any], deadline: Deadline | None) -> SafeString:
     """A deadline's due time with its badge (due soon, overdue, paused, met, late) and the
-    "estimated" marker. The page may put its ``now`` in the context; otherwise it is read here."""
+    "estimated" marker. The page may put its ``now`` in the context; otherwise it is read here.
+    Built in Python: a list draws one per row."""
     if deadline is None:
-        return {"deadline": None}
-    now = context.get("now") or timezone.now()
-    return {"deadline": deadline, "badge": deadline_badge(deadline, now=now)}
+        return SafeString('<span class="hint">—</span>')
+    badge = deadline_badge(deadline, now=context.get("now") or timezone.now())
+    due = timezone.localtime(deadline.due_at)
+    parts = [
+        format_html(
+            '<span class="due"><time datetime="{}"><span>{}</span> <span>{}</span></time>',
+            due.isoformat(),
+            due.strftime("%Y-%m-%d"),
+            due.strftime("%H:%M"),
+        )
+    ]
+    if badge.code:
+        parts.append(
+            format_html(' <span class="badge badge-{}">{}</span>', badge.code, badge.label)
+        )
+    if badge.paused and badge.code != "paused":
+        parts.append(format_html(' <span class="badge badge-paused">{}</span>', gettext("paused")))
+    if deadline.estimated:
+        parts.append(
+            format_html(
+                ' <span class="badge badge-estimated" title="{}">{}</span>',
+                gettext("The calendar of that year is not known yet: counted Monday to Friday."),
+                gettext("estimated"),
+            )
+        )
+    return format_html("{}</span>", SafeString("".join(parts)))
 
 
-@register.inclusion_tag("backoffice/sla/_due.html", takes_context=True)
-def case_due(context: dict[str, Any], case_id: int) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def case_due(context: dict[str, Any], case_id: int) -> SafeString:
     """The completion deadline of a case, looked up in the page's ``deadlines`` (read for
     the whole page at once by ``deadline_map_for_cases``)."""
     deadlines = context.get("deadlines") or {}
