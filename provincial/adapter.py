@@ -6,7 +6,6 @@ is known, replaces ``HttpPlatformClient`` behind the same two methods; nothing e
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -73,7 +72,7 @@ class HttpPlatformClient(PlatformClient):
         except urllib.error.HTTPError as error:
             detail = error.read(ERROR_MAX).decode("utf-8", "replace")
             raise PlatformUnavailable(f"HTTP {error.code}: {detail}"[:ERROR_MAX]) from error
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as error:
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             raise PlatformUnavailable(f"unreachable: {error}"[:ERROR_MAX]) from error
         except (ValueError, UnicodeDecodeError) as error:
             raise PlatformUnavailable(f"unreadable answer: {error}"[:ERROR_MAX]) from error

@@ -279,7 +279,14 @@ def inbound_pull(*, client: PlatformClient | None = None, max_pages: int = 0) ->
     run = PullRun()
     if client is None:
         return run
-    actor = import_actor()
+    try:
+        actor = import_actor()
+    except ImportRefused:
+        logger.warning(
+            "provincial feed not pulled: no account %r for imports",
+            settings.PROVINCIAL_IMPORT_USERNAME,
+        )
+        return run
     while not max_pages or run.pages < max_pages:
         cursor_row, _created = FeedCursor.objects.get_or_create(feed=FEED)
         try:

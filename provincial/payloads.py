@@ -29,8 +29,16 @@ def person_ref(applicant: Applicant) -> str:
 def _employer(applicant: Applicant) -> dict[str, Any]:
     if applicant.kind == Applicant.Kind.ORGANISATION:
         # An organisation's name and credit code are public (国家企业信用信息公示系统).
-        return {"kind": "organisation", "name": applicant.name, "credit_code": applicant.credit_code}
-    return {"kind": "person", "name": name_mask(applicant.name), "person_ref": person_ref(applicant)}
+        return {
+            "kind": "organisation",
+            "name": applicant.name,
+            "credit_code": applicant.credit_code,
+        }
+    return {
+        "kind": "person",
+        "name": name_mask(applicant.name),
+        "person_ref": person_ref(applicant),
+    }
 
 
 def posting_payload(posting: Posting) -> dict[str, Any]:

@@ -83,8 +83,9 @@ def _deliver_soon() -> None:
 
 def outbound_backoff(*, attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: base, 2 × base, 4 × base … ≤ 1 h."""
-    base = timedelta(seconds=settings.PROVINCIAL_BACKOFF_SECONDS)
-    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    base = timedelta(seconds=int(settings.PROVINCIAL_BACKOFF_SECONDS))
+    wait: timedelta = base * 2 ** max(attempts - 1, 0)
+    return min(wait, BACKOFF_MAX)
 
 
 def _heads_due(now: datetime) -> Any:

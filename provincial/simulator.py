@@ -3,8 +3,9 @@ the tests, the benchmarks and ``make run`` (``PROVINCIAL_SIMULATOR=1``).
 
 It accepts the outbound feed (``POST /v1/messages``) and records what it got, refusing a
 message whose record's previous sequence number it has not seen (so a broken order shows);
-it serves an inbound feed (``GET /v1/records``) from records put in with ``add_record``, with an
-opaque cursor. It can be told, by its Python API or ``POST /admin/faults`` (JSON), to:
+it serves an inbound feed (``GET /v1/records``) from records put in with ``add_record`` (or
+``POST /admin/records``, one record or a list), with an opaque cursor. It can be told, by its
+Python API or ``POST /admin/faults`` (JSON), to:
 
 - ``down``: answer 503 to everything;
 - ``fail_next``: answer 500 to the next N requests;
@@ -62,7 +63,7 @@ class PlatformSimulator:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def do_GET(self) -> None:
@@ -78,7 +79,8 @@ class PlatformSimulator:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}"
 
     def start(self) -> PlatformSimulator:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -139,6 +141,28 @@ class PlatformSimulator:
                 self._answer(handler, 400, {"title": "bad fault", "detail": str(error)})
                 return
             self._answer(handler, 200, {"ok": True})
+            return
+        if url.path == "/admin/records" and method == "POST":
+            try:
+                given = json.loads(raw)
+                for record in given if isinstance(given, list) else [given]:
+                    self.add_record(dict(record))
+            except (ValueError, TypeError) as error:
+                self._answer(handler, 400, {"title": "bad record", "detail": str(error)})
+                return
+            self._answer(handler, 200, {"ok": True})
+            return
+        if url.path == "/admin/stats" and method == "GET":
+            with self.lock:
+                state = self.state
+                stats = {
+                    "received": len(state.received),
+                    "duplicates": state.duplicates,
+                    "out_of_order": state.out_of_order,
+                    "records": len(state.records),
+                    "requests": state.requests,
+                }
+            self._answer(handler, 200, stats)
             return
         with self.lock:
             self.state.requests += 1

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from provincial.models import OutboundMessage
@@ -64,6 +65,12 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 def retry_all(request: HttpRequest) -> HttpResponse:
     count = outbound_retry_all(actor=staff_user(request))
     messages.success(
-        request, _("%(count)d dead letters will be sent again.") % {"count": count}
+        request,
+        ngettext(
+            "%(count)d dead letter will be sent again.",
+            "%(count)d dead letters will be sent again.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("backoffice:provincial_status")

@@ -13,16 +13,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "postings"))
 
-from posting_support import CREDIT_CODE, posting_data, qingxiu_make  # noqa: E402
+from posting_support import CREDIT_CODE, posting_data, qingxiu_make
 
-from accounts.models import User  # noqa: E402
-from cases.intake import ApplicantGiven  # noqa: E402
-from markets.models import Market  # noqa: E402
-from provincial.adapter import HttpPlatformClient  # noqa: E402
-from provincial.models import OutboundMessage  # noqa: E402
-from provincial.simulator import PlatformSimulator  # noqa: E402
-from workflows.postings.models import Posting  # noqa: E402
-from workflows.postings.services import posting_take_in  # noqa: E402
+from accounts.models import User
+from cases.intake import ApplicantGiven
+from markets.models import Market
+from provincial.adapter import HttpPlatformClient
+from provincial.models import OutboundMessage
+from provincial.simulator import PlatformSimulator
+from workflows.postings.models import Posting
+from workflows.postings.services import posting_take_in
 
 __all__ = ["CREDIT_CODE", "posting_data", "qingxiu_make"]
 

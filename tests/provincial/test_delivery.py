@@ -92,7 +92,9 @@ def test_after_the_platform_was_down_everything_arrives_in_order(
         frozen_time.shift(timedelta(hours=1))
 
     assert _statuses() == {Status.PENDING: 9}
-    assert set(OutboundMessage.objects.filter(attempts__gt=0).values_list("sequence", flat=True)) == {1}
+    assert set(
+        OutboundMessage.objects.filter(attempts__gt=0).values_list("sequence", flat=True)
+    ) == {1}
     simulator.heal()
     outbound_deliver(client=client_for(simulator))
 

@@ -29,7 +29,7 @@ from workflows.postings.services import posting_extend, posting_fill
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sla"))
 
-from worker_support import Worker, needs_redis, workers  # noqa: E402
+from worker_support import Worker, needs_redis, workers
 
 pytestmark = [needs_redis, pytest.mark.django_db(transaction=True)]
 __all__ = ["simulator"]
@@ -38,9 +38,7 @@ DELIVERY_TIMEOUT = 30.0
 
 
 @pytest.fixture
-def worker_start(
-    tmp_path: Path, simulator: PlatformSimulator
-) -> Iterator[Callable[[], Worker]]:
+def worker_start(tmp_path: Path, simulator: PlatformSimulator) -> Iterator[Callable[[], Worker]]:
     env = {"PROVINCIAL_URL": simulator.url, "PROVINCIAL_BACKOFF_SECONDS": "1"}
     with workers(tmp_path, env=env, python_path=[REPO_ROOT]) as start:
         yield start

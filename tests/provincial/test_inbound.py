@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from stdnum.cn import uscc
 from conftest import ID_NUMBERS, UserFactory
 from provincial_support import (
     CREDIT_CODE,
@@ -22,6 +21,7 @@ from provincial_support import (
     qingxiu_make,
     simulator,
 )
+from stdnum.cn import uscc
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -44,6 +44,8 @@ def credit_code(n: int) -> str:
     """A valid unified social credit code of the n-th employer."""
     base = f"91450103MA5KB{n:04d}"
     return base + uscc.calc_check_digit(base)
+
+
 Outcome = InboundRecord.Outcome
 
 
@@ -121,9 +123,7 @@ def test_a_duplicate_of_our_posting_is_linked_not_doubled(
     simulator: PlatformSimulator, importer: User, officer: User, nanning_market: Market
 ) -> None:
     ours = posting_publish_new(officer, nanning_market)  # credit code CREDIT_CODE
-    simulator.add_record(
-        _posting_item("GX-dup", credit_code=CREDIT_CODE, start_date="2026-03-10")
-    )
+    simulator.add_record(_posting_item("GX-dup", credit_code=CREDIT_CODE, start_date="2026-03-10"))
 
     _pull(simulator)
 

@@ -130,9 +130,7 @@ def test_withdrawing_consent_sends_only_the_pseudonym_then_nothing_more(
     seeker_update(
         actor=officer, market=nanning_market, seeker=seeker, changes={"platform_consent": False}
     )
-    seeker_update(
-        actor=officer, market=nanning_market, seeker=seeker, changes={"skills": "砌墙"}
-    )
+    seeker_update(actor=officer, market=nanning_market, seeker=seeker, changes={"skills": "砌墙"})
 
     messages = list(OutboundMessage.objects.order_by("sequence"))
     assert [m.change for m in messages] == ["registered", "consent_withdrawn"]

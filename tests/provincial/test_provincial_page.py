@@ -22,7 +22,9 @@ URL = "/provincial/"
 
 
 def _dead(record_id: int, error: str = "HTTP 503: down") -> OutboundMessage:
-    message = outbound_write(record_type="posting", record_id=record_id, change="published", payload={})
+    message = outbound_write(
+        record_type="posting", record_id=record_id, change="published", payload={}
+    )
     message.status, message.attempts, message.last_error = Status.DEAD, 8, error
     message.save()
     return message

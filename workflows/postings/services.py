@@ -57,9 +57,9 @@ from cases.services import (
 from markets.models import Market, ServiceStation
 
 from . import events
-from .signals import Change, posting_changed_send
 from .flow import POSTING_REVIEW
 from .models import Posting, Status
+from .signals import Change, posting_changed_send
 from .validation import PostingInput, posting_end_date_validate, posting_validate
 
 OUTCOME_PUBLISHED = "published"
@@ -452,9 +452,7 @@ def posting_fill(*, actor: User, posting: Posting) -> Posting:
         events.posting_filled_event(posting, actor)
         posting_changed_send(posting, Change.FILLED, actor)
 
-    return transition(
-        posting, "fill", actor=actor, lock=_locked, refused=_refused, event=filled
-    )
+    return transition(posting, "fill", actor=actor, lock=_locked, refused=_refused, event=filled)
 
 
 @transaction.atomic
