@@ -122,3 +122,11 @@ def test_more_dead_letters_add_no_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(URL).content.decode()
     assert "GX-1" in page and page.count("/retry/") == 21
+
+
+def test_the_home_page_links_the_page_for_those_who_may_read_it(
+    verified_client: Callable[[User], Client], inspector: User, system_admin: User, officer: User
+) -> None:
+    for user, shown in ((inspector, True), (system_admin, True), (officer, False)):
+        page = verified_client(user).get("/").content.decode()
+        assert ('href="/provincial/"' in page) is shown, user.username
