@@ -88,29 +88,50 @@ def outbound_backoff(*, attempts: int) -> timedelta:
     return min(wait, BACKOFF_MAX)
 
 
-def _heads_due(now: datetime) -> Any:
-    """Messages that may be sent now: waiting and due, or held by a worker whose lease ran out,
-    with no earlier undelivered message of the same record."""
-    earlier_undelivered = OutboundMessage.objects.filter(
-        record_type=OuterRef("record_type"),
-        record_id=OuterRef("record_id"),
-        sequence__lt=OuterRef("sequence"),
-    ).exclude(status=Status.DELIVERED)
-    due = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, lease_until__lt=now
+def _no_earlier_undelivered() -> Exists:
+    """No earlier message of the same record is still undelivered."""
+    return ~Exists(
+        OutboundMessage.objects.filter(
+            record_type=OuterRef("record_type"),
+            record_id=OuterRef("record_id"),
+            sequence__lt=OuterRef("sequence"),
+        ).exclude(status=Status.DELIVERED)
     )
-    return OutboundMessage.objects.filter(due).filter(~Exists(earlier_undelivered))
+
+
+def _heads_due(now: datetime, batch: int) -> list[int]:
+    """Messages that may be sent now, at most ``batch``: first those held by a worker whose
+    lease ran out, then those waiting and due, oldest due first; each with no earlier
+    undelivered message of its record. Both read the partial index of what is undelivered
+    (``provincial_outbound_due``), never the delivered rows."""
+    heads = _no_earlier_undelivered()
+    # ``undelivered`` repeats the partial index's condition, for SQLite's planner (it does not
+    # infer it from the status asked for).
+    undelivered = ~Q(status=Status.DELIVERED)
+    ids = list(
+        OutboundMessage.objects.filter(undelivered, status=Status.SENDING, lease_until__lt=now)
+        .filter(heads)
+        .order_by("id")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:batch]
+    )
+    if len(ids) < batch:
+        ids += list(
+            OutboundMessage.objects.filter(
+                undelivered, status=Status.PENDING, next_attempt_at__lte=now
+            )
+            .filter(heads)
+            .order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[: batch - len(ids)]
+        )
+    return ids
 
 
 def _claim(*, now: datetime, batch: int) -> list[OutboundMessage]:
     lease_until = now + timedelta(seconds=settings.PROVINCIAL_LEASE_SECONDS)
     with transaction.atomic():
-        ids = list(
-            _heads_due(now)
-            .order_by("id")
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)[:batch]
-        )
+        ids = _heads_due(now, batch)
         if not ids:
             return []
         # The condition again in the update: a worker that read the same rows (SQLite has no

@@ -150,3 +150,23 @@ def test_an_unticked_box_at_a_later_registration_does_not_withdraw_consent(
         "registered",
         "updated",
     ]
+
+
+@pytest.mark.parametrize(("given", "stored"), [("false", False), ("0", False), ("yes", True)])
+def test_consent_given_as_text_is_read_as_text_says(
+    officer: User, nanning_market: Market, given: str, stored: bool
+) -> None:
+    seeker = _register(officer, nanning_market, platform_consent=given)
+
+    assert seeker.platform_consent is stored
+    assert OutboundMessage.objects.exists() is stored
+
+
+def test_a_later_registration_saying_no_in_text_does_not_withdraw_consent(
+    officer: User, nanning_market: Market
+) -> None:
+    _register(officer, nanning_market, platform_consent=True)
+
+    seeker = _register(officer, nanning_market, platform_consent="false", skills="电焊")
+
+    assert seeker.platform_consent is True

@@ -292,6 +292,26 @@ def _difficulty_categories(value: Any) -> list[str]:
     return [code for code in DifficultyCategory.values if code in codes]
 
 
+def _consent(value: Any) -> bool:
+    """Consent to share with the provincial platform: only a clear yes is consent."""
+    if isinstance(value, bool):
+        return value
+    if value is None or value == "":
+        return False
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("0", "false", "off", "no"):
+        return False
+    raise ValidationError(_("Say yes or no."))
+
+
+def _consent_no(value: Any) -> bool:
+    try:
+        return not _consent(value)
+    except ValidationError:
+        return False  # refused by the cleaner, with its message
+
+
 _CLEANERS: dict[str, Callable[[Any], Any]] = {
     "household_type": _household_type,
     "home_county": _home_county,
@@ -307,7 +327,7 @@ _CLEANERS: dict[str, Callable[[Any], Any]] = {
     "certificates": _certificates,
     "years_of_experience": _years,
     "difficulty_categories": _difficulty_categories,
-    "platform_consent": bool,
+    "platform_consent": _consent,
 }
 
 
@@ -554,7 +574,7 @@ def seeker_register(
         profile = {
             field: value
             for field, value in profile.items()
-            if not _blank(value) and not (field == "platform_consent" and not value)
+            if not _blank(value) and not (field == "platform_consent" and _consent_no(value))
         }
     cleaned, profile_errors = _profile_clean(profile, seeker)
     errors.update(profile_errors)
