@@ -88,7 +88,7 @@ def outbound_backoff(*, attempts: int) -> timedelta:
     return min(wait, BACKOFF_MAX)
 
 
-def _no_earlier_undelivered() -> Exists:
+def _no_earlier_undelivered() -> Any:
     """No earlier message of the same record is still undelivered."""
     return ~Exists(
         OutboundMessage.objects.filter(

@@ -4,7 +4,7 @@ after N failures, a crashed worker's messages taken up after their lease."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from provincial_support import (
 
 from accounts.models import User
 from markets.models import Market
+from provincial.adapter import InboundPage, PlatformClient
 from provincial.models import OutboundMessage
 from provincial.services import _claim, outbound_deliver, outbound_write
 from provincial.simulator import PlatformSimulator
@@ -179,3 +180,39 @@ def test_no_platform_configured_sends_nothing(settings: Any) -> None:
 
     assert outbound_deliver().batches == 0
     assert _statuses() == {Status.PENDING: 1}
+
+
+class RefusingOne(PlatformClient):
+    """A platform that refuses one message and takes the others."""
+
+    def __init__(self, refused_key: str) -> None:
+        self.refused_key = refused_key
+        self.batches: list[list[str]] = []
+
+    def deliver(self, messages: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+        keys = [str(m["idempotency_key"]) for m in messages]
+        self.batches.append(keys)
+        return {key: "bad payload" if key == self.refused_key else "" for key in keys}
+
+    def pull(self, *, cursor: str, limit: int) -> InboundPage:
+        return InboundPage(items=[], next_cursor=cursor)
+
+
+def test_a_message_the_platform_refuses_fails_alone_and_holds_back_only_its_record() -> None:
+    _messages(records=2, per_record=2)
+    client = RefusingOne("lgsc:posting:1:1")
+
+    run = outbound_deliver(client=client)
+
+    assert (run.delivered, run.failed) == (2, 1)
+    refused = OutboundMessage.objects.get(record_id=1, sequence=1)
+    assert (refused.status, refused.attempts, refused.last_error) == (
+        Status.PENDING,
+        1,
+        "bad payload",
+    )
+    assert OutboundMessage.objects.get(record_id=1, sequence=2).attempts == 0
+    assert set(OutboundMessage.objects.filter(record_id=2).values_list("status", flat=True)) == {
+        Status.DELIVERED
+    }
+    assert all("lgsc:posting:1:2" not in batch for batch in client.batches)
