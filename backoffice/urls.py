@@ -25,4 +25,6 @@ urlpatterns: list[URLResolver] = [
     path("exports/", include("backoffice.exports.urls")),
     # The search box of the top bar (全局搜索).
     path("search/", include("backoffice.search.urls")),
+    # The link with the provincial platform (数智人社): the outbox and its dead letters.
+    path("provincial/", include("backoffice.provincial.urls")),
 ]

@@ -51,6 +51,10 @@ def led_market_ids(user: Any) -> list[int]:
     return sorted(pk for pk, role in can.market_roles(user).items() if role == Role.TEAM_LEAD)
 
 
+def is_system_admin(user: Any) -> bool:
+    return any(m.role == Role.SYSTEM_ADMIN for m in memberships(user))
+
+
 def does_back_office_work(user: Any) -> bool:
     """Officers, team leads and inspectors."""
     return works_in_a_market(user) or is_inspector(user)
@@ -86,6 +90,15 @@ market_staff_required = _requires(
 )
 team_lead_required = _requires(
     lambda user: bool(led_market_ids(user)), _("This page is for the team leads of a market.")
+)
+# The link with the provincial platform: read by inspectors and the system administrator, its
+# dead letters retried by the system administrator.
+sync_reader_required = _requires(
+    lambda user: is_inspector(user) or is_system_admin(user),
+    _("This page is for inspectors and the system administrator."),
+)
+system_admin_required = _requires(
+    is_system_admin, _("This action is for the system administrator.")
 )
 audit_reader_required = _requires(
     reads_audit, _("The event log is read by team leads (their market) and inspectors.")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from markets.selectors import market_list_visible_to, membership_list_for_user
 
 from . import health as checks
-from .access import is_inspector, led_market_ids
+from .access import is_inspector, is_system_admin, led_market_ids
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "markets": [(market, inspects or market.pk in led) for market in markets],
             "can_use_admin_site": user.has_perm("accounts.use_admin_site"),
+            "reads_sync": inspects or is_system_admin(user),
         },
     )
 

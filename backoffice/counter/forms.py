@@ -509,6 +509,13 @@ class SeekerCounterForm(CounterForm):
         choices=DifficultyCategory.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    platform_consent = forms.BooleanField(
+        label=_(
+            "The person agrees that this registration is shared with the provincial "
+            "human-resources platform"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -538,6 +545,7 @@ class SeekerCounterForm(CounterForm):
                 line.strip() for line in data["certificates"].splitlines() if line.strip()
             ],
             "difficulty_categories": data["difficulty_categories"],
+            "platform_consent": data["platform_consent"],
         }
 
 
@@ -554,6 +562,7 @@ SEEKER_PROFILE_FIELDS = (
     "skills",
     "certificates",
     "difficulty_categories",
+    "platform_consent",
 )
 
 
@@ -577,6 +586,7 @@ def seeker_initial(seeker: SeekerProfile) -> dict[str, Any]:
         "skills": seeker.skills,
         "certificates": "\n".join(seeker.certificates),
         "difficulty_categories": list(seeker.difficulty_categories),
+        "platform_consent": seeker.platform_consent,
     }
 
 

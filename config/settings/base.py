@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "noticeboard",
     "exports",
     "search",
+    "provincial",
     "backoffice",
 ]
 
@@ -235,7 +236,40 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "workflows.postings.tasks.posting_expire_due_task",
         "schedule": crontab(hour=0, minute=5),
     },
+    # The provincial platform (docs/provincial-sync.md): deliver the outbox (retries, and the
+    # messages of a worker that died once their lease ran out) and pull the platform's feed.
+    "provincial-outbound-deliver": {
+        "task": "provincial.tasks.outbound_deliver_task",
+        "schedule": 30.0,
+        "options": {"expires": 25.0},
+    },
+    "provincial-inbound-pull": {
+        "task": "provincial.tasks.inbound_pull_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": SWEEP_EXPIRES},
+    },
 }
+
+# --- The provincial platform link (docs/provincial-sync.md) -------------------------------------
+# Its address (empty: no platform, nothing is sent or pulled; the outbox still fills), the
+# client class that speaks to it, its bearer token, and who we are to it.
+PROVINCIAL_URL = env.str("PROVINCIAL_URL", default="")
+PROVINCIAL_CLIENT = env.str("PROVINCIAL_CLIENT", default="provincial.adapter.HttpPlatformClient")
+PROVINCIAL_TOKEN = env.str("PROVINCIAL_TOKEN", default="")
+PROVINCIAL_SENDER_ID = env.str("PROVINCIAL_SENDER_ID", default="lgsc")
+PROVINCIAL_TIMEOUT_SECONDS = env.float("PROVINCIAL_TIMEOUT_SECONDS", default=10.0)
+# Delivery: messages per request; failed attempts before a dead letter; the first backoff
+# (doubling up to an hour); how long a worker holds the messages it is sending.
+PROVINCIAL_BATCH_SIZE = env.int("PROVINCIAL_BATCH_SIZE", default=200)
+PROVINCIAL_MAX_ATTEMPTS = env.int("PROVINCIAL_MAX_ATTEMPTS", default=8)
+PROVINCIAL_BACKOFF_SECONDS = env.int("PROVINCIAL_BACKOFF_SECONDS", default=30)
+PROVINCIAL_LEASE_SECONDS = env.int("PROVINCIAL_LEASE_SECONDS", default=120)
+# Import: items per page of the platform's feed, and the account imports run as (an officer
+# of each market it imports into).
+PROVINCIAL_PULL_LIMIT = env.int("PROVINCIAL_PULL_LIMIT", default=200)
+PROVINCIAL_IMPORT_USERNAME = env.str("PROVINCIAL_IMPORT_USERNAME", default="provincial-sync")
+# ``make run`` starts the simulator and points PROVINCIAL_URL at it when this is 1.
+PROVINCIAL_SIMULATOR = env.bool("PROVINCIAL_SIMULATOR", default=False)
 # The anchoring is overdue (verify_audit and the nightly check report it, and alert the audit
 # administrators once a day) when a chain has rows after its newest anchor and that anchor is
 # older than this: the daily anchoring has stopped (beat down, the task failing unnoticed).

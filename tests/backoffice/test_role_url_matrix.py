@@ -188,6 +188,9 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/exports/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     # The search box (issue 10, item 1): the back-office roles, each within what they may see.
     "/search/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # The provincial platform link (issue 11, item 4): inspectors and the system administrator
+    # read it; the system administrator retries its dead letters.
+    "/provincial/": _case_work_page(INSPECTOR, SYSTEM_ADMIN),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
@@ -291,6 +294,8 @@ ACTIONS_POST_ONLY = [
     "market_cases_reassign",
     "noticeboard_article_archive",
     "notification_read",
+    "provincial_retry",
+    "provincial_retry_all",
     "saved_view_delete",
     "saved_view_rename",
     "saved_view_save",

@@ -59,6 +59,7 @@ from markets.models import Market, ServiceStation
 from . import events
 from .flow import POSTING_REVIEW
 from .models import Posting, Status
+from .signals import Change, posting_changed_send
 from .validation import PostingInput, posting_end_date_validate, posting_validate
 
 OUTCOME_PUBLISHED = "published"
@@ -185,6 +186,7 @@ def posting_publish(*, actor: User, posting: Posting) -> Posting:
     case = case_resolve(actor=actor, case=case, outcome=OUTCOME_PUBLISHED)
     case_close(actor=actor, case=case)
     events.posting_published_event(posting, actor)
+    posting_changed_send(posting, Change.PUBLISHED, actor)
     return posting
 
 
@@ -362,6 +364,7 @@ def posting_resubmit(*, actor: User, posting: Posting, data: Mapping[str, Any]) 
     pending = list(NoticeItem.objects.filter(notice__case=case, received_at__isnull=True))
     case_receive_materials(actor=actor, case=case, items=pending)
     events.posting_resubmitted_event(posting, actor, changed=changed)
+    posting_changed_send(posting, Change.UPDATED, actor)
     return posting
 
 
@@ -418,6 +421,7 @@ def posting_reject(*, actor: User, posting: Posting, reason: str) -> Posting:
     case = case_resolve(actor=actor, case=case, outcome=outcome)
     case_close(actor=actor, case=case)
     events.posting_rejected_event(posting, actor, reason=reason)
+    posting_changed_send(posting, Change.REJECTED, actor)
     return posting
 
 
@@ -435,6 +439,7 @@ def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
         if case.is_open:
             case_withdraw(actor=actor, case=case, reason=reason)
     events.posting_withdrawn_event(posting, actor, reason=reason)
+    posting_changed_send(posting, Change.WITHDRAWN, actor)
     return posting
 
 
@@ -442,14 +447,12 @@ def posting_withdraw(*, actor: User, posting: Posting, reason: str) -> Posting:
 def posting_fill(*, actor: User, posting: Posting) -> Posting:
     """Every place is taken, by the officer's word (the employer hired outside the market's
     referrals): the posting leaves the screens."""
-    return transition(
-        posting,
-        "fill",
-        actor=actor,
-        lock=_locked,
-        refused=_refused,
-        event=lambda posting: events.posting_filled_event(posting, actor),
-    )
+
+    def filled(posting: Posting) -> None:
+        events.posting_filled_event(posting, actor)
+        posting_changed_send(posting, Change.FILLED, actor)
+
+    return transition(posting, "fill", actor=actor, lock=_locked, refused=_refused, event=filled)
 
 
 @transaction.atomic
@@ -466,6 +469,7 @@ def posting_fill_when_hired_out(*, actor: User, posting: Posting, hired: int) ->
     _run(locked, locked.fill, None)
     save_with_history(locked, actor)
     events.posting_filled_event(locked, actor, hired=hired)
+    posting_changed_send(locked, Change.FILLED, actor)
     return locked
 
 
@@ -490,6 +494,7 @@ def posting_extend(*, actor: User, posting: Posting, end_date: date | str) -> Po
     )
     save_with_history(posting, actor, update_fields=["end_date"])
     events.posting_extended_event(posting, actor, old_end_date=old_end_date)
+    posting_changed_send(posting, Change.EXTENDED, actor)
     return posting
 
 
@@ -517,5 +522,6 @@ def posting_expire_due(*, today: date | None = None) -> int:
             _run(posting, posting.expire, None)
             save_with_history(posting, None)
             events.posting_expired_event(posting)
+            posting_changed_send(posting, Change.EXPIRED)
             expired += 1
     return expired

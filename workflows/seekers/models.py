@@ -146,6 +146,14 @@ class SeekerProfile(models.Model):
     difficulty_categories = models.JSONField(
         _("employment-difficulty categories (就业困难人员类别)"), default=list, blank=True
     )
+    # Consent to share the registration with the provincial platform (数智人社, standard art.
+    # 25): nothing of the seeker goes out without it (provincial.receivers).
+    platform_consent = models.BooleanField(
+        _("agrees to share the registration with the provincial platform"), default=False
+    )
+    platform_consent_at = models.DateTimeField(
+        _("consent to share recorded at"), null=True, blank=True, editable=False
+    )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

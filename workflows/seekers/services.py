@@ -51,6 +51,7 @@ from .models import (
 )
 from .rules import age_on, code_normalise, occupation_code_valid
 from .selectors import seeker_missing_items
+from .signals import seeker_registered
 
 # The keys ``profile`` may hold. A key left out keeps the value on record (nothing, for a new
 # profile); a key given as None, "" or [] clears it.
@@ -69,6 +70,7 @@ PROFILE_FIELDS = (
     "certificates",
     "years_of_experience",
     "difficulty_categories",
+    "platform_consent",
 )
 MAX_CODES = 20
 MAX_CERTIFICATES = 20
@@ -290,6 +292,26 @@ def _difficulty_categories(value: Any) -> list[str]:
     return [code for code in DifficultyCategory.values if code in codes]
 
 
+def _consent(value: Any) -> bool:
+    """Consent to share with the provincial platform: only a clear yes is consent."""
+    if isinstance(value, bool):
+        return value
+    if value is None or value == "":
+        return False
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("0", "false", "off", "no"):
+        return False
+    raise ValidationError(_("Say yes or no."))
+
+
+def _consent_no(value: Any) -> bool:
+    try:
+        return not _consent(value)
+    except ValidationError:
+        return False  # refused by the cleaner, with its message
+
+
 _CLEANERS: dict[str, Callable[[Any], Any]] = {
     "household_type": _household_type,
     "home_county": _home_county,
@@ -305,6 +327,7 @@ _CLEANERS: dict[str, Callable[[Any], Any]] = {
     "certificates": _certificates,
     "years_of_experience": _years,
     "difficulty_categories": _difficulty_categories,
+    "platform_consent": _consent,
 }
 
 
@@ -444,6 +467,8 @@ def _profile_write(
     for field in changed:
         setattr(seeker, field, cleaned[field])
     now = timezone.now()
+    if "platform_consent" in changed:
+        seeker.platform_consent_at = now if seeker.platform_consent else None
     if created:
         seeker.applicant = applicant
         seeker.registered_at = now
@@ -451,7 +476,8 @@ def _profile_write(
         save_with_history(seeker, actor)
     elif changed:
         seeker.updated_at = now
-        save_with_history(seeker, actor, update_fields=[*changed, "updated_at"])
+        consent = ["platform_consent_at"] if "platform_consent" in changed else []
+        save_with_history(seeker, actor, update_fields=[*changed, *consent, "updated_at"])
     if found.mobile_added:
         changed.insert(0, "mobile")
 
@@ -483,6 +509,14 @@ def _profile_write(
         case = case_close(actor=actor, case=case)
     events.seeker_registered_event(
         seeker, case, actor, created=created, changed=changed, missing=missing
+    )
+    seeker_registered.send(
+        sender=SeekerProfile,
+        seeker=seeker,
+        market=market,
+        created=created,
+        changed=list(changed),
+        actor=actor,
     )
     return SeekerVisit(seeker=seeker, changed=changed, case=case)
 
@@ -535,7 +569,13 @@ def seeker_register(
     if seeker is None:
         seeker = SeekerProfile()
     else:
-        profile = {field: value for field, value in profile.items() if not _blank(value)}
+        # An unticked consent box is a blank too: consent is withdrawn on purpose only, by
+        # ``seeker_update``.
+        profile = {
+            field: value
+            for field, value in profile.items()
+            if not _blank(value) and not (field == "platform_consent" and _consent_no(value))
+        }
     cleaned, profile_errors = _profile_clean(profile, seeker)
     errors.update(profile_errors)
     if found is not None:

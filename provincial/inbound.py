@@ -1,0 +1,312 @@
+"""Importing what the platform collected (docs/provincial-sync.md, "Inbound"): a periodic pull
+of its feed from the cursor kept in the database, each page imported in one transaction with
+the cursor's move, each record idempotent by the platform's id.
+
+- A new posting that duplicates one of ours (same employer credit code, occupation and county,
+  dates overlapping, ours in review or published) is linked to ours, not doubled.
+- Any other new posting goes through the same intake as the counter's (``posting_take_in``,
+  channel ``platform``) and so through the same content screen: a clean one is published; one
+  the screen warns about becomes a review case, not published; one it refuses is not taken in
+  (its reasons are kept and shown on the staff page).
+- A known record: the more recent change wins (the platform's ``updated_at`` against our
+  posting's last change); a posting withdrawn on either side stays withdrawn. What an update
+  may change here: withdrawn, filled, and a later last working day.
+- A registration goes through ``seeker_register`` (channel ``platform``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.intake import ApplicantGiven
+from cases.models import Channel
+from cases.services import CaseActionError
+from markets.models import Market
+from workflows.postings.models import Posting, Status
+from workflows.postings.services import (
+    posting_extend,
+    posting_fill,
+    posting_take_in,
+    posting_withdraw,
+)
+from workflows.postings.validation import posting_validate
+from workflows.seekers.services import seeker_register
+
+from . import events
+from .adapter import PlatformClient, PlatformUnavailable, platform_client
+from .models import FeedCursor, InboundRecord, RecordType
+
+logger = logging.getLogger(__name__)
+
+FEED = "records"
+Outcome = InboundRecord.Outcome
+DETAIL_MAX = 2000
+
+
+class ImportRefused(Exception):
+    """An item that cannot be taken in; the reason is kept on its record."""
+
+
+def _aware(value: Any) -> datetime:
+    moment = parse_datetime(str(value or ""))
+    if moment is None:
+        raise ImportRefused("updated_at is not a date and time")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def import_actor() -> User:
+    """The account imports run as (``PROVINCIAL_IMPORT_USERNAME``): an officer of each market
+    it imports into, so the intake's own permission checks apply to it as to anyone."""
+    user = User.objects.filter(username=settings.PROVINCIAL_IMPORT_USERNAME).first()
+    if user is None:
+        raise ImportRefused(f"no account {settings.PROVINCIAL_IMPORT_USERNAME!r} for imports")
+    return user
+
+
+def market_for_county(code: str) -> Market | None:
+    """The market of the county, else of its city, else of its province."""
+    codes = [code, code[:4] + "00", code[:2] + "0000"]
+    markets = {m.region.code: m for m in Market.objects.filter(region__code__in=codes)}
+    return next((markets[c] for c in codes if c in markets), None)
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(map(str, ValidationError(errors).messages))}"
+            for name, errors in error.error_dict.items()
+        )[:DETAIL_MAX]
+    return " ".join(error.messages)[:DETAIL_MAX]
+
+
+def _duplicate_of(item: dict[str, Any], start: date, end: date) -> Posting | None:
+    credit_code = str(item.get("employer", {}).get("credit_code") or "").strip()
+    data = item.get("posting", {})
+    if not credit_code:
+        return None
+    found: Posting | None = (
+        Posting.objects.filter(
+            employer__credit_code=credit_code,
+            occupation__code=str(data.get("occupation", "")),
+            county__code=str(data.get("county", "")),
+            status__in=(Status.IN_REVIEW, Status.PUBLISHED),
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+        .order_by("pk")
+        .first()
+    )
+    return found
+
+
+def _posting_new(item: dict[str, Any], actor: User) -> tuple[str, Posting | None, str]:
+    data = dict(item.get("posting") or {})
+    employer = item.get("employer") or {}
+    if str(item.get("status")) != Status.PUBLISHED:
+        return Outcome.REFUSED, None, "only a published posting is taken in"
+    try:
+        cleaned = posting_validate(data)
+    except ValidationError as error:
+        return Outcome.REFUSED, None, _messages(error)
+    duplicate = _duplicate_of(item, cleaned.start_date, cleaned.end_date)
+    if duplicate is not None:
+        return Outcome.LINKED, duplicate, ""
+    market = market_for_county(cleaned.county.code)
+    if market is None:
+        return Outcome.REFUSED, None, "no market serves this county"
+    warned = any(f.get("severity") == "warn" for f in cleaned.findings_json())
+    try:
+        posting = posting_take_in(
+            actor=actor,
+            market=market,
+            employer=ApplicantGiven(
+                name=str(employer.get("name", "")),
+                id_number=str(employer.get("id_number", "")),
+                credit_code=str(employer.get("credit_code", "")),
+                mobile=str(employer.get("mobile", "")),
+            ),
+            data=data,
+            publish=not warned,
+            channel=Channel.PLATFORM,
+            use_registered_name=True,
+        )
+    except ValidationError as error:
+        return Outcome.REFUSED, None, _messages(error)
+    except PermissionDenied:
+        return Outcome.REFUSED, None, "the import account does not work in this market"
+    return (Outcome.REVIEW if warned else Outcome.CREATED), posting, ""
+
+
+def _local_changed_at(posting: Posting) -> datetime:
+    latest = posting.history.order_by("-history_date").values_list("history_date", flat=True)
+    return latest.first() or posting.created_at
+
+
+def _posting_known(
+    record: InboundRecord, item: dict[str, Any], updated_at: datetime, actor: User
+) -> tuple[str, str]:
+    posting = record.posting
+    if posting is None:
+        return record.outcome, record.detail
+    posting.refresh_from_db()
+    status = str(item.get("status", ""))
+    if posting.status == Status.WITHDRAWN:
+        return Outcome.KEPT, "withdrawn here: stays withdrawn"
+    reason = _("Withdrawn on the provincial platform.")
+    if status == Status.WITHDRAWN:
+        if posting.status in (Status.IN_REVIEW, Status.PUBLISHED, Status.DRAFT):
+            posting_withdraw(actor=actor, posting=posting, reason=reason)
+            return Outcome.UPDATED, "withdrawn on the platform"
+        return Outcome.KEPT, f"already {posting.status}"
+    if _local_changed_at(posting) > updated_at:
+        return Outcome.KEPT, "ours changed more recently"
+    if status == Status.FILLED and posting.status == Status.PUBLISHED:
+        posting_fill(actor=actor, posting=posting)
+        return Outcome.UPDATED, "filled on the platform"
+    end = str((item.get("posting") or {}).get("end_date") or "")
+    if end and end > posting.end_date.isoformat() and posting.status == Status.PUBLISHED:
+        posting_extend(actor=actor, posting=posting, end_date=end)
+        return Outcome.UPDATED, "extended on the platform"
+    return Outcome.KEPT, "nothing to change"
+
+
+def _registration(item: dict[str, Any], actor: User) -> tuple[str, str]:
+    person = item.get("person") or {}
+    profile = dict(item.get("profile") or {})
+    market = market_for_county(str(item.get("county") or person.get("county") or ""))
+    if market is None:
+        return Outcome.REFUSED, "no market serves this county"
+    try:
+        seeker_register(
+            actor=actor,
+            market=market,
+            channel=Channel.PLATFORM,
+            name=str(person.get("name", "")),
+            id_number=str(person.get("id_number", "")),
+            mobile=str(person.get("mobile", "")),
+            profile=profile,
+        )
+    except ValidationError as error:
+        return Outcome.REFUSED, _messages(error)
+    except (PermissionDenied, TypeError) as error:
+        return Outcome.REFUSED, str(error) or "refused"
+    return Outcome.CREATED, ""
+
+
+def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord | None:
+    """Import one item of the feed, in the caller's transaction. None: an item too malformed to
+    keep (no id or type); a record already imported with this change or a later one: unchanged."""
+    platform_id = str(item.get("platform_id") or "")[:64]
+    record_type = str(item.get("record_type") or "")
+    if not platform_id or record_type not in RecordType.values:
+        logger.warning("provincial feed item without a platform id or a known type skipped")
+        return None
+    try:
+        updated_at = _aware(item.get("updated_at"))
+    except ImportRefused:
+        return None
+    record = (
+        InboundRecord.objects.select_for_update()
+        .filter(record_type=record_type, platform_id=platform_id)
+        .first()
+    )
+    if record is not None and record.platform_updated_at >= updated_at:
+        return record  # a duplicate, or an older change arriving late
+    status = str(item.get("status", ""))[:16]
+    posting: Posting | None = None
+    with transaction.atomic():  # a refused intake rolls back only its own savepoint
+        try:
+            if record_type == RecordType.POSTING and record is None:
+                outcome, posting, detail = _posting_new(item, actor)
+            elif record_type == RecordType.POSTING:
+                assert record is not None  # noqa: S101
+                outcome, detail = _posting_known(record, item, updated_at, actor)
+            elif record is None:
+                outcome, detail = _registration(item, actor)
+            else:
+                outcome, detail = _registration(item, actor)
+                outcome = Outcome.UPDATED if outcome == Outcome.CREATED else outcome
+        except (CaseActionError, ValidationError) as error:
+            outcome, detail = Outcome.KEPT, str(error)[:DETAIL_MAX]
+    now = timezone.now()
+    if record is None:
+        record = InboundRecord.objects.create(
+            platform_id=platform_id,
+            record_type=record_type,
+            posting=posting,
+            platform_updated_at=updated_at,
+            platform_status=status,
+            outcome=outcome,
+            detail=detail,
+            imported_at=now,
+            updated_at=now,
+        )
+    else:
+        record.platform_updated_at = updated_at
+        record.platform_status = status
+        record.outcome = outcome
+        record.detail = detail
+        record.updated_at = now
+        record.save()
+    events.record_imported_event(record, actor)
+    return record
+
+
+@dataclass
+class PullRun:
+    pages: int = 0
+    items: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    unavailable: bool = False
+
+
+def inbound_pull(*, client: PlatformClient | None = None, max_pages: int = 0) -> PullRun:
+    """Read the feed from the stored cursor, a page at a time, each page imported and the
+    cursor moved in one transaction: a pull that stops half-way (the platform down, a crash)
+    resumes where the last committed page ended, and importing a page twice is harmless."""
+    client = client or platform_client()
+    run = PullRun()
+    if client is None:
+        return run
+    try:
+        actor = import_actor()
+    except ImportRefused:
+        logger.warning(
+            "provincial feed not pulled: no account %r for imports",
+            settings.PROVINCIAL_IMPORT_USERNAME,
+        )
+        return run
+    while not max_pages or run.pages < max_pages:
+        cursor_row, _created = FeedCursor.objects.get_or_create(feed=FEED)
+        try:
+            page = client.pull(cursor=cursor_row.cursor, limit=settings.PROVINCIAL_PULL_LIMIT)
+        except PlatformUnavailable:
+            run.unavailable = True
+            break
+        with transaction.atomic():
+            locked = FeedCursor.objects.select_for_update().get(pk=cursor_row.pk)
+            if locked.cursor != cursor_row.cursor:
+                continue  # another pull moved it meanwhile: read again from there
+            for item in page.items:
+                record = inbound_item_import(item=item, actor=actor)
+                run.items += 1
+                if record is not None:
+                    run.outcomes[record.outcome] = run.outcomes.get(record.outcome, 0) + 1
+            locked.cursor = page.next_cursor
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=["cursor", "updated_at"])
+        run.pages += 1
+        if not page.has_more or not page.items:
+            break
+    return run
