@@ -17,3 +17,9 @@ from . import noticeboard_views  # noqa: E402
 urlpatterns += [
     path("<int:market_id>/board/", noticeboard_views.noticeboard, name="noticeboard"),
 ]
+
+# Online self-service (网上办事): sign-in with a code by text message, registration, postings,
+# one's own cases.
+from django.urls import include  # noqa: E402
+
+urlpatterns += [path("online/", include("portal.online.urls"))]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "noticeboard",
     "exports",
     "search",
+    "online",
     "backoffice",
 ]
 

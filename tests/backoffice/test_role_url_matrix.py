@@ -219,6 +219,13 @@ ELSEWHERE: dict[str, str] = {
     "portal:kiosk_status": "portal/test_status_lookup.py",
     "portal:noticeboard": "portal/test_portal_pages.py",
     "portal:screen": "portal/test_portal_pages.py",
+    # Online self-service: public URLs answering only to the applicant signed in by a code.
+    "portal:online:sign_in": "portal/test_online_sign_in.py",
+    "portal:online:sign_in_code": "portal/test_online_sign_in.py",
+    "portal:online:choose": "portal/test_online_sign_in.py",
+    "portal:online:sign_out": "portal/test_online_sign_in.py",
+    "portal:online:home": "portal/test_online_sign_in.py",
+    "portal:online:register": "portal/test_online_sign_in.py",
     # Pages of one record of a service, with that service's records.
     "backoffice:campaigns_detail": "campaigns/test_campaign_pages.py",
     "backoffice:case_attachment_download": "backoffice/test_attachment_views.py",
