@@ -10,7 +10,9 @@ from django.http import Http404
 from cases.crypto import mobile_index
 from cases.models import Applicant, Case
 from cases.services import CASE_SUBJECT
+from markets.models import Market
 from sla.models import Deadline, Target
+from workflows.seekers.flow import SEEKER_REGISTRATION
 
 from .models import SignInCode
 
@@ -73,3 +75,16 @@ def case_get_own(*, applicant: Applicant, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def seeker_registration_market(*, applicant: Applicant) -> Market:
+    """The market of the seeker's latest registration case (where their profile is kept)."""
+    case = (
+        Case.objects.filter(applicant=applicant, kind=SEEKER_REGISTRATION.code)
+        .select_related("market")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case.market

@@ -18,24 +18,49 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.crypto import mobile_index
-from cases.identity import mobile_normalise
-from cases.models import Applicant
+from cases.attachments import case_attachment_add
+from cases.crypto import mobile_index, personal_data_index
+from cases.identity import mobile_normalise, resident_id_parse, uscc_validate
+from cases.intake import ApplicantGiven
+from cases.models import Applicant, Case, Channel, NoticeItem, State, applicant_key
+from cases.services import (
+    CaseActionError,
+    applicant_organisation_register,
+    applicant_person_register,
+    case_receive_materials,
+    case_withdraw,
+)
+from markets.models import Market
 from notifications.messages import applicant_language
 from notifications.services import outbox_enqueue
+from workflows.postings.models import Posting
+from workflows.postings.services import posting_take_in, posting_withdraw
+from workflows.seekers.models import SeekerProfile
+from workflows.seekers.services import SeekerVisit, seeker_register, seeker_update
 
 from . import events
+from .desk import online_desk
 from .models import SignInCode, SignInFailure
+from .selectors import seeker_registration_market
+
+# What an applicant never sets on a posting: the screen's exceptions are a team lead's.
+NOT_FROM_APPLICANTS = frozenset(
+    {"screening_exceptions", "screening_justification", "market", "status", "employer", "case"}
+)
 
 CODE_LIFETIME = timedelta(minutes=5)
 RESEND_COOL_DOWN = timedelta(seconds=60)
@@ -214,3 +239,202 @@ def sign_in_record(*, verified: Verified, address: str | None, applicant: Applic
 
 def sign_out_record(*, applicant: Applicant, address: str | None) -> None:
     events.signed_out_event(applicant, address)
+
+
+# --- Registration -----------------------------------------------------------------------------
+# The mobile is always the one proven by the code, never one typed on a form. A person or an
+# organisation on record already is registered online only with that very mobile: an ID
+# number or credit code typed online never reaches someone else's record (come to the counter).
+
+
+def _record_with_other_mobile(known: Applicant | None, mobile: str) -> bool:
+    return known is not None and known.mobile_index != mobile_index(mobile)
+
+
+def _known_elsewhere(field: str) -> ValidationError:
+    return ValidationError(
+        {
+            field: _(
+                "This number is registered with another mobile number. Sign in with that "
+                "number, or bring your ID to the market's counter to change it."
+            )
+        }
+    )
+
+
+@transaction.atomic
+def online_seeker_register(
+    *,
+    mobile: str,
+    market: Market,
+    name: str,
+    id_number: str,
+    profile: Mapping[str, Any],
+) -> SeekerProfile:
+    """Register a job seeker online (real name: the ID number checked, GB 11643) through the
+    counter's own ``seeker_register``, channel ``online``, taken in by the market's online
+    desk. ValidationError per field, as ``seeker_register`` raises it."""
+    try:
+        resident = resident_id_parse(id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from error
+    known = Applicant.objects.filter(
+        applicant_key("id_number_index", personal_data_index(resident.number))
+    ).first()
+    if _record_with_other_mobile(known, mobile):
+        raise _known_elsewhere("id_number")
+    return seeker_register(
+        actor=online_desk(market=market),
+        market=market,
+        channel=Channel.ONLINE,
+        name=name,
+        id_number=resident.number,
+        mobile=mobile,
+        profile=profile,
+    )
+
+
+@transaction.atomic
+def online_seeker_update(*, applicant: Applicant, changes: Mapping[str, Any]) -> SeekerVisit:
+    """The seeker keeps their profile current (``seeker_update``: only what changed is written,
+    the profile's history keeps the earlier values), at the market of their registration."""
+    seeker = SeekerProfile.objects.filter(applicant=applicant).first()
+    if seeker is None:
+        raise PermissionDenied
+    market = seeker_registration_market(applicant=applicant)
+    return seeker_update(
+        actor=online_desk(market=market),
+        market=market,
+        seeker=seeker,
+        changes=changes,
+        channel=Channel.ONLINE,
+    )
+
+
+@transaction.atomic
+def online_employer_register(
+    *, mobile: str, market: Market, name: str, id_number: str = "", credit_code: str = ""
+) -> Applicant:
+    """Register an employer online: a person who hires (by ID number) or an organisation (by
+    its unified social credit code), exactly one of the two."""
+    id_number, credit_code = id_number.strip(), credit_code.strip()
+    if bool(id_number) == bool(credit_code):
+        raise ValidationError(
+            {
+                "credit_code": _(
+                    "Give the unified social credit code of an organisation, or the ID number "
+                    "of a person who hires."
+                )
+            }
+        )
+    desk = online_desk(market=market)
+    if credit_code:
+        try:
+            code = uscc_validate(credit_code)
+        except ValidationError as error:
+            raise ValidationError({"credit_code": error.messages}) from error
+        known = Applicant.objects.filter(applicant_key("credit_code", code)).first()
+        if _record_with_other_mobile(known, mobile):
+            raise _known_elsewhere("credit_code")
+        return applicant_organisation_register(
+            actor=desk, name=name, credit_code=code, mobile=mobile, market=market
+        )
+    try:
+        resident = resident_id_parse(id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from error
+    known = Applicant.objects.filter(
+        applicant_key("id_number_index", personal_data_index(resident.number))
+    ).first()
+    if _record_with_other_mobile(known, mobile):
+        raise _known_elsewhere("id_number")
+    return applicant_person_register(
+        actor=desk, name=name, id_number=resident.number, mobile=mobile, market=market
+    )
+
+
+# --- Postings and cases -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def online_posting_submit(
+    *, applicant: Applicant, market: Market, data: Mapping[str, Any]
+) -> Posting:
+    """An employer submits a posting online: the counter's intake (``posting_take_in``: the
+    same checks and lawful-content screen), channel ``online``, its review case waiting in
+    the market's queue to be claimed, on the online review time limit. Never published at
+    once; a screening exception is never granted online."""
+    data = {key: value for key, value in data.items() if key not in NOT_FROM_APPLICANTS}
+    return posting_take_in(
+        actor=online_desk(market=market),
+        market=market,
+        employer=ApplicantGiven(
+            name=applicant.name,
+            id_number=applicant.id_number if applicant.kind == Applicant.Kind.PERSON else "",
+            credit_code=applicant.credit_code,
+            mobile=applicant.mobile,
+        ),
+        data=data,
+        publish=False,
+        channel=Channel.ONLINE,
+        claimed=False,
+    )
+
+
+@transaction.atomic
+def online_materials_hand_in(
+    *,
+    applicant: Applicant,
+    case: Case,
+    uploads: Mapping[int, UploadedFile],
+) -> Case:
+    """The applicant hands in missing items of the single notice online: each file checked and
+    stored as the case's attachment (``case_attachment_add``), and the items received as at
+    the counter (``case_receive_materials``: the case goes back in progress once none is
+    outstanding). ``uploads``: notice item id -> file. Another's case: Http404."""
+    case = online_case_locked(applicant=applicant, case=case)
+    if case.state != State.AWAITING_MATERIALS:
+        raise CaseActionError(_("This case is not waiting for materials."))
+    pending = {
+        item.pk: item
+        for item in NoticeItem.objects.filter(notice__case=case, received_at__isnull=True)
+    }
+    chosen = [pending[pk] for pk in uploads if pk in pending]
+    if not chosen:
+        raise ValidationError({"items": _("Choose a file for at least one missing item.")})
+    desk = online_desk(market=case.market)
+    errors: dict[str, list[str]] = {}
+    for item in chosen:
+        try:
+            case_attachment_add(actor=desk, case=case, upload=uploads[item.pk])
+        except ValidationError as error:
+            errors[f"item_{item.pk}"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return case_receive_materials(actor=desk, case=case, items=chosen)
+
+
+@transaction.atomic
+def online_case_withdraw(*, applicant: Applicant, case: Case, reason: str) -> Case:
+    """The applicant withdraws their own open case (a posting's review case withdraws the
+    posting with it, as at the counter)."""
+    case = online_case_locked(applicant=applicant, case=case)
+    desk = online_desk(market=case.market)
+    posting = Posting.objects.filter(case=case).first()
+    if posting is not None:
+        posting_withdraw(actor=desk, posting=posting, reason=reason)
+        return Case.objects.get(pk=case.pk)
+    return case_withdraw(actor=desk, case=case, reason=reason)
+
+
+def online_case_locked(*, applicant: Applicant, case: Case) -> Case:
+    """The applicant's own case, locked; anyone else's: Http404."""
+    locked: Case | None = (
+        Case.objects.select_for_update()
+        .select_related("market")
+        .filter(pk=case.pk, applicant=applicant)
+        .first()
+    )
+    if locked is None:
+        raise Http404
+    return locked

@@ -35,6 +35,5 @@ class ChooseApplicantForm(forms.Form):
     def __init__(self, *args: object, applicants: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["applicant"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = applicants
+        field.choices = applicants  # type: ignore[attr-defined]
         field.widget = forms.RadioSelect(choices=applicants)
