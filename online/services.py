@@ -47,6 +47,8 @@ from cases.services import (
 from markets.models import Market
 from notifications.messages import applicant_language
 from notifications.services import outbox_enqueue
+from workflows.guidance.models import Referral
+from workflows.guidance.services import referral_record
 from workflows.postings.models import Posting
 from workflows.postings.services import posting_take_in, posting_withdraw
 from workflows.seekers.models import SeekerProfile
@@ -438,3 +440,26 @@ def online_case_locked(*, applicant: Applicant, case: Case) -> Case:
     if locked is None:
         raise Http404
     return locked
+
+
+# --- Matching and applying --------------------------------------------------------------------
+
+
+@transaction.atomic
+def online_apply(*, applicant: Applicant, posting_id: int) -> Referral:
+    """A job seeker applies for a published posting: a referral (推荐岗位) through the
+    counter's ``referral_record``, made by the posting market's online desk (which is how the
+    referral tells it came online), with the match's score and reasons. Not a seeker, or no
+    such published posting: Http404; applied already: ValidationError."""
+    seeker = SeekerProfile.objects.filter(applicant=applicant).first()
+    posting = (
+        Posting.objects.select_related("market").filter(pk=posting_id, status="published").first()
+    )
+    if seeker is None or posting is None:
+        raise Http404
+    return referral_record(
+        actor=online_desk(market=posting.market),
+        seeker=seeker,
+        posting=posting,
+        note=_("Applied online."),
+    )

@@ -226,6 +226,13 @@ ELSEWHERE: dict[str, str] = {
     "portal:online:sign_out": "portal/test_online_sign_in.py",
     "portal:online:home": "portal/test_online_sign_in.py",
     "portal:online:register": "portal/test_online_sign_in.py",
+    "portal:online:register_seeker": "portal/test_online_pages.py",
+    "portal:online:register_employer": "portal/test_online_pages.py",
+    "portal:online:profile": "portal/test_online_pages.py",
+    "portal:online:posting_new": "portal/test_online_pages.py",
+    "portal:online:case": "portal/test_online_pages.py",
+    "portal:online:case_receipt": "portal/test_online_pages.py",
+    "portal:online:matches": "portal/test_online_pages.py",
     # Pages of one record of a service, with that service's records.
     "backoffice:campaigns_detail": "campaigns/test_campaign_pages.py",
     "backoffice:case_attachment_download": "backoffice/test_attachment_views.py",
