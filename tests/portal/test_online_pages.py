@@ -4,8 +4,6 @@ another applicant's case by id is 404; fields an applicant may not set are ignor
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +11,7 @@ from conftest import ID_NUMBERS
 from counter_support import CREDIT_CODE, SEEKER_ID, posting_form, posting_make, qingxiu_make
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from online_support import last_code_sent_to
 
 from accounts.models import User
 from cases.applicant_session import SESSION_KEY
@@ -24,9 +23,6 @@ from workflows.guidance.models import Referral
 from workflows.postings.models import Posting, Status
 from workflows.postings.services import posting_return_for_correction
 from workflows.seekers.models import SeekerProfile
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "online"))
-from online_support import last_code_sent_to
 
 pytestmark = pytest.mark.django_db
 

@@ -4,19 +4,14 @@ page; sign-out ends the applicant's session."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from conftest import case_make
 from django.test import Client
+from online_support import last_code_sent_to
 
 from accounts.models import User
 from audit.models import AuditEvent
 from cases.applicant_session import SESSION_KEY
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "online"))
-from online_support import last_code_sent_to
 
 pytestmark = pytest.mark.django_db
 
