@@ -92,7 +92,8 @@ def seeker_registration_market(*, applicant: Applicant) -> Market:
     )
     if case is None:
         raise Http404
-    return case.market
+    market: Market = case.market
+    return market
 
 
 def seeker_profile_get(*, applicant: Applicant) -> SeekerProfile | None:

@@ -20,7 +20,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,7 +92,8 @@ class Verified:
 
     @property
     def mobile(self) -> str:
-        return self.code.mobile
+        mobile: str = self.code.mobile
+        return mobile
 
 
 def _hash(index: str, code: str) -> str:
@@ -102,10 +103,11 @@ def _hash(index: str, code: str) -> str:
 def sign_in_code_address(code_id: str) -> str:
     """The mobile of the code ``code_id`` (the outbox's ``online-sign-in:<id>``)."""
     code = SignInCode.objects.filter(pk=int(code_id)).first() if code_id.isdigit() else None
-    return code.mobile if code is not None else ""
+    mobile: str = code.mobile if code is not None else ""
+    return mobile
 
 
-def _lock_reasons(index: str, address: str | None, now: timezone.datetime) -> list[str]:
+def _lock_reasons(index: str, address: str | None, now: datetime) -> list[str]:
     since = now - LOCK_WINDOW
     reasons = []
     if SignInFailure.objects.filter(mobile_index=index, at__gt=since).count() >= MAX_FAILURES:
@@ -196,6 +198,7 @@ def sign_in_code_verify(*, mobile: str, code: str, address: str | None) -> Verif
     code = (code or "").strip()
     now = timezone.now()
     refused: SignInRefused | None = None
+    row: SignInCode | None = None
     with transaction.atomic():
         if _lock_reasons(index, address, now):
             events.sign_in_failed_event(mobile, address, reason="locked")
@@ -228,8 +231,8 @@ def sign_in_code_verify(*, mobile: str, code: str, address: str | None) -> Verif
             else:
                 row.used_at = now
                 row.save(update_fields=["used_at"])
-    if refused is not None:
-        raise refused
+    if refused is not None or row is None:
+        raise refused or SignInRefused(_locked_message())
     return Verified(code=row)
 
 
@@ -425,7 +428,8 @@ def online_case_withdraw(*, applicant: Applicant, case: Case, reason: str) -> Ca
     posting = Posting.objects.filter(case=case).first()
     if posting is not None:
         posting_withdraw(actor=desk, posting=posting, reason=reason)
-        return Case.objects.get(pk=case.pk)
+        withdrawn: Case = Case.objects.get(pk=case.pk)
+        return withdrawn
     return case_withdraw(actor=desk, case=case, reason=reason)
 
 

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from . import views
 
 app_name = "portal"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:market_id>/screen/", views.screen, name="screen"),
     path("<int:market_id>/kiosk/", views.kiosk, name="kiosk"),
     path("<int:market_id>/kiosk/postings/<int:pk>/", views.kiosk_posting, name="kiosk_posting"),

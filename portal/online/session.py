@@ -11,6 +11,8 @@ from online.selectors import sign_in_code_get
 
 PENDING = "online_pending_code_id"
 VERIFIED = "online_verified_code_id"
+# The market whose kiosk or notice board the applicant came from (the forms start with it).
+MARKET = "online_market_id"
 
 
 def code_from_session(request: HttpRequest, key: str) -> SignInCode | None:

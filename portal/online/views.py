@@ -89,6 +89,9 @@ def _form_error(form: Any, field: str, error: ValidationError) -> None:
 @public
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    market = request.GET.get("market", "")
+    if market.isdigit():  # came from a market's kiosk or notice board: its forms start there
+        request.session[session.MARKET] = int(market)
     if applicant_from_request(request) is not None:
         return redirect("portal:online:home")
     form = MobileForm(request.POST or None)
@@ -287,8 +290,12 @@ def register_employer(request: HttpRequest) -> HttpResponse:
 
 
 def _market_initial(request: HttpRequest) -> dict[str, Any]:
+    """The market a form starts with: the one the applicant came from, if any."""
     market = request.GET.get("market", "")
-    return {"market": int(market)} if market.isdigit() else {}
+    if market.isdigit():
+        return {"market": int(market)}
+    remembered = request.session.get(session.MARKET)
+    return {"market": remembered} if isinstance(remembered, int) else {}
 
 
 def _errors_on_form(form: Any, error: ValidationError) -> None:

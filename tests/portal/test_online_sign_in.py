@@ -4,14 +4,18 @@ page; sign-out ends the applicant's session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from conftest import case_make
+from conftest import ID_NUMBERS, applicant_make, case_make
+from counter_support import CREDIT_CODE
 from django.test import Client
 from online_support import last_code_sent_to
 
 from accounts.models import User
 from audit.models import AuditEvent
 from cases.applicant_session import SESSION_KEY
+from cases.services import applicant_organisation_register, applicant_person_register
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +110,9 @@ def test_sign_out_ends_the_applicants_session(officer: User) -> None:
     assert event.new_values == {"applicant_id": case.applicant_id}
 
 
-def test_a_staff_session_is_not_an_applicants(verified_client, officer: User) -> None:  # type: ignore[no-untyped-def]
+def test_a_staff_session_is_not_an_applicants(
+    verified_client: Callable[[User], Client], officer: User
+) -> None:
     client = verified_client(officer)
     assert client.get("/portal/online/home/")["Location"] == SIGN_IN
 
@@ -116,3 +122,26 @@ def test_the_pages_answer_in_both_languages() -> None:
         client = Client(headers={"accept-language": language})
         client.cookies["django_language"] = language
         assert text in client.get(SIGN_IN).content.decode()
+
+
+def test_a_mobile_of_several_applicants_chooses_only_among_them(officer: User) -> None:
+    person = applicant_make(officer)  # 13800138000
+    organisation = applicant_organisation_register(
+        actor=officer, name="南宁市邕江餐饮有限公司", credit_code=CREDIT_CODE, mobile=MOBILE
+    )
+    stranger = applicant_person_register(
+        actor=officer, name="覃某", id_number=ID_NUMBERS[1], mobile="13922223333"
+    )
+    client = Client()
+    response = client.post(CODE, {"code": _sign_in(client)})
+    assert response["Location"] == "/portal/online/choose/"
+    page = client.get("/portal/online/choose/").content.decode()
+    assert person.name in page and organisation.name in page
+    assert stranger.name not in page
+
+    refused = client.post("/portal/online/choose/", {"applicant": stranger.pk})
+    assert refused.status_code == 200
+    assert SESSION_KEY not in client.session
+
+    client.post("/portal/online/choose/", {"applicant": organisation.pk})
+    assert client.session[SESSION_KEY] == organisation.pk
