@@ -56,7 +56,8 @@ def signed_in_event(mobile: str, address: str | None, *, applicant: Applicant | 
 
 
 def sign_in_failed_event(mobile: str, address: str | None, *, reason: str) -> AuditEvent:
-    """``reason``: ``wrong_code`` (also an expired or used one), ``locked`` or ``cool_down``."""
+    """``reason``: ``wrong_code`` (also an expired or used one), ``locked``, ``cool_down`` or
+    ``too_many_codes`` (from one address)."""
     return _record(SIGN_IN_FAILED, mobile, address, success=False, reason=reason)
 
 

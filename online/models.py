@@ -23,12 +23,15 @@ class SignInCode(models.Model):
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # Where it was asked for from: an address asks for a bounded number of codes.
+    address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("sign-in code")
         verbose_name_plural = _("sign-in codes")
         indexes = [
             models.Index(fields=["mobile_index", "-created_at"], name="online_code_mobile"),
+            models.Index(fields=["address", "created_at"], name="online_code_address"),
         ]
 
     def __str__(self) -> str:

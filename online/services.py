@@ -3,7 +3,8 @@
 - ``sign_in_code_send``: a new 6-digit code for a mobile, through the outbox and the SMS
   gateway adapter (the console backend by default: ``make run`` shows it in its log). Kept
   only as a keyed hash; valid for ``CODE_LIFETIME``; a new one only after ``RESEND_COOL_DOWN``;
-  sending one makes every earlier unused code of the mobile void.
+  sending one makes every earlier unused code of the mobile void. One address asks for at most
+  ``CODES_PER_ADDRESS_PER_HOUR`` codes an hour, whatever the numbers.
 - ``sign_in_code_verify``: the code typed; right, unexpired and unused, it is used up (a
   replay fails). Every wrong try (also an expired or used code) is a failure counted against
   the mobile and against the client's address: ``MAX_FAILURES`` failures within
@@ -68,6 +69,8 @@ CODE_LIFETIME = timedelta(minutes=5)
 RESEND_COOL_DOWN = timedelta(seconds=60)
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
+# Codes one address may ask for (to any numbers) within an hour: no text-message bombing.
+CODES_PER_ADDRESS_PER_HOUR = 10
 SIGN_IN_SCHEME = "online-sign-in"
 
 SMS_CODE = gettext_lazy(
@@ -152,7 +155,19 @@ def sign_in_code_send(*, mobile: str, address: str | None) -> SignInCode:
                 .order_by("-created_at")
                 .first()
             )
-            if last is not None and now - last.created_at < RESEND_COOL_DOWN:
+            sent_from_here = (
+                SignInCode.objects.filter(
+                    address=address, created_at__gt=now - timedelta(hours=1)
+                ).count()
+                if address
+                else 0
+            )
+            if sent_from_here >= CODES_PER_ADDRESS_PER_HOUR:
+                events.sign_in_failed_event(mobile, address, reason="too_many_codes")
+                refused = SignInRefused(
+                    _("Too many codes were asked for from this device. Try again in an hour.")
+                )
+            elif last is not None and now - last.created_at < RESEND_COOL_DOWN:
                 wait = int((RESEND_COOL_DOWN - (now - last.created_at)).total_seconds()) + 1
                 events.sign_in_failed_event(mobile, address, reason="cool_down")
                 refused = SignInRefused(
@@ -171,6 +186,7 @@ def sign_in_code_send(*, mobile: str, address: str | None) -> SignInCode:
                     code_hash=_hash(index, code),
                     created_at=now,
                     expires_at=now + CODE_LIFETIME,
+                    address=address,
                 )
                 with translation.override(applicant_language()):
                     body = str(SMS_CODE) % {

@@ -148,3 +148,15 @@ def test_not_a_mobile_number_is_a_validation_error() -> None:
         sign_in_code_send(mobile="12345", address=HOME)
     assert "mobile" in error.value.message_dict
     assert not SignInCode.objects.exists()
+
+
+def test_one_address_asks_for_a_bounded_number_of_codes() -> None:
+    for n in range(services.CODES_PER_ADDRESS_PER_HOUR):
+        sign_in_code_send(mobile=f"137000000{n:02d}", address=HOME)
+
+    with pytest.raises(SignInRefused):
+        sign_in_code_send(mobile=OTHER, address=HOME)
+
+    assert SignInCode.objects.count() == services.CODES_PER_ADDRESS_PER_HOUR
+    assert AuditEvent.objects.filter(new_values__reason="too_many_codes").count() == 1
+    sign_in_code_send(mobile=OTHER, address=ELSEWHERE)

@@ -10,7 +10,9 @@ import pytest
 from conftest import ID_NUMBERS
 from counter_support import CREDIT_CODE, SEEKER_ID, posting_form, posting_make, qingxiu_make
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from online_support import last_code_sent_to
 
 from accounts.models import User
@@ -271,3 +273,35 @@ def test_a_seeker_keeps_the_profile_current_and_an_employer_has_none(
     assert seeker.history.count() == 2
     employer = _employer(nanning_market, mobile="13922223333")
     assert employer.get("/portal/online/profile/").status_code == 404
+
+
+def test_the_jobs_page_lists_in_a_bounded_number_of_queries(
+    officer: User, nanning_market: Market, django_assert_max_num_queries: Any
+) -> None:
+    qingxiu_make()
+    client = signed_in()
+    client.post("/portal/online/register/seeker/", {**SEEKER_POST, "market": nanning_market.pk})
+    first = posting_make(officer, nanning_market, publish=True)
+    client.post("/portal/online/jobs/", {"posting": first.pk})
+    with CaptureQueriesContext(connection) as one:
+        client.get("/portal/online/jobs/")
+    queries_for_one = len(one.captured_queries)
+    assert queries_for_one <= 25
+    for n in range(3):
+        more = posting_make(officer, nanning_market, publish=True, address=f"民族大道 {n} 号")
+        client.post("/portal/online/jobs/", {"posting": more.pk})
+    assert Referral.objects.count() == 4
+    with django_assert_max_num_queries(queries_for_one):
+        client.get("/portal/online/jobs/")
+
+
+def test_the_online_posting_is_in_the_officers_review_queue(
+    officer: User, nanning_market: Market, verified_client: Any
+) -> None:
+    qingxiu_make()
+    client = _employer(nanning_market)
+    client.post("/portal/online/postings/new/", _posting_post(nanning_market))
+    posting = Posting.objects.get()
+
+    queue = verified_client(officer).get("/counter/postings/").content.decode()
+    assert f"/counter/postings/{posting.pk}/" in queue
