@@ -66,7 +66,9 @@ def applicant_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         applicant = applicant_from_request(request)
         if applicant is None:
-            return redirect("portal:online:sign_in")
+            # A mobile proven by its code but not registered yet registers first.
+            verified = session.verified_mobile(request) is not None
+            return redirect("portal:online:register" if verified else "portal:online:sign_in")
         request.applicant = applicant  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 

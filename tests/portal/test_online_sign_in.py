@@ -59,7 +59,8 @@ def test_an_unknown_number_is_verified_and_sent_to_registration() -> None:
     assert response["Location"] == "/portal/online/register/"
     assert SESSION_KEY not in client.session
     assert client.get("/portal/online/register/").status_code == 200
-    assert client.get("/portal/online/home/")["Location"] == SIGN_IN
+    assert client.get("/portal/online/home/")["Location"] == "/portal/online/register/"
+    assert Client().get("/portal/online/home/")["Location"] == SIGN_IN
 
 
 def test_a_wrong_code_is_refused_on_the_page_and_a_replayed_code_too(officer: User) -> None:
