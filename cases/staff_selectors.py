@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -29,13 +30,16 @@ from markets.selectors import membership_list_for_user
 
 
 def staff_list_for_markets(*, market_ids: list[int]) -> QuerySet[User]:
-    """Active officers and team leads of these markets (each once), by name."""
+    """Active officers and team leads of these markets (each once), by name. An account
+    nobody can sign in with (a market's online desk, ``online.desk``) is nobody to hand a
+    case to, and is left out."""
     users: QuerySet[User] = (
         User.objects.filter(
             is_active=True,
             memberships__role__in=MARKET_ROLES,
             memberships__market_id__in=market_ids,
         )
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .distinct()
         .order_by("full_name", "username")
     )
@@ -43,13 +47,14 @@ def staff_list_for_markets(*, market_ids: list[int]) -> QuerySet[User]:
 
 
 def staff_list_of_active_markets() -> QuerySet[User]:
-    """Everyone a case may be transferred to."""
+    """Everyone a case may be transferred to (not an account nobody can sign in with)."""
     users: QuerySet[User] = (
         User.objects.filter(
             is_active=True,
             memberships__role__in=MARKET_ROLES,
             memberships__market__is_active=True,
         )
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .distinct()
         .order_by("full_name", "username")
     )

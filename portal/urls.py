@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from . import views
 
 app_name = "portal"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:market_id>/screen/", views.screen, name="screen"),
     path("<int:market_id>/kiosk/", views.kiosk, name="kiosk"),
     path("<int:market_id>/kiosk/postings/<int:pk>/", views.kiosk_posting, name="kiosk_posting"),
@@ -17,3 +17,9 @@ from . import noticeboard_views  # noqa: E402
 urlpatterns += [
     path("<int:market_id>/board/", noticeboard_views.noticeboard, name="noticeboard"),
 ]
+
+# Online self-service (网上办事): sign-in with a code by text message, registration, postings,
+# one's own cases.
+from django.urls import include  # noqa: E402
+
+urlpatterns += [path("online/", include("portal.online.urls"))]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "exports",
     "search",
     "provincial",
+    "online",
     "backoffice",
 ]
 

@@ -127,6 +127,10 @@ TIME_LIMITS = (
     TimeLimit("acceptance", 1, "same_day"),
     TimeLimit("completion", 1, "working_days"),
     TimeLimit("completion", 1, "working_hours", channel="counter"),
+    # Submitted online (seeded by online/migrations): claimed within 4 working hours,
+    # reviewed within one working day.
+    TimeLimit("acceptance", 4, "working_hours", channel="online"),
+    TimeLimit("completion", 1, "working_days", channel="online"),
 )
 
 # --- Audit labels ---------------------------------------------------------------------------------

@@ -1,0 +1,168 @@
+"""Reads of online self-service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404
+
+from cases.crypto import mobile_index
+from cases.models import Applicant, Case, NoticeItem, SingleNotice, State
+from cases.services import CASE_SUBJECT
+from markets.models import Market
+from sla.models import Deadline, Target
+from workflows.guidance.matching import Match, match_postings
+from workflows.guidance.models import Referral
+from workflows.postings.models import Posting
+from workflows.seekers.flow import SEEKER_REGISTRATION
+from workflows.seekers.models import SeekerProfile
+
+from .models import SignInCode
+
+
+def applicant_list_for_mobile(*, mobile: str) -> list[Applicant]:
+    """The applicants on record with this (normalised) mobile, not anonymised."""
+    return list(
+        Applicant.objects.filter(
+            mobile_index=mobile_index(mobile), anonymised_at__isnull=True
+        ).order_by("pk")
+    )
+
+
+def sign_in_code_get(*, pk: object) -> SignInCode | None:
+    return SignInCode.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+@dataclass(frozen=True)
+class OwnCase:
+    """One of the applicant's cases as their list shows it."""
+
+    case: Case
+    due_at: datetime | None
+    paused: bool
+
+
+def case_list_for_applicant(*, applicant: Applicant, limit: int = 100) -> list[OwnCase]:
+    """The applicant's own cases, newest first, each with its completion due date (two
+    queries, however many cases)."""
+    cases = list(Case.objects.filter(applicant=applicant).order_by("-opened_at", "-pk")[:limit])
+    deadlines = {
+        deadline.subject_id: deadline
+        for deadline in Deadline.objects.filter(
+            subject_type=CASE_SUBJECT,
+            subject_id__in=[case.pk for case in cases],
+            target=Target.COMPLETION,
+        )
+    }
+    own = []
+    for case in cases:
+        deadline = deadlines.get(case.pk)
+        own.append(
+            OwnCase(
+                case=case,
+                due_at=deadline.due_at if deadline is not None else None,
+                paused=bool(deadline and deadline.paused_at and not deadline.stopped_at),
+            )
+        )
+    return own
+
+
+def case_get_own(*, applicant: Applicant, pk: int) -> Case:
+    """The applicant's own case ``pk``; anyone else's (or none) is Http404, never 403: an id
+    tells nothing about whether it exists."""
+    case: Case | None = (
+        Case.objects.select_related("market", "applicant")
+        .filter(pk=pk, applicant=applicant)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def seeker_registration_market(*, applicant: Applicant) -> Market:
+    """The market of the seeker's latest registration case (where their profile is kept)."""
+    case = (
+        Case.objects.filter(applicant=applicant, kind=SEEKER_REGISTRATION.code)
+        .select_related("market")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    market: Market = case.market
+    return market
+
+
+def seeker_profile_get(*, applicant: Applicant) -> SeekerProfile | None:
+    return SeekerProfile.objects.filter(applicant=applicant).select_related("home_county").first()
+
+
+def seeker_profile_initial(seeker: SeekerProfile) -> dict[str, Any]:
+    """The profile on record as the online profile form shows it."""
+    return {
+        "household_type": seeker.household_type,
+        "home_county": seeker.home_county.code if seeker.home_county else None,
+        "wanted_occupations": list(seeker.wanted_occupations),
+        "wanted_areas": list(seeker.wanted_areas),
+        "available_days": list(seeker.available_days),
+        "available_from": seeker.available_from,
+        "available_until": seeker.available_until,
+        "min_daily_pay": seeker.min_daily_pay,
+        "skills": seeker.skills,
+    }
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """What the applicant's page of one case shows."""
+
+    case: Case
+    due_at: datetime | None
+    paused: bool
+    posting: Posting | None
+    notice: SingleNotice | None
+    items: list[NoticeItem]
+    pending_items: list[NoticeItem]
+    may_withdraw: bool
+
+
+def case_detail_for_applicant(*, case: Case) -> CaseDetail:
+    """The case's page for its applicant (the caller got it through ``case_get_own``)."""
+    deadline = Deadline.objects.filter(
+        subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.COMPLETION
+    ).first()
+    notice = case.notices.first()
+    items = list(notice.items.all()) if notice is not None else []
+    posting = Posting.objects.filter(case=case).select_related("occupation", "county").first()
+    return CaseDetail(
+        case=case,
+        due_at=deadline.due_at if deadline is not None else None,
+        paused=bool(deadline and deadline.paused_at and not deadline.stopped_at),
+        posting=posting,
+        notice=notice,
+        items=items,
+        pending_items=[item for item in items if item.received_at is None]
+        if case.state == State.AWAITING_MATERIALS
+        else [],
+        may_withdraw=case.state in (State.NEW, State.IN_PROGRESS, State.AWAITING_MATERIALS),
+    )
+
+
+def matches_for_applicant(*, applicant: Applicant, limit: int = 20) -> list[Match]:
+    """The published postings that best fit the seeker's profile, with the reasons."""
+    seeker = seeker_profile_get(applicant=applicant)
+    if seeker is None:
+        raise Http404
+    return match_postings(seeker, limit)
+
+
+def referral_list_for_applicant(*, applicant: Applicant) -> list[Referral]:
+    """The seeker's referrals (applications and recommendations) and their outcomes."""
+    return list(
+        Referral.objects.filter(seeker__applicant=applicant)
+        .select_related("posting__occupation", "posting__market")
+        .order_by("-recommended_at", "-pk")[:100]
+    )
