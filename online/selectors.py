@@ -112,6 +112,7 @@ def seeker_profile_initial(seeker: SeekerProfile) -> dict[str, Any]:
         "available_until": seeker.available_until,
         "min_daily_pay": seeker.min_daily_pay,
         "skills": seeker.skills,
+        "platform_consent": seeker.platform_consent,
     }
 
 

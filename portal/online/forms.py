@@ -108,6 +108,13 @@ class SeekerProfileForm(forms.Form):
     skills = forms.CharField(
         label=_("Skills"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    platform_consent = forms.BooleanField(
+        label=_(
+            "I agree that my registration is shared with the provincial human-resources "
+            "platform, so that its job services can find me too"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,6 +134,7 @@ class SeekerProfileForm(forms.Form):
             "available_until": data["available_until"],
             "min_daily_pay": data["min_daily_pay"],
             "skills": data["skills"],
+            "platform_consent": data["platform_consent"],
         }
 
     def changes(self) -> dict[str, Any]:

@@ -89,6 +89,33 @@ def test_a_seeker_registers_on_the_page_and_is_signed_in(nanning_market: Market)
     assert Case.objects.get().channel == "online"
 
 
+def test_a_seeker_online_may_consent_to_the_platform_and_withdraw_it(
+    nanning_market: Market,
+) -> None:
+    """The consent the counter records (the provincial platform link) is asked online too:
+    given at registration, the registration goes out; withdrawn on the profile, it stops."""
+    from provincial.models import OutboundMessage
+
+    qingxiu_make()
+    client = signed_in()
+    client.post(
+        "/portal/online/register/seeker/",
+        {**SEEKER_POST, "market": nanning_market.pk, "platform_consent": "on"},
+    )
+    seeker = SeekerProfile.objects.get()
+    assert seeker.platform_consent and seeker.platform_consent_at is not None
+    profile = client.get("/portal/online/profile/").content.decode()
+    assert 'name="platform_consent"' in profile and "checked" in profile
+
+    data = {k: v for k, v in SEEKER_POST.items() if k not in ("name", "id_number")}
+    client.post("/portal/online/profile/", data)  # the box left unticked
+
+    seeker.refresh_from_db()
+    assert not seeker.platform_consent
+    changes = list(OutboundMessage.objects.order_by("sequence").values_list("change", flat=True))
+    assert changes == ["registered", "consent_withdrawn"]
+
+
 def test_a_mobile_typed_on_the_registration_form_is_ignored(nanning_market: Market) -> None:
     qingxiu_make()
     client = signed_in()
