@@ -59,9 +59,14 @@ def case_open(
     station: ServiceStation | None = None,
     priority: str = Case.Priority.NORMAL,
     contact_mobile: str | None = None,
+    claimed: bool = True,
 ) -> Case:
     """Take a request in. The officer who opens it is its first-contact officer for good.
     The applicant is texted the reference number (``applicant_sms``) at the contact mobile.
+
+    ``claimed`` (the counter): the officer who opens it owns it, in progress, accepted there
+    and then. Not claimed (a request made online, taken in by the market's online desk): the
+    case waits in the market's queue to be claimed, its acceptance clock running.
 
     ``contact_mobile`` (normalised) is the mobile the applicant gave for this request; by
     default the one on their record. The case keeps it whatever later happens to the record."""
@@ -84,7 +89,7 @@ def case_open(
     case: Case = Case(
         reference=_reference_next(market, timezone.localtime(now).year),
         kind=kind,
-        state=State.IN_PROGRESS,
+        state=State.IN_PROGRESS if claimed else State.NEW,
         market=market,
         station=station,
         channel=channel,
@@ -94,7 +99,7 @@ def case_open(
         subject=subject,
         description=description.strip(),
         first_contact_officer=actor,
-        owner=actor,
+        owner=actor if claimed else None,
         priority=priority,
         opened_at=now,
     )
@@ -111,8 +116,11 @@ def case_open(
         )
         for target in (Target.ACCEPTANCE, Target.COMPLETION)
     }
-    # Taken in by an officer at intake: accepted there and then.
-    deadline_stop(subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE, at=now)
+    if claimed:
+        # Taken in by an officer at intake: accepted there and then.
+        deadline_stop(
+            subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE, at=now
+        )
     events.case_opened_event(case, actor)
     # The applicant's text message: the reference, the time limit and the due date.
     case_received_sms_enqueue(case=case, completion=clocks[Target.COMPLETION])

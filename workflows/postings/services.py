@@ -135,10 +135,11 @@ def posting_intake(
     data: Mapping[str, Any],
     station: ServiceStation | None = None,
     contact_mobile: str | None = None,
+    claimed: bool = True,
 ) -> Posting:
     """Take a posting in from any channel: check and screen it, open its review case
-    (the actor is its first-contact officer; ``contact_mobile`` as ``case_open`` takes it)
-    and leave it in review."""
+    (the actor is its first-contact officer; ``contact_mobile`` and ``claimed`` as
+    ``case_open`` takes them) and leave it in review."""
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
     cleaned = posting_validate(data)
@@ -152,6 +153,7 @@ def posting_intake(
         subject=_subject(cleaned),
         station=station,
         contact_mobile=contact_mobile,
+        claimed=claimed,
     )
     posting: Posting = Posting(employer=employer, market=market, case=case)
     _apply(posting, cleaned, actor)
@@ -278,6 +280,7 @@ def posting_take_in(
     channel: str = Channel.COUNTER,
     station: ServiceStation | None = None,
     use_registered_name: bool = False,
+    claimed: bool = True,
 ) -> Posting:
     """The whole intake of a posting: find or register the employer and take the posting in
     (``posting_intake``); with ``publish``, publish it in the same sitting (即时快招,
@@ -286,7 +289,10 @@ def posting_take_in(
 
     Raises ``cases.intake.IntakeRefused`` with the employer's problems (under
     ``EMPLOYER_FIELDS``' names; a name conflict with the name on record) and the posting's
-    together; PermissionDenied, CaseActionError as the posting's services do."""
+    together; PermissionDenied, CaseActionError as the posting's services do.
+
+    ``claimed`` False (online): the review case waits in the market's queue to be claimed
+    (``case_open``); a posting to publish at once is always claimed."""
     errors = IntakeErrors()
     found: ApplicantFound | None = None
     with errors.collect(EMPLOYER_FIELDS):
@@ -315,6 +321,7 @@ def posting_take_in(
         data=data,
         station=station,
         contact_mobile=found.contact_mobile,
+        claimed=claimed,
     )
 
 
