@@ -37,6 +37,9 @@ class ClientTokenAuthentication(OAuth2Authentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header.lower().startswith("bearer "):
             return None
+        # The toolkit reads the body's form fields through DRF, which consumes the stream:
+        # read the raw body first, so that it stays available (the Idempotency-Key's hash).
+        request._request.body  # noqa: B018 (read and kept)
         result = super().authenticate(request)
         if result is None:
             raise AuthenticationFailed(_("The access token is invalid, expired or revoked."))

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.identity import id_numbers_mask, name_mask
 from cases.models import Applicant
 from markets.models import Market
 from noticeboard.selectors import BoardLimit, BoardService
@@ -178,3 +179,150 @@ class MarketDetailSerializer(MarketSerializer):
     class Meta(MarketSerializer.Meta):
         fields = [*MarketSerializer.Meta.fields, "services"]
         read_only_fields = fields
+
+
+# --- Other systems ------------------------------------------------------------------------------
+
+
+class PostingClientSerializer(PostingPublicSerializer):
+    """A posting as a system with ``postings:read`` reads it: the public fields, its status,
+    its review case, and the contact person with the phone masked (as on the staff pages)."""
+
+    status = serializers.CharField()
+    case_reference = serializers.SerializerMethodField()
+    contact_name = serializers.CharField()
+    contact_phone = serializers.CharField(source="contact_phone_masked")
+
+    class Meta(PostingPublicSerializer.Meta):
+        fields = [
+            *PostingPublicSerializer.Meta.fields,
+            "status",
+            "case_reference",
+            "contact_name",
+            "contact_phone",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_case_reference(self, posting: Posting) -> str:
+        return posting.case.reference if posting.case_id and posting.case else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_employer_name(self, posting: Posting) -> str:
+        if posting.employer.kind == Applicant.Kind.ORGANISATION:
+            return posting.employer.name
+        return name_mask(posting.employer.name)
+
+
+class EmployerWriteSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+# The details a caller may give; anything else in a body (state, market of the record, owner,
+# screening exceptions, ids) is ignored.
+POSTING_WRITABLE = (
+    "contact_name",
+    "contact_phone",
+    "occupation",
+    "skill_requirements",
+    "county",
+    "address",
+    "latitude",
+    "longitude",
+    "start_date",
+    "end_date",
+    "working_days",
+    "days_per_week",
+    "start_time",
+    "end_time",
+    "break_minutes",
+    "pay_min",
+    "pay_max",
+    "pay_method",
+    "settlement",
+    "headcount",
+    "employment_form",
+    "is_public_welfare",
+    "eligibility",
+    "description",
+)
+
+
+class PostingDetailsSerializer(serializers.Serializer[Any]):
+    """A posting's details as the counter form takes them (codes for the occupation and the
+    county); checked and screened by the postings' own rules (``posting_validate``)."""
+
+    contact_name = serializers.CharField(max_length=50)
+    contact_phone = serializers.CharField(max_length=30)
+    occupation = serializers.CharField(max_length=20, help_text=_("occupation code (4-03-02-05)"))
+    skill_requirements = serializers.CharField(max_length=2000)
+    county = serializers.CharField(max_length=6, help_text=_("county division code"))
+    address = serializers.CharField(max_length=200)
+    latitude = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    longitude = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    start_date = serializers.CharField(max_length=10)
+    end_date = serializers.CharField(max_length=10)
+    working_days = serializers.CharField(max_length=100)
+    days_per_week = serializers.CharField(max_length=2)
+    start_time = serializers.CharField(max_length=8)
+    end_time = serializers.CharField(max_length=8)
+    break_minutes = serializers.CharField(max_length=4, required=False, default="0")
+    pay_min = serializers.CharField(max_length=12)
+    pay_max = serializers.CharField(max_length=12)
+    pay_method = serializers.CharField(max_length=10)
+    settlement = serializers.CharField(max_length=16)
+    headcount = serializers.CharField(max_length=6)
+    employment_form = serializers.CharField(max_length=12)
+    is_public_welfare = serializers.BooleanField(required=False, default=False)
+    eligibility = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=20
+    )
+    description = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+
+
+class PostingCreateSerializer(PostingDetailsSerializer):
+    market = serializers.IntegerField(help_text=_("one of the client's markets"))
+    employer = EmployerWriteSerializer()
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500)
+
+
+class EndDateSerializer(serializers.Serializer[Any]):
+    end_date = serializers.DateField()
+
+
+class CaseClientSerializer(serializers.Serializer[Any]):
+    """A case as a system with ``cases:read`` reads it: no ID number, the applicant's name
+    and mobile masked, free text with ID numbers masked."""
+
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    channel = serializers.CharField()
+    market = serializers.IntegerField(source="market_id")
+    subject = serializers.SerializerMethodField()
+    applicant_name = serializers.SerializerMethodField()
+    applicant_mobile = serializers.SerializerMethodField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_subject(self, case: Any) -> str:
+        return id_numbers_mask(case.subject)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_applicant_name(self, case: Any) -> str:
+        if case.applicant.kind == Applicant.Kind.ORGANISATION:
+            return str(case.applicant.name)
+        return name_mask(case.applicant.name)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_applicant_mobile(self, case: Any) -> str:
+        return str(case.applicant.mobile_masked)

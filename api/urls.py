@@ -35,3 +35,29 @@ urlpatterns = [
     path("markets/", _open(views.MarketList.as_view()), name="markets"),
     path("markets/<int:pk>/", _open(views.MarketDetail.as_view()), name="market"),
 ]
+
+# Other systems (OAuth 2.0 client credentials, scopes per endpoint).
+urlpatterns += [
+    path("client/postings/", _open(views.ClientPostingList.as_view()), name="client_postings"),
+    path(
+        "client/postings/<int:pk>/",
+        _open(views.ClientPostingDetail.as_view()),
+        name="client_posting",
+    ),
+    path(
+        "client/postings/<int:pk>/withdraw/",
+        _open(views.ClientPostingWithdraw.as_view()),
+        name="client_posting_withdraw",
+    ),
+    path(
+        "client/postings/<int:pk>/fill/",
+        _open(views.ClientPostingFill.as_view()),
+        name="client_posting_fill",
+    ),
+    path(
+        "client/postings/<int:pk>/extend/",
+        _open(views.ClientPostingExtend.as_view()),
+        name="client_posting_extend",
+    ),
+    path("client/cases/", _open(views.ClientCaseList.as_view()), name="client_cases"),
+]

@@ -13,6 +13,7 @@ from counter_support import posting_make, qingxiu_make
 from django.test import Client
 
 from accounts.models import User
+from api.models import ApiClient
 from api.services import api_client_create
 from markets.models import Market, Region
 from workflows.postings.models import Posting
@@ -22,12 +23,15 @@ TOKEN_URL = "/api/v1/oauth/token/"
 
 def client_make(
     *,
-    name: str = "省平台",
+    name: str | None = None,
     scopes: tuple[str, ...] = ("postings:read",),
     market: Market | None = None,
     region: Region | None = None,
 ) -> tuple[Any, str]:
-    """An API client and its secret (shown once)."""
+    """An API client and its secret (shown once); the first unnamed one is 省平台."""
+    if name is None:
+        taken = ApiClient.objects.filter(name__startswith="省平台").count()
+        name = "省平台" if not taken else f"省平台-{taken + 1}"
     created = api_client_create(
         name=name, scopes=list(scopes), market=market, region=region, actor=None
     )
