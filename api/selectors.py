@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Applicant, Case
 from markets.models import Market
 from noticeboard.selectors import BoardService, service_list_for_board
 from workflows.postings.models import Posting
@@ -100,3 +100,27 @@ def idempotency_record_current(*, caller: str, key: str) -> IdempotencyRecord | 
 
 def idempotency_records_expired() -> QuerySet[IdempotencyRecord]:
     return IdempotencyRecord.objects.filter(Q(expires_at__lte=timezone.now()))
+
+
+# --- An applicant's own records (the online session) --------------------------------------------
+
+
+def case_list_of_applicant(*, applicant: Applicant) -> QuerySet[Case]:
+    """The applicant's own cases, newest first, with their single notices and items."""
+    cases: QuerySet[Case] = (
+        Case.objects.filter(applicant=applicant)
+        .select_related("market")
+        .prefetch_related("notices__items")
+        .order_by("-pk")
+    )
+    return cases
+
+
+def posting_list_of_employer(*, applicant: Applicant) -> QuerySet[Posting]:
+    """The postings the applicant offers as an employer, newest first."""
+    postings: QuerySet[Posting] = (
+        Posting.objects.filter(employer=applicant)
+        .select_related("occupation", "county", "market", "employer", "case")
+        .order_by("-pk")
+    )
+    return postings

@@ -326,3 +326,55 @@ class CaseClientSerializer(serializers.Serializer[Any]):
     @extend_schema_field(OpenApiTypes.STR)
     def get_applicant_mobile(self, case: Any) -> str:
         return str(case.applicant.mobile_masked)
+
+
+# --- An applicant's own records -------------------------------------------------------------------
+
+
+class NoticeItemSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+    format = serializers.CharField()
+    copies = serializers.IntegerField()
+    received = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_received(self, item: Any) -> bool:
+        return item.received_at is not None
+
+
+class SingleNoticeSerializer(serializers.Serializer[Any]):
+    issued_at = serializers.DateTimeField()
+    time_limit_days = serializers.IntegerField()
+    where_to_submit = serializers.CharField()
+    items = NoticeItemSerializer(many=True)
+
+
+class OwnCaseSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    channel = serializers.CharField()
+    market = MarketRefSerializer()
+    subject = serializers.CharField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    notices = SingleNoticeSerializer(many=True)
+
+
+class OwnPostingSerializer(PostingClientSerializer):
+    """A posting as its own employer reads it (the contact phone masked, as on the pages)."""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_employer_name(self, posting: Posting) -> str:
+        return posting.employer.name
+
+
+class MeSerializer(serializers.Serializer[Any]):
+    """The signed-in applicant: ID number and mobile masked, as on the pages."""
+
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    id_number = serializers.CharField(source="id_number_masked")
+    mobile = serializers.CharField(source="mobile_masked")

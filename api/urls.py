@@ -61,3 +61,12 @@ urlpatterns += [
     ),
     path("client/cases/", _open(views.ClientCaseList.as_view()), name="client_cases"),
 ]
+
+# An applicant's own records (the session of the online pages).
+urlpatterns += [
+    path("me/", _open(views.Me.as_view()), name="me"),
+    path("me/cases/", _open(views.OwnCaseList.as_view()), name="own_cases"),
+    path("me/cases/<int:pk>/", _open(views.OwnCaseDetail.as_view()), name="own_case"),
+    path("me/postings/", _open(views.OwnPostingList.as_view()), name="own_postings"),
+    path("me/postings/<int:pk>/", _open(views.OwnPostingDetail.as_view()), name="own_posting"),
+]

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.intake import ApplicantGiven
-from cases.models import Case, Channel
+from cases.models import Applicant, Case, Channel
 from markets.models import Market
 from workflows.postings.models import Posting
 from workflows.postings.services import (
@@ -32,13 +32,16 @@ from .filters import PostingFilter
 from .idempotency import idempotent
 from .models import ApiClient, Scope
 from .pagination import ApiCursorPagination
-from .permissions import ClientScope
+from .permissions import ClientScope, SignedInApplicant
 from .serializers import (
     POSTING_WRITABLE,
     CaseClientSerializer,
     EndDateSerializer,
     MarketDetailSerializer,
     MarketSerializer,
+    MeSerializer,
+    OwnCaseSerializer,
+    OwnPostingSerializer,
     PostingClientSerializer,
     PostingCreateSerializer,
     PostingPublicSerializer,
@@ -264,3 +267,76 @@ class ClientCaseList(generics.ListAPIView[Case]):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
         return selectors.case_list_for_client(client=_client(self.request))
+
+
+# --- An applicant's own records (the session of the online pages) ------------------------------
+
+
+def _applicant(request: Request) -> Applicant:
+    applicant = caller_of(request).applicant
+    if applicant is None:  # the permission has let only applicants through
+        raise PermissionDenied
+    return applicant
+
+
+@extend_schema(tags=["applicants"])
+class Me(generics.GenericAPIView[Any]):
+    permission_classes = [SignedInApplicant]
+    serializer_class = MeSerializer
+
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(_applicant(request)).data)
+
+
+@extend_schema(tags=["applicants"])
+class OwnCaseList(generics.ListAPIView[Case]):
+    """The applicant's own cases, each with its single notice if one was issued."""
+
+    permission_classes = [SignedInApplicant]
+    serializer_class = OwnCaseSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return selectors.case_list_of_applicant(applicant=_applicant(self.request))
+
+
+@extend_schema(tags=["applicants"])
+class OwnCaseDetail(generics.RetrieveAPIView[Case]):
+    """One of the applicant's own cases; another's is not found (404)."""
+
+    permission_classes = [SignedInApplicant]
+    serializer_class = OwnCaseSerializer
+
+    def get_object(self) -> Case:
+        return get_object_or_404(
+            selectors.case_list_of_applicant(applicant=_applicant(self.request)),
+            pk=self.kwargs["pk"],
+        )
+
+
+@extend_schema(tags=["applicants"])
+class OwnPostingList(generics.ListAPIView[Posting]):
+    """The postings the applicant offers as an employer."""
+
+    permission_classes = [SignedInApplicant]
+    serializer_class = OwnPostingSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Posting.objects.none()
+        return selectors.posting_list_of_employer(applicant=_applicant(self.request))
+
+
+@extend_schema(tags=["applicants"])
+class OwnPostingDetail(generics.RetrieveAPIView[Posting]):
+    permission_classes = [SignedInApplicant]
+    serializer_class = OwnPostingSerializer
+
+    def get_object(self) -> Posting:
+        return get_object_or_404(
+            selectors.posting_list_of_employer(applicant=_applicant(self.request)),
+            pk=self.kwargs["pk"],
+        )

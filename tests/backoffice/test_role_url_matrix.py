@@ -219,6 +219,27 @@ ELSEWHERE: dict[str, str] = {
     "portal:kiosk_status": "portal/test_status_lookup.py",
     "portal:noticeboard": "portal/test_portal_pages.py",
     "portal:screen": "portal/test_portal_pages.py",
+    # The REST API: public reads, the document and the token endpoint answer anyone; the
+    # clients' endpoints need a token with a scope (401/403 problems otherwise), never a
+    # staff session.
+    "api:schema": "api/test_problems_and_bodies.py",
+    "api:docs": "api/test_problems_and_bodies.py",
+    "api:token": "api/test_clients.py",
+    "api:postings": "api/test_public_reads.py",
+    "api:posting": "api/test_public_reads.py",
+    "api:markets": "api/test_public_reads.py",
+    "api:market": "api/test_public_reads.py",
+    "api:client_postings": "api/test_clients.py",
+    "api:client_posting": "api/test_clients.py",
+    "api:client_posting_withdraw": "api/test_clients.py",
+    "api:client_posting_fill": "api/test_clients.py",
+    "api:client_posting_extend": "api/test_clients.py",
+    "api:client_cases": "api/test_clients.py",
+    "api:me": "api/test_applicant_session.py",
+    "api:own_cases": "api/test_applicant_session.py",
+    "api:own_case": "api/test_applicant_session.py",
+    "api:own_postings": "api/test_applicant_session.py",
+    "api:own_posting": "api/test_applicant_session.py",
     # Pages of one record of a service, with that service's records.
     "backoffice:campaigns_detail": "campaigns/test_campaign_pages.py",
     "backoffice:case_attachment_download": "backoffice/test_attachment_views.py",
