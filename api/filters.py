@@ -52,6 +52,17 @@ class PostingFilter(django_filters.FilterSet):
         model = Posting
         fields: list[str] = []
 
+    # Typed parameters: an empty value is refused (400), not read as "no filter".
+    TYPED = ("market", "wage_min", "wage_max", "pay_method", "works_on", "published_since")
+
+    def is_valid(self) -> bool:
+        valid: bool = super().is_valid()
+        for name in self.TYPED:
+            if name in self.data and not str(self.data.get(name) or "").strip():
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
     def _occupation(self, queryset: QuerySet[Posting], name: str, value: Any) -> QuerySet[Posting]:
         text = str(value).strip()
         if not text:

@@ -10,6 +10,7 @@ gets the first answer again, marked ``Idempotent-Replayed: true``; with anything
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from .authentication import caller_of
 from .problems import Conflict
 
 HEADER = "Idempotency-Key"
-KEY_MAX = 255
+KEY_PATTERN = re.compile(r"[!-~]{1,255}")  # as the OpenAPI document states it
 
 
 def idempotent(handler: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -32,10 +33,17 @@ def idempotent(handler: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
     @functools.wraps(handler)
     def wrapped(view: Any, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = (request.headers.get(HEADER) or "").strip()
-        if not key or len(key) > KEY_MAX or not key.isprintable() or not key.isascii():
+        key = request.headers.get(HEADER) or ""
+        if not KEY_PATTERN.fullmatch(key):
             raise ValidationError(
-                {HEADER: [_("Send an Idempotency-Key header (at most 255 characters).")]}
+                {
+                    HEADER: [
+                        _(
+                            "Send an Idempotency-Key header: 1 to 255 visible ASCII characters "
+                            "(a UUID)."
+                        )
+                    ]
+                }
             )
         caller = caller_of(request).key
         body = request._request.body  # read once here; DRF parses this copy

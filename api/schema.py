@@ -56,7 +56,7 @@ class ApiAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "Idempotency-Key",
-                    str,
+                    {"type": "string", "pattern": "^[!-~]{1,255}$"},
                     OpenApiParameter.HEADER,
                     required=True,
                     description=(

@@ -19,6 +19,15 @@ from workflows.postings.models import Posting
 from workflows.postings.public_text import phone_numbers_hidden
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the market's zone, ``HH:MM`` (no offset: opening hours and shifts are
+    local)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class CodeNameSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -47,6 +56,8 @@ class PostingPublicSerializer(serializers.ModelSerializer[Posting]):
     working_days = PublicTextField()
     description = PublicTextField()
     hours_per_day = serializers.DecimalField(max_digits=5, decimal_places=2)
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
 
     class Meta:
         model = Posting
@@ -87,10 +98,10 @@ class PostingPublicSerializer(serializers.ModelSerializer[Posting]):
 
 
 class OpeningHoursSerializer(serializers.Serializer[Any]):
-    opens_at = serializers.TimeField()
-    lunch_starts_at = serializers.TimeField(allow_null=True)
-    lunch_ends_at = serializers.TimeField(allow_null=True)
-    closes_at = serializers.TimeField()
+    opens_at = LocalTimeField()
+    lunch_starts_at = LocalTimeField(allow_null=True)
+    lunch_ends_at = LocalTimeField(allow_null=True)
+    closes_at = LocalTimeField()
 
 
 class MarketSerializer(serializers.ModelSerializer[Market]):

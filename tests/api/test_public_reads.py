@@ -202,3 +202,10 @@ def test_public_reads_are_throttled_per_address(
     assert limited["Retry-After"]
     assert other_address.status_code == 200
     assert forwarded.status_code == 429  # a forwarded header is not an address
+
+
+@pytest.mark.parametrize("name", ["works_on", "published_since", "wage_min", "market"])
+def test_an_empty_typed_filter_is_refused(published: Posting, name: str) -> None:
+    body = assert_problem(Client().get(f"/api/v1/postings/?{name}="), 400)
+
+    assert name in body["errors"]
