@@ -17,7 +17,7 @@ class ApiCursorPagination(CursorPagination):
     page_size = settings.API_PAGE_SIZE
     max_page_size = settings.API_PAGE_SIZE_MAX
     page_size_query_param = "page_size"
-    ordering = "-pk"
+    ordering: str | tuple[str, ...] = "-pk"
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

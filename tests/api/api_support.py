@@ -52,7 +52,7 @@ def token_for(client_record: Any, secret: str, *, scope: str | None = None) -> s
     return token
 
 
-def bearer(token: str) -> dict[str, str]:
+def bearer(token: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

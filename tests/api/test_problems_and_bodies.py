@@ -18,8 +18,10 @@ from api_support import (
     qingxiu,  # noqa: F401
     token_for,
 )
+from counter_support import posting_make
 from django.test import Client
 
+from accounts.models import User
 from api.models import IdempotencyRecord
 from audit.models import AuditEvent
 from markets.models import Market
@@ -170,11 +172,9 @@ def test_a_repeated_key_answers_the_first_response_and_does_nothing_again(
 
 
 def test_the_same_key_with_another_body_is_409_and_changes_nothing(
-    published: Posting, officer: object
+    published: Posting, officer: User
 ) -> None:
-    from counter_support import posting_make
-
-    other = posting_make(published.case.first_contact_officer, published.market, publish=True)
+    other = posting_make(officer, published.market, publish=True)
     token = _token(published.market)
     key = str(uuid.uuid4())
 

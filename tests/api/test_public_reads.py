@@ -108,7 +108,7 @@ def test_market_directory_lists_opening_hours(nanning_market: Market) -> None:
     assert response.status_code == 200
     market = response.json()["results"][0]
     assert market["name"] == nanning_market.name
-    assert market["opening_hours"]["opens_at"] == nanning_market.opens_at.strftime("%H:%M:%S")
+    assert market["opening_hours"]["opens_at"] == nanning_market.opens_at.strftime("%H:%M")
 
 
 def test_one_market_lists_each_service_s_published_time_limit_and_materials(
