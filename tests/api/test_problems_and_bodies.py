@@ -328,3 +328,30 @@ def test_the_docs_page_loads_its_assets_from_us_and_nothing_inline() -> None:
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
     assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_the_hourly_prune_forgets_expired_keys_only(published: Posting) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.tasks import idempotency_prune_task
+
+    token = _token(published.market)
+    later = (published.end_date + timedelta(days=2)).isoformat()
+    extended = post_json(
+        Client(),
+        f"{POSTINGS}{published.pk}/extend/",
+        {"end_date": later},
+        key="old",
+        **bearer(token),
+    )
+    filled = post_json(Client(), f"{POSTINGS}{published.pk}/fill/", {}, key="new", **bearer(token))
+    IdempotencyRecord.objects.filter(key="old").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert (extended.status_code, filled.status_code) == (200, 200)
+    assert idempotency_prune_task() == 1
+    assert idempotency_prune_task() == 0
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
