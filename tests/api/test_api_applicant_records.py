@@ -84,3 +84,18 @@ def test_a_staff_session_is_not_an_applicant_nor_a_client(
     assert_problem(staff.get("/api/v1/me/"), 401)
     assert_problem(staff.get("/api/v1/client/postings/"), 401)
     assert_problem(staff.get("/api/v1/client/cases/"), 401)
+
+
+def test_an_applicant_session_is_held_to_the_csrf_check_on_writes(officer: User) -> None:
+    person = applicant_make(officer)
+    client = _signed_in(person)
+    client.get("/api/v1/me/")  # no token yet: the check must refuse
+    refused = client.post("/api/v1/me/", "{}", content_type="application/json")
+    client.cookies["csrftoken"] = "a" * 32
+    passed = client.post(
+        "/api/v1/me/", "{}", content_type="application/json", HTTP_X_CSRFTOKEN="a" * 32
+    )
+
+    body = assert_problem(refused, 403)
+    assert "CSRF" in body["detail"]
+    assert_problem(passed, 405)  # past the check: the address takes no POST
