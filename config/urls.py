@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("portal.urls")),
+    path("api/v1/", include("api.urls")),
     path("health/", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -50,6 +50,13 @@ INSTALLED_APPS = [
     "provincial",
     "online",
     "backoffice",
+    # The REST API (/api/v1/) and what it stands on.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
+    # Under /api/ only: every error as problem details, the API's body limit, ETags.
+    "api.middleware.ApiMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",  # before anything reads the body
     "config.middleware.QueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -232,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "exports.tasks.export_files_purge_task",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Forget the API's Idempotency-Keys past API_IDEMPOTENCY_KEY_HOURS.
+    "api-idempotency-prune": {
+        "task": "api.tasks.idempotency_prune_task",
+        "schedule": crontab(minute=41),  # hourly
+    },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {
         "task": "workflows.postings.tasks.posting_expire_due_task",
@@ -348,3 +362,88 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Headers of one part of a multipart body (a file's name is in them): Django's own bound is
 # 1 KiB, which refuses long Chinese file names with a bare 400 (config.uploads).
 MULTIPART_PART_HEADER_MAX_BYTES = 64 * 1024
+
+# --- The REST API (/api/v1/; api/, README "API") -------------------------------------------------
+# Request bodies of the API: JSON only, at most this large (413 beyond), nested at most this deep.
+API_BODY_MAX_BYTES = 1024 * 1024
+API_JSON_MAX_DEPTH = 32
+# An Idempotency-Key is remembered this long: a repeat within it answers the first response.
+API_IDEMPOTENCY_KEY_HOURS = env.int("API_IDEMPOTENCY_KEY_HOURS", default=24)
+API_PAGE_SIZE = 20
+API_PAGE_SIZE_MAX = 100
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Never a password (staff have a second factor the API cannot ask for).
+        "api.authentication.ClientTokenAuthentication",
+        "api.authentication.ApplicantSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AddressThrottle",
+        "api.throttling.ClientThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "address": env.str("API_THROTTLE_ADDRESS", default="120/min"),
+        "client": env.str("API_THROTTLE_CLIENT", default="600/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "零工市场 API",
+    "DESCRIPTION": (
+        "Public reads of published postings and the market directory; applicants' own records "
+        "with an online session; other systems with OAuth 2.0 client credentials. Every error "
+        "is an RFC 9457 problem (application/problem+json). Every POST takes an Idempotency-Key."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored assets, no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+    "SECURITY": [],
+}
+# Named so that a migration's link to it (api.ApiClient) can say which model it is.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# OAuth 2.0 for other systems: client credentials only; the scopes a client may be given.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "postings:read": "Read the postings of the client's markets",
+        "postings:write": "Create and keep current postings in the client's markets",
+        "cases:read": "Read the cases of the client's markets (masked)",
+        "sync": "The provincial platform's sync",
+    },
+    "DEFAULT_SCOPES": ["postings:read"],
+    "SCOPES_BACKEND_CLASS": "api.oauth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientCredentialsValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
+    # RFC 9700 (OAuth 2.0 Security BCP) in full: no implicit or password grant, tokens stored
+    # hashed, tokens only in the Authorization header, https redirects (none are used).
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}

@@ -41,6 +41,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from accounts.models import User
 from accounts.services import backup_codes_issue
+from api.services import api_client_create
 from audit.models import AuditEvent
 from audit.services import event_record
 from markets.models import Market
@@ -134,6 +135,9 @@ def _make_one_of_each_model(world: dict[str, Any]) -> None:
     AccessLog.objects.create(username="stranger", ip_address="10.0.0.1", user_agent="x")
     AccessFailureLog.objects.create(username="stranger", ip_address="10.0.0.1", user_agent="x")
     Group.objects.create(name="unused")
+    api_client_create(
+        name="省平台", scopes=["postings:read"], market=market, region=None, actor=None
+    )
     from workflows.startup.models import LoanLimits
 
     if not LoanLimits.objects.exists():

@@ -236,6 +236,27 @@ ELSEWHERE: dict[str, str] = {
     "portal:online:case": "portal/test_online_pages.py",
     "portal:online:case_receipt": "portal/test_online_pages.py",
     "portal:online:matches": "portal/test_online_pages.py",
+    # The REST API: public reads, the document and the token endpoint answer anyone; the
+    # clients' endpoints need a token with a scope (401/403 problems otherwise), never a
+    # staff session.
+    "api:schema": "api/test_problems_and_bodies.py",
+    "api:docs": "api/test_problems_and_bodies.py",
+    "api:token": "api/test_clients.py",
+    "api:postings": "api/test_public_reads.py",
+    "api:posting": "api/test_public_reads.py",
+    "api:markets": "api/test_public_reads.py",
+    "api:market": "api/test_public_reads.py",
+    "api:client_postings": "api/test_clients.py",
+    "api:client_posting": "api/test_clients.py",
+    "api:client_posting_withdraw": "api/test_clients.py",
+    "api:client_posting_fill": "api/test_clients.py",
+    "api:client_posting_extend": "api/test_clients.py",
+    "api:client_cases": "api/test_clients.py",
+    "api:me": "api/test_api_applicant_records.py",
+    "api:own_cases": "api/test_api_applicant_records.py",
+    "api:own_case": "api/test_api_applicant_records.py",
+    "api:own_postings": "api/test_api_applicant_records.py",
+    "api:own_posting": "api/test_api_applicant_records.py",
     # Pages of one record of a service, with that service's records.
     "backoffice:campaigns_detail": "campaigns/test_campaign_pages.py",
     "backoffice:case_attachment_download": "backoffice/test_attachment_views.py",

@@ -1,0 +1,71 @@
+"""One function per business event of the API, each writing one row of the event log (audit),
+in the transaction of the change. An API client is not a member of staff: the events name it
+(``client``) in their values, with no actor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import event_record
+
+from .models import ApiClient
+
+
+def _client_values(client: ApiClient) -> dict[str, Any]:
+    return {
+        "client": client.name,
+        "client_id": client.application.client_id,
+        "scopes": list(client.scopes),
+        "market": client.market_id,
+        "region": client.region.code if client.region else None,
+        "is_active": client.is_active,
+    }
+
+
+def api_client_created_event(client: ApiClient, actor: User | None) -> AuditEvent:
+    return event_record(
+        action="api.client_created",
+        actor=actor,
+        target=client,
+        market=client.market,
+        new_values=_client_values(client),
+    )
+
+
+def api_client_deactivated_event(client: ApiClient, actor: User | None) -> AuditEvent:
+    return event_record(
+        action="api.client_deactivated",
+        actor=actor,
+        target=client,
+        market=client.market,
+        old_values={"is_active": True},
+        new_values=_client_values(client),
+    )
+
+
+def api_write_event(
+    client: ApiClient,
+    *,
+    action: str,
+    target: Any,
+    market: Any,
+    values: Mapping[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """A change another system made through the API (``action``: ``api.posting_created`` …),
+    naming the client beside the service's own event."""
+    return event_record(
+        action=action,
+        actor=None,
+        target=target,
+        market=market,
+        new_values={
+            "client": client.name,
+            "client_id": client.application.client_id,
+            **(values or {}),
+        },
+        ip_address=ip_address,
+    )

@@ -1,0 +1,126 @@
+"""Reads of the API. The public ones show what the public pages show (the kiosk, the notice
+board): published postings without any contact detail or personal datum, the markets' opening
+hours and each service's published time limits and materials."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Applicant, Case
+from markets.models import Market
+from noticeboard.selectors import BoardService, service_list_for_board
+from workflows.postings.models import Posting
+from workflows.postings.selectors import posting_list_published
+
+from .models import ApiClient, IdempotencyRecord
+
+# Never read for a public answer (as the public pages defer them).
+NOT_PUBLIC = (
+    "contact_name",
+    "contact_phone",
+    "contact_phone_masked",
+    "screening_findings",
+    "screening_justification",
+    "employer__id_number",
+    "employer__id_number_index",
+    "employer__id_number_masked",
+    "employer__mobile",
+    "employer__mobile_masked",
+    "employer__credit_code",
+    "employer__gender",
+    "employer__birth_date",
+)
+
+
+def market_list_public() -> QuerySet[Market]:
+    """Markets whose public pages (and public API) are open: the active ones."""
+    markets: QuerySet[Market] = Market.objects.filter(is_active=True).select_related("region")
+    return markets
+
+
+def posting_list_public() -> QuerySet[Posting]:
+    """Published postings of the active markets, newest first, public fields only."""
+    postings: QuerySet[Posting] = (
+        posting_list_published().filter(market__is_active=True).defer(*NOT_PUBLIC)
+    )
+    return postings
+
+
+def market_services_public(*, market: Market) -> list[BoardService]:
+    """The market's services with their published time limits and materials, as its notice
+    board shows them."""
+    return service_list_for_board(market=market)
+
+
+# --- Other systems ---------------------------------------------------------------------------
+
+
+def client_market_ids(*, client: ApiClient) -> list[int]:
+    """The markets a client may see: its market, or every market in its region's subtree."""
+    if client.market_id is not None:
+        return [client.market_id]
+    if client.region is None:
+        return []
+    return list(
+        Market.objects.filter(region__code__startswith=client.region.prefix).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def posting_list_for_client(*, client: ApiClient) -> QuerySet[Posting]:
+    """Every posting of the client's markets, newest first."""
+    postings: QuerySet[Posting] = (
+        Posting.objects.filter(market_id__in=client_market_ids(client=client))
+        .select_related("occupation", "county", "market", "employer", "case")
+        .defer("employer__id_number", "employer__mobile")
+        .order_by("-pk")
+    )
+    return postings
+
+
+def case_list_for_client(*, client: ApiClient) -> QuerySet[Case]:
+    """The cases of the client's markets, newest first."""
+    cases: QuerySet[Case] = (
+        Case.objects.filter(market_id__in=client_market_ids(client=client))
+        .select_related("market", "applicant")
+        .defer("applicant__id_number", "applicant__mobile")
+        .order_by("-pk")
+    )
+    return cases
+
+
+def idempotency_record_current(*, caller: str, key: str) -> IdempotencyRecord | None:
+    record: IdempotencyRecord | None = IdempotencyRecord.objects.filter(
+        caller=caller, key=key, expires_at__gt=timezone.now()
+    ).first()
+    return record
+
+
+def idempotency_records_expired() -> QuerySet[IdempotencyRecord]:
+    return IdempotencyRecord.objects.filter(Q(expires_at__lte=timezone.now()))
+
+
+# --- An applicant's own records (the online session) --------------------------------------------
+
+
+def case_list_of_applicant(*, applicant: Applicant) -> QuerySet[Case]:
+    """The applicant's own cases, newest first, with their single notices and items."""
+    cases: QuerySet[Case] = (
+        Case.objects.filter(applicant=applicant)
+        .select_related("market")
+        .prefetch_related("notices__items")
+        .order_by("-pk")
+    )
+    return cases
+
+
+def posting_list_of_employer(*, applicant: Applicant) -> QuerySet[Posting]:
+    """The postings the applicant offers as an employer, newest first."""
+    postings: QuerySet[Posting] = (
+        Posting.objects.filter(employer=applicant)
+        .select_related("occupation", "county", "market", "employer", "case")
+        .order_by("-pk")
+    )
+    return postings

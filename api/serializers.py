@@ -1,0 +1,391 @@
+"""What the API answers, field by field. Public answers carry no contact detail and no
+personal datum: a person who hires is not named, an organisation is (as on the kiosk), and the
+employer's free text is shown with phone numbers hidden."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.identity import id_numbers_mask, name_mask
+from cases.models import Applicant
+from markets.models import Market
+from noticeboard.selectors import BoardLimit, BoardService
+from workflows.postings.models import Posting
+from workflows.postings.public_text import phone_numbers_hidden
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the market's zone, ``HH:MM`` (no offset: opening hours and shifts are
+    local)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class CodeNameSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MarketRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PublicTextField(serializers.CharField):
+    """Employer free text with anything that looks like a phone number hidden."""
+
+    def to_representation(self, value: Any) -> str:
+        return phone_numbers_hidden(str(value or ""))
+
+
+class PostingPublicSerializer(serializers.ModelSerializer[Posting]):
+    occupation = CodeNameSerializer()
+    county = CodeNameSerializer()
+    market = MarketRefSerializer()
+    employer_name = serializers.SerializerMethodField(
+        help_text=_("An organisation's name; empty for a person who hires.")
+    )
+    skill_requirements = PublicTextField()
+    working_days = PublicTextField()
+    description = PublicTextField()
+    hours_per_day = serializers.DecimalField(max_digits=5, decimal_places=2)
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
+
+    class Meta:
+        model = Posting
+        fields = [
+            "id",
+            "occupation",
+            "county",
+            "address",
+            "market",
+            "employer_name",
+            "skill_requirements",
+            "start_date",
+            "end_date",
+            "working_days",
+            "days_per_week",
+            "start_time",
+            "end_time",
+            "break_minutes",
+            "hours_per_day",
+            "pay_min",
+            "pay_max",
+            "pay_method",
+            "settlement",
+            "headcount",
+            "employment_form",
+            "is_public_welfare",
+            "eligibility",
+            "description",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_employer_name(self, posting: Posting) -> str:
+        if posting.employer.kind == Applicant.Kind.ORGANISATION:
+            return posting.employer.name
+        return ""
+
+
+class OpeningHoursSerializer(serializers.Serializer[Any]):
+    opens_at = LocalTimeField()
+    lunch_starts_at = LocalTimeField(allow_null=True)
+    lunch_ends_at = LocalTimeField(allow_null=True)
+    closes_at = LocalTimeField()
+
+
+class MarketSerializer(serializers.ModelSerializer[Market]):
+    region = CodeNameSerializer()
+    opening_hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Market
+        fields = ["id", "name", "region", "address", "service_phone", "opening_hours"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpeningHoursSerializer)
+    def get_opening_hours(self, market: Market) -> dict[str, Any]:
+        return OpeningHoursSerializer(market).data
+
+
+class LimitSerializer(serializers.Serializer[Any]):
+    amount = serializers.IntegerField()
+    unit = serializers.CharField()
+
+
+class ChannelLimitSerializer(LimitSerializer):
+    channel = serializers.CharField()
+
+
+class TimeLimitSerializer(serializers.Serializer[Any]):
+    """A published time limit: for every channel (``all_channels``), and the channels whose
+    limit differs."""
+
+    all_channels = LimitSerializer(allow_null=True)
+    by_channel = ChannelLimitSerializer(many=True)
+
+
+class MaterialSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+    format = serializers.CharField()
+    copies = serializers.IntegerField()
+    issuing_body = serializers.CharField()
+
+
+class ServiceSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    acceptance = TimeLimitSerializer(allow_null=True)
+    completion = TimeLimitSerializer(allow_null=True)
+    materials = MaterialSerializer(many=True)
+
+
+def _limit(limit: BoardLimit | None) -> dict[str, Any] | None:
+    if limit is None:
+        return None
+    return {
+        "all_channels": (
+            {"amount": limit.policy.amount, "unit": limit.policy.unit} if limit.policy else None
+        ),
+        "by_channel": [
+            {"channel": policy.channel, "amount": policy.amount, "unit": policy.unit}
+            for _label, policy in limit.by_channel
+        ],
+    }
+
+
+def service_data(service: BoardService) -> dict[str, Any]:
+    return {
+        "kind": service.kind,
+        "label": str(service.label),
+        "acceptance": _limit(service.acceptance),
+        "completion": _limit(service.completion),
+        "materials": [
+            {
+                "name": item.name,
+                "reason": item.reason,
+                "format": item.format,
+                "copies": item.copies,
+                "issuing_body": item.issuing_body,
+            }
+            for item in service.materials
+        ],
+    }
+
+
+class MarketDetailSerializer(MarketSerializer):
+    services = ServiceSerializer(many=True, read_only=True)
+
+    class Meta(MarketSerializer.Meta):
+        fields = [*MarketSerializer.Meta.fields, "services"]
+        read_only_fields = fields
+
+
+# --- Other systems ------------------------------------------------------------------------------
+
+
+class PostingClientSerializer(PostingPublicSerializer):
+    """A posting as a system with ``postings:read`` reads it: the public fields, its status,
+    its review case, and the contact person with the phone masked (as on the staff pages)."""
+
+    status = serializers.CharField()
+    case_reference = serializers.SerializerMethodField()
+    contact_name = serializers.CharField()
+    contact_phone = serializers.CharField(source="contact_phone_masked")
+
+    class Meta(PostingPublicSerializer.Meta):
+        fields = [
+            *PostingPublicSerializer.Meta.fields,
+            "status",
+            "case_reference",
+            "contact_name",
+            "contact_phone",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_case_reference(self, posting: Posting) -> str:
+        return posting.case.reference if posting.case_id and posting.case else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_employer_name(self, posting: Posting) -> str:
+        if posting.employer.kind == Applicant.Kind.ORGANISATION:
+            return posting.employer.name
+        return name_mask(posting.employer.name)
+
+
+class EmployerWriteSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+# The details a caller may give; anything else in a body (state, market of the record, owner,
+# screening exceptions, ids) is ignored.
+POSTING_WRITABLE = (
+    "contact_name",
+    "contact_phone",
+    "occupation",
+    "skill_requirements",
+    "county",
+    "address",
+    "latitude",
+    "longitude",
+    "start_date",
+    "end_date",
+    "working_days",
+    "days_per_week",
+    "start_time",
+    "end_time",
+    "break_minutes",
+    "pay_min",
+    "pay_max",
+    "pay_method",
+    "settlement",
+    "headcount",
+    "employment_form",
+    "is_public_welfare",
+    "eligibility",
+    "description",
+)
+
+
+class PostingDetailsSerializer(serializers.Serializer[Any]):
+    """A posting's details as the counter form takes them (codes for the occupation and the
+    county); checked and screened by the postings' own rules (``posting_validate``)."""
+
+    contact_name = serializers.CharField(max_length=50)
+    contact_phone = serializers.CharField(max_length=30)
+    occupation = serializers.CharField(max_length=20, help_text=_("occupation code (4-03-02-05)"))
+    skill_requirements = serializers.CharField(max_length=2000)
+    county = serializers.CharField(max_length=6, help_text=_("county division code"))
+    address = serializers.CharField(max_length=200)
+    latitude = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    longitude = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    start_date = serializers.CharField(max_length=10)
+    end_date = serializers.CharField(max_length=10)
+    working_days = serializers.CharField(max_length=100)
+    days_per_week = serializers.CharField(max_length=2)
+    start_time = serializers.CharField(max_length=8)
+    end_time = serializers.CharField(max_length=8)
+    break_minutes = serializers.CharField(max_length=4, required=False, default="0")
+    pay_min = serializers.CharField(max_length=12)
+    pay_max = serializers.CharField(max_length=12)
+    pay_method = serializers.CharField(max_length=10)
+    settlement = serializers.CharField(max_length=16)
+    headcount = serializers.CharField(max_length=6)
+    employment_form = serializers.CharField(max_length=12)
+    is_public_welfare = serializers.BooleanField(required=False, default=False)
+    eligibility = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=20
+    )
+    description = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+
+
+class PostingCreateSerializer(PostingDetailsSerializer):
+    market = serializers.IntegerField(help_text=_("one of the client's markets"))
+    employer = EmployerWriteSerializer()
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500)
+
+
+class EndDateSerializer(serializers.Serializer[Any]):
+    end_date = serializers.DateField()
+
+
+class CaseClientSerializer(serializers.Serializer[Any]):
+    """A case as a system with ``cases:read`` reads it: no ID number, the applicant's name
+    and mobile masked, free text with ID numbers masked."""
+
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    channel = serializers.CharField()
+    market = serializers.IntegerField(source="market_id")
+    subject = serializers.SerializerMethodField()
+    applicant_name = serializers.SerializerMethodField()
+    applicant_mobile = serializers.SerializerMethodField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_subject(self, case: Any) -> str:
+        return id_numbers_mask(case.subject)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_applicant_name(self, case: Any) -> str:
+        if case.applicant.kind == Applicant.Kind.ORGANISATION:
+            return str(case.applicant.name)
+        return name_mask(case.applicant.name)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_applicant_mobile(self, case: Any) -> str:
+        return str(case.applicant.mobile_masked)
+
+
+# --- An applicant's own records -------------------------------------------------------------------
+
+
+class NoticeItemSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+    format = serializers.CharField()
+    copies = serializers.IntegerField()
+    received = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_received(self, item: Any) -> bool:
+        return item.received_at is not None
+
+
+class SingleNoticeSerializer(serializers.Serializer[Any]):
+    issued_at = serializers.DateTimeField()
+    time_limit_days = serializers.IntegerField()
+    where_to_submit = serializers.CharField()
+    items = NoticeItemSerializer(many=True)
+
+
+class OwnCaseSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    channel = serializers.CharField()
+    market = MarketRefSerializer()
+    subject = serializers.CharField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    notices = SingleNoticeSerializer(many=True)
+
+
+class OwnPostingSerializer(PostingClientSerializer):
+    """A posting as its own employer reads it (the contact phone masked, as on the pages)."""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_employer_name(self, posting: Posting) -> str:
+        return posting.employer.name
+
+
+class MeSerializer(serializers.Serializer[Any]):
+    """The signed-in applicant: ID number and mobile masked, as on the pages."""
+
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    id_number = serializers.CharField(source="id_number_masked")
+    mobile = serializers.CharField(source="mobile_masked")
