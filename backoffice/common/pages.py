@@ -59,10 +59,10 @@ def _rows_by_id(rows: QuerySet[Any], ids: QuerySet[Any]) -> QuerySet[Any]:
     query = rows.query
     if query.annotations or query.extra or query.combinator or query.distinct:
         return rows.filter(pk__in=ids)
-    shown = rows.model._base_manager.all()
+    prefetched = getattr(rows, "_prefetch_related_lookups", ())
+    shown = rows.model._base_manager.prefetch_related(*prefetched)
     shown.query.select_related = query.select_related
     shown.query.deferred_loading = query.deferred_loading
-    shown._prefetch_related_lookups = rows._prefetch_related_lookups
     return shown.filter(pk__in=ids).order_by(*query.order_by)
 
 

@@ -191,7 +191,7 @@ def test_a_market_s_list_is_every_case_of_it_for_its_staff_and_inspectors_only(
 ROWS = 4000
 
 
-def _many(market: Market, applicant: Any, officer: User, station: ServiceStation) -> None:
+def _many(market: Market, applicant: Any, officer: User, station: ServiceStation | None) -> None:
     kinds = ["policy_consultation", "complaint", "job_guidance", "training_referral"]
     channels = [c for c, _label in Channel.choices]
     states = [s for s, _label in State.choices]
