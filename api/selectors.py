@@ -11,27 +11,9 @@ from cases.models import Applicant, Case
 from markets.models import Market
 from noticeboard.selectors import BoardService, service_list_for_board
 from workflows.postings.models import Posting
-from workflows.postings.selectors import posting_list_published
+from workflows.postings.selectors import POSTING_NOT_PUBLIC, posting_list_published
 
 from .models import ApiClient, IdempotencyRecord
-
-# Never read for a public answer (as the public pages defer them).
-NOT_PUBLIC = (
-    "contact_name",
-    "contact_phone",
-    "contact_phone_masked",
-    "screening_findings",
-    "screening_justification",
-    "employer__id_number",
-    "employer__id_number_index",
-    "employer__id_number_masked",
-    "employer__mobile",
-    "employer__mobile_masked",
-    "employer__credit_code",
-    "employer__gender",
-    "employer__birth_date",
-)
-
 
 def market_list_public() -> QuerySet[Market]:
     """Markets whose public pages (and public API) are open: the active ones."""
@@ -42,7 +24,7 @@ def market_list_public() -> QuerySet[Market]:
 def posting_list_public() -> QuerySet[Posting]:
     """Published postings of the active markets, newest first, public fields only."""
     postings: QuerySet[Posting] = (
-        posting_list_published().filter(market__is_active=True).defer(*NOT_PUBLIC)
+        posting_list_published().filter(market__is_active=True).defer(*POSTING_NOT_PUBLIC)
     )
     return postings
 

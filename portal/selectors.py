@@ -20,29 +20,10 @@ from cases.models import Case, State
 from markets.models import Market, Region
 from workflows.postings.models import Occupation, Posting
 from workflows.postings.models import Status as PostingStatus
-from workflows.postings.selectors import posting_list_published
+from workflows.postings.selectors import POSTING_NOT_PUBLIC, posting_list_published
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-# Loaded with a posting's employer by the postings selector, and never needed here: deferred so
-# that no contact detail or decrypted personal datum is even held while a public page renders.
-_NOT_PUBLIC = (
-    "contact_name",
-    "contact_phone",
-    "contact_phone_masked",
-    "screening_findings",
-    "screening_justification",
-    "employer__id_number",
-    "employer__id_number_index",
-    "employer__id_number_masked",
-    "employer__mobile",
-    "employer__mobile_masked",
-    "employer__credit_code",
-    "employer__gender",
-    "employer__birth_date",
-)
-
 
 def market_list_public() -> QuerySet[Market]:
     """Markets whose public pages are open: the active ones."""
@@ -65,7 +46,7 @@ def posting_list_public(
         occupation_prefix=occupation_prefix,
         county_prefix=county_prefix,
         pay_method=pay_method,
-    ).defer(*_NOT_PUBLIC)
+    ).defer(*POSTING_NOT_PUBLIC)
 
 
 def posting_get_public(*, market: Market, pk: int) -> Posting | None:

@@ -57,6 +57,25 @@ def occupation_search(*, text: str) -> QuerySet[Occupation]:
     )
 
 
+# What a public page or the public API never reads of a posting or its employer: contact
+# details, screening notes, the employer's personal data (deferred, so not even held).
+POSTING_NOT_PUBLIC = (
+    "contact_name",
+    "contact_phone",
+    "contact_phone_masked",
+    "screening_findings",
+    "screening_justification",
+    "employer__id_number",
+    "employer__id_number_index",
+    "employer__id_number_masked",
+    "employer__mobile",
+    "employer__mobile_masked",
+    "employer__credit_code",
+    "employer__gender",
+    "employer__birth_date",
+)
+
+
 def posting_list_published(
     *,
     market: Market | None = None,
