@@ -15,6 +15,7 @@ from workflows.postings.selectors import POSTING_NOT_PUBLIC, posting_list_publis
 
 from .models import ApiClient, IdempotencyRecord
 
+
 def market_list_public() -> QuerySet[Market]:
     """Markets whose public pages (and public API) are open: the active ones."""
     markets: QuerySet[Market] = Market.objects.filter(is_active=True).select_related("region")

@@ -25,6 +25,7 @@ from workflows.postings.selectors import POSTING_NOT_PUBLIC, posting_list_publis
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+
 def market_list_public() -> QuerySet[Market]:
     """Markets whose public pages are open: the active ones."""
     return Market.objects.filter(is_active=True)
