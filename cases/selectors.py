@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from markets.models import Absence, Market, Role
+from markets.models import Absence, Role
 from sla.models import Deadline, Target
 from sla.selectors import deadline_due_condition
 
@@ -52,35 +52,9 @@ def _led_markets(user: User) -> list[int]:
 
 def case_list_visible(*, user: User) -> QuerySet[Case]:
     cases: QuerySet[Case] = Case.objects.filter(case_visibility(user=user)).select_related(
-        *_CASE_ROW_JOINS
+        "market", "applicant", "owner", "first_contact_officer"
     )
     return cases
-
-
-_CASE_ROW_JOINS = ("market", "applicant", "owner", "first_contact_officer")
-
-
-def case_list_visible_in_market(*, user: User, market_id: int) -> QuerySet[Case]:
-    """The cases of one market that ``user`` may see: ``case_list_visible`` narrowed to the
-    market. Whoever works in the market, or inspects its region, sees every case of it; their
-    list is then the market's cases with no condition per row (which would keep a page or a
-    count from being read from the market's indexes alone)."""
-    if market_id in can.market_roles(user) or _inspects_market(user, market_id):
-        cases: QuerySet[Case] = Case.objects.filter(market_id=market_id).select_related(
-            *_CASE_ROW_JOINS
-        )
-        return cases
-    return case_list_visible(user=user).filter(market_id=market_id)
-
-
-def _inspects_market(user: User, market_id: int) -> bool:
-    prefixes = can.inspected_prefixes(user)
-    if not prefixes:
-        return False
-    region = Q()
-    for prefix in prefixes:
-        region |= Q(region__code__startswith=prefix)
-    return Market.objects.filter(region, pk=market_id).exists()
 
 
 def case_get_visible(*, user: User, pk: int) -> Case:

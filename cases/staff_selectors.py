@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from audit.selectors import VerificationResult, chain_list, chain_verify
 from cases import permissions as can
 from cases.models import Case, NoticeItem, SingleNotice, State, Transfer
-from cases.selectors import case_list_visible_in_market, cases_filtered
+from cases.selectors import case_list_visible, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
 from markets.selectors import membership_list_for_user
 
@@ -192,7 +192,7 @@ def case_history_list(*, case: Case) -> list[HistoryEntry]:
 def case_list_for_market(*, user: User, market_id: int, **criteria: Any) -> QuerySet[Case]:
     """The market's cases as its team lead sees them, newest first unless ``criteria`` name
     another sort, narrowed by ``criteria`` (the keywords of ``cases_filtered``)."""
-    cases = case_list_visible_in_market(user=user, market_id=market_id)
+    cases = case_list_visible(user=user).filter(market_id=market_id)
     return cases_filtered(cases, market_ids=[market_id], **criteria)
 
 

@@ -9,20 +9,15 @@ from typing import Any
 
 import pytest
 from case_support import market_make, staff_make
-from conftest import SHANGHAI, UserFactory, applicant_make, case_make
+from conftest import SHANGHAI, applicant_make, case_make
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, Channel, State
-from cases.selectors import (
-    CASE_SORTS,
-    case_list_visible,
-    case_list_visible_in_market,
-    cases_filtered,
-)
+from cases.selectors import CASE_SORTS, case_list_visible, cases_filtered
 from cases.staff_selectors import case_list_for_market
-from markets.models import Market, Membership, Role, ServiceStation
+from markets.models import Market, Role, ServiceStation
 from sla.models import Deadline, Target
 from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
 
@@ -152,38 +147,6 @@ def test_the_market_list_keeps_to_its_market_whatever_the_filter(
     )
 
     assert _names(listed) == ["plain"]
-
-
-@pytest.mark.django_db
-def test_a_market_s_list_is_every_case_of_it_for_its_staff_and_inspectors_only(
-    cases: dict[str, Case],
-    team_lead: User,
-    officer: User,
-    inspector: User,
-    nanning_market: Market,
-    liuzhou: Any,
-) -> None:
-    """Whoever works in the market or inspects it sees every case of it; anyone else only the
-    cases of it they may see otherwise (one they opened: 首问负责)."""
-    other = market_make("450200", "柳州市")
-    stranger = staff_make("liuzhou_officer", Role.OFFICER, other)
-    far_inspector = UserFactory.create(username="liuzhou_inspector")
-    Membership.objects.create(user=far_inspector, role=Role.INSPECTOR, region=liuzhou)
-    # Opened at 柳州's counter, then transferred to 南宁 (set-up: the transfer's outcome).
-    opened_by_stranger = _set(
-        case_make(stranger, market=other, subject="首问"), market=nanning_market
-    )
-    everything = sorted([*cases, "首问"])
-
-    def names(user: User) -> list[str]:
-        return sorted(_names(case_list_visible_in_market(user=user, market_id=nanning_market.pk)))
-
-    assert names(team_lead) == everything
-    assert names(officer) == everything
-    assert names(inspector) == everything
-    assert names(stranger) == ["首问"]
-    assert names(far_inspector) == []
-    assert opened_by_stranger.market_id == nanning_market.pk
 
 
 # --- PostgreSQL: each filter through an index ----------------------------------------------
