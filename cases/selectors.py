@@ -75,7 +75,7 @@ def case_list_covered(*, user: User, absence: Absence) -> QuerySet[Case]:
     cases: QuerySet[Case] = (
         case_list_visible(user=user)
         .filter(market_id=absence.market_id, owner_id=absence.officer_id, state__in=OPEN_STATES)
-        .order_by("opened_at")
+        .order_by("opened_at", "pk")
     )
     if absence.deputy_id != user.pk or not absence.runs_on(timezone.localdate()):
         return cases.none()
