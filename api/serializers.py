@@ -17,6 +17,7 @@ from markets.models import Market
 from noticeboard.selectors import BoardLimit, BoardService
 from workflows.postings.models import Posting
 from workflows.postings.public_text import phone_numbers_hidden
+from workflows.postings.validation import PostingInput
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
@@ -234,31 +235,10 @@ class EmployerWriteSerializer(serializers.Serializer[Any]):
 
 # The details a caller may give; anything else in a body (state, market of the record, owner,
 # screening exceptions, ids) is ignored.
-POSTING_WRITABLE = (
-    "contact_name",
-    "contact_phone",
-    "occupation",
-    "skill_requirements",
-    "county",
-    "address",
-    "latitude",
-    "longitude",
-    "start_date",
-    "end_date",
-    "working_days",
-    "days_per_week",
-    "start_time",
-    "end_time",
-    "break_minutes",
-    "pay_min",
-    "pay_max",
-    "pay_method",
-    "settlement",
-    "headcount",
-    "employment_form",
-    "is_public_welfare",
-    "eligibility",
-    "description",
+POSTING_WRITABLE = tuple(
+    name
+    for name in PostingInput.MODEL_FIELDS
+    if name not in ("pay_daily", "screening_justification")  # derived; a team lead's
 )
 
 

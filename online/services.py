@@ -295,21 +295,13 @@ def online_seeker_register(
     """Register a job seeker online (real name: the ID number checked, GB 11643) through the
     counter's own ``seeker_register``, channel ``online``, taken in by the market's online
     desk. ValidationError per field, as ``seeker_register`` raises it."""
-    try:
-        resident = resident_id_parse(id_number)
-    except ValidationError as error:
-        raise ValidationError({"id_number": error.messages}) from error
-    known = Applicant.objects.filter(
-        applicant_key("id_number_index", personal_data_index(resident.number))
-    ).first()
-    if _record_with_other_mobile(known, mobile):
-        raise _known_elsewhere("id_number")
+    number = _id_number_of_this_mobile(id_number, mobile)
     return seeker_register(
         actor=online_desk(market=market),
         market=market,
         channel=Channel.ONLINE,
         name=name,
-        id_number=resident.number,
+        id_number=number,
         mobile=mobile,
         profile=profile,
     )
@@ -330,6 +322,21 @@ def online_seeker_update(*, applicant: Applicant, changes: Mapping[str, Any]) ->
         changes=changes,
         channel=Channel.ONLINE,
     )
+
+
+def _id_number_of_this_mobile(id_number: str, mobile: str) -> str:
+    """The ID number checked (GB 11643) and normalised; refused when a record with it exists
+    under another mobile (no one takes over another person's record online)."""
+    try:
+        resident = resident_id_parse(id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from error
+    known = Applicant.objects.filter(
+        applicant_key("id_number_index", personal_data_index(resident.number))
+    ).first()
+    if _record_with_other_mobile(known, mobile):
+        raise _known_elsewhere("id_number")
+    return resident.number
 
 
 @transaction.atomic
@@ -360,17 +367,9 @@ def online_employer_register(
         return applicant_organisation_register(
             actor=desk, name=name, credit_code=code, mobile=mobile, market=market
         )
-    try:
-        resident = resident_id_parse(id_number)
-    except ValidationError as error:
-        raise ValidationError({"id_number": error.messages}) from error
-    known = Applicant.objects.filter(
-        applicant_key("id_number_index", personal_data_index(resident.number))
-    ).first()
-    if _record_with_other_mobile(known, mobile):
-        raise _known_elsewhere("id_number")
+    number = _id_number_of_this_mobile(id_number, mobile)
     return applicant_person_register(
-        actor=desk, name=name, id_number=resident.number, mobile=mobile, market=market
+        actor=desk, name=name, id_number=number, mobile=mobile, market=market
     )
 
 
