@@ -193,7 +193,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["market", "state", "-opened_at"]),
             models.Index(fields=["owner", "state", "opened_at"]),
             models.Index(fields=["first_contact_officer", "state"]),
             # The case lists' filters, each in the lists' order (opened, then id: a stable
