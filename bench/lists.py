@@ -162,7 +162,8 @@ def _every(step: int, rest: int) -> Any:
 
 def filters(scene: Scene) -> list[tuple[str, dict[str, Any], str]]:
     """(label, keyword arguments of cases_filtered, the page's query string) for every
-    filter the lists offer, each alone, then the sorts and a few combinations."""
+    filter the lists offer, each alone, then the sorts and a few combinations. A due filter
+    lists the most urgent first (the form sets that sort): so do the selector's rows here."""
     today = timezone.localdate()
     month_ago = (today - timedelta(days=30)).isoformat()
     year_ago = (today - timedelta(days=365)).isoformat()
@@ -175,9 +176,9 @@ def filters(scene: Scene) -> list[tuple[str, dict[str, Any], str]]:
         ("owner=officer", {"owner_id": officer}, f"owner={officer}"),
         ("channel=phone", {"channel": Channel.PHONE}, "channel=phone"),
         ("station", {"station_id": scene.station_id}, f"station={scene.station_id}"),
-        ("due=overdue", {"due": "overdue"}, "due=overdue"),
-        ("due=today", {"due": "today"}, "due=today"),
-        ("due=week", {"due": "week"}, "due=week"),
+        ("due=overdue", {"due": "overdue", "sort": "due"}, "due=overdue"),
+        ("due=today", {"due": "today", "sort": "due"}, "due=today"),
+        ("due=week", {"due": "week", "sort": "due"}, "due=week"),
         (
             "opened in the last 30 days",
             {"opened_from": today - timedelta(days=30), "opened_to": today},
@@ -198,8 +199,18 @@ def filters(scene: Scene) -> list[tuple[str, dict[str, Any], str]]:
         ),
         (
             "owner & due=overdue",
-            {"owner_id": officer, "due": "overdue"},
+            {"owner_id": officer, "due": "overdue", "sort": "due"},
             f"owner={officer}&due=overdue",
+        ),
+        (
+            "state=in_progress & due=overdue",
+            {"state": State.IN_PROGRESS, "due": "overdue", "sort": "due"},
+            "state=in_progress&due=overdue",
+        ),
+        (
+            "state=closed & due=overdue",
+            {"state": State.CLOSED, "due": "overdue", "sort": "due"},
+            "state=closed&due=overdue",
         ),
         (
             "kind=complaint & channel=phone",
@@ -217,7 +228,7 @@ def filters(scene: Scene) -> list[tuple[str, dict[str, Any], str]]:
         ),
         (
             "station & state=new & due=week",
-            {"station_id": scene.station_id, "state": State.NEW, "due": "week"},
+            {"station_id": scene.station_id, "state": State.NEW, "due": "week", "sort": "due"},
             f"station={scene.station_id}&state=new&due=week",
         ),
     ]

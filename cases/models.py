@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -126,6 +127,52 @@ OPEN_STATES = (
 )
 
 
+class CompletionClock(models.ForeignObject):  # type: ignore[type-arg]
+    """The case's completion clock (限时办结), as a relation a list can filter and sort by in
+    one join: "overdue, most urgent first" reads the clocks' (market, overdue_after) index in
+    order and stops at the page's last row. A deadline names its case by type and id (``sla``
+    sits below ``cases``), so the join is on ``subject_id`` with the type and the target as
+    the join's extra conditions; ``deadline_one_per_target`` makes it one clock per case. No
+    column, nothing written: a case's clocks change through ``sla.services`` only."""
+
+    SUBJECT_TYPE = "cases.case"
+    TARGET = "completion"
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.update(
+            to="sla.Deadline",
+            on_delete=models.DO_NOTHING,
+            from_fields=["id"],
+            to_fields=["subject_id"],
+            related_name="+",
+            null=True,
+            editable=False,
+        )
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def deconstruct(self) -> tuple[str, str, list[object], dict[str, object]]:
+        name, path, _args, _kwargs = super().deconstruct()
+        return name, path, [], {}
+
+    def _check_unique_target(self) -> list[object]:
+        return []  # unique together with the extra conditions (deadline_one_per_target)
+
+    def get_extra_restriction(self, alias: str, related_alias: str) -> WhereNode:
+        deadline = self.remote_field.model._meta
+        return WhereNode(
+            [
+                deadline.get_field(name).get_lookup("exact")(
+                    deadline.get_field(name).get_col(alias), value
+                )
+                for name, value in (("subject_type", self.SUBJECT_TYPE), ("target", self.TARGET))
+            ],
+            connector=AND,
+        )
+
+    def get_extra_descriptor_filter(self, instance: object) -> dict[str, str]:
+        return {"subject_type": self.SUBJECT_TYPE, "target": self.TARGET}
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """One service request (案件), owned by the officer who first took it (首问负责制)."""
 
@@ -184,8 +231,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    completion_clock = CompletionClock(verbose_name=_("completion clock"))
+
     history = HistoricalRecords(
-        excluded_fields=["contact_mobile", "contact_mobile_index"],
+        excluded_fields=["contact_mobile", "contact_mobile_index", "completion_clock"],
         verbose_name=_("historical case"),
     )
 
@@ -373,7 +422,16 @@ class Transfer(models.Model):
                 name="transfer_one_pending_per_case",
             )
         ]
-        indexes = [models.Index(fields=["to_market", "status"])]
+        # Waiting for a person, or for a market's team: each in the order the workbench
+        # lists them (oldest first).
+        indexes = [
+            models.Index(
+                fields=["to_market", "status", "created_at"], name="transfer_to_market_waiting"
+            ),
+            models.Index(
+                fields=["to_user", "status", "created_at"], name="transfer_to_user_waiting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.reference} → {self.to_user or self.to_market}"

@@ -151,19 +151,22 @@ def _local_day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-def deadline_due_condition(*, due: str, now: datetime) -> Q:
+def deadline_due_condition(*, due: str, now: datetime, through: str = "") -> Q:
     """The open clocks that are overdue at ``now``, due later today, or due from now until
     the end of this week (Sunday; days in the display time zone).
 
     A clock paused before its due time is none of these (its due time moves when it goes on);
     one paused after its due time stays overdue. Each is one range of ``overdue_after``, which
-    the database keeps by those rules. ``ValueError`` for any other ``due``."""
+    the database keeps by those rules. ``through`` reaches the clock from another model
+    (``"completion_clock__"``). ``ValueError`` for any other ``due``."""
     today = timezone.localdate(now)
+    field = f"{through}overdue_after"
     if due == DUE_OVERDUE:
-        return Q(overdue_after__lt=now)
+        return Q(**{f"{field}__lt": now})
     if due == DUE_TODAY:
-        return Q(overdue_after__gte=now, overdue_after__lt=_local_day_start(today + timedelta(1)))
-    if due == DUE_THIS_WEEK:
-        monday = today + timedelta(days=7 - today.weekday())
-        return Q(overdue_after__gte=now, overdue_after__lt=_local_day_start(monday))
-    raise ValueError(due)
+        end = _local_day_start(today + timedelta(1))
+    elif due == DUE_THIS_WEEK:
+        end = _local_day_start(today + timedelta(days=7 - today.weekday()))
+    else:
+        raise ValueError(due)
+    return Q(**{f"{field}__gte": now, f"{field}__lt": end})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.models import Channel, State
-from cases.selectors import CASE_SORT_DEFAULT
+from cases.selectors import CASE_SORT_DEFAULT, CASE_SORT_DUE
 from markets.models import ServiceStation
 from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
 
@@ -35,6 +35,7 @@ SORT_CHOICES = [
     ("oldest", _("Oldest first")),
     ("reference", _("Reference, ascending")),
     ("-reference", _("Reference, descending")),
+    (CASE_SORT_DUE, _("Most urgent first")),
 ]
 # The keys a list's address may carry (the page number aside): what a saved view keeps.
 FILTER_KEYS = (
@@ -88,6 +89,11 @@ class CaseFilterForm(forms.Form):
         """``staff`` None: a list without an owner filter (the workbench's are the user's own
         and the unclaimed ones)."""
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("due") in dict(DUE_CHOICES) and self.data.get("due"):
+            # A list of the cases due (overdue, today, this week) is a work queue: most
+            # urgent first, read in that order from the clocks' index; the sort shows it.
+            self.data = self.data.copy()
+            self.data["sort"] = CASE_SORT_DUE
         self.fields["kind"].choices = [("", _("All")), *kind_choices()]  # type: ignore[attr-defined]
         if staff is None:
             del self.fields["owner"]
@@ -100,6 +106,10 @@ class CaseFilterForm(forms.Form):
         first, last = data.get("opened_from"), data.get("opened_to")
         if first and last and first > last:
             self.add_error("opened_to", _("The last day comes before the first one."))
+        if data.get("sort") == CASE_SORT_DUE and not data.get("due"):
+            self.add_error(
+                "sort", _("Choose when the cases are due to list the most urgent first.")
+            )
         return data
 
     @property
@@ -133,12 +143,14 @@ class CaseFilterForm(forms.Form):
 
     def query(self) -> str:
         """The valid, non-empty values as a canonical query string (what a saved view
-        keeps): keys in ``FILTER_KEYS`` order, the default sort left out."""
+        keeps): keys in ``FILTER_KEYS`` order, the default sort left out (most urgent first
+        is the default of a due filter)."""
         data = self.valid_data()
+        default_sort = CASE_SORT_DUE if data.get("due") else CASE_SORT_DEFAULT
         pairs: list[tuple[str, str]] = []
         for key in FILTER_KEYS:
             value: Any = data.get(key)
-            if value in (None, "") or (key == "sort" and value == CASE_SORT_DEFAULT):
+            if value in (None, "") or (key == "sort" and value == default_sort):
                 continue
             if hasattr(value, "pk"):
                 value = value.pk

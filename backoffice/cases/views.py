@@ -11,8 +11,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,10 +79,6 @@ from .forms import SavedViewNameForm
 PAGE_SIZE = 25
 
 
-def _page(request: HttpRequest, items: QuerySet[Any], param: str = "page") -> Page[Any]:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
-
-
 def _visible_case(request: HttpRequest, pk: int) -> Case:
     return visible_or_404(case_get_visible, user=staff_user(request), pk=pk)
 
@@ -132,7 +126,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         per_page=PAGE_SIZE,
         param="unclaimed",
     )
-    transfers = _page(request, transfer_list_waiting_for(user=user), "transfers")
+    transfers = bounded_page(
+        request, transfer_list_waiting_for(user=user), per_page=PAGE_SIZE, param="transfers"
+    )
     case_ids = [case.pk for case in [*mine, *unclaimed]] + [t.case_id for t in transfers]
     return render(
         request,

@@ -1,6 +1,8 @@
 """Pages of long lists, counted no further than a cap: a list of a million cases is never
-counted in full (``COUNT(*)`` over the whole set), it shows "10 000+" and lets the reader page
-up to the cap; narrowing the filter brings the rest within reach."""
+counted in full (``COUNT(*)`` over the whole set), it shows "1 000+" and lets the reader page
+up to the cap (40 pages of 25); narrowing the filter brings the rest within reach. A count
+costs as much as the rows it reads: a thousand is a millisecond or two through an index, ten
+thousand was the larger part of a page's time at a million cases (bench/README.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class BoundedPaginator(Paginator):
@@ -47,7 +49,7 @@ class BoundedPaginator(Paginator):
 
     @property
     def over_cap(self) -> bool:
-        """Whether more rows match than the cap (shown as "10 000+")."""
+        """Whether more rows match than the cap (shown as "1 000+")."""
         return self.counted > self.cap
 
 

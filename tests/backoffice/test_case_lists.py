@@ -89,6 +89,27 @@ def test_the_market_list_is_filtered_and_sorted_from_its_address(
 
 
 @pytest.mark.django_db
+def test_a_due_filter_lists_the_most_urgent_first_whatever_sort_the_form_sent(
+    verified_client: Clients, team_lead: User, nanning_market: Market, three: list[Case]
+) -> None:
+    counter, phone, _closed = three
+    now = timezone.now()
+    for case, due in ((counter, now - timedelta(hours=1)), (phone, now - timedelta(days=2))):
+        Deadline.objects.filter(
+            subject_type="cases.case", subject_id=case.pk, target=Target.COMPLETION
+        ).update(due_at=due, warn_at=due)
+
+    response = verified_client(team_lead).get(
+        f"/cases/market/{nanning_market.pk}/?due=overdue&sort=newest"
+    )
+
+    assert _listed(response) == ["电话咨询", "柜台咨询"]  # two days late, then one hour
+    form = response.context["filters"]
+    assert not form.errors
+    assert '<option value="due" selected>' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_workbench_filters_my_cases_and_the_unclaimed_ones_alike(
     verified_client: Clients, officer: User, three: list[Case]
 ) -> None:
@@ -112,6 +133,7 @@ def test_the_workbench_filters_my_cases_and_the_unclaimed_ones_alike(
         "opened_from=2026-13-01",
         "opened_from=0001-01-01",
         "opened_from=2026-03-10&opened_to=2026-03-01",
+        "sort=due",  # most urgent first, but no due filter
         "kind=%F0%9F%99%82",
         f"channel={'x' * 2000}",
     ],

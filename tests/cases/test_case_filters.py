@@ -127,9 +127,50 @@ def test_the_sorts_are_the_whitelisted_ones_and_each_is_total(
     assert newest == oldest[::-1]
     assert newest[-1] == cases["old"]
     assert [c.reference for c in by_reference] == sorted(c.reference for c in cases.values())
-    assert set(CASE_SORTS) == {"newest", "oldest", "reference", "-reference"}
+    assert set(CASE_SORTS) == {"newest", "oldest", "reference", "-reference", "due"}
     with pytest.raises(ValueError, match="opened_at; drop table"):
         cases_filtered(Case.objects.all(), sort="opened_at; drop table")
+    # Most urgent first is the order of cases that are due: without a due filter, refused.
+    with pytest.raises(ValueError, match="due"):
+        cases_filtered(Case.objects.all(), sort="due")
+
+
+@pytest.mark.django_db
+def test_a_due_list_is_most_urgent_first_with_equal_due_times_by_id(
+    cases: dict[str, Case], team_lead: User, nanning_market: Market
+) -> None:
+    _due(cases["phone"], NOW + timedelta(days=3))
+    _due(cases["lead"], NOW + timedelta(hours=3))
+    _due(cases["station"], NOW + timedelta(hours=3))
+    _due(cases["plain"], NOW + timedelta(days=1))
+
+    week = case_list_for_market(
+        user=team_lead, market_id=nanning_market.pk, due=DUE_THIS_WEEK, sort="due", now=NOW
+    )
+
+    # Lead and station are due at the same time: the one opened first (smaller id) first.
+    assert _names(week) == ["lead", "station", "plain", "phone"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [State.RESOLVED, State.CLOSED, State.WITHDRAWN])
+def test_a_finished_state_with_a_due_filter_is_empty_without_reading_the_clocks(
+    cases: dict[str, Case],
+    team_lead: User,
+    nanning_market: Market,
+    state: str,
+    django_assert_num_queries: Any,
+) -> None:
+    """A finished case's clocks are stopped (``case_save``), so none is ever due: the list
+    says so without reading every due clock of the market for none of them to match."""
+    _due(cases["closed"], NOW - timedelta(hours=1))  # even a clock left running by mistake
+
+    cases_due = cases_filtered(
+        case_list_visible(user=team_lead), state=state, due=DUE_OVERDUE, now=NOW
+    )
+
+    with django_assert_num_queries(0):
+        assert list(cases_due) == []
 
 
 @pytest.mark.django_db
