@@ -281,6 +281,12 @@ class Deadline(models.Model):
             ),
             models.Index(fields=["market", "stopped_at", "due_at"]),
             models.Index(fields=["market", "overdue_after"], name="deadline_market_overdue"),
+            # A list that walks its cases (an officer's own, a few of a station) asks each
+            # case's clock whether it is due from this index alone, without reading the row.
+            models.Index(
+                fields=["subject_type", "subject_id", "target", "overdue_after"],
+                name="deadline_subject_due",
+            ),
         ]
 
     def __str__(self) -> str:
