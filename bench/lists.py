@@ -47,6 +47,7 @@ from bench.run import (
 )
 
 # isort: split
+from django.core.exceptions import EmptyResultSet
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -279,7 +280,11 @@ def bench_plans(scene: Scene) -> None:
         queryset = case_list_for_market(
             user=fresh(scene.lead), market_id=scene.market_id, **criteria
         )[:PAGE_SIZE]
-        plan, by_index, full = query_plan(queryset)
+        try:
+            plan, by_index, full = query_plan(queryset)
+        except EmptyResultSet:  # the selector knows that nothing can match: no query at all
+            print(f"\n-- {label}: no query (nothing can match)")
+            continue
         print(f"\n-- {label}: {label_plan}\n{plan}")
         print(f"   cases read by index: {'; '.join(by_index) or 'NONE'}")
         for line in full:
