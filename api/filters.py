@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import DateField, F, Func, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from workflows.postings.models import PayMethod, Posting
@@ -86,4 +87,13 @@ class PostingFilter(django_filters.FilterSet):
         return queryset.filter(county__code__startswith=code)
 
     def _works_on(self, queryset: QuerySet[Posting], name: str, value: Any) -> QuerySet[Posting]:
+        if connection.vendor == "sqlite":
+            # SQLite would read every published posting still running through the (status,
+            # end_date) index and sort them all for the newest 20; "+end_date" (a no-op)
+            # keeps that index out, so it walks the newest published first and stops at the
+            # page's last match (bench/api.py, "a wage range on a working day").
+            queryset = queryset.alias(
+                _ends=Func(F("end_date"), template="+%(expressions)s", output_field=DateField())
+            )
+            return queryset.filter(start_date__lte=value, _ends__gte=value)
         return queryset.filter(start_date__lte=value, end_date__gte=value)
