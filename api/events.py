@@ -10,6 +10,8 @@ from typing import Any
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import event_record
+from cases.identity import name_mask
+from cases.models import Applicant
 
 from .models import ApiClient
 
@@ -65,6 +67,34 @@ def api_write_event(
         new_values={
             "client": client.name,
             "client_id": client.application.client_id,
+            **(values or {}),
+        },
+        ip_address=ip_address,
+    )
+
+
+def api_applicant_write_event(
+    applicant: Applicant,
+    *,
+    action: str,
+    target: Any,
+    market: Any,
+    values: Mapping[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """A change an applicant made through the API with their online session (``action``:
+    ``api.posting_submitted`` …), naming them (a person's name masked, as on the pages) beside
+    the service's own event, which names the market's online desk."""
+    return event_record(
+        action=action,
+        actor=None,
+        target=target,
+        market=market,
+        new_values={
+            "applicant_id": applicant.pk,
+            "applicant": applicant.name
+            if applicant.kind == Applicant.Kind.ORGANISATION
+            else name_mask(applicant.name),
             **(values or {}),
         },
         ip_address=ip_address,
