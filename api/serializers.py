@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -442,8 +443,13 @@ class HandInSerializer(serializers.Serializer[Any]):
     """Missing items of the single notice handed in (multipart): ``item`` the notice item's
     id and ``file`` its file, repeated, paired in order."""
 
-    item = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=20)
-    file = serializers.ListField(child=serializers.FileField(), max_length=20)
+    item = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+    )
+    file = serializers.ListField(
+        child=serializers.FileField(), max_length=settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if len(attrs["item"]) != len(attrs["file"]):

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,6 +37,7 @@ from .filters import PostingFilter
 from .idempotency import idempotent
 from .models import ApiClient, Scope
 from .pagination import ApiCursorPagination
+from .parsers import StrictMultiPartParser
 from .permissions import ClientScope, SignedInApplicant
 from .serializers import (
     POSTING_WRITABLE,
@@ -594,7 +594,7 @@ class OwnCaseMaterials(generics.GenericAPIView[Case]):
 
     permission_classes = [SignedInApplicant]
     serializer_class = HandInSerializer
-    parser_classes = [MultiPartParser]
+    parser_classes = [StrictMultiPartParser]
 
     @idempotent
     def post(self, request: Request, pk: int) -> Response:

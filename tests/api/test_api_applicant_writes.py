@@ -553,3 +553,23 @@ def test_an_employer_has_no_matches_and_no_referrals(employer: Applicant) -> Non
 
     assert_problem(client.get("/api/v1/me/matches/"), 404)
     assert client.get("/api/v1/me/referrals/").json()["results"] == []
+
+
+def test_more_files_than_django_takes_are_a_400_problem(
+    officer: User, employer: Applicant, published: Posting
+) -> None:
+    returned = posting_make(officer, published.market)
+    _returned(officer, returned)
+    case = Case.objects.get(pk=returned.case_id)
+    files = [SimpleUploadedFile(f"{n}.pdf", PDF, "application/pdf") for n in range(6)]
+
+    response = _signed_in(employer).post(
+        f"/api/v1/me/cases/{case.pk}/materials/",
+        {"item": [1] * 6, "file": files},
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        HTTP_X_CSRFTOKEN=CSRF,
+    )
+
+    assert_problem(response, 400)
+    assert Case.objects.get(pk=case.pk).state == State.AWAITING_MATERIALS
+    assert not CaseAttachment.objects.exists()
