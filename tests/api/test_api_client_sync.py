@@ -72,7 +72,7 @@ def _consenting_seeker(officer: User, market: Market) -> SeekerProfile:
     )
 
 
-# --- Resubmit ---------------------------------------------------------------------------------------
+# --- Resubmit -------------------------------------------------------------------------------------
 
 
 def test_a_client_resubmits_a_posting_returned_for_correction(
@@ -112,7 +112,7 @@ def test_resubmitting_needs_the_write_scope_and_the_client_s_market(
     assert published.address != "别处"
 
 
-# --- Referrals ---------------------------------------------------------------------------------------
+# --- Referrals ------------------------------------------------------------------------------------
 
 
 def test_client_referrals_are_of_its_markets_and_masked(
@@ -143,7 +143,7 @@ def test_client_referrals_need_the_cases_scope(published: Posting) -> None:
     assert_problem(response, 403)
 
 
-# --- The feed ----------------------------------------------------------------------------------------
+# --- The feed -------------------------------------------------------------------------------------
 
 
 def test_the_feed_carries_the_outbound_changes_of_the_client_s_markets_in_order(
