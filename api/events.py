@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import event_record
@@ -14,6 +16,23 @@ from cases.identity import name_mask
 from cases.models import Applicant
 
 from .models import ApiClient
+
+# The audit log's words for the API's events (registered in ``ApiConfig.ready``). A write names
+# its caller: a client (``api_write_event``) or an applicant (``api_applicant_write_event``).
+ACTION_LABELS = {
+    "api.client_created": _("API client registered"),
+    "api.client_deactivated": _("API client deactivated"),
+    "api.posting_created": _("Posting taken in through the API"),
+    "api.posting_submitted": _("Posting submitted through the API"),
+    "api.posting_withdrawn": _("Posting withdrawn through the API"),
+    "api.posting_filled": _("Posting filled through the API"),
+    "api.posting_extended": _("Posting extended through the API"),
+    "api.posting_resubmitted": _("Posting corrected through the API"),
+    "api.profile_updated": _("Job-seeker profile changed through the API"),
+    "api.case_withdrawn": _("Case withdrawn through the API"),
+    "api.materials_handed_in": _("Materials handed in through the API"),
+    "api.applied": _("Applied for a posting through the API"),
+}
 
 
 def _client_values(client: ApiClient) -> dict[str, Any]:

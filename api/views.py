@@ -393,7 +393,7 @@ class Me(generics.GenericAPIView[Any]):
                 request,
                 visit.seeker,
                 "api.profile_updated",
-                visit.case.market if visit.case is not None else None,
+                online_selectors.seeker_registration_market(applicant=applicant),
                 changed=sorted(visit.changed),
             )
         return Response(_me(applicant))

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
+from audit.actions import action_label
 from audit.models import AuditEvent
 from cases.applicant_session import SESSION_KEY
 from cases.models import Applicant, Case, CaseAttachment, Channel, ChecklistItem, State
@@ -245,6 +246,8 @@ def test_an_employer_extends_then_fills_their_published_posting(
     assert fill.new_values["applicant_id"] == employer.pk
     assert len(_api_events("api.posting_extended")) == 1
     assert not _api_events("api.posting_withdrawn")
+    written = AuditEvent.objects.filter(action__startswith="api.").values_list("action", flat=True)
+    assert all(action_label(action) != action for action in written)  # in words in the log
 
 
 def test_an_employer_withdraws_their_posting_in_review_with_its_case(
