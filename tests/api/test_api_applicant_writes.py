@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from api_support import assert_problem, post_json, published, qingxiu  # noqa: F401
-from conftest import ID_NUMBERS, applicant_make
+from conftest import ID_NUMBERS, MarketFactory, applicant_make
 from counter_support import posting_form, posting_make, seeker_make
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -338,15 +338,21 @@ def test_an_applicant_withdraws_their_own_case(
     officer: User, employer: Applicant, published: Posting
 ) -> None:
     in_review = posting_make(officer, published.market)
+    owner = Case.objects.get(pk=in_review.case_id).owner
+    other_market = MarketFactory.create(region=published.market.region, name="另一个市场")
 
     response = _post(
         _signed_in(employer),
         f"/api/v1/me/cases/{in_review.case_id}/withdraw/",
-        {"reason": "不招了"},
+        # Only the reason is the applicant's: the rest is ignored.
+        {"reason": "不招了", "market": other_market.pk, "state": "closed", "owner": None},
     )
 
     assert response.status_code == 200, response.content
     assert response.json()["state"] == State.WITHDRAWN
+    case = Case.objects.get(pk=in_review.case_id)
+    assert case.market == published.market
+    assert case.owner == owner
     in_review.refresh_from_db()
     assert in_review.status == Status.WITHDRAWN  # the posting with its case, as at the counter
     [event] = _api_events("api.case_withdrawn")
