@@ -59,6 +59,9 @@ class ApplicantSessionAuthentication(SessionAuthentication):
         applicant = applicant_from_request(request._request)
         if applicant is None:
             return None
+        # The CSRF check reads the form fields through DRF, which consumes the stream: read
+        # the raw body first, so that it stays available (the Idempotency-Key's hash).
+        request._request.body  # noqa: B018 (read and kept)
         self.enforce_csrf(request)
         return AnonymousUser(), applicant
 

@@ -10,9 +10,10 @@ import json
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 
 from .problems import PayloadTooLarge
 
@@ -62,3 +63,21 @@ class StrictJSONParser(BaseParser):
         if json_depth_exceeds(data, settings.API_JSON_MAX_DEPTH):
             raise ParseError(_("The JSON body is nested too deeply."))
         return data
+
+
+class StrictMultiPartParser(MultiPartParser):
+    """``multipart/form-data`` for the few uploads the API takes: a body Django refuses (too
+    many files or fields) is a 400, not a server error."""
+
+    def parse(
+        self,
+        stream: IO[bytes] | None,
+        media_type: str | None = None,
+        parser_context: dict[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except SuspiciousOperation as error:
+            raise ParseError(
+                _("The form holds more files or fields than the API takes.")
+            ) from error

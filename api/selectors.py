@@ -4,12 +4,18 @@ hours and each service's published time limits and materials."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Applicant, Case
 from markets.models import Market
 from noticeboard.selectors import BoardService, service_list_for_board
+from provincial.models import OutboundMessage
+from provincial.selectors import outbound_list_for_markets
+from workflows.guidance.models import Referral
 from workflows.postings.models import Posting
 from workflows.postings.selectors import POSTING_NOT_PUBLIC, posting_list_published
 
@@ -74,6 +80,29 @@ def case_list_for_client(*, client: ApiClient) -> QuerySet[Case]:
     return cases
 
 
+def referral_list_for_client(*, client: ApiClient) -> QuerySet[Referral]:
+    """The referrals made in the client's markets, newest first."""
+    referrals: QuerySet[Referral] = (
+        Referral.objects.filter(market_id__in=client_market_ids(client=client))
+        .select_related(
+            "posting__occupation", "posting__county", "posting__market", "seeker__applicant"
+        )
+        .defer("seeker__applicant__id_number", "seeker__applicant__mobile")
+        .order_by("-pk")
+    )
+    return referrals
+
+
+def outbound_feed_for_client(*, client: ApiClient) -> QuerySet[OutboundMessage]:
+    """The outbound changes (the provincial outbox) of the client's markets, oldest first;
+    a message is listed once ``API_FEED_SETTLE_SECONDS`` have passed since it was written,
+    so that no transaction still open can slip a message behind a reader's cursor."""
+    settled = timezone.now() - timedelta(seconds=settings.API_FEED_SETTLE_SECONDS)
+    return outbound_list_for_markets(
+        market_ids=client_market_ids(client=client), written_before=settled
+    )
+
+
 def idempotency_record_current(*, caller: str, key: str) -> IdempotencyRecord | None:
     record: IdempotencyRecord | None = IdempotencyRecord.objects.filter(
         caller=caller, key=key, expires_at__gt=timezone.now()
@@ -107,3 +136,14 @@ def posting_list_of_employer(*, applicant: Applicant) -> QuerySet[Posting]:
         .order_by("-pk")
     )
     return postings
+
+
+def referral_list_of_seeker(*, applicant: Applicant) -> QuerySet[Referral]:
+    """The seeker's applications and referrals with their outcomes, newest first (none for an
+    applicant who is not a job seeker)."""
+    referrals: QuerySet[Referral] = (
+        Referral.objects.filter(seeker__applicant=applicant)
+        .select_related("posting__occupation", "posting__county", "posting__market")
+        .order_by("-pk")
+    )
+    return referrals

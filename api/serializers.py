@@ -6,18 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from cases.identity import id_numbers_mask, name_mask
 from cases.models import Applicant
 from markets.models import Market
 from noticeboard.selectors import BoardLimit, BoardService
+from provincial.services import outbound_wire
 from workflows.postings.models import Posting
 from workflows.postings.public_text import phone_numbers_hidden
 from workflows.postings.validation import PostingInput
+from workflows.seekers.models import HouseholdType, SeekerProfile
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
@@ -281,6 +285,17 @@ class PostingCreateSerializer(PostingDetailsSerializer):
     employer = EmployerWriteSerializer()
 
 
+class PostingCorrectionSerializer(PostingDetailsSerializer):
+    """The corrected details of a posting returned for correction: only what changes (every
+    field optional, none defaulted); the rest is kept, and the whole is screened again."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.default = empty
+
+
 class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500)
 
@@ -362,10 +377,159 @@ class OwnPostingSerializer(PostingClientSerializer):
         return posting.employer.name
 
 
+class OwnPostingCreateSerializer(PostingDetailsSerializer):
+    """A posting an employer submits: its details; the employer is the signed-in applicant."""
+
+    market = serializers.IntegerField(help_text=_("an active market (GET /api/v1/markets/)"))
+
+
+class SeekerProfileSerializer(serializers.Serializer[Any]):
+    """A job seeker's profile, the part they keep current themselves (the online profile
+    page's fields)."""
+
+    household_type = serializers.ChoiceField(choices=HouseholdType.choices)
+    home_county = serializers.CharField(
+        max_length=6, help_text=_("county division code"), allow_null=True
+    )
+    wanted_occupations = serializers.ListField(
+        child=serializers.CharField(max_length=20), max_length=20
+    )
+    wanted_areas = serializers.ListField(child=serializers.CharField(max_length=6), max_length=50)
+    available_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7), max_length=7
+    )
+    available_from = LocalTimeField(allow_null=True)
+    available_until = LocalTimeField(allow_null=True)
+    min_daily_pay = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, allow_null=True
+    )
+    skills = serializers.CharField(max_length=2000, allow_blank=True)
+    platform_consent = serializers.BooleanField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["home_county"] = instance.home_county.code if instance.home_county else None
+        return dict(data)
+
+
+class SeekerProfileChangeSerializer(SeekerProfileSerializer):
+    """``PATCH /me/``: the profile fields to change (any of them); a field left out is kept.
+    Anything else (name, ID number, mobile, state, ids) is not the applicant's to set online
+    and is ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
 class MeSerializer(serializers.Serializer[Any]):
-    """The signed-in applicant: ID number and mobile masked, as on the pages."""
+    """The signed-in applicant: ID number and mobile masked, as on the pages; a job seeker's
+    profile (null for an employer)."""
 
     kind = serializers.CharField()
     name = serializers.CharField()
     id_number = serializers.CharField(source="id_number_masked")
     mobile = serializers.CharField(source="mobile_masked")
+    profile = serializers.SerializerMethodField()
+
+    @extend_schema_field(SeekerProfileSerializer(allow_null=True))
+    def get_profile(self, applicant: Applicant) -> dict[str, Any] | None:
+        seeker: SeekerProfile | None = self.context.get("seeker")
+        return dict(SeekerProfileSerializer(seeker).data) if seeker is not None else None
+
+
+class HandInSerializer(serializers.Serializer[Any]):
+    """Missing items of the single notice handed in (multipart): ``item`` the notice item's
+    id and ``file`` its file, repeated, paired in order."""
+
+    item = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+    )
+    file = serializers.ListField(
+        child=serializers.FileField(), max_length=settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if len(attrs["item"]) != len(attrs["file"]):
+            raise serializers.ValidationError(_("Give one file for each item, in the same order."))
+        return attrs
+
+
+class ApplySerializer(serializers.Serializer[Any]):
+    posting = serializers.IntegerField(
+        min_value=1, help_text=_("a published posting (GET /api/v1/postings/)")
+    )
+
+
+class ReasonItemSerializer(serializers.Serializer[Any]):
+    """One criterion's contribution to a match's score, in words (匹配理由)."""
+
+    criterion = serializers.CharField()
+    weight = serializers.IntegerField()
+    points = serializers.FloatField()
+    text = serializers.CharField()
+
+
+class PostingRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    occupation = CodeNameSerializer()
+    county = CodeNameSerializer()
+    market = MarketRefSerializer()
+    status = serializers.CharField()
+
+
+class OwnReferralSerializer(serializers.Serializer[Any]):
+    """A seeker's application or referral (推荐岗位) and its outcome (推荐结果)."""
+
+    id = serializers.IntegerField()
+    posting = PostingRefSerializer()
+    score = serializers.IntegerField()
+    reasons = ReasonItemSerializer(many=True)
+    outcome = serializers.CharField()
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    recommended_at = serializers.DateTimeField()
+    outcome_at = serializers.DateTimeField(allow_null=True)
+
+
+class MatchSerializer(serializers.Serializer[Any]):
+    """A published posting that fits the seeker's profile, with the score and the reasons."""
+
+    score = serializers.IntegerField()
+    reasons = ReasonItemSerializer(many=True)
+    posting = PostingPublicSerializer()
+
+
+class ClientReferralSerializer(serializers.Serializer[Any]):
+    """A referral as a system with ``cases:read`` reads it: the seeker's name masked, no ID
+    number, no mobile."""
+
+    id = serializers.IntegerField()
+    market = serializers.IntegerField(source="market_id")
+    posting = PostingRefSerializer()
+    seeker_name = serializers.SerializerMethodField()
+    score = serializers.IntegerField()
+    outcome = serializers.CharField()
+    recommended_at = serializers.DateTimeField()
+    outcome_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_seeker_name(self, referral: Any) -> str:
+        return name_mask(referral.seeker.applicant.name)
+
+
+class FeedMessageSerializer(serializers.Serializer[Any]):
+    """One outbound change, exactly as the push to the provincial platform carries it
+    (docs/provincial-sync.md)."""
+
+    idempotency_key = serializers.CharField()
+    record_type = serializers.CharField()
+    record_id = serializers.IntegerField()
+    sequence = serializers.IntegerField()
+    change = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    payload = serializers.DictField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return outbound_wire(instance)

@@ -59,7 +59,14 @@ urlpatterns += [
         _open(views.ClientPostingExtend.as_view()),
         name="client_posting_extend",
     ),
+    path(
+        "client/postings/<int:pk>/resubmit/",
+        _open(views.ClientPostingResubmit.as_view()),
+        name="client_posting_resubmit",
+    ),
     path("client/cases/", _open(views.ClientCaseList.as_view()), name="client_cases"),
+    path("client/referrals/", _open(views.ClientReferralList.as_view()), name="client_referrals"),
+    path("client/feed/", _open(views.ClientFeed.as_view()), name="client_feed"),
 ]
 
 # An applicant's own records (the session of the online pages).
@@ -69,4 +76,34 @@ urlpatterns += [
     path("me/cases/<int:pk>/", _open(views.OwnCaseDetail.as_view()), name="own_case"),
     path("me/postings/", _open(views.OwnPostingList.as_view()), name="own_postings"),
     path("me/postings/<int:pk>/", _open(views.OwnPostingDetail.as_view()), name="own_posting"),
+    path(
+        "me/postings/<int:pk>/withdraw/",
+        _open(views.OwnPostingWithdraw.as_view()),
+        name="own_posting_withdraw",
+    ),
+    path(
+        "me/postings/<int:pk>/fill/", _open(views.OwnPostingFill.as_view()), name="own_posting_fill"
+    ),
+    path(
+        "me/postings/<int:pk>/extend/",
+        _open(views.OwnPostingExtend.as_view()),
+        name="own_posting_extend",
+    ),
+    path(
+        "me/postings/<int:pk>/resubmit/",
+        _open(views.OwnPostingResubmit.as_view()),
+        name="own_posting_resubmit",
+    ),
+    path(
+        "me/cases/<int:pk>/withdraw/",
+        _open(views.OwnCaseWithdraw.as_view()),
+        name="own_case_withdraw",
+    ),
+    path(
+        "me/cases/<int:pk>/materials/",
+        _open(views.OwnCaseMaterials.as_view()),
+        name="own_case_materials",
+    ),
+    path("me/referrals/", _open(views.OwnReferralList.as_view()), name="own_referrals"),
+    path("me/matches/", _open(views.OwnMatchList.as_view()), name="own_matches"),
 ]

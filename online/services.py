@@ -51,7 +51,13 @@ from notifications.services import outbox_enqueue
 from workflows.guidance.models import Referral
 from workflows.guidance.services import referral_record
 from workflows.postings.models import Posting
-from workflows.postings.services import posting_take_in, posting_withdraw
+from workflows.postings.services import (
+    posting_extend,
+    posting_fill,
+    posting_resubmit,
+    posting_take_in,
+    posting_withdraw,
+)
 from workflows.seekers.models import SeekerProfile
 from workflows.seekers.services import SeekerVisit, seeker_register, seeker_update
 
@@ -307,10 +313,28 @@ def online_seeker_register(
     )
 
 
+# What a seeker keeps current themselves (the online profile page, the API's ``PATCH /me/``);
+# anything else of the record (name, ID number, mobile, difficulty categories) is the counter's.
+SEEKER_SELF_SERVICE_FIELDS = (
+    "household_type",
+    "home_county",
+    "wanted_occupations",
+    "wanted_areas",
+    "available_days",
+    "available_from",
+    "available_until",
+    "min_daily_pay",
+    "skills",
+    "platform_consent",
+)
+
+
 @transaction.atomic
 def online_seeker_update(*, applicant: Applicant, changes: Mapping[str, Any]) -> SeekerVisit:
     """The seeker keeps their profile current (``seeker_update``: only what changed is written,
-    the profile's history keeps the earlier values), at the market of their registration."""
+    the profile's history keeps the earlier values), at the market of their registration.
+    Only ``SEEKER_SELF_SERVICE_FIELDS`` are taken; anything else given is ignored."""
+    changes = {name: value for name, value in changes.items() if name in SEEKER_SELF_SERVICE_FIELDS}
     seeker = SeekerProfile.objects.filter(applicant=applicant).first()
     if seeker is None:
         raise PermissionDenied
@@ -399,6 +423,60 @@ def online_posting_submit(
         channel=Channel.ONLINE,
         claimed=False,
     )
+
+
+def online_posting_locked(*, applicant: Applicant, posting: Posting) -> Posting:
+    """The applicant's own posting (as its employer), locked; anyone else's: Http404."""
+    locked: Posting | None = (
+        Posting.objects.select_for_update(of=("self",))
+        .select_related("market")
+        .filter(pk=posting.pk, employer=applicant)
+        .first()
+    )
+    if locked is None:
+        raise Http404
+    return locked
+
+
+@transaction.atomic
+def online_posting_withdraw(*, applicant: Applicant, posting: Posting, reason: str) -> Posting:
+    """The employer takes their own posting back (``posting_withdraw``: its review case, if
+    still open, is withdrawn with it), through the market's online desk."""
+    posting = online_posting_locked(applicant=applicant, posting=posting)
+    return posting_withdraw(
+        actor=online_desk(market=posting.market), posting=posting, reason=reason
+    )
+
+
+@transaction.atomic
+def online_posting_fill(*, applicant: Applicant, posting: Posting) -> Posting:
+    """The employer says every place of their published posting is taken (``posting_fill``):
+    it leaves the screens."""
+    posting = online_posting_locked(applicant=applicant, posting=posting)
+    return posting_fill(actor=online_desk(market=posting.market), posting=posting)
+
+
+@transaction.atomic
+def online_posting_extend(*, applicant: Applicant, posting: Posting, end_date: Any) -> Posting:
+    """The employer moves the last working day of their posting later, within the rules
+    (``posting_extend``)."""
+    posting = online_posting_locked(applicant=applicant, posting=posting)
+    return posting_extend(
+        actor=online_desk(market=posting.market), posting=posting, end_date=end_date
+    )
+
+
+@transaction.atomic
+def online_posting_resubmit(
+    *, applicant: Applicant, posting: Posting, data: Mapping[str, Any]
+) -> Posting:
+    """The employer's corrections of their posting returned with a single notice
+    (``posting_resubmit``: checked and screened again, the notice's items received, the case
+    back in progress for review). ``data`` holds only what changed; what an applicant never
+    sets (``NOT_FROM_APPLICANTS``) is ignored."""
+    posting = online_posting_locked(applicant=applicant, posting=posting)
+    data = {key: value for key, value in data.items() if key not in NOT_FROM_APPLICANTS}
+    return posting_resubmit(actor=online_desk(market=posting.market), posting=posting, data=data)
 
 
 @transaction.atomic

@@ -371,6 +371,9 @@ API_JSON_MAX_DEPTH = 32
 API_IDEMPOTENCY_KEY_HOURS = env.int("API_IDEMPOTENCY_KEY_HOURS", default=24)
 API_PAGE_SIZE = 20
 API_PAGE_SIZE_MAX = 100
+# The feed of outbound changes (GET /api/v1/client/feed/) lists a message only once this many
+# seconds have passed since it was written (a transaction still open cannot slip behind a cursor).
+API_FEED_SETTLE_SECONDS = env.int("API_FEED_SETTLE_SECONDS", default=5)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Never a password (staff have a second factor the API cannot ask for).

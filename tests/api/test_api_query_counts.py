@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from api_support import bearer, client_make, published, qingxiu, token_for  # noqa: F401
 from conftest import MarketFactory
-from counter_support import posting_make
+from counter_support import posting_make, seeker_make
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +17,7 @@ from accounts.models import User
 from cases.applicant_session import SESSION_KEY
 from cases.models import ChecklistItem
 from markets.models import Market, Region
+from workflows.guidance.services import referral_record
 from workflows.postings.models import Posting
 from workflows.postings.services import posting_return_for_correction
 
@@ -62,6 +63,37 @@ def test_every_list_takes_as_many_queries_for_many_rows_as_for_one(
     _more_postings(officer, published.market, 6)
     for index in range(4):
         MarketFactory.create(region=nanning, name=f"南宁市第{index}零工市场")
+    many = {name: _queries(get) for name, get in lists.items()}
+
+    assert many == few
+
+
+def test_the_referral_lists_and_the_feed_take_as_many_queries_for_many_rows_as_for_one(
+    officer: User, published: Posting, settings: Any
+) -> None:
+    settings.API_FEED_SETTLE_SECONDS = 0
+    seeker = seeker_make(officer, published.market)
+    record, secret = client_make(scopes=("cases:read", "sync"), market=published.market)
+    token = bearer(token_for(record, secret))
+    applicant = Client()
+    session = applicant.session
+    session[SESSION_KEY] = seeker.applicant_id
+    session.save()
+
+    def more(count: int) -> None:
+        for _index in range(count):
+            posting = posting_make(officer, published.market, publish=True)
+            referral_record(actor=officer, seeker=seeker, posting=posting)
+
+    lists: dict[str, Callable[[], Any]] = {
+        "own referrals": lambda: applicant.get("/api/v1/me/referrals/"),
+        "client referrals": lambda: Client().get("/api/v1/client/referrals/", **token),
+        "feed": lambda: Client().get("/api/v1/client/feed/", **token),
+    }
+    more(1)
+    few = {name: _queries(get) for name, get in lists.items()}
+
+    more(5)
     many = {name: _queries(get) for name, get in lists.items()}
 
     assert many == few

@@ -26,10 +26,14 @@ from cases.services import case_claim
 from markets.models import Market
 from online.desk import online_desk
 from online.services import (
+    SEEKER_SELF_SERVICE_FIELDS,
     online_case_withdraw,
     online_employer_register,
     online_materials_hand_in,
+    online_posting_fill,
+    online_posting_resubmit,
     online_posting_submit,
+    online_posting_withdraw,
     online_seeker_register,
     online_seeker_update,
 )
@@ -122,6 +126,60 @@ def test_a_profile_edit_keeps_history(nanning_market: Market) -> None:
     seeker.refresh_from_db()
     assert seeker.skills == "收银"
     assert seeker.history.count() == 2
+
+
+def test_a_profile_edit_online_takes_only_the_self_service_fields(nanning_market: Market) -> None:
+    qingxiu_make()
+    seeker = online_seeker_register(
+        mobile=MOBILE, market=nanning_market, name="韦小宝", id_number=SEEKER_ID, profile=PROFILE
+    )
+
+    online_seeker_update(
+        applicant=seeker.applicant,
+        changes={"skills": "收银", "difficulty_categories": ["disabled"], "certificates": ["x"]},
+    )
+
+    seeker.refresh_from_db()
+    assert seeker.skills == "收银"
+    assert list(seeker.difficulty_categories) == []
+    assert list(seeker.certificates) == []
+
+
+def test_the_profile_page_offers_exactly_the_self_service_fields() -> None:
+    from portal.online.forms import SeekerProfileForm
+
+    assert set(SeekerProfileForm.base_fields) | {"home_county"} == set(SEEKER_SELF_SERVICE_FIELDS)
+
+
+def test_an_employer_resubmits_fills_and_withdraws_only_their_own_postings(
+    officer: User, employer: Applicant, nanning_market: Market
+) -> None:
+    posting = online_posting_submit(applicant=employer, market=nanning_market, data=_posting_data())
+    assert posting.case is not None
+    case_claim(actor=officer, case=posting.case)
+    item = ChecklistItem.objects.filter(kind="posting_review", is_active=True).first()
+    assert item is not None
+    posting_return_for_correction(actor=officer, posting=posting, items=[item])
+    stranger = online_employer_register(
+        mobile="13911113333", market=nanning_market, name="覃雇主", id_number=ID_NUMBERS[1]
+    )
+
+    with pytest.raises(Http404):
+        online_posting_resubmit(applicant=stranger, posting=posting, data={"address": "别处"})
+    with pytest.raises(Http404):
+        online_posting_withdraw(applicant=stranger, posting=posting, reason="x")
+    resubmitted = online_posting_resubmit(
+        applicant=employer, posting=posting, data={"address": "南宁市青秀区民族大道 200 号"}
+    )
+    posting_publish(actor=officer, posting=resubmitted)
+    filled = online_posting_fill(applicant=employer, posting=posting)
+
+    assert resubmitted.address == "南宁市青秀区民族大道 200 号"
+    assert filled.status == Status.FILLED
+    assert Case.objects.get(pk=posting.case_id).state == State.CLOSED
+    desk = online_desk(market=nanning_market)
+    assert AuditEvent.objects.get(action="posting.resubmitted").actor == desk
+    assert AuditEvent.objects.get(action="posting.filled").actor == desk
 
 
 def test_an_employer_person_registers_by_id_number(nanning_market: Market) -> None:
