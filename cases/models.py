@@ -9,6 +9,7 @@ bodies that set fields; guards and permissions in the declaration). The services
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -127,7 +128,7 @@ OPEN_STATES = (
 )
 
 
-class CompletionClock(models.ForeignObject):  # type: ignore[type-arg]
+class CompletionClock(models.ForeignObject):
     """The case's completion clock (限时办结), as a relation a list can filter and sort by in
     one join: "overdue, most urgent first" reads the clocks' (market, overdue_after) index in
     order and stops at the page's last row. A deadline names its case by type and id (``sla``
@@ -159,15 +160,13 @@ class CompletionClock(models.ForeignObject):  # type: ignore[type-arg]
 
     def get_extra_restriction(self, alias: str, related_alias: str) -> WhereNode:
         deadline = self.remote_field.model._meta
-        return WhereNode(
-            [
-                deadline.get_field(name).get_lookup("exact")(
-                    deadline.get_field(name).get_col(alias), value
-                )
-                for name, value in (("subject_type", self.SUBJECT_TYPE), ("target", self.TARGET))
-            ],
-            connector=AND,
-        )
+        conditions: list[Any] = []
+        for name, value in (("subject_type", self.SUBJECT_TYPE), ("target", self.TARGET)):
+            field = cast("models.Field[Any, Any]", deadline.get_field(name))
+            exact = field.get_lookup("exact")
+            assert exact is not None  # noqa: S101  (every field has "exact")
+            conditions.append(exact(field.get_col(alias), value))
+        return WhereNode(conditions, connector=AND)
 
     def get_extra_descriptor_filter(self, instance: object) -> dict[str, str]:
         return {"subject_type": self.SUBJECT_TYPE, "target": self.TARGET}
