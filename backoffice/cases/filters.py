@@ -92,7 +92,7 @@ class CaseFilterForm(forms.Form):
         if self.is_bound and self.data.get("due") in dict(DUE_CHOICES) and self.data.get("due"):
             # A list of the cases due (overdue, today, this week) is a work queue: most
             # urgent first, read in that order from the clocks' index; the sort shows it.
-            self.data = {**self.data, "sort": CASE_SORT_DUE}
+            self.data = {**dict(self.data.items()), "sort": CASE_SORT_DUE}
         self.fields["kind"].choices = [("", _("All")), *kind_choices()]  # type: ignore[attr-defined]
         if staff is None:
             del self.fields["owner"]
