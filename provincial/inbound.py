@@ -29,10 +29,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import atomic_with_events
 from cases.intake import ApplicantGiven
 from cases.models import Channel
 from cases.services import CaseActionError
 from markets.models import Market
+from workflows.postings.bulk import postings_bulk
 from workflows.postings.models import Posting, Status
 from workflows.postings.services import (
     posting_extend,
@@ -90,27 +92,103 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)[:DETAIL_MAX]
 
 
-def _duplicate_of(item: dict[str, Any], start: date, end: date) -> Posting | None:
+DuplicateKey = tuple[str, str, str]  # employer's credit code, occupation code, county code
+
+
+def _duplicate_key(item: dict[str, Any]) -> DuplicateKey | None:
     credit_code = str(item.get("employer", {}).get("credit_code") or "").strip()
-    data = item.get("posting", {})
     if not credit_code:
         return None
-    found: Posting | None = (
-        Posting.objects.filter(
-            employer__credit_code=credit_code,
-            occupation__code=str(data.get("occupation", "")),
-            county__code=str(data.get("county", "")),
-            status__in=(Status.IN_REVIEW, Status.PUBLISHED),
-            start_date__lte=end,
-            end_date__gte=start,
+    data = item.get("posting", {})
+    return credit_code, str(data.get("occupation", "")), str(data.get("county", ""))
+
+
+@dataclass
+class Candidate:
+    pk: int
+    start_date: date
+    end_date: date
+
+
+class PageContext:
+    """What importing one page of the feed reads once for the whole page instead of once per
+    item: the page's known records (one query), and the postings of ours that a new posting of
+    the page could duplicate (one query), kept up to date with the postings the page takes in
+    itself, so a page that holds two copies of one posting links the second to the first."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.records: dict[tuple[str, str], InboundRecord] = {}
+        ids = {str(item.get("platform_id") or "")[:64] for item in items}
+        if ids - {""}:
+            for record in InboundRecord.objects.select_for_update().filter(
+                platform_id__in=ids - {""}
+            ):
+                self.records[(record.record_type, record.platform_id)] = record
+        self.keys = {key for item in items if (key := _duplicate_key(item)) is not None}
+        self.candidates: dict[DuplicateKey, list[Candidate]] | None = None
+        self.markets: dict[str, Market | None] = {}
+
+    def market_for_county(self, code: str) -> Market | None:
+        if code not in self.markets:
+            self.markets[code] = market_for_county(code)
+        return self.markets[code]
+
+    def record(self, record_type: str, platform_id: str) -> InboundRecord | None:
+        return self.records.get((record_type, platform_id))
+
+    def record_kept(self, record: InboundRecord) -> None:
+        self.records[(record.record_type, record.platform_id)] = record
+
+    def _candidates_read(self) -> dict[DuplicateKey, list[Candidate]]:
+        found: dict[DuplicateKey, list[Candidate]] = {}
+        rows = (
+            Posting.objects.filter(
+                employer__credit_code__in={key[0] for key in self.keys},
+                status__in=(Status.IN_REVIEW, Status.PUBLISHED),
+            )
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "employer__credit_code",
+                "occupation__code",
+                "county__code",
+                "start_date",
+                "end_date",
+            )
         )
-        .order_by("pk")
-        .first()
-    )
-    return found
+        for pk, code, occupation, county, start, end in rows.iterator(chunk_size=2000):
+            found.setdefault((code, occupation, county), []).append(Candidate(pk, start, end))
+        return found
+
+    def duplicate_of(self, item: dict[str, Any], start: date, end: date) -> Posting | None:
+        """The first (by id) posting of ours in review or published with the same employer
+        credit code, occupation and county whose dates overlap ``start``–``end``."""
+        key = _duplicate_key(item)
+        if key is None:
+            return None
+        if self.candidates is None:
+            self.candidates = self._candidates_read()
+        for candidate in self.candidates.get(key, []):
+            if candidate.start_date <= end and candidate.end_date >= start:
+                return Posting.objects.get(pk=candidate.pk)
+        return None
+
+    def posting_taken_in(self, item: dict[str, Any], posting: Posting) -> None:
+        key = _duplicate_key(item)
+        if key is None or self.candidates is None:
+            return
+        if posting.status in (Status.IN_REVIEW, Status.PUBLISHED):
+            candidate = Candidate(posting.pk, posting.start_date, posting.end_date)
+            self.candidates.setdefault(key, []).append(candidate)
+
+    def postings_changed(self) -> None:
+        """A posting of ours changed (withdrawn, filled, extended): read the candidates again."""
+        self.candidates = None
 
 
-def _posting_new(item: dict[str, Any], actor: User) -> tuple[str, Posting | None, str]:
+def _posting_new(
+    item: dict[str, Any], actor: User, page: PageContext
+) -> tuple[str, Posting | None, str]:
     data = dict(item.get("posting") or {})
     employer = item.get("employer") or {}
     if str(item.get("status")) != Status.PUBLISHED:
@@ -119,32 +197,34 @@ def _posting_new(item: dict[str, Any], actor: User) -> tuple[str, Posting | None
         cleaned = posting_validate(data)
     except ValidationError as error:
         return Outcome.REFUSED, None, _messages(error)
-    duplicate = _duplicate_of(item, cleaned.start_date, cleaned.end_date)
+    duplicate = page.duplicate_of(item, cleaned.start_date, cleaned.end_date)
     if duplicate is not None:
         return Outcome.LINKED, duplicate, ""
-    market = market_for_county(cleaned.county.code)
+    market = page.market_for_county(cleaned.county.code)
     if market is None:
         return Outcome.REFUSED, None, "no market serves this county"
     warned = any(f.get("severity") == "warn" for f in cleaned.findings_json())
     try:
-        posting = posting_take_in(
-            actor=actor,
-            market=market,
-            employer=ApplicantGiven(
-                name=str(employer.get("name", "")),
-                id_number=str(employer.get("id_number", "")),
-                credit_code=str(employer.get("credit_code", "")),
-                mobile=str(employer.get("mobile", "")),
-            ),
-            data=data,
-            publish=not warned,
-            channel=Channel.PLATFORM,
-            use_registered_name=True,
-        )
+        with atomic_with_events():  # a refused intake leaves no events behind either
+            posting = posting_take_in(
+                actor=actor,
+                market=market,
+                employer=ApplicantGiven(
+                    name=str(employer.get("name", "")),
+                    id_number=str(employer.get("id_number", "")),
+                    credit_code=str(employer.get("credit_code", "")),
+                    mobile=str(employer.get("mobile", "")),
+                ),
+                data=data,
+                publish=not warned,
+                channel=Channel.PLATFORM,
+                use_registered_name=True,
+            )
     except ValidationError as error:
         return Outcome.REFUSED, None, _messages(error)
     except PermissionDenied:
         return Outcome.REFUSED, None, "the import account does not work in this market"
+    page.posting_taken_in(item, posting)
     return (Outcome.REVIEW if warned else Outcome.CREATED), posting, ""
 
 
@@ -154,7 +234,11 @@ def _local_changed_at(posting: Posting) -> datetime:
 
 
 def _posting_known(
-    record: InboundRecord, item: dict[str, Any], updated_at: datetime, actor: User
+    record: InboundRecord,
+    item: dict[str, Any],
+    updated_at: datetime,
+    actor: User,
+    page: PageContext,
 ) -> tuple[str, str]:
     posting = record.posting
     if posting is None:
@@ -167,16 +251,19 @@ def _posting_known(
     if status == Status.WITHDRAWN:
         if posting.status in (Status.IN_REVIEW, Status.PUBLISHED, Status.DRAFT):
             posting_withdraw(actor=actor, posting=posting, reason=reason)
+            page.postings_changed()
             return Outcome.UPDATED, "withdrawn on the platform"
         return Outcome.KEPT, f"already {posting.status}"
     if _local_changed_at(posting) > updated_at:
         return Outcome.KEPT, "ours changed more recently"
     if status == Status.FILLED and posting.status == Status.PUBLISHED:
         posting_fill(actor=actor, posting=posting)
+        page.postings_changed()
         return Outcome.UPDATED, "filled on the platform"
     end = str((item.get("posting") or {}).get("end_date") or "")
     if end and end > posting.end_date.isoformat() and posting.status == Status.PUBLISHED:
         posting_extend(actor=actor, posting=posting, end_date=end)
+        page.postings_changed()
         return Outcome.UPDATED, "extended on the platform"
     return Outcome.KEPT, "nothing to change"
 
@@ -188,15 +275,16 @@ def _registration(item: dict[str, Any], actor: User) -> tuple[str, str]:
     if market is None:
         return Outcome.REFUSED, "no market serves this county"
     try:
-        seeker_register(
-            actor=actor,
-            market=market,
-            channel=Channel.PLATFORM,
-            name=str(person.get("name", "")),
-            id_number=str(person.get("id_number", "")),
-            mobile=str(person.get("mobile", "")),
-            profile=profile,
-        )
+        with atomic_with_events():
+            seeker_register(
+                actor=actor,
+                market=market,
+                channel=Channel.PLATFORM,
+                name=str(person.get("name", "")),
+                id_number=str(person.get("id_number", "")),
+                mobile=str(person.get("mobile", "")),
+                profile=profile,
+            )
     except ValidationError as error:
         return Outcome.REFUSED, _messages(error)
     except (PermissionDenied, TypeError) as error:
@@ -204,9 +292,12 @@ def _registration(item: dict[str, Any], actor: User) -> tuple[str, str]:
     return Outcome.CREATED, ""
 
 
-def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord | None:
+def inbound_item_import(
+    *, item: dict[str, Any], actor: User, page: PageContext | None = None
+) -> InboundRecord | None:
     """Import one item of the feed, in the caller's transaction. None: an item too malformed to
-    keep (no id or type); a record already imported with this change or a later one: unchanged."""
+    keep (no id or type); a record already imported with this change or a later one: unchanged.
+    ``page``: what the page's import read once for all its items (``inbound_page_import``)."""
     platform_id = str(item.get("platform_id") or "")[:64]
     record_type = str(item.get("record_type") or "")
     if not platform_id or record_type not in RecordType.values:
@@ -216,29 +307,28 @@ def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord |
         updated_at = _aware(item.get("updated_at"))
     except ImportRefused:
         return None
-    record = (
-        InboundRecord.objects.select_for_update()
-        .filter(record_type=record_type, platform_id=platform_id)
-        .first()
-    )
+    page = page or PageContext([item])
+    record = page.record(record_type, platform_id)
     if record is not None and record.platform_updated_at >= updated_at:
         return record  # a duplicate, or an older change arriving late
     status = str(item.get("status", ""))[:16]
     posting: Posting | None = None
-    with transaction.atomic():  # a refused intake rolls back only its own savepoint
-        try:
+    try:
+        # A refused change rolls back only its own savepoint, with the events it recorded.
+        with atomic_with_events():
             if record_type == RecordType.POSTING and record is None:
-                outcome, posting, detail = _posting_new(item, actor)
+                outcome, posting, detail = _posting_new(item, actor, page)
             elif record_type == RecordType.POSTING:
                 assert record is not None  # noqa: S101
-                outcome, detail = _posting_known(record, item, updated_at, actor)
+                outcome, detail = _posting_known(record, item, updated_at, actor, page)
             elif record is None:
                 outcome, detail = _registration(item, actor)
             else:
                 outcome, detail = _registration(item, actor)
                 outcome = Outcome.UPDATED if outcome == Outcome.CREATED else outcome
-        except (CaseActionError, ValidationError) as error:
-            outcome, detail = Outcome.KEPT, str(error)[:DETAIL_MAX]
+    except (CaseActionError, ValidationError) as error:
+        posting = None
+        outcome, detail = Outcome.KEPT, str(error)[:DETAIL_MAX]
     now = timezone.now()
     if record is None:
         record = InboundRecord.objects.create(
@@ -252,6 +342,7 @@ def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord |
             imported_at=now,
             updated_at=now,
         )
+        page.record_kept(record)
     else:
         record.platform_updated_at = updated_at
         record.platform_status = status
@@ -261,6 +352,16 @@ def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord |
         record.save()
     events.record_imported_event(record, actor)
     return record
+
+
+def inbound_page_import(*, items: list[dict[str, Any]], actor: User) -> list[InboundRecord | None]:
+    """Import a page of the feed, item after item in the feed's order with the same rules as
+    ``inbound_item_import``, in the caller's transaction, in bulk (``postings_bulk``): the
+    page's known records and the postings it could duplicate read once, the reference data
+    of the postings' checks read once, the audit events appended to their chains together."""
+    with postings_bulk():
+        page = PageContext(items)
+        return [inbound_item_import(item=item, actor=actor, page=page) for item in items]
 
 
 @dataclass
@@ -298,8 +399,7 @@ def inbound_pull(*, client: PlatformClient | None = None, max_pages: int = 0) ->
             locked = FeedCursor.objects.select_for_update().get(pk=cursor_row.pk)
             if locked.cursor != cursor_row.cursor:
                 continue  # another pull moved it meanwhile: read again from there
-            for item in page.items:
-                record = inbound_item_import(item=item, actor=actor)
+            for record in inbound_page_import(items=list(page.items), actor=actor):
                 run.items += 1
                 if record is not None:
                     run.outcomes[record.outcome] = run.outcomes.get(record.outcome, 0) + 1
