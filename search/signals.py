@@ -31,3 +31,13 @@ def case_saved(sender: Any, instance: Case, created: bool = False, **_: Any) -> 
 
 def case_deleted(sender: Any, instance: Case, **_: Any) -> None:
     fts_case_remove(instance.pk)
+
+
+def bulk_created(sender: Any, instances: Any, **_: Any) -> None:
+    """Cases or applicants written in bulk (``cases.signals.records_bulk_created``): as if each
+    had been saved."""
+    for instance in instances:
+        if sender is Case:
+            fts_case_put(instance.pk, instance.reference)
+        elif sender is Applicant:
+            fts_applicant_put(instance.pk, instance.name)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from sla.services import deadlines_stop_many
 
 from .. import events
 from ..models import (
@@ -13,7 +17,9 @@ from ..models import (
 )
 from .applicant_sms import case_resolved_sms_enqueue
 from .base import (
+    CASE_SUBJECT,
     case_transition,
+    case_transition_run,
     text_clean,
 )
 
@@ -40,6 +46,34 @@ def case_close(*, actor: User, case: Case) -> Case:
     return case_transition(
         case, "close", actor=actor, event=lambda case: events.case_closed_event(case, actor)
     )
+
+
+def case_resolve_and_close_many(*, actor: User, cases: Sequence[Case], outcome: str) -> None:
+    """``case_resolve`` then ``case_close`` for many cases just opened (``case_open_many``, the
+    cases in memory as it returned them), in the caller's transaction: the same transitions
+    and checks, history rows, clocks stopped, audit events and text messages, written in a few
+    statements for all."""
+    if not cases:
+        return
+    outcome = text_clean(outcome, field="outcome", label=_("outcome"))
+    resolved, closed = [], []
+    for case in cases:
+        case_transition_run(case, case.resolve, actor, outcome=outcome)
+        resolved.append(copy.copy(case))
+        events.case_resolved_event(case, actor)
+        case_resolved_sms_enqueue(case=case)
+        case_transition_run(case, case.close, actor)
+        closed.append(copy.copy(case))
+        events.case_closed_event(case, actor)
+    Case.objects.bulk_update(
+        cases, ["state", "outcome", "resolved_at", "closed_at"], batch_size=500
+    )
+    now = cases[0].resolved_at
+    for snapshots in (resolved, closed):
+        Case.history.bulk_history_create(
+            snapshots, update=True, default_user=actor, default_date=now, batch_size=500
+        )
+    deadlines_stop_many(subject_type=CASE_SUBJECT, subject_ids=[case.pk for case in cases], at=now)
 
 
 @transaction.atomic
