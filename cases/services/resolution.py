@@ -6,6 +6,7 @@ import copy
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -14,6 +15,7 @@ from sla.services import deadlines_stop_many
 from .. import events
 from ..models import (
     Case,
+    State,
 )
 from .applicant_sms import case_resolved_sms_enqueue
 from .base import (
@@ -56,19 +58,23 @@ def case_resolve_and_close_many(*, actor: User, cases: Sequence[Case], outcome: 
     if not cases:
         return
     outcome = text_clean(outcome, field="outcome", label=_("outcome"))
+    now = timezone.now()  # resolved and closed together, at one moment
     resolved, closed = [], []
     for case in cases:
         case_transition_run(case, case.resolve, actor, outcome=outcome)
+        case.resolved_at = now
         resolved.append(copy.copy(case))
         events.case_resolved_event(case, actor)
         case_resolved_sms_enqueue(case=case)
         case_transition_run(case, case.close, actor)
+        case.closed_at = now
         closed.append(copy.copy(case))
         events.case_closed_event(case, actor)
-    Case.objects.bulk_update(
-        cases, ["state", "outcome", "resolved_at", "closed_at"], batch_size=500
-    )
-    now = cases[0].resolved_at
+    ids = [case.pk for case in cases]
+    for start in range(0, len(ids), 500):
+        Case.objects.filter(pk__in=ids[start : start + 500]).update(
+            state=State.CLOSED, outcome=outcome, resolved_at=now, closed_at=now
+        )
     for snapshots in (resolved, closed):
         Case.history.bulk_history_create(
             snapshots, update=True, default_user=actor, default_date=now, batch_size=500

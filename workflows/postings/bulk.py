@@ -41,7 +41,7 @@ from markets.models import Market
 
 from . import events
 from .flow import POSTING_REVIEW
-from .models import Posting
+from .models import Posting, Status
 from .services import (
     EMPLOYER_FIELDS,
     OUTCOME_PUBLISHED,
@@ -215,14 +215,20 @@ def posting_take_in_many(
 
 def _publish_many(postings: list[Posting], *, actor: User) -> None:
     """``posting_publish`` for postings just taken in (their cases in progress)."""
+    now = timezone.now()  # published together, at one moment
     for posting in postings:
         run(posting, posting.publish, actor)
-    Posting.objects.bulk_update(postings, ["status", "published_at"], batch_size=500)
+        posting.published_at = now
+    ids = [posting.pk for posting in postings]
+    for start in range(0, len(ids), 500):
+        Posting.objects.filter(pk__in=ids[start : start + 500]).update(
+            status=Status.PUBLISHED, published_at=now
+        )
     Posting.history.bulk_history_create(
         [copy.copy(posting) for posting in postings],
         update=True,
         default_user=actor,
-        default_date=postings[0].published_at,
+        default_date=now,
         batch_size=500,
     )
     case_resolve_and_close_many(
