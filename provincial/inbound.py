@@ -192,7 +192,7 @@ class PageContext:
             self.candidates = self._candidates_read()
         for candidate in self.candidates.get(key, []):
             if candidate.start_date <= end and candidate.end_date >= start:
-                return Posting.objects.get(pk=candidate.pk)
+                return Posting.objects.select_related("market").get(pk=candidate.pk)
         for pending in self.pending_by_key.get(key, []):
             if pending.start_date <= end and pending.end_date >= start:
                 return pending

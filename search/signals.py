@@ -8,7 +8,13 @@ from typing import Any
 
 from cases.models import Applicant, Case
 
-from .index import fts_applicant_put, fts_applicant_remove, fts_case_put, fts_case_remove
+from .index import (
+    fts_applicant_put,
+    fts_applicant_remove,
+    fts_case_put,
+    fts_case_remove,
+    fts_put_many,
+)
 
 
 def _touches(update_fields: Any, field: str) -> bool:
@@ -36,8 +42,7 @@ def case_deleted(sender: Any, instance: Case, **_: Any) -> None:
 def bulk_created(sender: Any, instances: Any, **_: Any) -> None:
     """Cases or applicants written in bulk (``cases.signals.records_bulk_created``): as if each
     had been saved."""
-    for instance in instances:
-        if sender is Case:
-            fts_case_put(instance.pk, instance.reference)
-        elif sender is Applicant:
-            fts_applicant_put(instance.pk, instance.name)
+    if sender is Case:
+        fts_put_many("case", [(instance.pk, instance.reference) for instance in instances])
+    elif sender is Applicant:
+        fts_put_many("applicant", [(instance.pk, instance.name) for instance in instances])

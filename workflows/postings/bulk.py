@@ -52,7 +52,7 @@ from .services import (
     run,
     subject_of,
 )
-from .signals import Change, posting_changed_send
+from .signals import Change, postings_changed_send
 from .validation import PostingInput, lookups_cached
 
 
@@ -238,4 +238,4 @@ def _publish_many(postings: list[Posting], *, actor: User) -> None:
     )
     for posting in postings:
         events.posting_published_event(posting, actor)
-        posting_changed_send(posting, Change.PUBLISHED, actor)
+    postings_changed_send(postings, Change.PUBLISHED, actor)
