@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from conftest import UserFactory
+from conftest import ID_NUMBERS, UserFactory
 from provincial_support import CREDIT_CODE, posting_data, posting_publish_new, qingxiu_make
 from stdnum.cn import uscc
 
@@ -23,6 +23,7 @@ from audit.selectors import chain_list, chain_verify
 from audit.services import atomic_with_events, event_batch, event_record
 from cases.models import Applicant, Case
 from markets.models import Market, Membership, Region, Role
+from notifications.models import OutboxMessage
 from provincial.inbound import inbound_item_import, inbound_page_import
 from provincial.models import InboundRecord, OutboundMessage
 from sla.models import Deadline
@@ -59,6 +60,7 @@ def item(
     code: str,
     updated_at: str = "2026-03-02T08:00:00+08:00",
     status: str = "published",
+    employer: dict[str, str] | None = None,
     **posting: Any,
 ) -> dict[str, Any]:
     return {
@@ -66,7 +68,7 @@ def item(
         "record_type": "posting",
         "updated_at": updated_at,
         "status": status,
-        "employer": {"name": f"用工单位{platform_id}", "credit_code": code},
+        "employer": employer or {"name": f"用工单位{platform_id}", "credit_code": code},
         "posting": posting_data(**posting),
     }
 
@@ -85,7 +87,21 @@ def the_page(liuzhou_county: bool) -> list[dict[str, Any]]:
     later = "2026-03-02T11:00:00+08:00"
     page = [
         item("GX-1", code=credit_code(1)),
-        item("GX-2", code=credit_code(2)),
+        item(  # an employer with a mobile: texted the reference, then the outcome
+            "GX-2",
+            code=credit_code(2),
+            employer={
+                "name": "用工单位GX-2",
+                "credit_code": credit_code(2),
+                "mobile": "13907710002",
+            },
+        ),
+        item(  # a person who hires (by ID number): taken in one at a time within the page
+            "GX-person",
+            code="",
+            employer={"name": "韦小宝", "id_number": ID_NUMBERS[0], "mobile": "13907710003"},
+            address="南宁市青秀区民族大道 8 号",
+        ),
         item("GX-2b", code=credit_code(2), start_date="2026-03-05"),  # duplicates GX-2
         item("GX-dup", code=CREDIT_CODE, start_date="2026-03-10"),  # duplicates ours
         item("GX-age", code=credit_code(3), skill_requirements="年龄35岁以下，有经验"),
@@ -135,6 +151,10 @@ def snapshot(since_event: int) -> dict[str, Any]:
         "outbox": sorted(
             (name(m.record_id), m.sequence, m.change)
             for m in OutboundMessage.objects.filter(record_type="posting")
+        ),
+        "texts": sorted(
+            (m.channel, m.idempotency_key.split(":")[0], m.body.split("：")[0][:12])
+            for m in OutboxMessage.objects.all()
         ),
     }
 
@@ -200,6 +220,7 @@ def test_a_page_imported_in_bulk_leaves_what_one_at_a_time_leaves(
             "published",
         ),
         ("GX-male", Outcome.REFUSED, got["records"][9][2], "", "published"),
+        ("GX-person", Outcome.CREATED, "", "GX-person", "published"),
     ]
     assert "credit_code" in got["records"][6][2]
     assert got["records"][7][3] == "ours"
@@ -211,19 +232,26 @@ def test_a_page_imported_in_bulk_leaves_what_one_at_a_time_leaves(
         "GX-K": Status.PUBLISHED,
         "GX-W": Status.WITHDRAWN,
         "GX-age": Status.IN_REVIEW,
+        "GX-person": Status.PUBLISHED,
         got["records"][7][3]: Status.PUBLISHED,
     }
     assert ("GX-K", 2, "extended") in got["outbox"]
-    assert [m for m in got["outbox"] if m[0] in ("GX-1", "GX-2", "GX-age")] == [
+    assert [m for m in got["outbox"] if m[0] in ("GX-1", "GX-2", "GX-age", "GX-person")] == [
         ("GX-1", 1, "published"),
         ("GX-2", 1, "published"),
+        ("GX-person", 1, "published"),
     ]
+    # The employers who gave a mobile are texted the reference, then the outcome (GX-2,
+    # GX-person, and ours at set-up).
+    assert Counter(text[1] for text in got["texts"]) == {"case-received": 3, "case-resolved": 3}
     # Nothing of the intake refused in Liuzhou (its employer's registration) is left.
     assert credit_code(5) not in got["applicants"]
     events = dict(got["events"])
-    assert events[("provincial.record_imported", "provincial.inboundrecord")] == 10
-    assert events[("posting.published", "postings.posting")] == 2
-    assert events[("posting.taken_in", "postings.posting")] == 3
+    assert events[("provincial.record_imported", "provincial.inboundrecord")] == 11
+    assert events[("posting.published", "postings.posting")] == 3
+    assert events[("posting.taken_in", "postings.posting")] == 4
+    assert events[("case.opened", "cases.case")] == 4
+    assert events[("case.closed", "cases.case")] == 3
     assert events[("posting.extended", "postings.posting")] == 1
     assert got["event_actors"] == ["provincial-sync"]
     for chain in chain_list():
