@@ -234,7 +234,7 @@ def event_record(
     ``event_batch`` the event is written when the batch ends.
     """
     chain = chain_key(market)
-    values = {
+    values: dict[str, Any] = {
         "action": action,
         "actor": actor,
         "target": target,
