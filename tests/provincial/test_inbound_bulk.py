@@ -334,3 +334,30 @@ def test_an_event_batch_writes_the_events_event_record_would_and_the_chain_verif
     assert AuditEvent.objects.filter(action="test.global").count() == 1
     for chain in chain_list():
         assert chain_verify(chain=chain, anchors=[]).ok, chain
+
+
+@pytest.mark.parametrize("how", [_import_one_at_a_time, _import_as_a_page])
+def test_a_copy_of_a_posting_the_page_then_refuses_is_taken_in_itself(
+    how: Callable[[list[dict[str, Any]], User], None], importer: User
+) -> None:
+    """The first of two copies asks for an exception to the screen, which only a team lead
+    may grant: refused. The second copy duplicates nothing kept, so it is taken in."""
+    page = [
+        item(
+            "GX-x1",
+            code=credit_code(20),
+            screening_exceptions=["gender"],
+            screening_justification="搬运重物，法规限制",
+        ),
+        item("GX-x2", code=credit_code(20), start_date="2026-03-05"),
+    ]
+
+    how(page, importer)
+
+    records = {r.platform_id: r for r in InboundRecord.objects.all()}
+    assert records["GX-x1"].outcome == Outcome.REFUSED and records["GX-x1"].posting is None
+    assert records["GX-x1"].detail == "the import account does not work in this market"
+    assert records["GX-x2"].outcome == Outcome.CREATED
+    assert Posting.objects.get().pk == records["GX-x2"].posting_id
+    for chain in chain_list():
+        assert chain_verify(chain=chain, anchors=[]).ok, chain
