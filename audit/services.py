@@ -4,7 +4,9 @@ the database, and raising the alarm on a break."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial, wraps
@@ -89,6 +91,130 @@ def _chain_head_locked(chain: str) -> AuditChainHead:
     return heads.get(chain=chain)
 
 
+def _event_next(
+    head: AuditChainHead,
+    *,
+    action: str,
+    actor: User | None,
+    target: models.Model | TargetRef | None,
+    market: Market | None,
+    old_values: Mapping[str, Any] | None,
+    new_values: Mapping[str, Any] | None,
+    ip_address: str | None,
+    success: bool,
+) -> AuditEvent:
+    """The next event of ``head``'s chain, sealed, not saved; ``head`` moved on to it (not
+    saved either). ``event_record`` and ``event_batch`` share this one definition of a row."""
+    ref = target if isinstance(target, TargetRef) or target is None else TargetRef.of(target)
+    key_id, _key = mac_keys()[0]  # the sealing key (audit.chain)
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_label=_field_text(actor.get_username(), "actor_label") if actor else "",
+        action=action,
+        target_type=ref.type if ref else "",
+        target_id=_field_text(ref.id, "target_id") if ref else "",
+        target_label=_field_text(ref.label, "target_label") if ref else "",
+        market=market,
+        old_values=json_plain(dict(old_values or {})),
+        new_values=json_plain(dict(new_values or {})),
+        ip_address=ip_normalise(ip_address),
+        success=success,
+        chain=head.chain,
+        sequence=head.last_sequence + 1,
+        prev_hash=head.last_hash,
+        mac_key_id=key_id,
+    )
+    event.hash = event_hash(event)
+    head.last_sequence = event.sequence
+    head.last_hash = event.hash
+    return event
+
+
+class EventBatch:
+    """Events appended in memory and written together (``event_batch``): each chain's head is
+    locked once, at its first event, and every event is sealed at once onto the one before it,
+    exactly as ``event_record`` would have written it; ``flush`` inserts them in order and
+    moves the heads."""
+
+    def __init__(self) -> None:
+        self.heads: dict[str, AuditChainHead] = {}
+        self.events: list[AuditEvent] = []
+
+    def head(self, chain: str) -> AuditChainHead:
+        if chain not in self.heads:
+            self.heads[chain] = _chain_head_locked(chain)
+        return self.heads[chain]
+
+    def mark(self) -> tuple[int, dict[str, tuple[int, str]]]:
+        """Where the batch stands, for ``rewind`` (a savepoint rolled back)."""
+        return len(self.events), {
+            chain: (head.last_sequence, head.last_hash) for chain, head in self.heads.items()
+        }
+
+    def rewind(self, mark: tuple[int, dict[str, tuple[int, str]]]) -> None:
+        """Forget the events appended since ``mark``: what they recorded was rolled back."""
+        count, heads = mark
+        del self.events[count:]
+        for chain in list(self.heads):
+            if chain in heads:
+                self.heads[chain].last_sequence, self.heads[chain].last_hash = heads[chain]
+            else:
+                # Locked since the mark: back to what the database holds (a rolled-back
+                # savepoint may have created it; then it is gone and is created again).
+                del self.heads[chain]
+
+    def flush(self) -> None:
+        if self.events:
+            AuditEvent.objects.bulk_create(self.events, batch_size=500)
+        for head in self.heads.values():
+            head.save(update_fields=["last_sequence", "last_hash"])
+        self.events = []
+
+
+_batch: ContextVar[EventBatch | None] = ContextVar("audit_event_batch", default=None)
+
+
+@contextmanager
+def event_batch() -> Iterator[EventBatch]:
+    """Within this block ``event_record`` appends to a batch written when the block ends: the
+    same rows, sealed the same way, with one lock and one write of each chain's head instead
+    of one for each event. For bulk work (a page of the provincial feed). Use it inside the
+    transaction of the changes it records; a savepoint rolled back inside it must ``rewind``
+    the batch to a ``mark`` taken before. Returned events have no primary key until the
+    block ends. An exception leaving the block discards the batch (the transaction rolls
+    back with it)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_batch() must run inside a transaction")
+    outer = _batch.get()
+    if outer is not None:  # already batching: the outer block writes
+        yield outer
+        return
+    batch = EventBatch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+        batch.flush()
+    finally:
+        _batch.reset(token)
+
+
+@contextmanager
+def atomic_with_events() -> Iterator[None]:
+    """``transaction.atomic()`` for a step of a bulk job under ``event_batch``: when its
+    savepoint is rolled back, the events recorded inside it are forgotten with what they
+    recorded. Outside a batch, just ``transaction.atomic()``."""
+    batch = _batch.get()
+    mark = batch.mark() if batch is not None else None
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if batch is not None and mark is not None:
+            batch.rewind(mark)
+        raise
+
+
 def event_record(
     *,
     action: str,
@@ -104,35 +230,29 @@ def event_record(
 
     Call it inside the transaction of the change it records: the event is written, or rolled
     back, with the change. The chain's head stays locked until that transaction ends, so keep
-    the transaction short. Never pass secrets (passwords, codes) in the values.
+    the transaction short. Never pass secrets (passwords, codes) in the values. Inside
+    ``event_batch`` the event is written when the batch ends.
     """
-    ref = target if isinstance(target, TargetRef) or target is None else TargetRef.of(target)
     chain = chain_key(market)
-    key_id, _key = mac_keys()[0]  # the sealing key (audit.chain)
+    values: dict[str, Any] = {
+        "action": action,
+        "actor": actor,
+        "target": target,
+        "market": market,
+        "old_values": old_values,
+        "new_values": new_values,
+        "ip_address": ip_address,
+        "success": success,
+    }
+    batch = _batch.get()
+    if batch is not None:
+        event = _event_next(batch.head(chain), **values)
+        batch.events.append(event)
+        return event
     with transaction.atomic():
         head = _chain_head_locked(chain)
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor=actor,
-            actor_label=_field_text(actor.get_username(), "actor_label") if actor else "",
-            action=action,
-            target_type=ref.type if ref else "",
-            target_id=_field_text(ref.id, "target_id") if ref else "",
-            target_label=_field_text(ref.label, "target_label") if ref else "",
-            market=market,
-            old_values=json_plain(dict(old_values or {})),
-            new_values=json_plain(dict(new_values or {})),
-            ip_address=ip_normalise(ip_address),
-            success=success,
-            chain=chain,
-            sequence=head.last_sequence + 1,
-            prev_hash=head.last_hash,
-            mac_key_id=key_id,
-        )
-        event.hash = event_hash(event)
+        event = _event_next(head, **values)
         event.save(force_insert=True)
-        head.last_sequence = event.sequence
-        head.last_hash = event.hash
         head.save(update_fields=["last_sequence", "last_hash"])
     return event
 

@@ -29,10 +29,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import atomic_with_events
 from cases.intake import ApplicantGiven
 from cases.models import Channel
 from cases.services import CaseActionError
 from markets.models import Market
+from workflows.postings.bulk import Intake, TakenIn, posting_take_in_many, postings_bulk
 from workflows.postings.models import Posting, Status
 from workflows.postings.services import (
     posting_extend,
@@ -90,62 +92,217 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)[:DETAIL_MAX]
 
 
-def _duplicate_of(item: dict[str, Any], start: date, end: date) -> Posting | None:
+DuplicateKey = tuple[str, str, str]  # employer's credit code, occupation code, county code
+
+
+def _duplicate_key(item: dict[str, Any]) -> DuplicateKey | None:
     credit_code = str(item.get("employer", {}).get("credit_code") or "").strip()
-    data = item.get("posting", {})
     if not credit_code:
         return None
-    found: Posting | None = (
-        Posting.objects.filter(
-            employer__credit_code=credit_code,
-            occupation__code=str(data.get("occupation", "")),
-            county__code=str(data.get("county", "")),
-            status__in=(Status.IN_REVIEW, Status.PUBLISHED),
-            start_date__lte=end,
-            end_date__gte=start,
+    data = item.get("posting", {})
+    return credit_code, str(data.get("occupation", "")), str(data.get("county", ""))
+
+
+@dataclass
+class Candidate:
+    pk: int
+    start_date: date
+    end_date: date
+
+
+@dataclass
+class Pending:
+    """A new posting of the page to be taken in with the page's others (``_flush``), and the
+    items of the page found to duplicate it meanwhile."""
+
+    position: int
+    item: dict[str, Any]
+    platform_id: str
+    updated_at: datetime
+    market: Market
+    intake: Intake
+    warned: bool
+    start_date: date
+    end_date: date
+    linked: list[int] = field(default_factory=list)
+
+
+class PageContext:
+    """What importing one page of the feed reads once for the whole page instead of once per
+    item: the page's known records (one query), and the postings of ours that a new posting of
+    the page could duplicate (one query), kept up to date with the postings the page takes in
+    itself, so a page that holds two copies of one posting links the second to the first."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.records: dict[tuple[str, str], InboundRecord] = {}
+        ids = {str(item.get("platform_id") or "")[:64] for item in items}
+        if ids - {""}:
+            for record in InboundRecord.objects.select_for_update().filter(
+                platform_id__in=ids - {""}
+            ):
+                self.records[(record.record_type, record.platform_id)] = record
+        self.keys = {key for item in items if (key := _duplicate_key(item)) is not None}
+        self.candidates: dict[DuplicateKey, list[Candidate]] | None = None
+        self.markets: dict[str, Market | None] = {}
+        self.pending: dict[str, Pending] = {}  # by platform id
+        self.pending_by_key: dict[DuplicateKey, list[Pending]] = {}
+
+    def market_for_county(self, code: str) -> Market | None:
+        if code not in self.markets:
+            self.markets[code] = market_for_county(code)
+        return self.markets[code]
+
+    def record(self, record_type: str, platform_id: str) -> InboundRecord | None:
+        return self.records.get((record_type, platform_id))
+
+    def record_kept(self, record: InboundRecord) -> None:
+        self.records[(record.record_type, record.platform_id)] = record
+
+    def _candidates_read(self) -> dict[DuplicateKey, list[Candidate]]:
+        found: dict[DuplicateKey, list[Candidate]] = {}
+        rows = (
+            Posting.objects.filter(
+                employer__credit_code__in={key[0] for key in self.keys},
+                status__in=(Status.IN_REVIEW, Status.PUBLISHED),
+            )
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "employer__credit_code",
+                "occupation__code",
+                "county__code",
+                "start_date",
+                "end_date",
+            )
         )
-        .order_by("pk")
-        .first()
-    )
-    return found
+        for pk, code, occupation, county, start, end in rows.iterator(chunk_size=2000):
+            found.setdefault((code, occupation, county), []).append(Candidate(pk, start, end))
+        return found
+
+    def duplicate_of(
+        self, item: dict[str, Any], start: date, end: date
+    ) -> Posting | Pending | None:
+        """The first (by id) posting of ours in review or published with the same employer
+        credit code, occupation and county whose dates overlap ``start``–``end``; after those
+        kept already, those of the page still to be taken in (they will come after them)."""
+        key = _duplicate_key(item)
+        if key is None:
+            return None
+        if self.candidates is None:
+            self.candidates = self._candidates_read()
+        for candidate in self.candidates.get(key, []):
+            if candidate.start_date <= end and candidate.end_date >= start:
+                return Posting.objects.select_related("market").get(pk=candidate.pk)
+        for pending in self.pending_by_key.get(key, []):
+            if pending.start_date <= end and pending.end_date >= start:
+                return pending
+        return None
+
+    def pending_add(self, pending: Pending) -> None:
+        self.pending[pending.platform_id] = pending
+        key = _duplicate_key(pending.item)
+        if key is not None:
+            self.pending_by_key.setdefault(key, []).append(pending)
+
+    def pending_clear(self) -> list[Pending]:
+        pending = list(self.pending.values())
+        self.pending, self.pending_by_key = {}, {}
+        return pending
+
+    def posting_taken_in(self, item: dict[str, Any], posting: Posting) -> None:
+        key = _duplicate_key(item)
+        if key is None or self.candidates is None:
+            return
+        if posting.status in (Status.IN_REVIEW, Status.PUBLISHED):
+            candidate = Candidate(posting.pk, posting.start_date, posting.end_date)
+            self.candidates.setdefault(key, []).append(candidate)
+
+    def postings_changed(self) -> None:
+        """A posting of ours changed (withdrawn, filled, extended): read the candidates again."""
+        self.candidates = None
 
 
-def _posting_new(item: dict[str, Any], actor: User) -> tuple[str, Posting | None, str]:
+@dataclass
+class Checked:
+    """What the checks of a new posting decided: an outcome already (refused, linked to
+    ``posting`` or to a posting of the page still to be taken in, ``pending``), or, with
+    ``outcome`` empty, the intake to run."""
+
+    outcome: str = ""
+    posting: Posting | None = None
+    detail: str = ""
+    pending: Pending | None = None
+    market: Market | None = None
+    intake: Intake | None = None
+    warned: bool = False
+
+
+def _posting_new_check(item: dict[str, Any], page: PageContext) -> Checked:
     data = dict(item.get("posting") or {})
     employer = item.get("employer") or {}
     if str(item.get("status")) != Status.PUBLISHED:
-        return Outcome.REFUSED, None, "only a published posting is taken in"
+        return Checked(Outcome.REFUSED, detail="only a published posting is taken in")
     try:
         cleaned = posting_validate(data)
     except ValidationError as error:
-        return Outcome.REFUSED, None, _messages(error)
-    duplicate = _duplicate_of(item, cleaned.start_date, cleaned.end_date)
+        return Checked(Outcome.REFUSED, detail=_messages(error))
+    duplicate = page.duplicate_of(item, cleaned.start_date, cleaned.end_date)
+    if isinstance(duplicate, Pending):
+        return Checked(Outcome.LINKED, pending=duplicate)
     if duplicate is not None:
-        return Outcome.LINKED, duplicate, ""
-    market = market_for_county(cleaned.county.code)
+        return Checked(Outcome.LINKED, posting=duplicate)
+    market = page.market_for_county(cleaned.county.code)
     if market is None:
-        return Outcome.REFUSED, None, "no market serves this county"
+        return Checked(Outcome.REFUSED, detail="no market serves this county")
     warned = any(f.get("severity") == "warn" for f in cleaned.findings_json())
-    try:
-        posting = posting_take_in(
-            actor=actor,
-            market=market,
-            employer=ApplicantGiven(
-                name=str(employer.get("name", "")),
-                id_number=str(employer.get("id_number", "")),
-                credit_code=str(employer.get("credit_code", "")),
-                mobile=str(employer.get("mobile", "")),
-            ),
-            data=data,
-            publish=not warned,
-            channel=Channel.PLATFORM,
-            use_registered_name=True,
-        )
-    except ValidationError as error:
-        return Outcome.REFUSED, None, _messages(error)
-    except PermissionDenied:
+    intake = Intake(
+        employer=ApplicantGiven(
+            name=str(employer.get("name", "")),
+            id_number=str(employer.get("id_number", "")),
+            credit_code=str(employer.get("credit_code", "")),
+            mobile=str(employer.get("mobile", "")),
+        ),
+        data=data,
+        cleaned=cleaned,
+        publish=not warned,
+    )
+    return Checked(market=market, intake=intake, warned=warned)
+
+
+def _taken_in(checked: Checked, taken: TakenIn) -> tuple[str, Posting | None, str]:
+    """The outcome of an intake (``posting_take_in`` raised ``taken.error``, else took
+    ``taken.posting`` in). A CaseActionError is raised again: the item's record keeps it."""
+    if isinstance(taken.error, ValidationError):
+        return Outcome.REFUSED, None, _messages(taken.error)
+    if isinstance(taken.error, PermissionDenied):
         return Outcome.REFUSED, None, "the import account does not work in this market"
-    return (Outcome.REVIEW if warned else Outcome.CREATED), posting, ""
+    if taken.error is not None:
+        raise taken.error
+    return (Outcome.REVIEW if checked.warned else Outcome.CREATED), taken.posting, ""
+
+
+def _posting_new(
+    item: dict[str, Any], actor: User, page: PageContext
+) -> tuple[str, Posting | None, str]:
+    checked = _posting_new_check(item, page)
+    if checked.outcome or checked.intake is None or checked.market is None:
+        return checked.outcome, checked.posting, checked.detail
+    intake = checked.intake
+    try:
+        with atomic_with_events():  # a refused intake leaves no events behind either
+            posting = posting_take_in(
+                actor=actor,
+                market=checked.market,
+                employer=intake.employer,
+                data=intake.data,
+                publish=intake.publish,
+                channel=Channel.PLATFORM,
+                use_registered_name=True,
+            )
+    except (ValidationError, PermissionDenied) as error:
+        return _taken_in(checked, TakenIn(error=error))
+    page.posting_taken_in(item, posting)
+    return _taken_in(checked, TakenIn(posting=posting))
 
 
 def _local_changed_at(posting: Posting) -> datetime:
@@ -154,7 +311,11 @@ def _local_changed_at(posting: Posting) -> datetime:
 
 
 def _posting_known(
-    record: InboundRecord, item: dict[str, Any], updated_at: datetime, actor: User
+    record: InboundRecord,
+    item: dict[str, Any],
+    updated_at: datetime,
+    actor: User,
+    page: PageContext,
 ) -> tuple[str, str]:
     posting = record.posting
     if posting is None:
@@ -167,16 +328,19 @@ def _posting_known(
     if status == Status.WITHDRAWN:
         if posting.status in (Status.IN_REVIEW, Status.PUBLISHED, Status.DRAFT):
             posting_withdraw(actor=actor, posting=posting, reason=reason)
+            page.postings_changed()
             return Outcome.UPDATED, "withdrawn on the platform"
         return Outcome.KEPT, f"already {posting.status}"
     if _local_changed_at(posting) > updated_at:
         return Outcome.KEPT, "ours changed more recently"
     if status == Status.FILLED and posting.status == Status.PUBLISHED:
         posting_fill(actor=actor, posting=posting)
+        page.postings_changed()
         return Outcome.UPDATED, "filled on the platform"
     end = str((item.get("posting") or {}).get("end_date") or "")
     if end and end > posting.end_date.isoformat() and posting.status == Status.PUBLISHED:
         posting_extend(actor=actor, posting=posting, end_date=end)
+        page.postings_changed()
         return Outcome.UPDATED, "extended on the platform"
     return Outcome.KEPT, "nothing to change"
 
@@ -188,15 +352,16 @@ def _registration(item: dict[str, Any], actor: User) -> tuple[str, str]:
     if market is None:
         return Outcome.REFUSED, "no market serves this county"
     try:
-        seeker_register(
-            actor=actor,
-            market=market,
-            channel=Channel.PLATFORM,
-            name=str(person.get("name", "")),
-            id_number=str(person.get("id_number", "")),
-            mobile=str(person.get("mobile", "")),
-            profile=profile,
-        )
+        with atomic_with_events():
+            seeker_register(
+                actor=actor,
+                market=market,
+                channel=Channel.PLATFORM,
+                name=str(person.get("name", "")),
+                id_number=str(person.get("id_number", "")),
+                mobile=str(person.get("mobile", "")),
+                profile=profile,
+            )
     except ValidationError as error:
         return Outcome.REFUSED, _messages(error)
     except (PermissionDenied, TypeError) as error:
@@ -204,9 +369,17 @@ def _registration(item: dict[str, Any], actor: User) -> tuple[str, str]:
     return Outcome.CREATED, ""
 
 
-def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord | None:
-    """Import one item of the feed, in the caller's transaction. None: an item too malformed to
-    keep (no id or type); a record already imported with this change or a later one: unchanged."""
+@dataclass
+class Prepared:
+    platform_id: str
+    record_type: str
+    updated_at: datetime
+    status: str
+    record: InboundRecord | None
+
+
+def _prepare(item: dict[str, Any], page: PageContext) -> Prepared | None:
+    """The item's keys and its record so far; None: too malformed to keep (no id or type)."""
     platform_id = str(item.get("platform_id") or "")[:64]
     record_type = str(item.get("record_type") or "")
     if not platform_id or record_type not in RecordType.values:
@@ -216,51 +389,187 @@ def inbound_item_import(*, item: dict[str, Any], actor: User) -> InboundRecord |
         updated_at = _aware(item.get("updated_at"))
     except ImportRefused:
         return None
-    record = (
-        InboundRecord.objects.select_for_update()
-        .filter(record_type=record_type, platform_id=platform_id)
-        .first()
+    record = page.record(record_type, platform_id)
+    status = str(item.get("status", ""))[:16]
+    return Prepared(platform_id, record_type, updated_at, status, record)
+
+
+def _record_new(
+    prepared: Prepared, *, posting: Posting | None, outcome: str, detail: str
+) -> InboundRecord:
+    now = timezone.now()
+    return InboundRecord(
+        platform_id=prepared.platform_id,
+        record_type=prepared.record_type,
+        posting=posting,
+        platform_updated_at=prepared.updated_at,
+        platform_status=prepared.status,
+        outcome=outcome,
+        detail=detail,
+        imported_at=now,
+        updated_at=now,
     )
+
+
+def inbound_item_import(
+    *, item: dict[str, Any], actor: User, page: PageContext | None = None
+) -> InboundRecord | None:
+    """Import one item of the feed, in the caller's transaction. None: an item too malformed to
+    keep (no id or type); a record already imported with this change or a later one: unchanged.
+    ``page``: what the page's import read once for all its items (``inbound_page_import``)."""
+    page = page or PageContext([item])
+    prepared = _prepare(item, page)
+    if prepared is None:
+        return None
+    record, updated_at = prepared.record, prepared.updated_at
     if record is not None and record.platform_updated_at >= updated_at:
         return record  # a duplicate, or an older change arriving late
-    status = str(item.get("status", ""))[:16]
     posting: Posting | None = None
-    with transaction.atomic():  # a refused intake rolls back only its own savepoint
-        try:
-            if record_type == RecordType.POSTING and record is None:
-                outcome, posting, detail = _posting_new(item, actor)
-            elif record_type == RecordType.POSTING:
+    try:
+        # A refused change rolls back only its own savepoint, with the events it recorded.
+        with atomic_with_events():
+            if prepared.record_type == RecordType.POSTING and record is None:
+                outcome, posting, detail = _posting_new(item, actor, page)
+            elif prepared.record_type == RecordType.POSTING:
                 assert record is not None  # noqa: S101
-                outcome, detail = _posting_known(record, item, updated_at, actor)
+                outcome, detail = _posting_known(record, item, updated_at, actor, page)
             elif record is None:
                 outcome, detail = _registration(item, actor)
             else:
                 outcome, detail = _registration(item, actor)
                 outcome = Outcome.UPDATED if outcome == Outcome.CREATED else outcome
-        except (CaseActionError, ValidationError) as error:
-            outcome, detail = Outcome.KEPT, str(error)[:DETAIL_MAX]
-    now = timezone.now()
+    except (CaseActionError, ValidationError) as error:
+        posting = None
+        outcome, detail = Outcome.KEPT, str(error)[:DETAIL_MAX]
     if record is None:
-        record = InboundRecord.objects.create(
-            platform_id=platform_id,
-            record_type=record_type,
-            posting=posting,
-            platform_updated_at=updated_at,
-            platform_status=status,
-            outcome=outcome,
-            detail=detail,
-            imported_at=now,
-            updated_at=now,
-        )
+        record = _record_new(prepared, posting=posting, outcome=outcome, detail=detail)
+        record.save()
+        page.record_kept(record)
     else:
         record.platform_updated_at = updated_at
-        record.platform_status = status
+        record.platform_status = prepared.status
         record.outcome = outcome
         record.detail = detail
-        record.updated_at = now
+        record.updated_at = timezone.now()
         record.save()
     events.record_imported_event(record, actor)
     return record
+
+
+def _flush(page: PageContext, actor: User, results: list[InboundRecord | None]) -> list[int]:
+    """Take the page's pending new postings in, in bulk (``posting_take_in_many``, one call a
+    market), and keep their records and those of the items linked to them. Returns the
+    positions of linked items whose posting was refused after all: they are checked again."""
+    pending = page.pending_clear()
+    by_market: dict[int, list[Pending]] = {}
+    for one in pending:
+        by_market.setdefault(one.market.pk, []).append(one)
+    taken: dict[int, TakenIn] = {}
+    for group in by_market.values():
+        for one, result in zip(
+            group,
+            posting_take_in_many(
+                actor=actor,
+                market=group[0].market,
+                intakes=[one.intake for one in group],
+                channel=Channel.PLATFORM,
+                use_registered_name=True,
+            ),
+            strict=True,
+        ):
+            taken[one.position] = result
+    records: list[InboundRecord] = []
+    again: list[int] = []
+    for one in pending:
+        prepared = Prepared(one.platform_id, RecordType.POSTING, one.updated_at, "published", None)
+        prepared.status = str(one.item.get("status", ""))[:16]
+        checked = Checked(warned=one.warned)
+        try:
+            outcome, posting, detail = _taken_in(checked, taken[one.position])
+        except CaseActionError as error:
+            outcome, posting, detail = Outcome.KEPT, None, str(error)[:DETAIL_MAX]
+        record = _record_new(prepared, posting=posting, outcome=outcome, detail=detail)
+        records.append(record)
+        results[one.position] = record
+        if posting is not None:
+            page.posting_taken_in(one.item, posting)
+        for position in one.linked:
+            if posting is None:
+                again.append(position)
+                continue
+            linked = results[position]
+            assert linked is not None  # noqa: S101
+            linked.posting = posting
+            records.append(linked)
+    InboundRecord.objects.bulk_create(records, batch_size=500)
+    for record in records:
+        page.record_kept(record)
+        events.record_imported_event(record, actor)
+    return sorted(again)
+
+
+def inbound_page_import(*, items: list[dict[str, Any]], actor: User) -> list[InboundRecord | None]:
+    """Import a page of the feed with the same rules as ``inbound_item_import`` item after
+    item, in the caller's transaction, in bulk (``postings_bulk``): the page's known records
+    and the postings it could duplicate read once, its new postings taken in together
+    (``posting_take_in_many``), the audit events appended to their chains together. What it
+    leaves is what importing the items one after the other leaves (tests/provincial/
+    test_inbound_bulk.py); only the order of the events on a chain differs."""
+    results: list[InboundRecord | None] = [None] * len(items)
+    with postings_bulk():
+        page = PageContext(items)
+        todo = list(range(len(items)))
+        while todo:
+            again: list[int] = []
+            for position in todo:
+                item = items[position]
+                prepared = _prepare(item, page)
+                if prepared is not None and prepared.platform_id in page.pending:
+                    # The page changes its own new posting: take the new ones in first.
+                    again += _flush(page, actor, results)
+                    prepared = _prepare(item, page)
+                new_posting = (
+                    prepared is not None
+                    and prepared.record is None
+                    and prepared.record_type == RecordType.POSTING
+                )
+                if not new_posting or prepared is None:
+                    results[position] = inbound_item_import(item=item, actor=actor, page=page)
+                    continue
+                checked = _posting_new_check(item, page)
+                if checked.pending is not None:
+                    results[position] = _record_new(
+                        prepared, posting=None, outcome=Outcome.LINKED, detail=""
+                    )
+                    checked.pending.linked.append(position)
+                elif checked.outcome or checked.intake is None or checked.market is None:
+                    record = _record_new(
+                        prepared,
+                        posting=checked.posting,
+                        outcome=checked.outcome,
+                        detail=checked.detail,
+                    )
+                    record.save()
+                    page.record_kept(record)
+                    events.record_imported_event(record, actor)
+                    results[position] = record
+                else:
+                    cleaned = checked.intake.cleaned
+                    page.pending_add(
+                        Pending(
+                            position=position,
+                            item=item,
+                            platform_id=prepared.platform_id,
+                            updated_at=prepared.updated_at,
+                            market=checked.market,
+                            intake=checked.intake,
+                            warned=checked.warned,
+                            start_date=cleaned.start_date,
+                            end_date=cleaned.end_date,
+                        )
+                    )
+            todo = sorted(again + _flush(page, actor, results))
+    return results
 
 
 @dataclass
@@ -298,8 +607,7 @@ def inbound_pull(*, client: PlatformClient | None = None, max_pages: int = 0) ->
             locked = FeedCursor.objects.select_for_update().get(pk=cursor_row.pk)
             if locked.cursor != cursor_row.cursor:
                 continue  # another pull moved it meanwhile: read again from there
-            for item in page.items:
-                record = inbound_item_import(item=item, actor=actor)
+            for record in inbound_page_import(items=list(page.items), actor=actor):
                 run.items += 1
                 if record is not None:
                     run.outcomes[record.outcome] = run.outcomes.get(record.outcome, 0) + 1

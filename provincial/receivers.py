@@ -10,26 +10,49 @@ from django.dispatch import receiver
 
 from markets.models import Market
 from workflows.postings.models import Posting
-from workflows.postings.signals import posting_changed
+from workflows.postings.signals import posting_changed, postings_changed
 from workflows.seekers.models import SeekerProfile
 from workflows.seekers.signals import seeker_registered
 
 from .models import RecordType
 from .payloads import posting_payload, registration_payload
-from .services import outbound_write
+from .services import OutboundWrite, outbound_write, outbound_write_many
+
+
+def _goes_out(posting: Posting) -> bool:
+    """Every change of a posting that was published goes out (the platform never saw one that
+    was not: a posting refused or withdrawn in review stays ours)."""
+    return posting.published_at is not None
 
 
 @receiver(posting_changed, dispatch_uid="provincial_posting_changed")
 def posting_changed_to_outbox(sender: Any, *, posting: Posting, change: str, **kwargs: Any) -> None:
-    """Every change of a posting that was published (the platform never saw one that was not:
-    a posting refused or withdrawn in review stays ours)."""
-    if posting.published_at is None:
+    if not _goes_out(posting):
         return
     outbound_write(
         record_type=RecordType.POSTING,
         record_id=posting.pk,
         change=change,
         payload=posting_payload(posting),
+    )
+
+
+@receiver(postings_changed, dispatch_uid="provincial_postings_changed")
+def postings_changed_to_outbox(
+    sender: Any, *, postings: list[Posting], change: str, **kwargs: Any
+) -> None:
+    """``posting_changed_to_outbox`` for many postings (the bulk intake), written together."""
+    outbound_write_many(
+        [
+            OutboundWrite(
+                record_type=RecordType.POSTING,
+                record_id=posting.pk,
+                change=change,
+                payload=posting_payload(posting),
+            )
+            for posting in postings
+            if _goes_out(posting)
+        ]
     )
 
 

@@ -13,6 +13,7 @@ class SearchConfig(AppConfig):
 
         from audit.actions import action_label_register
         from cases.models import Applicant, Case
+        from cases.signals import records_bulk_created
 
         from . import signals
 
@@ -20,4 +21,5 @@ class SearchConfig(AppConfig):
         post_delete.connect(signals.applicant_deleted, sender=Applicant, dispatch_uid="search.a-")
         post_save.connect(signals.case_saved, sender=Case, dispatch_uid="search.c+")
         post_delete.connect(signals.case_deleted, sender=Case, dispatch_uid="search.c-")
+        records_bulk_created.connect(signals.bulk_created, dispatch_uid="search.bulk+")
         action_label_register("personal_data.searched", _("Searched by ID number or mobile"))

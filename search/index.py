@@ -119,6 +119,23 @@ def fts_case_put(pk: int, reference: str) -> None:
         )
 
 
+def fts_put_many(table: str, rows: list[tuple[int, str]]) -> None:
+    """``fts_case_put`` / ``fts_applicant_put`` for many rows (``table``: ``case`` or
+    ``applicant``), in two statements."""
+    if not _sqlite() or not rows:
+        return
+    column = {"case": "reference", "applicant": "name"}[table]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM search_{table}_fts WHERE rowid = %s",  # noqa: S608 (fixed names)
+            [[pk] for pk, _text in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO search_{table}_fts (rowid, {column}) VALUES (%s, %s)",  # noqa: S608
+            [[pk, text] for pk, text in rows],
+        )
+
+
 def fts_case_remove(pk: int) -> None:
     if _sqlite():
         with connection.cursor() as cursor:

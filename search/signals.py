@@ -8,7 +8,13 @@ from typing import Any
 
 from cases.models import Applicant, Case
 
-from .index import fts_applicant_put, fts_applicant_remove, fts_case_put, fts_case_remove
+from .index import (
+    fts_applicant_put,
+    fts_applicant_remove,
+    fts_case_put,
+    fts_case_remove,
+    fts_put_many,
+)
 
 
 def _touches(update_fields: Any, field: str) -> bool:
@@ -31,3 +37,12 @@ def case_saved(sender: Any, instance: Case, created: bool = False, **_: Any) -> 
 
 def case_deleted(sender: Any, instance: Case, **_: Any) -> None:
     fts_case_remove(instance.pk)
+
+
+def bulk_created(sender: Any, instances: Any, **_: Any) -> None:
+    """Cases or applicants written in bulk (``cases.signals.records_bulk_created``): as if each
+    had been saved."""
+    if sender is Case:
+        fts_put_many("case", [(instance.pk, instance.reference) for instance in instances])
+    elif sender is Applicant:
+        fts_put_many("applicant", [(instance.pk, instance.name) for instance in instances])

@@ -8,6 +8,7 @@ the handlers registered by the apps above, after the transaction commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -145,14 +146,39 @@ def deadline_start(
     channel: str = "",
 ) -> Deadline | None:
     """Start the clock of ``target`` for a subject; None when no policy covers the kind."""
+    started = deadlines_start_many(
+        subject_type=subject_type,
+        subject_ids=[subject_id],
+        market=market,
+        kind=kind,
+        target=target,
+        at=at,
+        channel=channel,
+    )
+    return started.get(subject_id)
+
+
+def deadlines_start_many(
+    *,
+    subject_type: str,
+    subject_ids: Sequence[int],
+    market: Market,
+    kind: str,
+    target: str,
+    at: datetime | None = None,
+    channel: str = "",
+) -> dict[int, Deadline]:
+    """Start the clock of ``target`` for each subject (one policy, one due time, computed once
+    for all: they start at the same moment), in the caller's transaction; by subject id. Empty
+    when no policy covers the kind."""
     policy = policy_for(kind=kind, market=market, target=target, channel=channel)
-    if policy is None:
-        return None
+    if policy is None or not subject_ids:
+        return {}
     start = at or timezone.now()
     due = _due(policy, market, start)
-    deadline = Deadline(
+    first = Deadline(
         subject_type=subject_type,
-        subject_id=subject_id,
+        subject_id=subject_ids[0],
         market=market,
         kind=kind,
         target=target,
@@ -161,12 +187,40 @@ def deadline_start(
         due_at=due.at,
         estimated=due.estimated,
     )
-    _schedule(deadline, policy)
-    deadline.save()
-    DeadlineChange.objects.create(deadline=deadline, at=start, new_due_at=due.at, reason="started")
+    _schedule(first, policy)
+    deadlines = [first] + [
+        Deadline(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            market=market,
+            kind=kind,
+            target=target,
+            policy=policy,
+            started_at=start,
+            due_at=due.at,
+            estimated=due.estimated,
+            warn_at=first.warn_at,
+            escalate_at=first.escalate_at,
+            next_level=first.next_level,
+            next_alert_at=first.next_alert_at,
+        )
+        for subject_id in subject_ids[1:]
+    ]
+    if len(deadlines) == 1:
+        first.save()
+        DeadlineChange.objects.create(deadline=first, at=start, new_due_at=due.at, reason="started")
+    else:
+        Deadline.objects.bulk_create(deadlines, batch_size=500)
+        DeadlineChange.objects.bulk_create(
+            [
+                DeadlineChange(deadline=d, at=start, new_due_at=due.at, reason="started")
+                for d in deadlines
+            ],
+            batch_size=500,
+        )
     if due.estimated:
         _calendar_gap_alert(market, start, due.at)
-    return deadline
+    return {deadline.subject_id: deadline for deadline in deadlines}
 
 
 def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
@@ -189,6 +243,13 @@ def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> Non
             deadline.save(update_fields=["market"])
 
 
+def _stop(deadline: Deadline, *, now: datetime, withdrawn: bool) -> None:
+    end = deadline.paused_at or now
+    deadline.stopped_at = now
+    deadline.met = None if withdrawn else end <= deadline.due_at
+    deadline.next_alert_at, deadline.next_level = None, ""
+
+
 @transaction.atomic
 def deadline_stop(
     *,
@@ -206,13 +267,39 @@ def deadline_stop(
     for deadline in _deadlines(subject_type, subject_id):
         if deadline.stopped_at is not None or (target and deadline.target != target):
             continue
-        end = deadline.paused_at or now
-        deadline.stopped_at = now
-        deadline.met = None if withdrawn else end <= deadline.due_at
-        deadline.next_alert_at, deadline.next_level = None, ""
+        _stop(deadline, now=now, withdrawn=withdrawn)
         deadline.save()
         stopped.append(deadline)
     return stopped
+
+
+def deadlines_stop_many(
+    *,
+    subject_type: str,
+    subject_ids: Sequence[int],
+    target: str | None = None,
+    at: datetime | None = None,
+) -> int:
+    """``deadline_stop`` for many subjects at once (not withdrawn), in the caller's
+    transaction: their running clocks (of ``target``) read and locked in one query, written
+    in one. Returns how many stopped."""
+    now = at or timezone.now()
+    running = Deadline.objects.select_for_update(of=("self",)).filter(
+        subject_type=subject_type, subject_id__in=list(subject_ids), stopped_at__isnull=True
+    )
+    if target:
+        running = running.filter(target=target)
+    stopped = list(running)
+    for deadline in stopped:
+        _stop(deadline, now=now, withdrawn=False)
+    # The same values for all but ``met``: one UPDATE for the met ones, one for the late ones.
+    for met in (True, False):
+        ids = [deadline.pk for deadline in stopped if deadline.met is met]
+        for start in range(0, len(ids), 500):
+            Deadline.objects.filter(pk__in=ids[start : start + 500]).update(
+                stopped_at=now, met=met, next_alert_at=None, next_level=""
+            )
+    return len(stopped)
 
 
 @transaction.atomic

@@ -20,11 +20,13 @@ mechanics are in ``cases.fsm``. An illegal or unpermitted action raises and chan
 
 from .applicants import (
     ApplicantFound,
+    OrganisationGiven,
     applicant_change_mobile,
     applicant_change_name,
     applicant_id_number_reveal,
     applicant_organisation_find_or_register,
     applicant_organisation_register,
+    applicant_organisations_find_or_register_many,
     applicant_person_find_or_register,
     applicant_person_register,
 )
@@ -38,7 +40,7 @@ from .base import (
 )
 from .notes import case_note_add
 from .notice import case_receive_materials, case_request_materials, notice_item_add_later
-from .opening import case_open
+from .opening import CaseRequest, case_open, case_open_many
 from .ownership import (
     BULK_REASSIGN_MAX,
     BulkReassigned,
@@ -46,7 +48,13 @@ from .ownership import (
     case_claim,
     case_reassign,
 )
-from .resolution import case_close, case_reopen, case_resolve, case_withdraw
+from .resolution import (
+    case_close,
+    case_reopen,
+    case_resolve,
+    case_resolve_and_close_many,
+    case_withdraw,
+)
 from .transfer import case_transfer, case_transfer_accept, case_transfer_decline
 
 __all__ = [
@@ -59,11 +67,14 @@ __all__ = [
     "ApplicantFound",
     "BulkReassigned",
     "CaseActionError",
+    "CaseRequest",
+    "OrganisationGiven",
     "applicant_change_mobile",
     "applicant_change_name",
     "applicant_id_number_reveal",
     "applicant_organisation_find_or_register",
     "applicant_organisation_register",
+    "applicant_organisations_find_or_register_many",
     "applicant_person_find_or_register",
     "applicant_person_register",
     "case_bulk_reassign",
@@ -71,11 +82,13 @@ __all__ = [
     "case_close",
     "case_note_add",
     "case_open",
+    "case_open_many",
     "case_reassign",
     "case_receive_materials",
     "case_reopen",
     "case_request_materials",
     "case_resolve",
+    "case_resolve_and_close_many",
     "case_transfer",
     "case_transfer_accept",
     "case_transfer_decline",

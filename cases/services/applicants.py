@@ -4,10 +4,12 @@ as audited actions, their ID number revealed to those who may see it."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -30,6 +32,7 @@ from ..models import (
     applicant_key,
 )
 from ..selectors import applicant_markets_served_by
+from ..signals import records_bulk_created
 from .base import (
     NAME_MAX,
     REASON_MAX,
@@ -172,6 +175,72 @@ def applicant_organisation_find_or_register(
     known = Applicant.objects.select_for_update().filter(applicant_key("credit_code", code)).first()
     new = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code)
     return _applicant_found(actor, market, known, new, name, phone)
+
+
+@dataclass(frozen=True)
+class OrganisationGiven:
+    name: str
+    credit_code: str
+    mobile: str = ""
+
+
+def applicant_organisations_find_or_register_many(
+    *, actor: User, given: Sequence[OrganisationGiven], market: Market | None = None
+) -> list[ApplicantFound | ValidationError]:
+    """``applicant_organisation_find_or_register`` for many organisations at once, in the
+    caller's transaction (bulk intake): the known ones read (and locked) in one query, the new
+    ones registered together (history rows and search index as for one), an organisation given
+    twice registered once (the later ones find it, as they would one by one). For each, in
+    order, what was found or registered, or the ValidationError it was refused with."""
+    results: list[ApplicantFound | ValidationError | None] = []
+    checked: list[tuple[int, str, str, str]] = []  # position, name, code, phone
+    for position, one in enumerate(given):
+        try:
+            name = text_clean(one.name, field="name", label=_("name"), max_length=NAME_MAX)
+            try:
+                code = uscc_validate(one.credit_code)
+            except ValidationError as error:
+                raise ValidationError({"credit_code": error.messages}) from error
+            phone = _mobile_given(one.mobile)
+        except ValidationError as error:
+            results.append(error)
+            continue
+        results.append(None)
+        checked.append((position, name, code, phone))
+    codes = {code for _position, _name, code, _phone in checked}
+    known = {
+        applicant.credit_code: applicant
+        for applicant in Applicant.objects.select_for_update().filter(
+            Q(credit_code__in=codes) & ~Q(credit_code="")  # as applicant_key
+        )
+    }
+    new: dict[str, Applicant] = {}
+    later: list[tuple[int, str, str, str]] = []
+    for position, name, code, phone in checked:
+        if code in known:
+            results[position] = _applicant_found(
+                actor, market, known[code], Applicant(), name, phone
+            )
+        elif code in new:
+            later.append((position, name, code, phone))
+        else:
+            applicant = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code, name=name)
+            if phone:
+                applicant.mobile = phone
+                applicant.mobile_masked = mobile_mask(phone)
+                applicant.mobile_index = mobile_index(phone)
+            new[code] = applicant
+            results[position] = ApplicantFound(
+                applicant=applicant, created=True, name_given=name, mobile_given=phone
+            )
+    if new:
+        created = list(new.values())
+        Applicant.objects.bulk_create(created, batch_size=500)
+        Applicant.history.bulk_history_create(created, default_user=actor, batch_size=500)
+        records_bulk_created.send(sender=Applicant, instances=created)
+    for position, name, code, phone in later:
+        results[position] = _applicant_found(actor, market, new[code], Applicant(), name, phone)
+    return [result for result in results if result is not None]
 
 
 def applicant_person_register(

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market, ServiceStation
-from sla.models import Target
-from sla.services import deadline_start, deadline_stop
+from sla.models import Deadline, Target
+from sla.services import deadline_stop, deadlines_start_many, deadlines_stop_many
 
 from .. import events
 from .. import permissions as can
@@ -24,6 +28,7 @@ from ..models import (
     ReferenceSequence,
     State,
 )
+from ..signals import records_bulk_created
 from .applicant_sms import case_received_sms_enqueue
 from .base import (
     CASE_SUBJECT,
@@ -35,15 +40,110 @@ from .base import (
 # --- Intake -----------------------------------------------------------------------------------
 
 
-def _reference_next(market: Market, year: int) -> str:
-    """``<division code>-<year>-<6-digit sequence>``, unique under concurrent intake: the
-    counter row of that code and year is locked while the number is taken."""
+def _references_next(market: Market, year: int, count: int) -> list[str]:
+    """``count`` numbers ``<division code>-<year>-<6-digit sequence>``, unique under concurrent
+    intake: the counter row of that code and year is locked while they are taken."""
     prefix = market.region.code
     sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
     sequence = ReferenceSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last += 1
+    first = sequence.last + 1
+    sequence.last += count
     sequence.save(update_fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:06d}"
+    return [f"{prefix}-{year}-{number:06d}" for number in range(first, sequence.last + 1)]
+
+
+def _open_check(
+    *,
+    actor: User,
+    market: Market,
+    kind: str,
+    channel: str,
+    station: ServiceStation | None,
+    priority: str,
+) -> None:
+    if not can.works_in(actor, market.pk):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if kind_get(kind) is None:
+        errors["kind"] = _("Choose a kind of case.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose how the request came in.")
+    if station is not None and station.market_id != market.pk:
+        errors["station"] = _("This service station belongs to another market.")
+    if priority not in Case.Priority.values:
+        errors["priority"] = _("Choose a priority.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _case_new(
+    *,
+    actor: User,
+    market: Market,
+    kind: str,
+    channel: str,
+    applicant: Applicant,
+    subject: str,
+    description: str,
+    station: ServiceStation | None,
+    priority: str,
+    contact_mobile: str | None,
+    claimed: bool,
+    reference: str,
+    now: datetime,
+) -> Case:
+    """The case as intake opens it (not saved)."""
+    subject = text_clean(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
+    mobile = applicant.mobile if contact_mobile is None else contact_mobile
+    return Case(
+        reference=reference,
+        kind=kind,
+        state=State.IN_PROGRESS if claimed else State.NEW,
+        market=market,
+        station=station,
+        channel=channel,
+        applicant=applicant,
+        contact_mobile=mobile,
+        contact_mobile_index=mobile_index(mobile or ""),
+        subject=subject,
+        description=description.strip(),
+        first_contact_officer=actor,
+        owner=actor if claimed else None,
+        priority=priority,
+        opened_at=now,
+    )
+
+
+def _clocks_start(
+    *, actor: User, cases: list[Case], market: Market, kind: str, channel: str, claimed: bool
+) -> dict[int, Deadline | None]:
+    """Start each case's acceptance and completion clocks (stop acceptance when claimed: taken
+    in by an officer at intake, accepted there and then); the completion clocks by case id."""
+    now = cases[0].opened_at
+    ids = [case.pk for case in cases]
+    clocks = {
+        target: deadlines_start_many(
+            subject_type=CASE_SUBJECT,
+            subject_ids=ids,
+            market=market,
+            kind=kind,
+            target=target,
+            at=now,
+            channel=channel,
+        )
+        for target in (Target.ACCEPTANCE, Target.COMPLETION)
+    }
+    if claimed:
+        if len(cases) == 1:
+            deadline_stop(
+                subject_type=CASE_SUBJECT, subject_id=ids[0], target=Target.ACCEPTANCE, at=now
+            )
+        elif clocks[Target.ACCEPTANCE]:
+            deadlines_stop_many(
+                subject_type=CASE_SUBJECT, subject_ids=ids, target=Target.ACCEPTANCE, at=now
+            )
+    completion = clocks[Target.COMPLETION]
+    return {case.pk: completion.get(case.pk) for case in cases}
 
 
 @transaction.atomic
@@ -70,58 +170,96 @@ def case_open(
 
     ``contact_mobile`` (normalised) is the mobile the applicant gave for this request; by
     default the one on their record. The case keeps it whatever later happens to the record."""
-    if not can.works_in(actor, market.pk):
-        raise PermissionDenied
-    errors: dict[str, str] = {}
-    if kind_get(kind) is None:
-        errors["kind"] = _("Choose a kind of case.")
-    if channel not in Channel.values:
-        errors["channel"] = _("Choose how the request came in.")
-    if station is not None and station.market_id != market.pk:
-        errors["station"] = _("This service station belongs to another market.")
-    if priority not in Case.Priority.values:
-        errors["priority"] = _("Choose a priority.")
-    if errors:
-        raise ValidationError(errors)
+    _open_check(
+        actor=actor, market=market, kind=kind, channel=channel, station=station, priority=priority
+    )
     subject = text_clean(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
     now = timezone.now()
-    mobile = applicant.mobile if contact_mobile is None else contact_mobile
-    case: Case = Case(
-        reference=_reference_next(market, timezone.localtime(now).year),
-        kind=kind,
-        state=State.IN_PROGRESS if claimed else State.NEW,
+    case = _case_new(
+        actor=actor,
         market=market,
-        station=station,
+        kind=kind,
         channel=channel,
         applicant=applicant,
-        contact_mobile=mobile,
-        contact_mobile_index=mobile_index(mobile or ""),
         subject=subject,
-        description=description.strip(),
-        first_contact_officer=actor,
-        owner=actor if claimed else None,
+        description=description,
+        station=station,
         priority=priority,
-        opened_at=now,
+        contact_mobile=contact_mobile,
+        claimed=claimed,
+        reference=_references_next(market, timezone.localtime(now).year, 1)[0],
+        now=now,
     )
     case_save(case, actor)
-    clocks = {
-        target: deadline_start(
-            subject_type=CASE_SUBJECT,
-            subject_id=case.pk,
-            market=market,
-            kind=kind,
-            target=target,
-            at=now,
-            channel=channel,
-        )
-        for target in (Target.ACCEPTANCE, Target.COMPLETION)
-    }
-    if claimed:
-        # Taken in by an officer at intake: accepted there and then.
-        deadline_stop(
-            subject_type=CASE_SUBJECT, subject_id=case.pk, target=Target.ACCEPTANCE, at=now
-        )
+    completion = _clocks_start(
+        actor=actor, cases=[case], market=market, kind=kind, channel=channel, claimed=claimed
+    )
     events.case_opened_event(case, actor)
     # The applicant's text message: the reference, the time limit and the due date.
-    case_received_sms_enqueue(case=case, completion=clocks[Target.COMPLETION])
+    case_received_sms_enqueue(case=case, completion=completion[case.pk])
     return case
+
+
+@dataclass(frozen=True)
+class CaseRequest:
+    """One case of ``case_open_many``: whose, about what, reached at which mobile."""
+
+    applicant: Applicant
+    subject: str
+    contact_mobile: str | None = None
+
+
+def case_open_many(
+    *,
+    actor: User,
+    market: Market,
+    kind: str,
+    channel: str,
+    requests: Sequence[CaseRequest],
+    claimed: bool = True,
+) -> list[Case]:
+    """``case_open`` for many requests of one kind and channel at one market, in the caller's
+    transaction (bulk intake: a page of the provincial feed): the same checks, cases, clocks,
+    history rows, audit events and text messages, written in a few statements for all. They
+    are opened at the same moment, with consecutive reference numbers. Raises as
+    ``case_open`` for the whole batch (a subject that is no subject: check them first)."""
+    if not requests:
+        return []
+    _open_check(
+        actor=actor,
+        market=market,
+        kind=kind,
+        channel=channel,
+        station=None,
+        priority=Case.Priority.NORMAL,
+    )
+    now = timezone.now()
+    references = _references_next(market, timezone.localtime(now).year, len(requests))
+    cases = [
+        _case_new(
+            actor=actor,
+            market=market,
+            kind=kind,
+            channel=channel,
+            applicant=request.applicant,
+            subject=request.subject,
+            description="",
+            station=None,
+            priority=Case.Priority.NORMAL,
+            contact_mobile=request.contact_mobile,
+            claimed=claimed,
+            reference=reference,
+            now=now,
+        )
+        for request, reference in zip(requests, references, strict=True)
+    ]
+    Case.objects.bulk_create(cases, batch_size=500)
+    Case.history.bulk_history_create(cases, default_user=actor, default_date=now, batch_size=500)
+    records_bulk_created.send(sender=Case, instances=cases)
+    completion = _clocks_start(
+        actor=actor, cases=cases, market=market, kind=kind, channel=channel, claimed=claimed
+    )
+    for case in cases:
+        events.case_opened_event(case, actor)
+        case_received_sms_enqueue(case=case, completion=completion[case.pk])
+    return cases

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from sla.services import deadlines_stop_many
 
 from .. import events
 from ..models import (
     Case,
+    State,
 )
 from .applicant_sms import case_resolved_sms_enqueue
 from .base import (
+    CASE_SUBJECT,
     case_transition,
+    case_transition_run,
     text_clean,
 )
 
@@ -40,6 +48,38 @@ def case_close(*, actor: User, case: Case) -> Case:
     return case_transition(
         case, "close", actor=actor, event=lambda case: events.case_closed_event(case, actor)
     )
+
+
+def case_resolve_and_close_many(*, actor: User, cases: Sequence[Case], outcome: str) -> None:
+    """``case_resolve`` then ``case_close`` for many cases just opened (``case_open_many``, the
+    cases in memory as it returned them), in the caller's transaction: the same transitions
+    and checks, history rows, clocks stopped, audit events and text messages, written in a few
+    statements for all."""
+    if not cases:
+        return
+    outcome = text_clean(outcome, field="outcome", label=_("outcome"))
+    now = timezone.now()  # resolved and closed together, at one moment
+    resolved, closed = [], []
+    for case in cases:
+        case_transition_run(case, case.resolve, actor, outcome=outcome)
+        case.resolved_at = now
+        resolved.append(copy.copy(case))
+        events.case_resolved_event(case, actor)
+        case_resolved_sms_enqueue(case=case)
+        case_transition_run(case, case.close, actor)
+        case.closed_at = now
+        closed.append(copy.copy(case))
+        events.case_closed_event(case, actor)
+    ids = [case.pk for case in cases]
+    for start in range(0, len(ids), 500):
+        Case.objects.filter(pk__in=ids[start : start + 500]).update(
+            state=State.CLOSED, outcome=outcome, resolved_at=now, closed_at=now
+        )
+    for snapshots in (resolved, closed):
+        Case.history.bulk_history_create(
+            snapshots, update=True, default_user=actor, default_date=now, batch_size=500
+        )
+    deadlines_stop_many(subject_type=CASE_SUBJECT, subject_ids=[case.pk for case in cases], at=now)
 
 
 @transaction.atomic

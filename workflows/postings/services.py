@@ -124,6 +124,34 @@ def _case_locked(posting: Posting) -> Case:
 
 
 # --- Intake -----------------------------------------------------------------------------------
+# ``posting_new``, ``publishable_check``, ``subject_of``, ``may_except`` and ``run`` are the
+# intake's building blocks, shared with the bulk intake (``bulk.posting_take_in_many``).
+
+
+def posting_new(
+    *, employer: Applicant, market: Market, cleaned: PostingInput, actor: User
+) -> Posting:
+    """A new posting with the checked details (not saved, no case yet)."""
+    posting: Posting = Posting(employer=employer, market=market)
+    _apply(posting, cleaned, actor)
+    return posting
+
+
+def publishable_check(posting: Posting) -> None:
+    """Raise CaseActionError unless the posting may be published: a blocking finding of the
+    screen, or a last working day already passed, keeps it from the screens."""
+    if any(finding.get("severity") == "block" for finding in posting.screening_findings):
+        raise CaseActionError(_("The content screen blocks this posting: correct it first."))
+    if posting.status == Status.IN_REVIEW and posting.end_date < timezone.localdate():
+        raise CaseActionError(
+            _("The last working day (%(date)s) has passed: the posting cannot be published.")
+            % {"date": posting.end_date.isoformat()}
+        )
+
+
+subject_of = _subject
+may_except = _may_except
+run = _run
 
 
 @transaction.atomic
@@ -156,8 +184,8 @@ def posting_intake(
         contact_mobile=contact_mobile,
         claimed=claimed,
     )
-    posting: Posting = Posting(employer=employer, market=market, case=case)
-    _apply(posting, cleaned, actor)
+    posting = posting_new(employer=employer, market=market, cleaned=cleaned, actor=actor)
+    posting.case = case
     _run(posting, posting.submit, actor)
     save_with_history(posting, actor)
     events.posting_taken_in_event(posting, actor, exceptions=cleaned.screening_exceptions)
@@ -170,13 +198,7 @@ def posting_publish(*, actor: User, posting: Posting) -> Posting:
     A posting whose screen has a blocking finding, or whose last working day has passed, is
     not published."""
     posting = _locked(posting)
-    if any(finding.get("severity") == "block" for finding in posting.screening_findings):
-        raise CaseActionError(_("The content screen blocks this posting: correct it first."))
-    if posting.status == Status.IN_REVIEW and posting.end_date < timezone.localdate():
-        raise CaseActionError(
-            _("The last working day (%(date)s) has passed: the posting cannot be published.")
-            % {"date": posting.end_date.isoformat()}
-        )
+    publishable_check(posting)
     _run(posting, posting.publish, actor)
     case = _case_locked(posting)
     if case.state != State.IN_PROGRESS:

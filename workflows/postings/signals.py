@@ -4,9 +4,16 @@ and audited, so a synchronous receiver writes in the same transaction and is rol
 (the provincial platform's outbox, ``provincial.receivers``).
 
 Arguments: ``posting`` (saved), ``change`` (one of ``Change``), ``actor`` (None: the system).
+
+``postings_changed`` is the same for many postings at once (the bulk intake, ``bulk.py``):
+``postings`` (a list) instead of ``posting``. A receiver of ``posting_changed`` must receive
+``postings_changed`` too (``provincial.receivers`` does); while nothing receives it, it is sent
+as ``posting_changed`` for each posting.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.db import models
 from django.dispatch import Signal
@@ -27,7 +34,16 @@ class Change(models.TextChoices):
 
 
 posting_changed = Signal()
+postings_changed = Signal()
 
 
 def posting_changed_send(posting: Posting, change: str, actor: object = None) -> None:
     posting_changed.send(sender=Posting, posting=posting, change=change, actor=actor)
+
+
+def postings_changed_send(postings: Sequence[Posting], change: str, actor: object = None) -> None:
+    if not postings_changed.has_listeners(Posting):
+        for posting in postings:
+            posting_changed_send(posting, change, actor)
+        return
+    postings_changed.send(sender=Posting, postings=list(postings), change=change, actor=actor)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -398,10 +400,42 @@ def _choice(value: Any, name: str, choices: Sequence[str], errors: FieldErrors) 
     return str(value)
 
 
+# --- Reference data read once for many postings ----------------------------------------------
+
+_lookups: ContextVar[dict[Hashable, Any] | None] = ContextVar("posting_lookups", default=None)
+
+
+@contextmanager
+def lookups_cached() -> Iterator[None]:
+    """Within this block ``posting_validate`` reads each occupation, county and minimum wage
+    once and keeps it (bulk intake: a page of postings naming the same few). Only for a block
+    that does not change that reference data itself."""
+    if _lookups.get() is not None:
+        yield
+        return
+    token = _lookups.set({})
+    try:
+        yield
+    finally:
+        _lookups.reset(token)
+
+
+def _looked_up(key: Hashable, read: Callable[[], Any]) -> Any:
+    cache = _lookups.get()
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
 def _occupation(value: Any, errors: FieldErrors) -> Occupation | None:
     occupation = value if isinstance(value, Occupation) else None
     if occupation is None and isinstance(value, str):
-        occupation = Occupation.objects.filter(code=value.strip()).first()
+        code = value.strip()
+        occupation = _looked_up(
+            ("occupation", code), lambda: Occupation.objects.filter(code=code).first()
+        )
     if occupation is None or not occupation.is_active:
         errors.add(
             "occupation",
@@ -420,7 +454,12 @@ def _occupation(value: Any, errors: FieldErrors) -> Occupation | None:
 def _county(value: Any, errors: FieldErrors) -> Region | None:
     region = value if isinstance(value, Region) else None
     if region is None and isinstance(value, str) and REGION_CODE.match(value.strip()):
-        region = region_ensure(code=value.strip(), actor=None)
+        code = value.strip()
+        # Only a region already kept is cached: one made here could be rolled back with the
+        # posting that named it.
+        region = _looked_up(("county", code), lambda: Region.objects.filter(code=code).first())
+        if region is None:
+            region = region_ensure(code=code, actor=None)
     if region is None or region.level != Region.Level.COUNTY:
         errors.add("county", _("choose the county or district (区县) where the work is done."))
         return None
@@ -466,7 +505,11 @@ def _minimum_wage_check(cleaned: dict[str, Any], errors: FieldErrors) -> None:
     days: int = cleaned["days_per_week"]
     if method in (PayMethod.PIECE, PayMethod.JOB):
         return
-    wage = minimum_wage_for(county_code=county.code, on=cleaned["start_date"])
+    on: date = cleaned["start_date"]
+    wage = _looked_up(
+        ("minimum_wage", county.code, on),
+        lambda: minimum_wage_for(county_code=county.code, on=on),
+    )
     if wage is None:
         return
     part_time = cleaned["employment_form"] == EmploymentForm.PART_TIME
