@@ -1,6 +1,6 @@
 """Benchmark of the filtered, sorted case lists (see bench/README.md, "Case lists").
 
-    .venv/bin/python bench/lists.py [--cases N] [--runs N] [--profile]
+    .venv/bin/python bench/lists.py [--cases N] [--runs N] [--profile] [--reuse]
 
 Over ``--cases`` bulk-created cases (the set-up of bench/run.py, plus four kinds, two service
 stations per market and a completion clock for every open case), it times for every filter
@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -151,6 +152,44 @@ def scene_make(organisation: Organisation, count: int) -> Scene:
         market_id=market.pk,
         station_id=stations[market.pk][0],
     )
+
+
+def scene_found(count: int) -> Scene | None:
+    """The scene of an earlier run of ``count`` cases still in the database (SQLite keeps
+    its file), or None."""
+    lead = User.objects.filter(username="bench-lead").first()
+    membership = Membership.objects.filter(user=lead, role=Role.TEAM_LEAD).first()
+    if lead is None or membership is None or Case.objects.count() != count:
+        return None
+    market_id = membership.market_id
+    officers = (
+        User.objects.filter(memberships__market_id=market_id, memberships__role=Role.OFFICER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    station = ServiceStation.objects.filter(market_id=market_id).order_by("pk").first()
+    if len(officers) < 2 or station is None or market_id is None:
+        return None
+    return Scene(
+        lead=lead,
+        officer=User.objects.get(pk=officers[1]),
+        market_id=market_id,
+        station_id=station.pk,
+    )
+
+
+@contextmanager
+def reused_database() -> Iterator[float]:
+    """The frame of a run on the set-up an earlier run left (SQLite only: PostgreSQL's
+    benchmark database is dropped at the end of a run)."""
+    if connection.vendor != "sqlite":
+        sys.exit("--reuse is for SQLite, whose benchmark file is kept")
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']} (reused)", flush=True)
+    started = time.perf_counter()
+    try:
+        yield started
+    finally:
+        print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 
 def _every(step: int, rest: int) -> Any:
@@ -374,13 +413,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=100_000, help="cases (100000)")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per list (30)")
     parser.add_argument("--profile", action="store_true", help="cProfile even when on target")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="SQLite: time the set-up the last run left in BENCH_DB instead of making it again",
+    )
     results_arguments(parser)
     args = parser.parse_args(argv)
 
-    with benchmark_database() as started:
+    frame = reused_database if args.reuse else benchmark_database
+    with frame() as started:
         heading(f"0. Set-up: {args.cases} cases, 3 markets, 30 officers, one team lead")
-        organisation = organisation_make()
-        scene = scene_make(organisation, args.cases)
+        found = scene_found(args.cases) if args.reuse else None
+        if found is not None:
+            scene = found
+            print("the set-up of the last run, reused as it stands (its clocks a little older)")
+        else:
+            if args.reuse:
+                sys.exit(f"--reuse: no set-up of {args.cases} cases in the database")
+            scene = scene_make(organisation_make(), args.cases)
         setup_s = time.perf_counter() - started
         results = bench_selector(scene, runs=args.runs, profile=args.profile)
         bench_plans(scene)

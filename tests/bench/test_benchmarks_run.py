@@ -95,3 +95,34 @@ def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, tem
     # The printed table is the file's: every line of it appears in the output.
     for row in record["rows"]:
         assert row["what"] in done.stdout
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="--reuse is for SQLite, whose benchmark file is kept"
+)
+def test_the_lists_benchmark_times_the_set_up_the_last_run_left(
+    tmp_path: Path, template: str
+) -> None:
+    env = _environment(tmp_path, template)
+
+    def lists(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 (our own script)
+            [sys.executable, str(ROOT / "bench" / "lists.py"), *BENCHMARKS["lists"], *extra],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+
+    first = lists("--no-results")
+    again = lists("--reuse", "--results", str(tmp_path / "results"))
+    other_size = lists("--reuse", "--cases", "301", "--no-results")
+
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "reused as it stands" in again.stdout
+    assert "cases:" not in again.stdout  # no set-up made
+    assert json.loads((tmp_path / "results" / "lists-sqlite.json").read_text())["rows"]
+    assert other_size.returncode != 0  # not the set-up asked for: refused, not timed
