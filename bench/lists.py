@@ -162,13 +162,15 @@ def scene_found(count: int) -> Scene | None:
     if lead is None or membership is None or Case.objects.count() != count:
         return None
     market_id = membership.market_id
+    if market_id is None:
+        return None
     officers = (
         User.objects.filter(memberships__market_id=market_id, memberships__role=Role.OFFICER)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     station = ServiceStation.objects.filter(market_id=market_id).order_by("pk").first()
-    if len(officers) < 2 or station is None or market_id is None:
+    if len(officers) < 2 or station is None:
         return None
     return Scene(
         lead=lead,
