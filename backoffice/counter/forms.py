@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
@@ -168,6 +169,20 @@ class PostingCounterForm(NameConflictForm, CounterForm):
         required=False,
         widget=text_input(list="occupation-list"),
         help_text=_("Type the code (4-03-02-05) or the name; the list suggests both."),
+    )
+    industry = forms.CharField(
+        label=_("Industry (行业)"),
+        required=False,
+        max_length=40,
+        widget=text_input(
+            list="industry-list",
+            spellcheck="false",
+            **{"data-typeahead": reverse_lazy("backoffice:industry_lookup")},
+        ),
+        help_text=_(
+            "The two-digit division code of GB/T 4754-2017 (62 for 餐饮业); type a name to see "
+            "the codes. Empty: the employer's industry, or unknown."
+        ),
     )
     skill_requirements = forms.CharField(
         label=_("Skill requirements"),
@@ -371,8 +386,10 @@ def posting_initial(posting: Posting) -> dict[str, Any]:
     return {
         name: getattr(posting, name)
         for name in POSTING_DETAIL_FIELDS
-        if name not in ("occupation", "county", "contact_phone", "start_time", "end_time")
+        if name
+        not in ("occupation", "county", "contact_phone", "start_time", "end_time", "industry")
     } | {
+        "industry": posting.industry.code if posting.industry else "",
         "occupation": f"{posting.occupation.code} {posting.occupation.name}",
         "county": posting.county.code,
         "contact_phone": posting.contact_phone,
