@@ -9,4 +9,5 @@ from . import views
 urlpatterns: list[URLPattern] = [
     path("industries/", views.industry_lookup, name="industry_lookup"),
     path("occupations/", views.occupation_lookup, name="occupation_lookup"),
+    path("local-occupations/", views.local_occupations, name="local_occupations"),
 ]

@@ -233,3 +233,56 @@ def test_the_employers_page_shows_the_industry_or_unknown(
     html = page(client.get(f"/applicants/{employer.pk}/"))
 
     assert "餐饮业" in html
+
+
+# --- The market's own occupations (本市场工种) ---------------------------------------------------
+
+LOCAL = "/classifications/local-occupations/"
+
+
+def test_a_team_lead_adds_an_own_occupation_and_the_list_shows_it(
+    verified_client: Clients, team_lead: User, nanning_market: Market
+) -> None:
+    client = verified_client(team_lead)
+
+    response = client.post(
+        LOCAL,
+        {"market": nanning_market.pk, "middle_code": "4-03", "name": "米粉师傅", "aliases": "粉店"},
+    )
+
+    assert response.status_code == 302
+    html = page(client.get(LOCAL))
+    assert "4-03-L001" in html and "米粉师傅" in html and "住宿和餐饮服务人员" in html
+    assert AuditEvent.objects.filter(action="occupation.local_added", actor=team_lead).count() == 1
+
+
+def test_a_name_the_middle_group_has_is_refused_on_its_field(
+    verified_client: Clients, team_lead: User, nanning_market: Market
+) -> None:
+    response = verified_client(team_lead).post(
+        LOCAL, {"market": nanning_market.pk, "middle_code": "4-03", "name": "中式烹调师"}
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["name"]
+    assert not AuditEvent.objects.filter(action="occupation.local_added").exists()
+
+
+def test_the_own_occupations_list_reads_a_bounded_number_of_queries(
+    verified_client: Clients,
+    team_lead: User,
+    nanning_market: Market,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = verified_client(team_lead)
+    occupation_local_add(actor=team_lead, market=nanning_market, middle_code="4-03", name="甲")
+    client.get(LOCAL)
+    with django_assert_max_num_queries(40) as few:
+        client.get(LOCAL)
+    for name in ("乙", "丙", "丁", "戊"):
+        occupation_local_add(actor=team_lead, market=nanning_market, middle_code="4-10", name=name)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(LOCAL)
+
+    assert len(response.context["occupations"]) == 5

@@ -197,3 +197,12 @@ def occupation_middle_groups() -> QuerySet[Occupation]:
     """The middle groups (中类) of the classification, in code order: what a market's own
     occupations go under and what the statistics group occupations by."""
     return Occupation.objects.filter(level=Occupation.Level.MIDDLE, is_active=True)
+
+
+def occupation_list_local(*, market_ids: Iterable[int]) -> QuerySet[Occupation]:
+    """The markets' own occupations (本市场工种), with their market and 中类, by code."""
+    return (
+        Occupation.objects.filter(level=Occupation.Level.LOCAL, market__in=list(market_ids))
+        .select_related("market", "parent")
+        .order_by("code")
+    )
