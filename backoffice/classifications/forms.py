@@ -13,7 +13,7 @@ from workflows.postings.models import Occupation
 from workflows.postings.selectors import occupation_middle_groups
 
 
-class MiddleGroupChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class MiddleGroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.name}"
 
