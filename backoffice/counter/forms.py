@@ -68,14 +68,17 @@ def split_list(value: str) -> list[str]:
     return [item for item in _SEPARATORS.split(_normal(value)) if item]
 
 
-def occupation_from_text(text: str) -> Occupation | str:
-    """The occupation (细类) a counter officer typed: its code, the datalist's "code name", its
-    name or one of its other names, or a fragment that names exactly one occupation. Anything
-    else is returned as typed, for the service to refuse with its own words."""
+def occupation_from_text(text: str, *, market: Market | None = None) -> Occupation | str:
+    """The occupation (细类, or the ``market``'s own 工种) a counter officer typed: its code, the
+    datalist's "code name", its name or one of its other names, or a fragment that names
+    exactly one occupation. Anything else is returned as typed, for the service to refuse with
+    its own words."""
     value = _normal(text)
     if not value:
         return ""
-    occupations = occupation_list_for_postings()
+    occupations = occupation_list_for_postings(
+        markets=[market.pk] if market is not None else None
+    )
     leading = _LEADING_CODE.match(value)
     code = leading.group(1) if leading else value
     found = occupations.filter(code=code).first() or occupations.filter(name=value).first()
@@ -300,8 +303,9 @@ class PostingCounterForm(NameConflictForm, CounterForm):
             for name, value in self.cleaned_data.items()
             if name not in ("market", "use_registered_name", *(EMPLOYER_ERROR_FIELDS.values()))
         }
-        data["occupation"] = occupation_from_text(data["occupation"])
-        data["county"] = county_from_text(data["county"], market=self.chosen_market())
+        market = self.chosen_market()
+        data["occupation"] = occupation_from_text(data["occupation"], market=market)
+        data["county"] = county_from_text(data["county"], market=market)
         return data
 
 
@@ -376,7 +380,7 @@ class PostingCorrectionForm(FocusFirstErrorForm):
         """What ``posting_resubmit`` takes: the fields as typed, the occupation and the county
         looked up from a code or a name."""
         data = dict(self.cleaned_data)
-        data["occupation"] = occupation_from_text(data["occupation"])
+        data["occupation"] = occupation_from_text(data["occupation"], market=self.market)
         data["county"] = county_from_text(data["county"], market=self.market)
         return data
 

@@ -286,3 +286,20 @@ def test_the_own_occupations_list_reads_a_bounded_number_of_queries(
         response = client.get(LOCAL)
 
     assert len(response.context["occupations"]) == 5
+
+
+def test_a_posting_at_the_counter_names_the_markets_own_occupation_by_its_name(
+    verified_client: Clients,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+    qingxiu: Region,
+) -> None:
+    local = occupation_local_add(
+        actor=team_lead, market=nanning_market, middle_code="4-03", name="米粉师傅"
+    )
+
+    response = verified_client(officer).post(NEW_POSTING, posting_form(occupation="米粉师傅"))
+
+    assert response.status_code == 302
+    assert Posting.objects.get().occupation == local

@@ -4,14 +4,16 @@ the system gives (``4-03-L001``), chosen on that market's postings and counted w
 from __future__ import annotations
 
 import pytest
+import time_machine
+from conftest import MarketFactory, MembershipFactory
 from django.core.exceptions import PermissionDenied, ValidationError
-from posting_support import actions_since, audit_mark
+from posting_support import actions_since, audit_mark, employer_make, posting_data, qingxiu_make
 
 from accounts.models import User
-from markets.models import Market
-from workflows.postings.models import Occupation
+from markets.models import Market, Region, Role
+from workflows.postings.models import Occupation, Posting
 from workflows.postings.selectors import occupation_list_for_postings, occupation_search
-from workflows.postings.services import occupation_local_add
+from workflows.postings.services import occupation_local_add, posting_intake
 from workflows.seekers.rules import occupation_code_ancestors, occupation_code_valid
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +78,27 @@ def test_an_officer_may_not_add_one_and_a_bad_middle_group_or_name_is_refused(
         )
     assert "name" in caught.value.message_dict
     assert not Occupation.objects.filter(level=Occupation.Level.LOCAL).exists()
+
+
+def test_a_posting_of_another_market_may_not_name_a_local_occupation(
+    team_lead: User, nanning_market: Market, liuzhou: Region, frozen_time: time_machine.Traveller
+) -> None:
+    qingxiu_make()
+    local = occupation_local_add(
+        actor=team_lead, market=nanning_market, middle_code="4-03", name="米粉师傅"
+    )
+    liuzhou_market = MarketFactory.create(region=liuzhou, name="柳州市零工市场")
+    liuzhou_officer = MembershipFactory.create(market=liuzhou_market, role=Role.OFFICER).user
+    employer = employer_make(liuzhou_officer)
+
+    with pytest.raises(ValidationError) as caught:
+        posting_intake(
+            actor=liuzhou_officer,
+            market=liuzhou_market,
+            channel="counter",
+            employer=employer,
+            data=posting_data(occupation=local.code),
+        )
+
+    assert list(caught.value.message_dict) == ["occupation"]
+    assert not Posting.objects.exists()

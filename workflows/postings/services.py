@@ -108,6 +108,21 @@ def _apply(posting: Posting, cleaned: PostingInput, actor: User) -> dict[str, An
     return changed
 
 
+def _occupation_of_market(cleaned: PostingInput, market: Market) -> None:
+    """A market's own occupation (本市场工种) is named by that market's postings only."""
+    market_id = cleaned.occupation.market_id
+    if market_id is not None and market_id != market.pk:
+        raise ValidationError(
+            {
+                "occupation": _(
+                    "%(occupation)s is another market's own occupation: choose one of the "
+                    "national classification or of this market."
+                )
+                % {"occupation": cleaned.occupation}
+            }
+        )
+
+
 def _industry_settle(posting: Posting, employer: Applicant, actor: User) -> None:
     """A posting that names no industry takes its employer's; an employer whose industry is
     unknown takes the first one a posting of theirs names (kept in the employer's history).
@@ -188,6 +203,7 @@ def posting_intake(
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
     cleaned = posting_validate(data)
+    _occupation_of_market(cleaned, market)
     _may_except(actor, market, cleaned)
     case = case_open(
         actor=actor,
@@ -403,6 +419,7 @@ def posting_resubmit(*, actor: User, posting: Posting, data: Mapping[str, Any]) 
     if not can.work_on(case, actor):
         raise PermissionDenied
     cleaned = posting_validate({**posting_as_data(posting), **data})
+    _occupation_of_market(cleaned, posting.market)
     _may_except(actor, posting.market, cleaned)
     changed = _apply(posting, cleaned, actor)
     save_with_history(posting, actor)
