@@ -6,7 +6,8 @@ from django.db import migrations
 from cases.industries import DIVISION, SECTION, industry_rows
 
 
-def load(apps, schema_editor):
+def seed(apps, schema_editor):
+    # Named ``seed``: tests/db_support.migration_seeds_run runs it again after a flush.
     Industry = apps.get_model("cases", "Industry")
     rows = industry_rows()
     sections = {}
@@ -26,4 +27,4 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("cases", "0014_industry")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

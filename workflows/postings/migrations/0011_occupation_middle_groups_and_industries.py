@@ -12,7 +12,8 @@ from workflows.postings.occupation_data import MIDDLE_GROUPS
 MAJOR, MIDDLE = 1, 2
 
 
-def seed_middle_groups(apps, schema_editor):
+def seed(apps, schema_editor):
+    # Named ``seed``: tests/db_support.migration_seeds_run runs it again after a flush.
     Occupation = apps.get_model("postings", "Occupation")
     majors = {o.code: o for o in Occupation.objects.filter(level=MAJOR)}
     middles = {}
@@ -52,6 +53,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(seed_middle_groups, unseed_middle_groups),
+        migrations.RunPython(seed, unseed_middle_groups),
         migrations.RunPython(infer_industries, migrations.RunPython.noop),
     ]
