@@ -76,9 +76,7 @@ def occupation_from_text(text: str, *, market: Market | None = None) -> Occupati
     value = _normal(text)
     if not value:
         return ""
-    occupations = occupation_list_for_postings(
-        markets=[market.pk] if market is not None else None
-    )
+    occupations = occupation_list_for_postings(markets=[market.pk] if market is not None else None)
     leading = _LEADING_CODE.match(value)
     code = leading.group(1) if leading else value
     found = occupations.filter(code=code).first() or occupations.filter(name=value).first()
