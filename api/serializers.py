@@ -278,6 +278,13 @@ class PostingDetailsSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(
         max_length=4000, required=False, allow_blank=True, default=""
     )
+    industry = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("industry division code of GB/T 4754-2017 (62); empty: unknown"),
+    )
 
 
 class PostingCreateSerializer(PostingDetailsSerializer):

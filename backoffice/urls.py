@@ -14,6 +14,8 @@ urlpatterns: list[URLResolver] = [
     path("absences/", include("backoffice.absences.urls")),
     path("notifications/", include("backoffice.notifications.urls")),
     path("counter/", include("backoffice.counter.urls")),
+    # The intake forms' type-ahead: industries (GB/T 4754-2017) and occupations (大典 2022).
+    path("classifications/", include("backoffice.classifications.urls")),
     # The supporting services (standard art. 6, 11, 17, 19–24, 28), one package each.
     path("guidance/", include("backoffice.guidance.urls")),
     path("training/", include("backoffice.training.urls")),

@@ -184,6 +184,23 @@ def applicant_mobile_changed_event(
     )
 
 
+def applicant_industry_changed_event(
+    applicant: Applicant, actor: User, *, market: Market | None, old_code: str, reason: str
+) -> AuditEvent:
+    """An employer's industry (GB/T 4754-2017 大类) was set or corrected; "" is unknown."""
+    return event_record(
+        action="applicant.industry_changed",
+        actor=actor,
+        target=applicant,
+        market=market,
+        old_values={"industry": old_code},
+        new_values={
+            "industry": applicant.industry.code if applicant.industry else "",
+            "reason": reason,
+        },
+    )
+
+
 def _applicant_ref(applicant: Applicant) -> TargetRef:
     # Never the name: the trail outlives the anonymisation.
     return TargetRef(type="cases.applicant", id=str(applicant.pk), label=f"#{applicant.pk}")

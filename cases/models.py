@@ -36,6 +36,37 @@ def applicant_key(field: str, value: str, *, through: str = "") -> Q:
     return Q(**{name: value}) & ~Q(**{name: ""})
 
 
+class Industry(models.Model):
+    """A section (门类, ``A``–``T``) or division (大类, ``01``–``97``) of the industry
+    classification (国民经济行业分类, GB/T 4754-2017), loaded from ``cases/data`` by a data
+    migration (``cases.industries``). Employers and postings name a division; none named is
+    "unknown" (未知)."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", _("Section (门类)")
+        DIVISION = "division", _("Division (大类)")
+
+    code = models.CharField(_("code (行业代码)"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    section = models.ForeignKey(
+        "self",
+        verbose_name=_("section (门类)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="divisions",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class Applicant(models.Model):
     """A job seeker, employer or other person or organisation a case is for (申请人).
 
@@ -65,6 +96,16 @@ class Applicant(models.Model):
     mobile_index = models.CharField(max_length=64, blank=True, editable=False)
     credit_code = models.CharField(
         _("unified social credit code (统一社会信用代码)"), max_length=18, blank=True
+    )
+    # An employer's industry (所属行业, a 大类 of GB/T 4754-2017); empty is unknown (未知).
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry (所属行业)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"level": Industry.Level.DIVISION},
+        related_name="+",
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     anonymised_at = models.DateTimeField(

@@ -12,7 +12,7 @@ from markets.models import Absence, Role
 from sla.selectors import deadline_due_condition
 
 from . import permissions as can
-from .models import OPEN_STATES, Applicant, Case, SingleNoticeBreach, State, Transfer
+from .models import OPEN_STATES, Applicant, Case, Industry, SingleNoticeBreach, State, Transfer
 
 
 def case_visibility(*, user: User) -> Q:
@@ -136,6 +136,7 @@ def applicant_get_for_change(*, user: User, pk: int) -> Applicant:
     markets = list(can.market_roles(user))
     applicant: Applicant = (
         Applicant.objects.filter(pk=pk, cases__market_id__in=markets)
+        .select_related("industry")
         .defer("id_number")
         .distinct()
         .get()
@@ -221,3 +222,33 @@ def cases_filtered(
     return cases.defer("contact_mobile", "applicant__id_number", "applicant__mobile").order_by(
         *CASE_SORTS[sort]
     )
+
+
+# --- Industries (国民经济行业分类 GB/T 4754-2017) -------------------------------------------------
+
+INDUSTRY_SEARCH_LIMIT = 20
+
+
+def industry_divisions() -> QuerySet[Industry]:
+    """Every division (大类) an employer or a posting may name, with its section, in code order."""
+    return Industry.objects.filter(level=Industry.Level.DIVISION).select_related("section")
+
+
+def industry_search(*, text: str, limit: int = INDUSTRY_SEARCH_LIMIT) -> list[Industry]:
+    """Divisions (大类) for a type-ahead: a code prefix (``5`` → 50–59; a section letter ``H``
+    → its divisions) or a part of the Chinese name (``餐饮``), at most ``limit``, in code
+    order. One query; nothing typed finds nothing."""
+    text = text.strip()
+    if not text:
+        return []
+    match = Q(name__contains=text)
+    if text.isdigit():
+        match |= Q(code__startswith=text)
+    elif len(text) == 1 and text.isascii() and text.isalpha():
+        match |= Q(section__code=text.upper())
+    return list(industry_divisions().filter(match)[:limit])
+
+
+def industry_by_code(code: str) -> Industry | None:
+    """The division (大类) with this two-digit code, or None."""
+    return industry_divisions().filter(code=code.strip()).first()

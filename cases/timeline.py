@@ -158,6 +158,7 @@ def applicant_get_visible(*, user: User, pk: int) -> Applicant:
     visible = Case.objects.filter(case_visibility(user=user), applicant_id=pk)
     applicant: Applicant = (
         Applicant.objects.defer("id_number", "mobile")
+        .select_related("industry")
         .filter(pk=pk, pk__in=visible.values("applicant_id"))
         .get()
     )

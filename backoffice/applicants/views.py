@@ -24,6 +24,7 @@ from cases.models import Applicant
 from cases.selectors import applicant_get_for_change, applicant_markets_served_by
 from cases.services import (
     CaseActionError,
+    applicant_change_industry,
     applicant_change_mobile,
     applicant_change_name,
     applicant_id_number_reveal,
@@ -57,8 +58,21 @@ def _next(request: HttpRequest) -> str:
     return ""
 
 
+def _industry_label(applicant: Applicant) -> str:
+    return str(applicant.industry) if applicant.industry else _("Unknown")
+
+
 def _old_value(applicant: Applicant, field: str) -> str:
+    if field == forms.ApplicantChangeForm.INDUSTRY:
+        return _industry_label(applicant)
     return applicant.name if field == forms.ApplicantChangeForm.NAME else applicant.mobile_masked
+
+
+def _new_value(form: forms.ApplicantChangeForm) -> str:
+    data = form.cleaned_data
+    if data["field"] == form.INDUSTRY:
+        return str(data["industry"]) if data["industry"] else _("Unknown")
+    return data["value"] if data["field"] == form.NAME else mobile_mask(data["value"])
 
 
 @market_staff_required
@@ -79,14 +93,22 @@ def applicant_change(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     field, value = data["field"], data["value"]
     if not data["confirmed"]:
-        shown = value if field == form.NAME else mobile_mask(value)
         return render(
             request,
             "backoffice/applicant/change_confirm.html",
-            {**context, "old": _old_value(applicant, field), "new": shown, "full_new": value},
+            {
+                **context,
+                "old": _old_value(applicant, field),
+                "new": _new_value(form),
+                "full_new": value,
+            },
         )
     try:
-        if field == form.NAME:
+        if field == form.INDUSTRY:
+            applicant_change_industry(
+                actor=user, applicant=applicant, industry=data["industry"], reason=data["reason"]
+            )
+        elif field == form.NAME:
             applicant_change_name(
                 actor=user, applicant=applicant, name=value, reason=data["reason"]
             )
@@ -99,12 +121,13 @@ def applicant_change(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "backoffice/applicant/change.html", context)
     except PermissionDenied:
         raise Http404 from None
-    messages.success(
-        request,
-        _("The applicant's name is now “%(name)s”.") % {"name": value}
-        if field == form.NAME
-        else _("The applicant's mobile is now %(mobile)s.") % {"mobile": mobile_mask(value)},
-    )
+    if field == form.INDUSTRY:
+        done = _("The employer's industry is now %(industry)s.") % {"industry": _new_value(form)}
+    elif field == form.NAME:
+        done = _("The applicant's name is now “%(name)s”.") % {"name": value}
+    else:
+        done = _("The applicant's mobile is now %(mobile)s.") % {"mobile": mobile_mask(value)}
+    messages.success(request, done)
     return redirect(back or reverse("backoffice:applicant_change", args=[applicant.pk]))
 
 

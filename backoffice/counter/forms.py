@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
@@ -67,14 +68,15 @@ def split_list(value: str) -> list[str]:
     return [item for item in _SEPARATORS.split(_normal(value)) if item]
 
 
-def occupation_from_text(text: str) -> Occupation | str:
-    """The occupation (细类) a counter officer typed: its code, the datalist's "code name", its
-    name or one of its other names, or a fragment that names exactly one occupation. Anything
-    else is returned as typed, for the service to refuse with its own words."""
+def occupation_from_text(text: str, *, market: Market | None = None) -> Occupation | str:
+    """The occupation (细类, or the ``market``'s own 工种) a counter officer typed: its code, the
+    datalist's "code name", its name or one of its other names, or a fragment that names
+    exactly one occupation. Anything else is returned as typed, for the service to refuse with
+    its own words."""
     value = _normal(text)
     if not value:
         return ""
-    occupations = occupation_list_for_postings()
+    occupations = occupation_list_for_postings(markets=[market.pk] if market is not None else None)
     leading = _LEADING_CODE.match(value)
     code = leading.group(1) if leading else value
     found = occupations.filter(code=code).first() or occupations.filter(name=value).first()
@@ -168,6 +170,20 @@ class PostingCounterForm(NameConflictForm, CounterForm):
         required=False,
         widget=text_input(list="occupation-list"),
         help_text=_("Type the code (4-03-02-05) or the name; the list suggests both."),
+    )
+    industry = forms.CharField(
+        label=_("Industry (行业)"),
+        required=False,
+        max_length=40,
+        widget=text_input(
+            list="industry-list",
+            spellcheck="false",
+            **{"data-typeahead": reverse_lazy("backoffice:industry_lookup")},
+        ),
+        help_text=_(
+            "The two-digit division code of GB/T 4754-2017 (62 for 餐饮业); type a name to see "
+            "the codes. Empty: the employer's industry, or unknown."
+        ),
     )
     skill_requirements = forms.CharField(
         label=_("Skill requirements"),
@@ -285,8 +301,9 @@ class PostingCounterForm(NameConflictForm, CounterForm):
             for name, value in self.cleaned_data.items()
             if name not in ("market", "use_registered_name", *(EMPLOYER_ERROR_FIELDS.values()))
         }
-        data["occupation"] = occupation_from_text(data["occupation"])
-        data["county"] = county_from_text(data["county"], market=self.chosen_market())
+        market = self.chosen_market()
+        data["occupation"] = occupation_from_text(data["occupation"], market=market)
+        data["county"] = county_from_text(data["county"], market=market)
         return data
 
 
@@ -361,7 +378,7 @@ class PostingCorrectionForm(FocusFirstErrorForm):
         """What ``posting_resubmit`` takes: the fields as typed, the occupation and the county
         looked up from a code or a name."""
         data = dict(self.cleaned_data)
-        data["occupation"] = occupation_from_text(data["occupation"])
+        data["occupation"] = occupation_from_text(data["occupation"], market=self.market)
         data["county"] = county_from_text(data["county"], market=self.market)
         return data
 
@@ -371,8 +388,10 @@ def posting_initial(posting: Posting) -> dict[str, Any]:
     return {
         name: getattr(posting, name)
         for name in POSTING_DETAIL_FIELDS
-        if name not in ("occupation", "county", "contact_phone", "start_time", "end_time")
+        if name
+        not in ("occupation", "county", "contact_phone", "start_time", "end_time", "industry")
     } | {
+        "industry": posting.industry.code if posting.industry else "",
         "occupation": f"{posting.occupation.code} {posting.occupation.name}",
         "county": posting.county.code,
         "contact_phone": posting.contact_phone,

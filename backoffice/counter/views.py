@@ -142,7 +142,9 @@ def _findings_of_input(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _datalists(market: Market | None) -> dict[str, Any]:
     return {
-        "occupations": occupation_list_for_postings(),
+        "occupations": occupation_list_for_postings(
+            markets=[market.pk] if market is not None else None
+        ),
         "counties": counter_forms.counties_near(market),
     }
 
@@ -260,7 +262,7 @@ def posting_queue(request: HttpRequest) -> HttpResponse:
         Posting.objects.filter(
             market_id__in=market_ids_visible_to(user=user), status=Status.IN_REVIEW
         )
-        .select_related("occupation", "county", "market", "employer", "case")
+        .select_related("occupation", "industry", "county", "market", "employer", "case")
         .defer("employer__id_number", "employer__mobile")
         .order_by("created_at", "pk")
     )

@@ -21,6 +21,7 @@ mechanics are in ``cases.fsm``. An illegal or unpermitted action raises and chan
 from .applicants import (
     ApplicantFound,
     OrganisationGiven,
+    applicant_change_industry,
     applicant_change_mobile,
     applicant_change_name,
     applicant_id_number_reveal,
@@ -69,6 +70,7 @@ __all__ = [
     "CaseActionError",
     "CaseRequest",
     "OrganisationGiven",
+    "applicant_change_industry",
     "applicant_change_mobile",
     "applicant_change_name",
     "applicant_id_number_reveal",

@@ -29,6 +29,7 @@ from ..identity import (
 from ..models import (
     Applicant,
     Case,
+    Industry,
     applicant_key,
 )
 from ..selectors import applicant_markets_served_by
@@ -321,6 +322,32 @@ def applicant_change_mobile(
     )
     events.applicant_mobile_changed_event(
         applicant, actor, market=market, old_masked=old_masked, reason=reason
+    )
+    return applicant
+
+
+@transaction.atomic
+def applicant_change_industry(
+    *, actor: User, applicant: Applicant, industry: Industry | None, reason: str
+) -> Applicant:
+    """Set or correct an employer's industry (所属行业, a 大类 of GB/T 4754-2017; None is
+    unknown). Only staff of a market that serves the applicant; audited with the old and the
+    new code and the reason. Postings taken in earlier keep the industry they were taken with."""
+    applicant, market = _applicant_locked_for_change(actor, applicant)
+    if industry is not None and industry.level != Industry.Level.DIVISION:
+        raise ValidationError({"industry": _("Choose an industry division (大类).")})
+    reason = _reason(reason)
+    old = applicant.industry
+    if (old.pk if old else None) == (industry.pk if industry else None):
+        return applicant
+    applicant.industry = industry
+    save_with_history(applicant, actor, update_fields=["industry"], reason=reason)
+    events.applicant_industry_changed_event(
+        applicant,
+        actor,
+        market=market,
+        old_code=old.code if old else "",
+        reason=reason,
     )
     return applicant
 

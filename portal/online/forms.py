@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import NoticeItem
+from cases.selectors import industry_divisions
 from markets.models import Market, Region
 from workflows.postings.models import EmploymentForm, PayMethod, Settlement
 from workflows.postings.selectors import occupation_list_for_postings
@@ -211,6 +212,13 @@ class PostingForm(forms.Form):
     )
     occupation = forms.ModelChoiceField(
         label=_("Occupation"), queryset=occupation_list_for_postings().order_by("code")
+    )
+    # Optional (GB/T 4754-2017 大类, by its code); left out, the employer's industry or unknown.
+    industry = forms.ModelChoiceField(
+        label=_("Industry (optional)"),
+        queryset=industry_divisions(),
+        to_field_name="code",
+        required=False,
     )
     skill_requirements = forms.CharField(
         label=_("Skill requirements"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

@@ -188,6 +188,12 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/exports/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     # The search box (issue 10, item 1): the back-office roles, each within what they may see.
     "/search/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # The intake forms' type-ahead (issue 12, item 1): JSON of the classifications, nothing
+    # personal; the back-office roles (administrators do no intake).
+    "/classifications/industries/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/classifications/occupations/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # The market's own occupations (本市场工种): its team leads list and add them.
+    "/classifications/local-occupations/": _case_work_page(TEAM_LEAD),
     # The provincial platform link (issue 11, item 4): inspectors and the system administrator
     # read it; the system administrator retries its dead letters.
     "/provincial/": _case_work_page(INSPECTOR, SYSTEM_ADMIN),

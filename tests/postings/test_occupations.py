@@ -20,14 +20,18 @@ def test_the_eight_major_groups_are_the_top_level() -> None:
     assert majors.get(code="4").name == "社会生产服务和生活服务人员"
 
 
-def test_common_gig_occupations_are_seeded_under_their_major_group() -> None:
+def test_common_gig_occupations_are_seeded_under_their_middle_and_major_group() -> None:
     occupations = list(occupation_list_for_postings())
 
     assert len(occupations) >= 40
     for occupation in occupations:
         assert occupation.level == Occupation.Level.OCCUPATION
-        assert occupation.parent is not None
-        assert occupation.parent.code == occupation.code.split("-")[0]
+        middle = occupation.parent
+        assert middle is not None
+        assert middle.level == Occupation.Level.MIDDLE
+        assert middle.code == "-".join(occupation.code.split("-")[:2])
+        assert middle.parent is not None
+        assert middle.parent.code == occupation.code.split("-")[0]
     names = {o.name for o in occupations}
     for name in (
         "家政服务员",
@@ -60,17 +64,17 @@ def test_ancestor_codes_are_nearest_first() -> None:
 
 
 def test_an_added_occupation_takes_its_level_and_nearest_category() -> None:
-    middle = Occupation(code="4-03", name="住宿和餐饮服务人员")
-    middle.full_clean()
-    middle.save()
+    minor = Occupation(code="4-03-02", name="餐饮服务人员")
+    minor.full_clean()
+    minor.save()
     occupation = Occupation(code="4-03-02-09", name="调酒师")
 
     occupation.full_clean()
 
-    assert middle.level == Occupation.Level.MIDDLE
-    assert middle.parent is not None and middle.parent.code == "4"
+    assert minor.level == Occupation.Level.MINOR
+    assert minor.parent is not None and minor.parent.code == "4-03"
     assert occupation.level == Occupation.Level.OCCUPATION
-    assert occupation.parent == middle
+    assert occupation.parent == minor
 
 
 @pytest.mark.parametrize("code", ["9", "4-3", "4-03-02-01-01", "04-03", "4-03-x2", ""])
@@ -79,3 +83,15 @@ def test_a_malformed_occupation_code_is_refused(code: str) -> None:
         Occupation(code=code, name="某工种").full_clean()
 
     assert "code" in caught.value.message_dict
+
+
+def test_the_middle_groups_of_the_2022_classification_are_seeded() -> None:
+    middles = Occupation.objects.filter(level=Occupation.Level.MIDDLE)
+
+    assert middles.count() >= 70
+    parents = {m.parent.code if m.parent else "" for m in middles.select_related("parent")}
+    assert parents <= set("12345678")
+    assert middles.get(code="4-03").name == "住宿和餐饮服务人员"
+    assert middles.get(code="6-29").name == "建筑施工人员"
+    home_services = middles.select_related("parent").get(code="4-10").parent
+    assert home_services is not None and home_services.code == "4"

@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import event_record
 
-from .models import Posting
+from .models import Occupation, Posting
 
 
 def _posting_event(
@@ -130,3 +130,19 @@ def posting_extended_event(posting: Posting, actor: User, *, old_end_date: date)
 
 def posting_expired_event(posting: Posting) -> AuditEvent:
     return _posting_event("posting.expired", posting, None, end_date=posting.end_date)
+
+
+def occupation_local_added_event(occupation: Occupation, actor: User) -> AuditEvent:
+    """A market's own occupation (本市场工种) was added under a 中类."""
+    return event_record(
+        action="occupation.local_added",
+        actor=actor,
+        target=occupation,
+        market=occupation.market,
+        new_values={
+            "code": occupation.code,
+            "name": occupation.name,
+            "aliases": occupation.aliases,
+            "middle_group": occupation.middle_code,
+        },
+    )

@@ -24,10 +24,10 @@ from simple_history.models import HistoricalRecords
 
 from cases import permissions as can
 from cases.crypto import EncryptedTextField
-from cases.models import Applicant, Case
+from cases.models import Applicant, Case, Industry
 from markets.models import Market, Region
 
-from .codes import OCCUPATION_CODE
+from .codes import LOCAL_OCCUPATION_CODE, OCCUPATION_CODE
 
 # --- Occupations (职业分类大典) -------------------------------------------------------------
 
@@ -42,13 +42,19 @@ class Occupation(models.Model):
     """An occupation (职业) or a category of the national classification, 2022 edition
     (《中华人民共和国职业分类大典（2022年版）》): 大类 ``4``, 中类 ``4-03``, 小类 ``4-03-02``,
     细类 (the occupation itself, 工种) ``4-03-02-01``. The parent is the nearest category on
-    record whose code is a prefix of this one."""
+    record whose code is a prefix of this one.
+
+    A market's own occupation (本市场工种, ``LOCAL``) is one the classification does not name
+    the way the market's employers do; it sits under a 中类, belongs to one market, and has a
+    code the system gives it (``4-03-L001``: the 中类, then ``L`` and a number), so the
+    statistics count it with its 中类 by code prefix like any other."""
 
     class Level(models.IntegerChoices):
         MAJOR = 1, _("Major group")
         MIDDLE = 2, _("Middle group")
         MINOR = 3, _("Minor group")
         OCCUPATION = 4, _("Occupation (detailed level)")
+        LOCAL = 5, _("Local occupation of a market (本市场工种)")
 
     code = models.CharField(_("code (职业编码)"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -69,6 +75,15 @@ class Occupation(models.Model):
         editable=False,
     )
     is_active = models.BooleanField(_("in use"), default=True)
+    market = models.ForeignKey(
+        Market,
+        verbose_name=_("market (local occupations only)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_occupations",
+        help_text=_("Empty for the national classification."),
+    )
 
     history = HistoricalRecords(verbose_name=_("historical occupation"))
 
@@ -82,10 +97,25 @@ class Occupation(models.Model):
 
     @property
     def is_occupation(self) -> bool:
-        return self.level == self.Level.OCCUPATION
+        """An occupation a posting may name: a 细类, or a market's own occupation."""
+        return self.level in (self.Level.OCCUPATION, self.Level.LOCAL)
+
+    @property
+    def middle_code(self) -> str:
+        """The 中类 this falls under (``4-03``), "" for a 大类."""
+        return "-".join(self.code.split("-")[:2]) if "-" in self.code else ""
 
     def clean(self) -> None:
         """Derive the level from the code and the parent from the categories on record."""
+        if LOCAL_OCCUPATION_CODE.match(self.code or ""):
+            self.level = self.Level.LOCAL
+            self.parent = Occupation.objects.filter(code=self.middle_code).first()
+            if self.parent is None:
+                message = _("Create the middle group %(code)s first.")
+                raise ValidationError({"code": message % {"code": self.middle_code}})
+            if self.market_id is None:
+                raise ValidationError({"market": _("A local occupation belongs to a market.")})
+            return
         if OCCUPATION_CODE.match(self.code or "") is None:
             raise ValidationError(
                 {
@@ -245,6 +275,16 @@ class Posting(ConcurrentTransitionMixin, models.Model):
         Occupation,
         verbose_name=_("occupation (工种)"),
         on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    # The posting's industry (行业, a 大类 of GB/T 4754-2017); empty is unknown (未知).
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry (行业)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"level": Industry.Level.DIVISION},
         related_name="postings",
     )
     skill_requirements = models.TextField(_("skill requirements (技能要求)"))

@@ -41,15 +41,22 @@ def minimum_wage_for(*, county_code: str, on: date) -> MinimumWage | None:
     return None
 
 
-def occupation_list_for_postings() -> QuerySet[Occupation]:
-    """The occupations (细类) a posting may name, for choosers."""
-    return Occupation.objects.filter(level=Occupation.Level.OCCUPATION, is_active=True)
+def occupation_list_for_postings(*, markets: Iterable[int] | None = None) -> QuerySet[Occupation]:
+    """The occupations (细类) a posting may name, for choosers; with ``markets`` (ids), those
+    markets' own occupations (本市场工种) too."""
+    choosable = Q(level=Occupation.Level.OCCUPATION)
+    if markets is not None:
+        choosable |= Q(level=Occupation.Level.LOCAL, market__in=list(markets))
+    return Occupation.objects.filter(choosable, is_active=True)
 
 
-def occupation_search(*, text: str) -> QuerySet[Occupation]:
+OCCUPATION_SEARCH_LIMIT = 20
+
+
+def occupation_search(*, text: str, markets: Iterable[int] | None = None) -> QuerySet[Occupation]:
     """Occupations whose code, name or other names (搬运工 → 装卸搬运工) contain ``text``."""
     text = text.strip()
-    occupations = occupation_list_for_postings()
+    occupations = occupation_list_for_postings(markets=markets)
     if not text:
         return occupations
     return occupations.filter(
@@ -168,7 +175,7 @@ def posting_get_visible(*, user: User, pk: int) -> Posting:
     (→ 404). The employer's ID number and mobile are left unread."""
     posting: Posting = (
         Posting.objects.filter(market__in=market_list_visible_to(user=user))
-        .select_related("occupation", "county", "market", "employer", "case")
+        .select_related("occupation", "industry", "county", "market", "employer", "case")
         .defer("employer__id_number", "employer__mobile")
         .get(pk=pk)
     )
@@ -184,3 +191,18 @@ def posting_notice_items(*, posting: Posting) -> QuerySet[NoticeItem]:
         notice__case_id=posting.case_id, received_at__isnull=True
     ).order_by("notice_id", "pk")
     return items
+
+
+def occupation_middle_groups() -> QuerySet[Occupation]:
+    """The middle groups (中类) of the classification, in code order: what a market's own
+    occupations go under and what the statistics group occupations by."""
+    return Occupation.objects.filter(level=Occupation.Level.MIDDLE, is_active=True)
+
+
+def occupation_list_local(*, market_ids: Iterable[int]) -> QuerySet[Occupation]:
+    """The markets' own occupations (本市场工种), with their market and 中类, by code."""
+    return (
+        Occupation.objects.filter(level=Occupation.Level.LOCAL, market__in=list(market_ids))
+        .select_related("market", "parent")
+        .order_by("code")
+    )

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +59,7 @@ from markets.models import Market, ServiceStation
 
 from . import events
 from .flow import POSTING_REVIEW
-from .models import Posting, Status
+from .models import Occupation, Posting, Status
 from .signals import Change, posting_changed_send
 from .validation import PostingInput, posting_end_date_validate, posting_validate
 
@@ -107,6 +108,34 @@ def _apply(posting: Posting, cleaned: PostingInput, actor: User) -> dict[str, An
     return changed
 
 
+def _occupation_of_market(cleaned: PostingInput, market: Market) -> None:
+    """A market's own occupation (本市场工种) is named by that market's postings only."""
+    market_id = cleaned.occupation.market_id
+    if market_id is not None and market_id != market.pk:
+        raise ValidationError(
+            {
+                "occupation": _(
+                    "%(occupation)s is another market's own occupation: choose one of the "
+                    "national classification or of this market."
+                )
+                % {"occupation": cleaned.occupation}
+            }
+        )
+
+
+def _industry_settle(posting: Posting, employer: Applicant, actor: User) -> None:
+    """A posting that names no industry takes its employer's; an employer whose industry is
+    unknown takes the first one a posting of theirs names (kept in the employer's history).
+    Neither known: the posting's industry stays unknown (NULL)."""
+    if posting.industry_id is None:
+        posting.industry_id = employer.industry_id
+    elif employer.industry_id is None:
+        employer = Applicant.objects.select_for_update().get(pk=employer.pk)
+        if employer.industry_id is None:
+            employer.industry_id = posting.industry_id
+            save_with_history(employer, actor, update_fields=["industry"])
+
+
 def _subject(cleaned: PostingInput) -> str:
     subject = _("Job posting: %(occupation)s × %(headcount)d, %(county)s") % {
         "occupation": cleaned.occupation.name,
@@ -131,9 +160,11 @@ def _case_locked(posting: Posting) -> Case:
 def posting_new(
     *, employer: Applicant, market: Market, cleaned: PostingInput, actor: User
 ) -> Posting:
-    """A new posting with the checked details (not saved, no case yet)."""
+    """A new posting with the checked details (not saved, no case yet), its industry settled
+    with its employer's (``_industry_settle``)."""
     posting: Posting = Posting(employer=employer, market=market)
     _apply(posting, cleaned, actor)
+    _industry_settle(posting, employer, actor)
     return posting
 
 
@@ -172,6 +203,7 @@ def posting_intake(
     if not can.works_in(actor, market.pk):
         raise PermissionDenied
     cleaned = posting_validate(data)
+    _occupation_of_market(cleaned, market)
     _may_except(actor, market, cleaned)
     case = case_open(
         actor=actor,
@@ -387,6 +419,7 @@ def posting_resubmit(*, actor: User, posting: Posting, data: Mapping[str, Any]) 
     if not can.work_on(case, actor):
         raise PermissionDenied
     cleaned = posting_validate({**posting_as_data(posting), **data})
+    _occupation_of_market(cleaned, posting.market)
     _may_except(actor, posting.market, cleaned)
     changed = _apply(posting, cleaned, actor)
     save_with_history(posting, actor)
@@ -424,6 +457,7 @@ def posting_as_data(posting: Posting) -> dict[str, Any]:
         "is_public_welfare": posting.is_public_welfare,
         "eligibility": list(posting.eligibility),
         "description": posting.description,
+        "industry": posting.industry,
     }
 
 
@@ -554,3 +588,53 @@ def posting_expire_due(*, today: date | None = None) -> int:
             posting_changed_send(posting, Change.EXPIRED)
             expired += 1
     return expired
+
+
+# --- The market's own occupations (本市场工种) ---------------------------------------------------
+
+LOCAL_OCCUPATIONS_MAX = 999  # per middle group: the code has three digits
+
+
+@transaction.atomic
+def occupation_local_add(
+    *, actor: User, market: Market, middle_code: str, name: str, aliases: str = ""
+) -> Occupation:
+    """Add one of the market's own occupations (本市场工种) under a middle group (中类) of the
+    national classification: its code is the 中类, ``L`` and the next free number
+    (``4-03-L001``), so the statistics count it with its 中类. A team lead of the market only;
+    a name the market or the classification already has under that 中类 is refused."""
+    if not can.leads(actor, market.pk):
+        raise PermissionDenied
+    middle = (
+        Occupation.objects.select_for_update()
+        .filter(code=middle_code.strip(), level=Occupation.Level.MIDDLE, is_active=True)
+        .first()
+    )
+    if middle is None:
+        raise ValidationError(
+            {"middle_code": _("Choose a middle group (中类) of the classification, such as 4-03.")}
+        )
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": _("Give the occupation's name (at most 100 characters).")})
+    taken = Occupation.objects.filter(code__startswith=f"{middle.code}-", name=name).filter(
+        Q(market__isnull=True) | Q(market=market)
+    )
+    if taken.exists():
+        raise ValidationError({"name": _("This middle group has an occupation of that name.")})
+    codes = Occupation.objects.filter(
+        level=Occupation.Level.LOCAL, code__startswith=f"{middle.code}-L"
+    ).values_list("code", flat=True)
+    number = max((int(code.rsplit("L", 1)[1]) for code in codes), default=0) + 1
+    if number > LOCAL_OCCUPATIONS_MAX:
+        raise ValidationError({"middle_code": _("This middle group has no free local code left.")})
+    occupation = Occupation(
+        code=f"{middle.code}-L{number:03d}",
+        name=name,
+        aliases=aliases.strip()[:200],
+        market=market,
+    )
+    occupation.full_clean()
+    save_with_history(occupation, actor)
+    events.occupation_local_added_event(occupation, actor)
+    return occupation

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.identity import mobile_normalise
+from cases.models import Industry
 from markets.models import REGION_CODE, Region
 from markets.services import region_ensure
 
@@ -79,6 +80,7 @@ LABELS: dict[str, StrOrPromise] = {
     "contact_name": gettext_lazy("Contact person"),
     "contact_phone": gettext_lazy("Contact phone"),
     "occupation": gettext_lazy("Occupation (工种)"),
+    "industry": gettext_lazy("Industry (行业)"),
     "skill_requirements": gettext_lazy("Skill requirements"),
     "county": gettext_lazy("Work county"),
     "address": gettext_lazy("Work address"),
@@ -171,6 +173,8 @@ class PostingInput:
     is_public_welfare: bool
     eligibility: list[str]
     description: str
+    # GB/T 4754-2017 大类; None is unknown (the intake falls back to the employer's).
+    industry: Industry | None
     hours_per_day: Decimal
     pay_daily: Decimal | None
     # (field, finding) for every free-text field screened
@@ -204,6 +208,7 @@ class PostingInput:
         "is_public_welfare",
         "eligibility",
         "description",
+        "industry",
         "pay_daily",
         "screening_justification",
     )
@@ -671,6 +676,37 @@ def check_occupation(draft: Draft) -> None:
         draft.cleaned["occupation"] = _occupation(draft.data["occupation"], draft.errors)
 
 
+def industry_from_value(value: Any, errors: FieldErrors) -> Industry | None:
+    """A division (大类) of GB/T 4754-2017 given as itself or by its two-digit code ("62", or
+    the type-ahead's "62 餐饮业"); nothing given is unknown (None)."""
+    if isinstance(value, Industry):
+        code = value.code
+    elif _blank(value):
+        return None
+    elif isinstance(value, str):
+        code = unicodedata.normalize("NFKC", value).strip().split(" ")[0]
+    else:
+        code = ""
+    industry = (
+        Industry.objects.filter(level=Industry.Level.DIVISION, code=code).first() if code else None
+    )
+    if industry is None:
+        errors.add(
+            "industry",
+            _(
+                "“%(value)s” is not an industry division (大类) of GB/T 4754-2017: give its "
+                "two-digit code, such as 62 for 餐饮业, or leave it empty if unknown."
+            )
+            % {"value": str(value)[:20]},
+        )
+    return industry
+
+
+def check_industry(draft: Draft) -> None:
+    """Optional: an industry division (大类) of GB/T 4754-2017, by its code."""
+    draft.cleaned["industry"] = industry_from_value(draft.data.get("industry"), draft.errors)
+
+
 def check_county(draft: Draft) -> None:
     """The county or district (区县) where the work is done."""
     if "county" not in draft.errors:
@@ -879,6 +915,7 @@ POSTING_RULES: tuple[Rule, ...] = (
     check_free_text,
     check_contact_phone,
     check_occupation,
+    check_industry,
     check_county,
     check_coordinates,
     check_dates,
