@@ -145,12 +145,13 @@ def case_public_state(state: str) -> StrOrPromise:
     return _PUBLIC_STATE[state]
 
 
-def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:
-    """The public status of the case with this reference whose contact mobile (the one the
-    applicant gave when it was opened) ends in ``mobile_last_four``; None when there is no
-    such reference *or* the digits differ (the caller must not be able to tell which). The
-    mobile is decrypted here, by the model field, and compared in constant time; a reference
-    that does not exist is compared too."""
+def case_find_by_reference(*, reference: str, mobile_last_four: str) -> Case | None:
+    """The case with this reference whose contact mobile (the one the applicant gave when it
+    was opened) ends in ``mobile_last_four``; None when there is no such reference *or* the
+    digits differ (the caller must not be able to tell which). The mobile is decrypted here,
+    by the model field, and compared in constant time; a reference that does not exist is
+    compared too. The check the applicant knows, for the status lookup and the kiosk's
+    rating alike."""
     case = (
         Case.objects.only(
             "reference",
@@ -171,6 +172,15 @@ def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus |
         (mobile[-4:] if has_mobile else _NO_DIGITS).encode(), mobile_last_four.encode()
     )
     if case is None or not has_mobile or not matches:
+        return None
+    return case
+
+
+def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:
+    """The public status of the case ``case_find_by_reference`` finds; None when it finds
+    none."""
+    case = case_find_by_reference(reference=reference, mobile_last_four=mobile_last_four)
+    if case is None:
         return None
     kind = kind_get(case.kind)
     closed_at = None
