@@ -173,7 +173,8 @@ def case_find_by_reference(*, reference: str, mobile_last_four: str) -> Case | N
     )
     if case is None or not has_mobile or not matches:
         return None
-    return case
+    found: Case = case
+    return found
 
 
 def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:

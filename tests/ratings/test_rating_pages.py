@@ -253,7 +253,9 @@ def test_a_rectification_is_resolved_without_a_rating_link(officer, team_lead, n
         actor=team_lead, rectification=rectification, visited_on=date(2026, 3, 2), outcome="已回访"
     )
     rectification_close(actor=team_lead, rectification=rectification, outcome="已整改")
-    body = OutboxMessage.objects.filter(to=f"case-contact:{fix.pk}").order_by("-pk").first().body
+    message = OutboxMessage.objects.filter(to=f"case-contact:{fix.pk}").order_by("-pk").first()
+    assert message is not None
+    body = message.body
     assert "/portal/rate/" not in body and fix.reference in body
     assert RatingLink.objects.filter(case=fix).count() == 0
 
@@ -327,8 +329,9 @@ def test_the_team_lead_records_the_return_visit_and_closes_the_rectification(
         .status_code
         == 403
     )
-    # The inspector reads.
+    # The inspector reads; the anonymous are sent to sign in.
     assert verified_client(inspector).get(f"/ratings/rectifications/{fix.pk}/").status_code == 200
+    assert Client().get(f"/ratings/rectifications/{fix.pk}/").status_code == 302
     bad = lead.post(
         f"/ratings/rectifications/{fix.pk}/visit/", {"visited_on": "2026-03-09", "outcome": "x"}
     )

@@ -78,11 +78,14 @@ def rating_link_read(token: str) -> RatingLink:
         raise LinkExpired from error
     except signing.BadSignature as error:
         raise LinkTampered from error
-    if not isinstance(data, dict) or not isinstance(data.get("n"), str):
+    if not isinstance(data, dict):
+        raise LinkTampered
+    nonce, case_id = data.get("n"), data.get("c")
+    if not isinstance(nonce, str) or not isinstance(case_id, int):
         raise LinkTampered
     link = (
         RatingLink.objects.select_related("case", "case__market")
-        .filter(nonce=data["n"], case_id=data.get("c"))
+        .filter(nonce=nonce, case_id=case_id)
         .first()
     )
     if link is None:

@@ -54,7 +54,7 @@ from .models import (
 DESK_USERNAME = "rating-desk-{market}"
 OUTCOME_MAX = 2000
 # The channel of a rectification case: the one its rating came by.
-CASE_CHANNELS = {
+CASE_CHANNELS: dict[str, str] = {
     RatingChannel.COUNTER_TABLET: Channel.COUNTER,
     RatingChannel.KIOSK: Channel.KIOSK,
     RatingChannel.SMS_LINK: Channel.ONLINE,
