@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from conftest import TOTP_KEYS, MarketFactory, UserFactory, add_totp_device, case_make
 from django.test import Client
+from django.utils import translation
 from online_support import last_code_sent_to
 from ratings_support import resolved_case
 
@@ -32,6 +32,12 @@ ALL_LEVELS = [
     "dissatisfied",
     "very_dissatisfied",
 ]
+
+
+def _zh(message: str) -> str:
+    """``message`` as the Chinese pages show it."""
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
 
 
 def _levels_shown(html: str) -> list[str]:
@@ -148,7 +154,9 @@ def test_the_kiosk_says_a_case_is_rated_already_and_changes_nothing(officer, nan
     url = f"/portal/{nanning_market.pk}/kiosk/rate/"
     Client().post(url, _kiosk(case, level="satisfied"))
     response = Client().post(url, _kiosk(case, level="very_dissatisfied"))
-    assert "rated already" in response.context["refused"]
+    assert response.context["refused"] == _zh(
+        "Case %(reference)s has been rated already: each case is rated once."
+    ) % {"reference": case.reference}
     assert list(Rating.objects.values_list("level", flat=True)) == ["satisfied"]
     assert not Rectification.objects.exists()
 
@@ -156,7 +164,10 @@ def test_the_kiosk_says_a_case_is_rated_already_and_changes_nothing(officer, nan
 def test_the_kiosk_refuses_a_case_not_yet_completed(officer, nanning_market):
     case = case_make(officer)
     response = Client().post(f"/portal/{nanning_market.pk}/kiosk/rate/", _kiosk(case))
-    assert "not completed yet" in response.context["refused"]
+    assert case.reference in response.context["refused"]
+    assert response.context["refused"] == _zh(
+        "Case %(reference)s is not completed yet: it can be rated once it is resolved."
+    ) % {"reference": case.reference}
     assert not Rating.objects.exists()
 
 
@@ -175,9 +186,9 @@ def test_a_bad_level_at_the_kiosk_is_shown_on_the_form(officer, nanning_market):
 def _link_path(case: Case) -> str:
     message = OutboxMessage.objects.filter(to=f"case-contact:{case.pk}").order_by("-pk").first()
     assert message is not None
-    found = re.search(r"(\S*/portal/rate/\S+/)", message.body)
+    found = re.search(r"(/portal/rate/[^/\s]+/)", message.body)
     assert found is not None, message.body
-    return urlsplit(found.group(1)).path
+    return found.group(1)
 
 
 def test_the_completion_message_carries_a_link_that_rates_once(officer):
@@ -226,7 +237,13 @@ def test_an_expired_link_is_refused_and_nothing_changes(officer, frozen_time, se
     frozen_time.shift(timedelta(days=settings.LGSC_RATING_LINK_DAYS, seconds=1))
     response = Client().post(path, {"level": "satisfied"})
     assert response.status_code == 400 and response.context["reason"] == "expired"
-    assert "expired" in response.content.decode()
+    assert (
+        _zh(
+            "This rating link has expired. You can still rate the service at the market's "
+            "kiosk with your reference number."
+        )
+        in response.content.decode()
+    )
     assert not Rating.objects.exists()
 
 
@@ -347,3 +364,19 @@ def test_the_team_lead_records_the_return_visit_and_closes_the_rectification(
     assert AuditEvent.objects.filter(action="rectification.closed", actor=team_lead).exists()
     # The rated case's page is not a rectification.
     assert lead.get(f"/ratings/rectifications/{case.pk}/").status_code == 404
+
+
+def test_the_case_pages_generic_resolve_cannot_skip_the_return_visit(
+    officer, team_lead, verified_client, nanning_market
+):
+    case = resolved_case(officer)
+    Client().post(f"/portal/{nanning_market.pk}/kiosk/rate/", _kiosk(case, level="dissatisfied"))
+    fix = Rectification.objects.get().case
+    lead = verified_client(team_lead)
+    page = lead.get(f"/cases/{fix.pk}/").content.decode()
+    assert f"/cases/{fix.pk}/resolve/" not in page
+    assert f"/ratings/rectifications/{fix.pk}/" in page
+    response = lead.post(f"/cases/{fix.pk}/resolve/", {"outcome": "直接办结"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=fix.pk).state == State.IN_PROGRESS
+    assert not AuditEvent.objects.filter(action="case.resolved", target_id=str(fix.pk)).exists()

@@ -5,12 +5,14 @@ case with the team lead, its clock, the return visit and the closing."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import SHANGHAI, case_make
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 from ratings_support import resolved_case
 
 from accounts.models import User
@@ -27,6 +29,13 @@ from workflows.ratings.services import (
 )
 
 pytestmark = pytest.mark.usefixtures("frozen_time")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The services' messages read in English (Chinese is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def _events(action: str) -> list[AuditEvent]:

@@ -22,6 +22,8 @@ RECTIFICATION = CaseKind(
         "system of government services (国办发〔2019〕51号): every poor rating is verified, "
         "rectified and followed by a return visit to the applicant."
     ),
+    # Closed on its own page after the return visit (services.rectification_close).
+    resolved_by_service=True,
 )
 
 # 15 working days to rectify and visit the applicant again: the time the national 好差评

@@ -279,7 +279,7 @@ def rectification_close(
     case = rectification.case
     if case.owner_id != actor.pk and case.state == State.NEW:
         case = case_claim(actor=actor, case=case)
-    case = case_resolve(actor=actor, case=case, outcome=outcome)
+    case = case_resolve(actor=actor, case=case, outcome=outcome, by_service=True)
     rectification.case = case_close(actor=actor, case=case)
     events.rectification_closed_event(rectification, actor)
     return rectification
