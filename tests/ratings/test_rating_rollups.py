@@ -159,3 +159,17 @@ def test_a_bad_or_future_month_shows_the_current_month_with_a_message(
     ratings = response.context["ratings"]
     assert (ratings.year, ratings.month) == (2026, 3)
     assert list(response.context["messages"])
+
+
+def test_the_three_roll_ups_are_one_query_however_many_rows(
+    nanning_market, django_assert_num_queries
+):
+    officers = [UserFactory.create(username=f"q{n}") for n in range(5)]
+    _cases_rated(
+        nanning_market,
+        [(o, kind, "satisfied", _at(2)) for o in officers for kind in ("complaint", "welfare")],
+    )
+    with django_assert_num_queries(1):
+        rollup = rating_rollup(market_ids=[nanning_market.pk], year=2026, month=3)
+    assert len(rollup.by_officer) == 5 and len(rollup.by_kind) == 2
+    assert rollup.by_market[0].total == 10

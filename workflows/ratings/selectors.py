@@ -4,8 +4,8 @@ market) and what the pages need.
 满意度 (satisfaction rate) = (非常满意 + 满意 + 基本满意) ÷ all ratings of the month. With no
 rating at all there is no rate ("no data"), never 0 %.
 
-Each roll-up is one grouped query whatever the number of rows (officers, services, markets),
-over the ``(market, rated_at)`` index.
+The three roll-ups are one grouped query whatever the number of rows (officers, services,
+markets), over the ``(market, rated_at)`` index.
 """
 
 from __future__ import annotations
@@ -101,33 +101,40 @@ def _lines(
 def rating_rollup(*, market_ids: Sequence[int], year: int, month: int) -> RatingRollup:
     """The ratings given in the calendar month ``year``-``month`` in the markets
     ``market_ids``, counted per level and rolled up per officer (the case's owner at its
-    resolution), per service (case kind) and per market: three grouped queries."""
+    resolution), per service (case kind) and per market: one grouped query (a row per
+    market, officer, service and level), summed here three ways."""
     starts, ends = month_bounds(year, month)
-    ratings = Rating.objects.filter(
-        market_id__in=list(market_ids), rated_at__gte=starts, rated_at__lt=ends
+    rows = list(
+        Rating.objects.filter(
+            market_id__in=list(market_ids), rated_at__gte=starts, rated_at__lt=ends
+        )
+        .values(
+            "market_id",
+            "market__name",
+            "officer_id",
+            "officer__full_name",
+            "officer__username",
+            "kind",
+            "level",
+        )
+        .annotate(count=Count("id"))
+        .order_by()
     )
-
-    def grouped(*fields: str) -> list[dict[str, object]]:
-        return list(ratings.values(*fields, "level").annotate(count=Count("id")).order_by())
-
-    officer_rows = grouped("officer_id", "officer__full_name", "officer__username")
     officers: dict[object, str] = {
         row["officer_id"]: str(row["officer__full_name"] or row["officer__username"] or "—")
-        for row in officer_rows
+        for row in rows
     }
-    kind_rows = grouped("kind")
     kinds: dict[object, str] = {}
-    for row in kind_rows:
+    for row in rows:
         kind = kind_get(str(row["kind"]))
         kinds[row["kind"]] = str(kind.label) if kind is not None else str(row["kind"])
-    market_rows = grouped("market_id", "market__name")
-    markets: dict[object, str] = {row["market_id"]: str(row["market__name"]) for row in market_rows}
+    markets: dict[object, str] = {row["market_id"]: str(row["market__name"]) for row in rows}
     return RatingRollup(
         year=year,
         month=month,
-        by_officer=_lines(officer_rows, "officer_id", officers),
-        by_kind=_lines(kind_rows, "kind", kinds),
-        by_market=_lines(market_rows, "market_id", markets),
+        by_officer=_lines(rows, "officer_id", officers),
+        by_kind=_lines(rows, "kind", kinds),
+        by_market=_lines(rows, "market_id", markets),
     )
 
 
