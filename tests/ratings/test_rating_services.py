@@ -239,7 +239,8 @@ def test_two_concurrent_ratings_of_one_case_have_exactly_one_winner(nanning_mark
         try:
             stale = Case.objects.get(pk=case.pk)
             start.wait(timeout=30)
-            rating_record(case=stale, level=level, channel=RatingChannel.KIOSK)
+            with translation.override("en"):  # each thread has its own language
+                rating_record(case=stale, level=level, channel=RatingChannel.KIOSK)
             won.append(level)
         except CaseActionError as error:
             refused.append(error)
