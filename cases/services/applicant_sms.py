@@ -100,6 +100,9 @@ def case_resolved_sms_enqueue(*, case: Case) -> OutboxMessage | None:
     key = f"case-resolved:{case.pk}:{stamp}"
     if not case.contact_mobile:
         return None
+    queued = OutboxMessage.objects.filter(idempotency_key=key).first()
+    if queued is not None:  # told already: no new rating link for a message never sent
+        return queued
     link = next((url for make in _RESOLVED_SMS_LINKS if (url := make(case))), "")
     if link:
         return _enqueue(case, CASE_RESOLVED_SMS_RATE, {"link": link}, key)

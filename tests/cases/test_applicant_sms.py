@@ -204,6 +204,7 @@ def test_resolution_is_texted_once_and_again_after_a_reopening(
         case_resolve(actor=officer, case=case, outcome="再次")
     assert case_resolved_sms_enqueue(case=case) == first
     assert _resolved(case) == [first]
+    assert RatingLink.objects.filter(case=case).count() == 1  # no link for a message not sent
 
     # Reopened and resolved again: a new resolution, told once more.
     case = case_reopen(actor=team_lead, case=case, reason="申请人补充诉求")
