@@ -139,6 +139,8 @@ class CaseStatus:
     kind: StrOrPromise
     opened_on: date
     closed_on: date | None
+    # Completed (resolved or closed): the kiosk offers to rate it (好差评).
+    completed: bool = False
 
 
 def case_public_state(state: str) -> StrOrPromise:
@@ -193,4 +195,5 @@ def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus |
         kind=kind.label if kind is not None else _("Other service"),
         opened_on=timezone.localdate(case.opened_at),
         closed_on=timezone.localdate(closed_at) if closed_at is not None else None,
+        completed=case.state in (State.RESOLVED, State.CLOSED),
     )

@@ -380,3 +380,16 @@ def test_the_case_pages_generic_resolve_cannot_skip_the_return_visit(
     assert response.status_code == 302
     assert Case.objects.get(pk=fix.pk).state == State.IN_PROGRESS
     assert not AuditEvent.objects.filter(action="case.resolved", target_id=str(fix.pk)).exists()
+
+
+def test_the_kiosk_status_of_a_completed_case_offers_to_rate_it(officer, nanning_market):
+    done, open_case = resolved_case(officer), case_make(officer, subject="另一项")
+    url = f"/portal/{nanning_market.pk}/kiosk/status/"
+    rate = f"/portal/{nanning_market.pk}/kiosk/rate/?reference={done.reference}"
+    page = Client().post(url, {"reference": done.reference, "mobile_last_four": "8000"})
+    assert rate in page.content.decode()
+    page = Client().post(url, {"reference": open_case.reference, "mobile_last_four": "8000"})
+    assert "/kiosk/rate/?reference=" not in page.content.decode()
+    # The link fills the reference in; nothing is looked up.
+    form = Client().get(rate).context["lookup"]
+    assert form.initial == {"reference": done.reference}
