@@ -23,6 +23,8 @@ urlpatterns: list[URLResolver] = [
     path("complaints/", include("backoffice.complaints.urls")),
     path("welfare/", include("backoffice.welfare.urls")),
     path("campaigns/", include("backoffice.campaigns.urls")),
+    # Satisfaction ratings (好差评): the counter tablet and the rectifications.
+    path("ratings/", include("backoffice.ratings.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
     path("exports/", include("backoffice.exports.urls")),
     # The search box of the top bar (全局搜索).

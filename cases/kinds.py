@@ -19,6 +19,9 @@ class CaseKind:
     # What the single notice cites, and the working days the applicant has to hand items in.
     notice_legal_basis: StrOrPromise
     notice_time_limit_days: int = 5
+    # Resolved only through its service's own verb (which passes ``by_service``), never by the
+    # case page's generic "Resolve": e.g. a rectification closes after its return visit.
+    resolved_by_service: bool = False
 
 
 KINDS: dict[str, CaseKind] = {}

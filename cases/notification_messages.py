@@ -99,6 +99,14 @@ CASE_RESOLVED_SMS = message_register(
         "%(phone)s."
     ),
 )
+# The same, with the link where the applicant rates the service (好差评, workflows.ratings).
+CASE_RESOLVED_SMS_RATE = message_register(
+    "cases.sms_resolved_rate",
+    _(
+        "[%(market)s] Your case %(reference)s (%(service)s) has been completed. Please rate "
+        "our service: %(link)s Enquiries: %(phone)s."
+    ),
+)
 
 
 # The layers below the case engine declare their messages without importing notifications

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from cases.crypto import mobile_index
@@ -16,6 +17,8 @@ from sla.models import Deadline, Target
 from workflows.guidance.matching import Match, match_postings
 from workflows.guidance.models import Referral
 from workflows.postings.models import Posting
+from workflows.ratings.models import Rating
+from workflows.ratings.selectors import ratable
 from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import SeekerProfile
 
@@ -42,12 +45,22 @@ class OwnCase:
     case: Case
     due_at: datetime | None
     paused: bool
+    # Rated already (好差评): a resolved case not yet rated offers "rate this service".
+    rated: bool = False
+
+    @property
+    def may_rate(self) -> bool:
+        return not self.rated and ratable(self.case)
 
 
 def case_list_for_applicant(*, applicant: Applicant, limit: int = 100) -> list[OwnCase]:
     """The applicant's own cases, newest first, each with its completion due date (two
     queries, however many cases)."""
-    cases = list(Case.objects.filter(applicant=applicant).order_by("-opened_at", "-pk")[:limit])
+    cases = list(
+        Case.objects.filter(applicant=applicant)
+        .annotate(rated=Exists(Rating.objects.filter(case=OuterRef("pk"))))
+        .order_by("-opened_at", "-pk")[:limit]
+    )
     deadlines = {
         deadline.subject_id: deadline
         for deadline in Deadline.objects.filter(
@@ -64,6 +77,7 @@ def case_list_for_applicant(*, applicant: Applicant, limit: int = 100) -> list[O
                 case=case,
                 due_at=deadline.due_at if deadline is not None else None,
                 paused=bool(deadline and deadline.paused_at and not deadline.stopped_at),
+                rated=bool(getattr(case, "rated", False)),
             )
         )
     return own

@@ -139,18 +139,21 @@ class CaseStatus:
     kind: StrOrPromise
     opened_on: date
     closed_on: date | None
+    # Completed (resolved or closed): the kiosk offers to rate it (好差评).
+    completed: bool = False
 
 
 def case_public_state(state: str) -> StrOrPromise:
     return _PUBLIC_STATE[state]
 
 
-def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:
-    """The public status of the case with this reference whose contact mobile (the one the
-    applicant gave when it was opened) ends in ``mobile_last_four``; None when there is no
-    such reference *or* the digits differ (the caller must not be able to tell which). The
-    mobile is decrypted here, by the model field, and compared in constant time; a reference
-    that does not exist is compared too."""
+def case_find_by_reference(*, reference: str, mobile_last_four: str) -> Case | None:
+    """The case with this reference whose contact mobile (the one the applicant gave when it
+    was opened) ends in ``mobile_last_four``; None when there is no such reference *or* the
+    digits differ (the caller must not be able to tell which). The mobile is decrypted here,
+    by the model field, and compared in constant time; a reference that does not exist is
+    compared too. The check the applicant knows, for the status lookup and the kiosk's
+    rating alike."""
     case = (
         Case.objects.only(
             "reference",
@@ -172,6 +175,16 @@ def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus |
     )
     if case is None or not has_mobile or not matches:
         return None
+    found: Case = case
+    return found
+
+
+def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus | None:
+    """The public status of the case ``case_find_by_reference`` finds; None when it finds
+    none."""
+    case = case_find_by_reference(reference=reference, mobile_last_four=mobile_last_four)
+    if case is None:
+        return None
     kind = kind_get(case.kind)
     closed_at = None
     if case.state in (State.RESOLVED, State.CLOSED, State.WITHDRAWN):
@@ -182,4 +195,5 @@ def case_status_lookup(*, reference: str, mobile_last_four: str) -> CaseStatus |
         kind=kind.label if kind is not None else _("Other service"),
         opened_on=timezone.localdate(case.opened_at),
         closed_on=timezone.localdate(closed_at) if closed_at is not None else None,
+        completed=case.state in (State.RESOLVED, State.CLOSED),
     )

@@ -11,6 +11,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:market_id>/kiosk/status/", views.kiosk_status, name="kiosk_status"),
 ]
 
+# Satisfaction ratings (好差评): at the kiosk, and through the completion text message's link.
+from . import rating_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:market_id>/kiosk/rate/", rating_views.kiosk_rate, name="kiosk_rate"),
+    path("rate/<str:token>/", rating_views.rate_link, name="rate_link"),
+]
+
 # The notice board (公示栏, standard art. 19–21, 24).
 from . import noticeboard_views  # noqa: E402
 

@@ -18,6 +18,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from cases import permissions as can
+from cases.kinds import kind_get
 from cases.models import Case, SingleNotice, State
 from cases.services import (
     case_claim,
@@ -175,6 +176,9 @@ def actions_allowed(*, case: Case, user: User, notice: SingleNotice | None) -> s
             allowed.add(verb)
     if notice is not None:
         allowed.discard("request_materials")  # one notice per case; more is a breach
+    kind = kind_get(case.kind)
+    if kind is not None and kind.resolved_by_service:
+        allowed.discard("resolve")  # finished on the service's own page
     if can.lead(case, user) and case.is_open:
         if notice is not None:
             allowed.add("add_item")

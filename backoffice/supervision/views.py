@@ -35,6 +35,8 @@ from cases.kinds import KINDS
 from cases.models import Channel
 from cases.sla_selectors import Period, sla_dashboard
 from cases.staff_selectors import audit_chain_status_list, audit_event_search, audit_market_list
+from workflows.ratings.models import Level
+from workflows.ratings.selectors import rating_rollup
 
 from ..common.access import (
     audit_reader_required,
@@ -271,12 +273,35 @@ def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
         now=now,
         breach_page=request.GET.get("breaches"),
     )
+    year, month = _rating_month(request)
     context = {
         "dashboard": dashboard,
         "market": market,
         "now": now,
+        "ratings": rating_rollup(market_ids=[market.pk], year=year, month=month),
+        "rating_levels": Level.choices,
     }
     return render(request, "backoffice/sla/market.html", context)
+
+
+def _rating_month(request: HttpRequest) -> tuple[int, int]:
+    """?rating_month=YYYY-MM for the satisfaction figures (好差评); the current month when it
+    is left out, and, with a message, when it is malformed or still to come."""
+    today = timezone.localdate()
+    raw = request.GET.get("rating_month", "").strip()
+    if not raw:
+        return today.year, today.month
+    try:
+        year, month = month_parse(raw)
+    except ValueError:
+        messages.error(request, _("Give the month as YYYY-MM. Showing the current month."))
+        return today.year, today.month
+    if (year, month) > (today.year, today.month):
+        messages.error(
+            request, _("That month has not come yet: no rating exists. Showing the current month.")
+        )
+        return today.year, today.month
+    return year, month
 
 
 # --- The event log -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ reopening is told again)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone, translation
@@ -29,9 +30,21 @@ from ..notification_messages import (
     CASE_RECEIVED_SMS,
     CASE_RECEIVED_SMS_NO_LIMIT,
     CASE_RESOLVED_SMS,
+    CASE_RESOLVED_SMS_RATE,
 )
 
 CONTACT_SCHEME = "case-contact"
+
+# The address of a page where the applicant rates the resolved case ("" for none), made by the
+# satisfaction ratings (workflows.ratings, registered from its ready()): the engine may not
+# import them.
+ResolvedSmsLink = Callable[[Case], str]
+_RESOLVED_SMS_LINKS: list[ResolvedSmsLink] = []
+
+
+def resolved_sms_link_register(link: ResolvedSmsLink) -> None:
+    if link not in _RESOLVED_SMS_LINKS:
+        _RESOLVED_SMS_LINKS.append(link)
 
 
 def case_contact_address(case_id: str) -> str:
@@ -79,8 +92,18 @@ def case_received_sms_enqueue(*, case: Case, completion: Deadline | None) -> Out
 
 
 def case_resolved_sms_enqueue(*, case: Case) -> OutboxMessage | None:
-    """Queue "your case … has been completed"; inside the resolution's transaction."""
+    """Queue "your case … has been completed", with the link to rate the service when a
+    registered hook gives one; inside the resolution's transaction."""
     if case.resolved_at is None:
         raise ValueError("the case is not resolved")
     stamp = case.resolved_at.strftime("%Y%m%dT%H%M%S%fZ")
-    return _enqueue(case, CASE_RESOLVED_SMS, {}, f"case-resolved:{case.pk}:{stamp}")
+    key = f"case-resolved:{case.pk}:{stamp}"
+    if not case.contact_mobile:
+        return None
+    queued = OutboxMessage.objects.filter(idempotency_key=key).first()
+    if queued is not None:  # told already: no new rating link for a message never sent
+        return queued
+    link = next((url for make in _RESOLVED_SMS_LINKS if (url := make(case))), "")
+    if link:
+        return _enqueue(case, CASE_RESOLVED_SMS_RATE, {"link": link}, key)
+    return _enqueue(case, CASE_RESOLVED_SMS, {}, key)

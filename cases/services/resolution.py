@@ -13,6 +13,8 @@ from accounts.models import User
 from sla.services import deadlines_stop_many
 
 from .. import events
+from ..fsm import CaseActionError
+from ..kinds import kind_get
 from ..models import (
     Case,
     State,
@@ -29,8 +31,15 @@ from .base import (
 
 
 @transaction.atomic
-def case_resolve(*, actor: User, case: Case, outcome: str) -> Case:
-    """Resolve the case; the applicant is texted that it is completed (``applicant_sms``)."""
+def case_resolve(*, actor: User, case: Case, outcome: str, by_service: bool = False) -> Case:
+    """Resolve the case; the applicant is texted that it is completed (``applicant_sms``).
+    A kind ``resolved_by_service`` is resolved only by its service (``by_service``)."""
+    kind = kind_get(case.kind)
+    if kind is not None and kind.resolved_by_service and not by_service:
+        raise CaseActionError(
+            _("Case %(reference)s is finished through its own page, not here.")
+            % {"reference": case.reference}
+        )
     outcome = text_clean(outcome, field="outcome", label=_("outcome"))
     case = case_transition(
         case,

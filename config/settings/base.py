@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workflows.complaints",
     "workflows.welfare",
     "workflows.campaigns",
+    "workflows.ratings",
     "portal",
     "noticeboard",
     "exports",
@@ -342,6 +343,11 @@ CASE_ATTACHMENT_ORPHAN_GRACE = timedelta(
 # the QR code printed on a receipt, which an applicant scans with a phone. Empty: the address
 # of the back-office request that prints it (right when staff and public share one host).
 LGSC_PUBLIC_BASE_URL = env.str("LGSC_PUBLIC_BASE_URL", default="").rstrip("/")
+
+# --- Satisfaction ratings (好差评) ---------------------------------------------------------------
+# The rating link of the completion text message stays valid this many days (and rates once);
+# it starts with LGSC_PUBLIC_BASE_URL, so set that for the links to open on a phone.
+LGSC_RATING_LINK_DAYS = env.int("LGSC_RATING_LINK_DAYS", default=30)
 
 # --- Retention of personal data (个人信息保护法 art. 19; see the README) -------------------------
 # A person is anonymised this many years after the last of their cases ended.

@@ -17,5 +17,6 @@ urlpatterns = [
     path("postings/new/", views.posting_new, name="posting_new"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/receipt/", views.case_receipt, name="case_receipt"),
+    path("cases/<int:pk>/rate/", views.case_rate, name="case_rate"),
     path("jobs/", views.matches, name="matches"),
 ]

@@ -38,6 +38,10 @@ from cases.models import Applicant
 from cases.receipt_selectors import case_receipt as receipt_for
 from cases.services import CaseActionError
 from online import selectors, services
+from workflows.ratings.forms import RatingForm
+from workflows.ratings.models import RatingChannel
+from workflows.ratings.selectors import ratable, rating_for_case
+from workflows.ratings.services import rating_record
 
 from . import session
 from .forms import (
@@ -415,6 +419,41 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "hand_in": hand_in,
             "withdraw": withdraw,
         },
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def case_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rate one's own resolved case (好差评): the five levels and a comment, once."""
+    applicant = _applicant(request)
+    own = selectors.case_get_own(applicant=applicant, pk=pk)
+    rating = rating_for_case(case=own)
+    form = RatingForm(request.POST or None)
+    if rating is None and not ratable(own):
+        messages.error(request, _("This case can be rated once it is completed."))
+        return redirect("portal:online:case", own.pk)
+    if rating is None and request.method == "POST" and form.is_valid():
+        try:
+            rating_record(
+                case=own,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+                channel=RatingChannel.ONLINE,
+                ip_address=request_ip(request),
+            )
+        except ValidationError as error:
+            _errors_on_form(form, error)
+        except CaseActionError as error:
+            messages.error(request, str(error))
+            return redirect("portal:online:case_rate", own.pk)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("portal:online:case_rate", own.pk)
+    return render(
+        request,
+        "portal/online/rate.html",
+        {"applicant": applicant, "case": own, "rating": rating, "form": form},
     )
 
 

@@ -33,12 +33,13 @@ from django.utils import timezone, translation
 from accounts.models import User
 from cases.kinds import KINDS
 from cases.models import Case, ChecklistItem
-from cases.services import case_reassign, case_request_materials
+from cases.services import case_reassign, case_request_materials, case_resolve
 from exports.lists import CASE_LIST
 from exports.services import export_request
 from markets.absences import absence_record
 from markets.models import Market
 from notifications.models import Notification
+from workflows.ratings.services import rating_record
 
 # The helpers of the service tests live beside them.
 for folder in ("complaints", "startup", "campaigns", "guidance", "training", "noticeboard"):
@@ -92,6 +93,7 @@ ROWS: dict[str, Row] = {
     "noticeboard/articles/<int:pk>/": _first("noticeboard.policyarticle"),
     "kiosk/postings/<int:pk>/": _first("postings.posting"),
     "exports/<int:pk>/": _first("exports.exportjob"),
+    "rectifications/<int:pk>/": _case_of("rating_rectification"),
 }
 # Routes that must answer 200 with the records made below: the walk is only worth something
 # if the pages show them.
@@ -130,6 +132,9 @@ MUST_SHOW = {
     "absences/covering/",
     "exports/",
     "exports/<int:pk>/",
+    "ratings/cases/<int:pk>/tablet/",
+    "ratings/rectifications/<int:pk>/",
+    "portal/<int:market_id>/kiosk/rate/",
 }
 SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
 
@@ -279,6 +284,9 @@ def records(
     guidance_make(officer, nanning_market, seeker)
     programme_make(provider_make(nanning_market), nanning_market)
     article_make(team_lead, nanning_market)
+    # A poor rating (好差评), the rectification it opened, and the dashboard's figures.
+    rated = case_resolve(actor=officer, case=case_make(officer), outcome="已答复")
+    rating_record(case=rated, level="dissatisfied", comment="等候太久", channel="kiosk")
     # Absence cover (AB岗): the team lead covers for the officer, away today and tomorrow.
     today = timezone.localdate()
     absence_record(

@@ -227,6 +227,10 @@ ELSEWHERE: dict[str, str] = {
     "portal:kiosk_posting": "portal/test_portal_pages.py",
     "portal:kiosk_status": "portal/test_status_lookup.py",
     "portal:noticeboard": "portal/test_portal_pages.py",
+    # Satisfaction ratings (好差评): the kiosk, the text-message link, online.
+    "portal:kiosk_rate": "ratings/test_rating_pages.py",
+    "portal:rate_link": "ratings/test_rating_pages.py",
+    "portal:online:case_rate": "ratings/test_rating_pages.py",
     "portal:screen": "portal/test_portal_pages.py",
     # Online self-service: public URLs answering only to the applicant signed in by a code.
     "portal:online:sign_in": "portal/test_online_sign_in.py",
@@ -278,6 +282,8 @@ ELSEWHERE: dict[str, str] = {
     "backoffice:campaigns_detail": "campaigns/test_campaign_pages.py",
     "backoffice:case_attachment_download": "backoffice/test_attachment_views.py",
     "backoffice:complaints_detail": "complaints/test_complaint_pages.py",
+    "backoffice:rating_tablet": "ratings/test_rating_pages.py",
+    "backoffice:rectification": "ratings/test_rating_pages.py",
     "backoffice:counter_posting_correct": "backoffice/test_posting_keep_current_pages.py",
     "backoffice:guidance_detail": "guidance/test_guidance_pages.py",
     "backoffice:guidance_new": "guidance/test_guidance_pages.py",
@@ -327,6 +333,8 @@ ACTIONS_POST_ONLY = [
     "complaints_resolve",
     "complaints_satisfaction",
     "complaints_suspend_posting",
+    "rectification_visit",
+    "rectification_close",
     "counter_posting_extend",
     "counter_posting_fill",
     "export_new",

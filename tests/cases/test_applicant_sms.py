@@ -6,12 +6,14 @@ that rolled back. The outbox row names the case, never the mobile (read when it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import applicant_make, case_make
 from counter_support import posting_make
+from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from pytest_django.fixtures import Settings
@@ -34,6 +36,8 @@ from notifications.channels import SmsBackend, address_resolve
 from notifications.models import OutboxMessage
 from notifications.services import outbox_deliver
 from sla.models import Deadline, Policy, Target
+from workflows.ratings.links import SALT as LINK_SALT
+from workflows.ratings.models import RatingLink
 
 pytestmark = pytest.mark.django_db
 
@@ -182,10 +186,16 @@ def test_resolution_is_texted_once_and_again_after_a_reopening(
 
     [first] = _resolved(case)
     assert address_resolve(first.to) == MOBILE
-    assert first.body == (
-        f"【{case.market.name}】您的案件 {case.reference}（政策咨询）已办结。"
-        f"咨询电话：{case.market.service_phone}。"
+    # With the link where the applicant rates the service (好差评, workflows.ratings).
+    [link] = RatingLink.objects.filter(case=case)
+    text = re.fullmatch(
+        re.escape(f"【{case.market.name}】您的案件 {case.reference}（政策咨询）已办结。")
+        + r"请评价我们的服务： /portal/rate/(?P<token>[^/\s]+)/ "
+        + re.escape(f"咨询电话：{case.market.service_phone}。"),
+        first.body,
     )
+    assert text is not None, first.body
+    assert signing.loads(text["token"], salt=LINK_SALT) == {"c": case.pk, "n": link.nonce}
     assert "已答复补贴标准" not in first.body  # the outcome is staff's text: not texted
     assert queued == [first.pk]
 
@@ -194,6 +204,7 @@ def test_resolution_is_texted_once_and_again_after_a_reopening(
         case_resolve(actor=officer, case=case, outcome="再次")
     assert case_resolved_sms_enqueue(case=case) == first
     assert _resolved(case) == [first]
+    assert RatingLink.objects.filter(case=case).count() == 1  # no link for a message not sent
 
     # Reopened and resolved again: a new resolution, told once more.
     case = case_reopen(actor=team_lead, case=case, reason="申请人补充诉求")
