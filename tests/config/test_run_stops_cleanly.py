@@ -64,6 +64,13 @@ def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("var")
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before the script starts: Ctrl-C at its default, as in a terminal's
+    foreground job. A test run started in the background (``make test &``) ignores SIGINT, the
+    script would inherit that, and a shell cannot trap a signal ignored when it started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def running(var_dir: Path, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     port = _free_port()
@@ -81,6 +88,7 @@ def running(var_dir: Path, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, like a terminal's foreground job
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     try:
         _wait_for_health(process, port, tmp_path / "run.log")
