@@ -11,6 +11,10 @@ Thin: parse, call one service or selector, turn a domain error into a message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -100,8 +104,8 @@ def _page(
     request: HttpRequest,
     found: Rectification,
     *,
-    visit: ReturnVisitForm | None = None,
-    close: CloseForm | None = None,
+    visit: forms.Form | None = None,
+    close: forms.Form | None = None,
 ) -> dict[str, object]:
     user = staff_user(request)
     leads = can.lead(found.case, user) and found.case.is_open
@@ -118,45 +122,57 @@ def _page(
 @market_staff_required
 @require_POST
 def rectification_visit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _rectification(request, pk)
-    form = ReturnVisitForm(request.POST)
-    if form.is_valid():
-        try:
-            rectification_visit_record(
-                actor=staff_user(request),
-                rectification=found,
-                visited_on=form.cleaned_data["visited_on"],
-                outcome=form.cleaned_data["outcome"],
-            )
-        except ValidationError as error:
-            errors_from(form, error)
-        except CaseActionError as error:
-            messages.error(request, str(error))
-            return redirect("backoffice:rectification", pk)
-        else:
-            messages.success(request, _("The return visit is recorded."))
-            return redirect("backoffice:rectification", pk)
-    page = _page(request, found, visit=form)
-    return render(request, "backoffice/ratings/rectification.html", page, status=400)
+    return _rectification_step(
+        request,
+        pk,
+        ReturnVisitForm(request.POST),
+        "visit",
+        lambda found, data: rectification_visit_record(
+            actor=staff_user(request),
+            rectification=found,
+            visited_on=data["visited_on"],
+            outcome=data["outcome"],
+        ),
+        _("The return visit is recorded."),
+    )
 
 
 @market_staff_required
 @require_POST
 def rectification_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rectification_step(
+        request,
+        pk,
+        CloseForm(request.POST),
+        "close",
+        lambda found, data: rectification_close(
+            actor=staff_user(request), rectification=found, outcome=data["outcome"]
+        ),
+        _("The rectification is closed."),
+    )
+
+
+def _rectification_step(
+    request: HttpRequest,
+    pk: int,
+    form: forms.Form,
+    name: str,
+    run: Callable[[Any, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One step of a rectification's page (the return visit, closing): the form checked, the
+    service run, back to the page; a bad value shows the page again with the form as given."""
     found = _rectification(request, pk)
-    form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            rectification_close(
-                actor=staff_user(request), rectification=found, outcome=form.cleaned_data["outcome"]
-            )
+            run(found, form.cleaned_data)
         except ValidationError as error:
             errors_from(form, error)
         except CaseActionError as error:
             messages.error(request, str(error))
             return redirect("backoffice:rectification", pk)
         else:
-            messages.success(request, _("The rectification is closed."))
+            messages.success(request, done)
             return redirect("backoffice:rectification", pk)
-    page = _page(request, found, close=form)
+    page = _page(request, found, **{name: form})
     return render(request, "backoffice/ratings/rectification.html", page, status=400)
