@@ -128,16 +128,6 @@ def case_list_of_applicant(*, applicant: Applicant) -> QuerySet[Case]:
     return cases
 
 
-def posting_list_of_employer(*, applicant: Applicant) -> QuerySet[Posting]:
-    """The postings the applicant offers as an employer, newest first."""
-    postings: QuerySet[Posting] = (
-        Posting.objects.filter(employer=applicant)
-        .select_related("occupation", "county", "market", "employer", "case")
-        .order_by("-pk")
-    )
-    return postings
-
-
 def referral_list_of_seeker(*, applicant: Applicant) -> QuerySet[Referral]:
     """The seeker's applications and referrals with their outcomes, newest first (none for an
     applicant who is not a job seeker)."""

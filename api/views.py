@@ -429,7 +429,7 @@ class OwnCaseDetail(generics.RetrieveAPIView[Case]):
 
 def _own_posting(request: Request, pk: int) -> Posting:
     return get_object_or_404(
-        selectors.posting_list_of_employer(applicant=_applicant(request)), pk=pk
+        online_selectors.posting_list_of_employer(applicant=_applicant(request)), pk=pk
     )
 
 
@@ -448,7 +448,7 @@ class OwnPostingList(generics.ListCreateAPIView[Posting]):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Posting.objects.none()
-        return selectors.posting_list_of_employer(applicant=_applicant(self.request))
+        return online_selectors.posting_list_of_employer(applicant=_applicant(self.request))
 
     @extend_schema(request=OwnPostingCreateSerializer, responses={201: OwnPostingSerializer})
     @idempotent

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from cases.crypto import mobile_index
@@ -16,7 +16,7 @@ from markets.models import Market
 from sla.models import Deadline, Target
 from workflows.guidance.matching import Match, match_postings
 from workflows.guidance.models import Referral
-from workflows.postings.models import Posting
+from workflows.postings.models import Posting, Status
 from workflows.ratings.models import Rating
 from workflows.ratings.selectors import ratable
 from workflows.seekers.flow import SEEKER_REGISTRATION
@@ -94,6 +94,54 @@ def case_get_own(*, applicant: Applicant, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def posting_list_of_employer(*, applicant: Applicant) -> QuerySet[Posting]:
+    """The postings the applicant offers as an employer, newest first (the online pages' and
+    the API's list of one's own postings)."""
+    postings: QuerySet[Posting] = (
+        Posting.objects.filter(employer=applicant)
+        .select_related("occupation", "county", "market", "employer", "case")
+        .order_by("-pk")
+    )
+    return postings
+
+
+def posting_get_own(*, applicant: Applicant, pk: int) -> Posting:
+    """The applicant's own posting ``pk`` (as its employer); anyone else's is Http404."""
+    posting = posting_list_of_employer(applicant=applicant).filter(pk=pk).first()
+    if posting is None:
+        raise Http404
+    return posting
+
+
+@dataclass(frozen=True)
+class PostingActions:
+    """What the employer may do to their posting online, from its state (the services check
+    again): mark it filled, extend it, withdraw it, correct it after a single notice."""
+
+    fill: bool
+    extend: bool
+    withdraw: bool
+    correct: bool
+
+    @property
+    def any(self) -> bool:
+        return self.fill or self.extend or self.withdraw or self.correct
+
+
+def posting_actions_for_employer(posting: Posting) -> PostingActions:
+    returned = (
+        posting.status == Status.IN_REVIEW
+        and posting.case is not None
+        and posting.case.state == State.AWAITING_MATERIALS
+    )
+    return PostingActions(
+        fill=posting.status == Status.PUBLISHED,
+        extend=posting.status in (Status.PUBLISHED, Status.IN_REVIEW),
+        withdraw=posting.status in (Status.PUBLISHED, Status.IN_REVIEW, Status.DRAFT),
+        correct=returned,
+    )
 
 
 def seeker_registration_market(*, applicant: Applicant) -> Market:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import NoticeItem
 from cases.selectors import industry_divisions
 from markets.models import Market, Region
-from workflows.postings.models import EmploymentForm, PayMethod, Settlement
+from workflows.postings.models import EmploymentForm, PayMethod, Posting, Settlement
 from workflows.postings.selectors import occupation_list_for_postings
 from workflows.seekers.models import HouseholdType, Weekday
 
@@ -262,6 +262,31 @@ class PostingForm(forms.Form):
     def posting_data(self) -> dict[str, Any]:
         """What ``posting_validate`` takes (without the market)."""
         return {k: v for k, v in self.cleaned_data.items() if k != "market"}
+
+
+class PostingCorrectionForm(PostingForm):
+    """The employer's corrections to their posting returned with a single notice: the
+    submission form without the market (a posting stays in its market), filled in from the
+    record."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["market"]
+
+    def posting_data(self) -> dict[str, Any]:
+        """Only what the employer changed (``posting_resubmit`` keeps the rest)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+def posting_correction_initial(posting: Posting) -> dict[str, Any]:
+    """A posting's details as the correction form shows them."""
+    return {name: getattr(posting, name) for name in PostingCorrectionForm.base_fields}
+
+
+class ExtendForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("New last working day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 # --- A case -----------------------------------------------------------------------------------

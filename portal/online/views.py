@@ -48,12 +48,15 @@ from .forms import (
     ChooseApplicantForm,
     CodeForm,
     EmployerRegisterForm,
+    ExtendForm,
     HandInForm,
     MobileForm,
+    PostingCorrectionForm,
     PostingForm,
     SeekerProfileForm,
     SeekerRegisterForm,
     WithdrawForm,
+    posting_correction_initial,
 )
 
 View = Callable[..., HttpResponse]
@@ -224,9 +227,10 @@ def home(request: HttpRequest) -> HttpResponse:
             {"url": reverse("portal:online:matches"), "label": _("Jobs for me")},
             {"url": reverse("portal:online:profile"), "label": _("My job-seeker profile")},
         ]
-    actions.append(
-        {"url": reverse("portal:online:posting_new"), "label": _("Submit a job posting")}
-    )
+    actions += [
+        {"url": reverse("portal:online:posting_new"), "label": _("Submit a job posting")},
+        {"url": reverse("portal:online:postings"), "label": _("My job postings")},
+    ]
     return render(
         request,
         "portal/online/home.html",
@@ -373,6 +377,103 @@ def posting_new(request: HttpRequest) -> HttpResponse:
         request,
         "portal/online/form_page.html",
         {"form": form, "title": _("Submit a job posting"), "applicant": applicant},
+    )
+
+
+POSTINGS_SHOWN = 100
+
+
+@applicant_required
+def postings(request: HttpRequest) -> HttpResponse:
+    """The employer's postings, newest first, each with its state and last working day."""
+    applicant = _applicant(request)
+    own = list(selectors.posting_list_of_employer(applicant=applicant)[:POSTINGS_SHOWN])
+    return render(
+        request,
+        "portal/online/postings.html",
+        {"applicant": applicant, "postings": own, "shown": POSTINGS_SHOWN},
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def posting(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the employer's postings: mark it filled, extend it, withdraw it (each reaches the
+    screens, the kiosk and the board at their next request, and the provincial feed)."""
+    applicant = _applicant(request)
+    own = selectors.posting_get_own(applicant=applicant, pk=pk)
+    extend = ExtendForm(initial={"end_date": own.end_date})
+    withdraw = WithdrawForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action == "fill":
+            services.online_posting_fill(applicant=applicant, posting=own)
+            messages.success(request, _("Your posting is marked filled: it leaves the screens."))
+            return redirect("portal:online:posting", own.pk)
+        if action == "extend":
+            extend = ExtendForm(request.POST)
+            if extend.is_valid():
+                services.online_posting_extend(
+                    applicant=applicant, posting=own, end_date=extend.cleaned_data["end_date"]
+                )
+                messages.success(request, _("Your posting is extended."))
+                return redirect("portal:online:posting", own.pk)
+        if action == "withdraw":
+            withdraw = WithdrawForm(request.POST)
+            if withdraw.is_valid():
+                services.online_posting_withdraw(
+                    applicant=applicant, posting=own, reason=withdraw.cleaned_data["reason"]
+                )
+                messages.success(request, _("Your posting is withdrawn."))
+                return redirect("portal:online:posting", own.pk)
+    except ValidationError as error:
+        _errors_on_form(extend if action == "extend" else withdraw, error)
+    except CaseActionError as error:
+        messages.error(request, str(error))
+        return redirect("portal:online:posting", own.pk)
+    return render(
+        request,
+        "portal/online/posting.html",
+        {
+            "applicant": applicant,
+            "posting": own,
+            "actions": selectors.posting_actions_for_employer(own),
+            "extend": extend,
+            "withdraw": withdraw,
+        },
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def posting_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The employer corrects their posting returned with a single notice: checked and screened
+    again, the notice's items received, back in review (``posting_resubmit``)."""
+    applicant = _applicant(request)
+    own = selectors.posting_get_own(applicant=applicant, pk=pk)
+    if not selectors.posting_actions_for_employer(own).correct:
+        messages.error(request, _("This posting is not waiting for your corrections."))
+        return redirect("portal:online:posting", own.pk)
+    form = PostingCorrectionForm(request.POST or None, initial=posting_correction_initial(own))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.online_posting_resubmit(
+                applicant=applicant, posting=own, data=form.posting_data()
+            )
+        except ValidationError as error:
+            _errors_on_form(form, error)
+        except CaseActionError as error:
+            messages.error(request, str(error))
+            return redirect("portal:online:posting", own.pk)
+        else:
+            messages.success(
+                request, _("Your corrections are handed in: the market reviews the posting again.")
+            )
+            return redirect("portal:online:posting", own.pk)
+    return render(
+        request,
+        "portal/online/form_page.html",
+        {"form": form, "title": _("Correct the job posting"), "applicant": applicant},
     )
 
 

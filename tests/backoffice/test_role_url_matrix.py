@@ -246,6 +246,9 @@ ELSEWHERE: dict[str, str] = {
     "portal:online:case": "portal/test_online_pages.py",
     "portal:online:case_receipt": "portal/test_online_pages.py",
     "portal:online:matches": "portal/test_online_pages.py",
+    "portal:online:postings": "portal/test_online_postings.py",
+    "portal:online:posting": "portal/test_online_postings.py",
+    "portal:online:posting_correct": "portal/test_online_postings.py",
     # The REST API: public reads, the document and the token endpoint answer anyone; the
     # clients' endpoints need a token with a scope (401/403 problems otherwise), never a
     # staff session.

@@ -8,12 +8,17 @@ from typing import Any
 
 import pytest
 from conftest import ID_NUMBERS
-from counter_support import CREDIT_CODE, SEEKER_ID, posting_form, posting_make, qingxiu_make
+from counter_support import SEEKER_ID, posting_make, qingxiu_make
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from online_support import last_code_sent_to
+from online_support import (
+    MOBILE,
+    employer_signed_in,
+    posting_post,
+    signed_in,
+)
 
 from accounts.models import User
 from cases.applicant_session import SESSION_KEY
@@ -28,36 +33,7 @@ from workflows.seekers.models import SeekerProfile
 
 pytestmark = pytest.mark.django_db
 
-MOBILE = "13911112222"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def signed_in(mobile: str = MOBILE) -> Client:
-    client = Client()
-    client.post("/portal/online/", {"mobile": mobile})
-    client.post("/portal/online/code/", {"code": last_code_sent_to(mobile)})
-    return client
-
-
-def _employer(market: Market, mobile: str = MOBILE, **numbers: str) -> Client:
-    client = signed_in(mobile)
-    data = {"market": market.pk, "kind": "organisation", "name": "南宁市邕江餐饮有限公司"}
-    data |= numbers or {"credit_code": CREDIT_CODE}
-    response = client.post("/portal/online/register/employer/", data)
-    assert response.status_code == 302, response.content.decode()
-    return client
-
-
-def _posting_post(market: Market, **extra: Any) -> dict[str, Any]:
-    skip = {"employer_name", "credit_code", "employer_id_number", "employer_mobile", "decision"}
-    data: dict[str, Any] = {k: v for k, v in posting_form().items() if k not in skip}
-    from markets.models import Region
-    from workflows.postings.models import Occupation
-
-    data["occupation"] = Occupation.objects.get(code=data["occupation"]).pk
-    data["county"] = Region.objects.get(code=data["county"]).pk
-    data["market"] = market.pk
-    return data | extra
 
 
 SEEKER_POST = {
@@ -147,11 +123,11 @@ def test_a_bad_id_number_is_shown_on_the_form(nanning_market: Market) -> None:
 
 def test_an_employer_submits_a_posting_that_waits_for_review(nanning_market: Market) -> None:
     qingxiu_make()
-    client = _employer(nanning_market)
+    client = employer_signed_in(nanning_market)
 
     response = client.post(
         "/portal/online/postings/new/",
-        _posting_post(nanning_market, status="published", employer="1", case="1", owner="1"),
+        posting_post(nanning_market, status="published", employer="1", case="1", owner="1"),
     )
 
     posting = Posting.objects.get()
@@ -171,7 +147,9 @@ def test_an_employer_submits_a_posting_that_waits_for_review(nanning_market: Mar
 def test_another_applicants_case_and_receipt_are_404(officer: User, nanning_market: Market) -> None:
     qingxiu_make()
     posting = posting_make(officer, nanning_market)  # another employer's, at the counter
-    client = _employer(nanning_market, credit_code="", kind="person", id_number=ID_NUMBERS[1])
+    client = employer_signed_in(
+        nanning_market, credit_code="", kind="person", id_number=ID_NUMBERS[1]
+    )
 
     for path in ("", "receipt/"):
         assert client.get(f"/portal/online/cases/{posting.case_id}/{path}").status_code == 404
@@ -187,8 +165,8 @@ def test_the_employer_hands_in_the_missing_document_and_withdraws(
     officer: User, nanning_market: Market
 ) -> None:
     qingxiu_make()
-    client = _employer(nanning_market)
-    client.post("/portal/online/postings/new/", _posting_post(nanning_market))
+    client = employer_signed_in(nanning_market)
+    client.post("/portal/online/postings/new/", posting_post(nanning_market))
     posting = Posting.objects.get()
     assert posting.case is not None
     case_claim(actor=officer, case=posting.case)
@@ -219,8 +197,8 @@ def test_the_employer_hands_in_the_missing_document_and_withdraws(
 
 def test_a_program_renamed_pdf_is_refused(officer: User, nanning_market: Market) -> None:
     qingxiu_make()
-    client = _employer(nanning_market)
-    client.post("/portal/online/postings/new/", _posting_post(nanning_market))
+    client = employer_signed_in(nanning_market)
+    client.post("/portal/online/postings/new/", posting_post(nanning_market))
     posting = Posting.objects.get()
     assert posting.case is not None
     case_claim(actor=officer, case=posting.case)
@@ -269,15 +247,15 @@ def test_the_home_page_lists_cases_in_a_bounded_number_of_queries(
     nanning_market: Market, django_assert_max_num_queries: Any
 ) -> None:
     qingxiu_make()
-    client = _employer(nanning_market)
+    client = employer_signed_in(nanning_market)
     for _n in range(3):
-        client.post("/portal/online/postings/new/", _posting_post(nanning_market))
+        client.post("/portal/online/postings/new/", posting_post(nanning_market))
     assert Case.objects.count() == 3
     with django_assert_max_num_queries(12):
         response = client.get("/portal/online/home/")
     assert response.status_code == 200
     for _n in range(3):
-        client.post("/portal/online/postings/new/", _posting_post(nanning_market))
+        client.post("/portal/online/postings/new/", posting_post(nanning_market))
     with django_assert_max_num_queries(12):
         client.get("/portal/online/home/")
 
@@ -298,7 +276,7 @@ def test_a_seeker_keeps_the_profile_current_and_an_employer_has_none(
     seeker = SeekerProfile.objects.get()
     assert seeker.skills == "收银、餐厅服务"
     assert seeker.history.count() == 2
-    employer = _employer(nanning_market, mobile="13922223333")
+    employer = employer_signed_in(nanning_market, mobile="13922223333")
     assert employer.get("/portal/online/profile/").status_code == 404
 
 
@@ -326,8 +304,8 @@ def test_the_online_posting_is_in_the_officers_review_queue(
     officer: User, nanning_market: Market, verified_client: Any
 ) -> None:
     qingxiu_make()
-    client = _employer(nanning_market)
-    client.post("/portal/online/postings/new/", _posting_post(nanning_market))
+    client = employer_signed_in(nanning_market)
+    client.post("/portal/online/postings/new/", posting_post(nanning_market))
     posting = Posting.objects.get()
 
     queue = verified_client(officer).get("/counter/postings/").content.decode()
