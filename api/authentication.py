@@ -37,9 +37,8 @@ class ClientTokenAuthentication(OAuth2Authentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header.lower().startswith("bearer "):
             return None
-        # The toolkit reads the body's form fields through DRF, which consumes the stream:
-        # read the raw body first, so that it stays available (the Idempotency-Key's hash).
-        request._request.body  # noqa: B018 (read and kept)
+        # The toolkit reads the body's form fields through DRF, which consumes the stream.
+        body_keep(request)
         result = super().authenticate(request)
         if result is None:
             raise AuthenticationFailed(_("The access token is invalid, expired or revoked."))
@@ -51,6 +50,14 @@ class ClientTokenAuthentication(OAuth2Authentication):
         return AnonymousUser(), token
 
 
+def body_keep(request: Request) -> None:
+    """Read the raw body before anything consumes the stream, so that it stays available for
+    the Idempotency-Key's hash. Not a ``multipart/form-data`` upload: it may be larger than
+    Django keeps in memory, and the key's hash is taken from its parsed parts instead."""
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        request._request.body  # noqa: B018 (read and kept)
+
+
 class ApplicantSessionAuthentication(SessionAuthentication):
     """The session of an applicant signed in on the online pages (``cases.applicant_session``),
     with Django's CSRF check on unsafe methods, as DRF's session authentication does."""
@@ -59,9 +66,8 @@ class ApplicantSessionAuthentication(SessionAuthentication):
         applicant = applicant_from_request(request._request)
         if applicant is None:
             return None
-        # The CSRF check reads the form fields through DRF, which consumes the stream: read
-        # the raw body first, so that it stays available (the Idempotency-Key's hash).
-        request._request.body  # noqa: B018 (read and kept)
+        # The CSRF check may read the form fields through DRF, which consumes the stream.
+        body_keep(request)
         self.enforce_csrf(request)
         return AnonymousUser(), applicant
 

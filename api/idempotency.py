@@ -10,10 +10,12 @@ gets the first answer again, marked ``Idempotent-Replayed: true``; with anything
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -46,9 +48,8 @@ def idempotent(handler: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
                 }
             )
         caller = caller_of(request).key
-        body = request._request.body  # read once here; DRF parses this copy
         hash_ = services.request_hash(
-            method=request.method or "", path=request.get_full_path(), body=body
+            method=request.method or "", path=request.get_full_path(), body=_body(request)
         )
         try:
             record = services.idempotency_claim(caller=caller, key=key, hash_=hash_)
@@ -75,6 +76,28 @@ def idempotent(handler: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return response
 
     return wrapped
+
+
+def _body(request: Request) -> bytes:
+    """What a repeat must send again to be the same request: the body as sent (read once
+    here; DRF parses this copy), or for a ``multipart/form-data`` upload, which may be larger
+    than Django keeps in memory, its fields and the SHA-256 of each file, in order."""
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        body: bytes = request._request.body
+        return body
+    parts: list[bytes] = []
+    for name, values in sorted(request.data.lists()):
+        for value in values:
+            if isinstance(value, UploadedFile):
+                digest = hashlib.sha256()
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+                text = f"{name}=file:{value.name}:{digest.hexdigest()}"
+            else:
+                text = f"{name}={value}"
+            parts.append(text.encode())
+    return b"\0".join(parts)
 
 
 def _replay(*, caller: str, key: str, hash_: str) -> HttpResponse:

@@ -1,7 +1,8 @@
 """Request-wide behaviour of the API (paths under ``/api/``), placed before the project's own
 body and query-string checks so that their refusals reach an API caller as problems too.
 
-- A body declared larger than ``API_BODY_MAX_BYTES`` is refused with 413 before it is read.
+- A body declared larger than ``API_BODY_MAX_BYTES`` is refused with 413 before it is read
+  (``REQUEST_BODY_UPLOAD_MAX_BYTES`` at an address that takes files: the materials of a case).
 - Any error answer (4xx, 5xx) that is not yet a problem becomes one with its status: Django's
   404 of an unknown address, the project's 400 and 413, CSRF's 403, the 500 of an exception
   (logged, never shown).
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+
+from cases.attachments import upload_body_limit
 
 from .problems import is_problem, problem_response
 
@@ -43,7 +46,7 @@ class ApiMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return problem_response(400)
-        if declared > settings.API_BODY_MAX_BYTES:
+        if declared > (upload_body_limit(request) or settings.API_BODY_MAX_BYTES):
             return problem_response(413)
         response = self.get_response(request)
         if response.status_code >= 400 and not is_problem(response):

@@ -588,9 +588,9 @@ class OwnCaseWithdraw(generics.GenericAPIView[Case]):
 @extend_schema(tags=["applicants"], request=HandInSerializer, responses=OwnCaseSerializer)
 class OwnCaseMaterials(generics.GenericAPIView[Case]):
     """Hand in missing items of the case's single notice (``multipart/form-data``: ``item``
-    and ``file`` repeated, paired in order; the whole request at most 1 MiB): each file
-    checked and kept with the case, the items received as at the counter; once none is
-    outstanding, the case goes back in progress."""
+    and ``file`` repeated, paired in order; files as large as at the counter: 10 MiB each,
+    11 MiB a request): each file checked and kept with the case, the items received as at
+    the counter; once none is outstanding, the case goes back in progress."""
 
     permission_classes = [SignedInApplicant]
     serializer_class = HandInSerializer

@@ -31,7 +31,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -400,3 +402,19 @@ def attachment_orphans_remove(
             )
             removed.append(name)
     return removed
+
+
+# --- The size of a request that hands in files ----------------------------------------------------
+
+
+def upload_body_limit(request: HttpRequest) -> int | None:
+    """``REQUEST_BODY_UPLOAD_MAX_BYTES`` when the address takes file uploads (its name is in
+    ``REQUEST_BODY_UPLOAD_URL_NAMES``), else None: the page's (or the API's) own limit holds."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name in settings.REQUEST_BODY_UPLOAD_URL_NAMES:
+        upload_limit: int = settings.REQUEST_BODY_UPLOAD_MAX_BYTES
+        return upload_limit
+    return None

@@ -7,10 +7,11 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+
+from cases.attachments import upload_body_limit
 
 
 class ChineseFirstLocaleMiddleware:
@@ -71,14 +72,7 @@ class RequestBodyLimitMiddleware:
     @staticmethod
     def _limit(request: HttpRequest) -> int:
         limit: int = settings.REQUEST_BODY_MAX_BYTES
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return limit
-        if match.view_name in settings.REQUEST_BODY_UPLOAD_URL_NAMES:
-            upload_limit: int = settings.REQUEST_BODY_UPLOAD_MAX_BYTES
-            return upload_limit
-        return limit
+        return upload_body_limit(request) or limit
 
 
 class QueryStringMiddleware:

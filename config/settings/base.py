@@ -358,7 +358,12 @@ LGSC_RETENTION_YEARS = env.int("LGSC_RETENTION_YEARS", default=3)
 # (config.middleware.RequestBodyLimitMiddleware); the file-upload addresses allow one attachment.
 REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024
 REQUEST_BODY_UPLOAD_MAX_BYTES = CASE_ATTACHMENT_MAX_BYTES + 1024 * 1024
-REQUEST_BODY_UPLOAD_URL_NAMES = ["backoffice:case_attachment_upload"]
+REQUEST_BODY_UPLOAD_URL_NAMES = [
+    "backoffice:case_attachment_upload",
+    # The applicant hands in the items of a single notice: online, and through the API.
+    "portal:online:case",
+    "api:own_case_materials",
+]
 # Form fields (files excepted) of one request, in memory; number of fields and of files.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500

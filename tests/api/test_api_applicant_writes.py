@@ -385,6 +385,68 @@ def test_materials_are_handed_in_with_a_file_per_missing_item(
     assert event.new_values["items"] == [item.pk]
 
 
+def test_a_scanned_document_larger_than_a_json_body_is_handed_in(
+    officer: User, employer: Applicant, published: Posting
+) -> None:
+    """The API's bodies are JSON of at most 1 MiB, but the materials address takes a file as
+    large as the counter's (a phone photo of a licence is several MiB)."""
+    returned = posting_make(officer, published.market)
+    _returned(officer, returned)
+    case = Case.objects.get(pk=returned.case_id)
+    [item] = case.notices.get().items.all()
+    scan = PDF.replace(b"\n1 0 obj", b"\n%" + b"x" * (3 * 1024 * 1024) + b"\n1 0 obj", 1)
+
+    response = _signed_in(employer).post(
+        f"/api/v1/me/cases/{case.pk}/materials/",
+        {"item": [item.pk], "file": [SimpleUploadedFile("执照.pdf", scan, "application/pdf")]},
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        HTTP_X_CSRFTOKEN=CSRF,
+    )
+
+    assert response.status_code == 200, response.content
+    assert CaseAttachment.objects.get(case=case).size == len(scan)
+
+
+def test_an_upload_repeated_with_its_key_is_kept_once_and_another_file_is_409(
+    officer: User, employer: Applicant, published: Posting
+) -> None:
+    returned = posting_make(officer, published.market)
+    _returned(officer, returned)
+    case = Case.objects.get(pk=returned.case_id)
+    [item] = case.notices.get().items.all()
+    client = _signed_in(employer)
+    key = str(uuid.uuid4())
+
+    def upload(content: bytes) -> Any:
+        return client.post(
+            f"/api/v1/me/cases/{case.pk}/materials/",
+            {"item": [item.pk], "file": [SimpleUploadedFile("a.pdf", content, "application/pdf")]},
+            HTTP_IDEMPOTENCY_KEY=key,
+            HTTP_X_CSRFTOKEN=CSRF,
+        )
+
+    first, again = upload(PDF), upload(PDF)
+    other = upload(PDF.replace(b"1 0 obj", b"2 0 obj"))
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again["Idempotent-Replayed"] == "true"
+    assert_problem(other, 409)
+    assert CaseAttachment.objects.filter(case=case).count() == 1
+
+
+def test_a_json_body_of_the_same_size_is_still_a_413_problem(
+    employer: Applicant, published: Posting
+) -> None:
+    response = _post(
+        _signed_in(employer),
+        f"/api/v1/me/cases/{published.case_id}/withdraw/",
+        {"reason": "x" * (3 * 1024 * 1024)},
+    )
+
+    assert_problem(response, 413)
+    assert Case.objects.get(pk=published.case_id).state != State.WITHDRAWN
+
+
 def test_materials_for_an_item_not_missing_are_a_400_problem(
     officer: User, employer: Applicant, published: Posting
 ) -> None:

@@ -195,6 +195,33 @@ def test_the_employer_hands_in_the_missing_document_and_withdraws(
     assert posting.status == Status.WITHDRAWN
 
 
+def test_a_scan_of_several_mib_is_handed_in_online(officer: User, nanning_market: Market) -> None:
+    """The online page takes a file as large as the counter's (every other page stops at
+    2 MiB)."""
+    qingxiu_make()
+    client = employer_signed_in(nanning_market)
+    client.post("/portal/online/postings/new/", posting_post(nanning_market))
+    posting = Posting.objects.get()
+    assert posting.case is not None
+    case_claim(actor=officer, case=posting.case)
+    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
+    assert item is not None
+    posting_return_for_correction(actor=officer, posting=posting, items=[item])
+    notice_item = posting.case.notices.get().items.get()
+    scan = PDF.replace(b"\n1 0 obj", b"\n%" + b"x" * (3 * 1024 * 1024) + b"\n1 0 obj", 1)
+
+    response = client.post(
+        f"/portal/online/cases/{posting.case_id}/",
+        {
+            "action": "hand_in",
+            f"item_{notice_item.pk}": SimpleUploadedFile("执照.pdf", scan, "application/pdf"),
+        },
+    )
+
+    assert response.status_code == 302
+    assert Case.objects.get(pk=posting.case_id).attachments.get().size == len(scan)
+
+
 def test_a_program_renamed_pdf_is_refused(officer: User, nanning_market: Market) -> None:
     qingxiu_make()
     client = employer_signed_in(nanning_market)
