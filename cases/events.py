@@ -12,7 +12,14 @@ from audit.models import AuditEvent
 from audit.services import TargetRef, event_record
 from markets.models import Absence, Market
 
-from .models import Applicant, Case, SingleNotice, SingleNoticeBreach, Transfer
+from .models import (
+    Applicant,
+    Case,
+    CaseAttachment,
+    SingleNotice,
+    SingleNoticeBreach,
+    Transfer,
+)
 
 
 def _case_event(action: str, case: Case, actor: User, **values: Any) -> AuditEvent:
@@ -130,6 +137,52 @@ def personal_data_revealed_event(applicant: Applicant, case: Case, actor: User) 
         target=applicant,
         market=case.market,
         new_values={"reference": case.reference, "field": "id_number"},
+    )
+
+
+def case_viewed_event(case: Case, actor: User, *, page: str, ip_address: str | None) -> AuditEvent:
+    """An inspector opened a page of the case (``page``: ``detail``, ``notice``, ``receipt``).
+    A read, not work: the ledger counts none."""
+    return event_record(
+        action="case.viewed",
+        actor=actor,
+        target=case,
+        market=case.market,
+        new_values={"reference": case.reference, "state": case.state, "page": page},
+        ip_address=ip_address,
+    )
+
+
+def case_attachment_viewed_event(
+    case: Case, attachment: CaseAttachment, actor: User, *, ip_address: str | None
+) -> AuditEvent:
+    """An inspector downloaded a file of the case."""
+    return event_record(
+        action="case.attachment_viewed",
+        actor=actor,
+        target=case,
+        market=case.market,
+        new_values={
+            "reference": case.reference,
+            "attachment_id": attachment.pk,
+            "name": attachment.original_name,
+        },
+        ip_address=ip_address,
+    )
+
+
+def applicant_viewed_event(
+    applicant: Applicant, actor: User, *, market: Market, ip_address: str | None
+) -> AuditEvent:
+    """An inspector opened the applicant's page; one event in each inspected market where the
+    applicant has a case (so each market's log shows it)."""
+    return event_record(
+        action="applicant.viewed",
+        actor=actor,
+        target=applicant,
+        market=market,
+        new_values={"applicant_id": applicant.pk},
+        ip_address=ip_address,
     )
 
 

@@ -96,6 +96,10 @@ AUDIT_LABELS = {
     "case.reassigned": _("Case reassigned"),
     "case.note_added": _("Note added"),
     "case.attachment_added": _("Attachment added"),
+    # Inspectors' reading (read-only; the ledger counts none of it).
+    "case.viewed": _("Case read by an inspector"),
+    "case.attachment_viewed": _("Attachment opened by an inspector"),
+    "applicant.viewed": _("Applicant's page read by an inspector"),
     "applicant.renamed": _("Applicant's name corrected"),
     "applicant.mobile_changed": _("Applicant's mobile changed"),
     "applicant.anonymised": _("Personal data anonymised (retention)"),

@@ -98,6 +98,34 @@ def covers(user: Any, officer_id: int | None, market_id: int) -> bool:
     return (officer_id, market_id) in covering
 
 
+def inspects(user: Any, market: Any) -> bool:
+    """Whether ``market`` lies in a region ``user`` inspects (its region code starts with one
+    of their prefixes). ``market.region`` must be loaded (or cheap to load)."""
+    prefixes = inspected_prefixes(user)
+    return bool(prefixes) and market.region.code.startswith(tuple(prefixes))
+
+
+def supervises(user: Any, market: Any) -> bool:
+    """May ``user`` read ``market`` as its supervisor: its case list, its ledger, its dashboards
+    and figures? Its team leads, and the inspectors over its region. The one rule every
+    supervision page of a market asks (backoffice.common.access.market_for_supervisor)."""
+    return leads(user, market.pk) or inspects(user, market)
+
+
+def reads_only(user: Any, market: Any) -> bool:
+    """Whether ``user`` sees ``market``'s records only as an inspector over it: no market role
+    there, so nothing they open may change anything, and what they open of a case is an audit
+    event (``case.viewed``)."""
+    return not works_in(user, market.pk) and inspects(user, market)
+
+
+def acts_on(case: Any, user: Any) -> bool:
+    """Whether ``user`` has any part in the work on ``case``: staff of its market, or its
+    first-contact officer (首问负责: they may still add notes). Anyone else who sees it (an
+    inspector) only reads, and each action of case work refuses them (403)."""
+    return works_in(user, case.market_id) or case.first_contact_officer_id == user.pk
+
+
 def claim(case: Any, user: Any) -> bool:
     """Any officer or team lead of the case's market may take an unowned case."""
     return works_in(user, case.market_id)

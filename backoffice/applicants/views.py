@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.events import request_ip
 from cases.identity import mobile_mask
 from cases.models import Applicant
 from cases.selectors import applicant_get_for_change, applicant_markets_served_by
@@ -28,6 +29,7 @@ from cases.services import (
     applicant_change_mobile,
     applicant_change_name,
     applicant_id_number_reveal,
+    applicant_view_record,
 )
 from cases.sla_selectors import deadline_map_for_cases
 from cases.timeline import (
@@ -172,8 +174,13 @@ def _applicant_page(
 def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/applicants/<pk>/: the person or employer (personal data masked) and every record of
     theirs the user may see, newest first, paged: cases, single notices, postings,
-    referrals, guidance items, training, public-welfare placements, complaints."""
-    return _applicant_page(request, _visible_applicant(request, pk))
+    referrals, guidance items, training, public-welfare placements, complaints. An
+    inspector's reading is on the trail (``applicant.viewed``)."""
+    applicant = _visible_applicant(request, pk)
+    applicant_view_record(
+        actor=staff_user(request), applicant=applicant, ip_address=request_ip(request)
+    )
+    return _applicant_page(request, applicant)
 
 
 @back_office_required

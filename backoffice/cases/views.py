@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import SavedView, User
 from accounts.selectors import saved_view_get_for_owner, saved_view_list_for
 from accounts.services import saved_view_create, saved_view_delete, saved_view_rename
+from audit.events import request_ip
 from cases import permissions as can
 from cases.intake import case_intake
 from cases.kinds import kind_get
@@ -44,6 +45,7 @@ from cases.services import (
     case_bulk_reassign,
     case_transfer_accept,
     case_transfer_decline,
+    case_view_record,
 )
 from cases.sla_selectors import deadline_map_for_cases
 from cases.staff_selectors import (
@@ -271,7 +273,16 @@ def _case_page(
 @back_office_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_page(request, _visible_case(request, pk))
+    case = _visible_case(request, pk)
+    _viewed(request, case, "detail")
+    return _case_page(request, case)
+
+
+def _viewed(request: HttpRequest, case: Case, page: str) -> None:
+    """An inspector's reading of the case is on the trail (``case.viewed``)."""
+    case_view_record(
+        actor=staff_user(request), case=case, page=page, ip_address=request_ip(request)
+    )
 
 
 @back_office_required
@@ -282,6 +293,8 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     (PRG); bad input re-renders the case page with the errors and what was entered."""
     case = _visible_case(request, pk)
     user = staff_user(request)
+    if not can.acts_on(case, user):  # an inspector reads the case, and only reads it
+        raise PermissionDenied(_("You read this case; you take no part in its work."))
     action = ACTIONS[verb]
     case_url = reverse("backoffice:case_detail", args=[case.pk])
     form = _action_form(verb, case, user, request.POST)
@@ -352,6 +365,7 @@ def case_notice_print(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notice_for_case(case=case)
     if notice is None:
         raise Http404
+    _viewed(request, case, "notice")
     return render(
         request,
         "backoffice/case/notice_print.html",
@@ -382,6 +396,7 @@ def case_receipt_print(request: HttpRequest, pk: int) -> HttpResponse:
     reprinted on request. Not an audit event: it shows nothing the case page does not (less:
     the name masked, no mobile digits at all, since the last four are the lookup's secret)."""
     case = _visible_case(request, pk)
+    _viewed(request, case, "receipt")
     lookup_url = case_lookup_url(request, case)
     return render(
         request,

@@ -12,14 +12,13 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases import permissions as can
 from markets.models import Market, Membership, Role
-from markets.selectors import market_list_visible_to, membership_list_for_user
+from markets.selectors import membership_list_for_user
 
 from .params import id_parse
 
@@ -105,16 +104,26 @@ audit_reader_required = _requires(
 )
 
 
+def may_read_market(user: Any, market: Market) -> bool:
+    """The one rule of a market's supervision pages (case list and its export, ledger, time
+    limits, statistics, scorecard): its team leads, and the inspectors over its region, read
+    them. Inspectors only read (``cases.permissions.reads_only``)."""
+    return can.supervises(user, market)
+
+
 def market_for_supervisor(request: HttpRequest, market_id: int) -> Market:
-    """A market the user supervises: one they lead, or one inspected over its region.
-    404 when the market is not theirs to see at all; 403 for its officers."""
+    """A market the user may read as a supervisor (``may_read_market``). 404 when the market
+    is not theirs to see at all (another market's staff, an inspector of another region: its
+    existence is not revealed, as for a case); 403 for its own officers."""
     user = request.user
-    market = get_object_or_404(market_list_visible_to(user=user), pk=market_id)  # type: ignore[arg-type]
-    if market.pk not in led_market_ids(user) and not is_inspector(user):
+    market = Market.objects.select_related("region").filter(pk=market_id).first()
+    if market is not None and may_read_market(user, market):
+        return market
+    if market is not None and can.works_in(user, market.pk):
         raise PermissionDenied(
             str(_("Only the market's team leads and the inspectors over it see this page."))
         )
-    return market
+    raise Http404
 
 
 def staff_user(request: HttpRequest) -> User:

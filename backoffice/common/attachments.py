@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from audit.events import request_ip
 from cases.attachments import (
     NAME_MAX,
     case_attachment_add,
@@ -32,6 +33,7 @@ from cases.attachments import (
 )
 from cases.models import Case, CaseAttachment
 from cases.selectors import case_get_visible
+from cases.services import case_attachment_view_record
 
 from .access import does_back_office_work, visible_or_404
 from .once import submit_once
@@ -115,6 +117,13 @@ def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) 
         stream = attachment.file.open("rb")
     except (CaseAttachment.DoesNotExist, FileNotFoundError):
         raise Http404 from None
+    # An inspector's download is on the trail (``case.attachment_viewed``).
+    case_attachment_view_record(
+        actor=request.user,  # type: ignore[arg-type]
+        case=case,
+        attachment=attachment,
+        ip_address=request_ip(request),
+    )
     response = FileResponse(
         stream,
         as_attachment=True,

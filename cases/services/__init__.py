@@ -7,7 +7,8 @@
 - ``transfer``: transfer, accept, decline;
 - ``notice``: the single notice (一次性告知): request materials, receive them, add an item later;
 - ``resolution``: resolve, close, reopen, withdraw;
-- ``notes``: notes (attachments: ``cases.attachments``).
+- ``notes``: notes (attachments: ``cases.attachments``);
+- ``reading``: what inspectors read (each case page, file and applicant page they open).
 
 Each one: lock the case row, check the actor's right and market, run the transition, save,
 write the audit event, and schedule side effects (notifications, SMS) on commit — the shared
@@ -49,6 +50,7 @@ from .ownership import (
     case_claim,
     case_reassign,
 )
+from .reading import applicant_view_record, case_attachment_view_record, case_view_record
 from .resolution import (
     case_close,
     case_reopen,
@@ -79,6 +81,8 @@ __all__ = [
     "applicant_organisations_find_or_register_many",
     "applicant_person_find_or_register",
     "applicant_person_register",
+    "applicant_view_record",
+    "case_attachment_view_record",
     "case_bulk_reassign",
     "case_claim",
     "case_close",
@@ -94,6 +98,7 @@ __all__ = [
     "case_transfer",
     "case_transfer_accept",
     "case_transfer_decline",
+    "case_view_record",
     "case_withdraw",
     "notice_item_add_later",
 ]

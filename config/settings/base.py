@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "accounts.middleware.PasswordExpiryMiddleware",
+    # Inspectors read case work and change nothing (403 on every POST of its pages).
+    "backoffice.common.readonly.InspectorsReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -93,12 +93,15 @@ def test_an_inspectors_post_is_refused_and_changes_nothing(
 
     resolved = client.post(f"/cases/{case.pk}/resolve/", {"outcome": "已答复"}, follow=True)
     noted = client.post(f"/cases/{case.pk}/note/", {"text": ""}, follow=True)
+    after = snapshot(case)
+    shown = client.get(f"/cases/{case.pk}/")  # (itself an audit row: case.viewed)
 
-    assert snapshot(case) == before
-    assert resolved.redirect_chain == [(f"/cases/{case.pk}/", 302)]
-    assert noted.redirect_chain == [(f"/cases/{case.pk}/", 302)]
-    assert messages_of(resolved) and messages_of(noted)
-    assert noted.context["actions"] == []  # never an action form for an inspector
+    assert after == before
+    # Refused outright (issue 12: inspectors read and change nothing), with the reason.
+    assert (resolved.status_code, noted.status_code) == (403, 403)
+    assert resolved.redirect_chain == [] and noted.redirect_chain == []
+    assert "督查人员" in resolved.content.decode() and "督查人员" in noted.content.decode()
+    assert shown.context["actions"] == []  # never an action form for an inspector
 
 
 def test_resolve_without_outcome_re_renders_with_the_error_and_the_input_kept(
