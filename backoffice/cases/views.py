@@ -71,7 +71,7 @@ from ..common.access import (
 from ..common.attachments import attachment_section
 from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
-from ..common.pages import bounded_page
+from ..common.pages import DESK_COUNT_CAP, bounded_page
 from ..common.params import id_parse
 from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
@@ -122,15 +122,21 @@ def workbench(request: HttpRequest) -> HttpResponse:
         cases_filtered(case_list_mine(user=user), market_ids=market_ids, **criteria),
         per_page=PAGE_SIZE,
         param="mine",
+        cap=DESK_COUNT_CAP,
     )
     unclaimed = bounded_page(
         request,
         cases_filtered(case_list_unclaimed(user=user), market_ids=market_ids, **criteria),
         per_page=PAGE_SIZE,
         param="unclaimed",
+        cap=DESK_COUNT_CAP,
     )
     transfers = bounded_page(
-        request, transfer_list_waiting_for(user=user), per_page=PAGE_SIZE, param="transfers"
+        request,
+        transfer_list_waiting_for(user=user),
+        per_page=PAGE_SIZE,
+        param="transfers",
+        cap=DESK_COUNT_CAP,
     )
     case_ids = [case.pk for case in [*mine, *unclaimed]] + [t.case_id for t in transfers]
     return render(

@@ -187,6 +187,31 @@ def test_the_count_stops_at_the_cap(
     assert '<span class="count">0</span>' in under.content.decode()
 
 
+@pytest.mark.django_db
+def test_the_officers_desk_counts_to_its_own_smaller_cap(
+    verified_client: Clients,
+    team_lead: User,
+    officer: User,
+    nanning_market: Market,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("backoffice.cases.views.DESK_COUNT_CAP", 5)
+    bulk_cases(
+        7,
+        market=nanning_market,
+        applicant=applicant_make(officer),
+        opener=officer,
+        owner=officer,
+        state=State.IN_PROGRESS,
+    )
+
+    desk = verified_client(officer).get("/cases/").content.decode()
+    market = verified_client(team_lead).get(f"/cases/market/{nanning_market.pk}/")
+
+    assert '<span class="count">5+</span>' in desk
+    assert '<span class="count">7</span>' in market.content.decode()
+
+
 # --- Bounded queries for every filter -------------------------------------------------------
 
 FILTERS = [
