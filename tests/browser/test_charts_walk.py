@@ -15,7 +15,7 @@ import pytest
 from conftest import case_make
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "portal"))
-from portal_support import organisation_employer, postings_bulk  # noqa: E402
+from portal_support import organisation_employer, postings_bulk
 
 from accounts.models import User
 from browser.test_counter_walk import sign_in
@@ -35,7 +35,8 @@ DRAWN = """(id) => {
   const chart = window.echarts && window.echarts.getInstanceByDom(element);
   if (!chart) { return null; }
   const series = chart.getOption().series;
-  const values = series.flatMap((s) => s.data.map((d) => (d && typeof d === "object") ? d.value : d));
+  const value = (d) => (d && typeof d === "object") ? d.value : d;
+  const values = series.flatMap((s) => s.data.map(value));
   return {
     canvas: element.querySelectorAll("canvas").length,
     width: element.querySelector("canvas") ? element.querySelector("canvas").width : 0,
@@ -81,7 +82,8 @@ def test_the_big_screen_draws_its_charts_with_data_and_refreshes_them_without_re
     )
     page.wait_for_function(
         """() => {
-          const chart = window.echarts.getInstanceByDom(document.getElementById('chart-screen-wages'));
+          const element = document.getElementById('chart-screen-wages');
+          const chart = window.echarts.getInstanceByDom(element);
           return chart.getOption().series[0].data.reduce((a, b) => a + b, 0) === 6;
         }""",
         timeout=40_000,
