@@ -98,8 +98,8 @@ def sla_on_time_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> 
         )
         .annotate(week=TruncWeek("stopped_at", tzinfo=zone))
         .values("week")
-        .annotate(stopped=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .values_list("week", "stopped", "met")
+        .annotate(n_stopped=Count("pk"), n_met=Count("pk", filter=Q(met=True)))
+        .values_list("week", "n_stopped", "n_met")
         .order_by()
     )
     found = {_week(week): (stopped, met) for week, stopped, met in rows}
@@ -123,10 +123,10 @@ def sla_alerts_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> l
         .annotate(week=TruncWeek("created_at", tzinfo=zone))
         .values("week")
         .annotate(
-            due_soon=Count("pk", filter=Q(level=Level.WARNING)),
-            overdue=Count("pk", filter=Q(level=Level.BREACH)),
+            n_due_soon=Count("pk", filter=Q(level=Level.WARNING)),
+            n_overdue=Count("pk", filter=Q(level=Level.BREACH)),
         )
-        .values_list("week", "due_soon", "overdue")
+        .values_list("week", "n_due_soon", "n_overdue")
         .order_by()
     )
     found = {_week(week): (due_soon, overdue) for week, due_soon, overdue in rows}
@@ -146,8 +146,8 @@ def sla_on_time_by_market(
             met__isnull=False,
         )
         .values("market_id")
-        .annotate(stopped=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .values_list("market_id", "stopped", "met")
+        .annotate(n_stopped=Count("pk"), n_met=Count("pk", filter=Q(met=True)))
+        .values_list("market_id", "n_stopped", "n_met")
         .order_by()
     )
     return {market_id: (stopped, met) for market_id, stopped, met in rows}
@@ -165,10 +165,10 @@ def sla_open_alerts_by_market(
         Deadline.objects.filter(_completion_clocks(market_ids), stopped_at__isnull=True)
         .values("market_id")
         .annotate(
-            due_soon=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gte=now)),
-            overdue=Count("pk", filter=overdue),
+            n_due_soon=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gte=now)),
+            n_overdue=Count("pk", filter=overdue),
         )
-        .values_list("market_id", "due_soon", "overdue")
+        .values_list("market_id", "n_due_soon", "n_overdue")
         .order_by()
     )
     return {market_id: (due_soon, late) for market_id, due_soon, late in rows}

@@ -113,13 +113,14 @@ def dashboard_charts(*, market: Market, period: Period) -> list[Chart]:
     )
 
     load = case_workload(market_ids=ids, by="officer")
-    owner_ids = sorted({owner for owner, _state in load if owner is not None})
+    owner_ids = sorted({owner for owner, _state in load if isinstance(owner, int)})
     names = (
         {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids).only("full_name", "username")}
         if owner_ids
         else {}
     )
-    owners: list[int | None] = sorted(owner_ids, key=lambda pk: names.get(pk, ""))
+    by_name = sorted(owner_ids, key=lambda pk: names.get(pk, ""))
+    owners: list[int | None] = [*by_name]
     if any(owner is None for owner, _state in load):
         owners.append(None)
     charts.append(

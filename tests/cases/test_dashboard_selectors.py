@@ -35,8 +35,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _serial = count(1)
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def case_add(market: Market, officer: User, **fields: Any) -> Case:

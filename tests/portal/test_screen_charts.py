@@ -181,7 +181,7 @@ def test_the_json_is_computed_at_most_once_per_few_seconds_per_market(
 ) -> None:
     url = f"/portal/{nanning_market.pk}/screen/figures/"
     first = client.get(url).json()
-    employer = Posting.objects.filter(market=nanning_market).first().employer  # type: ignore[union-attr]
+    employer = Posting.objects.filter(market=nanning_market).first().employer
     posting_make(market=nanning_market, employer=employer, pay_daily=Decimal(200))
 
     with django_assert_max_num_queries(1):  # the market only
