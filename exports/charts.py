@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .files import CONTENT_TYPES, sheet_open
 
 if TYPE_CHECKING:
@@ -114,6 +116,8 @@ class Chart:
             "percent": self.percent,
             "large": self.large,
             "drawn": self.drawn or len(self.series),
+            # Shown across the drawing when there is nothing to draw.
+            "empty": str(_("No data")) if self.is_empty else "",
             "categories": [str(category) for category in self.categories],
             "headings": self.headings(),
             "series": [

@@ -24,15 +24,18 @@
 
   function option(spec) {
     var large = !!spec.large;
-    var font = large ? 26 : 13;
+    var font = large ? 28 : 13;
     var ink = large ? "#ffffff" : "#1a1a1a";  // the screen is white on near-black
     var drawn = spec.series.slice(0, spec.drawn || spec.series.length);
     var base = {
       animation: large,
       textStyle: { fontSize: font, color: ink },
       tooltip: { renderMode: "richText", trigger: spec.type === "pie" ? "item" : "axis" },
-      legend: { show: drawn.length > 1 || spec.type === "pie", top: 0, textStyle: { fontSize: font, color: ink } }
+      legend: { show: drawn.length > 1 || spec.type === "pie" || spec.type === "stacked", top: 0, textStyle: { fontSize: font, color: ink } }
     };
+    if (spec.empty) {  // "no data", never an empty box or a row of zeros without a word
+      base.title = { text: spec.empty, left: "center", top: "middle", textStyle: { fontSize: font, fontWeight: "normal", color: large ? "#d8dde6" : "#4a4a4a" } };
+    }
     if (spec.type === "pie") {
       base.series = [{
         type: "pie",
@@ -46,15 +49,15 @@
       }];
       return base;
     }
-    base.grid = { left: large ? 80 : 50, right: 20, top: drawn.length > 1 ? (large ? 70 : 40) : 20, bottom: large ? 70 : 40, containLabel: true };
-    base.xAxis = { type: "category", data: spec.categories, axisLabel: { fontSize: font, color: ink, hideOverlap: true } };
+    base.grid = { left: large ? 80 : 50, right: 20, top: base.legend.show ? (large ? 70 : 40) : 20, bottom: large ? 70 : 40, containLabel: true };
+    base.xAxis = { type: "category", data: spec.categories, axisLabel: { fontSize: font, color: ink, hideOverlap: true, interval: spec.categories.length <= 8 ? 0 : "auto" } };
     base.yAxis = { type: "value", minInterval: spec.percent ? 0 : 1, axisLabel: { fontSize: font, color: ink } };
     if (spec.percent) {
       base.yAxis.max = 100;
       base.yAxis.axisLabel.formatter = "{value}%";
     }
     base.series = drawn.map(function (line) {
-      var one = { type: spec.type === "line" ? "line" : "bar", name: line.name, data: line.data };
+      var one = { type: spec.type === "line" ? "line" : "bar", name: line.name, data: line.data, barMaxWidth: large ? 90 : 48 };
       if (spec.type === "stacked") { one.stack = "all"; }
       if (spec.type === "line") { one.connectNulls = false; one.symbolSize = large ? 12 : 6; }
       if (large) { one.label = { show: true, position: "top", fontSize: font, color: ink, formatter: function (p) { return p.value ? String(p.value) : ""; } }; }
