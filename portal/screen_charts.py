@@ -75,11 +75,20 @@ def screen_rankings(*, market: Market) -> Any:
 
 
 def screen_payload(*, market: Market, now: datetime) -> dict[str, Any]:
-    """What the screen's JSON gives every refresh."""
+    """What the screen's JSON gives every refresh: the charts, and every figure the screen
+    shows (today's, and its clock)."""
     charts, figures = screen_charts(market=market, now=now)
+    cases = selectors.market_figures_for_day(
+        market=market, day=now.date(), postings_published=figures["postings_today"]
+    )
     return {
         "charts": charts_spec(charts),
-        "figures": figures,
+        "figures": figures
+        | {
+            "cases_opened": cases.cases_opened,
+            "cases_closed": cases.cases_closed,
+            "clock": f"{now:%Y-%m-%d %H:%M}",
+        },
         "rankings": screen_rankings(market=market),
         "at": now.isoformat(),
     }

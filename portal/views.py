@@ -1,7 +1,9 @@
 """The public pages of a market: no sign-in (``login_not_required``), no personal data.
 
 - ``screen``: the information big screen (信息大屏) in the market hall, read from five metres;
-  it reloads itself every ``SCREEN_REFRESH_SECONDS`` and shows the next page of postings.
+  every ``SCREEN_REFRESH_SECONDS`` it shows the next page of postings (fetched and swapped in
+  by portal/screen.js; without script the page reloads itself), and its charts and figures
+  refresh from ``screen_figures`` (JSON) every ``SCREEN_CHARTS_REFRESH_SECONDS``.
 - ``kiosk`` and ``kiosk_posting``: the self-service kiosk (自助服务终端): search published
   postings, read one; contact goes through the market's counter.
 - ``kiosk_status``: the case-status lookup (办件进度查询), rate-limited (see portal.throttle);

@@ -148,6 +148,13 @@ def test_the_screen_draws_each_chart_with_its_table_and_the_glue_from_our_own_fi
         assert f'<table id="chart-{name}-table"' in page
     assert '<th scope="row">150–200</th><td class="number">1</td>' in page
     assert f'data-charts-refresh="/portal/{nanning_market.pk}/screen/figures/"' in page
+    # The list of jobs turns its pages by script, without a reload; without script the page
+    # reloads itself (the refresh only in <noscript>).
+    assert '<script src="/static/portal/screen.js" defer></script>' in page
+    assert 'data-rotate-url="?page=1" data-rotate-seconds="60"' in page
+    assert '<noscript><meta http-equiv="refresh" content="60;url=?page=1"></noscript>' in page
+    for figure in ("clock", "postings_today", "cases_opened", "seekers_today", "mean_daily_pay"):
+        assert f'data-figure="{figure}"' in page
 
 
 def test_the_json_refreshes_the_charts_with_nothing_personal_and_a_place_for_the_rankings(
@@ -167,6 +174,9 @@ def test_the_json_refreshes_the_charts_with_nothing_personal_and_a_place_for_the
         "openings_today": 20,
         "seekers_today": 3,
         "mean_daily_pay": "162",
+        "cases_opened": 4,  # three registrations and a policy consultation
+        "cases_closed": 0,
+        "clock": "2026-03-02 16:00",
     }
     for private in (CONTACT_NAME, CONTACT_PHONE, ORGANISATION_NAME, "韦小宝", "13800138000"):
         assert private not in text
