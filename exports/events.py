@@ -65,3 +65,29 @@ def export_refused_event(
         ip_address=ip_address,
         success=False,
     )
+
+
+CHART_EXPORTED = "export.chart"
+ACTION_LABELS[CHART_EXPORTED] = _("Chart table downloaded")
+
+
+def chart_exported_event(
+    *,
+    actor: User,
+    chart: str,
+    page: str,
+    criteria: Mapping[str, Any],
+    fmt: str,
+    market_id: int | None,
+    ip_address: str | None,
+) -> AuditEvent:
+    """A chart's table downloaded from a back-office page (who, which page and chart, which
+    filters, which format)."""
+    return event_record(
+        action=CHART_EXPORTED,
+        actor=actor,
+        target=TargetRef(type="exports.chart", label=f"{page}:{chart}"),
+        market=_market(market_id),
+        new_values={"page": page, "chart": chart, "filters": dict(criteria), "format": fmt},
+        ip_address=ip_address,
+    )

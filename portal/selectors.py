@@ -8,9 +8,10 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,6 +22,7 @@ from markets.models import Market, Region
 from workflows.postings.models import Occupation, Posting
 from workflows.postings.models import Status as PostingStatus
 from workflows.postings.selectors import POSTING_NOT_PUBLIC, posting_list_published
+from workflows.seekers.flow import SEEKER_REGISTRATION
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,9 +94,12 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def market_figures_for_day(*, market: Market, day: date) -> MarketDayFigures:
+def market_figures_for_day(
+    *, market: Market, day: date, postings_published: int | None = None
+) -> MarketDayFigures:
     """Postings published, cases opened and cases closed (结案) in the market on ``day``
-    (local time): two aggregate queries, whatever the numbers."""
+    (local time): two aggregate queries, whatever the numbers; one when the caller has
+    counted the postings already (``postings_published``, the screen's ``screen_day``)."""
     start, end = _day_bounds(day)
     opened = Q(opened_at__gte=start, opened_at__lt=end)
     closed = Q(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
@@ -103,13 +108,120 @@ def market_figures_for_day(*, market: Market, day: date) -> MarketDayFigures:
         .filter(opened | Q(closed_at__gte=start, closed_at__lt=end))
         .aggregate(opened=Count("pk", filter=opened), closed=Count("pk", filter=closed))
     )
-    postings = Posting.objects.filter(
-        market=market, published_at__gte=start, published_at__lt=end
-    ).count()
+    postings = (
+        postings_published
+        if postings_published is not None
+        else Posting.objects.filter(
+            market=market, published_at__gte=start, published_at__lt=end
+        ).count()
+    )
     return MarketDayFigures(
         postings_published=postings,
         cases_opened=cases["opened"],
         cases_closed=cases["closed"],
+    )
+
+
+# --- The big screen's charts: today's postings and seekers hour by hour, the wage level ------
+
+# Daily pay bands of the wage chart (元/日): [from, up to) each; the last has no upper end.
+WAGE_BANDS: tuple[tuple[int, int | None], ...] = (
+    (0, 100),
+    (100, 150),
+    (150, 200),
+    (200, 250),
+    (250, 300),
+    (300, None),
+)
+
+
+@dataclass(frozen=True)
+class ScreenDay:
+    """Today at the market, hour by hour (0–23, local time): postings published, the people
+    they want, and job seekers registered (求职登记 cases opened)."""
+
+    postings_by_hour: list[int]
+    openings_by_hour: list[int]
+    seekers_by_hour: list[int]
+
+    @property
+    def postings(self) -> int:
+        return sum(self.postings_by_hour)
+
+    @property
+    def openings(self) -> int:
+        return sum(self.openings_by_hour)
+
+    @property
+    def seekers(self) -> int:
+        return sum(self.seekers_by_hour)
+
+
+@dataclass(frozen=True)
+class WageLevel:
+    """The daily pay (``pay_daily``, the lower pay as a day's) of the market's published
+    postings: how many in each band of ``WAGE_BANDS``, their mean, and how many postings have
+    no daily figure (piece and per-job pay). ``mean`` is None when no posting has one."""
+
+    bands: list[int]
+    mean: Decimal | None
+    without_daily_pay: int
+
+
+def _hours(day: date) -> list[tuple[datetime, datetime]]:
+    start, _end = _day_bounds(day)
+    return [(start + timedelta(hours=h), start + timedelta(hours=h + 1)) for h in range(24)]
+
+
+def screen_day(*, market: Market, day: date) -> tuple[ScreenDay, WageLevel]:
+    """Today's postings and seekers at the market, per hour, and the wage level of its
+    published postings: two aggregate queries (postings, seekers), whatever the numbers."""
+    start, end = _day_bounds(day)
+    hours = _hours(day)
+    today = Q(published_at__gte=start, published_at__lt=end)
+    published = Q(status=PostingStatus.PUBLISHED)
+
+    def band(low: int, high: int | None) -> Q:
+        condition = published & Q(pay_daily__gte=low)
+        return condition & Q(pay_daily__lt=high) if high is not None else condition
+
+    postings = (
+        Posting.objects.filter(market=market)
+        .filter(today | published)
+        .aggregate(
+            **{
+                f"p{h}": Count("pk", filter=Q(published_at__gte=a, published_at__lt=b))
+                for h, (a, b) in enumerate(hours)
+            },
+            **{
+                f"o{h}": Sum("headcount", filter=Q(published_at__gte=a, published_at__lt=b))
+                for h, (a, b) in enumerate(hours)
+            },
+            **{f"b{i}": Count("pk", filter=band(lo, hi)) for i, (lo, hi) in enumerate(WAGE_BANDS)},
+            mean=Avg("pay_daily", filter=published),
+            without=Count("pk", filter=published & Q(pay_daily__isnull=True)),
+        )
+    )
+    seekers = Case.objects.filter(
+        market=market, kind=SEEKER_REGISTRATION.code, opened_at__gte=start, opened_at__lt=end
+    ).aggregate(
+        **{
+            f"s{h}": Count("pk", filter=Q(opened_at__gte=a, opened_at__lt=b))
+            for h, (a, b) in enumerate(hours)
+        }
+    )
+    mean = postings["mean"]
+    return (
+        ScreenDay(
+            postings_by_hour=[postings[f"p{h}"] for h in range(24)],
+            openings_by_hour=[postings[f"o{h}"] or 0 for h in range(24)],
+            seekers_by_hour=[seekers[f"s{h}"] for h in range(24)],
+        ),
+        WageLevel(
+            bands=[postings[f"b{i}"] for i in range(len(WAGE_BANDS))],
+            mean=Decimal(mean).quantize(Decimal("1")) if mean is not None else None,
+            without_daily_pay=postings["without"],
+        ),
     )
 
 

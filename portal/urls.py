@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:market_id>/screen/", views.screen, name="screen"),
+    path("<int:market_id>/screen/figures/", views.screen_figures, name="screen_figures"),
     path("<int:market_id>/kiosk/", views.kiosk, name="kiosk"),
     path("<int:market_id>/kiosk/postings/<int:pk>/", views.kiosk_posting, name="kiosk_posting"),
     path("<int:market_id>/kiosk/status/", views.kiosk_status, name="kiosk_status"),

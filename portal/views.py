@@ -1,7 +1,9 @@
 """The public pages of a market: no sign-in (``login_not_required``), no personal data.
 
 - ``screen``: the information big screen (信息大屏) in the market hall, read from five metres;
-  it reloads itself every ``SCREEN_REFRESH_SECONDS`` and shows the next page of postings.
+  every ``SCREEN_REFRESH_SECONDS`` it shows the next page of postings (fetched and swapped in
+  by portal/screen.js; without script the page reloads itself), and its charts and figures
+  refresh from ``screen_figures`` (JSON) every ``SCREEN_CHARTS_REFRESH_SECONDS``.
 - ``kiosk`` and ``kiosk_posting``: the self-service kiosk (自助服务终端): search published
   postings, read one; contact goes through the market's counter.
 - ``kiosk_status``: the case-status lookup (办件进度查询), rate-limited (see portal.throttle);
@@ -13,23 +15,31 @@ from __future__ import annotations
 import math
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.events import request_ip
 from cases.models import Applicant
+from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
 from markets.models import Market
 from workflows.postings.models import Eligibility
 
 from . import selectors, throttle
 from .forms import PostingSearchForm, StatusLookupForm, reference_initial
+from .screen_charts import screen_charts, screen_payload, screen_rankings
 from .text import phone_numbers_hidden
 
 SCREEN_REFRESH_SECONDS = 60
+# The screen's charts fetch their figures this often, without reloading the page; the figures
+# are computed at most once per SCREEN_FIGURES_CACHE_SECONDS per market and language.
+SCREEN_CHARTS_REFRESH_SECONDS = 20
+SCREEN_FIGURES_CACHE_SECONDS = 10
 SCREEN_PAGE_SIZE = 6  # what fits a 1080p screen at the big screen's type size
 SCREEN_POSTINGS_MAX = 60  # the newest postings the screen cycles through
 KIOSK_PAGE_SIZE = 8
@@ -63,6 +73,10 @@ def screen(request: HttpRequest, market_id: int) -> HttpResponse:
         number = 1
     page = paginator.page(number)
     now = timezone.localtime()
+    charts, chart_figures = screen_charts(market=market, now=now)
+    download = _screen_chart_download(request, charts, market)
+    if download is not None:
+        return download
     return render(
         request,
         "portal/screen.html",
@@ -71,10 +85,52 @@ def screen(request: HttpRequest, market_id: int) -> HttpResponse:
             "page": page,
             "next_page": page.next_page_number() if page.has_next() else 1,
             "refresh_seconds": SCREEN_REFRESH_SECONDS,
-            "figures": selectors.market_figures_for_day(market=market, day=now.date()),
+            "figures": selectors.market_figures_for_day(
+                market=market, day=now.date(), postings_published=chart_figures["postings_today"]
+            ),
             "now": now,
+            "charts": charts,
+            "chart_figures": chart_figures,
+            "charts_refresh_seconds": SCREEN_CHARTS_REFRESH_SECONDS,
+            "rankings": screen_rankings(market=market),
         },
     )
+
+
+def _screen_chart_download(
+    request: HttpRequest, charts: list[Chart], market: Market
+) -> HttpResponse | None:
+    """?chart=<name>&format=csv|xlsx: a chart's table as a file (public figures, nothing
+    personal, so no trail); None when none is asked for."""
+    name, fmt = request.GET.get("chart", ""), request.GET.get("format", "")
+    if not name and not fmt:
+        return None
+    chart = chart_find(charts, name)
+    if chart is None or fmt not in FORMATS:
+        raise Http404
+    content, content_type = chart_file(chart, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    filename = chart_filename(chart, fmt, prefix=f"screen-{market.pk}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_not_required
+@require_GET
+def screen_figures(request: HttpRequest, market_id: int) -> JsonResponse:
+    """The big screen's charts and figures as JSON, fetched by the screen every
+    ``SCREEN_CHARTS_REFRESH_SECONDS`` (static/js/charts.js) so they change without a reload.
+    Computed at most once per ``SCREEN_FIGURES_CACHE_SECONDS`` per market and language,
+    whatever the number of screens and visitors asking (the public pages' brake on load)."""
+    market = _market(market_id)
+    key = f"portal:screen-figures:{market.pk}:{get_language()}"
+    payload = cache.get(key)
+    if payload is None:
+        payload = screen_payload(market=market, now=timezone.localtime())
+        cache.set(key, payload, timeout=SCREEN_FIGURES_CACHE_SECONDS)
+    response = JsonResponse(payload)
+    response["Cache-Control"] = f"public, max-age={SCREEN_FIGURES_CACHE_SECONDS}"
+    return response
 
 
 @login_not_required

@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     path("ledger/<int:market_id>/events/", views.ledger_events, name="ledger_events"),
     # Time limits (限时办结): the team lead's dashboard of a market.
     path("sla/market/<int:market_id>/", views.sla_market, name="sla_market"),
+    # The inspector's region view: the same figures rolled up by market.
+    path("sla/region/", views.sla_region, name="sla_region"),
 ]

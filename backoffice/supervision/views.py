@@ -3,11 +3,13 @@ work-log ledger (工作日志台账). Read by the market's team leads and by ins
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from audit.events import request_ip
 from audit.exports import ledger_csv, ledger_xlsx
 from audit.ledger import (
     BUSINESS_FIGURE_LABELS,
@@ -31,20 +34,26 @@ from audit.ledger import (
     ledger_month,
     ledger_sign_off,
 )
+from cases.dashboard_selectors import market_list_inspected
 from cases.kinds import KINDS
 from cases.models import Channel
 from cases.sla_selectors import Period, sla_dashboard
 from cases.staff_selectors import audit_chain_status_list, audit_event_search, audit_market_list
+from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
+from exports.events import chart_exported_event
 from workflows.ratings.models import Level
 from workflows.ratings.selectors import rating_rollup
 
 from ..common.access import (
     audit_reader_required,
     back_office_required,
+    is_inspector,
     led_market_ids,
     market_for_supervisor,
+    staff_user,
 )
 from ..common.params import DAY_FIRST, DAY_LAST, day_parse, month_parse
+from .charts import dashboard_charts, region_charts
 from .forms import AuditEventFilterForm
 
 
@@ -273,6 +282,12 @@ def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
         now=now,
         breach_page=request.GET.get("breaches"),
     )
+    charts = dashboard_charts(market=market, period=dashboard.period)
+    download = _chart_download(
+        request, charts, page="sla_market", market_id=market.pk, prefix=f"sla-{market.pk}"
+    )
+    if download is not None:
+        return download
     year, month = _rating_month(request)
     context = {
         "dashboard": dashboard,
@@ -280,8 +295,91 @@ def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
         "now": now,
         "ratings": rating_rollup(market_ids=[market.pk], year=year, month=month),
         "rating_levels": Level.choices,
+        "charts": charts,
+        "download_query": _download_query(request),
     }
     return render(request, "backoffice/sla/market.html", context)
+
+
+# --- Charts: the table of each, as CSV or XLSX (?chart=<name>&format=csv|xlsx) ------------------
+
+
+def _download_query(request: HttpRequest) -> str:
+    """The page's query string without the download's own parameters (a download keeps the
+    page's filters)."""
+    query = request.GET.copy()
+    for name in ("chart", "format"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _chart_download(
+    request: HttpRequest, charts: list[Chart], *, page: str, market_id: int | None, prefix: str
+) -> HttpResponse | None:
+    """The file of ?chart=<name>&format=csv|xlsx, recorded in the event log; None when the
+    request asks for none. The page's own access rule has already been applied: the file holds
+    exactly the figures the page shows."""
+    name, fmt = request.GET.get("chart", ""), request.GET.get("format", "")
+    if not name and not fmt:
+        return None
+    chart = chart_find(charts, name)
+    if chart is None or fmt not in FORMATS:
+        raise Http404(_("This page has no such chart or file format."))
+    content, content_type = chart_file(chart, fmt)
+    chart_exported_event(
+        actor=staff_user(request),
+        chart=chart.name,
+        page=page,
+        criteria={k: v for k, v in request.GET.items() if k not in ("chart", "format")},
+        fmt=fmt,
+        market_id=market_id,
+        ip_address=request_ip(request),
+    )
+    response = HttpResponse(content, content_type=content_type)
+    filename = chart_filename(chart, fmt, prefix=prefix)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The inspector's region view: the dashboard rolled up by market ---------------------------
+
+
+def inspector_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Inspectors only; everyone else gets 403 with the reason."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_inspector(request.user):
+            raise PermissionDenied(str(_("This page is for inspectors, over their region.")))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@inspector_required
+@require_GET
+def sla_region(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    markets = list(market_list_inspected(user=user))
+    period = _dashboard_period(request)
+    charts = region_charts(markets=markets, period=period, now=timezone.now())
+    download = _chart_download(
+        request, charts, page="sla_region", market_id=None, prefix="sla-region"
+    )
+    if download is not None:
+        return download
+    return render(
+        request,
+        "backoffice/sla/region.html",
+        {
+            "markets": markets,
+            "period": period,
+            "charts": charts,
+            "download_query": _download_query(request),
+            "now": timezone.now(),
+        },
+    )
 
 
 def _rating_month(request: HttpRequest) -> tuple[int, int]:

@@ -144,6 +144,7 @@ def backoffice_nav(context: dict[str, Any]) -> dict[str, Any]:
         "works_in_a_market": works_in_a_market(user),
         "led_market_ids": led,
         "reads_audit": bool(led) or is_inspector(user),
+        "inspects": is_inspector(user),
     }
 
 

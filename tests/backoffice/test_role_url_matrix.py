@@ -148,6 +148,8 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/ledger/{market}/events/": _case_work_page(TEAM_LEAD, INSPECTOR),
     # Time limits (限时办结): the market's team lead, and inspectors over it.
     "/sla/market/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    # The inspector's region view (issue 12, item 4): the same figures rolled up by market.
+    "/sla/region/": _case_work_page(INSPECTOR),
     # The bell (站内通知): every signed-in member of staff, administrators included.
     "/notifications/": _back_office_page(),
     # The counter (即时快招): officers and team leads take postings and register seekers;
@@ -232,6 +234,7 @@ ELSEWHERE: dict[str, str] = {
     "portal:rate_link": "ratings/test_rating_pages.py",
     "portal:online:case_rate": "ratings/test_rating_pages.py",
     "portal:screen": "portal/test_portal_pages.py",
+    "portal:screen_figures": "portal/test_screen_charts.py",
     # Online self-service: public URLs answering only to the applicant signed in by a code.
     "portal:online:sign_in": "portal/test_online_sign_in.py",
     "portal:online:sign_in_code": "portal/test_online_sign_in.py",

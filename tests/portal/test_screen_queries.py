@@ -1,5 +1,6 @@
 """The big screen runs the same few SQL queries for 10 published postings as for 200: one page
-of postings with what a card shows fetched alongside, and today's figures as aggregates."""
+of postings with what a card shows fetched alongside, and today's figures and charts as
+aggregates."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from portal_support import organisation_employer, postings_bulk
 
 from markets.models import Market
 
-# The market, the number of postings, one page of them, today's postings and today's cases.
-MAX_QUERIES = 5
+# The market, the number of postings, one page of them, today's postings (hour by hour, with
+# the published postings' wage level: one aggregate), today's seekers and today's cases.
+MAX_QUERIES = 6
 
 
 def screen_queries(client: Client, market: Market, page: int) -> int:

@@ -1,0 +1,220 @@
+"""Reads for the charts of the supervision dashboards (图表): the team lead's dashboard of one
+market and the inspector's region view, which rolls the same figures up by market.
+
+Every read is one aggregate query (``GROUP BY`` with ``Count(filter=Q(...))``, weeks by
+``TruncWeek`` in the display time zone): the number of queries never grows with the number
+of cases, weeks, officers or markets. Each takes ``market_ids`` (one market for the team lead,
+every market of the region for the inspector) and, where the figures are split, ``by`` the
+officer (the case's current owner) or the market.
+
+Definitions (the help texts of the pages say the same):
+
+- On-time rate per week (按周按时办结率): completion clocks stopped in the week (Monday to
+  Sunday, Asia/Shanghai) with ``met`` ÷ all stopped in it; withdrawn cases' clocks (``met``
+  None) count in neither. A week with none stopped has no rate (None), not 0 %.
+- Due-soon and overdue trend (临期、超期趋势): the reminders the sweep created in each week,
+  "due soon" (warning) and "overdue" (breach); the sweep creates each once per clock, so each
+  clock counts once, in the week it became due soon or overdue.
+- Cases by state and kind: the cases opened in the period, by their state now.
+- Workload (工作量): the open cases (not yet resolved, closed or withdrawn) by owner, or by
+  market, and their state; plus the open completion clocks due soon and overdue now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import OPEN_STATES, Case
+from cases.permissions import inspected_prefixes
+from cases.services import CASE_SUBJECT
+from markets.models import Market
+from sla.models import Deadline, Level, Reminder, Target
+from sla.selectors import DUE_OVERDUE, deadline_due_condition
+
+WEEKS = 12  # weeks of the trend charts, up to the period's last day
+
+By = Literal["officer", "market"]
+
+
+@dataclass(frozen=True)
+class WeekRate:
+    week: date  # its Monday
+    stopped: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.met / self.stopped if self.stopped else None
+
+
+@dataclass(frozen=True)
+class WeekAlerts:
+    week: date
+    due_soon: int
+    overdue: int
+
+
+def weeks_up_to(last: date, *, count: int = WEEKS) -> list[date]:
+    """The Mondays of the ``count`` weeks that end with the week of ``last``, oldest first."""
+    monday = last - timedelta(days=last.weekday())
+    return [monday - timedelta(weeks=back) for back in range(count - 1, -1, -1)]
+
+
+def _start(day: date) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(day, datetime.min.time()), timezone.get_default_timezone()
+    )
+
+
+def _week(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value, timezone.get_default_timezone()).date()
+    return value
+
+
+def _completion_clocks(market_ids: Sequence[int]) -> Q:
+    return Q(subject_type=CASE_SUBJECT, market_id__in=list(market_ids), target=Target.COMPLETION)
+
+
+def sla_on_time_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> list[WeekRate]:
+    """The on-time rate of each week of ``weeks`` (Mondays), all markets together; one query."""
+    if not weeks:
+        return []
+    zone = timezone.get_default_timezone()
+    rows = (
+        Deadline.objects.filter(
+            _completion_clocks(market_ids),
+            stopped_at__gte=_start(weeks[0]),
+            stopped_at__lt=_start(weeks[-1] + timedelta(weeks=1)),
+            met__isnull=False,
+        )
+        .annotate(week=TruncWeek("stopped_at", tzinfo=zone))
+        .values("week")
+        .annotate(n_stopped=Count("pk"), n_met=Count("pk", filter=Q(met=True)))
+        .values_list("week", "n_stopped", "n_met")
+        .order_by()
+    )
+    found = {_week(week): (stopped, met) for week, stopped, met in rows}
+    return [WeekRate(week, *found.get(week, (0, 0))) for week in weeks]
+
+
+def sla_alerts_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> list[WeekAlerts]:
+    """The clocks that became due soon and overdue in each week of ``weeks``; one query."""
+    if not weeks:
+        return []
+    zone = timezone.get_default_timezone()
+    rows = (
+        Reminder.objects.filter(
+            deadline__subject_type=CASE_SUBJECT,
+            deadline__market_id__in=list(market_ids),
+            deadline__target=Target.COMPLETION,
+            level__in=[Level.WARNING, Level.BREACH],
+            created_at__gte=_start(weeks[0]),
+            created_at__lt=_start(weeks[-1] + timedelta(weeks=1)),
+        )
+        .annotate(week=TruncWeek("created_at", tzinfo=zone))
+        .values("week")
+        .annotate(
+            n_due_soon=Count("pk", filter=Q(level=Level.WARNING)),
+            n_overdue=Count("pk", filter=Q(level=Level.BREACH)),
+        )
+        .values_list("week", "n_due_soon", "n_overdue")
+        .order_by()
+    )
+    found = {_week(week): (due_soon, overdue) for week, due_soon, overdue in rows}
+    return [WeekAlerts(week, *found.get(week, (0, 0))) for week in weeks]
+
+
+def sla_on_time_by_market(
+    *, market_ids: Sequence[int], starts_at: datetime, ends_before: datetime
+) -> dict[int, tuple[int, int]]:
+    """{market id: (clocks stopped, met)} of the clocks stopped in the period; one query.
+    Markets with none stopped are left out."""
+    rows = (
+        Deadline.objects.filter(
+            _completion_clocks(market_ids),
+            stopped_at__gte=starts_at,
+            stopped_at__lt=ends_before,
+            met__isnull=False,
+        )
+        .values("market_id")
+        .annotate(n_stopped=Count("pk"), n_met=Count("pk", filter=Q(met=True)))
+        .values_list("market_id", "n_stopped", "n_met")
+        .order_by()
+    )
+    return {market_id: (stopped, met) for market_id, stopped, met in rows}
+
+
+def sla_open_alerts_by_market(
+    *, market_ids: Sequence[int], now: datetime
+) -> dict[int, tuple[int, int]]:
+    """{market id: (due soon, overdue)} of the open completion clocks at ``now``; one query.
+    Due soon: running, warned, not yet due; overdue: past due (a clock paused after its due
+    time stays overdue), as on the team lead's dashboard."""
+    running = Q(stopped_at__isnull=True, paused_at__isnull=True)
+    overdue = deadline_due_condition(due=DUE_OVERDUE, now=now)
+    rows = (
+        Deadline.objects.filter(_completion_clocks(market_ids), stopped_at__isnull=True)
+        .values("market_id")
+        .annotate(
+            n_due_soon=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gte=now)),
+            n_overdue=Count("pk", filter=overdue),
+        )
+        .values_list("market_id", "n_due_soon", "n_overdue")
+        .order_by()
+    )
+    return {market_id: (due_soon, late) for market_id, due_soon, late in rows}
+
+
+def case_counts_by_kind_and_state(
+    *, market_ids: Sequence[int], starts_at: datetime, ends_before: datetime, by: str = "kind"
+) -> dict[tuple[object, str], int]:
+    """{(kind or market id, state now): cases} of the cases opened in the period; one query.
+    ``by`` is "kind" or "market_id"."""
+    if by not in {"kind", "market_id"}:
+        raise ValueError(f"cannot count cases by {by!r}")
+    rows = (
+        Case.objects.filter(
+            market_id__in=list(market_ids), opened_at__gte=starts_at, opened_at__lt=ends_before
+        )
+        .values(by, "state")
+        .annotate(n=Count("pk"))
+        .values_list(by, "state", "n")
+        .order_by()
+    )
+    return {(key, state): n for key, state, n in rows}
+
+
+def case_workload(*, market_ids: Sequence[int], by: By) -> dict[tuple[int | None, str], int]:
+    """{(owner id or market id, state): open cases}; one query. An unclaimed case has no
+    owner (None)."""
+    key = "owner_id" if by == "officer" else "market_id"
+    rows = (
+        Case.objects.filter(market_id__in=list(market_ids), state__in=OPEN_STATES)
+        .values(key, "state")
+        .annotate(n=Count("pk"))
+        .values_list(key, "state", "n")
+        .order_by()
+    )
+    return {(owner, state): n for owner, state, n in rows}
+
+
+def market_list_inspected(*, user: User) -> QuerySet[Market]:
+    """The markets in the region subtrees ``user`` inspects, by region code then name (none for
+    anybody else): the markets of the inspector's region view."""
+    prefixes = inspected_prefixes(user)
+    if not prefixes:
+        return Market.objects.none()
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(region__code__startswith=prefix)
+    markets = Market.objects.filter(condition).select_related("region")
+    return markets.order_by("region__code", "name")
