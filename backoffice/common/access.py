@@ -90,6 +90,7 @@ market_staff_required = _requires(
 team_lead_required = _requires(
     lambda user: bool(led_market_ids(user)), _("This page is for the team leads of a market.")
 )
+inspector_required = _requires(is_inspector, _("This page is for inspectors, over their region."))
 # The link with the provincial platform: read by inspectors and the system administrator, its
 # dead letters retried by the system administrator.
 sync_reader_required = _requires(

@@ -3,13 +3,11 @@ work-log ledger (工作日志台账). Read by the market's team leads and by ins
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +45,7 @@ from workflows.ratings.selectors import rating_rollup
 from ..common.access import (
     audit_reader_required,
     back_office_required,
-    is_inspector,
+    inspector_required,
     led_market_ids,
     market_for_supervisor,
     staff_user,
@@ -343,18 +341,6 @@ def _chart_download(
 
 
 # --- The inspector's region view: the dashboard rolled up by market ---------------------------
-
-
-def inspector_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Inspectors only; everyone else gets 403 with the reason."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_inspector(request.user):
-            raise PermissionDenied(str(_("This page is for inspectors, over their region.")))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @inspector_required
