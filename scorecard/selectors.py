@@ -121,7 +121,9 @@ def month_check(*, year: int, month: int, today: date | None = None) -> None:
         raise MonthRefused("future month")
 
 
-def _on_time(ids: list[int], starts: datetime, ends: datetime, now: datetime) -> dict[str, dict]:
+def _on_time(
+    ids: list[int], starts: datetime, ends: datetime, now: datetime
+) -> dict[str, dict[int, tuple[int, int]]]:
     """{target: {market id: (met, counted)}}: the clocks that stopped in the month, and those
     that fell due in it (up to now) and still run, which missed."""
     until = min(ends, now)
@@ -135,7 +137,7 @@ def _on_time(ids: list[int], starts: datetime, ends: datetime, now: datetime) ->
         .annotate(total=Count("id"), met=Count("id", filter=Q(met=True)))
         .order_by()
     )
-    found: dict[str, dict] = {Target.ACCEPTANCE: {}, Target.COMPLETION: {}}
+    found: dict[str, dict[int, tuple[int, int]]] = {Target.ACCEPTANCE: {}, Target.COMPLETION: {}}
     for row in rows:
         found[row["target"]][row["market_id"]] = (row["met"], row["total"])
     return found

@@ -160,7 +160,6 @@ def scorecard_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@back_office_required
 @require_http_methods(["GET"])
 def scorecard_market(request: HttpRequest, market: int) -> HttpResponse:
     found = market_for_supervisor(request, market)
@@ -186,7 +185,6 @@ def scorecard_market(request: HttpRequest, market: int) -> HttpResponse:
 # --- Facility profile ---------------------------------------------------------------------------
 
 
-@back_office_required
 @require_http_methods(["GET"])
 def facility_profile(request: HttpRequest, market: int) -> HttpResponse:
     found = market_for_supervisor(request, market)
@@ -294,7 +292,6 @@ def inspection_new(request: HttpRequest, market: int) -> HttpResponse:
     )
 
 
-@back_office_required
 @require_http_methods(["GET"])
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
@@ -314,9 +311,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@back_office_required
 @require_http_methods(["GET"])
 def inspection_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo (a stream: ``back_office_required`` wraps views that answer HttpResponse,
+    so the rights are checked here: the market's team leads and the inspectors over it)."""
     user = staff_user(request)
     photo = visible_or_404(inspection_photo_get_visible, pk=pk, user=user)
     market = photo.item.inspection.market

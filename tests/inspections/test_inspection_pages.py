@@ -95,7 +95,8 @@ def test_an_inspector_records_an_inspection_with_photos_and_a_failure_opens_a_re
     lead = verified_client(team_lead)
     page = lead.get(f"/scorecard/inspections/{inspection.pk}/").content.decode()
     assert fix.case.reference in page and "ramp.png" in page
-    photo = InspectionPhoto.objects.first()
+    photo = InspectionPhoto.objects.order_by("pk").first()
+    assert photo is not None
     assert lead.get(f"/scorecard/photos/{photo.pk}/").status_code == 200
 
 

@@ -59,9 +59,9 @@ def inspection_items(*, inspection: Inspection) -> list[InspectionItem]:
 
 
 def inspection_photo_get_visible(*, user: User, pk: int) -> InspectionPhoto:
-    photo: InspectionPhoto = InspectionPhoto.objects.select_related("item__inspection").get(
-        pk=pk, item__inspection__market__in=market_list_visible_to(user=user)
-    )
+    photo: InspectionPhoto = InspectionPhoto.objects.select_related(
+        "item__inspection__market__region"
+    ).get(pk=pk, item__inspection__market__in=market_list_visible_to(user=user))
     return photo
 
 
