@@ -93,14 +93,14 @@ def _shown(item: ItemValue) -> str:
     if item.spec.unit == "percent":
         return f"{item.value} % ({item.numerator}/{item.denominator})"
     if item.spec.unit == "check":
-        return _("pass") if item.value == 1 else _("fail")
+        return _("Pass") if item.value == 1 else _("Fail")
     return str(item.value)
 
 
 def _target(item: ItemValue) -> str:
     spec = item.spec
     if spec.unit == "check":
-        return _("pass")
+        return _("Pass")
     unit = " %" if spec.unit == "percent" else ""
     return f"{'≤' if spec.at_most else '≥'} {spec.target}{unit}"
 
@@ -161,8 +161,8 @@ def scorecard_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def scorecard_market(request: HttpRequest, market: int) -> HttpResponse:
-    found = market_for_supervisor(request, market)
+def scorecard_market(request: HttpRequest, market_id: int) -> HttpResponse:
+    found = market_for_supervisor(request, market_id)
     year, month, form = _month(request)
     try:
         [card] = scorecard_for_markets(markets=[found], year=year, month=month)
@@ -186,8 +186,8 @@ def scorecard_market(request: HttpRequest, market: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def facility_profile(request: HttpRequest, market: int) -> HttpResponse:
-    found = market_for_supervisor(request, market)
+def facility_profile(request: HttpRequest, market_id: int) -> HttpResponse:
+    found = market_for_supervisor(request, market_id)
     user = staff_user(request)
     profile = facility_profile_for(market=found)
     zones = dict(Zone.choices)
@@ -211,8 +211,8 @@ def facility_profile(request: HttpRequest, market: int) -> HttpResponse:
 
 @back_office_required
 @require_http_methods(["GET", "POST"])
-def facility_profile_edit(request: HttpRequest, market: int) -> HttpResponse:
-    found = market_for_supervisor(request, market)
+def facility_profile_edit(request: HttpRequest, market_id: int) -> HttpResponse:
+    found = market_for_supervisor(request, market_id)
     profile = facility_profile_for(market=found)
     initial = (
         {
@@ -248,8 +248,8 @@ def facility_profile_edit(request: HttpRequest, market: int) -> HttpResponse:
 
 @back_office_required
 @require_http_methods(["GET", "POST"])
-def inspection_new(request: HttpRequest, market: int) -> HttpResponse:
-    found = market_for_supervisor(request, market)
+def inspection_new(request: HttpRequest, market_id: int) -> HttpResponse:
+    found = market_for_supervisor(request, market_id)
     user = staff_user(request)
     if not inspects(user, found):
         raise PermissionDenied(
