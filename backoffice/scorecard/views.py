@@ -160,6 +160,7 @@ def scorecard_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@back_office_required
 @require_http_methods(["GET"])
 def scorecard_market(request: HttpRequest, market_id: int) -> HttpResponse:
     found = market_for_supervisor(request, market_id)
@@ -185,6 +186,7 @@ def scorecard_market(request: HttpRequest, market_id: int) -> HttpResponse:
 # --- Facility profile ---------------------------------------------------------------------------
 
 
+@back_office_required
 @require_http_methods(["GET"])
 def facility_profile(request: HttpRequest, market_id: int) -> HttpResponse:
     found = market_for_supervisor(request, market_id)
@@ -292,6 +294,7 @@ def inspection_new(request: HttpRequest, market_id: int) -> HttpResponse:
     )
 
 
+@back_office_required
 @require_http_methods(["GET"])
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
