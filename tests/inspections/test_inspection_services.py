@@ -18,7 +18,7 @@ from inspections_support import checklist, inspector_of, png
 
 from audit.models import AuditEvent
 from cases.models import Case, State
-from cases.services import CASE_SUBJECT, CaseActionError
+from cases.services import CASE_SUBJECT, CaseActionError, case_close
 from sla.models import Deadline, Target
 from workflows.inspections.checklist import FACILITY_CODES, Result
 from workflows.inspections.models import (
@@ -313,3 +313,33 @@ def test_an_inspector_of_a_city_inspects_its_markets_only(nanning, liuzhou, nann
             actor=city_inspector, market=liuzhou_market, visited_on=TODAY, items=checklist()
         )
     assert Inspection.objects.count() == 1
+
+
+def test_the_case_pages_generic_close_does_not_close_a_facility_rectification(
+    inspector, team_lead, nanning_market
+):
+    [fix] = _failed(inspector, nanning_market, accessibility="fail")
+    fix = facility_rectification_report(actor=team_lead, rectification=fix, outcome="已整改")
+    with pytest.raises(CaseActionError, match="its own page"):
+        case_close(actor=team_lead, case=fix.case)
+    fix.refresh_from_db()
+    assert fix.case.state == State.RESOLVED
+    assert not AuditEvent.objects.filter(action="case.closed").exists()
+
+
+def test_an_inspector_of_another_region_may_not_change_the_facility_profile(
+    team_lead, nanning_market, liuzhou
+):
+    facility_profile_save(
+        actor=team_lead, market=nanning_market, area_m2="80", zones=[], equipment=[]
+    )
+    with pytest.raises(PermissionDenied):
+        facility_profile_save(
+            actor=inspector_of(liuzhou, "liuzhou-inspector"),
+            market=nanning_market,
+            area_m2="20",
+            zones=[],
+            equipment=[],
+        )
+    assert FacilityProfile.objects.get().area_m2 == Decimal("80.0")
+    assert FacilityProfile.history.count() == 1

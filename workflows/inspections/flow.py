@@ -26,6 +26,8 @@ RECTIFICATION = CaseKind(
     ),
     # Reported on its own page and closed by an inspector (services.py).
     resolved_by_service=True,
+    # Only an inspector over the market closes it, after checking (never the case page).
+    closed_by_service=True,
 )
 
 # 20 working days (about a calendar month) to put a facility right: a local choice, long

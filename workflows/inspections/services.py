@@ -397,7 +397,7 @@ def facility_rectification_close(
         )
     old_state = case.state
     desk = inspection_desk(market=case.market)
-    rectification.case = case_close(actor=desk, case=case)
+    rectification.case = case_close(actor=desk, case=case, by_service=True)
     rectification.checked_by = actor
     rectification.checked_at = timezone.now()
     rectification.check_note = note
