@@ -109,7 +109,7 @@ class CheckForm(forms.Form):
 class MonthForm(forms.Form):
     month = forms.RegexField(
         label=_("Month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^20\d\d-(0[1-9]|1[0-2])$",
         required=False,
         widget=forms.TextInput(attrs={"type": "month"}),
     )

@@ -22,7 +22,7 @@ from workflows.inspections.models import (
     Inspection,
     InspectionPhoto,
 )
-from workflows.inspections.services import inspection_record
+from workflows.inspections.services import ItemGiven, inspection_record
 
 pytestmark = pytest.mark.usefixtures("frozen_time")
 TODAY = date(2026, 3, 2)
@@ -149,6 +149,12 @@ def test_an_inspector_of_another_region_finds_nothing_and_changes_nothing(
     )
     assert response.status_code == 404
     assert Inspection.objects.count() == 1
+    edit = elsewhere.post(
+        f"/scorecard/market/{nanning_market.pk}/facility/edit/",
+        {"area_m2": "10", "zones": [], "equipment": []},
+    )
+    assert edit.status_code == 404
+    assert not FacilityProfile.objects.exists()
     fix.refresh_from_db()
     assert fix.case.state == State.IN_PROGRESS
     assert not AuditEvent.objects.filter(action="facility_rectification.closed").exists()
@@ -200,3 +206,30 @@ def test_the_lists_keep_their_query_count_whatever_the_rows(
     with django_assert_max_num_queries(before):
         assert client.get("/scorecard/rectifications/").status_code == 200
         assert client.get("/scorecard/?month=2026-03").status_code == 200
+
+
+def test_a_photo_is_shown_to_the_lead_and_inspectors_over_the_market_only(
+    inspector, team_lead, officer, nanning_market, liuzhou, verified_client
+):
+    inspection = inspection_record(
+        actor=inspector,
+        market=nanning_market,
+        visited_on=TODAY,
+        items=checklist(
+            area=ItemGiven(result="pass", photos=[SimpleUploadedFile("a.png", PNG_BYTES)])
+        ),
+    )
+    photo = InspectionPhoto.objects.get(item__inspection=inspection)
+    url = f"/scorecard/photos/{photo.pk}/"
+    shown = verified_client(inspector).get(url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    assert b"".join(shown.streaming_content) == PNG_BYTES
+    assert verified_client(officer).get(url).status_code == 403
+    elsewhere = verified_client(inspector_of(liuzhou, "liuzhou-inspector"))
+    assert elsewhere.get(url).status_code == 404
+
+
+def test_a_month_in_the_future_is_refused_with_a_message(inspector, verified_client):
+    response = verified_client(inspector).get("/scorecard/?month=2027-01")
+    assert response.status_code == 400
+    assert "2027-01" in response.content.decode()
