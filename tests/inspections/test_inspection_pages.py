@@ -233,3 +233,12 @@ def test_a_month_in_the_future_is_refused_with_a_message(inspector, verified_cli
     response = verified_client(inspector).get("/scorecard/?month=2027-01")
     assert response.status_code == 400
     assert "2027-01" in response.content.decode()
+
+
+def test_the_case_page_of_a_facility_rectification_links_to_its_page_not_to_a_rating(
+    inspector, team_lead, nanning_market, verified_client
+):
+    fix = _failed(inspector, nanning_market)
+    page = verified_client(team_lead).get(f"/cases/{fix.case_id}/").content.decode()
+    assert f"/scorecard/rectifications/{fix.pk}/" in page
+    assert f"/ratings/cases/{fix.case_id}/tablet/" not in page
