@@ -25,6 +25,8 @@ urlpatterns: list[URLResolver] = [
     path("campaigns/", include("backoffice.campaigns.urls")),
     # Satisfaction ratings (好差评): the counter tablet and the rectifications.
     path("ratings/", include("backoffice.ratings.urls")),
+    # The market scorecard, facility profiles and inspections (art. 3, 5–10, 29).
+    path("scorecard/", include("backoffice.scorecard.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
     path("exports/", include("backoffice.exports.urls")),
     # The search box of the top bar (全局搜索).

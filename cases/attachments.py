@@ -264,14 +264,16 @@ def original_name_for_type(name: str, file_type: FileType) -> str:
 
 
 @dataclass(frozen=True)
-class _Scanned:
+class Scanned:
     size: int
     sha256: str
     file_type: FileType
 
 
-def _scan(upload: UploadedFile, max_bytes: int) -> _Scanned:
-    """Read the upload once, in chunks: size, SHA-256 and the type from its first bytes."""
+def upload_scan(upload: UploadedFile, max_bytes: int) -> Scanned:
+    """Read the upload once, in chunks: size, SHA-256 and the type from its first bytes;
+    refused (``ValidationError`` on ``file``) when too large, empty or of a type not accepted.
+    Also for other apps' uploads (the inspection photos)."""
     too_large = _refused(
         _("The file is larger than %(max)s, the most a case attachment may be.")
         % {"max": filesizeformat(max_bytes)}
@@ -293,7 +295,7 @@ def _scan(upload: UploadedFile, max_bytes: int) -> _Scanned:
     file_type = None if upload.file is None else file_type_detect(head, upload.file)
     if file_type is None:
         raise _not_accepted()
-    return _Scanned(size=size, sha256=digest.hexdigest(), file_type=file_type)
+    return Scanned(size=size, sha256=digest.hexdigest(), file_type=file_type)
 
 
 def may_attach(*, actor: User, case: Case) -> bool:
@@ -315,7 +317,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
             _("This case has %(count)d attachments already, the most it may have.")
             % {"count": max_count}
         )
-    scanned = _scan(upload, settings.CASE_ATTACHMENT_MAX_BYTES)
+    scanned = upload_scan(upload, settings.CASE_ATTACHMENT_MAX_BYTES)
     attachment = CaseAttachment(
         case=case,
         uploaded_by=actor,

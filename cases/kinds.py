@@ -22,6 +22,9 @@ class CaseKind:
     # Resolved only through its service's own verb (which passes ``by_service``), never by the
     # case page's generic "Resolve": e.g. a rectification closes after its return visit.
     resolved_by_service: bool = False
+    # Closed only through its service's own verb (``by_service``), never by the case page's
+    # generic "Close": e.g. a facility rectification is closed by an inspector after checking.
+    closed_by_service: bool = False
 
 
 KINDS: dict[str, CaseKind] = {}

@@ -53,7 +53,15 @@ def case_resolve(*, actor: User, case: Case, outcome: str, by_service: bool = Fa
 
 
 @transaction.atomic
-def case_close(*, actor: User, case: Case) -> Case:
+def case_close(*, actor: User, case: Case, by_service: bool = False) -> Case:
+    """Close the resolved case. A kind ``closed_by_service`` is closed only by its service
+    (``by_service``)."""
+    kind = kind_get(case.kind)
+    if kind is not None and kind.closed_by_service and not by_service:
+        raise CaseActionError(
+            _("Case %(reference)s is finished through its own page, not here.")
+            % {"reference": case.reference}
+        )
     return case_transition(
         case, "close", actor=actor, event=lambda case: events.case_closed_event(case, actor)
     )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "workflows.welfare",
     "workflows.campaigns",
     "workflows.ratings",
+    "workflows.inspections",
     "portal",
     "noticeboard",
     "exports",

@@ -39,6 +39,8 @@ from exports.services import export_request
 from markets.absences import absence_record
 from markets.models import Market
 from notifications.models import Notification
+from workflows.inspections.checklist import FACILITY_CODES
+from workflows.inspections.services import ItemGiven, inspection_record
 from workflows.ratings.services import rating_record
 
 # The helpers of the service tests live beside them.
@@ -77,6 +79,10 @@ def _case_of(kind: str) -> Row:
 
 
 ROWS: dict[str, Row] = {
+    # Before "rectifications/<int:pk>/" (a rating's, keyed by its case): a facility one.
+    "scorecard/rectifications/<int:pk>/": _first("inspections.facilityrectification"),
+    "scorecard/inspections/<int:pk>/": _first("inspections.inspection"),
+    "scorecard/photos/<int:pk>/": _first("inspections.inspectionphoto"),
     "cases/<int:pk>/": _case_of("policy_consultation"),
     "noticeboard/cases/<int:case_pk>/": _case_of("policy_consultation"),
     "counter/postings/<int:pk>/": _first("postings.posting"),
@@ -105,6 +111,13 @@ MUST_SHOW = {
     "cases/market/<int:market_id>/",
     "audit/events/",
     "ledger/<int:market_id>/",
+    "scorecard/",
+    "scorecard/market/<int:market_id>/",
+    "scorecard/market/<int:market_id>/facility/",
+    "scorecard/market/<int:market_id>/facility/edit/",
+    "scorecard/inspections/<int:pk>/",
+    "scorecard/rectifications/",
+    "scorecard/rectifications/<int:pk>/",
     "ledger/<int:market_id>/events/",
     "sla/market/<int:market_id>/",
     "counter/postings/",
@@ -261,6 +274,7 @@ def records(
     chinese: None,
     officer: User,
     team_lead: User,
+    inspector: User,
     nanning_market: Market,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
@@ -287,6 +301,16 @@ def records(
     # A poor rating (好差评), the rectification it opened, and the dashboard's figures.
     rated = case_resolve(actor=officer, case=case_make(officer), outcome="已答复")
     rating_record(case=rated, level="dissatisfied", comment="等候太久", channel="kiosk")
+    # A facility inspection (设施督查) with a failed item, and the rectification it opened.
+    inspection_record(
+        actor=inspector,
+        market=nanning_market,
+        visited_on=timezone.localdate(),
+        items={
+            code: ItemGiven(result="fail" if code == "accessibility" else "pass", note="坡道缺失")
+            for code in FACILITY_CODES
+        },
+    )
     # Absence cover (AB岗): the team lead covers for the officer, away today and tomorrow.
     today = timezone.localdate()
     absence_record(

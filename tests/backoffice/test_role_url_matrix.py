@@ -199,6 +199,14 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     # The provincial platform link (issue 11, item 4): inspectors and the system administrator
     # read it; the system administrator retries its dead letters.
     "/provincial/": _case_work_page(INSPECTOR, SYSTEM_ADMIN),
+    # The market scorecard, facility profiles and inspections (issue 12, item 6): the market's
+    # team leads and the inspectors over it; only inspectors record an inspection.
+    "/scorecard/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    "/scorecard/market/{market}/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    "/scorecard/market/{market}/facility/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    "/scorecard/market/{market}/facility/edit/": _case_work_page(TEAM_LEAD, INSPECTOR),
+    "/scorecard/market/{market}/inspections/new/": _case_work_page(INSPECTOR),
+    "/scorecard/rectifications/": _case_work_page(TEAM_LEAD, INSPECTOR),
 }
 
 # Django's LoginRequiredMiddleware sends an anonymous visitor of the admin's site-wide pages
@@ -312,6 +320,10 @@ ELSEWHERE: dict[str, str] = {
     # One export and its file: the requester's alone.
     "backoffice:export_detail": "exports/test_export_pages.py",
     "backoffice:export_download": "exports/test_export_pages.py",
+    # An inspection, its photos and a facility rectification: records of their own.
+    "backoffice:inspection_detail": "inspections/test_inspection_pages.py",
+    "backoffice:inspection_photo": "inspections/test_inspection_pages.py",
+    "backoffice:facility_rectification": "inspections/test_inspection_pages.py",
 }
 ACTIONS_POST_ONLY = [
     "applicant_reveal_id",
@@ -340,6 +352,8 @@ ACTIONS_POST_ONLY = [
     "complaints_satisfaction",
     "complaints_suspend_posting",
     "rectification_visit",
+    "facility_rectification_report",
+    "facility_rectification_close",
     "rectification_close",
     "counter_posting_extend",
     "counter_posting_fill",
