@@ -25,6 +25,9 @@ class CaseKind:
     # Closed only through its service's own verb (``by_service``), never by the case page's
     # generic "Close": e.g. a facility rectification is closed by an inspector after checking.
     closed_by_service: bool = False
+    # Rated by its applicant when done (好差评); not the market's own work on itself (a
+    # rectification: the rated case is the one that was rated, the inspected market's is its own).
+    rated: bool = True
 
 
 KINDS: dict[str, CaseKind] = {}
@@ -37,6 +40,11 @@ def kind_register(kind: CaseKind) -> CaseKind:
 
 def kind_get(code: str) -> CaseKind | None:
     return KINDS.get(code)
+
+
+def kind_is_rated(code: str) -> bool:
+    kind = KINDS.get(code)
+    return kind is None or kind.rated
 
 
 POLICY_CONSULTATION = kind_register(

@@ -519,6 +519,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "case": own,
             "hand_in": hand_in,
             "withdraw": withdraw,
+            "may_rate": ratable(own),
         },
     )
 

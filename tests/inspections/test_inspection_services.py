@@ -343,3 +343,23 @@ def test_an_inspector_of_another_region_may_not_change_the_facility_profile(
         )
     assert FacilityProfile.objects.get().area_m2 == Decimal("80.0")
     assert FacilityProfile.history.count() == 1
+
+
+def test_a_facility_rectification_is_not_rated_and_sends_no_rating_link(
+    inspector, team_lead, nanning_market
+):
+    from workflows.ratings.links import rating_link_for_sms
+    from workflows.ratings.models import Rating, RatingChannel
+    from workflows.ratings.selectors import ratable
+    from workflows.ratings.services import rating_record
+
+    [fix] = _failed(inspector, nanning_market, accessibility="fail")
+    fix = facility_rectification_report(actor=team_lead, rectification=fix, outcome="已整改")
+
+    assert not ratable(fix.case)
+    assert rating_link_for_sms(fix.case) == ""
+    with pytest.raises(CaseActionError):
+        rating_record(
+            case=fix.case, level="very_satisfied", comment="", channel=RatingChannel.KIOSK
+        )
+    assert not Rating.objects.exists()

@@ -26,6 +26,7 @@ RECTIFICATION = CaseKind(
     ),
     # Reported on its own page and closed by an inspector (services.py).
     resolved_by_service=True,
+    rated=False,
     # Only an inspector over the market closes it, after checking (never the case page).
     closed_by_service=True,
 )

@@ -24,6 +24,7 @@ RECTIFICATION = CaseKind(
     ),
     # Closed on its own page after the return visit (services.rectification_close).
     resolved_by_service=True,
+    rated=False,
 )
 
 # 15 working days to rectify and visit the applicant again: the time the national 好差评

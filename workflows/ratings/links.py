@@ -22,9 +22,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.kinds import kind_is_rated
 from cases.models import Case
 
-from .flow import RECTIFICATION
 from .models import Rating, RatingLink
 
 SALT = "ratings.sms-link"
@@ -99,7 +99,7 @@ def rating_link_for_sms(case: Case) -> str:
     """The address of a new rating link for the completion message of ``case``; "" for a case
     that is not rated (a rectification, or one rated already). Called inside the resolution's
     transaction."""
-    if case.kind == RECTIFICATION.code or Rating.objects.filter(case=case).exists():
+    if not kind_is_rated(case.kind) or Rating.objects.filter(case=case).exists():
         return ""
     token = rating_link_create(case=case)
     path = reverse("portal:rate_link", args=[token])

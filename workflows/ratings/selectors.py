@@ -18,10 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from cases.kinds import kind_get
+from cases.kinds import kind_get, kind_is_rated
 from cases.models import Case
 
-from .flow import RECTIFICATION
 from .models import RATED_STATES, SATISFIED_LEVELS, Level, Rating, Rectification
 
 
@@ -140,8 +139,8 @@ def rating_rollup(*, market_ids: Sequence[int], year: int, month: int) -> Rating
 
 def ratable(case: Case) -> bool:
     """Whether the applicant may rate ``case`` now, if it is not rated yet: resolved or
-    closed, and not a rectification (no query)."""
-    return case.kind != RECTIFICATION.code and case.state in RATED_STATES
+    closed, and of a kind that is rated (not a rectification; no query)."""
+    return kind_is_rated(case.kind) and case.state in RATED_STATES
 
 
 def rating_for_case(*, case: Case) -> Rating | None:

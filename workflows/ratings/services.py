@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import permissions as can
 from cases.fsm import row_locked, save_with_history
+from cases.kinds import kind_is_rated
 from cases.models import Case, Channel, State
 from cases.services import (
     CaseActionError,
@@ -90,7 +91,7 @@ def _clean(*, case: Case, level: str, comment: str, channel: str) -> str:
         errors["channel"] = _("Choose how the rating was given.")
     if errors:
         raise ValidationError(errors)
-    if case.kind == RECTIFICATION.code:
+    if not kind_is_rated(case.kind):
         raise CaseActionError(_("A rectification is not rated: the rated case is."))
     if case.state not in RATED_STATES:
         raise CaseActionError(
