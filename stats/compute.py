@@ -1,0 +1,492 @@
+"""The monthly figures of standard art. 15, computed from the records (reads only).
+
+For a calendar month (Asia/Shanghai) and an *area* (one market, the markets of a city, or of
+the province):
+
+- **openings** (岗位需求人数): the sum of the headcounts of the postings valid at any time in
+  the month: published before the month ended, not ended (filled, withdrawn, expired) before
+  it began, and with a last working day in or after the month;
+- **seekers** (求职人数): the persons with a job-seeker registration (a ``seeker_registration``
+  case, not withdrawn) active in the month: made before the month ended and no more than
+  ``STATS_SEEKER_ACTIVE_DAYS`` days before it began; a person counts once per area;
+- **demand ratio** (求人倍率) = openings ÷ seekers, two decimals; ``None`` ("no data") when
+  there is no seeker, never 0.0 and never a division by zero;
+- by occupation (大类 and 中类 of the 2022 大典, a market's own 工种 with its 中类): openings of
+  the postings naming it, seekers wanting it (a seeker wanting several occupations counts in
+  each, once per cell); by industry (GB/T 4754-2017 门类 and 大类): openings only, the
+  registration records no industry; by group (gender, age band on the month's last day,
+  household registration, employment-difficulty categories): seekers;
+- rankings: the occupations (中类) with the highest and lowest demand ratio among the cells with
+  at least ``STATS_RANKING_MIN_COUNT`` openings *and* seekers, and the industries (大类) with the
+  most and fewest openings among those with at least that many; ties share a rank;
+- the daily wage (日均工资): mean and median over the month's postings (each posting once, its
+  lower pay) converted to a day: monthly ÷ 21.75, weekly ÷ 5, hourly × the posting's daily
+  hours, daily as it is (the posting's ``pay_daily``, set at intake by
+  ``workflows.postings.validation.pay_daily_of``), a piece rate × the stated daily output
+  (``piece_daily_output``); per-job pay and a piece rate without an output are excluded, and so
+  is a day's wage outside ``STATS_WAGE_DAILY_MIN``..``STATS_WAGE_DAILY_MAX`` (0, a typing
+  mistake); both counts are shown.
+
+Everything is counted by the database (GROUP BY); Python only reshapes the grouped rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+
+from cases.models import Applicant, Industry
+from cases.models import Case as CaseRecord
+from cases.models import State as CaseState
+from markets.models import Market, Region
+from workflows.postings.models import Occupation, PayMethod, Posting
+from workflows.seekers.flow import SEEKER_REGISTRATION
+from workflows.seekers.models import DifficultyCategory, HouseholdType, SeekerProfile
+
+from .models import Scope
+
+ZONE = ZoneInfo("Asia/Shanghai")
+CENT = Decimal("0.01")
+UNKNOWN = "unknown"
+
+# Age bands (年龄段) on the month's last day: (code, lowest age); the last band has no top.
+AGE_BANDS: tuple[tuple[str, int], ...] = (
+    ("16-24", 16),
+    ("25-34", 25),
+    ("35-44", 35),
+    ("45-54", 45),
+    ("55+", 55),
+)
+CONVERTED_BY_PAY_DAILY = (PayMethod.HOURLY, PayMethod.DAILY, PayMethod.WEEKLY, PayMethod.MONTHLY)
+
+
+@dataclass(frozen=True)
+class Area:
+    """What a set of figures covers: one market, the markets of a city, or of the province."""
+
+    scope: str
+    key: str
+    name: str
+    market_ids: tuple[int, ...]
+    market: Market | None = None
+    region: Region | None = None
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def next_first_day(self) -> date:
+        return date(self.year + self.month // 12, self.month % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next_first_day - timedelta(days=1)
+
+    @property
+    def starts(self) -> datetime:
+        return datetime.combine(self.first_day, datetime.min.time(), tzinfo=ZONE)
+
+    @property
+    def ends(self) -> datetime:
+        """The first instant after the month."""
+        return datetime.combine(self.next_first_day, datetime.min.time(), tzinfo=ZONE)
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def a_year_before(self) -> Month:
+        return Month(self.year - 1, self.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def city_code(region_code: str) -> str:
+    return region_code[:4] + "00"
+
+
+def province_code(region_code: str) -> str:
+    return region_code[:2] + "0000"
+
+
+def area_of_market(market: Market) -> Area:
+    return Area(
+        scope=Scope.MARKET,
+        key=f"market:{market.pk}",
+        name=market.name,
+        market_ids=(market.pk,),
+        market=market,
+    )
+
+
+def area_of_region(region: Region) -> Area:
+    """A city (``Scope.REGION``) or the province: every market under it by division code."""
+    is_province = region.code.endswith("0000")
+    prefix = region.code[:2] if is_province else region.code[:4]
+    ids = tuple(
+        Market.objects.filter(region__code__startswith=prefix)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    scope = Scope.PROVINCE if is_province else Scope.REGION
+    return Area(
+        scope=scope, key=f"{scope}:{region.code}", name=region.name, market_ids=ids, region=region
+    )
+
+
+# --- The records behind the figures ----------------------------------------------------------
+
+
+def postings_of_month(area: Area, month: Month) -> QuerySet[Posting]:
+    """The postings valid at any time in the month (see the module's docstring)."""
+    return Posting.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=month.starts),
+        market_id__in=area.market_ids,
+        published_at__lt=month.ends,
+        end_date__gte=month.first_day,
+    )
+
+
+def registrations_of_month(area: Area, month: Month) -> QuerySet[CaseRecord]:
+    """The job-seeker registrations (cases) active in the month."""
+    active_days = settings.STATS_SEEKER_ACTIVE_DAYS
+    return CaseRecord.objects.filter(
+        market_id__in=area.market_ids,
+        kind=SEEKER_REGISTRATION.code,
+        opened_at__lt=month.ends,
+        opened_at__gte=month.starts - timedelta(days=active_days),
+    ).exclude(state=CaseState.WITHDRAWN)
+
+
+def seekers_of_month(area: Area, month: Month) -> QuerySet[SeekerProfile]:
+    """The seekers (profiles) counted in the month: one per person."""
+    applicants = registrations_of_month(area, month).values("applicant_id")
+    return SeekerProfile.objects.filter(applicant_id__in=applicants)
+
+
+def day_wage_expression() -> Case:
+    """A posting's lower pay as a day's wage (see the module's docstring); NULL when it cannot
+    be converted."""
+    decimal = DecimalField(max_digits=16, decimal_places=2)
+    return Case(
+        When(
+            pay_method=PayMethod.PIECE,
+            piece_daily_output__gt=0,
+            then=ExpressionWrapper(F("pay_min") * F("piece_daily_output"), output_field=decimal),
+        ),
+        When(pay_method__in=CONVERTED_BY_PAY_DAILY, then=F("pay_daily")),
+        default=Value(None, output_field=decimal),
+        output_field=decimal,
+    )
+
+
+def wage_bounds() -> tuple[Decimal, Decimal]:
+    return Decimal(settings.STATS_WAGE_DAILY_MIN), Decimal(settings.STATS_WAGE_DAILY_MAX)
+
+
+def wage_within_bounds() -> Q:
+    low, high = wage_bounds()
+    return Q(day_wage__gte=low, day_wage__lte=high)
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+def demand_ratio(openings: int, seekers: int) -> float | None:
+    """求人倍率 to two decimals; None ("no data") without seekers."""
+    if not seekers:
+        return None
+    return float((Decimal(openings) / Decimal(seekers)).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class _Cells:
+    """Counts per code, openings and seekers, before they become rows."""
+
+    openings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seekers: dict[str, int] = field(default_factory=dict)
+
+
+def _rows(cells: _Cells, names: dict[str, str], *, with_seekers: bool) -> list[dict[str, Any]]:
+    codes = sorted(set(cells.openings) | set(cells.seekers), key=lambda c: (c == UNKNOWN, c))
+    rows = []
+    for code in codes:
+        openings = cells.openings.get(code, 0)
+        row: dict[str, Any] = {"code": code, "name": names.get(code, ""), "openings": openings}
+        if with_seekers:
+            seekers = cells.seekers.get(code, 0)
+            row["seekers"] = seekers
+            row["demand_ratio"] = demand_ratio(openings, seekers)
+        rows.append(row)
+    return rows
+
+
+def _seekers_by_occupation_prefix(seekers: QuerySet[SeekerProfile], length: int) -> dict[str, int]:
+    """Persons per occupation code prefix (1: 大类, 4: 中类) of the occupations they want,
+    counted by the database over the JSON list (json_each / jsonb_array_elements_text)."""
+    sub_sql, sub_params = seekers.values("applicant_id").query.sql_with_params()
+    table = SeekerProfile._meta.db_table
+    if connection.vendor == "postgresql":
+        expand = "CROSS JOIN LATERAL jsonb_array_elements_text(p.wanted_occupations) AS j(value)"
+    else:
+        expand = ", json_each(p.wanted_occupations) AS j"
+    length = int(length)  # a constant of this module, never input
+    sql = (
+        f"SELECT substr(j.value, 1, {length}) AS code, COUNT(DISTINCT p.applicant_id) "  # noqa: S608
+        f"FROM {table} p {expand} WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sub_params)
+        return {str(code): int(count) for code, count in cursor.fetchall() if code}
+
+
+def age_band_expression(month: Month) -> Case:
+    last = month.last_day
+    whens = []
+    for code, age in reversed(AGE_BANDS):
+        born_by = _years_before(last, age)
+        whens.append(When(birth_date__lte=born_by, then=Value(code)))
+    if whens:
+        # Under 16 (refused at registration) falls in the first band.
+        whens.append(When(birth_date__isnull=False, then=Value(AGE_BANDS[0][0])))
+    return Case(*whens, default=Value(UNKNOWN))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _group_rows(qs: QuerySet[Any], codes: list[str], key: str = "code") -> list[dict[str, Any]]:
+    counted = {str(row[key] or UNKNOWN): row["seekers"] for row in qs}
+    ordered = [*codes, *sorted(set(counted) - set(codes))]
+    return [{"code": code, "seekers": counted.get(code, 0)} for code in ordered if code in counted]
+
+
+def _ranked(rows: list[dict[str, Any]], value: str, *, descending: bool) -> list[dict[str, Any]]:
+    """The rows in order of ``value`` with competition ranks (1, 2, 2, 4); ties in code
+    order. Every row whose rank is within ``STATS_RANKING_SIZE`` is kept."""
+    size = settings.STATS_RANKING_SIZE
+    ordered = sorted(rows, key=lambda r: ((-r[value]) if descending else r[value], r["code"]))
+    ranked: list[dict[str, Any]] = []
+    previous: Any = object()
+    rank = 0
+    for position, row in enumerate(ordered, start=1):
+        if row[value] != previous:
+            rank = position
+            previous = row[value]
+        if rank > size:
+            break
+        ranked.append({**row, "rank": rank})
+    return ranked
+
+
+def rankings_of(
+    occupation_rows: list[dict[str, Any]], industry_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The highest and lowest cells, among those meeting the minimum-count rule."""
+    minimum = settings.STATS_RANKING_MIN_COUNT
+    occupations = [
+        row
+        for row in occupation_rows
+        if row["code"] != UNKNOWN
+        and row["openings"] >= minimum
+        and row["seekers"] >= minimum
+        and row["demand_ratio"] is not None
+    ]
+    industries = [
+        row for row in industry_rows if row["code"] != UNKNOWN and row["openings"] >= minimum
+    ]
+    return {
+        "min_count": minimum,
+        "occupation_highest": _ranked(occupations, "demand_ratio", descending=True),
+        "occupation_lowest": _ranked(occupations, "demand_ratio", descending=False),
+        "industry_highest": _ranked(industries, "openings", descending=True),
+        "industry_lowest": _ranked(industries, "openings", descending=False),
+    }
+
+
+def wage_figures(postings: QuerySet[Posting]) -> dict[str, Any]:
+    """Mean and median daily wage of the postings, with what was left out and why."""
+    with_wage = postings.annotate(day_wage=day_wage_expression())
+    within = wage_within_bounds()
+    totals = with_wage.aggregate(
+        postings=Count("pk"),
+        counted=Count("pk", filter=within),
+        not_convertible=Count("pk", filter=Q(day_wage__isnull=True)),
+        mean=Avg("day_wage", filter=within),
+    )
+    counted = totals["counted"]
+    median = None
+    if counted:
+        low, high = (counted - 1) // 2, counted // 2
+        middle = list(
+            with_wage.filter(within)
+            .order_by("day_wage")
+            .values_list("day_wage", flat=True)[low : high + 1]
+        )
+        median = sum(Decimal(v) for v in middle) / len(middle)
+    not_convertible = totals["not_convertible"]
+    bounds = wage_bounds()
+    return {
+        "mean": _money(totals["mean"]) if counted else None,
+        "median": _money(median),
+        "counted": counted,
+        "excluded": totals["postings"] - counted,
+        "excluded_not_convertible": not_convertible,
+        "excluded_out_of_bounds": totals["postings"] - counted - not_convertible,
+        "bounds": [str(bounds[0]), str(bounds[1])],
+    }
+
+
+def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
+    """Every figure of the month for the area, as plain JSON data (a snapshot's content)."""
+    postings = postings_of_month(area, month)
+    registrations = registrations_of_month(area, month)
+    seekers = seekers_of_month(area, month)
+
+    openings = postings.aggregate(openings=Sum("headcount"), postings=Count("pk"))
+    seeker_count = registrations.aggregate(n=Count("applicant_id", distinct=True))["n"]
+    total_openings = openings["openings"] or 0
+
+    # Occupations: openings per 中类 (大类 summed from them), seekers counted per prefix.
+    major, middle = _Cells(), _Cells()
+    for row in postings.values(code=Substr("occupation__code", 1, 4)).annotate(n=Sum("headcount")):
+        code = row["code"]
+        major.openings[code[:1]] += row["n"]
+        if len(code) == 4:
+            middle.openings[code] += row["n"]
+    major.seekers = _seekers_by_occupation_prefix(seekers, 1)
+    middle.seekers = {
+        c: n for c, n in _seekers_by_occupation_prefix(seekers, 4).items() if len(c) == 4
+    }
+    occupation_names = dict(
+        Occupation.objects.filter(
+            code__in=set(major.openings)
+            | set(major.seekers)
+            | set(middle.openings)
+            | set(middle.seekers)
+        ).values_list("code", "name")
+    )
+
+    # Industries: openings per 大类, and per 门类 summed from them.
+    section, division = _Cells(), _Cells()
+    for row in postings.values("industry__code", "industry__section__code").annotate(
+        n=Sum("headcount")
+    ):
+        division.openings[row["industry__code"] or UNKNOWN] += row["n"]
+        section.openings[row["industry__section__code"] or UNKNOWN] += row["n"]
+    industry_names = dict(
+        Industry.objects.filter(
+            code__in=set(division.openings) | set(section.openings)
+        ).values_list("code", "name")
+    )
+
+    by_occupation_middle = _rows(middle, occupation_names, with_seekers=True)
+    by_industry_division = _rows(division, industry_names, with_seekers=False)
+
+    # Groups of seekers (one row per person: the registrations' applicants).
+    persons = Applicant.objects.filter(pk__in=registrations.values("applicant_id"))
+    gender = persons.values(code=F("gender")).annotate(seekers=Count("pk"))
+    age = (
+        persons.annotate(code=age_band_expression(month))
+        .values("code")
+        .annotate(seekers=Count("pk"))
+    )
+    household = seekers.values(code=F("household_type")).annotate(seekers=Count("pk"))
+    difficulty = seekers.aggregate(
+        **{
+            category.value: Count(
+                "pk", filter=Q(difficulty_categories__icontains=f'"{category.value}"')
+            )
+            for category in DifficultyCategory
+        }
+    )
+
+    by_market: list[dict[str, Any]] = []
+    if area.scope != Scope.MARKET:
+        market_openings = dict(
+            postings.values_list("market_id")
+            .annotate(n=Sum("headcount"))
+            .values_list("market_id", "n")
+        )
+        market_seekers = dict(
+            registrations.values("market_id")
+            .annotate(n=Count("applicant_id", distinct=True))
+            .values_list("market_id", "n")
+        )
+        names = dict(Market.objects.filter(pk__in=area.market_ids).values_list("pk", "name"))
+        for pk in area.market_ids:
+            o, s = market_openings.get(pk, 0), market_seekers.get(pk, 0)
+            by_market.append(
+                {
+                    "code": str(pk),
+                    "name": names.get(pk, ""),
+                    "openings": o,
+                    "seekers": s,
+                    "demand_ratio": demand_ratio(o, s),
+                }
+            )
+
+    return {
+        "year": month.year,
+        "month": month.month,
+        "scope": area.scope,
+        "scope_key": area.key,
+        "name": area.name,
+        "postings": openings["postings"],
+        "openings": total_openings,
+        "seekers": seeker_count,
+        "demand_ratio": demand_ratio(total_openings, seeker_count),
+        "seeker_active_days": settings.STATS_SEEKER_ACTIVE_DAYS,
+        "by_occupation_major": _rows(major, occupation_names, with_seekers=True),
+        "by_occupation_middle": by_occupation_middle,
+        "by_industry_section": _rows(section, industry_names, with_seekers=False),
+        "by_industry_division": by_industry_division,
+        "by_group": {
+            "gender": _group_rows(gender, ["male", "female"]),
+            "age_band": _group_rows(age, [code for code, _ in AGE_BANDS]),
+            "household_type": _group_rows(household, [c.value for c in HouseholdType]),
+            "difficulty": [
+                {"code": code, "seekers": difficulty[code]}
+                for code in (c.value for c in DifficultyCategory)
+            ],
+        },
+        "by_market": by_market,
+        "rankings": rankings_of(by_occupation_middle, by_industry_division),
+        "wage": wage_figures(postings),
+    }
