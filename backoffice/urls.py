@@ -26,6 +26,8 @@ urlpatterns: list[URLResolver] = [
     # Satisfaction ratings (好差评): the counter tablet and the rectifications.
     path("ratings/", include("backoffice.ratings.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
+    # Monthly statistics (standard art. 15): figures, comparisons, records, XLSX.
+    path("statistics/", include("backoffice.statistics.urls")),
     path("exports/", include("backoffice.exports.urls")),
     # The search box of the top bar (全局搜索).
     path("search/", include("backoffice.search.urls")),

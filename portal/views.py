@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.events import request_ip
 from cases.models import Applicant
 from markets.models import Market
+from stats.selectors import screen_figures
 from workflows.postings.models import Eligibility
 
 from . import selectors, throttle
@@ -72,6 +73,7 @@ def screen(request: HttpRequest, market_id: int) -> HttpResponse:
             "next_page": page.next_page_number() if page.has_next() else 1,
             "refresh_seconds": SCREEN_REFRESH_SECONDS,
             "figures": selectors.market_figures_for_day(market=market, day=now.date()),
+            "monthly": screen_figures(market),
             "now": now,
         },
     )
@@ -101,7 +103,8 @@ def kiosk(request: HttpRequest, market_id: int) -> HttpResponse:
         pay_method=filters.get("pay_method") or None,
     )
     page = Paginator(postings, KIOSK_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/kiosk/list.html", {"market": market, "form": form, "page": page})
+    context = {"market": market, "form": form, "page": page, "monthly": screen_figures(market)}
+    return render(request, "portal/kiosk/list.html", context)
 
 
 @login_not_required

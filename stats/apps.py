@@ -10,3 +10,4 @@ class StatsConfig(AppConfig):
         from audit.actions import action_label_register
 
         action_label_register("stats.published", _("Monthly statistics published"))
+        action_label_register("stats.exported", _("Monthly statistics exported"))

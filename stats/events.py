@@ -3,10 +3,13 @@ event log (audit) inside the service's transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import event_record
 
+from .compute import Area
 from .models import MonthlySnapshot
 
 
@@ -25,5 +28,18 @@ def stats_published_event(snapshot: MonthlySnapshot, actor: User | None) -> Audi
             "openings": figures.get("openings"),
             "seekers": figures.get("seekers"),
             "demand_ratio": figures.get("demand_ratio"),
+        },
+    )
+
+
+def stats_exported_event(*, area: Area, figures: dict[str, Any], actor: User) -> AuditEvent:
+    return event_record(
+        action="stats.exported",
+        actor=actor,
+        market=area.market,
+        new_values={
+            "scope": area.key,
+            "month": f"{figures['year']:04d}-{figures['month']:02d}",
+            "format": "xlsx",
         },
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import zip_longest
 from typing import Any
 
 from django.db.models import Min, Q, QuerySet
@@ -33,7 +34,7 @@ from .compute import (
     postings_of_month,
     registrations_of_month,
 )
-from .models import MonthlySnapshot, Scope
+from .models import MonthlySnapshot
 from .services import StatsError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -184,7 +185,12 @@ def comparison_for(*, area: Area, current: MonthFigures) -> dict[str, dict[str, 
         changes["wage_mean"] = _change(
             current.figures["wage"]["mean"], earlier.figures["wage"]["mean"]
         )
-        result[name] = {"month": str(month), "published": earlier.snapshot is not None, **changes}
+        result[name] = {
+            "month": str(month),
+            "published": earlier.snapshot is not None,
+            **changes,
+            "in_order": [changes[f] for f in (*COMPARED, "wage_mean")],
+        }
     return result
 
 
@@ -210,6 +216,8 @@ def screen_figures(market: Market) -> dict[str, Any] | None:
             for r in rankings[key]
         ]
 
+    highest = rows("occupation_highest", "demand_ratio")
+    lowest = rows("occupation_lowest", "demand_ratio")
     return {
         "month": f"{snapshot.year:04d}-{snapshot.month:02d}",
         "revision": snapshot.revision,
@@ -218,8 +226,10 @@ def screen_figures(market: Market) -> dict[str, Any] | None:
         "seekers": figures["seekers"],
         "demand_ratio": figures["demand_ratio"],
         "min_count": rankings["min_count"],
-        "occupation_highest": rows("occupation_highest", "demand_ratio"),
-        "occupation_lowest": rows("occupation_lowest", "demand_ratio"),
+        "occupation_highest": highest,
+        "occupation_lowest": lowest,
+        # Side by side for a table: the n-th highest beside the n-th lowest.
+        "occupation_pairs": list(zip_longest(highest, lowest, fillvalue={})),
         "industry_highest": rows("industry_highest", "openings"),
         "industry_lowest": rows("industry_lowest", "openings"),
         "wage": {
@@ -296,7 +306,3 @@ def seekers_of_cell(*, area: Area, month: Month, cell: str, code: str) -> QueryS
     elif cell not in ("all", "gender", "age_band"):
         raise StatsError(_("There is no such figure."))
     return seekers.select_related("applicant").order_by("-registered_at", "-pk")
-
-
-def scope_label(scope: str) -> str:
-    return str(Scope(scope).label)
