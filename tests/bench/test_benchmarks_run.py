@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "search": ["--cases", "300", "--postings", "100", "--runs", "3"],
     "sync": ["--messages", "300", "--imports", "20", "--batch", "50"],
     "api": ["--postings", "300", "--open", "100", "--runs", "3"],
+    "stats": ["--postings", "300", "--seekers", "200", "--markets", "5", "--runs", "3"],
 }
 TIMEOUT = 600  # seconds per benchmark, on a loaded machine
 
