@@ -195,7 +195,7 @@ def seekers_of_month(area: Area, month: Month) -> QuerySet[SeekerProfile]:
 def day_wage_expression() -> Case:
     """A posting's lower pay as a day's wage (see the module's docstring); NULL when it cannot
     be converted."""
-    decimal = DecimalField(max_digits=16, decimal_places=2)
+    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
     return Case(
         When(
             pay_method=PayMethod.PIECE,
