@@ -51,16 +51,41 @@ def month_parse_or_error(raw: str | None) -> Month:
     return Month(int(match.group(1)), int(match.group(2)))
 
 
-def market_opened_on(market: Market) -> date | None:
-    """The day the market started keeping records: its creation, or its first posting or case
-    if those are older (records brought over from before the system)."""
-    days = [
-        Market.history.filter(id=market.pk).aggregate(d=Min("history_date"))["d"],
-        Posting.objects.filter(market=market).aggregate(d=Min("created_at"))["d"],
-        CaseRecord.objects.filter(market=market).aggregate(d=Min("opened_at"))["d"],
-    ]
-    known = [timezone.localtime(d).date() for d in days if d is not None]
-    return min(known) if known else None
+def _first_record_day(market_ids: tuple[int, ...]) -> date | None:
+    """The earliest day a market of ``market_ids`` has a record (a published posting, a case):
+    one index seek per market and table ((market, published_at), (market, opened_at, id))."""
+    days = []
+    for pk in market_ids:
+        posting = (
+            Posting.objects.filter(market_id=pk, published_at__isnull=False)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        case = (
+            CaseRecord.objects.filter(market_id=pk)
+            .order_by("opened_at")
+            .values_list("opened_at", flat=True)
+            .first()
+        )
+        days += [d for d in (posting, case) if d is not None]
+    return min(timezone.localtime(d).date() for d in days) if days else None
+
+
+def area_opened_on(area: Area, *, before: date) -> date | None:
+    """The day the area's first market opened: its creation, or its first record when older
+    (records brought over from before the system). Only asked about a month that ends
+    ``before`` the first creation: one query for any later month."""
+    created = Market.history.filter(id__in=area.market_ids, history_type="+").aggregate(
+        d=Min("history_date")
+    )["d"]
+    if created is None:
+        return None
+    opened = timezone.localtime(created).date()
+    if before >= opened:
+        return opened
+    first = _first_record_day(area.market_ids)
+    return min(opened, first) if first else opened
 
 
 def month_check(area: Area, month: Month, *, today: date | None = None) -> None:
@@ -68,12 +93,11 @@ def month_check(area: Area, month: Month, *, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if month.first_day > today:
         raise StatsError(_("The month %(month)s has not come yet.") % {"month": str(month)})
-    markets = Market.objects.filter(pk__in=area.market_ids)
-    opened = [d for d in (market_opened_on(m) for m in markets) if d is not None]
-    if opened and month.last_day < min(opened).replace(day=1):
+    opened = area_opened_on(area, before=month.last_day)
+    if opened is not None and month.last_day < opened.replace(day=1):
         raise StatsError(
             _("No figures before %(month)s: the market opened then.")
-            % {"month": min(opened).strftime("%Y-%m")}
+            % {"month": opened.strftime("%Y-%m")}
         )
 
 

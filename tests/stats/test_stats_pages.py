@@ -214,3 +214,28 @@ def test_the_public_pages_show_the_latest_published_month(
         html = client.get(f"{PORTAL}{market.pk}/{page}").content.decode()
         assert "monthly-figures" in html, page
         assert "235.00" in html, page
+
+
+def test_the_month_page_takes_the_same_queries_for_more_records(
+    scene: dict[str, Any],
+    lead: User,
+    verified_client: Callable[[User], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = _client(verified_client, lead)
+    client.get(URL, {"month": "2026-03"})  # warm the session
+    with django_assert_max_num_queries(80) as few:
+        client.get(URL, {"month": "2026-03"})
+    for number in range(6):
+        posting(scene["market"], code="4-02-06-01", headcount=2, industry="54")
+        seeker(
+            scene["market"],
+            lead,
+            registered=day("2026-03-02"),
+            name=f"求职者{number}",
+            wants=["4-02-06-01", "6-01-01-01"],
+            difficulty=["dibao"],
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, {"month": "2026-03"})
+    assert response.context["figures"]["openings"] == 55
