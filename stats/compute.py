@@ -42,7 +42,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DecimalField,
@@ -54,7 +53,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Substr
 
 from cases.models import Applicant, Industry
 from cases.models import Case as CaseRecord
@@ -253,10 +251,12 @@ def _rows(cells: _Cells, names: dict[str, str], *, with_seekers: bool) -> list[d
     return rows
 
 
-def _seekers_by_occupation_prefix(seekers: QuerySet[SeekerProfile], length: int) -> dict[str, int]:
+def _seekers_by_occupation_prefix(
+    registrations: QuerySet[CaseRecord], length: int
+) -> dict[str, int]:
     """Persons per occupation code prefix (1: 大类, 4: 中类) of the occupations they want,
     counted by the database over the JSON list (json_each / jsonb_array_elements_text)."""
-    sub_sql, sub_params = seekers.values("applicant_id").query.sql_with_params()
+    sub_sql, sub_params = registrations.values("applicant_id").query.sql_with_params()
     table = SeekerProfile._meta.db_table
     if connection.vendor == "postgresql":
         expand = "CROSS JOIN LATERAL jsonb_array_elements_text(p.wanted_occupations) AS j(value)"
@@ -291,10 +291,12 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _group_rows(qs: QuerySet[Any], codes: list[str], key: str = "code") -> list[dict[str, Any]]:
-    counted = {str(row[key] or UNKNOWN): row["seekers"] for row in qs}
-    ordered = [*codes, *sorted(set(counted) - set(codes))]
-    return [{"code": code, "seekers": counted.get(code, 0)} for code in ordered if code in counted]
+def _group_rows(counted: dict[str, int], codes: list[str]) -> list[dict[str, Any]]:
+    """The groups in their usual order (then any other code, "unknown" last)."""
+    others = sorted(set(counted) - set(codes), key=lambda c: (c == UNKNOWN, c))
+    return [
+        {"code": code, "seekers": counted[code]} for code in [*codes, *others] if code in counted
+    ]
 
 
 def _ranked(rows: list[dict[str, Any]], value: str, *, descending: bool) -> list[dict[str, Any]]:
@@ -341,35 +343,47 @@ def rankings_of(
 
 
 def wage_figures(postings: QuerySet[Posting]) -> dict[str, Any]:
-    """Mean and median daily wage of the postings, with what was left out and why."""
-    with_wage = postings.annotate(day_wage=day_wage_expression())
-    within = wage_within_bounds()
-    totals = with_wage.aggregate(
-        postings=Count("pk"),
-        counted=Count("pk", filter=within),
-        not_convertible=Count("pk", filter=Q(day_wage__isnull=True)),
-        mean=Avg("day_wage", filter=within),
+    """Mean and median daily wage of the postings, with what was left out and why.
+
+    One query: the postings counted per distinct day's wage (NULL: not convertible); the mean
+    and the median come from those few thousand (value, count) pairs, never from the rows."""
+    low, high = wage_bounds()
+    groups = (
+        postings.annotate(day_wage=day_wage_expression())
+        .values("day_wage")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    counted = totals["counted"]
-    median = None
+    within: list[tuple[Decimal, int]] = []
+    not_convertible = out_of_bounds = 0
+    for row in groups:
+        value, n = row["day_wage"], row["n"]
+        if value is None:
+            not_convertible += n
+        elif low <= Decimal(value) <= high:
+            within.append((Decimal(value), n))
+        else:
+            out_of_bounds += n
+    within.sort()
+    counted = sum(n for _, n in within)
+    mean = median = None
     if counted:
-        low, high = (counted - 1) // 2, counted // 2
-        middle = list(
-            with_wage.filter(within)
-            .order_by("day_wage")
-            .values_list("day_wage", flat=True)[low : high + 1]
-        )
-        median = sum(Decimal(v) for v in middle) / len(middle)
-    not_convertible = totals["not_convertible"]
-    bounds = wage_bounds()
+        mean = sum(value * n for value, n in within) / counted
+        middle = ((counted - 1) // 2, counted // 2)
+        picked: list[Decimal] = []
+        seen = 0
+        for value, n in within:
+            picked += [value for position in middle if seen <= position < seen + n]
+            seen += n
+        median = sum(picked) / len(picked)
     return {
-        "mean": _money(totals["mean"]) if counted else None,
+        "mean": _money(mean),
         "median": _money(median),
         "counted": counted,
-        "excluded": totals["postings"] - counted,
+        "excluded": not_convertible + out_of_bounds,
         "excluded_not_convertible": not_convertible,
-        "excluded_out_of_bounds": totals["postings"] - counted - not_convertible,
-        "bounds": [str(bounds[0]), str(bounds[1])],
+        "excluded_out_of_bounds": out_of_bounds,
+        "bounds": [str(low), str(high)],
     }
 
 
@@ -379,20 +393,38 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
     registrations = registrations_of_month(area, month)
     seekers = seekers_of_month(area, month)
 
-    openings = postings.aggregate(openings=Sum("headcount"), postings=Count("pk"))
     seeker_count = registrations.aggregate(n=Count("applicant_id", distinct=True))["n"]
-    total_openings = openings["openings"] or 0
 
-    # Occupations: openings per 中类 (大类 summed from them), seekers counted per prefix.
+    # One pass over the postings for the totals, the occupations (openings per 中类, 大类
+    # summed from them) and the industries (per 大类, 门类 summed from them).
     major, middle = _Cells(), _Cells()
-    for row in postings.values(code=Substr("occupation__code", 1, 4)).annotate(n=Sum("headcount")):
-        code = row["code"]
-        major.openings[code[:1]] += row["n"]
+    section, division = _Cells(), _Cells()
+    total_openings = total_postings = 0
+    # Grouped by the ids (no join over the rows); the codes come from the two small tables.
+    occupation_code = dict(Occupation.objects.values_list("pk", "code"))
+    industry_code = {
+        pk: (code, section or code)
+        for pk, code, section in Industry.objects.values_list("pk", "code", "section__code")
+    }
+    grouped = (
+        postings.values("occupation_id", "industry_id")
+        .annotate(n=Sum("headcount"), k=Count("pk"))
+        .order_by()
+    )
+    for row in grouped:
+        code = occupation_code[row["occupation_id"]][:4]
+        n = row["n"]
+        total_openings += n
+        total_postings += row["k"]
+        major.openings[code[:1]] += n
         if len(code) == 4:
-            middle.openings[code] += row["n"]
-    major.seekers = _seekers_by_occupation_prefix(seekers, 1)
+            middle.openings[code] += n
+        division_code, section_code = industry_code.get(row["industry_id"], (UNKNOWN, UNKNOWN))
+        division.openings[division_code] += n
+        section.openings[section_code] += n
+    major.seekers = _seekers_by_occupation_prefix(registrations, 1)
     middle.seekers = {
-        c: n for c, n in _seekers_by_occupation_prefix(seekers, 4).items() if len(c) == 4
+        c: n for c, n in _seekers_by_occupation_prefix(registrations, 4).items() if len(c) == 4
     }
     occupation_names = dict(
         Occupation.objects.filter(
@@ -403,13 +435,6 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         ).values_list("code", "name")
     )
 
-    # Industries: openings per 大类, and per 门类 summed from them.
-    section, division = _Cells(), _Cells()
-    for row in postings.values("industry__code", "industry__section__code").annotate(
-        n=Sum("headcount")
-    ):
-        division.openings[row["industry__code"] or UNKNOWN] += row["n"]
-        section.openings[row["industry__section__code"] or UNKNOWN] += row["n"]
     industry_names = dict(
         Industry.objects.filter(
             code__in=set(division.openings) | set(section.openings)
@@ -420,22 +445,38 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
     by_industry_division = _rows(division, industry_names, with_seekers=False)
 
     # Groups of seekers (one row per person: the registrations' applicants).
+    # One query per table: persons by (gender, age band), profiles by household registration
+    # with a count per difficulty category beside it.
     persons = Applicant.objects.filter(pk__in=registrations.values("applicant_id"))
-    gender = persons.values(code=F("gender")).annotate(seekers=Count("pk"))
-    age = (
-        persons.annotate(code=age_band_expression(month))
-        .values("code")
-        .annotate(seekers=Count("pk"))
-    )
-    household = seekers.values(code=F("household_type")).annotate(seekers=Count("pk"))
-    difficulty = seekers.aggregate(
-        **{
-            category.value: Count(
-                "pk", filter=Q(difficulty_categories__icontains=f'"{category.value}"')
-            )
-            for category in DifficultyCategory
-        }
-    )
+    gender: dict[str, int] = defaultdict(int)
+    age: dict[str, int] = defaultdict(int)
+    for row in (
+        persons.annotate(band=age_band_expression(month))
+        .values("gender", "band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        gender[row["gender"] or UNKNOWN] += row["n"]
+        age[row["band"]] += row["n"]
+    categories = [category.value for category in DifficultyCategory]
+    household: dict[str, int] = defaultdict(int)
+    difficulty: dict[str, int] = dict.fromkeys(categories, 0)
+    for row in (
+        seekers.values("household_type")
+        .annotate(
+            n=Count("pk"),
+            **{
+                f"category_{index}": Count(
+                    "pk", filter=Q(difficulty_categories__icontains=f'"{code}"')
+                )
+                for index, code in enumerate(categories)
+            },
+        )
+        .order_by()
+    ):
+        household[row["household_type"] or UNKNOWN] += row["n"]
+        for index, code in enumerate(categories):
+            difficulty[code] += row[f"category_{index}"]
 
     by_market: list[dict[str, Any]] = []
     if area.scope != Scope.MARKET:
@@ -468,7 +509,7 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         "scope": area.scope,
         "scope_key": area.key,
         "name": area.name,
-        "postings": openings["postings"],
+        "postings": total_postings,
         "openings": total_openings,
         "seekers": seeker_count,
         "demand_ratio": demand_ratio(total_openings, seeker_count),
@@ -481,10 +522,7 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
             "gender": _group_rows(gender, ["male", "female"]),
             "age_band": _group_rows(age, [code for code, _ in AGE_BANDS]),
             "household_type": _group_rows(household, [c.value for c in HouseholdType]),
-            "difficulty": [
-                {"code": code, "seekers": difficulty[code]}
-                for code in (c.value for c in DifficultyCategory)
-            ],
+            "difficulty": [{"code": code, "seekers": difficulty[code]} for code in categories],
         },
         "by_market": by_market,
         "rankings": rankings_of(by_occupation_middle, by_industry_division),
