@@ -68,6 +68,10 @@ def test_a_team_lead_sees_the_month_of_the_market_in_both_languages(
     assert "尚未发布" in chinese.content.decode()
     assert "Not published yet" in english.content.decode()
     assert "Seekers by group" in english.content.decode()
+    # Every figure opens the records behind it.
+    html = english.content.decode()
+    assert "kind=postings&amp;cell=occupation_middle&amp;code=4-02" in html
+    assert "kind=seekers&amp;cell=difficulty&amp;code=dibao" in html
 
 
 def test_the_page_shows_the_published_snapshot_and_its_revisions(
