@@ -11,8 +11,9 @@ from portal_support import organisation_employer, postings_bulk
 
 from markets.models import Market
 
-# The market, the number of postings, one page of them, today's postings and today's cases.
-MAX_QUERIES = 5
+# The market, the number of postings, one page of them, today's postings and today's cases,
+# and the latest published month's figures (one indexed row, stats.selectors.screen_figures).
+MAX_QUERIES = 6
 
 
 def screen_queries(client: Client, market: Market, page: int) -> int:
