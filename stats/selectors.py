@@ -128,15 +128,6 @@ def areas_visible_to(*, user: User) -> list[Area]:
     return areas
 
 
-def area_for(*, user: User, key: str | None) -> Area | None:
-    """The visible area of ``key`` (``market:<id>``, ``region:<code>``, ``province:<code>``),
-    the user's first one when ``key`` is empty, None when it is not theirs."""
-    areas = areas_visible_to(user=user)
-    if not key:
-        return areas[0] if areas else None
-    return next((a for a in areas if a.key == key), None)
-
-
 # --- Snapshots and figures -------------------------------------------------------------------
 
 
