@@ -4,10 +4,12 @@ labelled revision; the daily task publishes on the first working day only; the c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from stats_scene import scene_make
@@ -130,9 +132,15 @@ def test_a_holiday_on_the_first_moves_the_publication_to_the_first_working_day(
     assert {(s.year, s.month) for s in publication.published} == {(2026, 9)}
 
 
-def test_the_task_on_a_day_that_is_not_the_first_working_day_does_nothing(db: None) -> None:
-    # Today (whatever it is) with no market: nothing to publish either way.
-    assert stats_publish_due_task() == 0
+def test_the_beat_task_publishes_on_the_first_working_day_only(scene: dict[str, Any]) -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 6, 2, 9, tzinfo=shanghai), tick=False):
+        assert stats_publish_due_task() == 0
+    with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=shanghai), tick=False):
+        assert stats_publish_due_task() == 5
+        assert stats_publish_due_task() == 0
+
+    assert MonthlySnapshot.objects.filter(year=2026, month=5).count() == 5
 
 
 def test_the_command_publishes_a_month_and_a_labelled_correction(scene: dict[str, Any]) -> None:
