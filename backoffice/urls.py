@@ -28,6 +28,8 @@ urlpatterns: list[URLResolver] = [
     # The market scorecard, facility profiles and inspections (art. 3, 5–10, 29).
     path("scorecard/", include("backoffice.scorecard.urls")),
     path("noticeboard/", include("backoffice.noticeboard.urls")),
+    # Monthly statistics (standard art. 15): figures, comparisons, records, XLSX.
+    path("statistics/", include("backoffice.statistics.urls")),
     path("exports/", include("backoffice.exports.urls")),
     # The search box of the top bar (全局搜索).
     path("search/", include("backoffice.search.urls")),

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from noticeboard import selectors as board
+from stats.selectors import screen_figures
 from workflows.training import selectors as training
 
 from . import selectors
@@ -41,5 +42,6 @@ def noticeboard(request: HttpRequest, market_id: int) -> HttpResponse:
             "providers": training.provider_list_for_board(market=market),
             "blocks": board.notice_block_map(market=market),
             "services": board.service_list_for_board(market=market),
+            "monthly": screen_figures(market),
         },
     )

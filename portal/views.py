@@ -28,6 +28,7 @@ from audit.events import request_ip
 from cases.models import Applicant
 from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
 from markets.models import Market
+from stats import selectors as stats_selectors
 from workflows.postings.models import Eligibility
 
 from . import selectors, throttle
@@ -73,7 +74,8 @@ def screen(request: HttpRequest, market_id: int) -> HttpResponse:
         number = 1
     page = paginator.page(number)
     now = timezone.localtime()
-    charts, chart_figures = screen_charts(market=market, now=now)
+    monthly = screen_rankings(market=market)
+    charts, chart_figures = screen_charts(market=market, now=now, monthly=monthly)
     download = _screen_chart_download(request, charts, market)
     if download is not None:
         return download
@@ -88,11 +90,11 @@ def screen(request: HttpRequest, market_id: int) -> HttpResponse:
             "figures": selectors.market_figures_for_day(
                 market=market, day=now.date(), postings_published=chart_figures["postings_today"]
             ),
+            "monthly": monthly,
             "now": now,
             "charts": charts,
             "chart_figures": chart_figures,
             "charts_refresh_seconds": SCREEN_CHARTS_REFRESH_SECONDS,
-            "rankings": screen_rankings(market=market),
         },
     )
 
@@ -157,7 +159,13 @@ def kiosk(request: HttpRequest, market_id: int) -> HttpResponse:
         pay_method=filters.get("pay_method") or None,
     )
     page = Paginator(postings, KIOSK_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/kiosk/list.html", {"market": market, "form": form, "page": page})
+    context = {
+        "market": market,
+        "form": form,
+        "page": page,
+        "monthly": stats_selectors.screen_figures(market),
+    }
+    return render(request, "portal/kiosk/list.html", context)
 
 
 @login_not_required

@@ -248,6 +248,12 @@ class PostingCounterForm(NameConflictForm, CounterForm):
         choices=Settlement.choices,
         initial=Settlement.DAILY,
     )
+    piece_daily_output = forms.CharField(
+        label=_("Daily output (pieces a day)"),
+        required=False,
+        widget=text_input(inputmode="numeric"),
+        help_text=_("For a piece rate: the pieces a day, so the rate counts as a day's wage."),
+    )
     headcount = forms.CharField(
         label=_("People wanted"),
         required=False,

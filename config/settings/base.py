@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "workflows.campaigns",
     "workflows.ratings",
     "workflows.inspections",
+    "stats",
     "portal",
     "noticeboard",
     "exports",
@@ -250,6 +251,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "api.tasks.idempotency_prune_task",
         "schedule": crontab(minute=41),  # hourly
     },
+    # Freeze last month's statistics (art. 15) on the first working day of a month; on any
+    # other day, and a second time the same day, it does nothing.
+    "stats-publish-due": {
+        "task": "stats.tasks.stats_publish_due_task",
+        "schedule": crontab(hour=1, minute=20),
+    },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {
         "task": "workflows.postings.tasks.posting_expire_due_task",
@@ -355,6 +362,16 @@ LGSC_RATING_LINK_DAYS = env.int("LGSC_RATING_LINK_DAYS", default=30)
 # --- Retention of personal data (个人信息保护法 art. 19; see the README) -------------------------
 # A person is anonymised this many years after the last of their cases ended.
 LGSC_RETENTION_YEARS = env.int("LGSC_RETENTION_YEARS", default=3)
+
+# Monthly statistics (standard art. 15, stats/, docs/statistics.md). A cell is ranked only
+# with at least STATS_RANKING_MIN_COUNT openings and seekers; the rankings list the first
+# STATS_RANKING_SIZE ranks; a registration counts as a seeker for STATS_SEEKER_ACTIVE_DAYS
+# days; a day's wage outside STATS_WAGE_DAILY_MIN..MAX yuan is left out (and counted).
+STATS_RANKING_MIN_COUNT = env.int("STATS_RANKING_MIN_COUNT", default=10)
+STATS_RANKING_SIZE = env.int("STATS_RANKING_SIZE", default=10)
+STATS_SEEKER_ACTIVE_DAYS = env.int("STATS_SEEKER_ACTIVE_DAYS", default=90)
+STATS_WAGE_DAILY_MIN = env.int("STATS_WAGE_DAILY_MIN", default=10)
+STATS_WAGE_DAILY_MAX = env.int("STATS_WAGE_DAILY_MAX", default=5000)
 
 # --- Request size (issue 13): the web server in front has its own limits (README, Production) --
 # A body declaring more than this is refused with 413 before it is read

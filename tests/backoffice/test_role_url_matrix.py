@@ -181,6 +181,10 @@ STAFF_PAGES: dict[str, dict[str, int]] = {
     "/campaigns/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/staff-training/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     "/noticeboard/{market}/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    # Monthly statistics (art. 15): each user's own first scope (tests/stats/test_stats_pages.py
+    # checks the scopes of each role).
+    "/statistics/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
+    "/statistics/records/": _case_work_page(OFFICER, TEAM_LEAD, INSPECTOR),
     # Absence cover (AB岗): the team lead records absences of their market; the deputy's tab
     # (empty for anyone who covers for nobody) is for the staff of a market.
     "/absences/": _case_work_page(TEAM_LEAD),

@@ -5,11 +5,11 @@ nothing to measure, and the roll-up by city and province."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import MarketFactory, applicant_make, case_make
+from conftest import SHANGHAI, MarketFactory, applicant_make, case_make
 from scorecard_support import breach, checklist_all, clock, posting, rating, sign_offs
 
 from noticeboard.models import StaffTraining
@@ -18,11 +18,27 @@ from scorecard.selectors import (
     scorecard_for_markets,
     scorecard_rollup,
 )
+from scorecard.statistics_hook import monthly_statistics_published_on_time
 from sla.models import Target
+from stats.models import MonthlySnapshot, Scope
 from workflows.inspections.services import inspection_record
 
 pytestmark = pytest.mark.usefixtures("frozen_time")
 FEBRUARY = (2026, 2)
+
+
+def snapshot(market, year, month, *, published, revision=1):
+    return MonthlySnapshot.objects.create(
+        scope=Scope.MARKET,
+        scope_key=f"market:{market.pk}",
+        market=market,
+        year=year,
+        month=month,
+        revision=revision,
+        revision_reason="" if revision == 1 else "更正",
+        figures={},
+        published_at=published,
+    )
 
 
 def _items(card) -> dict[str, tuple[Decimal | None, bool | None]]:
@@ -82,6 +98,9 @@ def february(officer, team_lead, inspector, nanning_market, liuzhou_market):
         visited_on=date(2026, 2, 25),
         items=checklist_all(accessibility="fail", signs="n/a"),
     )
+    # January's statistics, due on the first working day of February (Monday 2 February),
+    # published that morning; Liuzhou's never.
+    snapshot(m, 2026, 1, published=datetime(2026, 2, 2, 9, 0, tzinfo=SHANGHAI))
     # After the month: not read for February.
     inspection_record(
         actor=inspector, market=m, visited_on=date(2026, 3, 1), items=checklist_all(area="fail")
@@ -96,7 +115,7 @@ def test_each_item_of_a_markets_month_matches_the_hand_computed_figure(february)
     assert items["on_time_completion"] == (Decimal("50.0"), False)
     assert items["single_notice_breaches"] == (Decimal(1), False)
     assert items["ledger_signed_off"] == (Decimal("75.0"), False)
-    assert items["statistics_published"] == (None, None)  # no data until stats is wired
+    assert items["statistics_published"] == (Decimal(1), True)
     assert items["postings_lawful"] == (Decimal("66.7"), False)
     assert items["welfare_jobs_posted"] == (Decimal(1), True)
     assert items["staff_trained"] == (Decimal("50.0"), False)
@@ -118,10 +137,11 @@ def test_a_market_with_nothing_recorded_has_no_data_not_zero(february, liuzhou_m
         "postings_lawful",
         "staff_trained",
         "satisfaction",
-        "statistics_published",
         "facility_area",
     ):
         assert items[code] == (None, None), code
+    # The daily task publishes every market's month, figures or none: missing is a failure.
+    assert items["statistics_published"] == (Decimal(0), False)
     # Counts have a value of their own: no breach is a pass, no welfare job a failure.
     assert items["single_notice_breaches"] == (Decimal(0), True)
     assert items["welfare_jobs_posted"] == (Decimal(0), False)
@@ -159,7 +179,7 @@ def test_the_rollup_counts_markets_passing_failing_and_without_data_per_city_and
 
     assert line(province, "welfare_jobs_posted") == (1, 1, 0)
     assert line(province, "satisfaction") == (0, 1, 1)
-    assert line(province, "statistics_published") == (0, 0, 2)
+    assert line(province, "statistics_published") == (1, 1, 0)
     assert line(cities[0], "facility_accessibility") == (0, 1, 0)
     assert line(cities[1], "facility_accessibility") == (0, 0, 1)
 
@@ -175,3 +195,27 @@ def test_the_scorecard_costs_the_same_queries_for_one_market_or_many(
         scorecard_for_markets(markets=[february], year=2026, month=2)
     with django_assert_max_num_queries(12):
         scorecard_for_markets(markets=[february, liuzhou_market, *more], year=2026, month=2)
+
+
+def test_statistics_on_time_late_missing_and_not_due_yet(
+    nanning_market, liuzhou_market, frozen_time
+):
+    """Today is Monday 2 March 2026: February's figures are due today, January's were due on
+    Monday 2 February."""
+    late = MarketFactory.create(region=nanning_market.region, name="兴宁区零工市场")
+    on_time = datetime(2026, 2, 2, 23, 59, tzinfo=SHANGHAI)
+    snapshot(nanning_market, 2026, 1, published=on_time)
+    snapshot(late, 2026, 1, published=datetime(2026, 2, 3, 0, 1, tzinfo=SHANGHAI))
+    # A correction later on changes nothing: the first revision was on time.
+    snapshot(nanning_market, 2026, 1, published=datetime(2026, 2, 20, tzinfo=SHANGHAI), revision=2)
+    ids = [nanning_market.pk, late.pk, liuzhou_market.pk]
+
+    february = monthly_statistics_published_on_time(market_ids=ids, year=2026, month=2)
+    march = monthly_statistics_published_on_time(market_ids=ids, year=2026, month=3)
+
+    assert february == {nanning_market.pk: True, late.pk: False, liuzhou_market.pk: False}
+    assert march == dict.fromkeys(ids)  # due today: not late yet
+    frozen_time.move_to(datetime(2026, 3, 3, 9, 0, tzinfo=SHANGHAI))
+    assert monthly_statistics_published_on_time(market_ids=ids, year=2026, month=3) == (
+        dict.fromkeys(ids, False)
+    )

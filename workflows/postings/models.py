@@ -325,6 +325,11 @@ class Posting(ConcurrentTransitionMixin, models.Model):
         editable=False,
         help_text=_("The lower pay as a daily figure; empty for piece and per-job pay."),
     )
+    # A piece rate's stated daily output (pieces a day), so the statistics can convert the
+    # rate to a day's wage (stats.compute); empty: the piece rate is not converted.
+    piece_daily_output = models.PositiveIntegerField(
+        _("stated daily output (pieces a day)"), null=True, blank=True
+    )
     headcount = models.PositiveIntegerField(_("people wanted"))
     employment_form = models.CharField(
         _("employment form (用工形式)"), max_length=12, choices=EmploymentForm.choices
@@ -381,6 +386,9 @@ class Posting(ConcurrentTransitionMixin, models.Model):
                 fields=["status", "county", "occupation", "-published_at"],
                 name="posting_match_candidates",
             ),
+            # The monthly statistics (stats.compute): a market's postings published before a
+            # month's end.
+            models.Index(fields=["market", "published_at"], name="posting_market_published_at"),
         ]
         constraints = [
             models.CheckConstraint(

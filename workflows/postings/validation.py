@@ -98,6 +98,7 @@ LABELS: dict[str, StrOrPromise] = {
     "pay_method": gettext_lazy("Pay method (计酬方式)"),
     "settlement": gettext_lazy("Settlement"),
     "headcount": gettext_lazy("People wanted"),
+    "piece_daily_output": gettext_lazy("Daily output (pieces a day)"),
     "employment_form": gettext_lazy("Employment form"),
     "is_public_welfare": gettext_lazy("Public-welfare job"),
     "eligibility": gettext_lazy("Reserved for"),
@@ -175,6 +176,8 @@ class PostingInput:
     description: str
     # GB/T 4754-2017 大类; None is unknown (the intake falls back to the employer's).
     industry: Industry | None
+    # A piece rate's stated daily output; None for any other pay method or when not stated.
+    piece_daily_output: int | None
     hours_per_day: Decimal
     pay_daily: Decimal | None
     # (field, finding) for every free-text field screened
@@ -209,6 +212,7 @@ class PostingInput:
         "eligibility",
         "description",
         "industry",
+        "piece_daily_output",
         "pay_daily",
         "screening_justification",
     )
@@ -820,6 +824,27 @@ def check_choices(draft: Draft) -> None:
             draft.cleaned[name] = _choice(draft.data[name], name, choices, draft.errors)
 
 
+PIECE_OUTPUT_MAX = 100_000
+
+
+def check_piece_output(draft: Draft) -> None:
+    """A piece rate's stated daily output (pieces a day), optional: the monthly statistics
+    convert the rate to a day's wage with it (``stats.compute``). Left out for any other pay
+    method."""
+    value = draft.data.get("piece_daily_output")
+    draft.cleaned["piece_daily_output"] = None
+    if _blank(value) or draft.cleaned.get("pay_method") != PayMethod.PIECE:
+        return
+    output = _integer(value, "piece_daily_output", draft.errors)
+    if output is not None and not 1 <= output <= PIECE_OUTPUT_MAX:
+        draft.errors.add(
+            "piece_daily_output",
+            _("between 1 and %(max)s pieces a day.") % {"max": f"{PIECE_OUTPUT_MAX:,}"},
+        )
+        return
+    draft.cleaned["piece_daily_output"] = output
+
+
 def check_headcount(draft: Draft) -> None:
     """Between 1 and ``HEADCOUNT_MAX`` people."""
     if "headcount" in draft.errors:
@@ -923,6 +948,7 @@ POSTING_RULES: tuple[Rule, ...] = (
     check_days_per_week,
     check_pay,
     check_choices,
+    check_piece_output,
     check_headcount,
     check_public_welfare,
     check_part_time,

@@ -1,0 +1,530 @@
+"""The monthly figures of standard art. 15, computed from the records (reads only).
+
+For a calendar month (Asia/Shanghai) and an *area* (one market, the markets of a city, or of
+the province):
+
+- **openings** (岗位需求人数): the sum of the headcounts of the postings valid at any time in
+  the month: published before the month ended, not ended (filled, withdrawn, expired) before
+  it began, and with a last working day in or after the month;
+- **seekers** (求职人数): the persons with a job-seeker registration (a ``seeker_registration``
+  case, not withdrawn) active in the month: made before the month ended and no more than
+  ``STATS_SEEKER_ACTIVE_DAYS`` days before it began; a person counts once per area;
+- **demand ratio** (求人倍率) = openings ÷ seekers, two decimals; ``None`` ("no data") when
+  there is no seeker, never 0.0 and never a division by zero;
+- by occupation (大类 and 中类 of the 2022 大典, a market's own 工种 with its 中类): openings of
+  the postings naming it, seekers wanting it (a seeker wanting several occupations counts in
+  each, once per cell); by industry (GB/T 4754-2017 门类 and 大类): openings only, the
+  registration records no industry; by group (gender, age band on the month's last day,
+  household registration, employment-difficulty categories): seekers;
+- rankings: the occupations (中类) with the highest and lowest demand ratio among the cells with
+  at least ``STATS_RANKING_MIN_COUNT`` openings *and* seekers, and the industries (大类) with the
+  most and fewest openings among those with at least that many; ties share a rank;
+- the daily wage (日均工资): mean and median over the month's postings (each posting once, its
+  lower pay) converted to a day: monthly ÷ 21.75, weekly ÷ 5, hourly × the posting's daily
+  hours, daily as it is (the posting's ``pay_daily``, set at intake by
+  ``workflows.postings.validation.pay_daily_of``), a piece rate × the stated daily output
+  (``piece_daily_output``); per-job pay and a piece rate without an output are excluded, and so
+  is a day's wage outside ``STATS_WAGE_DAILY_MIN``..``STATS_WAGE_DAILY_MAX`` (0, a typing
+  mistake); both counts are shown.
+
+Everything is counted by the database (GROUP BY); Python only reshapes the grouped rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+
+from cases.models import Applicant, Industry
+from cases.models import Case as CaseRecord
+from cases.models import State as CaseState
+from markets.models import Market, Region
+from workflows.postings.models import Occupation, PayMethod, Posting
+from workflows.seekers.flow import SEEKER_REGISTRATION
+from workflows.seekers.models import DifficultyCategory, HouseholdType, SeekerProfile
+
+from .models import Scope
+
+ZONE = ZoneInfo("Asia/Shanghai")
+CENT = Decimal("0.01")
+UNKNOWN = "unknown"
+
+# Age bands (年龄段) on the month's last day: (code, lowest age); the last band has no top.
+AGE_BANDS: tuple[tuple[str, int], ...] = (
+    ("16-24", 16),
+    ("25-34", 25),
+    ("35-44", 35),
+    ("45-54", 45),
+    ("55+", 55),
+)
+CONVERTED_BY_PAY_DAILY = (PayMethod.HOURLY, PayMethod.DAILY, PayMethod.WEEKLY, PayMethod.MONTHLY)
+
+
+@dataclass(frozen=True)
+class Area:
+    """What a set of figures covers: one market, the markets of a city, or of the province."""
+
+    scope: str
+    key: str
+    name: str
+    market_ids: tuple[int, ...]
+    market: Market | None = None
+    region: Region | None = None
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def next_first_day(self) -> date:
+        return date(self.year + self.month // 12, self.month % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next_first_day - timedelta(days=1)
+
+    @property
+    def starts(self) -> datetime:
+        return datetime.combine(self.first_day, datetime.min.time(), tzinfo=ZONE)
+
+    @property
+    def ends(self) -> datetime:
+        """The first instant after the month."""
+        return datetime.combine(self.next_first_day, datetime.min.time(), tzinfo=ZONE)
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def a_year_before(self) -> Month:
+        return Month(self.year - 1, self.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def city_code(region_code: str) -> str:
+    return region_code[:4] + "00"
+
+
+def province_code(region_code: str) -> str:
+    return region_code[:2] + "0000"
+
+
+def area_of_market(market: Market) -> Area:
+    return Area(
+        scope=Scope.MARKET,
+        key=f"market:{market.pk}",
+        name=market.name,
+        market_ids=(market.pk,),
+        market=market,
+    )
+
+
+def area_of_region(region: Region) -> Area:
+    """A city (``Scope.REGION``) or the province: every market under it by division code."""
+    is_province = region.code.endswith("0000")
+    prefix = region.code[:2] if is_province else region.code[:4]
+    ids = tuple(
+        Market.objects.filter(region__code__startswith=prefix)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    scope = Scope.PROVINCE if is_province else Scope.REGION
+    return Area(
+        scope=scope, key=f"{scope}:{region.code}", name=region.name, market_ids=ids, region=region
+    )
+
+
+# --- The records behind the figures ----------------------------------------------------------
+
+
+def postings_of_month(area: Area, month: Month) -> QuerySet[Posting]:
+    """The postings valid at any time in the month (see the module's docstring)."""
+    return Posting.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=month.starts),
+        market_id__in=area.market_ids,
+        published_at__lt=month.ends,
+        end_date__gte=month.first_day,
+    )
+
+
+def registrations_of_month(area: Area, month: Month) -> QuerySet[CaseRecord]:
+    """The job-seeker registrations (cases) active in the month."""
+    active_days = settings.STATS_SEEKER_ACTIVE_DAYS
+    return CaseRecord.objects.filter(
+        market_id__in=area.market_ids,
+        kind=SEEKER_REGISTRATION.code,
+        opened_at__lt=month.ends,
+        opened_at__gte=month.starts - timedelta(days=active_days),
+    ).exclude(state=CaseState.WITHDRAWN)
+
+
+def seekers_of_month(area: Area, month: Month) -> QuerySet[SeekerProfile]:
+    """The seekers (profiles) counted in the month: one per person."""
+    applicants = registrations_of_month(area, month).values("applicant_id")
+    return SeekerProfile.objects.filter(applicant_id__in=applicants)
+
+
+def day_wage_expression() -> Case:
+    """A posting's lower pay as a day's wage (see the module's docstring); NULL when it cannot
+    be converted."""
+    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+    return Case(
+        When(
+            pay_method=PayMethod.PIECE,
+            piece_daily_output__gt=0,
+            then=ExpressionWrapper(F("pay_min") * F("piece_daily_output"), output_field=decimal),
+        ),
+        When(pay_method__in=CONVERTED_BY_PAY_DAILY, then=F("pay_daily")),
+        default=Value(None, output_field=decimal),
+        output_field=decimal,
+    )
+
+
+def wage_bounds() -> tuple[Decimal, Decimal]:
+    return Decimal(settings.STATS_WAGE_DAILY_MIN), Decimal(settings.STATS_WAGE_DAILY_MAX)
+
+
+def wage_within_bounds() -> Q:
+    low, high = wage_bounds()
+    return Q(day_wage__gte=low, day_wage__lte=high)
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+def demand_ratio(openings: int, seekers: int) -> float | None:
+    """求人倍率 to two decimals; None ("no data") without seekers."""
+    if not seekers:
+        return None
+    return float((Decimal(openings) / Decimal(seekers)).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class _Cells:
+    """Counts per code, openings and seekers, before they become rows."""
+
+    openings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seekers: dict[str, int] = field(default_factory=dict)
+
+
+def _rows(cells: _Cells, names: dict[str, str], *, with_seekers: bool) -> list[dict[str, Any]]:
+    codes = sorted(set(cells.openings) | set(cells.seekers), key=lambda c: (c == UNKNOWN, c))
+    rows = []
+    for code in codes:
+        openings = cells.openings.get(code, 0)
+        row: dict[str, Any] = {"code": code, "name": names.get(code, ""), "openings": openings}
+        if with_seekers:
+            seekers = cells.seekers.get(code, 0)
+            row["seekers"] = seekers
+            row["demand_ratio"] = demand_ratio(openings, seekers)
+        rows.append(row)
+    return rows
+
+
+def _seekers_by_occupation_prefix(
+    registrations: QuerySet[CaseRecord], length: int
+) -> dict[str, int]:
+    """Persons per occupation code prefix (1: 大类, 4: 中类) of the occupations they want,
+    counted by the database over the JSON list (json_each / jsonb_array_elements_text)."""
+    sub_sql, sub_params = registrations.values("applicant_id").query.sql_with_params()
+    table = SeekerProfile._meta.db_table
+    if connection.vendor == "postgresql":
+        expand = "CROSS JOIN LATERAL jsonb_array_elements_text(p.wanted_occupations) AS j(value)"
+    else:
+        expand = ", json_each(p.wanted_occupations) AS j"
+    length = int(length)  # a constant of this module, never input
+    sql = (
+        f"SELECT substr(j.value, 1, {length}) AS code, COUNT(DISTINCT p.applicant_id) "  # noqa: S608
+        f"FROM {table} p {expand} WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sub_params)
+        return {str(code): int(count) for code, count in cursor.fetchall() if code}
+
+
+def age_band_expression(month: Month) -> Case:
+    last = month.last_day
+    whens = []
+    for code, age in reversed(AGE_BANDS):
+        born_by = _years_before(last, age)
+        whens.append(When(birth_date__lte=born_by, then=Value(code)))
+    if whens:
+        # Under 16 (refused at registration) falls in the first band.
+        whens.append(When(birth_date__isnull=False, then=Value(AGE_BANDS[0][0])))
+    return Case(*whens, default=Value(UNKNOWN))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _group_rows(counted: dict[str, int], codes: list[str]) -> list[dict[str, Any]]:
+    """The groups in their usual order (then any other code, "unknown" last)."""
+    others = sorted(set(counted) - set(codes), key=lambda c: (c == UNKNOWN, c))
+    return [
+        {"code": code, "seekers": counted[code]} for code in [*codes, *others] if code in counted
+    ]
+
+
+def _ranked(rows: list[dict[str, Any]], value: str, *, descending: bool) -> list[dict[str, Any]]:
+    """The rows in order of ``value`` with competition ranks (1, 2, 2, 4); ties in code
+    order. Every row whose rank is within ``STATS_RANKING_SIZE`` is kept."""
+    size = settings.STATS_RANKING_SIZE
+    ordered = sorted(rows, key=lambda r: ((-r[value]) if descending else r[value], r["code"]))
+    ranked: list[dict[str, Any]] = []
+    previous: Any = object()
+    rank = 0
+    for position, row in enumerate(ordered, start=1):
+        if row[value] != previous:
+            rank = position
+            previous = row[value]
+        if rank > size:
+            break
+        ranked.append({**row, "rank": rank})
+    return ranked
+
+
+def rankings_of(
+    occupation_rows: list[dict[str, Any]], industry_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The highest and lowest cells, among those meeting the minimum-count rule."""
+    minimum = settings.STATS_RANKING_MIN_COUNT
+    occupations = [
+        row
+        for row in occupation_rows
+        if row["code"] != UNKNOWN
+        and row["openings"] >= minimum
+        and row["seekers"] >= minimum
+        and row["demand_ratio"] is not None
+    ]
+    industries = [
+        row for row in industry_rows if row["code"] != UNKNOWN and row["openings"] >= minimum
+    ]
+    return {
+        "min_count": minimum,
+        "occupation_highest": _ranked(occupations, "demand_ratio", descending=True),
+        "occupation_lowest": _ranked(occupations, "demand_ratio", descending=False),
+        "industry_highest": _ranked(industries, "openings", descending=True),
+        "industry_lowest": _ranked(industries, "openings", descending=False),
+    }
+
+
+def wage_figures(postings: QuerySet[Posting]) -> dict[str, Any]:
+    """Mean and median daily wage of the postings, with what was left out and why.
+
+    One query: the postings counted per distinct day's wage (NULL: not convertible); the mean
+    and the median come from those few thousand (value, count) pairs, never from the rows."""
+    low, high = wage_bounds()
+    groups = (
+        postings.annotate(day_wage=day_wage_expression())
+        .values("day_wage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    within: list[tuple[Decimal, int]] = []
+    not_convertible = out_of_bounds = 0
+    for row in groups:
+        value, n = row["day_wage"], row["n"]
+        if value is None:
+            not_convertible += n
+        elif low <= Decimal(value) <= high:
+            within.append((Decimal(value), n))
+        else:
+            out_of_bounds += n
+    within.sort()
+    counted = sum(n for _, n in within)
+    mean = median = None
+    if counted:
+        mean = sum(value * n for value, n in within) / counted
+        middle = ((counted - 1) // 2, counted // 2)
+        picked: list[Decimal] = []
+        seen = 0
+        for value, n in within:
+            picked += [value for position in middle if seen <= position < seen + n]
+            seen += n
+        median = sum(picked) / len(picked)
+    return {
+        "mean": _money(mean),
+        "median": _money(median),
+        "counted": counted,
+        "excluded": not_convertible + out_of_bounds,
+        "excluded_not_convertible": not_convertible,
+        "excluded_out_of_bounds": out_of_bounds,
+        "bounds": [str(low), str(high)],
+    }
+
+
+def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
+    """Every figure of the month for the area, as plain JSON data (a snapshot's content)."""
+    postings = postings_of_month(area, month)
+    registrations = registrations_of_month(area, month)
+    seekers = seekers_of_month(area, month)
+
+    seeker_count = registrations.aggregate(n=Count("applicant_id", distinct=True))["n"]
+
+    # One pass over the postings for the totals, the occupations (openings per 中类, 大类
+    # summed from them) and the industries (per 大类, 门类 summed from them).
+    major, middle = _Cells(), _Cells()
+    section, division = _Cells(), _Cells()
+    total_openings = total_postings = 0
+    # Grouped by the ids (no join over the rows); the codes come from the two small tables.
+    occupation_code = dict(Occupation.objects.values_list("pk", "code"))
+    industry_code = {
+        pk: (code, section or code)
+        for pk, code, section in Industry.objects.values_list("pk", "code", "section__code")
+    }
+    grouped = (
+        postings.values("occupation_id", "industry_id")
+        .annotate(n=Sum("headcount"), k=Count("pk"))
+        .order_by()
+    )
+    for row in grouped:
+        code = occupation_code[row["occupation_id"]][:4]
+        n = row["n"]
+        total_openings += n
+        total_postings += row["k"]
+        major.openings[code[:1]] += n
+        if len(code) == 4:
+            middle.openings[code] += n
+        division_code, section_code = industry_code.get(row["industry_id"], (UNKNOWN, UNKNOWN))
+        division.openings[division_code] += n
+        section.openings[section_code] += n
+    major.seekers = _seekers_by_occupation_prefix(registrations, 1)
+    middle.seekers = {
+        c: n for c, n in _seekers_by_occupation_prefix(registrations, 4).items() if len(c) == 4
+    }
+    occupation_names = dict(
+        Occupation.objects.filter(
+            code__in=set(major.openings)
+            | set(major.seekers)
+            | set(middle.openings)
+            | set(middle.seekers)
+        ).values_list("code", "name")
+    )
+
+    industry_names = dict(
+        Industry.objects.filter(
+            code__in=set(division.openings) | set(section.openings)
+        ).values_list("code", "name")
+    )
+
+    by_occupation_middle = _rows(middle, occupation_names, with_seekers=True)
+    by_industry_division = _rows(division, industry_names, with_seekers=False)
+
+    # Groups of seekers (one row per person: the registrations' applicants).
+    # One query per table: persons by (gender, age band), profiles by household registration
+    # with a count per difficulty category beside it.
+    persons = Applicant.objects.filter(pk__in=registrations.values("applicant_id"))
+    gender: dict[str, int] = defaultdict(int)
+    age: dict[str, int] = defaultdict(int)
+    for row in (
+        persons.annotate(band=age_band_expression(month))
+        .values("gender", "band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        gender[row["gender"] or UNKNOWN] += row["n"]
+        age[row["band"]] += row["n"]
+    categories = [category.value for category in DifficultyCategory]
+    household: dict[str, int] = defaultdict(int)
+    difficulty: dict[str, int] = dict.fromkeys(categories, 0)
+    for row in (
+        seekers.values("household_type")
+        .annotate(
+            n=Count("pk"),
+            **{
+                f"category_{index}": Count(
+                    "pk", filter=Q(difficulty_categories__icontains=f'"{code}"')
+                )
+                for index, code in enumerate(categories)
+            },
+        )
+        .order_by()
+    ):
+        household[row["household_type"] or UNKNOWN] += row["n"]
+        for index, code in enumerate(categories):
+            difficulty[code] += row[f"category_{index}"]
+
+    by_market: list[dict[str, Any]] = []
+    if area.scope != Scope.MARKET:
+        market_openings = dict(
+            postings.values_list("market_id")
+            .annotate(n=Sum("headcount"))
+            .values_list("market_id", "n")
+        )
+        market_seekers = dict(
+            registrations.values("market_id")
+            .annotate(n=Count("applicant_id", distinct=True))
+            .values_list("market_id", "n")
+        )
+        names = dict(Market.objects.filter(pk__in=area.market_ids).values_list("pk", "name"))
+        for pk in area.market_ids:
+            o, s = market_openings.get(pk, 0), market_seekers.get(pk, 0)
+            by_market.append(
+                {
+                    "code": str(pk),
+                    "name": names.get(pk, ""),
+                    "openings": o,
+                    "seekers": s,
+                    "demand_ratio": demand_ratio(o, s),
+                }
+            )
+
+    return {
+        "year": month.year,
+        "month": month.month,
+        "scope": area.scope,
+        "scope_key": area.key,
+        "name": area.name,
+        "postings": total_postings,
+        "openings": total_openings,
+        "seekers": seeker_count,
+        "demand_ratio": demand_ratio(total_openings, seeker_count),
+        "seeker_active_days": settings.STATS_SEEKER_ACTIVE_DAYS,
+        "by_occupation_major": _rows(major, occupation_names, with_seekers=True),
+        "by_occupation_middle": by_occupation_middle,
+        "by_industry_section": _rows(section, industry_names, with_seekers=False),
+        "by_industry_division": by_industry_division,
+        "by_group": {
+            "gender": _group_rows(gender, ["male", "female"]),
+            "age_band": _group_rows(age, [code for code, _ in AGE_BANDS]),
+            "household_type": _group_rows(household, [c.value for c in HouseholdType]),
+            "difficulty": [{"code": code, "seekers": difficulty[code]} for code in categories],
+        },
+        "by_market": by_market,
+        "rankings": rankings_of(by_occupation_middle, by_industry_division),
+        "wage": wage_figures(postings),
+    }
