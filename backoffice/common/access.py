@@ -59,9 +59,14 @@ def does_back_office_work(user: Any) -> bool:
     return works_in_a_market(user) or is_inspector(user)
 
 
+def supervises_a_market(user: Any) -> bool:
+    """Team leads (their markets) and inspectors (their regions)."""
+    return is_inspector(user) or bool(led_market_ids(user))
+
+
 def reads_audit(user: Any) -> bool:
     """Inspectors (their regions) and team leads (their markets) read the event log."""
-    return is_inspector(user) or bool(led_market_ids(user))
+    return supervises_a_market(user)
 
 
 def _requires(check: Callable[[Any], bool], reason: Promise) -> Callable[[View], View]:
@@ -99,6 +104,9 @@ sync_reader_required = _requires(
 )
 system_admin_required = _requires(
     is_system_admin, _("This action is for the system administrator.")
+)
+supervisor_required = _requires(
+    supervises_a_market, _("This page is for the team leads of a market and the inspectors.")
 )
 audit_reader_required = _requires(
     reads_audit, _("The event log is read by team leads (their market) and inspectors.")

@@ -24,7 +24,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import permissions as can
@@ -57,22 +56,16 @@ from workflows.inspections.services import (
 )
 
 from ..common.access import (
-    _requires,
     back_office_required,
     is_inspector,
     led_market_ids,
     market_for_supervisor,
     staff_user,
+    supervisor_required,
     visible_or_404,
 )
 from ..common.forms import errors_from
 from .forms import CheckForm, FacilityProfileForm, InspectionForm, MonthForm, ReportForm
-
-supervisor_required = _requires(
-    lambda user: bool(led_market_ids(user)) or is_inspector(user),
-    gettext_lazy("This page is for the team leads of a market and the inspectors."),
-)
-
 
 # --- The scorecard ------------------------------------------------------------------------------
 
@@ -410,13 +403,13 @@ def _step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return _rectification_page(request, found, status=400, **{name: form})  # type: ignore[arg-type]
 
 
-@supervisor_required
 @require_POST
+@supervisor_required
 def facility_rectification_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "report")
 
 
-@supervisor_required
 @require_POST
+@supervisor_required
 def facility_rectification_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "check")

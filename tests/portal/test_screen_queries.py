@@ -15,7 +15,7 @@ from markets.models import Market
 # The market, the number of postings, one page of them, today's postings (hour by hour, with
 # the published postings' wage level: one aggregate), today's seekers and today's cases, and
 # the latest published month's figures (one indexed row, stats.selectors.screen_figures).
-MAX_QUERIES = 6
+MAX_QUERIES = 7
 
 
 def screen_queries(client: Client, market: Market, page: int) -> int:
