@@ -338,11 +338,13 @@ class Reminder(models.Model):
             models.UniqueConstraint(fields=["deadline", "level"], name="reminder_once_per_level")
         ]
         indexes = [
+            # The dashboards' weekly alerts: a range of weeks.
+            models.Index(fields=["created_at", "level"], name="reminder_created"),
             models.Index(
                 fields=["queued_until"],
                 name="reminder_undelivered_lease",
                 condition=Q(delivered_at__isnull=True),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
