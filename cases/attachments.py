@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -269,6 +269,17 @@ class Scanned:
     sha256: str
     file_type: FileType
 
+    def stored_fields(self, upload: UploadedFile) -> dict[str, Any]:
+        """What a stored file's row keeps of the upload (the case attachment, the inspection
+        photo): its clean name with the extension of its real type, the type, size, digest."""
+        name = original_name_clean(upload.name or "", fallback_extension=self.file_type.extension)
+        return {
+            "original_name": original_name_for_type(name, self.file_type),
+            "content_type": self.file_type.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
 
 def upload_scan(upload: UploadedFile, max_bytes: int) -> Scanned:
     """Read the upload once, in chunks: size, SHA-256 and the type from its first bytes;
@@ -318,17 +329,7 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
             % {"count": max_count}
         )
     scanned = upload_scan(upload, settings.CASE_ATTACHMENT_MAX_BYTES)
-    attachment = CaseAttachment(
-        case=case,
-        uploaded_by=actor,
-        original_name=original_name_for_type(
-            original_name_clean(upload.name or "", fallback_extension=scanned.file_type.extension),
-            scanned.file_type,
-        ),
-        content_type=scanned.file_type.content_type,
-        size=scanned.size,
-        sha256=scanned.sha256,
-    )
+    attachment = CaseAttachment(case=case, uploaded_by=actor, **scanned.stored_fields(upload))
     upload.seek(0)
     # The storage name comes from the model's upload_to (random); the name given is ignored.
     attachment.file.save("upload", upload, save=False)

@@ -34,8 +34,6 @@ from cases import permissions as can
 from cases.attachments import (
     JPEG,
     PNG,
-    original_name_clean,
-    original_name_for_type,
     upload_scan,
 )
 from cases.fsm import CaseActionError, row_locked, save_with_history
@@ -194,17 +192,7 @@ def _photo_add(*, actor: User, item: InspectionItem, upload: UploadedFile) -> In
         raise ValidationError({f"{item.code}-photos": error.messages}) from error
     if scanned.file_type not in PHOTO_TYPES:
         raise ValidationError({f"{item.code}-photos": _("A photo is a PNG or JPEG image.")})
-    photo = InspectionPhoto(
-        item=item,
-        uploaded_by=actor,
-        original_name=original_name_for_type(
-            original_name_clean(upload.name or "", fallback_extension=scanned.file_type.extension),
-            scanned.file_type,
-        ),
-        content_type=scanned.file_type.content_type,
-        size=scanned.size,
-        sha256=scanned.sha256,
-    )
+    photo = InspectionPhoto(item=item, uploaded_by=actor, **scanned.stored_fields(upload))
     upload.seek(0)
     photo.file.save("upload", upload, save=False)
     return photo
