@@ -85,6 +85,7 @@ class PostingPublicSerializer(serializers.ModelSerializer[Posting]):
             "pay_min",
             "pay_max",
             "pay_method",
+            "piece_daily_output",
             "settlement",
             "headcount",
             "employment_form",
@@ -268,6 +269,13 @@ class PostingDetailsSerializer(serializers.Serializer[Any]):
     pay_min = serializers.CharField(max_length=12)
     pay_max = serializers.CharField(max_length=12)
     pay_method = serializers.CharField(max_length=10)
+    piece_daily_output = serializers.CharField(
+        max_length=6,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("for a piece rate: the pieces a day (the daily wage of the statistics)"),
+    )
     settlement = serializers.CharField(max_length=16)
     headcount = serializers.CharField(max_length=6)
     employment_form = serializers.CharField(max_length=12)

@@ -244,6 +244,12 @@ class PostingForm(forms.Form):
     pay_min = forms.DecimalField(label=_("Pay from (yuan)"), min_value=0, max_digits=8)
     pay_max = forms.DecimalField(label=_("Pay up to (yuan)"), min_value=0, max_digits=8)
     pay_method = forms.ChoiceField(label=_("Pay per"), choices=PayMethod.choices)
+    piece_daily_output = forms.IntegerField(
+        label=_("Daily output (pieces a day)"),
+        required=False,
+        min_value=1,
+        help_text=_("For a piece rate: the pieces a day, so the rate counts as a day's wage."),
+    )
     settlement = forms.ChoiceField(label=_("Paid"), choices=Settlement.choices)
     headcount = forms.IntegerField(label=_("People wanted"), min_value=1, max_value=9999)
     employment_form = forms.ChoiceField(label=_("Form of work"), choices=EmploymentForm.choices)

@@ -88,6 +88,24 @@ def seeker(officer: User, nanning_market: Market, qingxiu: Region) -> SeekerProf
 # --- Submitting a posting -------------------------------------------------------------------------
 
 
+def test_a_piece_rate_is_submitted_with_its_daily_output(
+    employer: Applicant, nanning_market: Market
+) -> None:
+    details = _details(
+        market=nanning_market.pk,
+        pay_method="piece",
+        pay_min="2",
+        pay_max="2",
+        piece_daily_output="150",
+    )
+
+    response = _post(_signed_in(employer), "/api/v1/me/postings/", details)
+
+    assert response.status_code == 201, response.content
+    assert Posting.objects.get(pk=response.json()["id"]).piece_daily_output == 150
+    assert response.json()["piece_daily_output"] == 150
+
+
 def test_an_employer_submits_a_posting_through_the_online_service(
     employer: Applicant, nanning_market: Market
 ) -> None:

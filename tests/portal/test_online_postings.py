@@ -220,3 +220,16 @@ def test_the_postings_list_reads_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         response = client.get("/portal/online/postings/")
     assert response.content.decode().count('href="/portal/online/postings/') >= 4
+
+
+def test_a_piece_rate_is_submitted_online_with_its_daily_output(nanning_market: Market) -> None:
+    qingxiu_make()
+    client = employer_signed_in(nanning_market)
+    piece = posting_post(
+        nanning_market, pay_method="piece", pay_min="2", pay_max="2", piece_daily_output="150"
+    )
+
+    response = client.post("/portal/online/postings/new/", piece)
+
+    assert response.status_code == 302, response.content.decode()
+    assert Posting.objects.get().piece_daily_output == 150
