@@ -291,8 +291,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 fields=["market", "state", "opened_at", "id"], name="case_market_state_opened"
             ),
             models.Index(fields=["market", "reference"], name="case_market_reference"),
-            # The dashboards' workload: open cases by owner, read from the index alone.
-            models.Index(fields=["market", "state", "owner"], name="case_market_state_owner"),
             models.Index(
                 fields=["market", "kind", "opened_at", "id"], name="case_market_kind_opened"
             ),
