@@ -28,15 +28,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from cases.models import OPEN_STATES, Case
 from cases.permissions import inspected_prefixes
 from cases.services import CASE_SUBJECT
+from cases.sla_selectors import Rate
 from markets.models import Market
 from sla.models import Deadline, Level, Reminder, Target
-from sla.selectors import DUE_OVERDUE, deadline_due_condition
+from sla.selectors import DUE_OVERDUE, day_start, deadline_due_condition
 
 WEEKS = 12  # weeks of the trend charts, up to the period's last day
 
@@ -44,14 +44,8 @@ By = Literal["officer", "market"]
 
 
 @dataclass(frozen=True)
-class WeekRate:
+class WeekRate(Rate):
     week: date  # its Monday
-    stopped: int
-    met: int
-
-    @property
-    def percent(self) -> float | None:
-        return 100 * self.met / self.stopped if self.stopped else None
 
 
 @dataclass(frozen=True)
@@ -67,18 +61,14 @@ def weeks_up_to(last: date, *, count: int = WEEKS) -> list[date]:
     return [monday - timedelta(weeks=back) for back in range(count - 1, -1, -1)]
 
 
-def _start(day: date) -> datetime:
-    return timezone.make_aware(
-        datetime.combine(day, datetime.min.time()), timezone.get_default_timezone()
-    )
-
-
 def _completion_clocks(market_ids: Sequence[int]) -> Q:
     return Q(subject_type=CASE_SUBJECT, market_id__in=list(market_ids), target=Target.COMPLETION)
 
 
 def _in_week(field: str, week: date) -> Q:
-    return Q(**{f"{field}__gte": _start(week), f"{field}__lt": _start(week + timedelta(weeks=1))})
+    return Q(
+        **{f"{field}__gte": day_start(week), f"{field}__lt": day_start(week + timedelta(weeks=1))}
+    )
 
 
 def sla_on_time_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> list[WeekRate]:
@@ -94,12 +84,12 @@ def sla_on_time_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> 
         counts[f"met_{i}"] = Count("pk", filter=in_week & Q(met=True))
     found = Deadline.objects.filter(
         _completion_clocks(market_ids),
-        stopped_at__gte=_start(weeks[0]),
-        stopped_at__lt=_start(weeks[-1] + timedelta(weeks=1)),
+        stopped_at__gte=day_start(weeks[0]),
+        stopped_at__lt=day_start(weeks[-1] + timedelta(weeks=1)),
         met__isnull=False,
     ).aggregate(**counts)
     return [
-        WeekRate(week, found[f"stopped_{i}"] or 0, found[f"met_{i}"] or 0)
+        WeekRate(week=week, stopped=found[f"stopped_{i}"] or 0, met=found[f"met_{i}"] or 0)
         for i, week in enumerate(weeks)
     ]
 
@@ -119,8 +109,8 @@ def sla_alerts_by_week(*, market_ids: Sequence[int], weeks: Sequence[date]) -> l
         deadline__market_id__in=list(market_ids),
         deadline__target=Target.COMPLETION,
         level__in=[Level.WARNING, Level.BREACH],
-        created_at__gte=_start(weeks[0]),
-        created_at__lt=_start(weeks[-1] + timedelta(weeks=1)),
+        created_at__gte=day_start(weeks[0]),
+        created_at__lt=day_start(weeks[-1] + timedelta(weeks=1)),
     ).aggregate(**counts)
     return [
         WeekAlerts(week, found[f"soon_{i}"] or 0, found[f"late_{i}"] or 0)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from markets.models import Absence, Role
-from sla.selectors import deadline_due_condition
+from sla.selectors import day_start, deadline_due_condition
 
 from . import permissions as can
 from .models import OPEN_STATES, Applicant, Case, Industry, SingleNoticeBreach, State, Transfer
@@ -163,10 +163,6 @@ CASE_SORT_DUE = "due"
 _CLOCK = "completion_clock__"
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
 def cases_filtered(
     cases: QuerySet[Case],
     *,
@@ -209,9 +205,9 @@ def cases_filtered(
     if station_id is not None:
         cases = cases.filter(station_id=station_id)
     if opened_from is not None:
-        cases = cases.filter(opened_at__gte=_day_start(opened_from))
+        cases = cases.filter(opened_at__gte=day_start(opened_from))
     if opened_to is not None:
-        cases = cases.filter(opened_at__lt=_day_start(opened_to + timedelta(days=1)))
+        cases = cases.filter(opened_at__lt=day_start(opened_to + timedelta(days=1)))
     if due:
         cases = cases.filter(
             deadline_due_condition(due=due, now=now or timezone.now(), through=_CLOCK)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -27,7 +27,13 @@ from cases.selectors import case_list_visible
 from cases.services import CASE_SUBJECT
 from markets.models import Market
 from sla.models import Deadline, Level, Reminder, Target
-from sla.selectors import DUE_OVERDUE, DUE_TODAY, deadline_due_condition, deadline_list_for
+from sla.selectors import (
+    DUE_OVERDUE,
+    DUE_TODAY,
+    day_start,
+    deadline_due_condition,
+    deadline_list_for,
+)
 
 DeadlineMap = dict[tuple[int, str], Deadline]
 
@@ -112,15 +118,11 @@ class Period:
 
     @property
     def starts_at(self) -> datetime:
-        return _day_start(self.first)
+        return day_start(self.first)
 
     @property
     def ends_before(self) -> datetime:
-        return _day_start(self.last + timedelta(days=1))
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+        return day_start(self.last + timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def _conditions(now: datetime) -> dict[str, Q]:
     """The open completion clocks due later today, due soon (warned, due after today) and
     overdue at ``now``. A clock paused before its due time is none of these: its due time
     moves when it goes on; one paused after its due time stays overdue."""
-    tomorrow = _day_start(timezone.localdate(now) + timedelta(days=1))
+    tomorrow = day_start(timezone.localdate(now) + timedelta(days=1))
     running = Q(stopped_at__isnull=True, paused_at__isnull=True)
     return {
         "due_today": deadline_due_condition(due=DUE_TODAY, now=now),

@@ -9,12 +9,11 @@ only narrow it or read what hangs off a case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from audit.chain import chain_key
@@ -25,6 +24,7 @@ from cases.models import Case, NoticeItem, SingleNotice, State, Transfer
 from cases.selectors import case_list_visible, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
 from markets.selectors import membership_list_for_user
+from sla.selectors import day_start
 
 # --- Staff ------------------------------------------------------------------------------------
 
@@ -238,15 +238,11 @@ def audit_event_search(
     if actor_username:
         events = events.filter(actor_label=actor_username)
     if date_from is not None:
-        events = events.filter(occurred_at__gte=_day_start(date_from))
+        events = events.filter(occurred_at__gte=day_start(date_from))
     if date_to is not None:
-        events = events.filter(occurred_at__lt=_day_start(date_to + timedelta(days=1)))
+        events = events.filter(occurred_at__lt=day_start(date_to + timedelta(days=1)))
     result: QuerySet[AuditEvent] = events.select_related("market").order_by("-pk")
     return result
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,8 @@ DUE_TODAY = "today"
 DUE_THIS_WEEK = "week"
 
 
-def _local_day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
+    """The first instant of ``day`` in the display time zone."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
@@ -164,9 +165,9 @@ def deadline_due_condition(*, due: str, now: datetime, through: str = "") -> Q:
     if due == DUE_OVERDUE:
         return Q(**{f"{field}__lt": now})
     if due == DUE_TODAY:
-        end = _local_day_start(today + timedelta(1))
+        end = day_start(today + timedelta(1))
     elif due == DUE_THIS_WEEK:
-        end = _local_day_start(today + timedelta(days=7 - today.weekday()))
+        end = day_start(today + timedelta(days=7 - today.weekday()))
     else:
         raise ValueError(due)
     return Q(**{f"{field}__gte": now, f"{field}__lt": end})
