@@ -46,7 +46,8 @@ class ApiMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return problem_response(400)
-        if declared > (upload_body_limit(request) or settings.API_BODY_MAX_BYTES):
+        # Only a body larger than JSON's limit needs the address resolved (a file upload's).
+        if declared > settings.API_BODY_MAX_BYTES and declared > (upload_body_limit(request) or 0):
             return problem_response(413)
         response = self.get_response(request)
         if response.status_code >= 400 and not is_problem(response):

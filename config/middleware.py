@@ -61,7 +61,7 @@ class RequestBodyLimitMiddleware:
             return HttpResponseBadRequest(
                 _("The request is malformed."), content_type="text/plain; charset=utf-8"
             )
-        if declared > self._limit(request):
+        if self._too_large(request, declared):
             return HttpResponse(
                 _("The request is too large. Attach a smaller file, or send less at once."),
                 status=413,
@@ -70,9 +70,11 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _limit(request: HttpRequest) -> int:
+    def _too_large(request: HttpRequest, declared: int) -> bool:
+        """Larger than any page takes, or than its own address takes (resolved only for a body
+        over the common limit)."""
         limit: int = settings.REQUEST_BODY_MAX_BYTES
-        return upload_body_limit(request) or limit
+        return declared > limit and declared > (upload_body_limit(request) or 0)
 
 
 class QueryStringMiddleware:
