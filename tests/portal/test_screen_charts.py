@@ -166,7 +166,7 @@ def test_the_json_refreshes_the_charts_with_nothing_personal_and_a_place_for_the
 
     assert response.status_code == 200
     assert set(data) == {"charts", "figures", "rankings", "at"}
-    assert data["rankings"] is None  # the statistics' monthly rankings go here at merge
+    assert data["rankings"] is None  # no month published yet: no ranking charts either
     assert set(data["charts"]) == {"screen-today", "screen-wages"}
     assert data["charts"]["screen-wages"]["series"][0]["data"] == [1, 1, 1, 0, 0, 1]
     assert data["figures"] == {

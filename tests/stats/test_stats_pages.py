@@ -220,6 +220,24 @@ def test_the_public_pages_show_the_latest_published_month(
         assert "235.00" in html, page
 
 
+def test_the_big_screen_charts_the_published_months_rankings(
+    scene: dict[str, Any], client: Client
+) -> None:
+    market = scene["market"]
+    with override_settings(STATS_RANKING_MIN_COUNT=1):
+        stats_publish(year=2026, month=3)
+
+    data = client.get(f"{PORTAL}{market.pk}/screen/figures/").json()
+    html = client.get(f"{PORTAL}{market.pk}/screen/").content.decode()
+
+    assert data["rankings"]["month"] == "2026-03"
+    most = data["charts"]["screen-most-wanted"]
+    assert len(most["categories"]) == 3 and most["categories"][0].startswith("1. ")
+    assert most["series"][0]["data"] == [r["value"] for r in data["rankings"]["occupation_highest"]]
+    assert "screen-least-wanted" in data["charts"]
+    assert 'id="chart-screen-most-wanted"' in html
+
+
 def test_the_month_page_takes_the_same_queries_for_more_records(
     scene: dict[str, Any],
     lead: User,
