@@ -387,6 +387,23 @@ def wage_figures(postings: QuerySet[Posting]) -> dict[str, Any]:
     }
 
 
+def headline_compute(*, area: Area, month: Month) -> dict[str, Any]:
+    """The month's headline figures only (openings, seekers, the ratio, the wage), as
+    ``figures_compute`` counts them: what a comparison with a month not published needs, in
+    three queries instead of the whole month's."""
+    postings = postings_of_month(area, month)
+    openings = postings.aggregate(n=Sum("headcount"))["n"] or 0
+    seekers = registrations_of_month(area, month).aggregate(n=Count("applicant_id", distinct=True))[
+        "n"
+    ]
+    return {
+        "openings": openings,
+        "seekers": seekers,
+        "demand_ratio": demand_ratio(openings, seekers),
+        "wage": wage_figures(postings),
+    }
+
+
 def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
     """Every figure of the month for the area, as plain JSON data (a snapshot's content)."""
     postings = postings_of_month(area, month)

@@ -31,6 +31,7 @@ from .compute import (
     area_of_market,
     area_of_region,
     figures_compute,
+    headline_compute,
     postings_of_month,
     registrations_of_month,
 )
@@ -192,17 +193,18 @@ def comparison_for(*, area: Area, current: MonthFigures) -> dict[str, dict[str, 
         ("previous", current.month.previous()),
         ("year_ago", current.month.a_year_before()),
     ):
-        earlier = figures_for(area=area, month=month)
-        changes = {
-            field: _change(current.figures.get(field), earlier.figures.get(field))
-            for field in COMPARED
-        }
-        changes["wage_mean"] = _change(
-            current.figures["wage"]["mean"], earlier.figures["wage"]["mean"]
+        # The earlier month as published, or only its headline figures (not the whole month).
+        snapshot = snapshot_for(key=area.key, month=month)
+        earlier = (
+            snapshot.figures if snapshot is not None else headline_compute(area=area, month=month)
         )
+        changes = {
+            field: _change(current.figures.get(field), earlier.get(field)) for field in COMPARED
+        }
+        changes["wage_mean"] = _change(current.figures["wage"]["mean"], earlier["wage"]["mean"])
         result[name] = {
             "month": str(month),
-            "published": earlier.snapshot is not None,
+            "published": snapshot is not None,
             **changes,
             "in_order": [changes[f] for f in (*COMPARED, "wage_mean")],
         }

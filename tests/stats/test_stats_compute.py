@@ -40,6 +40,7 @@ from stats.compute import (
     area_of_region,
     demand_ratio,
     figures_compute,
+    headline_compute,
     rankings_of,
 )
 
@@ -183,3 +184,12 @@ def test_the_province_and_a_city_add_up_their_markets(scene: dict[str, Any]) -> 
         "柳州市零工市场": 1,
     }
     assert (city["openings"], city["seekers"], city["scope"]) == (43, 3, "region")
+
+
+def test_the_headline_figures_are_those_of_the_whole_month(scene: dict[str, Any]) -> None:
+    """What the comparisons read of a month not published is what its full compute says."""
+    for area in (area_of_market(scene["market"]), area_of_region(scene["market"].region)):
+        whole = figures_compute(area=area, month=MARCH)
+        headline = headline_compute(area=area, month=MARCH)
+        assert headline == {key: whole[key] for key in headline}
+        assert headline["openings"] and headline["seekers"]
