@@ -291,8 +291,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 fields=["market", "state", "opened_at", "id"], name="case_market_state_opened"
             ),
             models.Index(fields=["market", "reference"], name="case_market_reference"),
+            # Also covers the monthly statistics' job-seeker registrations (state, applicant:
+            # read from the index alone, never from the wide rows; bench/stats.py).
             models.Index(
-                fields=["market", "kind", "opened_at", "id"], name="case_market_kind_opened"
+                fields=["market", "kind", "opened_at", "id", "state", "applicant"],
+                name="case_market_kind_opened",
             ),
             models.Index(
                 fields=["market", "channel", "opened_at", "id"], name="case_market_channel_opened"
