@@ -25,7 +25,7 @@ class ServiceStationInline(admin.TabularInline):
 
 @admin.register(Market)
 class MarketAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "region", "service_phone", "premises_area_m2", "is_active"]
+    list_display = ["name", "region", "service_phone", "premises_area_m2", "opened_on", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "region__name", "region__code"]
     autocomplete_fields = ["region"]

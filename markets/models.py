@@ -184,6 +184,15 @@ class Market(models.Model):
         help_text=_("The regional gig-market standard asks for at least 50 m² (art. 5)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    opened_on = models.DateField(
+        _("opened on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the market first opened to the public. The monthly statistics start with "
+            "its month; left empty, they start with the market's first record."
+        ),
+    )
 
     history = HistoricalRecords(verbose_name=_("historical market"))
 

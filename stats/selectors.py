@@ -74,9 +74,13 @@ def _first_record_day(market_ids: tuple[int, ...]) -> date | None:
 
 
 def area_opened_on(area: Area, *, before: date) -> date | None:
-    """The day the area's first market opened: its creation, or its first record when older
-    (records brought over from before the system). Only asked about a month that ends
-    ``before`` the first creation: one query for any later month."""
+    """The day the area's first market opened: the earliest opening day recorded
+    (``Market.opened_on``) when every market of the area has one; otherwise its creation, or
+    its first record when older (records brought over from before the system), asked only
+    about a month that ends ``before`` the first creation: one query for any later month."""
+    days = list(Market.objects.filter(pk__in=area.market_ids).values_list("opened_on", flat=True))
+    if days and None not in days:
+        return min(d for d in days if d is not None)
     created = Market.history.filter(id__in=area.market_ids, history_type="+").aggregate(
         d=Min("history_date")
     )["d"]

@@ -142,6 +142,27 @@ def test_a_bad_month_gets_a_message_and_nothing_is_computed(
     assert not MonthlySnapshot.objects.exists()
 
 
+def test_the_recorded_opening_day_decides_the_first_month(
+    scene: dict[str, Any], lead: User, verified_client: Callable[[User], Client]
+) -> None:
+    """A market whose opening day is recorded has no figures before that month, whatever
+    records it holds from earlier (the scene has registrations from 2025); the month it
+    opened has them."""
+    market = scene["market"]
+    market.opened_on = day("2026-03-16")
+    market.save(update_fields=["opened_on"])
+    client = _client(verified_client, lead, "en")
+
+    before = client.get(URL, {"month": "2026-02"})
+    opening = client.get(URL, {"month": "2026-03"})
+
+    assert "No figures before 2026-03: the market opened then." in before.content.decode()
+    assert before.context["month"] is None and "figures" not in before.context
+    assert opening.status_code == 200
+    assert opening.context["figures"]["seekers"]
+    assert "the market opened then" not in opening.content.decode()
+
+
 def test_the_records_behind_a_figure_are_listed_masked(
     scene: dict[str, Any], lead: User, verified_client: Callable[[User], Client]
 ) -> None:
