@@ -63,6 +63,22 @@ def _environment(tmp_path: Path, template: str) -> dict[str, str]:
     return env
 
 
+# The scripts under bench/ with a ``main`` that are tools, not benchmarks: what they do is
+# tested on its own (report: tests/bench/test_readme_figures.py).
+NOT_BENCHMARKS = {"report"}
+
+
+def test_every_benchmark_under_bench_is_run_here() -> None:
+    """Walked, not listed: a benchmark added to bench/ without a smoke run here fails."""
+    scripts = {
+        path.stem
+        for path in (ROOT / "bench").glob("*.py")
+        if "\ndef main(" in path.read_text(encoding="utf-8")
+    }
+
+    assert scripts - NOT_BENCHMARKS == set(BENCHMARKS)
+
+
 @pytest.mark.parametrize("name", sorted(BENCHMARKS))
 def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, template: str) -> None:
     results = tmp_path / "results"
