@@ -75,3 +75,28 @@ class MonthlySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_key} {self.year}-{self.month:02d} r{self.revision}"
+
+
+class MonthlyDraft(models.Model):
+    """The figures of a month not yet published, computed in the background (every hour,
+    ``stats.services.stats_drafts_refresh``) so that the statistics page reads them instead of
+    counting a province's millions of records while its reader waits. Replaced at each
+    computation; never shown as published, always with the time it was computed."""
+
+    scope_key = models.CharField(_("scope key"), max_length=24)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("provisional monthly figures")
+        verbose_name_plural = _("provisional monthly figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key", "year", "month"], name="stats_draft_one_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_key} {self.year}-{self.month:02d} (provisional)"

@@ -35,7 +35,7 @@ from .compute import (
     postings_of_month,
     registrations_of_month,
 )
-from .models import MonthlySnapshot
+from .models import MonthlyDraft, MonthlySnapshot
 from .services import StatsError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -162,18 +162,28 @@ def snapshot_latest(*, key: str) -> MonthlySnapshot | None:
     )
 
 
+def draft_for(*, key: str, month: Month) -> MonthlyDraft | None:
+    """The provisional figures computed in the background for the scope and month, or None."""
+    return MonthlyDraft.objects.filter(scope_key=key, year=month.year, month=month.month).first()
+
+
 @dataclass(frozen=True)
 class MonthFigures:
     month: Month
     figures: dict[str, Any]
-    snapshot: MonthlySnapshot | None  # None: computed now, not published
+    snapshot: MonthlySnapshot | None  # None: not published
+    draft: MonthlyDraft | None = None  # the provisional figures read (None: computed now)
 
 
 def figures_for(*, area: Area, month: Month) -> MonthFigures:
-    """The month's figures: the published snapshot's, else computed from the records."""
+    """The month's figures: the published snapshot's; else the provisional ones computed in
+    the background (``stats_drafts_refresh``); else computed from the records now."""
     snapshot = snapshot_for(key=area.key, month=month)
     if snapshot is not None:
         return MonthFigures(month=month, figures=snapshot.figures, snapshot=snapshot)
+    draft = draft_for(key=area.key, month=month)
+    if draft is not None:
+        return MonthFigures(month=month, figures=draft.figures, snapshot=None, draft=draft)
     return MonthFigures(month=month, figures=figures_compute(area=area, month=month), snapshot=None)
 
 
@@ -197,11 +207,16 @@ def comparison_for(*, area: Area, current: MonthFigures) -> dict[str, dict[str, 
         ("previous", current.month.previous()),
         ("year_ago", current.month.a_year_before()),
     ):
-        # The earlier month as published, or only its headline figures (not the whole month).
+        # The earlier month as published, or as computed in the background, or only its
+        # headline figures (not the whole month).
         snapshot = snapshot_for(key=area.key, month=month)
-        earlier = (
-            snapshot.figures if snapshot is not None else headline_compute(area=area, month=month)
-        )
+        draft = draft_for(key=area.key, month=month) if snapshot is None else None
+        if snapshot is not None:
+            earlier = snapshot.figures
+        elif draft is not None:
+            earlier = draft.figures
+        else:
+            earlier = headline_compute(area=area, month=month)
         changes = {
             field: _change(current.figures.get(field), earlier.get(field)) for field in COMPARED
         }

@@ -24,7 +24,7 @@ from sla.selectors import overrides_for
 
 from . import events
 from .compute import Area, Month, area_of_market, area_of_region, figures_compute
-from .models import MonthlySnapshot
+from .models import MonthlyDraft, MonthlySnapshot
 
 REVISION_REASON_MAX = 200
 
@@ -154,3 +154,34 @@ def stats_publish_due(*, today: date | None = None) -> Publication | None:
         return None
     last_month = Month(today.year, today.month).previous()
     return stats_publish(year=last_month.year, month=last_month.month, today=today)
+
+
+def stats_drafts_refresh(*, today: date | None = None, areas: list[Area] | None = None) -> int:
+    """Compute the provisional figures (``MonthlyDraft``) of this month, and of last month
+    while it is not published, for ``areas`` (default: every market, city and province);
+    forget those of earlier months. Returns how many were computed."""
+    today = today or timezone.localdate()
+    this = Month(today.year, today.month)
+    last = this.previous()
+    published = set(
+        MonthlySnapshot.objects.filter(year=last.year, month=last.month).values_list(
+            "scope_key", flat=True
+        )
+    )
+    written = 0
+    for area in areas if areas is not None else areas_all():
+        for month in (this, last):
+            if month == last and area.key in published:
+                continue
+            figures = figures_compute(area=area, month=month)
+            MonthlyDraft.objects.update_or_create(
+                scope_key=area.key,
+                year=month.year,
+                month=month.month,
+                defaults={"figures": figures, "computed_at": timezone.now()},
+            )
+            written += 1
+    MonthlyDraft.objects.filter(year__lt=last.year).delete()
+    MonthlyDraft.objects.filter(year=last.year, month__lt=last.month).delete()
+    MonthlyDraft.objects.filter(year=last.year, month=last.month, scope_key__in=published).delete()
+    return written

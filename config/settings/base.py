@@ -257,6 +257,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "stats.tasks.stats_publish_due_task",
         "schedule": crontab(hour=1, minute=20),
     },
+    # The provisional figures of this month and last (until published), which the statistics
+    # page reads instead of counting every record while its reader waits.
+    "stats-drafts-refresh": {
+        "task": "stats.tasks.stats_drafts_refresh_task",
+        "schedule": crontab(minute=35),  # hourly
+        "options": {"expires": 30 * 60},
+    },
     # Expire published job postings past their last working day (idempotent).
     "postings-expire-due": {
         "task": "workflows.postings.tasks.posting_expire_due_task",
