@@ -47,7 +47,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -94,6 +94,7 @@ from bench.run import mobile, resident_id
 # isort: split
 import shutil
 
+import time_machine
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.management import call_command
@@ -393,12 +394,19 @@ class Organisation:
     occupations: list[int]
 
 
-def organisation_make(markets: int) -> None:
+def organisation_make(markets: int, *, at: datetime) -> None:
     """The markets, their counties, stations and staff, and an inspector over the province
-    (through the ORM: a few thousand rows; their history rows as simple_history writes
-    them). The team lead of the first market is ``bench-lead`` and the inspector
-    ``bench-inspector``, as the benchmarks' own set-ups name them."""
+    (through the ORM: a few thousand rows, with the history rows and audit events its
+    receivers write), made as if ``at``, so that their audit events, which start the markets'
+    chains, are the same on every run. The team lead of the first market is ``bench-lead``
+    and the inspector ``bench-inspector``, as the benchmarks' own set-ups name them; every
+    password date is today's (no page sends them to change it)."""
     now = timezone.now()
+    with time_machine.travel(at, tick=False):
+        _organisation_make(markets, now=now)
+
+
+def _organisation_make(markets: int, *, now: datetime) -> None:
     province = Region.objects.create(code="450000", name="广西壮族自治区")
     cities: dict[int, Region] = {}
     number = 0
@@ -1057,29 +1065,39 @@ class BatchMaker:
 
 
 def database_ready() -> None:
-    """Create the database when missing (copying ``BENCH_TEMPLATE_DB`` when that names a
-    migrated one), then migrate it."""
+    """Create the database when missing, as a copy of ``BENCH_TEMPLATE_DB`` when that names
+    a migrated one, then migrate it; when ``BENCH_TEMPLATE_DB`` names none yet, leave the
+    migrated database there for the next run (the smoke tests migrate once)."""
     name = str(connection.settings_dict["NAME"])
     template = os.environ.get("BENCH_TEMPLATE_DB", "")
     if connection.vendor == "sqlite":
         path = Path(name).resolve()
         if path == (PROJECT_ROOT / "var" / "db.sqlite3").resolve():
             sys.exit(f"Refusing to generate into the demo database {path}.")
-        if not path.exists() and template and Path(template).exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(template, path)
         path.parent.mkdir(parents=True, exist_ok=True)
-    else:
-        with connection._nodb_cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                from_template = ""
-                if template:
-                    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
-                    if cursor.fetchone() is not None:
-                        from_template = f' TEMPLATE "{template}"'
-                cursor.execute(f'CREATE DATABASE "{name}"{from_template}')
+        if not path.exists() and template and Path(template).exists():
+            shutil.copyfile(template, path)
+            template = ""
+        call_command("migrate", verbosity=0, interactive=False)
+        if template and not Path(template).exists() and not Case.objects.exists():
+            with connection.cursor() as cursor:  # everything into the main file, then copy it
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            shutil.copyfile(path, template)
+        return
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        missing = cursor.fetchone() is None
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        template_found = bool(template) and cursor.fetchone() is not None
+        if missing:
+            copied = f' TEMPLATE "{template}"' if template_found else ""
+            cursor.execute(f'CREATE DATABASE "{name}"{copied}')
     call_command("migrate", verbosity=0, interactive=False)
+    if template and not template_found and not Case.objects.exists():
+        connection.close()  # a template must have no one connected
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 def database_drop() -> None:
@@ -1158,7 +1176,7 @@ def generate(
         if Case.objects.exists():
             sys.exit("The database holds cases that were not generated here: use --fresh.")
         with transaction.atomic():
-            organisation_make(markets)
+            organisation_make(markets, at=_until(until) - SPAN - timedelta(days=1))
             heads = {
                 head.chain: (head.last_sequence, head.last_hash)
                 for head in AuditChainHead.objects.all()
@@ -1174,9 +1192,7 @@ def generate(
     elif checkpoint.batches_done:
         print(f"resuming after batch {checkpoint.batches_done}", flush=True)
     organisation = organisation_load()
-    until_at = datetime.combine(
-        until, clock_time(0), tzinfo=timezone.get_default_timezone()
-    ).astimezone(UTC)
+    until_at = _until(until)
     maker = BatchMaker(seed, cases, until_at, organisation, tables, Sealer(seed))
     total = -(-cases // batch_size)
     started = time.perf_counter()
@@ -1210,6 +1226,12 @@ def generate(
     if not checkpoint.finished:
         finish(checkpoint, tables)
     return Outcome(total, time.perf_counter() - started, counts, stopped=False)
+
+
+def _until(until: date) -> datetime:
+    """The end of the generated history: midnight (Asia/Shanghai) starting ``until``, in UTC."""
+    start = datetime.combine(until, clock_time(0), tzinfo=timezone.get_default_timezone())
+    return start.astimezone(UTC)
 
 
 def _heads_save(heads: dict[str, tuple[int, str]]) -> None:
@@ -1262,7 +1284,7 @@ def report(outcome: Outcome, *, args: dict[str, Any], out: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--cases", type=int, required=True, help="cases to generate")
+    parser.add_argument("--cases", type=int, default=0, help="cases to generate")
     parser.add_argument("--db", default="", help="sqlite:///file or postgres://…/name")
     parser.add_argument("--seed", type=int, default=14, help="the seed (14)")
     parser.add_argument("--markets", type=int, default=100, help="markets (100)")
@@ -1276,8 +1298,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stop-after", type=int, default=None, help="stop after K batches")
     parser.add_argument("--fresh", action="store_true", help="drop the database and start again")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--summary", action="store_true", help="print what the database holds (JSON), no more"
+    )
     results_arguments(parser)
     args = parser.parse_args(argv)
+    if args.summary:
+        print(json.dumps(summary(), ensure_ascii=False, indent=2, default=str))
+        return 0
+    if args.cases <= 0:
+        parser.error("--cases N: how many cases to generate")
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}", flush=True)
     print(f"audit anchors: {settings.AUDIT_ANCHOR_DIR}", flush=True)
     if args.fresh:
@@ -1309,20 +1339,51 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def rows_digest(tables: Iterable[str] | None = None) -> dict[str, str]:
-    """A digest of every generated table's rows in id order (for tests: same seed, same
-    rows)."""
-    names = list(tables) if tables is not None else [t.name for t in Tables().all()]
+def rows_digest() -> dict[str, str]:
+    """A digest of every generated table's rows in id order (the audit events of the markets'
+    chains: the global chain's last row records the anchoring, at the time it happened)."""
     digests = {}
     with connection.cursor() as cursor:
-        for name in names:
-            pk = "history_id" if "historical" in name else "id"
-            cursor.execute(f'SELECT * FROM "{name}" ORDER BY "{pk}"')  # noqa: S608
+        for table in Tables().all():
+            where = " WHERE chain <> 'global'" if table.model is AuditEvent else ""
+            cursor.execute(f'SELECT * FROM "{table.name}"{where} ORDER BY "{table.pk}"')  # noqa: S608
             digest = hashlib.sha256()
             for row in cursor.fetchall():
                 digest.update(repr(row).encode())
-            digests[name] = digest.hexdigest()
+            digests[table.name] = digest.hexdigest()
     return digests
+
+
+def summary() -> dict[str, Any]:
+    """What the database holds (``--summary``): rows by table, their digests, the checkpoint,
+    and the first job seeker's ID number read back through the model (decrypted)."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in Tables().all():
+            cursor.execute(f'SELECT COUNT(*) FROM "{table.name}"')  # noqa: S608
+            counts[table.name] = cursor.fetchone()[0]
+    checkpoint = checkpoint_read()
+    seeker = SeekerProfile.objects.select_related("applicant").order_by("pk").first()
+    first: dict[str, Any] = {}
+    if seeker is not None:
+        applicant = seeker.applicant
+        case = Case.objects.filter(applicant=applicant).select_related("market__region").first()
+        first = {
+            "id_number": applicant.id_number,
+            "id_number_masked": applicant.id_number_masked,
+            "index_matches": personal_data_index(applicant.id_number or "")
+            == applicant.id_number_index,
+            "market_prefix": case.market.region.code if case else "",
+            "mobile": applicant.mobile,
+        }
+    return {
+        "counts": counts,
+        "digests": rows_digest(),
+        "markets": Market.objects.count(),
+        "batches_done": checkpoint.batches_done if checkpoint else 0,
+        "finished": checkpoint.finished if checkpoint else False,
+        "first_seeker": first,
+    }
 
 
 if __name__ == "__main__":
