@@ -407,7 +407,7 @@ def organisation_make(markets: int, *, at: datetime) -> None:
 
 
 def _organisation_make(markets: int, *, now: datetime) -> None:
-    province = Region.objects.create(code="450000", name="广西壮族自治区")
+    province = Region.objects.create(code="450000", name="广西壮族自治区", level="province")
     cities: dict[int, Region] = {}
     number = 0
     for index in range(markets):
@@ -415,13 +415,14 @@ def _organisation_make(markets: int, *, now: datetime) -> None:
         city_name = CITY_NAMES[city_number - 1]
         if city_number not in cities:
             cities[city_number] = Region.objects.create(
-                code=f"45{city_number:02d}00", name=f"{city_name}市", parent=province
+                code=f"45{city_number:02d}00", name=f"{city_name}市", parent=province, level="city"
             )
         county_number = index // len(CITY_NAMES) + 2
         county = Region.objects.create(
             code=f"45{city_number:02d}{county_number:02d}",
             name=f"{city_name}第{county_number - 1}区",
             parent=cities[city_number],
+            level="county",
         )
         market = Market.objects.create(
             region=county,

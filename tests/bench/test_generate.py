@@ -228,3 +228,39 @@ def test_another_seed_makes_other_rows_and_other_arguments_are_refused(
     assert digests["cases_case"] != province.summary["digests"]["cases_case"]
     assert refused.returncode != 0
     assert "use the same arguments to continue, or --fresh" in refused.stdout + refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "shown"),
+    [
+        ("lists", "GET market list no filter (newest first)"),
+        ("dashboards", f"region_charts ({MARKETS} markets)"),
+    ],
+)
+def test_a_benchmark_runs_on_the_generated_database(
+    province: Province, benchmark: str, shown: str, tmp_path: Path
+) -> None:
+    done = subprocess.run(  # noqa: S603 (our own script)
+        [
+            sys.executable,
+            str(ROOT / "bench" / f"{benchmark}.py"),
+            "--generated",
+            "--runs",
+            "3",
+            "--results",
+            str(tmp_path),
+        ],
+        env=province.database.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"the generated database, {CASES} cases" in done.stdout
+    assert "cases: " not in done.stdout  # nothing set up: the generated rows are timed
+    assert shown in done.stdout  # the team lead's market, the inspector's whole province
+    record = json.loads((tmp_path / f"{benchmark}-{connection.vendor}.json").read_text())
+    assert record["args"]["cases"] == CASES
