@@ -112,6 +112,7 @@ from rich.progress import (
 )
 
 from accounts.models import User
+from audit.anchors import anchor_path
 from audit.chain import mac_hex, mac_keys
 from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from audit.services import chain_heads_anchor
@@ -1179,6 +1180,12 @@ def generate(
     if checkpoint is None:
         if Case.objects.exists():
             sys.exit("The database holds cases that were not generated here: use --fresh.")
+        # Anchors left by an earlier database of this name vouch for chains that are gone:
+        # verify_audit would read the new chains as rewritten.
+        stale = anchor_path()
+        if stale.exists():
+            print(f"removing the anchors of an earlier database: {stale}")
+            stale.unlink()
         with transaction.atomic():
             organisation_make(markets, at=_until(until) - SPAN - timedelta(days=1))
             heads = {
