@@ -33,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.run sets the benchmark settings up (and refuses the demo database): first.
-from bench.lists import Scene, scene_make
+from bench.lists import Scene, reused_database, scene_found, scene_make
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import (
     LIST_TARGET_MS,
@@ -146,6 +146,16 @@ def setting_make(count: int) -> Setting:
     return Setting(scene=scene, inspector=inspector, market=Market.objects.get(pk=scene.market_id))
 
 
+def setting_found() -> Setting | None:
+    """The setting of a database bench/generate.py built: its first market's team lead
+    (``bench-lead``) and the inspector over the province (``bench-inspector``)."""
+    scene = scene_found(None)
+    inspector = User.objects.filter(username="bench-inspector").first()
+    if scene is None or inspector is None:
+        return None
+    return Setting(scene=scene, inspector=inspector, market=Market.objects.get(pk=scene.market_id))
+
+
 # --- What is timed ----------------------------------------------------------------------------
 
 
@@ -246,12 +256,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases (1000000)")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per figure (30)")
     parser.add_argument("--profile", action="store_true", help="cProfile even when on target")
+    parser.add_argument(
+        "--generated",
+        action="store_true",
+        help="time the database bench/generate.py built (BENCH_DB or DATABASE_URL) as it stands",
+    )
     results_arguments(parser)
     args = parser.parse_args(argv)
 
-    with benchmark_database() as started:
-        heading(f"0. Set-up: {args.cases} cases, 3 markets, 30 officers, a team lead, an inspector")
-        setting = setting_make(args.cases)
+    frame = partial(reused_database, generated=True) if args.generated else benchmark_database
+    with frame() as started:
+        if args.generated:
+            args.cases = Case.objects.count()
+            heading(f"0. Set-up: the generated database, {args.cases} cases")
+            found = setting_found()
+            if found is None:
+                sys.exit("--generated: no database of bench/generate.py here")
+            setting = found
+        else:
+            heading(
+                f"0. Set-up: {args.cases} cases, 3 markets, 30 officers, a team lead, an inspector"
+            )
+            setting = setting_make(args.cases)
         setup_s = time.perf_counter() - started
         results = bench_reads(setting, runs=args.runs, profile=args.profile)
         results += bench_pages(setting, runs=args.runs, profile=args.profile)
