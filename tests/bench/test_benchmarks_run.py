@@ -63,9 +63,9 @@ def _environment(tmp_path: Path, template: str) -> dict[str, str]:
     return env
 
 
-# The scripts under bench/ with a ``main`` that are tools, not benchmarks: what they do is
-# tested on its own (report: tests/bench/test_readme_figures.py).
-NOT_BENCHMARKS = {"report"}
+# The scripts under bench/ with a ``main`` that are run elsewhere: the README's figures
+# (tests/bench/test_readme_figures.py) and the data generator (tests/bench/test_generate.py).
+NOT_BENCHMARKS = {"report", "generate"}
 
 
 def test_every_benchmark_under_bench_is_run_here() -> None:
