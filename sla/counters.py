@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, CharField, Count, F, IntegerField, Q, Sum, Value
@@ -117,10 +118,12 @@ def _upsert(changes: Sequence[tuple[Bucket, int]]) -> None:
     keys = ["market_id", "subject_type", "status", "day", "warn_day", "officer", "kind"]
     columns = ", ".join(quote(name) for name in [*keys, "n"])
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(changes))
-    params: list[object] = []
+    params: list[Any] = []
     adapt = connection.ops.adapt_datefield_value
-    for (market, subject_type, status, day, warn_day, officer, kind), n in changes:
-        params.extend([market, subject_type, status, adapt(day), adapt(warn_day), officer, kind, n])
+    for (market, subject_type, status, day, warn_day, officer, kind), delta in changes:
+        params.extend(
+            [market, subject_type, status, adapt(day), adapt(warn_day), officer, kind, delta]
+        )
     n = quote("n")
     conflict = ", ".join(quote(name) for name in keys)
     # Names from the model, every value a parameter.
@@ -157,10 +160,9 @@ def deadline_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
     head = ("market_id", "subject_type", "officer_id", "kind")
     found: Counter[Bucket] = Counter()
 
-    def add(status: str, rows: Iterable[tuple[object, ...]]) -> None:
+    def add(status: str, rows: Iterable[tuple[Any, ...]]) -> None:
         for market, subject_type, officer, kind, day, warn_day, n in rows:
-            key = (market, subject_type, status, day, warn_day, officer or NOBODY, kind)
-            found[key] += n  # type: ignore[index]
+            found[(market, subject_type, status, day, warn_day, officer or NOBODY, kind)] += n
 
     running = clocks.filter(stopped_at__isnull=True, paused_at__isnull=True)
     add(

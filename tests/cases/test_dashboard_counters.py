@@ -343,7 +343,7 @@ def test_the_figures_take_one_query_each_however_many_clocks(
         today = timezone.localdate(now)
         period = Period.month_of(today)
         ids = [market.pk for market in markets]
-        found = []
+        found: list[Any] = []
         with django_assert_num_queries(1):
             found.append(sla_figures(market=markets[0], period=period, now=now))
         with django_assert_num_queries(1):
