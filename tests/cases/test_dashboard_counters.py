@@ -7,7 +7,10 @@ Run on SQLite and on PostgreSQL (``DATABASE_URL``)."""
 
 from __future__ import annotations
 
+import io
 import random
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +20,8 @@ import time_machine
 from conftest import MarketFactory, RegionFactory, UserFactory, applicant_make, case_make
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,6 +50,7 @@ from cases.services import (
 from cases.sla_selectors import Period, sla_figures, sla_figures_scanned
 from markets.models import Market, Membership, Region, Role
 from sla.calendar import SHANGHAI
+from sla.counters import deadline_counts_move
 from sla.models import Deadline, DeadlineCount, Target
 from sla.services import sla_sweep
 
@@ -261,9 +267,7 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
     assert completion.filter(market=markets[1]).exists()
 
 
-def open_null() -> Any:
-    import io
-
+def open_null() -> io.StringIO:
     return io.StringIO()
 
 
@@ -293,12 +297,10 @@ def test_a_rebuild_restores_counters_written_around_the_services(
 
 
 def test_intake_writes_the_counters_in_one_statement(
-    scene: dict[str, Any], django_assert_num_queries: Any
+    scene: dict[str, Any],
 ) -> None:
     """A case opened at the counter: its completion clock is counted by one upsert (three rows:
     its officer's, its kind's and the market's), in the intake's transaction."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     markets: list[Market] = scene["markets"]
     officer = scene["staff"][markets[0].pk][0]
@@ -365,3 +367,50 @@ def test_the_figures_take_one_query_each_however_many_clocks(
 
     assert small[0][0]["stopped"] < large[0][0]["stopped"]
     assert_counters_match_the_scan(markets)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs real concurrent transactions on one row: PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_transactions_bumping_the_same_rows_lose_nothing_and_never_deadlock(
+    nanning_market: Market,
+) -> None:
+    """Two transactions count clocks in the same buckets, in opposite orders, at once: the
+    second waits for the first's commit and adds to what it wrote (no lost increment); rows
+    are written in key order, so neither waits for the other's rows crosswise (no deadlock)."""
+    day = timezone.localdate()
+    buckets = [
+        (nanning_market.pk, "cases.case", DeadlineCount.Status.OPEN, day, day, officer, "kind")
+        for officer in (DeadlineCount.NOBODY, 7)
+    ]
+    inside = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def count(order: list[Any], hold: float) -> None:
+        try:
+            with transaction.atomic():
+                inside.wait(timeout=30)
+                deadline_counts_move((None, bucket) for bucket in order)
+                time.sleep(hold)  # the other one now waits on these rows
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=count, args=(buckets, 0.5)),
+        threading.Thread(target=count, args=(buckets[::-1], 0.0)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    rows = counter_rows()
+    for market, subject_type, status, day_, warn_day, officer, kind in buckets:
+        assert rows[(market, subject_type, status, day_, warn_day, officer, "")] == 2
+        assert rows[(market, subject_type, status, day_, warn_day, -1, kind)] == 4
+        assert rows[(market, subject_type, status, day_, warn_day, -1, "")] == 4
