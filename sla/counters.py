@@ -133,6 +133,18 @@ def _upsert(changes: Sequence[tuple[Bucket, int]]) -> None:
         cursor.execute(sql, params)
 
 
+def deadline_counts_prune(*, today: date) -> int:
+    """Delete the rows of running and paused clocks due before ``today`` that count nothing
+    any more (``n`` = 0: their clocks stopped or moved on), so the rows a dashboard reads do
+    not pile up day after day; returns how many. A service adding to such a row meanwhile
+    waits for the delete and then inserts it again (PostgreSQL re-checks ``n`` = 0 under the
+    row lock)."""
+    deleted, _by_model = DeadlineCount.objects.filter(
+        n=0, status__in=_OVERDUE_STATUSES, day__lt=today
+    ).delete()
+    return deleted
+
+
 # --- Rebuilding -----------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ the handlers registered by the apps above, after the transaction commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from types import EllipsisType
 
@@ -22,7 +22,7 @@ from accounts.models import User
 from markets.models import Market, Role
 
 from . import calendar as cal
-from .counters import deadline_bucket, deadline_counts_move
+from .counters import deadline_bucket, deadline_counts_move, deadline_counts_prune
 from .hooks import StaffNotice, due_handlers, staff_notice_send
 from .models import (
     CalendarGapAlert,
@@ -433,6 +433,7 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     delivery task was lost (a broker or worker outage) are handed to the workers again."""
     moment = now or timezone.now()
     reminder_requeue_lost(now=moment, batch=batch)
+    _counts_prune_daily(moment)
     created = 0
     while True:
         with transaction.atomic():
@@ -441,6 +442,20 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
                 created += _remind(deadline, moment)
         if len(due) < batch:
             return created
+
+
+_pruned_on: list[date] = []  # the day this process last pruned the dashboard counters
+
+
+def _counts_prune_daily(moment: datetime) -> None:
+    """Once a day per process, the first sweep after midnight drops the counters' empty rows
+    of the days gone by (``deadline_counts_prune``)."""
+    today = timezone.localdate(moment)
+    if _pruned_on and _pruned_on[0] >= today:
+        return
+    with transaction.atomic():
+        deadline_counts_prune(today=today)
+    _pruned_on[:] = [today]
 
 
 def _remind(deadline: Deadline, moment: datetime) -> int:

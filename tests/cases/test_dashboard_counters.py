@@ -50,7 +50,7 @@ from cases.services import (
 from cases.sla_selectors import Period, sla_figures, sla_figures_scanned
 from markets.models import Market, Membership, Region, Role
 from sla.calendar import SHANGHAI
-from sla.counters import deadline_counts_move
+from sla.counters import deadline_counts_move, deadline_counts_prune
 from sla.models import Deadline, DeadlineCount, Target
 from sla.services import sla_sweep
 
@@ -414,3 +414,28 @@ def test_concurrent_transactions_bumping_the_same_rows_lose_nothing_and_never_de
         assert rows[(market, subject_type, status, day_, warn_day, officer, "")] == 2
         assert rows[(market, subject_type, status, day_, warn_day, -1, kind)] == 4
         assert rows[(market, subject_type, status, day_, warn_day, -1, "")] == 4
+
+
+def test_rows_that_count_nothing_any_more_are_dropped_once_their_day_is_past(
+    scene: dict[str, Any], frozen_time: time_machine.Traveller
+) -> None:
+    """A resolved case leaves its running bucket at 0; once its due day is past, the daily
+    prune (the first sweep after midnight) drops that row and no row that still counts."""
+    markets: list[Market] = scene["markets"]
+    officer = scene["staff"][markets[0].pk][0]
+    applicant = applicant_make(officer)
+    done = case_make(officer, market=markets[0], applicant=applicant)
+    due = Deadline.objects.get(subject_id=done.pk, target=Target.COMPLETION).due_at
+    frozen_time.shift(timedelta(days=7))  # another due day: a bucket of its own
+    case_make(officer, market=markets[0], applicant=applicant)  # still open
+    case_resolve(actor=officer, case=done, outcome="已答复")
+    empty = DeadlineCount.objects.filter(n=0, status=DeadlineCount.Status.OPEN)
+    assert empty.count() == 3  # the officer's, the kind's and the market's row
+    frozen_time.move_to(due + timedelta(days=2))
+    before = counter_rows()
+
+    assert deadline_counts_prune(today=timezone.localdate()) == 3
+
+    assert not empty.exists()
+    assert counter_rows() == before  # the rows that count are all there
+    assert_counters_match_the_scan(markets)
