@@ -286,9 +286,19 @@ def deadline_stop(
     """Stop the clock(s) of a subject (the target met, or the case finished): met when the
     stop is not after the due time. A withdrawn subject's clocks stop neither met nor late
     (``met`` stays None): they leave the on-time rate altogether."""
-    now = at or timezone.now()
+    return _clocks_stop(
+        _deadlines(subject_type, subject_id),
+        now=at or timezone.now(),
+        target=target,
+        withdrawn=withdrawn,
+    )
+
+
+def _clocks_stop(
+    deadlines: list[Deadline], *, now: datetime, target: str | None, withdrawn: bool
+) -> list[Deadline]:
     stopped, moves = [], []
-    for deadline in _deadlines(subject_type, subject_id):
+    for deadline in deadlines:
         if deadline.stopped_at is not None or (target and deadline.target != target):
             continue
         before = deadline_bucket(deadline)
@@ -354,7 +364,7 @@ def deadlines_follow_state(
     if not isinstance(officer_id, EllipsisType):
         _officer_follow(deadlines, officer_id)
     if finished:
-        deadline_stop(subject_type=subject_type, subject_id=subject_id, at=now, withdrawn=withdrawn)
+        _clocks_stop(deadlines, now=now, target=None, withdrawn=withdrawn)
         return
     for deadline in deadlines:
         pauses = state in (deadline.policy.pause_states or [])
