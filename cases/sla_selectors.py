@@ -26,6 +26,7 @@ from cases.models import Case
 from cases.selectors import case_list_visible
 from cases.services import CASE_SUBJECT
 from markets.models import Market
+from sla.counters import ALL_KINDS, ALL_OFFICERS, NOBODY, ClockFigures, deadline_figures
 from sla.models import Deadline, Level, Reminder, Target
 from sla.selectors import (
     DUE_OVERDUE,
@@ -202,15 +203,14 @@ def _stopped_in(period: Period) -> Q:
     )
 
 
-def sla_dashboard(
-    *, user: User, market: Market, period: Period, now: datetime, breach_page: str | None = None
-) -> SlaDashboard:
-    """The market's completion deadlines as its team lead (or an inspector) sees them.
-
-    On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it, leaving
-    out withdrawn cases (neither met nor late). The officer of a deadline is its case's
-    current owner.
-    """
+def sla_figures_scanned(
+    *, market: Market, period: Period, now: datetime
+) -> tuple[dict[str, int], list[tuple[int | None, int, int, int]], list[tuple[str, int, int, int]]]:
+    """The dashboard's figures counted over every clock of the market (the reference the
+    counters are checked against, and what ``sla_counters_rebuild`` restores): totals
+    (due_today, due_soon, overdue, stopped, on_time); (officer id or None, overdue, stopped,
+    met) per officer, the case's current owner, through a sub-query per clock; and the same
+    per kind. Its cost grows with the market's clocks: pages read ``sla_figures``."""
     conditions = _conditions(now)
     deadlines = Deadline.objects.filter(
         subject_type=CASE_SUBJECT, market=market, target=Target.COMPLETION
@@ -229,17 +229,12 @@ def sla_dashboard(
         stopped=n_stopped,
         on_time=n_met,
     )
-    lists = {
-        name: list(deadlines.filter(condition).order_by("due_at", "pk")[:LIST_LENGTH])
-        for name, condition in conditions.items()
-    }
-
     owner = Subquery(Case.objects.filter(pk=OuterRef("subject_id")).values("owner_id")[:1])
     per_officer = list(
-        relevant.annotate(officer_id=owner)
-        .values("officer_id")
+        relevant.annotate(case_owner=owner)
+        .values("case_owner")
         .annotate(n_overdue=n_overdue, n_stopped=n_stopped, n_met=n_met)
-        .values_list("officer_id", "n_overdue", "n_stopped", "n_met")
+        .values_list("case_owner", "n_overdue", "n_stopped", "n_met")
     )
     per_kind = list(
         relevant.values("kind")
@@ -247,6 +242,66 @@ def sla_dashboard(
         .values_list("kind", "n_overdue", "n_stopped", "n_met")
         .order_by("kind")
     )
+    return totals, per_officer, per_kind
+
+
+def sla_figures(
+    *, market: Market, period: Period, now: datetime
+) -> tuple[dict[str, int], list[tuple[int | None, int, int, int]], list[tuple[str, int, int, int]]]:
+    """``sla_figures_scanned`` read from the dashboard counters (``sla.counters``): three
+    queries whatever the number of clocks. Officers and kinds with nothing overdue and nothing
+    stopped in the period are left out (the scan leaves them out of the page too)."""
+    figures = deadline_figures(
+        subject_type=CASE_SUBJECT,
+        market_ids=[market.pk],
+        now=now,
+        first=period.first,
+        last=period.last,
+        split=True,
+    )
+    total = figures.get((market.pk, ALL_OFFICERS, ALL_KINDS)) or ClockFigures()
+    totals = {
+        "due_today": total.due_today,
+        "due_soon": total.due_soon,
+        "overdue": total.overdue,
+        "stopped": total.stopped,
+        "on_time": total.met,
+    }
+    per_officer: list[tuple[int | None, int, int, int]] = []
+    per_kind: list[tuple[str, int, int, int]] = []
+    for (_market, officer, kind), line in figures.items():
+        if not (line.overdue or line.stopped):
+            continue
+        if officer != ALL_OFFICERS and kind == ALL_KINDS:
+            pk = None if officer == NOBODY else officer
+            per_officer.append((pk, line.overdue, line.stopped, line.met))
+        elif officer == ALL_OFFICERS and kind != ALL_KINDS:
+            per_kind.append((kind, line.overdue, line.stopped, line.met))
+    return totals, per_officer, sorted(per_kind)
+
+
+def sla_dashboard(
+    *, user: User, market: Market, period: Period, now: datetime, breach_page: str | None = None
+) -> SlaDashboard:
+    """The market's completion deadlines as its team lead (or an inspector) sees them.
+
+    On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it, leaving
+    out withdrawn cases (neither met nor late). The officer of a deadline is its case's
+    current owner. The figures come from the dashboard counters (``sla_figures``); the short
+    lists are each one range of an index.
+    """
+    conditions = _conditions(now)
+    deadlines = Deadline.objects.filter(
+        subject_type=CASE_SUBJECT, market=market, target=Target.COMPLETION
+    )
+    totals, per_officer, per_kind = sla_figures(market=market, period=period, now=now)
+    # Earliest due first. Overdue and due today are ranges of ``overdue_after``, equal to the
+    # due time on those rows: ordered by it, the index gives the first ten without a sort.
+    order = {"due_today": "overdue_after", "due_soon": "due_at", "overdue": "overdue_after"}
+    lists = {
+        name: list(deadlines.filter(condition).order_by(order[name], "pk")[:LIST_LENGTH])
+        for name, condition in conditions.items()
+    }
     officer_ids = [pk for pk, *_counts in per_officer if pk is not None]
     officers = {u.pk: u for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {}
 

@@ -246,6 +246,18 @@ class Deadline(models.Model):
     paused_total = models.DurationField(_("working time paused"), default=timedelta)
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     met = models.BooleanField(_("met"), null=True, blank=True)
+    # Whose it is (the case's current owner, 负责人), kept here as ``market`` is so that the
+    # dashboard counters (``DeadlineCount``) can be moved when it changes; None: nobody's.
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     next_alert_at = models.DateTimeField(null=True, blank=True)
     next_level = models.CharField(max_length=12, choices=Level.choices, blank=True)
     # When the clock reads overdue if nothing changes: its due time while it runs, and while
@@ -281,6 +293,12 @@ class Deadline(models.Model):
             ),
             models.Index(fields=["market", "stopped_at", "due_at"]),
             models.Index(fields=["market", "overdue_after"], name="deadline_market_overdue"),
+            # The dashboards' "due soon": the running clocks warned so far today.
+            models.Index(
+                fields=["market", "warn_at"],
+                name="deadline_market_warn_running",
+                condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
+            ),
             # A list that walks its cases (an officer's own, a few of a station) asks each
             # case's clock whether it is due from this index alone, without reading the row.
             models.Index(
@@ -349,3 +367,48 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id}: {self.level}"
+
+
+class DeadlineCount(models.Model):
+    """Dashboard counters: how many completion clocks are in each bucket, kept up to date by
+    the clock services in the same transaction (``sla.counters``), so that the team lead's
+    dashboard and the region view add up a few hundred rows instead of every clock.
+
+    A bucket is (market, subject type, status, day, warn day, officer, kind): running clocks
+    by the local day they are due and the day they warn; clocks paused after their due time
+    (they stay overdue) by the day they were due; stopped ones, met or late, by the local day
+    they stopped. Each clock counts in three rows: its officer's (all kinds), its kind's (all
+    officers) and the market's (all officers and kinds). Rebuilt from the clocks by
+    ``manage.py sla_counters_rebuild``.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        PAUSED_LATE = "paused_late"
+        MET = "met"
+        LATE = "late"
+
+    ALL_OFFICERS = -1
+    NOBODY = 0
+    ALL_KINDS = ""
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
+    subject_type = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    day = models.DateField()
+    warn_day = models.DateField()
+    # A user id, NOBODY (unclaimed) or ALL_OFFICERS; not a foreign key (the sentinels).
+    officer = models.BigIntegerField()
+    kind = models.CharField(max_length=40)  # ALL_KINDS: every kind
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "subject_type", "status", "day", "warn_day", "officer", "kind"],
+                name="deadline_count_bucket",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market_id} {self.status} {self.day} {self.officer} {self.kind}: {self.n}"

@@ -9,8 +9,9 @@ the handlers registered by the apps above, after the transaction commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
+from types import EllipsisType
 
 from celery import current_app
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from accounts.models import User
 from markets.models import Market, Role
 
 from . import calendar as cal
+from .counters import deadline_bucket, deadline_counts_move, deadline_counts_prune
 from .hooks import StaffNotice, due_handlers, staff_notice_send
 from .models import (
     CalendarGapAlert,
@@ -144,6 +146,7 @@ def deadline_start(
     target: str,
     at: datetime | None = None,
     channel: str = "",
+    officer: User | None = None,
 ) -> Deadline | None:
     """Start the clock of ``target`` for a subject; None when no policy covers the kind."""
     started = deadlines_start_many(
@@ -154,6 +157,7 @@ def deadline_start(
         target=target,
         at=at,
         channel=channel,
+        officer=officer,
     )
     return started.get(subject_id)
 
@@ -167,10 +171,11 @@ def deadlines_start_many(
     target: str,
     at: datetime | None = None,
     channel: str = "",
+    officer: User | None = None,
 ) -> dict[int, Deadline]:
     """Start the clock of ``target`` for each subject (one policy, one due time, computed once
     for all: they start at the same moment), in the caller's transaction; by subject id. Empty
-    when no policy covers the kind."""
+    when no policy covers the kind. ``officer``: whose the subjects are (a case's owner)."""
     policy = policy_for(kind=kind, market=market, target=target, channel=channel)
     if policy is None or not subject_ids:
         return {}
@@ -186,6 +191,7 @@ def deadlines_start_many(
         started_at=start,
         due_at=due.at,
         estimated=due.estimated,
+        officer=officer,
     )
     _schedule(first, policy)
     deadlines = [first] + [
@@ -199,6 +205,7 @@ def deadlines_start_many(
             started_at=start,
             due_at=due.at,
             estimated=due.estimated,
+            officer=officer,
             warn_at=first.warn_at,
             escalate_at=first.escalate_at,
             next_level=first.next_level,
@@ -218,6 +225,7 @@ def deadlines_start_many(
             ],
             batch_size=500,
         )
+    deadline_counts_move((None, deadline_bucket(deadline)) for deadline in deadlines)
     if due.estimated:
         _calendar_gap_alert(market, start, due.at)
     return {deadline.subject_id: deadline for deadline in deadlines}
@@ -237,10 +245,26 @@ def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
 def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> None:
     """The subject moved to another market (an accepted transfer): its clocks go with it,
     due times unchanged, so that market's team leads see and hear about them."""
+    moves = []
     for deadline in _deadlines(subject_type, subject_id):
         if deadline.market_id != market.pk:
+            before = deadline_bucket(deadline)
             deadline.market = market
             deadline.save(update_fields=["market"])
+            moves.append((before, deadline_bucket(deadline)))
+    deadline_counts_move(moves)
+
+
+def _officer_follow(deadlines: list[Deadline], officer_id: int | None) -> None:
+    """The subject has another owner: its clocks (and their counters) follow."""
+    moves = []
+    for deadline in deadlines:
+        if deadline.officer_id != officer_id:
+            before = deadline_bucket(deadline)
+            deadline.officer_id = officer_id
+            deadline.save(update_fields=["officer"])
+            moves.append((before, deadline_bucket(deadline)))
+    deadline_counts_move(moves)
 
 
 def _stop(deadline: Deadline, *, now: datetime, withdrawn: bool) -> None:
@@ -262,14 +286,27 @@ def deadline_stop(
     """Stop the clock(s) of a subject (the target met, or the case finished): met when the
     stop is not after the due time. A withdrawn subject's clocks stop neither met nor late
     (``met`` stays None): they leave the on-time rate altogether."""
-    now = at or timezone.now()
-    stopped = []
-    for deadline in _deadlines(subject_type, subject_id):
+    return _clocks_stop(
+        _deadlines(subject_type, subject_id),
+        now=at or timezone.now(),
+        target=target,
+        withdrawn=withdrawn,
+    )
+
+
+def _clocks_stop(
+    deadlines: list[Deadline], *, now: datetime, target: str | None, withdrawn: bool
+) -> list[Deadline]:
+    stopped, moves = [], []
+    for deadline in deadlines:
         if deadline.stopped_at is not None or (target and deadline.target != target):
             continue
+        before = deadline_bucket(deadline)
         _stop(deadline, now=now, withdrawn=withdrawn)
         deadline.save()
         stopped.append(deadline)
+        moves.append((before, deadline_bucket(deadline)))
+    deadline_counts_move(moves)
     return stopped
 
 
@@ -290,8 +327,12 @@ def deadlines_stop_many(
     if target:
         running = running.filter(target=target)
     stopped = list(running)
+    moves = []
     for deadline in stopped:
+        before = deadline_bucket(deadline)
         _stop(deadline, now=now, withdrawn=False)
+        moves.append((before, deadline_bucket(deadline)))
+    deadline_counts_move(moves)
     # The same values for all but ``met``: one UPDATE for the met ones, one for the late ones.
     for met in (True, False):
         ids = [deadline.pk for deadline in stopped if deadline.met is met]
@@ -312,15 +353,20 @@ def deadlines_follow_state(
     withdrawn: bool = False,
     actor: User | None = None,
     at: datetime | None = None,
+    officer_id: int | EllipsisType | None = ...,
 ) -> None:
     """After every transition of the subject: stop every clock when it is finished (neither
     met nor late when it was withdrawn); pause a clock whose policy pauses in ``state``;
-    resume a paused (or reopened) one otherwise."""
+    resume a paused (or reopened) one otherwise. ``officer_id``: whose the subject is now (a
+    case's owner; left as it was when not given)."""
     now = at or timezone.now()
+    deadlines = _deadlines(subject_type, subject_id)
+    if not isinstance(officer_id, EllipsisType):
+        _officer_follow(deadlines, officer_id)
     if finished:
-        deadline_stop(subject_type=subject_type, subject_id=subject_id, at=now, withdrawn=withdrawn)
+        _clocks_stop(deadlines, now=now, target=None, withdrawn=withdrawn)
         return
-    for deadline in _deadlines(subject_type, subject_id):
+    for deadline in deadlines:
         pauses = state in (deadline.policy.pause_states or [])
         if deadline.stopped_at is not None:
             if deadline.target == "completion":  # reopened: the clock goes on
@@ -328,9 +374,11 @@ def deadlines_follow_state(
                 _resume(deadline, since=deadline.stopped_at, now=now, actor=actor, reason=reason)
             continue
         if pauses and deadline.paused_at is None:
+            before = deadline_bucket(deadline)
             deadline.paused_at = now
             deadline.next_alert_at = None
             deadline.save()
+            deadline_counts_move([(before, deadline_bucket(deadline))])
             DeadlineChange.objects.create(
                 deadline=deadline,
                 at=now,
@@ -347,6 +395,7 @@ def _resume(
     deadline: Deadline, *, since: datetime, now: datetime, actor: User | None, reason: str
 ) -> None:
     """Move the due time by the working time the clock stood still."""
+    before = deadline_bucket(deadline)
     hours = market_hours(deadline.market)
     overrides = overrides_for(deadline.market)
     still = cal.working_time_between(since, now, hours, overrides)
@@ -360,6 +409,7 @@ def _resume(
     deadline.met = None
     _schedule(deadline, deadline.policy)
     deadline.save()
+    deadline_counts_move([(before, deadline_bucket(deadline))])
     DeadlineChange.objects.create(
         deadline=deadline,
         at=now,
@@ -393,6 +443,7 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     delivery task was lost (a broker or worker outage) are handed to the workers again."""
     moment = now or timezone.now()
     reminder_requeue_lost(now=moment, batch=batch)
+    _counts_prune_daily(moment)
     created = 0
     while True:
         with transaction.atomic():
@@ -403,8 +454,23 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
             return created
 
 
+_pruned_on: list[date] = []  # the day this process last pruned the dashboard counters
+
+
+def _counts_prune_daily(moment: datetime) -> None:
+    """Once a day per process, the first sweep after midnight drops the counters' empty rows
+    of the days gone by (``deadline_counts_prune``)."""
+    today = timezone.localdate(moment)
+    if _pruned_on and _pruned_on[0] >= today:
+        return
+    with transaction.atomic():
+        deadline_counts_prune(today=today)
+    _pruned_on[:] = [today]
+
+
 def _remind(deadline: Deadline, moment: datetime) -> int:
     count = 0
+    before = deadline_bucket(deadline)  # a warning time computed again may fall on another day
     while deadline.next_alert_at is not None and deadline.next_alert_at <= moment:
         level = deadline.next_level
         reminder, new = Reminder.objects.get_or_create(
@@ -417,6 +483,7 @@ def _remind(deadline: Deadline, moment: datetime) -> int:
             transaction.on_commit(partial(_deliver_later, reminder.pk))
         _schedule(deadline, deadline.policy)
     deadline.save(update_fields=["next_alert_at", "next_level", "warn_at", "escalate_at"])
+    deadline_counts_move([(before, deadline_bucket(deadline))])
     return count
 
 

@@ -95,6 +95,7 @@ def case_save(case: Case, actor: User) -> None:
         finished=case.state in FINISHED_STATES,
         withdrawn=case.state == State.WITHDRAWN,
         actor=actor,
+        officer_id=case.owner_id,  # the dashboard counters count each clock under its owner
     )
 
 

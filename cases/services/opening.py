@@ -130,6 +130,7 @@ def _clocks_start(
             target=target,
             at=now,
             channel=channel,
+            officer=actor if claimed else None,
         )
         for target in (Target.ACCEPTANCE, Target.COMPLETION)
     }

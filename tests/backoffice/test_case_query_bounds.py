@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Applicant, Case, State, Transfer
+from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market
 from sla.models import Deadline, Policy, Target
 
@@ -63,7 +64,7 @@ def bulk_deadlines(cases: list[Case], *, due_in: timedelta, **fields: Any) -> li
     (set-up only: no policy computation, no change rows)."""
     now = timezone.now()
     policy = Policy.objects.get(kind="policy_consultation", target=Target.COMPLETION)
-    return Deadline.objects.bulk_create(
+    made = Deadline.objects.bulk_create(
         Deadline(
             subject_type="cases.case",
             subject_id=case.pk,
@@ -79,6 +80,9 @@ def bulk_deadlines(cases: list[Case], *, due_in: timedelta, **fields: Any) -> li
         )
         for case in cases
     )
+    # Written around the clock services: the dashboard counters are counted again.
+    sla_counters_rebuild()
+    return made
 
 
 def queries(client: Client, url: str) -> int:

@@ -24,6 +24,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Case, ChecklistItem, State
 from cases.services import case_request_materials, case_resolve, case_withdraw
+from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Region, Role
 from sla.models import Deadline, Level, Reminder, Target
 
@@ -211,6 +212,7 @@ def scripted(
         # Set-up only: Deadline is not history-tracked, and these are the figures to check.
         Deadline.objects.filter(pk=completion(case).pk).update(**fields)
         cases[name] = case
+    sla_counters_rebuild()  # the clocks were written around the services: counted again
 
     def remind(name: str, level: str, when: datetime) -> None:
         Reminder.objects.create(deadline=completion(cases[name]), level=level, created_at=when)

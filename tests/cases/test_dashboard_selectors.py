@@ -26,6 +26,7 @@ from cases.dashboard_selectors import (
     weeks_up_to,
 )
 from cases.models import Case, State
+from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Region, Role
 from sla.models import Deadline, Level, Policy, Reminder, Target
 
@@ -72,7 +73,9 @@ def clock_add(case: Case, **fields: Any) -> Deadline:
         "escalate_at": due + timedelta(days=2),
     }
     values.update(fields)
-    return Deadline.objects.create(**values)
+    clock = Deadline.objects.create(**values)
+    sla_counters_rebuild()  # written around the clock services: the counters counted again
+    return clock
 
 
 @pytest.fixture

@@ -1,0 +1,35 @@
+"""Rebuilding the dashboard counters (``sla.counters``) of the cases' clocks from scratch: each
+clock's officer is set again from its case's current owner (the sub-query the dashboards ran
+per clock before they had counters), then every bucket is counted again from the clocks.
+
+For an installation that had clocks before the counters (the migration runs it once), after
+rows were written around the services (a bulk import, a benchmark's set-up), or to check the
+counters: ``manage.py sla_counters_rebuild [--market ID]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from sla.counters import deadline_counts_lock, deadline_counts_rebuild
+from sla.models import Deadline
+
+from .models import Case
+from .services.base import CASE_SUBJECT
+
+
+@transaction.atomic
+def sla_counters_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
+    """Officers from the cases' owners, then the counters of these markets (or all) counted
+    again; returns how many completion clocks were counted. The counters' writers wait
+    meanwhile (``deadline_counts_lock``); the dashboards do not."""
+    deadline_counts_lock()
+    clocks = Deadline.objects.filter(subject_type=CASE_SUBJECT)
+    if market_ids is not None:
+        clocks = clocks.filter(market_id__in=list(market_ids))
+    owner = Subquery(Case.objects.filter(pk=OuterRef("subject_id")).values("owner_id")[:1])
+    clocks.update(officer_id=owner)  # Deadline is not history-tracked
+    return deadline_counts_rebuild(market_ids=market_ids)
