@@ -32,6 +32,7 @@ from audit.ledger import (
     ledger_month,
     ledger_sign_off,
 )
+from audit.selectors import EVENT_COUNT_CAP, EventCursor, event_count_capped, event_page
 from cases.dashboard_selectors import market_list_inspected
 from cases.kinds import KINDS
 from cases.models import Channel
@@ -396,6 +397,8 @@ PAGE_SIZE = 50
 @audit_reader_required
 @require_GET
 def audit_events(request: HttpRequest) -> HttpResponse:
+    """The event log's search: a page of events newest first, by keyset (?before=… from the
+    "Older entries" link), and their number counted to a cap ("10 000+" beyond it)."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101
     markets = audit_market_list(user=user)
@@ -411,10 +414,18 @@ def audit_events(request: HttpRequest) -> HttpResponse:
             "actor_username": data["actor"].strip(),
             "date_from": data["date_from"],
             "date_to": data["date_to"],
+            "case_reference": data["case"].strip(),
         }
     events = audit_event_search(user=user, market_ids=market_ids, **criteria)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/audit/events.html", {"form": form, "events": page})
+    page = event_page(events, before=EventCursor.parse(request.GET.get("before")), size=PAGE_SIZE)
+    counted = event_count_capped(events)
+    context = {
+        "form": form,
+        "events": page,
+        "count": min(counted, EVENT_COUNT_CAP),
+        "over_cap": counted > EVENT_COUNT_CAP,
+    }
+    return render(request, "backoffice/audit/events.html", context)
 
 
 @audit_reader_required
