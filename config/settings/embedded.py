@@ -51,7 +51,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, running PRAGMA optimize as a connection closes (ANALYZE
+        # where statistics are missing or stale; see config/sqlite/base.py).
+        "ENGINE": "config.sqlite",
         "NAME": VAR_DIR / "db.sqlite3",
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN,
