@@ -418,7 +418,7 @@ def audit_events(request: HttpRequest) -> HttpResponse:
         }
     events = audit_event_search(user=user, market_ids=market_ids, **criteria)
     page = event_page(events, before=EventCursor.parse(request.GET.get("before")), size=PAGE_SIZE)
-    counted = event_count_capped(events)
+    counted = event_count_capped(events, cap=EVENT_COUNT_CAP)
     context = {
         "form": form,
         "events": page,
