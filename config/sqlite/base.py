@@ -32,10 +32,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         return connection
 
-    def _close(self) -> None:
-        if self.connection is not None and not self.connection.in_transaction:
-            database_optimize(self.connection)
-        super()._close()
+    def close(self) -> None:
+        self.validate_thread_sharing()
+        connection = self.connection
+        if connection is not None and not connection.in_transaction:
+            if not self.is_in_memory_db():  # Django keeps those open: they would be lost
+                database_optimize(connection)
+        super().close()
 
 
 def database_optimize(connection: sqlite3.Connection) -> None:
