@@ -35,9 +35,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def close(self) -> None:
         self.validate_thread_sharing()
         connection = self.connection
-        if connection is not None and not connection.in_transaction:
-            if not self.is_in_memory_db():  # Django keeps those open: they would be lost
-                database_optimize(connection)
+        # Django keeps an in-memory database open (closing would lose it): nothing to do.
+        in_memory = self.is_in_memory_db()
+        if connection is not None and not connection.in_transaction and not in_memory:
+            database_optimize(connection)
         super().close()
 
 
