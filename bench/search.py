@@ -72,7 +72,7 @@ from audit.selectors import events_newest_first as audit_events_newest_first
 from cases.crypto import mobile_index, personal_data_encrypt, personal_data_index
 from cases.identity import mobile_mask, resident_id_mask
 from cases.models import Applicant, Case, Channel, ReferenceSequence, State
-from cases.staff_selectors import audit_event_page_for_case, audit_event_search
+from cases.staff_selectors import audit_event_page_for_case, audit_event_search_parts
 from markets.models import Membership, Region, Role
 from search.index import name_match, search_index_rebuild
 from search.query import SearchQuery, query_parse
@@ -542,12 +542,12 @@ def bench_events(
     return results
 
 
-def _search_rows(
+def _search_parts(
     organisation: Organisation, inspector: User, params: dict[str, str]
-) -> QuerySet[AuditEvent]:
-    """The search's rows for ``params`` (the page's filters), as the view asks for them."""
+) -> list[QuerySet[AuditEvent]]:
+    """The search's parts for ``params`` (the page's filters), as the view asks for them."""
     p = params
-    return audit_event_search(
+    return audit_event_search_parts(
         user=inspector,
         market_ids=[int(p["market"])] if "market" in p else [m.pk for m in organisation.markets],
         action=p.get("action", ""),
@@ -562,34 +562,37 @@ def _shown(organisation: Organisation, probe_case: Case, inspector: User, probe:
     before = EventCursor.parse(probe.params.get("before"))
     if probe.url.startswith("/cases/"):
         return f"{len(audit_event_page_for_case(case=probe_case, before=before))} shown"
-    rows = _search_rows(organisation, inspector, probe.params)
-    counted = event_count_capped(rows, cap=EVENT_COUNT_CAP)
+    parts = _search_parts(organisation, inspector, probe.params)
+    counted = sum(event_count_capped(part, cap=EVENT_COUNT_CAP) for part in parts)
     total = f"{min(counted, EVENT_COUNT_CAP)}{'+' if counted > EVENT_COUNT_CAP else ''}"
-    return f"{len(event_page(rows, before=before, size=50))} shown, {total} counted"
+    return f"{len(event_page(*parts, before=before, size=50))} shown, {total} counted"
 
 
 def event_plans(organisation: Organisation, probe_case: Case, inspector: User) -> None:
-    """The plan of each search's page query and count, and of the case page's own events."""
+    """The plan of each search's page query and count (of each part), and of the case page's
+    own events."""
     sqlite = connection.vendor == "sqlite"
     label = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN (ANALYZE)"
     for probe in event_probes(organisation, probe_case):
         if probe.url != "/audit/events/":
             continue
-        events = _search_rows(organisation, inspector, probe.params)
-        cursor = EventCursor.parse(probe.params.get("before"))
-        page = audit_events_newest_first(
-            events if cursor is None else audit_events_before(events, cursor)
-        )[:51]
-        plan = page.explain() if sqlite else page.explain(analyze=True)
-        print(f"\n--- {label}: {probe.what} (page) ---\n{plan}")
-        counted = events.order_by()[: EVENT_COUNT_CAP + 1]
-        sql, params = counted.values("pk").query.sql_with_params()
-        explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN ANALYZE"
-        with connection.cursor() as db:
-            db.execute(f"{explain} SELECT COUNT(*) FROM ({sql}) AS capped", params)
-            rows = db.fetchall()
-        text = "\n".join(str(row[-1]) if sqlite else row[0] for row in rows)
-        print(f"\n--- {label}: {probe.what} (count to {EVENT_COUNT_CAP}+) ---\n{text}")
+        parts = _search_parts(organisation, inspector, probe.params)
+        for n, events in enumerate(parts, start=1):
+            what = probe.what if len(parts) == 1 else f"{probe.what}, part {n}"
+            cursor = EventCursor.parse(probe.params.get("before"))
+            page = audit_events_newest_first(
+                events if cursor is None else audit_events_before(events, cursor)
+            )[:51]
+            plan = page.explain() if sqlite else page.explain(analyze=True)
+            print(f"\n--- {label}: {what} (page) ---\n{plan}")
+            counted = events.order_by()[: EVENT_COUNT_CAP + 1]
+            sql, params = counted.values("pk").query.sql_with_params()
+            explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN ANALYZE"
+            with connection.cursor() as db:
+                db.execute(f"{explain} SELECT COUNT(*) FROM ({sql}) AS capped", params)
+                rows = db.fetchall()
+            text = "\n".join(str(row[-1]) if sqlite else row[0] for row in rows)
+            print(f"\n--- {label}: {what} (count to {EVENT_COUNT_CAP}+) ---\n{text}")
     own = AuditEvent.objects.filter(target_type="cases.case", target_id=str(probe_case.pk))
     page = audit_events_newest_first(own.select_related("actor"))[:51]
     plan = page.explain() if sqlite else page.explain(analyze=True)

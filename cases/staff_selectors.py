@@ -237,6 +237,44 @@ def audit_market_list(*, user: User) -> QuerySet[Market]:
     return markets
 
 
+def audit_event_search_parts(
+    *,
+    user: User,
+    market_ids: list[int],
+    action: str = "",
+    actor_username: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    case_reference: str = "",
+) -> list[QuerySet[AuditEvent]]:
+    """The event log's search as disjoint parts, each read newest first through an index
+    (``audit.selectors.event_page`` merges them): one part, or for one case its own events
+    and the reveals made from it, as its page reads them (an OR of the two would sort the
+    whole trail for every page).
+
+    Events of the given markets (already narrowed to those the user may read); dates are days
+    in the display time zone, both inclusive; ``case_reference`` narrows to one case's trail.
+    Each filter has an index led by its column (``AuditEvent.Meta``; the plans are in
+    bench/README.md)."""
+    events = AuditEvent.objects.filter(market_id__in=market_ids)
+    if action:
+        events = events.filter(action=action)
+    if actor_username:
+        events = events.filter(actor_label=actor_username)
+    if date_from is not None:
+        events = events.filter(occurred_at__gte=day_start(date_from))
+    if date_to is not None:
+        events = events.filter(occurred_at__lt=day_start(date_to + timedelta(days=1)))
+    events = events.select_related("market").order_by("-occurred_at", "-pk")
+    if not case_reference:
+        return [events]
+    case = Case.objects.filter(reference=case_reference).only("reference", "applicant").first()
+    if case is None:
+        return [events.none()]
+    own, reveals = _case_event_conditions(case)
+    return [events.filter(own), events.filter(reveals)]
+
+
 def audit_event_search(
     *,
     user: User,
@@ -247,29 +285,21 @@ def audit_event_search(
     date_to: date | None = None,
     case_reference: str = "",
 ) -> QuerySet[AuditEvent]:
-    """Events of the given markets (already narrowed to those the user may read), newest
-    first by (occurred_at, id), the order ``audit.selectors.event_page`` pages by keyset.
-    Dates are days in the display time zone, both inclusive. ``case_reference`` narrows to
-    one case's trail (as its page shows it). Each filter has an index led by its column
-    (``AuditEvent.Meta``; the plans are in bench/README.md)."""
-    events = AuditEvent.objects.filter(market_id__in=market_ids)
-    if action:
-        events = events.filter(action=action)
-    if actor_username:
-        events = events.filter(actor_label=actor_username)
-    if date_from is not None:
-        events = events.filter(occurred_at__gte=day_start(date_from))
-    if date_to is not None:
-        events = events.filter(occurred_at__lt=day_start(date_to + timedelta(days=1)))
-    if case_reference:
-        case = Case.objects.filter(reference=case_reference).only("reference", "applicant").first()
-        if case is None:
-            events = events.none()
-        else:
-            own, reveals = _case_event_conditions(case)
-            events = events.filter(own | reveals)
-    result: QuerySet[AuditEvent] = events.select_related("market").order_by("-occurred_at", "-pk")
-    return result
+    """The event log's search (as ``audit_event_search_parts``) as one list, newest first by
+    (occurred_at, id): for an export, which reads it all."""
+    first, *others = audit_event_search_parts(
+        user=user,
+        market_ids=market_ids,
+        action=action,
+        actor_username=actor_username,
+        date_from=date_from,
+        date_to=date_to,
+        case_reference=case_reference,
+    )
+    events = first
+    for part in others:
+        events = events | part
+    return events
 
 
 @dataclass(frozen=True)

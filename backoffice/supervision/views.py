@@ -37,7 +37,11 @@ from cases.dashboard_selectors import market_list_inspected
 from cases.kinds import KINDS
 from cases.models import Channel
 from cases.sla_selectors import Period, sla_dashboard
-from cases.staff_selectors import audit_chain_status_list, audit_event_search, audit_market_list
+from cases.staff_selectors import (
+    audit_chain_status_list,
+    audit_event_search_parts,
+    audit_market_list,
+)
 from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
 from exports.events import chart_exported_event
 from workflows.ratings.models import Level
@@ -416,9 +420,9 @@ def audit_events(request: HttpRequest) -> HttpResponse:
             "date_to": data["date_to"],
             "case_reference": data["case"].strip(),
         }
-    events = audit_event_search(user=user, market_ids=market_ids, **criteria)
-    page = event_page(events, before=EventCursor.parse(request.GET.get("before")), size=PAGE_SIZE)
-    counted = event_count_capped(events, cap=EVENT_COUNT_CAP)
+    parts = audit_event_search_parts(user=user, market_ids=market_ids, **criteria)
+    page = event_page(*parts, before=EventCursor.parse(request.GET.get("before")), size=PAGE_SIZE)
+    counted = sum(event_count_capped(part, cap=EVENT_COUNT_CAP) for part in parts)
     context = {
         "form": form,
         "events": page,
