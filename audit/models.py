@@ -100,6 +100,16 @@ class AuditEvent(models.Model):
             models.Index(fields=["market", "occurred_at"], name="audit_event_market_time"),
             models.Index(fields=["actor", "occurred_at"], name="audit_event_actor_time"),
             models.Index(fields=["action", "occurred_at"], name="audit_event_action_time"),
+            # The inspector's search (newest first, by (occurred_at, id)): over a time range
+            # or with no narrower filter, and by the actor's recorded user name.
+            models.Index(fields=["occurred_at"], name="audit_event_time"),
+            models.Index(
+                fields=["actor_label", "occurred_at"], name="audit_event_actor_label_time"
+            ),
+            # A case's trail and the search by case: the events about one record.
+            models.Index(
+                fields=["target_type", "target_id", "occurred_at"], name="audit_event_target_time"
+            ),
         ]
 
     def __str__(self) -> str:

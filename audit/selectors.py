@@ -3,12 +3,15 @@ told when one breaks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from heapq import merge
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -288,3 +291,101 @@ def anchoring_overdue_list(
             )
         )
     return overdue
+
+
+# --- Pages of events, newest first -------------------------------------------------------------
+#
+# Long lists of events (the inspector's search, a case's trail) are read a page at a time by
+# keyset: newest first by (occurred_at, id), each page starting after the last row of the one
+# before, so a page deep down costs what the first one costs (no OFFSET), and events that share
+# a time are neither skipped nor shown twice. They are counted no further than a cap.
+
+EVENT_COUNT_CAP = 10_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class EventCursor:
+    """Where a page of events ends: the time and id of its last (oldest) row. The next page
+    holds the events before it in the order (occurred_at, id), newest first."""
+
+    at: datetime
+    pk: int
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> EventCursor:
+        return cls(event.occurred_at, event.pk)
+
+    def token(self) -> str:
+        """The cursor as a query parameter: microseconds since 1970 (UTC), "_", the id."""
+        return f"{(self.at - _EPOCH) // _MICROSECOND}_{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> EventCursor | None:
+        """The cursor of ``token``; None for a missing or malformed one (the first page)."""
+        micros, _sep, pk = (token or "").partition("_")
+        try:
+            at = _EPOCH + int(micros) * _MICROSECOND
+            number = int(pk)
+        except (ValueError, OverflowError):
+            return None
+        if number < 1 or number > 2**63 - 1:
+            return None
+        return cls(at, number)
+
+
+def events_newest_first(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    ordered: QuerySet[AuditEvent] = events.order_by("-occurred_at", "-pk")
+    return ordered
+
+
+def events_before(events: QuerySet[AuditEvent], cursor: EventCursor) -> QuerySet[AuditEvent]:
+    """The events after ``cursor`` in the order newest first. The first condition bounds the
+    range an index on (…, occurred_at) reads; the second only sorts out the rows of that one
+    instant."""
+    older: QuerySet[AuditEvent] = events.filter(occurred_at__lte=cursor.at).filter(
+        Q(occurred_at__lt=cursor.at) | Q(pk__lt=cursor.pk)
+    )
+    return older
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events, newest first. ``older`` is the cursor of the next page (None on
+    the last); ``first`` whether this is the newest page."""
+
+    events: list[AuditEvent]
+    older: EventCursor | None
+    first: bool
+
+    def __iter__(self) -> Iterator[AuditEvent]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+def _sort_key(event: AuditEvent) -> tuple[datetime, int]:
+    return (event.occurred_at, event.pk)
+
+
+def event_page(*parts: QuerySet[AuditEvent], before: EventCursor | None, size: int) -> EventPage:
+    """The ``size`` newest events of ``parts`` (querysets of disjoint events, e.g. the two
+    halves of an OR each served by its own index) before ``before`` (from the newest when
+    None): one query per part, each reading at most ``size + 1`` rows in index order,
+    merged here."""
+    streams = []
+    for part in parts:
+        rows = events_newest_first(part if before is None else events_before(part, before))
+        streams.append(list(rows[: size + 1]))
+    merged = list(islice(merge(*streams, key=_sort_key, reverse=True), size + 1))
+    shown = merged[:size]
+    older = EventCursor.of(shown[-1]) if len(merged) > size else None
+    return EventPage(shown, older, before is None)
+
+
+def event_count_capped(events: QuerySet[AuditEvent], *, cap: int = EVENT_COUNT_CAP) -> int:
+    """How many events match, counting no further than ``cap + 1`` (a count above ``cap``
+    is shown as "cap+")."""
+    return int(events.order_by()[: cap + 1].count())

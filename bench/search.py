@@ -1,6 +1,8 @@
-"""Benchmark of the search box (issue 10, item 1) on a fresh database (see bench/README.md).
+"""Benchmark of the search box (issue 10, item 1) and the event log's search (issue 14) on a
+fresh database (see bench/README.md).
 
-    .venv/bin/python bench/search.py [--cases N] [--applicants M] [--postings P] [--runs R]
+    .venv/bin/python bench/search.py [--cases N] [--applicants M] [--postings P]
+                                     [--events E] [--trail T] [--runs R]
 
 Bulk-creates ``--applicants`` people (encrypted, masked, with both lookup hashes) and one
 employer for every 50 of them, ``--cases`` cases spread over three markets and over the
@@ -10,6 +12,11 @@ times the results page as an officer of one market reaches it (POST the box, the
 address it is sent on to: /search/?q=… or /search/?t=…; the whole page: session, visibility,
 every group, the deadlines, rendering) and prints p95, median, the SQL statements per page and
 the rows found, then the database's plan of each group's query (PostgreSQL: EXPLAIN ANALYZE).
+
+Then ``--events`` audit events (3 per case unless given) over two years, the markets, their
+officers and cases, plus a trail of ``--trail`` events on one case; times the inspector's event
+search (GET /audit/events/ with each main filter, and a page halfway down by keyset) and that
+case's page (its trail's newest page and one halfway down), and prints their plans.
 
 A benchmark reports: it exits 0 whether or not a target is met, and prints MISSED beside a
 figure that misses its target (p95 ≤ 50 ms).
@@ -27,6 +34,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -34,6 +42,8 @@ os.environ.setdefault("BENCH_DB", "var/bench/search.sqlite3")
 
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import QuerySet
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -53,13 +63,24 @@ from bench.run import (  # sets Django up on bench.settings
     timed,
     verified_client,
 )
+
+# isort: split
+from audit.models import AuditEvent
+from audit.selectors import EVENT_COUNT_CAP, EventCursor, event_count_capped, event_page
+from audit.selectors import events_before as audit_events_before
+from audit.selectors import events_newest_first as audit_events_newest_first
 from cases.crypto import mobile_index, personal_data_encrypt, personal_data_index
 from cases.identity import mobile_mask, resident_id_mask
 from cases.models import Applicant, Case, Channel, ReferenceSequence, State
+from cases.staff_selectors import audit_event_page_for_case, audit_event_search_parts
+from markets.models import Membership, Region, Role
 from search.index import name_match, search_index_rebuild
 from search.query import SearchQuery, query_parse
 from search.selectors import search_querysets, search_results
 from workflows.postings.models import Posting
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TARGET_MS = 50.0
 EMPLOYER_EVERY = 50  # one employer per this many people
@@ -338,22 +359,270 @@ def plans(organisation: Organisation) -> None:
                 print(f"\n--- {label}: {probe.kind} → candidates ({kind}) ---\n{plan}")
 
 
+# --- The event log: the inspector's search and a case's trail (issue 14) --------------------
+
+EVENT_ACTIONS = (
+    "case.opened",
+    "case.claimed",
+    "case.note_added",
+    "case.transferred",
+    "case.resolved",
+    "case.closed",
+    "deadline.started",
+    "personal_data.revealed",
+)
+TRAIL_PAGE_TARGET_MS = 50.0
+
+
+def _text(expression: str) -> str:
+    return (
+        f"CAST({expression} AS TEXT)" if connection.vendor == "sqlite" else f"({expression})::text"
+    )
+
+
+def events_make(organisation: Organisation, count: int, trail: int) -> Case:
+    """``count`` audit events over the last two years (times in whole seconds: many share
+    one), spread over the markets, their officers, eight actions and the markets' cases; then
+    ``trail`` more on one case of the first market (its page is timed), the newest of all.
+    One INSERT … SELECT over a series each, straight into the table (set-up only: unsealed
+    rows in chains of their own, which no benchmark verifies)."""
+    markets = organisation.markets
+    cases = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    if len(cases) < len(markets) or cases != list(range(cases[0], cases[0] + len(cases))):
+        raise SystemExit("events_make needs the cases' ids to be one run (a fresh database).")
+    officers = [user for market in markets for user in organisation.officers[market.pk]]
+    per_market = len(organisation.officers[markets[0].pk])
+    n = "i"
+    market = _case([str(m.pk) for m in markets], n)
+    who = f"(({n} % {len(markets)}) * {per_market} + ({n} / {len(markets)}) % {per_market})"
+    actor = _case([str(u.pk) for u in officers], who)
+    label = _case([_quoted(u.username) for u in officers], who)
+    action = _case([_quoted(a) for a in EVENT_ACTIONS], f"{n} * 13")
+    # A case of the event's market (cases_make puts case k in market k % markets).
+    per = len(cases) // len(markets)
+    m = len(markets)
+    case = f"({cases[0]} + ((({n} / {m}) * 7919) % {per}) * {m} + {n} % {m})"
+    seconds = f"({int(timezone.now().timestamp())} - 3600 - ({n} * 104729) % 63072000)"
+    chain = f"'bench-' || {_text(market)}"
+    sequence = f"({n} / {len(markets)} + 1)"
+    _events_insert(count, market, actor, label, action, _text(case), seconds, chain, sequence)
+    probe = Case.objects.filter(market=markets[0]).order_by("pk")[0]
+    if trail:
+        recent = f"({int(timezone.now().timestamp())} - {trail} + {n} / 3)"  # three a second
+        _events_insert(
+            trail,
+            str(markets[0].pk),
+            str(organisation.officers[markets[0].pk][0].pk),
+            _quoted(organisation.officers[markets[0].pk][0].username),
+            _case([_quoted(a) for a in EVENT_ACTIONS[1:4]], n),
+            _quoted(str(probe.pk)),
+            recent,
+            "'bench-trail'",
+            f"({n} + 1)",
+        )
+    return probe
+
+
+def _events_insert(count: int, *values: str) -> None:
+    market, actor, label, action, target_id, seconds, chain, sequence = values
+    if connection.vendor == "sqlite":
+        series = (
+            f"WITH RECURSIVE series(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM series "
+            f"WHERE i < {count - 1}) "
+        )
+        source = "series"
+        at = f"datetime({seconds}, 'unixepoch')"
+    else:
+        series = ""
+        source = f"generate_series(0::bigint, {count - 1}) AS series(i)"
+        at = f"to_timestamp({seconds})"
+    # Numbers and our own literals only: nothing typed reaches this statement.
+    sql = (
+        f"{series}INSERT INTO audit_auditevent (occurred_at, actor_id, actor_label, action, "
+        "target_type, target_id, target_label, market_id, old_values, new_values, success, "
+        "chain, sequence, prev_hash, hash, mac_key_id) "
+        f"SELECT {at}, {actor}, {label}, {action}, 'cases.case', {target_id}, 'bench', "
+        f"{market}, '{{}}', '{{}}', {'1' if connection.vendor == 'sqlite' else 'true'}, "
+        f"{chain}, {sequence}, '{'0' * 64}', '{'0' * 64}', '' FROM {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def inspector_make() -> User:
+    """An inspector of the whole province (every market's events)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # Django is set up by now
+
+    from accounts.models import User
+
+    user = User(username="bench-inspector", full_name="督查员", password_changed_at=timezone.now())
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(
+        user=user, role=Role.INSPECTOR, region=Region.objects.get(code="450000")
+    )
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+@dataclass(frozen=True)
+class EventProbe:
+    what: str
+    params: dict[str, str]
+    url: str = "/audit/events/"
+
+
+def event_probes(organisation: Organisation, probe_case: Case) -> list[EventProbe]:
+    """The inspector's main filters, a page deep down, and the case page with its trail."""
+    market = organisation.markets[1]
+    officer = organisation.officers[market.pk][3]
+    middle = (
+        AuditEvent.objects.filter(chain__startswith="bench-")
+        .exclude(chain="bench-trail")
+        .order_by("-occurred_at", "-pk")
+    )
+    half = middle.count() // 2
+    deep = middle[half] if half else middle.first()
+    day = timezone.localdate(deep.occurred_at) if deep else timezone.localdate()
+    token = EventCursor.of(deep).token() if deep else ""
+    trail = AuditEvent.objects.filter(chain="bench-trail").order_by("-occurred_at", "-pk")
+    trail_middle = trail[trail.count() // 2] if trail.exists() else None
+    trail_token = EventCursor.of(trail_middle).token() if trail_middle else ""
+    case = f"/cases/{probe_case.pk}/"
+    return [
+        EventProbe("search: every market, newest", {}),
+        EventProbe("search: one market", {"market": str(market.pk)}),
+        EventProbe("search: one action", {"action": "case.transferred"}),
+        EventProbe("search: one actor", {"actor": officer.username}),
+        EventProbe("search: one day", {"date_from": str(day), "date_to": str(day)}),
+        EventProbe("search: one case (reference)", {"case": probe_case.reference}),
+        EventProbe("search: halfway down (keyset)", {"before": token}),
+        EventProbe("search: one market, halfway down", {"market": str(market.pk), "before": token}),
+        EventProbe("case page: trail, newest", {}, case),
+        EventProbe("case page: trail, halfway down", {"before": trail_token}, case),
+    ]
+
+
+@dataclass(frozen=True)
+class EventResult:
+    probe: EventProbe
+    p95: float
+    median: float
+    queries: int
+    shown: str
+
+
+def bench_events(
+    organisation: Organisation, probe_case: Case, inspector: User, runs: int
+) -> list[EventResult]:
+    """Each probe's whole page (GET as the inspector; the case page as its market's officer,
+    who reads it without writing a reading event)."""
+    officer = organisation.officers[organisation.markets[0].pk][0]
+    results = []
+    for probe in event_probes(organisation, probe_case):
+        client = verified_client(officer if probe.url.startswith("/cases/") else inspector)
+
+        def get(probe: EventProbe = probe, client: Client = client) -> None:
+            response = client.get(probe.url, probe.params)
+            assert response.status_code == 200, response.status_code  # noqa: S101
+
+        timing = timed(get, runs=runs)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(probe.url, probe.params)
+        shown = _shown(organisation, probe_case, inspector, probe)
+        results.append(
+            EventResult(probe, timing.p95, timing.median, len(captured.captured_queries), shown)
+        )
+        print(
+            f"{probe.what:36} p95 {timing.p95:7.1f} ms (median {timing.median:6.1f})"
+            f"{'' if timing.p95 <= TRAIL_PAGE_TARGET_MS else ' MISSED'}  "
+            f"{len(captured.captured_queries):2d} SQL  {shown}",
+            flush=True,
+        )
+    return results
+
+
+def _search_parts(
+    organisation: Organisation, inspector: User, params: dict[str, str]
+) -> list[QuerySet[AuditEvent]]:
+    """The search's parts for ``params`` (the page's filters), as the view asks for them."""
+    p = params
+    return audit_event_search_parts(
+        user=inspector,
+        market_ids=[int(p["market"])] if "market" in p else [m.pk for m in organisation.markets],
+        action=p.get("action", ""),
+        actor_username=p.get("actor", ""),
+        date_from=date.fromisoformat(p["date_from"]) if "date_from" in p else None,
+        date_to=date.fromisoformat(p["date_to"]) if "date_to" in p else None,
+        case_reference=p.get("case", ""),
+    )
+
+
+def _shown(organisation: Organisation, probe_case: Case, inspector: User, probe: EventProbe) -> str:
+    before = EventCursor.parse(probe.params.get("before"))
+    if probe.url.startswith("/cases/"):
+        return f"{len(audit_event_page_for_case(case=probe_case, before=before))} shown"
+    parts = _search_parts(organisation, inspector, probe.params)
+    counted = sum(event_count_capped(part, cap=EVENT_COUNT_CAP) for part in parts)
+    total = f"{min(counted, EVENT_COUNT_CAP)}{'+' if counted > EVENT_COUNT_CAP else ''}"
+    return f"{len(event_page(*parts, before=before, size=50))} shown, {total} counted"
+
+
+def event_plans(organisation: Organisation, probe_case: Case, inspector: User) -> None:
+    """The plan of each search's page query and count (of each part), and of the case page's
+    own events."""
+    sqlite = connection.vendor == "sqlite"
+    label = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN (ANALYZE)"
+    for probe in event_probes(organisation, probe_case):
+        if probe.url != "/audit/events/":
+            continue
+        parts = _search_parts(organisation, inspector, probe.params)
+        for n, events in enumerate(parts, start=1):
+            what = probe.what if len(parts) == 1 else f"{probe.what}, part {n}"
+            cursor = EventCursor.parse(probe.params.get("before"))
+            page = audit_events_newest_first(
+                events if cursor is None else audit_events_before(events, cursor)
+            )[:51]
+            plan = page.explain() if sqlite else page.explain(analyze=True)
+            print(f"\n--- {label}: {what} (page) ---\n{plan}")
+            counted = events.order_by()[: EVENT_COUNT_CAP + 1]
+            sql, params = counted.values("pk").query.sql_with_params()
+            explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN ANALYZE"
+            with connection.cursor() as db:
+                db.execute(f"{explain} SELECT COUNT(*) FROM ({sql}) AS capped", params)
+                rows = db.fetchall()
+            text = "\n".join(str(row[-1]) if sqlite else row[0] for row in rows)
+            print(f"\n--- {label}: {what} (count to {EVENT_COUNT_CAP}+) ---\n{text}")
+    own = AuditEvent.objects.filter(target_type="cases.case", target_id=str(probe_case.pk))
+    page = audit_events_newest_first(own.select_related("actor"))[:51]
+    plan = page.explain() if sqlite else page.explain(analyze=True)
+    print(f"\n--- {label}: case page, its own events (page) ---\n{plan}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--cases", type=int, default=100_000, help="cases (100000)")
     parser.add_argument("--applicants", type=int, default=0, help="people (default: cases / 2)")
     parser.add_argument("--postings", type=int, default=20_000, help="postings (20000)")
+    parser.add_argument("--events", type=int, default=0, help="audit events (default: 3 per case)")
+    parser.add_argument(
+        "--trail", type=int, default=20_000, help="events on the timed case's trail (20000)"
+    )
     parser.add_argument("--runs", type=int, default=50, help="timed runs per query (50)")
     parser.add_argument("--no-plans", action="store_true", help="leave out the query plans")
     results_arguments(parser)
     args = parser.parse_args(argv)
     people = args.applicants or args.cases // 2
+    events = args.events or 3 * args.cases
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     with benchmark_database() as started:
-        heading(f"Set-up: {people} people, {args.cases} cases, {args.postings} postings")
+        heading(
+            f"Set-up: {people} people, {args.cases} cases, {args.postings} postings, "
+            f"{events} audit events and a trail of {args.trail}"
+        )
         organisation = organisation_make()
         t = time.perf_counter()
         person_ids, employer_ids = applicants_make(people)
@@ -368,6 +637,10 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         postings_make(organisation, args.postings, employer_ids)
         print(f"postings: {args.postings} in {time.perf_counter() - t:.0f} s", flush=True)
+        t = time.perf_counter()
+        probe_case = events_make(organisation, events, args.trail)
+        inspector = inspector_make()
+        print(f"audit events: {events + args.trail} in {time.perf_counter() - t:.0f} s", flush=True)
         t = time.perf_counter()
         search_index_rebuild()
         analyze()
@@ -386,9 +659,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(r.p95 for r in results):.1f} ms (the page adds the session, the navigation, "
             "the bell and rendering)"
         )
+        heading(
+            f"GET /audit/events/?… as an inspector of the province, and the case page with a "
+            f"trail of {args.trail}, {args.runs} runs each "
+            f"(target p95 ≤ {TRAIL_PAGE_TARGET_MS:.0f} ms)"
+        )
+        event_results = bench_events(organisation, probe_case, inspector, args.runs)
         if not args.no_plans:
             heading("Query plans (the page's first page of each group)")
             plans(organisation)
+            heading("Query plans of the event search and the case's trail")
+            event_plans(organisation, probe_case, inspector)
         table = [
             Row(
                 f"{r.probe.kind} ({r.queries} SQL; page {r.median:.1f} / {r.p95:.1f} ms)",
@@ -400,10 +681,23 @@ def main(argv: list[str] | None = None) -> int:
             )
             for r in results
         ]
+        table += [
+            Row(
+                f"{r.probe.what} ({r.queries} SQL; {r.shown})",
+                f"{r.p95:.1f} ms",
+                f"≤ {TRAIL_PAGE_TARGET_MS:.0f} ms (p95, the page)",
+                verdict(r.p95 <= TRAIL_PAGE_TARGET_MS),
+                value=round(r.p95, 2),
+                unit="ms p95",
+            )
+            for r in event_results
+        ]
         sizes = {
             "cases": args.cases,
             "applicants": args.applicants or args.cases // 2,
             "postings": args.postings,
+            "events": events,
+            "trail": args.trail,
             "runs": args.runs,
         }
         results_report(

@@ -229,6 +229,7 @@ def _event_rows(user: User, criteria: Criteria) -> QuerySet[Any]:
         actor_username=str(criteria.get("actor_username") or ""),
         date_from=_day(criteria.get("date_from")),
         date_to=_day(criteria.get("date_to")),
+        case_reference=str(criteria.get("case_reference") or ""),
     )
 
 

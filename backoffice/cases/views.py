@@ -25,6 +25,7 @@ from accounts.models import SavedView, User
 from accounts.selectors import saved_view_get_for_owner, saved_view_list_for
 from accounts.services import saved_view_create, saved_view_delete, saved_view_rename
 from audit.events import request_ip
+from audit.selectors import EventCursor
 from cases import permissions as can
 from cases.intake import case_intake
 from cases.kinds import kind_get
@@ -49,7 +50,7 @@ from cases.services import (
 )
 from cases.sla_selectors import deadline_map_for_cases
 from cases.staff_selectors import (
-    audit_event_list_for_case,
+    audit_event_page_for_case,
     case_history_list,
     case_list_for_market,
     notice_for_case,
@@ -263,7 +264,9 @@ def _case_page(
             "transfers": transfer_list_for_case(case=case),
             "waiting_transfers": transfer_list_waiting_for(user=user).filter(case=case),
             "notes": case.notes.select_related("author"),
-            "events": audit_event_list_for_case(case=case),
+            "events": audit_event_page_for_case(
+                case=case, before=EventCursor.parse(request.GET.get("before"))
+            ),
             "history": case_history_list(case=case),
             "actions": actions,
             "may_reveal_id": may_reveal_id(case=case, user=user),

@@ -66,6 +66,7 @@ def audit_event_criteria(data: QueryDict) -> dict[str, Any]:
         "actor_username": found["actor"].strip(),
         "date_from": found["date_from"].isoformat() if found["date_from"] else None,
         "date_to": found["date_to"].isoformat() if found["date_to"] else None,
+        "case_reference": found["case"].strip(),
     }
 
 

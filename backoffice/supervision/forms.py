@@ -25,6 +25,12 @@ class AuditEventFilterForm(forms.Form):
     date_to = DayField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    case = forms.CharField(
+        label=_("Case reference"),
+        required=False,
+        max_length=24,
+        help_text=_("The whole reference number, e.g. 450102-2026-000123."),
+    )
 
     def __init__(self, *args: Any, markets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

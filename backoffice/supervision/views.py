@@ -32,11 +32,16 @@ from audit.ledger import (
     ledger_month,
     ledger_sign_off,
 )
+from audit.selectors import EVENT_COUNT_CAP, EventCursor, event_count_capped, event_page
 from cases.dashboard_selectors import market_list_inspected
 from cases.kinds import KINDS
 from cases.models import Channel
 from cases.sla_selectors import Period, sla_dashboard
-from cases.staff_selectors import audit_chain_status_list, audit_event_search, audit_market_list
+from cases.staff_selectors import (
+    audit_chain_status_list,
+    audit_event_search_parts,
+    audit_market_list,
+)
 from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
 from exports.events import chart_exported_event
 from workflows.ratings.models import Level
@@ -396,6 +401,8 @@ PAGE_SIZE = 50
 @audit_reader_required
 @require_GET
 def audit_events(request: HttpRequest) -> HttpResponse:
+    """The event log's search: a page of events newest first, by keyset (?before=… from the
+    "Older entries" link), and their number counted to a cap ("10 000+" beyond it)."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101
     markets = audit_market_list(user=user)
@@ -411,10 +418,18 @@ def audit_events(request: HttpRequest) -> HttpResponse:
             "actor_username": data["actor"].strip(),
             "date_from": data["date_from"],
             "date_to": data["date_to"],
+            "case_reference": data["case"].strip(),
         }
-    events = audit_event_search(user=user, market_ids=market_ids, **criteria)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/audit/events.html", {"form": form, "events": page})
+    parts = audit_event_search_parts(user=user, market_ids=market_ids, **criteria)
+    page = event_page(*parts, before=EventCursor.parse(request.GET.get("before")), size=PAGE_SIZE)
+    counted = sum(event_count_capped(part, cap=EVENT_COUNT_CAP) for part in parts)
+    context = {
+        "form": form,
+        "events": page,
+        "count": min(counted, EVENT_COUNT_CAP),
+        "over_cap": counted > EVENT_COUNT_CAP,
+    }
+    return render(request, "backoffice/audit/events.html", context)
 
 
 @audit_reader_required

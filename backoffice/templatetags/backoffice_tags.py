@@ -241,3 +241,21 @@ def list_count(page: Any) -> str:
     paginator = page.paginator
     shown = f"{paginator.count:,}".replace(",", "\u00a0")
     return f"{shown}+" if getattr(paginator, "over_cap", False) else shown
+
+
+@register.simple_tag(takes_context=True)
+def keyset_url(context: dict[str, Any], param: str, token: str = "") -> str:
+    """The current URL with the keyset cursor ``param`` set to ``token``, or dropped when
+    ``token`` is empty (back to the newest page); the other filters kept."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    query.pop(param, None)
+    if token:
+        query[param] = token
+    return f"?{query.urlencode()}"
+
+
+@register.filter
+def thousands(number: int) -> str:
+    """``number`` with a (non-breaking) space between thousands: "10 000"."""
+    return f"{number:,}".replace(",", "\u00a0")

@@ -8,6 +8,8 @@ import base64
 import secrets
 from collections.abc import Callable
 
+from celery.schedules import crontab
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
@@ -51,7 +53,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, running PRAGMA optimize as a connection closes (ANALYZE
+        # where statistics are missing or stale; see config/sqlite/base.py).
+        "ENGINE": "config.sqlite",
         "NAME": VAR_DIR / "db.sqlite3",
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN,
@@ -88,6 +92,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "store_processed": False,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The planner's statistics, read whole every night (config/sqlite/base.py; the closes of
+# connections keep them roughly current in between).
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,  # noqa: F405
+    "sqlite-analyze": {
+        "task": "config.celery.database_analyze_task",
+        "schedule": crontab(hour=3, minute=20),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 LGSC_ALLOW_DEMO_DATA = True

@@ -488,8 +488,8 @@ def test_event_search_by_date_range(verified_client: Clients, inspector: User, c
     before = client.get("/audit/events/", {"date_to": "2000-01-01"})
     around = client.get("/audit/events/", {"date_from": today, "date_to": today})
 
-    assert before.context["events"].paginator.count == 0
-    assert around.context["events"].paginator.count == AuditEvent.objects.count() - (
+    assert before.context["count"] == 0
+    assert around.context["count"] == AuditEvent.objects.count() - (
         AuditEvent.objects.filter(market__isnull=True).count()
     )
     assert "case.opened" in {e.action for e in around.context["events"]}

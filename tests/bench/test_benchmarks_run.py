@@ -25,7 +25,10 @@ BENCHMARKS: dict[str, list[str]] = {
     "matching": ["--postings", "300", "--runs", "3"],
     "export": ["--cases", "300", "--small", "100"],
     "lists": ["--cases", "300", "--runs", "3"],
-    "search": ["--cases", "300", "--postings", "100", "--runs", "3"],
+    "search": [
+        *("--cases", "300", "--postings", "100", "--runs", "3"),
+        *("--events", "900", "--trail", "120"),
+    ],
     "sync": ["--messages", "300", "--imports", "20", "--batch", "50"],
     "api": ["--postings", "300", "--open", "100", "--runs", "3"],
     "dashboards": ["--cases", "300", "--runs", "3"],
