@@ -58,6 +58,7 @@ from markets.models import Market, Region, Role
 from workflows.guidance.services import referral_record
 from workflows.inspections.checklist import FACILITY_CODES
 from workflows.inspections.services import ItemGiven, inspection_record
+from workflows.postings.services import occupation_local_add
 from workflows.ratings.services import rating_record
 from workflows.training.services import training_referral_open
 from workflows.welfare.services import welfare_apply, welfare_approve, welfare_place
@@ -85,6 +86,9 @@ from welfare_support import seeker_with, welfare_posting_make  # noqa: E402
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 1, 3  # units of data
+# No page runs more, whatever it shows: a page of 100 seeded rows (the admin's occupations)
+# reading one row more each is found here though the seeded rows do not grow.
+MAX_QUERIES = 40
 
 STAFF = ["officer", "team_lead", "inspector", "system_admin"]
 ADMINS = ["system_admin", "security_admin", "audit_admin"]
@@ -100,17 +104,27 @@ GROWING_BY_DESIGN: dict[str, str] = {
     "backoffice:absences_covering": "one paged list per officer covered today",
 }
 
+# Pages walked again with a query string, where the page without one shows no rows (a search
+# box, a form about one record) or leaves out a view of its rows (a month, one officer). The
+# placeholders name records of the first unit (World.first).
+VARIANTS: dict[str, list[str]] = {
+    "backoffice:search": ["?q=韦小宝", "?q=南宁市邕江餐饮", "?q=13800138000"],
+    "backoffice:guidance_new": ["?seeker={seeker}"],
+    "backoffice:training_refer": ["?seeker={seeker}"],
+    "backoffice:welfare_apply": ["?seeker={welfare_seeker}&posting={welfare_posting}"],
+    "backoffice:ledger": ["?month={month}"],
+    "backoffice:ledger_events": ["?month={month}", "?officer={officer}"],
+    "backoffice:audit_events": ["?actor=officer"],
+    "backoffice:complaints_list": ["?state=received"],
+}
+
 # Pages no role opens with the walk's records (each has its own test file): named so that a new
 # page the walk cannot open fails rather than passing unchecked.
 NOT_OPENED: dict[str, str] = {
     # Files, shown one at a time.
     "backoffice:case_attachment_download": "a stored file (backoffice/test_attachment_views.py)",
     "backoffice:inspection_photo": "a stored photo (inspections/test_inspection_pages.py)",
-    # Forms about one record named in the query string or the route.
-    "backoffice:counter_posting_correct": "a posting sent back for correction",
-    "backoffice:guidance_new": "?seeker= of a seeker to guide",
-    "backoffice:training_refer": "?seeker= of a seeker to refer",
-    "backoffice:welfare_apply": "?seeker=&posting= of the pair applying",
+    # A form about one text of the board, named in the route.
     "backoffice:noticeboard_block_edit": "<kind> of a text of the board",
 }
 
@@ -176,6 +190,12 @@ def unit_add(world: World) -> None:
         world.first["posting"] = posting_make(officer, market, publish=True)
         world.first["seeker"] = seeker_make(officer, market)
         world.first["provider"] = provider_make(market)
+        world.first["welfare_seeker"] = seeker_with(
+            officer, market, ["dibao"], id_number=_id_number(9, 9)
+        )
+        world.first["welfare_posting"] = welfare_posting_make(
+            officer, market, contact_phone="13907710399"
+        )
     colleague = staff_make(f"officer_{unit}", Role.OFFICER, market=market)
     other = MarketFactory.create(region=world.region, name=f"南宁市第{unit}分零工市场")
     staff_make(f"other_officer_{unit}", Role.OFFICER, market=other)
@@ -222,6 +242,7 @@ def unit_add(world: World) -> None:
     )
     article_make(lead, market, title=f"灵活就业人员社会保险补贴政策{unit}")
     room_make(market, name=f"职业指导室{unit}")
+    occupation_local_add(actor=lead, market=market, middle_code="4-03", name=f"本市场工种{unit}")
     # A public-welfare job (公益性岗位) filled: applied for, approved, placed.
     application = welfare_apply(
         actor=officer,
@@ -262,24 +283,43 @@ def unit_add(world: World) -> None:
 
 
 def _count(client: Client, url: str) -> tuple[int, int]:
-    """(status, queries) of a GET, after one GET to warm the session and the caches."""
-    client.get(url)
+    """(status, queries) of a GET, after one GET to warm the session and the caches; a page
+    that sends on to its results (the search, by a token for a number) is counted there."""
+    warm = client.get(url, follow=True)
+    if warm.redirect_chain:
+        url = warm.redirect_chain[-1][0]
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     return response.status_code, len(context)
 
 
-def counts(clients: dict[str, Client], market: Market) -> dict[tuple[str, str], int]:
-    """(URL name, role) → queries, for every page each role opens (200)."""
+def pages_to_walk(world: World) -> Iterator[tuple[str, str, list[str]]]:
+    """(name, URL, roles) of every page the walk opens, its variants named after it."""
+    first = world.first
+    values = {
+        "seeker": first["seeker"].pk,
+        "welfare_seeker": first["welfare_seeker"].pk,
+        "welfare_posting": first["welfare_posting"].pk,
+        "officer": world.officer.pk,
+        "month": timezone.localdate().strftime("%Y-%m"),
+    }
+    for name, route in staff_pages():
+        url = fill(route, world.market)
+        yield name, url, STAFF
+        for query in VARIANTS.get(name, []):
+            yield f"{name}{query}", url + query.format(**values), STAFF
+    for name, url in admin_pages():
+        yield name, url, ADMINS
+
+
+def counts(clients: dict[str, Client], world: World) -> dict[tuple[str, str], int]:
+    """(page name, role) → queries, for every page each role opens (200)."""
     found: dict[tuple[str, str], int] = {}
-    pages = [(name, fill(route, market), STAFF) for name, route in staff_pages()]
-    pages += [(name, url, ADMINS) for name, url in admin_pages()]
-    for name, url, roles in pages:
+    for name, url, roles in pages_to_walk(world):
         if name in GROWING_BY_DESIGN:
             continue
         for role in roles:
             status, queries = _count(clients[role], url)
-
             if status == 200:
                 found[name, role] = queries
     return found
@@ -312,6 +352,7 @@ def test_the_walk_covers_every_page_and_the_exceptions_are_real() -> None:
     assert "backoffice:case_claim" not in names and "portal:kiosk" not in names
     assert set(GROWING_BY_DESIGN) <= names | {name for name, _url in admin_pages()}
     assert set(NOT_OPENED) <= names
+    assert set(VARIANTS) <= names
     assert ID_NUMBERS[0] != _id_number(0, 2)
 
 
@@ -322,12 +363,12 @@ def test_every_page_runs_as_many_queries_with_three_times_the_data(
 ) -> None:
     clients = {role: verified_client(request.getfixturevalue(role)) for role in STAFF + ADMINS}
     unit_add(world)
-    small = counts(clients, world.market)
+    small = counts(clients, world)
     while world.units < LARGE:
         unit_add(world)
-    large = counts(clients, world.market)
+    large = counts(clients, world)
 
-    opened = {name for name, _role in small}
+    opened = {name.split("?")[0] for name, _role in small}
     unopened = sorted(
         name
         for name, _route in staff_pages()
@@ -340,4 +381,12 @@ def test_every_page_runs_as_many_queries_with_three_times_the_data(
         if large.get((name, role)) != queries
     ]
     faults = grown + [f"{name}: no role opens it with the walk's records" for name in unopened]
+    faults += [
+        f"{name}: opened, take it off NOT_OPENED" for name in sorted(opened & set(NOT_OPENED))
+    ]
+    faults += [
+        f"{name} as {role}: {queries} queries (at most {MAX_QUERIES})"
+        for (name, role), queries in sorted(large.items())
+        if queries > MAX_QUERIES
+    ]
     assert not faults, "\n".join(faults)
