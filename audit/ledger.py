@@ -452,7 +452,7 @@ def ledger_figure_events(
             events = events.filter(named)
         else:
             events = events.filter(actor_id=user_id)
-    return events.select_related("actor").order_by("-occurred_at", "-id")
+    return events.select_related("actor", "market").order_by("-occurred_at", "-id")
 
 
 def ledger_day(*, market: Market, day: date) -> Ledger:

@@ -44,6 +44,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
     """Roles are granted and revoked, never edited in place."""
 
     list_display = ["user", "role", "market", "region", "created_at"]
+    list_select_related = ["user", "market", "region"]  # nullable: not followed by default
     list_filter = ["role", "market"]
     search_fields = ["user__username", "user__full_name"]
     autocomplete_fields = ["user", "market", "region"]

@@ -57,7 +57,7 @@ def policy_article_list_archived(
 def policy_article_list_maintained(*, market: Market) -> QuerySet[PolicyArticle]:
     """The policies a market maintains (its own and the region-wide ones it issued)."""
     articles: QuerySet[PolicyArticle] = PolicyArticle.objects.filter(market=market).select_related(
-        "region"
+        "region", "market"
     )
     return articles
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -324,11 +324,23 @@ class PostingReturnForm(forms.Form):
         help_text=_("Tick every correction: the single notice must list them all at once."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = ChecklistItem.objects.filter(  # type: ignore[attr-defined]
-            kind=POSTING_REVIEW.code, is_active=True
-        )
+        field = self.fields["items"]
+        field.queryset = self.corrections()  # type: ignore[attr-defined]
+        if choices is not None:  # read once for a list of postings, not once per row
+            field.choices = choices  # type: ignore[attr-defined]
+
+    @staticmethod
+    def corrections() -> QuerySet[ChecklistItem]:
+        return ChecklistItem.objects.filter(kind=POSTING_REVIEW.code, is_active=True)
+
+    @classmethod
+    def item_choices(cls) -> list[tuple[int, str]]:
+        """The corrections to tick, as every unbound form of a page shows them."""
+        return [(item.pk, str(item)) for item in cls.corrections()]
 
 
 class PostingRejectForm(forms.Form):

@@ -237,10 +237,19 @@ def _actions_for(user: User, posting: Posting) -> dict[str, bool]:
     }
 
 
-def _action_forms(posting: Posting, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
+def _action_forms(
+    posting: Posting,
+    bound: tuple[str, Any] | None = None,
+    *,
+    corrections: list[tuple[int, str]] | None = None,
+) -> dict[str, Any]:
+    """The forms of a posting's actions (``corrections``: the return form's choices, read once
+    by a page showing many postings)."""
     prefix = f"id_posting{posting.pk}_%s"
     made: dict[str, Any] = {
-        "return": counter_forms.PostingReturnForm(auto_id=prefix.replace("%s", "return_%s")),
+        "return": counter_forms.PostingReturnForm(
+            auto_id=prefix.replace("%s", "return_%s"), choices=corrections
+        ),
         "reject": counter_forms.PostingRejectForm(auto_id=prefix.replace("%s", "reject_%s")),
         "withdraw": counter_forms.PostingWithdrawForm(auto_id=prefix.replace("%s", "withdraw_%s")),
         "extend": counter_forms.PostingExtendForm(
@@ -267,12 +276,13 @@ def posting_queue(request: HttpRequest) -> HttpResponse:
         .order_by("created_at", "pk")
     )
     page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    corrections = counter_forms.PostingReturnForm.item_choices() if page else []
     rows = [
         {
             "posting": posting,
             "findings": _findings_shown(posting.screening_findings),
             "may": _actions_for(user, posting),
-            "forms": _action_forms(posting),
+            "forms": _action_forms(posting, corrections=corrections),
         }
         for posting in page
     ]

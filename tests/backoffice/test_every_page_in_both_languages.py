@@ -89,6 +89,7 @@ ROWS: dict[str, Row] = {
     "counter/seekers/<int:pk>/": _first("seekers.seekerprofile"),
     "applicants/<int:pk>/": _first("cases.applicant"),
     "guidance/<int:pk>/": _case_of("career_guidance"),
+    "guidance/rooms/<int:pk>/": _first("guidance.room"),
     "training/programmes/<int:pk>/": _first("training.programme"),
     "training/providers/<int:pk>/": _first("training.provider"),
     "training/<int:pk>/": _first("training.trainingreferral"),

@@ -17,6 +17,7 @@ class OccupationAdmin(SimpleHistoryAdmin):
     level and the category are derived from the code."""
 
     list_display = ["code", "name", "aliases", "level", "parent", "is_active"]
+    list_select_related = ["parent"]  # nullable: not followed by default
     list_filter = ["level", "is_active"]
     search_fields = ["code", "name", "aliases"]
     readonly_fields = ["level", "parent"]
