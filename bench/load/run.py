@@ -415,40 +415,66 @@ def _listener(port: int) -> psutil.Process | None:
     return None
 
 
+def tree(roots: list[psutil.Process]) -> list[psutil.Process]:
+    """The processes and all their descendants."""
+    processes = []
+    for root in roots:
+        try:
+            processes.extend([root, *root.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            continue
+    return processes
+
+
+def postgres_processes(postmaster: psutil.Process | None, database: str) -> list[psutil.Process]:
+    """The PostgreSQL server's own processes (postmaster, checkpointer, WAL writer …) and the
+    backends of this database, not those of the other databases the server may hold."""
+    if postmaster is None:
+        return []
+    processes = [postmaster]
+    for child in tree([postmaster])[1:]:
+        try:
+            title = " ".join(child.cmdline()).split()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        client = any("(" in word for word in title)  # "postgres: user db host(port) state"
+        if database in title or (not client and "worker" not in title):
+            processes.append(child)
+    return processes
+
+
 class Sampler(threading.Thread):
     """Every second: CPU (% of one core, summed over a group's processes) and resident memory
     (MiB, summed) of the app (gunicorn, Celery), PostgreSQL, Redis and Locust, and the machine's
     CPU (% of all cores) and memory in use."""
 
-    def __init__(self, roots: dict[str, Callable[[], list[psutil.Process]]]) -> None:
+    def __init__(self, groups: dict[str, Callable[[], list[psutil.Process]]]) -> None:
         super().__init__(daemon=True)
-        self.roots = roots
-        self.samples: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
+        self.groups = groups
+        self.samples: dict[str, list[tuple[float, float]]] = {name: [] for name in groups}
         self.machine: list[tuple[float, float]] = []
         self.stopped = threading.Event()
         self._known: dict[int, psutil.Process] = {}
 
-    def _group(self, roots: list[psutil.Process]) -> tuple[float, float]:
+    def _group(self, processes: list[psutil.Process]) -> tuple[float, float]:
         cpu = rss = 0.0
-        for root in roots:
+        for process in processes:
+            known = self._known.setdefault(process.pid, process)
             try:
-                tree = [root, *root.children(recursive=True)]
-            except psutil.NoSuchProcess:
+                cpu += known.cpu_percent(None)
+                rss += known.memory_info().rss / 2**20
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-            for process in tree:
-                known = self._known.setdefault(process.pid, process)
-                try:
-                    cpu += known.cpu_percent(None)
-                    rss += known.memory_info().rss / 2**20
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
         return cpu, rss
 
     def run(self) -> None:
         psutil.cpu_percent(None)
         first = True
         while not self.stopped.wait(1.0):
-            taken = {name: self._group(roots()) for name, roots in self.roots.items()}
+            try:
+                taken = {name: self._group(members()) for name, members in self.groups.items()}
+            except psutil.Error:  # a process gone between listing and reading it: next second
+                continue
             machine = (psutil.cpu_percent(None), psutil.virtual_memory().used / 2**20)
             if first:  # every process's first cpu_percent is 0: no sample yet
                 first = False
@@ -680,18 +706,22 @@ def main(args: argparse.Namespace) -> int:
             redis_port = urlsplit(args.redis).port or 6379
             postgres, redis = _listener(db_port), _listener(redis_port)
 
+            database = str(connection.settings_dict["NAME"])
+
             def group(*names: str) -> list[psutil.Process]:
-                return [
-                    psutil.Process(p.pid)
-                    for n, p in stack.processes.items()
-                    if n in names and p.poll() is None
-                ]
+                return tree(
+                    [
+                        psutil.Process(p.pid)
+                        for n, p in stack.processes.items()
+                        if n in names and p.poll() is None
+                    ]
+                )
 
             sampler = Sampler(
                 {
                     "app": lambda: group("gunicorn", "celery-worker", "celery-beat"),
-                    "postgresql": lambda: [postgres] if postgres else [],
-                    "redis": lambda: [redis] if redis else [],
+                    "postgresql": lambda: postgres_processes(postgres, database),
+                    "redis": lambda: tree([redis] if redis else []),
                     "locust": lambda: group("locust"),
                 }
             )
