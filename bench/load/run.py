@@ -606,7 +606,8 @@ def report(
         rows.append(
             Row(
                 f"{what}: {f.count} requests, {f.failures} failed",
-                f"{f.median_ms:.0f} / {f.p95_ms:.0f} / {f.max_ms:.0f} ms",
+                f"{f.median_ms:.0f} / {f.p95_ms:.0f} / {f.max_ms:.0f} ms"
+                + (f" ({f.per_second:.1f} requests/s)" if total else ""),
                 f"≤ {P95_TARGET_MS:.0f} ms (p95), 0 failed" if judged else "",
                 verdict(met) if judged else "",
                 value=f.p95_ms,
