@@ -21,6 +21,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 README = PROJECT_ROOT / "README.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+# A benchmark whose script is not bench/<name>.py.
+SCRIPTS = {"load": "load/run"}
 
 
 def _load(directory: Path) -> list[dict[str, Any]]:
@@ -46,7 +48,8 @@ def table(directory: Path = RESULTS_DIR) -> str:
         load = ", ".join(f"{n:.2f}" for n in machine["load_average"])
         args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in record["args"].items())
         parts.append(
-            f"**`bench/{record['benchmark']}.py{' ' + args if args else ''}`** on "
+            f"**`bench/{SCRIPTS.get(record['benchmark'], record['benchmark'])}.py"
+            f"{' ' + args if args else ''}`** on "
             f"{db['name']} {db['version']}, {record['date'][:10]}, commit `{commit}`{changes}; "
             f"{machine['cpus']} CPUs, load average {load}."
         )

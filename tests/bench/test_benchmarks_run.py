@@ -120,6 +120,48 @@ def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, tem
 
 
 @pytest.mark.skipif(
+    connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
+    reason="the load test runs gunicorn + Celery on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
+)
+def test_the_load_test_runs_its_officers_without_a_failure(tmp_path: Path, template: str) -> None:
+    """bench/load/run.py, tiny: three officers for 15 s against the whole production stack.
+    Each of them signs in through the real page; every request's check passed."""
+    results = tmp_path / "results"
+    env = _environment(tmp_path, template)
+    env["REDIS_URL"] = os.environ["REDIS_URL"]
+    done = subprocess.run(  # noqa: S603 (our own script)
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load" / "run.py"),
+            *("--users", "3", "--spawn-rate", "3", "--run-time", "15s", "--cases", "300"),
+            *("--workers", "2", "--wait", "0.2", "1", "--results", str(results)),
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    record: dict[str, Any] = json.loads((results / "load-postgresql.json").read_text("utf-8"))
+    assert record["benchmark"] == "load"
+    assert record["database"]["vendor"] == "postgresql"
+    assert record["args"]["users"] == 3
+    requests = record["requests"]
+    assert requests["sign-in"]["count"] == 3
+    assert {"workbench", "case page", "Aggregated"} <= set(requests)
+    assert record["failures"] == [], record["failures"]
+    assert all(figures["failures"] == 0 for figures in requests.values())
+    assert requests["Aggregated"]["count"] > 3
+    assert record["server"]["app"]["memory_max_mib"] > 0
+    assert (results / "load-postgresql-stats.csv").exists()
+    for row in record["rows"]:
+        assert row["what"] in done.stdout
+
+
+@pytest.mark.skipif(
     connection.vendor != "sqlite", reason="--reuse is for SQLite, whose benchmark file is kept"
 )
 def test_the_lists_benchmark_times_the_set_up_the_last_run_left(
