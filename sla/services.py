@@ -273,6 +273,22 @@ def deadline_stop(
     return stopped
 
 
+def deadlines_stop_started(deadlines: Sequence[Deadline], *, at: datetime) -> None:
+    """Stop clocks that the caller started in this same transaction (``deadlines_start_many``:
+    a case taken in and accepted at once), met: written in one statement, not read again. No
+    one else can hold them (nobody else sees them before the commit), so there is nothing to
+    lock, and the instances are what their rows hold."""
+    for deadline in deadlines:
+        _stop(deadline, now=at, withdrawn=False)
+    met = [deadline.pk for deadline in deadlines if deadline.met]
+    late = [deadline.pk for deadline in deadlines if deadline.met is False]
+    for ids, is_met in ((met, True), (late, False)):
+        for start in range(0, len(ids), 500):
+            Deadline.objects.filter(pk__in=ids[start : start + 500]).update(
+                stopped_at=at, met=is_met, next_alert_at=None, next_level=""
+            )
+
+
 def deadlines_stop_many(
     *,
     subject_type: str,
