@@ -171,10 +171,73 @@ def deadlines_start_many(
     """Start the clock of ``target`` for each subject (one policy, one due time, computed once
     for all: they start at the same moment), in the caller's transaction; by subject id. Empty
     when no policy covers the kind."""
-    policy = policy_for(kind=kind, market=market, target=target, channel=channel)
-    if policy is None or not subject_ids:
-        return {}
+    return deadlines_start_targets(
+        subject_type=subject_type,
+        subject_ids=subject_ids,
+        market=market,
+        kind=kind,
+        targets=[target],
+        at=at,
+        channel=channel,
+    )[target]
+
+
+def deadlines_start_targets(
+    *,
+    subject_type: str,
+    subject_ids: Sequence[int],
+    market: Market,
+    kind: str,
+    targets: Sequence[str],
+    at: datetime | None = None,
+    channel: str = "",
+) -> dict[str, dict[int, Deadline]]:
+    """``deadlines_start_many`` for each of ``targets`` (a case taken in: its acceptance and
+    completion clocks), all written together: one INSERT of the clocks and one of their
+    "started" changes, whatever the number of targets and subjects (issue 14). By target, then
+    by subject id; a target no policy covers has none."""
     start = at or timezone.now()
+    started: dict[str, list[Deadline]] = {}
+    for target in targets:
+        policy = policy_for(kind=kind, market=market, target=target, channel=channel)
+        started[target] = (
+            _deadlines_new(subject_type, subject_ids, market, kind, target, policy, start)
+            if policy is not None and subject_ids
+            else []
+        )
+    deadlines = [deadline for one in started.values() for deadline in one]
+    if len(deadlines) == 1:
+        deadlines[0].save()
+    elif deadlines:
+        Deadline.objects.bulk_create(deadlines, batch_size=500)
+    if deadlines:
+        DeadlineChange.objects.bulk_create(
+            [
+                DeadlineChange(deadline=d, at=start, new_due_at=d.due_at, reason="started")
+                for d in deadlines
+            ],
+            batch_size=500,
+        )
+    for one in started.values():
+        if one and one[0].estimated:
+            _calendar_gap_alert(market, start, one[0].due_at)
+    return {
+        target: {deadline.subject_id: deadline for deadline in one}
+        for target, one in started.items()
+    }
+
+
+def _deadlines_new(
+    subject_type: str,
+    subject_ids: Sequence[int],
+    market: Market,
+    kind: str,
+    target: str,
+    policy: Policy,
+    start: datetime,
+) -> list[Deadline]:
+    """The clocks of ``target`` for the subjects, starting at ``start`` (not saved): the due
+    time and the alerts computed once, for the first."""
     due = _due(policy, market, start)
     first = Deadline(
         subject_type=subject_type,
@@ -188,7 +251,7 @@ def deadlines_start_many(
         estimated=due.estimated,
     )
     _schedule(first, policy)
-    deadlines = [first] + [
+    return [first] + [
         Deadline(
             subject_type=subject_type,
             subject_id=subject_id,
@@ -206,21 +269,6 @@ def deadlines_start_many(
         )
         for subject_id in subject_ids[1:]
     ]
-    if len(deadlines) == 1:
-        first.save()
-        DeadlineChange.objects.create(deadline=first, at=start, new_due_at=due.at, reason="started")
-    else:
-        Deadline.objects.bulk_create(deadlines, batch_size=500)
-        DeadlineChange.objects.bulk_create(
-            [
-                DeadlineChange(deadline=d, at=start, new_due_at=due.at, reason="started")
-                for d in deadlines
-            ],
-            batch_size=500,
-        )
-    if due.estimated:
-        _calendar_gap_alert(market, start, due.at)
-    return {deadline.subject_id: deadline for deadline in deadlines}
 
 
 def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from markets.models import Market, ServiceStation
 from sla.models import Deadline, Target
-from sla.services import deadlines_start_many, deadlines_stop_started
+from sla.services import deadlines_start_targets, deadlines_stop_started
 
 from .. import events
 from .. import permissions as can
@@ -137,19 +137,15 @@ def _clocks_start(
     """Start each case's acceptance and completion clocks (stop acceptance when claimed: taken
     in by an officer at intake, accepted there and then); the completion clocks by case id."""
     now = cases[0].opened_at
-    ids = [case.pk for case in cases]
-    clocks = {
-        target: deadlines_start_many(
-            subject_type=CASE_SUBJECT,
-            subject_ids=ids,
-            market=market,
-            kind=kind,
-            target=target,
-            at=now,
-            channel=channel,
-        )
-        for target in (Target.ACCEPTANCE, Target.COMPLETION)
-    }
+    clocks = deadlines_start_targets(
+        subject_type=CASE_SUBJECT,
+        subject_ids=[case.pk for case in cases],
+        market=market,
+        kind=kind,
+        targets=[Target.ACCEPTANCE, Target.COMPLETION],
+        at=now,
+        channel=channel,
+    )
     if claimed:  # the clocks just started, in memory: stopped without reading them again
         deadlines_stop_started(list(clocks[Target.ACCEPTANCE].values()), at=now)
     completion = clocks[Target.COMPLETION]
