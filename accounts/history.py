@@ -52,4 +52,4 @@ def history_manager_class_kept() -> None:
     writes accesses it once: about 0.2 ms a row, two rows per intake (issue 14). Build the class
     once per model and keep it; the managers made from it are the same. Called once, from
     ``AccountsConfig.ready``."""
-    HistoryDescriptor.__get__ = _history_manager_get  # type: ignore[method-assign]
+    HistoryDescriptor.__get__ = _history_manager_get
