@@ -48,9 +48,11 @@ QUEUE_LEASE = timedelta(seconds=60)
 # --- Computing due times --------------------------------------------------------------------------
 
 
-def _due(policy: Policy, market: Market, start: datetime) -> cal.WorkingInstant:
+def _due(
+    policy: Policy, market: Market, start: datetime, overrides: cal.Overrides | None = None
+) -> cal.WorkingInstant:
     hours = market_hours(market)
-    overrides = overrides_for(market)
+    overrides = overrides_for(market) if overrides is None else overrides
     local = timezone.localtime(start, cal.SHANGHAI)
     if policy.unit == Unit.WORKING_HOURS:
         return cal.add_working_time(start, timedelta(hours=policy.amount), hours, overrides)
@@ -91,10 +93,11 @@ def _warn_at(
     return min(warn.at, deadline.due_at)
 
 
-def _schedule(deadline: Deadline, policy: Policy) -> None:
-    """warn_at and escalate_at from due_at, and the next alert still to send."""
+def _schedule(deadline: Deadline, policy: Policy, overrides: cal.Overrides | None = None) -> None:
+    """warn_at and escalate_at from due_at, and the next alert still to send. ``overrides``:
+    the market's calendar (``overrides_for``) when the caller has it already."""
     hours = market_hours(deadline.market)
-    overrides = overrides_for(deadline.market)
+    overrides = overrides_for(deadline.market) if overrides is None else overrides
     deadline.warn_at = _warn_at(deadline, policy, hours, overrides)
     deadline.escalate_at = _escalate_at(policy, deadline.due_at, hours, overrides)
     sent = set(deadline.reminders.values_list("level", flat=True)) if deadline.pk else set()
@@ -198,12 +201,15 @@ def deadlines_start_targets(
     by subject id; a target no policy covers has none."""
     start = at or timezone.now()
     started: dict[str, list[Deadline]] = {}
+    overrides: cal.Overrides | None = None  # read once for all targets
     for target in targets:
         policy = policy_for(kind=kind, market=market, target=target, channel=channel)
-        started[target] = (
-            _deadlines_new(subject_type, subject_ids, market, kind, target, policy, start)
-            if policy is not None and subject_ids
-            else []
+        if policy is None or not subject_ids:
+            started[target] = []
+            continue
+        overrides = overrides_for(market) if overrides is None else overrides
+        started[target] = _deadlines_new(
+            subject_type, subject_ids, market, kind, target, policy, start, overrides
         )
     deadlines = [deadline for one in started.values() for deadline in one]
     if len(deadlines) == 1:
@@ -235,10 +241,11 @@ def _deadlines_new(
     target: str,
     policy: Policy,
     start: datetime,
+    overrides: cal.Overrides,
 ) -> list[Deadline]:
     """The clocks of ``target`` for the subjects, starting at ``start`` (not saved): the due
-    time and the alerts computed once, for the first."""
-    due = _due(policy, market, start)
+    time and the alerts computed once, for the first, on the market's calendar ``overrides``."""
+    due = _due(policy, market, start, overrides)
     first = Deadline(
         subject_type=subject_type,
         subject_id=subject_ids[0],
@@ -250,7 +257,7 @@ def _deadlines_new(
         due_at=due.at,
         estimated=due.estimated,
     )
-    _schedule(first, policy)
+    _schedule(first, policy, overrides)
     return [first] + [
         Deadline(
             subject_type=subject_type,
