@@ -52,3 +52,8 @@ class CasesConfig(AppConfig):
 
         # The applicant's text messages name the case; its mobile is read when they are sent.
         address_resolver_register(CONTACT_SCHEME, case_contact_address)
+
+        from .receivers import connect as rights_receivers_connect
+
+        # Rights kept in each process's memory are read afresh when they change.
+        rights_receivers_connect()

@@ -1,11 +1,15 @@
 """Who may do what to a case. Rights come from memberships (markets.Membership), read once per
-user object and kept on it for the rest of the request.
+user object and kept on it for the rest of the request; what was read is also kept in this
+process's memory (``sla.memo``, table ``RIGHTS``) until a membership, an absence or a region
+changes, so the next request of the same user reads nothing (issue 14: intake read them on
+every case).
 
 Used both in the state graph's declarations (``permission=can.claim``) and by the services.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef
@@ -13,11 +17,17 @@ from django.utils import timezone
 
 from markets.models import Membership, Role
 from markets.selectors import absence_list_covered_by, absences_running_on
+from sla import memo
 
 _CACHE = "_cases_market_roles"
 _COVER_CACHE = "_cases_covering"
 _COVERING_MARKETS = "_cases_covering_markets"
 _PREFIXES = "_cases_inspected_prefixes"
+# The memo table of every user's rights: renewed when a membership, an absence or a region
+# changes (cases.receivers).
+RIGHTS = "rights"
+
+_Rights = tuple[dict[int, str], frozenset[int], tuple[str, ...]]
 
 
 def market_roles(user: Any) -> dict[int, str]:
@@ -32,13 +42,24 @@ def market_roles(user: Any) -> dict[int, str]:
 
 
 def _memberships_read(user: Any) -> None:
-    """All of the user's rights at once, in one query: the markets worked in, those where the
-    user covers for an absent colleague today (AB岗), and the regions inspected."""
-    running = absences_running_on(timezone.localdate()).filter(
+    """All of the user's rights at once: the markets worked in, those where the user covers
+    for an absent colleague today (AB岗), and the regions inspected; from this process's
+    memory when they are there (``RIGHTS``), else in one query."""
+    today = timezone.localdate()
+    roles, covering, prefixes = memo.remembered(
+        RIGHTS, (user.pk, today), lambda: _rights_read(user.pk, today)
+    )
+    setattr(user, _CACHE, dict(roles))
+    setattr(user, _COVERING_MARKETS, covering)
+    setattr(user, _PREFIXES, list(prefixes))
+
+
+def _rights_read(user_id: int, today: date) -> _Rights:
+    running = absences_running_on(today).filter(
         deputy_id=OuterRef("user_id"), market_id=OuterRef("market_id")
     )
     rows = (
-        Membership.objects.filter(user=user)
+        Membership.objects.filter(user_id=user_id)
         .select_related("region")
         .annotate(covering=Exists(running))
     )
@@ -52,9 +73,7 @@ def _memberships_read(user: Any) -> None:
                 covering_markets.add(membership.market_id)
         elif membership.role == Role.INSPECTOR and membership.region is not None:
             prefixes.append(membership.region.prefix)
-    setattr(user, _CACHE, roles)
-    setattr(user, _COVERING_MARKETS, frozenset(covering_markets))
-    setattr(user, _PREFIXES, prefixes)
+    return roles, frozenset(covering_markets), tuple(prefixes)
 
 
 def covering_market_ids(user: Any) -> frozenset[int]:

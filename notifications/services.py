@@ -135,18 +135,41 @@ def outbox_backoff(*, attempts: int) -> timedelta:
 
 
 def outbox_enqueue(
-    *, channel: str, to: str, body: str, idempotency_key: str, subject: str = ""
+    *,
+    channel: str,
+    to: str,
+    body: str,
+    idempotency_key: str,
+    subject: str = "",
+    new: bool = False,
 ) -> OutboxMessage:
     """Queue one message under ``idempotency_key`` and return it.
 
     Enqueuing a key again returns the existing row as it is (whatever its content) and sends
     nothing more. Call it inside the transaction of the change the message reports: delivery is
     scheduled when that transaction commits, and only for a newly created row.
+
+    ``new``: the key names something created in the caller's transaction (a case just opened),
+    so no row can hold it yet and no one else can be enqueuing it: the row is inserted at once,
+    without looking for it first or a savepoint (an intake's statements, issue 14).
     """
     if channel not in OutboxMessage.Channel.values:
         raise ValueError(f"unknown outbox channel {channel!r}")
     if not idempotency_key:
         raise ValueError("an outbox message needs an idempotency key")
+    values = {
+        "channel": channel,
+        "to": to,
+        "subject": subject,
+        "body": body,
+        "idempotency_key": idempotency_key,
+    }
+    if new:
+        message = OutboxMessage.objects.create(
+            **values, queued_until=timezone.now() + OUTBOX_QUEUE_LEASE
+        )
+        transaction.on_commit(partial(_deliver_later, message.pk))
+        return message
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -155,12 +178,7 @@ def outbox_enqueue(
         # the caller's transaction.
         with transaction.atomic():
             message = OutboxMessage.objects.create(
-                channel=channel,
-                to=to,
-                subject=subject,
-                body=body,
-                idempotency_key=idempotency_key,
-                queued_until=timezone.now() + OUTBOX_QUEUE_LEASE,
+                **values, queued_until=timezone.now() + OUTBOX_QUEUE_LEASE
             )
     except IntegrityError:
         return OutboxMessage.objects.get(idempotency_key=idempotency_key)

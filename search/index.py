@@ -95,11 +95,14 @@ def ids_capped(ids: QuerySet[Any, int], cap: int) -> list[int]:
 # --- Keeping the SQLite tables in step (search/signals.py calls these) ---------------------------
 
 
-def fts_applicant_put(pk: int, name: str) -> None:
+def fts_applicant_put(pk: int, name: str, *, created: bool = False) -> None:
+    """Index the applicant's name; ``created``: a row just inserted, so there is nothing
+    indexed under its id to remove first (ids are never used again)."""
     if not _sqlite():
         return
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_applicant_fts WHERE rowid = %s", [pk])
+        if not created:
+            cursor.execute("DELETE FROM search_applicant_fts WHERE rowid = %s", [pk])
         cursor.execute("INSERT INTO search_applicant_fts (rowid, name) VALUES (%s, %s)", [pk, name])
 
 
@@ -109,11 +112,13 @@ def fts_applicant_remove(pk: int) -> None:
             cursor.execute("DELETE FROM search_applicant_fts WHERE rowid = %s", [pk])
 
 
-def fts_case_put(pk: int, reference: str) -> None:
+def fts_case_put(pk: int, reference: str, *, created: bool = False) -> None:
+    """Index the case's reference; ``created`` as for ``fts_applicant_put``."""
     if not _sqlite():
         return
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_case_fts WHERE rowid = %s", [pk])
+        if not created:
+            cursor.execute("DELETE FROM search_case_fts WHERE rowid = %s", [pk])
         cursor.execute(
             "INSERT INTO search_case_fts (rowid, reference) VALUES (%s, %s)", [pk, reference]
         )

@@ -21,9 +21,11 @@ def _touches(update_fields: Any, field: str) -> bool:
     return update_fields is None or field in update_fields
 
 
-def applicant_saved(sender: Any, instance: Applicant, update_fields: Any = None, **_: Any) -> None:
+def applicant_saved(
+    sender: Any, instance: Applicant, created: bool = False, update_fields: Any = None, **_: Any
+) -> None:
     if _touches(update_fields, "name"):
-        fts_applicant_put(instance.pk, instance.name)
+        fts_applicant_put(instance.pk, instance.name, created=created)
 
 
 def applicant_deleted(sender: Any, instance: Applicant, **_: Any) -> None:
@@ -32,7 +34,7 @@ def applicant_deleted(sender: Any, instance: Applicant, **_: Any) -> None:
 
 def case_saved(sender: Any, instance: Case, created: bool = False, **_: Any) -> None:
     if created:  # the reference never changes
-        fts_case_put(instance.pk, instance.reference)
+        fts_case_put(instance.pk, instance.reference, created=True)
 
 
 def case_deleted(sender: Any, instance: Case, **_: Any) -> None:

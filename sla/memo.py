@@ -1,5 +1,6 @@
-"""Per-process memory of what the clock reads on every intake and changes almost never: the
-working-day calendar's overrides and the policies in force.
+"""Per-process memory of what every intake reads and changes almost never: the working-day
+calendar's overrides and the policies in force (the clock's), and each user's rights
+(``cases.permissions``, table ``rights``).
 
 Each intake used to read the calendar overrides four times and the policies once (issue 14:
 ``deadline_start`` was 40 % of an intake). Now each process keeps what it read, tagged with a
@@ -32,6 +33,9 @@ from django.db import transaction
 T = TypeVar("T")
 
 MAX_AGE = 60.0  # seconds
+# Beyond this many things kept, those older than MAX_AGE (of no use any more) are let go, so
+# that keys that are never asked again (yesterday's rights) do not pile up.
+MAX_KEPT = 10_000
 CALENDAR = "calendar"
 POLICIES = "policies"
 
@@ -64,6 +68,9 @@ def remembered(table: str, key: Hashable, read: Callable[[], T]) -> T:
     value = read()
     with _lock:
         _kept[(table, key)] = (tag, now, value)
+        if len(_kept) > MAX_KEPT:
+            for old in [k for k, (_tag, at, _value) in _kept.items() if now - at >= MAX_AGE]:
+                del _kept[old]
     return value
 
 

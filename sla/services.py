@@ -50,9 +50,11 @@ QUEUE_LEASE = timedelta(seconds=60)
 # --- Computing due times --------------------------------------------------------------------------
 
 
-def _due(policy: Policy, market: Market, start: datetime) -> cal.WorkingInstant:
+def _due(
+    policy: Policy, market: Market, start: datetime, overrides: cal.Overrides | None = None
+) -> cal.WorkingInstant:
     hours = market_hours(market)
-    overrides = overrides_for(market)
+    overrides = overrides_for(market) if overrides is None else overrides
     local = timezone.localtime(start, cal.SHANGHAI)
     if policy.unit == Unit.WORKING_HOURS:
         return cal.add_working_time(start, timedelta(hours=policy.amount), hours, overrides)
@@ -93,10 +95,11 @@ def _warn_at(
     return min(warn.at, deadline.due_at)
 
 
-def _schedule(deadline: Deadline, policy: Policy) -> None:
-    """warn_at and escalate_at from due_at, and the next alert still to send."""
+def _schedule(deadline: Deadline, policy: Policy, overrides: cal.Overrides | None = None) -> None:
+    """warn_at and escalate_at from due_at, and the next alert still to send. ``overrides``:
+    the market's calendar (``overrides_for``) when the caller has it already."""
     hours = market_hours(deadline.market)
-    overrides = overrides_for(deadline.market)
+    overrides = overrides_for(deadline.market) if overrides is None else overrides
     deadline.warn_at = _warn_at(deadline, policy, hours, overrides)
     deadline.escalate_at = _escalate_at(policy, deadline.due_at, hours, overrides)
     sent = set(deadline.reminders.values_list("level", flat=True)) if deadline.pk else set()
@@ -176,11 +179,82 @@ def deadlines_start_many(
     """Start the clock of ``target`` for each subject (one policy, one due time, computed once
     for all: they start at the same moment), in the caller's transaction; by subject id. Empty
     when no policy covers the kind. ``officer``: whose the subjects are (a case's owner)."""
-    policy = policy_for(kind=kind, market=market, target=target, channel=channel)
-    if policy is None or not subject_ids:
-        return {}
+    return deadlines_start_targets(
+        subject_type=subject_type,
+        subject_ids=subject_ids,
+        market=market,
+        kind=kind,
+        targets=[target],
+        at=at,
+        channel=channel,
+        officer=officer,
+    )[target]
+
+
+def deadlines_start_targets(
+    *,
+    subject_type: str,
+    subject_ids: Sequence[int],
+    market: Market,
+    kind: str,
+    targets: Sequence[str],
+    at: datetime | None = None,
+    channel: str = "",
+    officer: User | None = None,
+) -> dict[str, dict[int, Deadline]]:
+    """``deadlines_start_many`` for each of ``targets`` (a case taken in: its acceptance and
+    completion clocks), all written together: one INSERT of the clocks, one of their
+    "started" changes and one of the dashboard counters, whatever the number of targets and
+    subjects (issue 14). By target, then by subject id; a target no policy covers has none."""
     start = at or timezone.now()
-    due = _due(policy, market, start)
+    started: dict[str, list[Deadline]] = {}
+    overrides: cal.Overrides | None = None  # read once for all targets
+    for target in targets:
+        policy = policy_for(kind=kind, market=market, target=target, channel=channel)
+        if policy is None or not subject_ids:
+            started[target] = []
+            continue
+        overrides = overrides_for(market) if overrides is None else overrides
+        started[target] = _deadlines_new(
+            subject_type, subject_ids, market, kind, target, policy, start, overrides, officer
+        )
+    deadlines = [deadline for one in started.values() for deadline in one]
+    if len(deadlines) == 1:
+        deadlines[0].save()
+    elif deadlines:
+        Deadline.objects.bulk_create(deadlines, batch_size=500)
+    if deadlines:
+        DeadlineChange.objects.bulk_create(
+            [
+                DeadlineChange(deadline=d, at=start, new_due_at=d.due_at, reason="started")
+                for d in deadlines
+            ],
+            batch_size=500,
+        )
+        deadline_counts_move((None, deadline_bucket(deadline)) for deadline in deadlines)
+    for one in started.values():
+        if one and one[0].estimated:
+            _calendar_gap_alert(market, start, one[0].due_at)
+    return {
+        target: {deadline.subject_id: deadline for deadline in one}
+        for target, one in started.items()
+    }
+
+
+def _deadlines_new(
+    subject_type: str,
+    subject_ids: Sequence[int],
+    market: Market,
+    kind: str,
+    target: str,
+    policy: Policy,
+    start: datetime,
+    overrides: cal.Overrides,
+    officer: User | None,
+) -> list[Deadline]:
+    """The clocks of ``target`` for the subjects, starting at ``start`` (not saved): the due
+    time and the alerts computed once, for the first, on the market's calendar ``overrides``."""
+    due = _due(policy, market, start, overrides)
     first = Deadline(
         subject_type=subject_type,
         subject_id=subject_ids[0],
@@ -193,8 +267,8 @@ def deadlines_start_many(
         estimated=due.estimated,
         officer=officer,
     )
-    _schedule(first, policy)
-    deadlines = [first] + [
+    _schedule(first, policy, overrides)
+    return [first] + [
         Deadline(
             subject_type=subject_type,
             subject_id=subject_id,
@@ -213,22 +287,6 @@ def deadlines_start_many(
         )
         for subject_id in subject_ids[1:]
     ]
-    if len(deadlines) == 1:
-        first.save()
-        DeadlineChange.objects.create(deadline=first, at=start, new_due_at=due.at, reason="started")
-    else:
-        Deadline.objects.bulk_create(deadlines, batch_size=500)
-        DeadlineChange.objects.bulk_create(
-            [
-                DeadlineChange(deadline=d, at=start, new_due_at=due.at, reason="started")
-                for d in deadlines
-            ],
-            batch_size=500,
-        )
-    deadline_counts_move((None, deadline_bucket(deadline)) for deadline in deadlines)
-    if due.estimated:
-        _calendar_gap_alert(market, start, due.at)
-    return {deadline.subject_id: deadline for deadline in deadlines}
 
 
 def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
@@ -308,6 +366,26 @@ def _clocks_stop(
         moves.append((before, deadline_bucket(deadline)))
     deadline_counts_move(moves)
     return stopped
+
+
+def deadlines_stop_started(deadlines: Sequence[Deadline], *, at: datetime) -> None:
+    """Stop clocks that the caller started in this same transaction (``deadlines_start_many``:
+    a case taken in and accepted at once), met: written in one statement, not read again. No
+    one else can hold them (nobody else sees them before the commit), so there is nothing to
+    lock, and the instances are what their rows hold."""
+    moves = []
+    for deadline in deadlines:
+        before = deadline_bucket(deadline)
+        _stop(deadline, now=at, withdrawn=False)
+        moves.append((before, deadline_bucket(deadline)))
+    deadline_counts_move(moves)  # nothing for an acceptance clock: only completion is counted
+    met = [deadline.pk for deadline in deadlines if deadline.met]
+    late = [deadline.pk for deadline in deadlines if deadline.met is False]
+    for ids, is_met in ((met, True), (late, False)):
+        for start in range(0, len(ids), 500):
+            Deadline.objects.filter(pk__in=ids[start : start + 500]).update(
+                stopped_at=at, met=is_met, next_alert_at=None, next_level=""
+            )
 
 
 def deadlines_stop_many(

@@ -62,7 +62,9 @@ def _service(case: Case) -> str:
         return str(kind.label) if kind is not None else case.subject
 
 
-def _enqueue(case: Case, message: str, params: dict[str, Any], key: str) -> OutboxMessage | None:
+def _enqueue(
+    case: Case, message: str, params: dict[str, Any], key: str, *, new: bool = False
+) -> OutboxMessage | None:
     if not case.contact_mobile:
         return None
     values = {
@@ -74,20 +76,24 @@ def _enqueue(case: Case, message: str, params: dict[str, Any], key: str) -> Outb
     }
     body = message_render_in(applicant_language(), message, values)
     return outbox_enqueue(
-        channel="sms", to=f"{CONTACT_SCHEME}:{case.pk}", body=body, idempotency_key=key
+        channel="sms", to=f"{CONTACT_SCHEME}:{case.pk}", body=body, idempotency_key=key, new=new
     )
 
 
-def case_received_sms_enqueue(*, case: Case, completion: Deadline | None) -> OutboxMessage | None:
+def case_received_sms_enqueue(
+    *, case: Case, completion: Deadline | None, new: bool = False
+) -> OutboxMessage | None:
     """Queue "your request is accepted, reference …" (with the completion time limit and due
-    date when the case has a completion clock); inside the intake's transaction."""
+    date when the case has a completion clock); inside the intake's transaction. ``new``: the
+    case was opened in this transaction, so no message can be queued for it yet
+    (``outbox_enqueue``)."""
     if completion is None:
-        return _enqueue(case, CASE_RECEIVED_SMS_NO_LIMIT, {}, f"case-received:{case.pk}")
+        return _enqueue(case, CASE_RECEIVED_SMS_NO_LIMIT, {}, f"case-received:{case.pk}", new=new)
     with translation.override(applicant_language()):
         limit = completion.policy.time_limit_text
     due = timezone.localtime(completion.due_at).strftime("%Y-%m-%d")
     return _enqueue(
-        case, CASE_RECEIVED_SMS, {"limit": limit, "due": due}, f"case-received:{case.pk}"
+        case, CASE_RECEIVED_SMS, {"limit": limit, "due": due}, f"case-received:{case.pk}", new=new
     )
 
 

@@ -130,14 +130,17 @@ def _applicant_found(
     return ApplicantFound(applicant=applicant, created=False, name_given=name, mobile_given=phone)
 
 
-@transaction.atomic
 def applicant_person_find_or_register(
     *, actor: User, name: str, id_number: str, mobile: str = "", market: Market | None = None
 ) -> ApplicantFound:
     """The person registered with this ID number, used unchanged, or a new registration.
 
     ``market`` is the one taking the request in: a mobile filled in on the record is audited on
-    its chain (on the global one without a market)."""
+    its chain (on the global one without a market).
+
+    Atomic. Bad input is refused (ValidationError) before anything is read or written, so inside
+    the caller's transaction it needs no savepoint of its own: the intakes collect the refusal
+    and go on checking the rest."""
     name = text_clean(name, field="name", label=_("name"), max_length=NAME_MAX)
     try:
         resident = resident_id_parse(id_number)
@@ -145,11 +148,6 @@ def applicant_person_find_or_register(
         raise ValidationError({"id_number": error.messages}) from error
     phone = _mobile_given(mobile)
     index = personal_data_index(resident.number)
-    known = (
-        Applicant.objects.select_for_update()
-        .filter(applicant_key("id_number_index", index))
-        .first()
-    )
     new = Applicant(
         kind=Applicant.Kind.PERSON,
         id_number_index=index,
@@ -158,24 +156,33 @@ def applicant_person_find_or_register(
         gender=resident.gender,
         birth_date=resident.birth_date,
     )
-    return _applicant_found(actor, market, known, new, name, phone)
+    with transaction.atomic(savepoint=False):
+        known = (
+            Applicant.objects.select_for_update()
+            .filter(applicant_key("id_number_index", index))
+            .first()
+        )
+        return _applicant_found(actor, market, known, new, name, phone)
 
 
-@transaction.atomic
 def applicant_organisation_find_or_register(
     *, actor: User, name: str, credit_code: str, mobile: str = "", market: Market | None = None
 ) -> ApplicantFound:
     """The organisation registered with this credit code, used unchanged (its name on earlier
-    postings and cases stays as it is), or a new registration. ``market`` as for a person."""
+    postings and cases stays as it is), or a new registration. ``market`` as for a person;
+    atomic, refusing bad input before it reads, as for a person."""
     name = text_clean(name, field="name", label=_("name"), max_length=NAME_MAX)
     try:
         code = uscc_validate(credit_code)
     except ValidationError as error:
         raise ValidationError({"credit_code": error.messages}) from error
     phone = _mobile_given(mobile)
-    known = Applicant.objects.select_for_update().filter(applicant_key("credit_code", code)).first()
     new = Applicant(kind=Applicant.Kind.ORGANISATION, credit_code=code)
-    return _applicant_found(actor, market, known, new, name, phone)
+    with transaction.atomic(savepoint=False):
+        known = (
+            Applicant.objects.select_for_update().filter(applicant_key("credit_code", code)).first()
+        )
+        return _applicant_found(actor, market, known, new, name, phone)
 
 
 @dataclass(frozen=True)

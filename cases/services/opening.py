@@ -8,18 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market, ServiceStation
 from sla.models import Deadline, Target
-from sla.services import deadline_stop, deadlines_start_many, deadlines_stop_many
+from sla.services import deadlines_start_targets, deadlines_stop_started
 
 from .. import events
 from .. import permissions as can
 from ..crypto import mobile_index
+from ..fsm import save_with_history
 from ..kinds import kind_get
 from ..models import (
     Applicant,
@@ -33,7 +34,6 @@ from .applicant_sms import case_received_sms_enqueue
 from .base import (
     CASE_SUBJECT,
     SUBJECT_MAX,
-    case_save,
     text_clean,
 )
 
@@ -42,14 +42,31 @@ from .base import (
 
 def _references_next(market: Market, year: int, count: int) -> list[str]:
     """``count`` numbers ``<division code>-<year>-<6-digit sequence>``, unique under concurrent
-    intake: the counter row of that code and year is locked while they are taken."""
+    intake: the counter row of that code and year is locked while they are taken (by the one
+    UPDATE that takes them, until the transaction ends)."""
     prefix = market.region.code
-    sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
-    sequence = ReferenceSequence.objects.select_for_update().get(pk=sequence.pk)
-    first = sequence.last + 1
-    sequence.last += count
-    sequence.save(update_fields=["last"])
-    return [f"{prefix}-{year}-{number:06d}" for number in range(first, sequence.last + 1)]
+    last = _sequence_advance(prefix, year, count)
+    if last is None:  # the first number of the year
+        ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
+        last = _sequence_advance(prefix, year, count)
+    if last is None:
+        raise ReferenceSequence.DoesNotExist(f"{prefix}-{year}")
+    return [f"{prefix}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+
+
+def _sequence_advance(prefix: str, year: int, count: int) -> int | None:
+    """Move the counter row of ``prefix`` and ``year`` on by ``count`` and return its new last
+    number, in one statement (it locks the row, as SELECT … FOR UPDATE would, and reads and
+    writes it at once); None when there is no row yet."""
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + %s "  # noqa: S608 (the model's own table)
+            "WHERE prefix = %s AND year = %s RETURNING last",
+            [count, prefix, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _open_check(
@@ -120,34 +137,22 @@ def _clocks_start(
     """Start each case's acceptance and completion clocks (stop acceptance when claimed: taken
     in by an officer at intake, accepted there and then); the completion clocks by case id."""
     now = cases[0].opened_at
-    ids = [case.pk for case in cases]
-    clocks = {
-        target: deadlines_start_many(
-            subject_type=CASE_SUBJECT,
-            subject_ids=ids,
-            market=market,
-            kind=kind,
-            target=target,
-            at=now,
-            channel=channel,
-            officer=actor if claimed else None,
-        )
-        for target in (Target.ACCEPTANCE, Target.COMPLETION)
-    }
-    if claimed:
-        if len(cases) == 1:
-            deadline_stop(
-                subject_type=CASE_SUBJECT, subject_id=ids[0], target=Target.ACCEPTANCE, at=now
-            )
-        elif clocks[Target.ACCEPTANCE]:
-            deadlines_stop_many(
-                subject_type=CASE_SUBJECT, subject_ids=ids, target=Target.ACCEPTANCE, at=now
-            )
+    clocks = deadlines_start_targets(
+        subject_type=CASE_SUBJECT,
+        subject_ids=[case.pk for case in cases],
+        market=market,
+        kind=kind,
+        targets=[Target.ACCEPTANCE, Target.COMPLETION],
+        at=now,
+        channel=channel,
+        officer=actor if claimed else None,
+    )
+    if claimed:  # the clocks just started, in memory: stopped without reading them again
+        deadlines_stop_started(list(clocks[Target.ACCEPTANCE].values()), at=now)
     completion = clocks[Target.COMPLETION]
     return {case.pk: completion.get(case.pk) for case in cases}
 
 
-@transaction.atomic
 def case_open(
     *,
     actor: User,
@@ -170,34 +175,40 @@ def case_open(
     case waits in the market's queue to be claimed, its acceptance clock running.
 
     ``contact_mobile`` (normalised) is the mobile the applicant gave for this request; by
-    default the one on their record. The case keeps it whatever later happens to the record."""
+    default the one on their record. The case keeps it whatever later happens to the record.
+
+    Atomic. Everything it refuses (PermissionDenied, ValidationError) is refused before it
+    writes, so inside the caller's transaction it needs no savepoint of its own: a caller may
+    catch the refusal and go on."""
     _open_check(
         actor=actor, market=market, kind=kind, channel=channel, station=station, priority=priority
     )
     subject = text_clean(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
-    now = timezone.now()
-    case = _case_new(
-        actor=actor,
-        market=market,
-        kind=kind,
-        channel=channel,
-        applicant=applicant,
-        subject=subject,
-        description=description,
-        station=station,
-        priority=priority,
-        contact_mobile=contact_mobile,
-        claimed=claimed,
-        reference=_references_next(market, timezone.localtime(now).year, 1)[0],
-        now=now,
-    )
-    case_save(case, actor)
-    completion = _clocks_start(
-        actor=actor, cases=[case], market=market, kind=kind, channel=channel, claimed=claimed
-    )
-    events.case_opened_event(case, actor)
-    # The applicant's text message: the reference, the time limit and the due date.
-    case_received_sms_enqueue(case=case, completion=completion[case.pk])
+    with transaction.atomic(savepoint=False):
+        now = timezone.now()
+        case = _case_new(
+            actor=actor,
+            market=market,
+            kind=kind,
+            channel=channel,
+            applicant=applicant,
+            subject=subject,
+            description=description,
+            station=station,
+            priority=priority,
+            contact_mobile=contact_mobile,
+            claimed=claimed,
+            reference=_references_next(market, timezone.localtime(now).year, 1)[0],
+            now=now,
+        )
+        # A new case has no clocks for its state to move (``case_save``): they start below.
+        save_with_history(case, actor)
+        completion = _clocks_start(
+            actor=actor, cases=[case], market=market, kind=kind, channel=channel, claimed=claimed
+        )
+        events.case_opened_event(case, actor)
+        # The applicant's text message: the reference, the time limit and the due date.
+        case_received_sms_enqueue(case=case, completion=completion[case.pk], new=True)
     return case
 
 
@@ -262,5 +273,5 @@ def case_open_many(
     )
     for case in cases:
         events.case_opened_event(case, actor)
-        case_received_sms_enqueue(case=case, completion=completion[case.pk])
+        case_received_sms_enqueue(case=case, completion=completion[case.pk], new=True)
     return cases

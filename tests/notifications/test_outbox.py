@@ -107,6 +107,31 @@ def test_enqueuing_an_existing_key_later_sends_nothing_more(
     assert len(recording_sms) == 1
 
 
+def test_a_key_new_by_construction_is_inserted_in_one_statement_and_sent_once(
+    settings: Settings,
+    recording_sms: list[tuple[str, str]],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+    django_assert_num_queries: Callable[..., Any],
+) -> None:
+    """``new``: the key names something made in this transaction (a case just opened): no
+    look-up and no savepoint first (issue 14), and the same row and delivery as without."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_assert_num_queries(1),
+    ):
+        message = outbox_enqueue(
+            channel="sms", to=PHONE, body="您的申请已受理", idempotency_key="k:1", new=True
+        )
+
+    assert len(callbacks) == 1
+    assert recording_sms == [(PHONE, "您的申请已受理")]
+    message.refresh_from_db()
+    assert (message.idempotency_key, message.status) == ("k:1", OutboxMessage.Status.SENT)
+    assert message.queued_until is not None
+
+
 def test_a_rolled_back_enqueue_leaves_nothing_and_schedules_nothing(
     django_capture_on_commit_callbacks: CaptureCallbacks,
 ) -> None:
