@@ -394,7 +394,8 @@ class DeadlineCount(models.Model):
 
     market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
     subject_type = models.CharField(max_length=40)
-    status = models.CharField(max_length=12, choices=Status.choices)
+    # One of Status: an internal column, never shown (no choices, so no labels to translate).
+    status = models.CharField(max_length=12)
     day = models.DateField()
     warn_day = models.DateField()
     # A user id, NOBODY (unclaimed) or ALL_OFFICERS; not a foreign key (the sentinels).

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('subject_type', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('paused_late', 'Paused Late'), ('met', 'Met'), ('late', 'Late')], max_length=12)),
+                ('status', models.CharField(max_length=12)),
                 ('day', models.DateField()),
                 ('warn_day', models.DateField()),
                 ('officer', models.BigIntegerField()),
