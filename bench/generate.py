@@ -47,7 +47,8 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -125,14 +126,22 @@ from cases.crypto import (
 )
 from cases.identity import mobile_mask, resident_id_mask
 from cases.models import Applicant, Case, CaseNote, Channel, ReferenceSequence, State, Transfer
+from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Membership, Region, Role, ServiceStation
-from sla.models import Deadline, Level, Policy, Reminder, Target
+from sla.counters import deadline_counts_rebuild
+from sla.models import Deadline, DeadlineCount, Level, Policy, Reminder, Target
 from workflows.postings.models import Occupation, Posting
 from workflows.seekers.models import SeekerProfile
 
 CHECKPOINT = "bench_generate_checkpoint"
-EVENTS_PER_CASE = 30  # on average: 30 M per million cases
-POSTINGS_PER_CASE = 2
+# A province of up to a million cases holds, per case, about 30 audit events, 2 postings and a
+# registered job seeker; a larger one holds the province's 30 M events, 2 M postings and 1 M
+# seekers spread over its cases (``Shape``).
+PROVINCE_CASES = 1_000_000
+PROVINCE_EVENTS = 30_000_000
+PROVINCE_POSTINGS = 2_000_000
+PROVINCE_SEEKERS = 1_000_000
+DEFERRED = "bench_generate_deferred"
 OFFICERS_PER_MARKET = 10
 SPAN = timedelta(days=730)  # cases opened over the two years before --until
 # The kinds of case, with their weights (the ones with default SLA policies).
@@ -175,6 +184,36 @@ GIVEN_NAMES = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞�
 CITIES = "南宁柳州桂林梧州北海防城港钦州贵港玉林百色贺州河池来宾崇左"
 CITY_NAMES: tuple[str, ...] = ("南宁", "柳州", "桂林", "梧州", "北海", "防城港", "钦州")
 CITY_NAMES += ("贵港", "玉林", "百色", "贺州", "河池", "来宾", "崇左")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a case brings with it, on average, in a province of ``province_cases`` cases."""
+
+    events_per_case: float
+    postings_per_case: float
+    seekers_per_case: float
+
+    @classmethod
+    def of(cls, province_cases: int) -> Shape:
+        spread_over = max(province_cases, PROVINCE_CASES)
+        return cls(
+            events_per_case=PROVINCE_EVENTS / spread_over,
+            postings_per_case=PROVINCE_POSTINGS / spread_over,
+            seekers_per_case=PROVINCE_SEEKERS / spread_over,
+        )
+
+    def events_drawn(self, rng: random.Random) -> int:
+        """A case's number of events, spread around the average (20..42 for 30)."""
+        return rng.randint(round(self.events_per_case * 2 / 3), round(self.events_per_case * 1.4))
+
+    @staticmethod
+    def count_drawn(rng: random.Random, average: float) -> int:
+        """The whole part of ``average``, and one more with the chance of its fraction (no
+        draw for a whole average: the same rows as before shapes existed)."""
+        whole = int(average)
+        fraction = average - whole
+        return whole + (1 if fraction and rng.random() < fraction else 0)
 
 
 # --- Writing rows -----------------------------------------------------------------------------
@@ -552,6 +591,120 @@ def checkpoint_write(checkpoint: Checkpoint, *, first: bool = False) -> None:
             )
 
 
+# --- Indexes and constraints built once, after the rows --------------------------------------
+
+
+def _deferred_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {DEFERRED} (id integer PRIMARY KEY, "
+            "drop_sql text NOT NULL, create_sql text NOT NULL)"
+        )
+
+
+def _schema_of(tables: Tables) -> list[tuple[str, str]]:
+    """(drop, create) of every index and constraint of the written tables but their primary
+    keys and checks, in the order to create them again: unique ones and indexes, then foreign
+    keys (SQLite: indexes only; its foreign keys are part of the table)."""
+    names = [table.name for table in tables.all()]
+    found: list[tuple[str, str]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT r.relname, c.conname, pg_get_constraintdef(c.oid), c.contype "
+                "FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+                "WHERE r.relname = ANY(%s) AND c.contype IN ('u', 'f') "
+                "ORDER BY c.contype DESC, r.relname, c.conname",
+                [names],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
+                "AND c.contype IN ('p', 'u')) ORDER BY i.tablename, i.indexname",
+                [names],
+            )
+            indexes = cursor.fetchall()
+            quote = connection.ops.quote_name
+            for table, name, definition, _kind in constraints:
+                found.append(
+                    (
+                        f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}",
+                        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}",
+                    )
+                )
+            found += [(f"DROP INDEX {quote(name)}", definition) for _t, name, definition in indexes]
+            # Created again: the unique ones and indexes first, the foreign keys last.
+            return sorted(found, key=lambda pair: "FOREIGN KEY" in pair[1])
+        marks = ", ".join("%s" for _ in names)
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({marks}) ORDER BY tbl_name, name",
+            names,
+        )
+        return [(f'DROP INDEX "{name}"', sql) for name, sql in cursor.fetchall()]
+
+
+def schema_defer(tables: Tables) -> int:
+    """Before the first batch: the written tables' indexes and constraints dropped (each row
+    would otherwise update a dozen indexes, the search's trigram ones among them, and check
+    its foreign keys one by one), and how to make them again kept in the database, so a run
+    resumed after a crash still builds them. Returns how many were dropped now."""
+    _deferred_table()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {DEFERRED}")  # noqa: S608
+        if cursor.fetchone()[0]:
+            return 0  # dropped by the run this one resumes
+        pairs = _schema_of(tables)
+        for position, (drop, create) in enumerate(pairs, start=1):
+            cursor.execute(drop)
+            cursor.execute(
+                f"INSERT INTO {DEFERRED} (id, drop_sql, create_sql) VALUES (%s, %s, %s)",  # noqa: S608
+                [position, drop, create],
+            )
+    return len(pairs)
+
+
+def schema_restore() -> int:
+    """After the last batch: every index and constraint dropped by ``schema_defer`` made again
+    (each in a transaction with its removal from the list: a run stopped meanwhile goes on with
+    the rest); the unique ones and foreign keys check every row as they are made. On SQLite
+    the foreign keys, off during the batches, are checked here. Returns how many were made."""
+    _deferred_table()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, create_sql FROM {DEFERRED} ORDER BY id")  # noqa: S608
+        pending = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+    for position, create in pending:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(create)
+            cursor.execute(f"DELETE FROM {DEFERRED} WHERE id = %s", [position])  # noqa: S608
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            broken = cursor.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"rows with a missing parent: {broken[:10]}")
+    return len(pending)
+
+
+@contextmanager
+def foreign_keys_off() -> Iterator[None]:
+    """SQLite: foreign keys not checked row by row during the batches (``schema_restore``
+    checks them all at the end); PostgreSQL's are dropped by ``schema_defer``."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = ON")
+
+
 # --- One batch of cases -----------------------------------------------------------------------
 
 
@@ -615,6 +768,7 @@ class BatchMaker:
     organisation: Organisation
     tables: Tables
     sealer: Sealer
+    shape: Shape
 
     def make(self, batch: int, first: int, last: int, checkpoint: Checkpoint) -> Writer:
         rng = batch_random(self.seed, batch)
@@ -651,7 +805,8 @@ class BatchMaker:
         channel = _weighted(rng, CHANNELS)
         first_contact_id, _username = officers[rng.randrange(len(officers))]
 
-        # The applicant, a registered job seeker.
+        # The applicant, a registered job seeker (all of them in a province of up to a
+        # million cases).
         applicant_id = ids.take(t.applicant)
         id_number = resident_id(number, area=market["prefix"])
         phone = mobile(number * 7 + 1)
@@ -675,21 +830,8 @@ class BatchMaker:
         self._history(
             writer, ids, t.applicant_history, applicant, "+", registered, first_contact_id
         )
-        seeker = {
-            "id": ids.take(t.seeker),
-            "applicant_id": applicant_id,
-            "household_type": rng.choice(["urban", "rural"]),
-            "home_county_id": market["county"],
-            "wanted_occupations": rng.sample(org.occupations, k=min(2, len(org.occupations))),
-            "wanted_areas": [market["prefix"]],
-            "available_days": [1, 2, 3, 4, 5],
-            "min_daily_pay": Decimal(rng.randrange(120, 300)),
-            "years_of_experience": rng.randrange(0, 20),
-            "registered_at": registered,
-            "updated_at": registered,
-        }
-        writer.add(t.seeker, seeker)
-        self._history(writer, ids, t.seeker_history, seeker, "+", registered, first_contact_id)
+        if Shape.count_drawn(rng, self.shape.seekers_per_case):
+            self._seeker(writer, ids, rng, applicant_id, market, registered, first_contact_id)
 
         # The case and what happened to it.
         year = timezone.localtime(opened_at).year
@@ -809,7 +951,7 @@ class BatchMaker:
             writer.add(t.transfer, transfer)
             self._history(writer, ids, t.transfer_history, transfer, "+", transfer_at, owner)
 
-        # Notes and views, to about EVENTS_PER_CASE events in all.
+        # Notes and views, to about the shape's events per case in all.
         events: list[tuple[datetime, str, int, dict[str, Any], str | None]] = [
             (at, action, actor, snapshot, None) for at, action, snapshot, actor in steps
         ]
@@ -838,7 +980,7 @@ class BatchMaker:
             writer.add(t.note, note)
             self._history(writer, ids, t.note_history, note, "+", at, owner)
             events.append((at, "case.note_added", owner, snapshot_at(at), None))
-        views = max(0, rng.randint(EVENTS_PER_CASE - 10, EVENTS_PER_CASE + 12) - len(events))
+        views = max(0, self.shape.events_drawn(rng) - len(events))
         for _ in range(views):
             at = opened_at + timedelta(seconds=rng.uniform(0, window))
             viewer = officers[rng.randrange(len(officers))][0]
@@ -883,8 +1025,36 @@ class BatchMaker:
             writer.add(t.event, event)
 
         # Postings of the market's employers.
-        for _ in range(POSTINGS_PER_CASE):
+        for _ in range(Shape.count_drawn(rng, self.shape.postings_per_case)):
             self._posting(writer, ids, market, rng, opened_at, first_contact_id)
+
+    def _seeker(
+        self,
+        writer: Writer,
+        ids: Ids,
+        rng: random.Random,
+        applicant_id: int,
+        market: dict[str, Any],
+        registered: datetime,
+        officer: int,
+    ) -> None:
+        t = self.tables
+        org = self.organisation
+        seeker = {
+            "id": ids.take(t.seeker),
+            "applicant_id": applicant_id,
+            "household_type": rng.choice(["urban", "rural"]),
+            "home_county_id": market["county"],
+            "wanted_occupations": rng.sample(org.occupations, k=min(2, len(org.occupations))),
+            "wanted_areas": [market["prefix"]],
+            "available_days": [1, 2, 3, 4, 5],
+            "min_daily_pay": Decimal(rng.randrange(120, 300)),
+            "years_of_experience": rng.randrange(0, 20),
+            "registered_at": registered,
+            "updated_at": registered,
+        }
+        writer.add(t.seeker, seeker)
+        self._history(writer, ids, t.seeker_history, seeker, "+", registered, officer)
 
     def _history(
         self,
@@ -946,6 +1116,7 @@ class BatchMaker:
                 "subject_type": "cases.case",
                 "subject_id": case["id"],
                 "market_id": case["market_id"],
+                "officer_id": case["owner_id"],  # the case's owner, as the clock services keep it
                 "kind": case["kind"],
                 "target": target,
                 "policy_id": policy_id,
@@ -1127,9 +1298,14 @@ def next_ids(tables: Tables) -> dict[str, int]:
 
 
 def finish(checkpoint: Checkpoint, tables: Tables) -> None:
-    """After the last batch: the reference counters, the sequences of the tables written
-    with explicit ids (PostgreSQL), fresh planner statistics, and the chains' heads anchored
-    outside the database (as the daily anchoring would have)."""
+    """After the last batch: the indexes and constraints made again, the reference counters,
+    the sequences of the tables written with explicit ids (PostgreSQL), the dashboards'
+    counters of the clocks (as the clock services keep them), fresh planner statistics, and
+    the chains' heads anchored outside the database (as the daily anchoring would have)."""
+    started = time.perf_counter()
+    made = schema_restore()
+    print(f"indexes and constraints made again: {made} in {time.perf_counter() - started:.1f} s")
+    deadline_counts_rebuild()
     with transaction.atomic():
         for key, last in checkpoint.references.items():
             prefix, year = key.split(":")
@@ -1166,10 +1342,13 @@ def generate(
     until: date,
     stop_after: int | None,
     progress: bool = True,
+    province_cases: int = 0,
 ) -> Outcome:
     checkpoint_table()
+    province_cases = province_cases or cases
     params = {
         "cases": cases,
+        "province_cases": province_cases,
         "seed": seed,
         "markets": markets,
         "batch": batch_size,
@@ -1204,21 +1383,29 @@ def generate(
         print(f"resuming after batch {checkpoint.batches_done}", flush=True)
     organisation = organisation_load()
     until_at = _until(until)
-    maker = BatchMaker(seed, cases, until_at, organisation, tables, Sealer(seed))
+    shape = Shape.of(province_cases)
+    maker = BatchMaker(seed, cases, until_at, organisation, tables, Sealer(seed), shape)
+    if not checkpoint.finished:
+        deferred = schema_defer(tables)
+        if deferred:
+            print(f"indexes and constraints put off until the rows are in: {deferred}")
     total = -(-cases // batch_size)
     started = time.perf_counter()
     started_cpu = time.process_time()
     counts: dict[str, int] = {}
     rows = 0
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        disable=not progress,
-    ) as bar:
+    with (
+        foreign_keys_off(),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            disable=not progress,
+        ) as bar,
+    ):
         task = bar.add_task("batches", total=total, completed=checkpoint.batches_done, rate="")
         for batch in range(checkpoint.batches_done, total):
             first, last = batch * batch_size, min((batch + 1) * batch_size, cases)
@@ -1302,7 +1489,8 @@ def report(outcome: Outcome, *, args: dict[str, Any], out: Path | None) -> None:
             unit="rows/CPU s",
         ),
         Row(
-            "projected: 5 000 000 cases",
+            f"projected: 5 000 000 cases (this run's time per case, cases as in a province of "
+            f"{args.get('province_cases') or cases:,})",
             f"{5_000_000 * per_case / 60:,.0f} min",
             "≤ 30 min",
             "ok" if 5_000_000 * per_case <= 1800 else "MISSED",
@@ -1320,6 +1508,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=14, help="the seed (14)")
     parser.add_argument("--markets", type=int, default=100, help="markets (100)")
     parser.add_argument("--batch", type=int, default=1000, help="cases per batch (1000)")
+    parser.add_argument(
+        "--province-cases",
+        type=int,
+        default=0,
+        help="make the cases as in a province of this many (its events, postings and seekers "
+        "per case; default --cases): a sample of a larger province",
+    )
     parser.add_argument(
         "--until",
         type=date.fromisoformat,
@@ -1359,12 +1554,19 @@ def main(argv: list[str] | None = None) -> int:
         until=until,
         stop_after=args.stop_after,
         progress=not args.no_progress,
+        province_cases=args.province_cases,
     )
     if outcome.stopped:
         return 0
     report(
         outcome,
-        args={"cases": args.cases, "markets": args.markets, "batch": args.batch, "seed": args.seed},
+        args={
+            "cases": args.cases,
+            "province_cases": args.province_cases or args.cases,
+            "markets": args.markets,
+            "batch": args.batch,
+            "seed": args.seed,
+        },
         out=results_directory(args),
     )
     return 0
@@ -1385,9 +1587,49 @@ def rows_digest() -> dict[str, str]:
     return digests
 
 
+def schema_names() -> list[str]:
+    """The names of the written tables' indexes and constraints (to compare with a database
+    just migrated: ``schema_restore`` made every one again)."""
+    names = [table.name for table in Tables().all()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.conname FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+                "WHERE r.relname = ANY(%s) UNION SELECT indexname FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename = ANY(%s)",
+                [names, names],
+            )
+        else:
+            marks = ", ".join("%s" for _ in names)
+            cursor.execute(
+                f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})",  # noqa: S608
+                names,
+            )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def counters_as_rebuilt() -> bool:
+    """Whether the dashboards' counters are what ``manage.py sla_counters_rebuild`` counts
+    from the clocks and the cases' owners (tried in a transaction rolled back)."""
+
+    def counted() -> list[tuple[Any, ...]]:
+        rows = DeadlineCount.objects.exclude(n=0).values_list(
+            "market_id", "subject_type", "status", "day", "warn_day", "officer", "kind", "n"
+        )
+        return sorted(rows)
+
+    with transaction.atomic():
+        before = counted()
+        sla_counters_rebuild()
+        after = counted()
+        transaction.set_rollback(True)
+    return bool(before) and before == after
+
+
 def summary() -> dict[str, Any]:
     """What the database holds (``--summary``): rows by table, their digests, the checkpoint,
-    and the first job seeker's ID number read back through the model (decrypted)."""
+    the first job seeker's ID number read back through the model (decrypted), the tables'
+    indexes and constraints, and whether the dashboards' counters match the clocks."""
     counts = {}
     with connection.cursor() as cursor:
         for table in Tables().all():
@@ -1414,6 +1656,10 @@ def summary() -> dict[str, Any]:
         "batches_done": checkpoint.batches_done if checkpoint else 0,
         "finished": checkpoint.finished if checkpoint else False,
         "first_seeker": first,
+        "schema": schema_names(),
+        "counters_as_rebuilt": counters_as_rebuilt()
+        if checkpoint and checkpoint.finished
+        else None,
     }
 
 

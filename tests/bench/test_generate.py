@@ -189,6 +189,57 @@ def test_the_rows_are_in_a_provinces_proportions(province: Province) -> None:
     assert counts["cases_historicalcasenote"] == counts["cases_casenote"]
 
 
+def _schema_names(tables: list[str]) -> list[str]:
+    """The indexes and constraints of these tables in this run's migrated test database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.conname FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+                "WHERE r.relname = ANY(%s) UNION SELECT indexname FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename = ANY(%s)",
+                [tables, tables],
+            )
+        else:
+            marks = ", ".join("%s" for _ in tables)
+            cursor.execute(
+                f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})",  # noqa: S608
+                tables,
+            )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_indexes_put_off_during_the_run_are_all_made_again(province: Province) -> None:
+    """The run drops the tables' indexes and constraints and makes them after the rows."""
+    tables = sorted(province.summary["counts"])
+
+    assert "indexes and constraints put off until the rows are in" in province.output
+    assert "indexes and constraints made again" in province.output
+    assert province.summary["schema"] == _schema_names(tables)
+
+
+def test_the_dashboards_counters_are_those_the_clocks_give(province: Province) -> None:
+    """As the clock services keep them (each clock's officer: its case's owner)."""
+    assert province.summary["counters_as_rebuilt"] is True
+
+
+def test_a_sample_of_a_larger_province_has_its_proportions(databases: Any) -> None:
+    """Cases made as in a province of 5 M: its 30 M events, 2 M postings and 1 M seekers
+    spread over them (6, 0.4 and 0.2 a case)."""
+    database = databases("sample")
+    sample = [*ARGS, "--province-cases", "5000000", "--no-results"]
+
+    done = _generate(database, *sample)
+    counts = _summary(database)["counts"]
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert counts["cases_case"] == CASES
+    assert 5 * CASES <= counts["audit_auditevent"] <= 8 * CASES
+    assert 0.25 * CASES <= counts["postings_posting"] <= 0.55 * CASES
+    assert 0.1 * CASES <= counts["seekers_seekerprofile"] <= 0.3 * CASES
+    assert counts["cases_applicant"] == CASES + counts["postings_posting"]  # persons, employers
+
+
 def test_a_generated_id_number_decrypts(province: Province) -> None:
     first = province.summary["first_seeker"]
 
