@@ -31,7 +31,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import OPEN_STATES, Case
+from cases.models import Case, open_state_condition
 from cases.permissions import inspected_prefixes
 from cases.services import CASE_SUBJECT
 from cases.sla_selectors import Rate
@@ -257,7 +257,8 @@ def case_workload(*, market_ids: Sequence[int], by: By) -> dict[tuple[int | None
     owner (None)."""
     key = "owner_id" if by == "officer" else "market_id"
     rows = (
-        Case.objects.filter(market_id__in=list(market_ids), state__in=OPEN_STATES)
+        # Read from the partial index of the open cases alone (its condition written out).
+        Case.objects.filter(open_state_condition(), market_id__in=list(market_ids))
         .values(key, "state")
         .annotate(n=Count("pk"))
         .values_list(key, "state", "n")

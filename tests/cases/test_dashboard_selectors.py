@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import MarketFactory, applicant_make
+from django.db import connection
+from django.db.models import Count
 
 from accounts.models import User
 from cases.dashboard_selectors import (
@@ -25,7 +27,7 @@ from cases.dashboard_selectors import (
     sla_open_alerts_by_market,
     weeks_up_to,
 )
-from cases.models import Case, State
+from cases.models import Case, State, open_state_condition
 from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Region, Role
 from sla.models import Deadline, Level, Policy, Reminder, Target
@@ -290,3 +292,31 @@ def test_the_region_view_lists_the_markets_of_the_inspected_regions_only(
     assert guangxi_wide == [nanning_market, liuzhou_market]  # by region code
     assert list(market_list_inspected(user=nanning_only)) == [nanning_market]
     assert list(market_list_inspected(user=officer)) == []
+
+
+@pytest.mark.parametrize("by", ["officer", "market"])
+def test_workload_is_read_from_the_partial_index_of_the_open_cases(
+    make: Callable[..., Case], nanning_market: Market, by: str
+) -> None:
+    """Counted from ``case_open_workload`` alone: SQLite uses a partial index only when the
+    query states its condition as the index does (written out, not bound); PostgreSQL only
+    when the query's condition implies it. The plan is read with scans of the table made
+    unattractive (PostgreSQL) — the index must be usable, which is what this checks."""
+    make(nanning_market)
+    sql, params = (
+        Case.objects.filter(open_state_condition(), market_id__in=[nanning_market.pk])
+        .values("owner_id" if by == "officer" else "market_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+
+    assert "case_open_workload" in plan
