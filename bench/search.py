@@ -486,11 +486,12 @@ def case_life_make(
         batch_size=1000,
     )
     model = Case.history.model
-    latest = case.history.order_by("-history_date", "-history_id").first()
+    # The case's last record, or (cases_make writes none) the case as it stands.
+    latest = case.history.order_by("-history_date", "-history_id").first() or case
     copied = {
         field.attname: getattr(latest, field.attname)
         for field in model._meta.concrete_fields
-        if field.attname != "history_id"
+        if field.attname != "history_id" and hasattr(latest, field.attname)
     }
     model.objects.bulk_create(
         (
