@@ -722,10 +722,10 @@ def case_list_plans(case: Case, officer: User) -> None:
     the newest page and halfway down: the statements the page runs, captured as it runs them."""
     sqlite = connection.vendor == "sqlite"
     label = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN (ANALYZE)"
-    tables = {
-        "notes": CaseNote._meta.db_table,
-        "history": Case.history.model._meta.db_table,
-        "transfers": Transfer._meta.db_table,
+    tables = {  # each list's query is the one in its table's newest-first order
+        "notes": (CaseNote._meta.db_table, "created_at"),
+        "history": (Case.history.model._meta.db_table, "history_date"),
+        "transfers": (Transfer._meta.db_table, "created_at"),
     }
     halfway = case_list_halfway(case)
     client = verified_client(officer)
@@ -733,11 +733,9 @@ def case_list_plans(case: Case, officer: User) -> None:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(f"/cases/{case.pk}/", params)
         assert response.status_code == 200, response.status_code  # noqa: S101
-        for name, table in tables.items():
-            sql = next(
-                (q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]),
-                None,
-            )
+        for name, (table, at) in tables.items():
+            order = f'ORDER BY "{table}"."{at}" DESC'
+            sql = next((q["sql"] for q in captured.captured_queries if order in q["sql"]), None)
             if sql is None:
                 continue
             with connection.cursor() as cursor:
