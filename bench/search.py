@@ -2,7 +2,8 @@
 fresh database (see bench/README.md).
 
     .venv/bin/python bench/search.py [--cases N] [--applicants M] [--postings P]
-                                     [--events E] [--trail T] [--runs R]
+                                     [--events E] [--trail T] [--notes N] [--history H]
+                                     [--transfers X] [--runs R]
 
 Bulk-creates ``--applicants`` people (encrypted, masked, with both lookup hashes) and one
 employer for every 50 of them, ``--cases`` cases spread over three markets and over the
@@ -14,9 +15,12 @@ every group, the deadlines, rendering) and prints p95, median, the SQL statement
 the rows found, then the database's plan of each group's query (PostgreSQL: EXPLAIN ANALYZE).
 
 Then ``--events`` audit events (3 per case unless given) over two years, the markets, their
-officers and cases, plus a trail of ``--trail`` events on one case; times the inspector's event
-search (GET /audit/events/ with each main filter, and a page halfway down by keyset) and that
-case's page (its trail's newest page and one halfway down), and prints their plans.
+officers and cases, plus a trail of ``--trail`` events on one case, which has lived long:
+``--notes`` notes, ``--history`` history records and ``--transfers`` transfers too; times the
+inspector's event search (GET /audit/events/ with each main filter, and a page halfway down by
+keyset) and that case's page as its officer (the newest page of every list, and each list
+halfway down by its own cursor), prints the case page's SQL statements, and the plans of the
+searches' queries and of the case page's list queries.
 
 A benchmark reports: it exits 0 whether or not a target is met, and prints MISSED beside a
 figure that misses its target (p95 ≤ 50 ms).
@@ -32,7 +36,7 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,8 +75,15 @@ from audit.selectors import events_before as audit_events_before
 from audit.selectors import events_newest_first as audit_events_newest_first
 from cases.crypto import mobile_index, personal_data_encrypt, personal_data_index
 from cases.identity import mobile_mask, resident_id_mask
-from cases.models import Applicant, Case, Channel, ReferenceSequence, State
-from cases.staff_selectors import audit_event_page_for_case, audit_event_search_parts
+from cases.models import Applicant, Case, CaseNote, Channel, ReferenceSequence, State, Transfer
+from cases.staff_selectors import (
+    CaseListCursor,
+    audit_event_page_for_case,
+    audit_event_search_parts,
+    case_history_page,
+    case_note_page,
+    case_transfer_page,
+)
 from markets.models import Membership, Region, Role
 from search.index import name_match, search_index_rebuild
 from search.query import SearchQuery, query_parse
@@ -449,6 +460,74 @@ def _events_insert(count: int, *values: str) -> None:
         cursor.execute(sql)
 
 
+def case_life_make(
+    organisation: Organisation, case: Case, *, notes: int, history: int, transfers: int
+) -> None:
+    """A long life for ``case``: ``notes`` notes, ``history`` history records (each changing
+    the owner and the subject) and ``transfers`` declined transfers, over the last year, by the
+    officers of its market. Written directly (set-up only: no events, no sealing)."""
+    officers = organisation.officers[case.market_id]
+    now = timezone.now()
+    year = 365 * 86_400
+
+    def at(i: int, n: int) -> datetime:
+        return now - timedelta(seconds=year * (n - i) // max(n, 1) + 7200)
+
+    CaseNote.objects.bulk_create(
+        (
+            CaseNote(
+                case=case,
+                author=officers[i % len(officers)],
+                text=f"第{i}次电话回访：申请人补充说明了情况，待核实。",
+                created_at=at(i, notes),
+            )
+            for i in range(notes)
+        ),
+        batch_size=1000,
+    )
+    model = Case.history.model
+    # The case's last record, or (cases_make writes none) the case as it stands.
+    latest = case.history.order_by("-history_date", "-history_id").first() or case
+    copied = {
+        field.attname: getattr(latest, field.attname)
+        for field in model._meta.concrete_fields
+        if field.attname != "history_id" and hasattr(latest, field.attname)
+    }
+    model.objects.bulk_create(
+        (
+            model(
+                **{
+                    **copied,
+                    "history_date": at(i, history),
+                    "history_type": "~",
+                    "history_user_id": officers[i % len(officers)].pk,
+                    "owner_id": officers[(i + 1) % len(officers)].pk,
+                    "subject": f"灵活就业社保补贴政策咨询（第{i}次修改）",
+                }
+            )
+            for i in range(history)
+        ),
+        batch_size=1000,
+    )
+    others = [m for m in organisation.markets if m.pk != case.market_id]
+    Transfer.objects.bulk_create(
+        (
+            Transfer(
+                case=case,
+                from_user=officers[i % len(officers)],
+                to_market=others[i % len(others)],
+                reason="不属于本市场受理范围",
+                status=Transfer.Status.DECLINED,
+                decided_at=at(i, transfers) + timedelta(hours=1),
+                decline_reason="属于本市场受理范围",
+                created_at=at(i, transfers),
+            )
+            for i in range(transfers)
+        ),
+        batch_size=1000,
+    )
+
+
 def inspector_make() -> User:
     """An inspector of the whole province (every market's events)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice  # Django is set up by now
@@ -489,6 +568,7 @@ def event_probes(organisation: Organisation, probe_case: Case) -> list[EventProb
     trail_middle = trail[trail.count() // 2] if trail.exists() else None
     trail_token = EventCursor.of(trail_middle).token() if trail_middle else ""
     case = f"/cases/{probe_case.pk}/"
+    halfway = case_list_halfway(probe_case)
     return [
         EventProbe("search: every market, newest", {}),
         EventProbe("search: one market", {"market": str(market.pk)}),
@@ -500,7 +580,37 @@ def event_probes(organisation: Organisation, probe_case: Case) -> list[EventProb
         EventProbe("search: one market, halfway down", {"market": str(market.pk), "before": token}),
         EventProbe("case page: trail, newest", {}, case),
         EventProbe("case page: trail, halfway down", {"before": trail_token}, case),
+        *(
+            EventProbe(f"case page: {name}, halfway down", {param: token}, case)
+            for name, (param, token) in halfway.items()
+        ),
+        EventProbe(
+            "case page: every list halfway down",
+            {"before": trail_token, **dict(halfway.values())},
+            case,
+        ),
     ]
+
+
+CASE_LISTS = {
+    # list: (query parameter, its rows, their time field)
+    "notes": ("notes_before", "notes", "created_at"),
+    "history": ("history_before", "history", "history_date"),
+    "transfers": ("transfers_before", "transfers", "created_at"),
+}
+
+
+def case_list_halfway(case: Case) -> dict[str, tuple[str, str]]:
+    """{list: (its query parameter, the cursor of the row halfway down it)} of the case's
+    notes, history and transfers (those it has)."""
+    halfway = {}
+    for name, (param, related, at) in CASE_LISTS.items():
+        rows = getattr(case, related).order_by(f"-{at}", "-pk")
+        total = rows.count()
+        if total:
+            row = rows[total // 2]
+            halfway[name] = (param, CaseListCursor(case.pk, name, getattr(row, at), row.pk).token())
+    return halfway
 
 
 @dataclass(frozen=True)
@@ -561,7 +671,14 @@ def _search_parts(
 def _shown(organisation: Organisation, probe_case: Case, inspector: User, probe: EventProbe) -> str:
     before = EventCursor.parse(probe.params.get("before"))
     if probe.url.startswith("/cases/"):
-        return f"{len(audit_event_page_for_case(case=probe_case, before=before))} shown"
+        p = probe.params
+        shown = {
+            "events": len(audit_event_page_for_case(case=probe_case, before=before)),
+            "notes": len(case_note_page(case=probe_case, before=p.get("notes_before"))),
+            "changes": len(case_history_page(case=probe_case, before=p.get("history_before"))),
+            "transfers": len(case_transfer_page(case=probe_case, before=p.get("transfers_before"))),
+        }
+        return ", ".join(f"{n} {what}" for what, n in shown.items()) + " shown"
     parts = _search_parts(organisation, inspector, probe.params)
     counted = sum(event_count_capped(part, cap=EVENT_COUNT_CAP) for part in parts)
     total = f"{min(counted, EVENT_COUNT_CAP)}{'+' if counted > EVENT_COUNT_CAP else ''}"
@@ -597,6 +714,35 @@ def event_plans(organisation: Organisation, probe_case: Case, inspector: User) -
     page = audit_events_newest_first(own.select_related("actor"))[:51]
     plan = page.explain() if sqlite else page.explain(analyze=True)
     print(f"\n--- {label}: case page, its own events (page) ---\n{plan}")
+    case_list_plans(probe_case, organisation.officers[probe_case.market_id][0])
+
+
+def case_list_plans(case: Case, officer: User) -> None:
+    """The plan of each list query of the case page (its notes, history and transfers), on
+    the newest page and halfway down: the statements the page runs, captured as it runs them."""
+    sqlite = connection.vendor == "sqlite"
+    label = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN (ANALYZE)"
+    tables = {  # each list's query is the one in its table's newest-first order
+        "notes": (CaseNote._meta.db_table, "created_at"),
+        "history": (Case.history.model._meta.db_table, "history_date"),
+        "transfers": (Transfer._meta.db_table, "created_at"),
+    }
+    halfway = case_list_halfway(case)
+    client = verified_client(officer)
+    for where, params in (("newest", {}), ("halfway down", dict(halfway.values()))):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/cases/{case.pk}/", params)
+        assert response.status_code == 200, response.status_code  # noqa: S101
+        for name, (table, at) in tables.items():
+            order = f'ORDER BY "{table}"."{at}" DESC'
+            sql = next((q["sql"] for q in captured.captured_queries if order in q["sql"]), None)
+            if sql is None:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"{'EXPLAIN QUERY PLAN' if sqlite else 'EXPLAIN ANALYZE'} {sql}")
+                rows = cursor.fetchall()
+            text = "\n".join(str(row[-1]) if sqlite else row[0] for row in rows)
+            print(f"\n--- {label}: case page, its {name} ({where}) ---\n{sql}\n{text}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -608,6 +754,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--trail", type=int, default=20_000, help="events on the timed case's trail (20000)"
     )
+    parser.add_argument("--notes", type=int, default=2000, help="notes of that case (2000)")
+    parser.add_argument(
+        "--history", type=int, default=2000, help="history records of that case (2000)"
+    )
+    parser.add_argument("--transfers", type=int, default=200, help="transfers of that case (200)")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per query (50)")
     parser.add_argument("--no-plans", action="store_true", help="leave out the query plans")
     results_arguments(parser)
@@ -642,6 +793,19 @@ def main(argv: list[str] | None = None) -> int:
         inspector = inspector_make()
         print(f"audit events: {events + args.trail} in {time.perf_counter() - t:.0f} s", flush=True)
         t = time.perf_counter()
+        case_life_make(
+            organisation,
+            probe_case,
+            notes=args.notes,
+            history=args.history,
+            transfers=args.transfers,
+        )
+        print(
+            f"the timed case's life: {args.notes} notes, {args.history} history records, "
+            f"{args.transfers} transfers in {time.perf_counter() - t:.0f} s",
+            flush=True,
+        )
+        t = time.perf_counter()
         search_index_rebuild()
         analyze()
         print(f"search index and ANALYZE in {time.perf_counter() - t:.0f} s", flush=True)
@@ -661,7 +825,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         heading(
             f"GET /audit/events/?… as an inspector of the province, and the case page with a "
-            f"trail of {args.trail}, {args.runs} runs each "
+            f"trail of {args.trail}, {args.notes} notes, {args.history} history records and "
+            f"{args.transfers} transfers, {args.runs} runs each "
             f"(target p95 ≤ {TRAIL_PAGE_TARGET_MS:.0f} ms)"
         )
         event_results = bench_events(organisation, probe_case, inspector, args.runs)
@@ -698,6 +863,9 @@ def main(argv: list[str] | None = None) -> int:
             "postings": args.postings,
             "events": events,
             "trail": args.trail,
+            "notes": args.notes,
+            "history": args.history,
+            "transfers": args.transfers,
             "runs": args.runs,
         }
         results_report(

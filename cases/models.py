@@ -634,6 +634,10 @@ class CaseNote(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
+        # The case page reads a case's notes a page at a time, newest first, by keyset on
+        # (created_at, id) (cases.staff_selectors.case_note_page): read in index order, not
+        # every note of the case sorted for each page.
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="casenote_case_written")]
 
     def __str__(self) -> str:
         return self.text[:50]

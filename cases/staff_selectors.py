@@ -8,12 +8,14 @@ only narrow it or read what hangs off a case.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Q, QuerySet
+from django.core.signing import BadSignature, Signer
+from django.db.models import Model, Q, QuerySet
 
 from accounts.models import User
 from audit.chain import chain_key
@@ -27,7 +29,7 @@ from audit.selectors import (
     event_page,
 )
 from cases import permissions as can
-from cases.models import Case, NoticeItem, SingleNotice, State, Transfer
+from cases.models import Case, CaseNote, NoticeItem, SingleNotice, State, Transfer
 from cases.selectors import case_list_visible, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
 from markets.selectors import membership_list_for_user
@@ -83,15 +85,6 @@ def notice_item_list(*, notice: SingleNotice) -> list[NoticeItem]:
     return list(notice.items.select_related("received_by").order_by("pk"))
 
 
-def transfer_list_for_case(*, case: Case) -> QuerySet[Transfer]:
-    transfers: QuerySet[Transfer] = (
-        Transfer.objects.filter(case=case)
-        .select_related("from_user", "to_user", "to_market", "decided_by")
-        .order_by("created_at", "pk")
-    )
-    return transfers
-
-
 def transfer_get_for_receiver(*, user: User, pk: int) -> Transfer:
     """A pending transfer the user might decide (addressed to them or to a market they work
     in); Transfer.DoesNotExist otherwise. The service decides whether they may."""
@@ -132,6 +125,127 @@ def audit_event_page_for_case(
     return event_page(events.filter(own), events.filter(reveals), before=before, size=size)
 
 
+# --- The case's own lists, a page at a time --------------------------------------------------
+#
+# Every list of the case page that grows with the case's life (its notes, its history, its
+# transfers; the trail above) is read a page at a time, newest first, by keyset on (time, id),
+# as ``audit.selectors.event_page`` reads the trail: a page deep down costs what the first one
+# costs, however long the case has lived. Each list has its own cursor in the query string.
+# The lists are not counted (a count would read every row); "older" says there is more.
+
+CASE_NOTE_PAGE_SIZE = 20
+CASE_HISTORY_PAGE_SIZE = 20
+CASE_TRANSFER_PAGE_SIZE = 20
+
+M = TypeVar("M", bound=Model)
+
+
+def _cursor_signer(case_id: int, name: str) -> Signer:
+    return Signer(salt=f"cases.case-page.{name}.{case_id}")
+
+
+@dataclass(frozen=True)
+class CaseListCursor:
+    """Where a page of the list ``name`` of a case ends: the time and id of its last (oldest)
+    row. Its token is ``audit.selectors.EventCursor``'s, signed for that list of that case, so
+    a token that is malformed, changed by hand, or made for another case or another list is no
+    cursor at all (the newest page), never a position somewhere else."""
+
+    case_id: int
+    name: str
+    at: datetime
+    pk: int
+
+    def token(self) -> str:
+        return _cursor_signer(self.case_id, self.name).sign(EventCursor(self.at, self.pk).token())
+
+    @classmethod
+    def parse(cls, token: str | None, *, case_id: int, name: str) -> CaseListCursor | None:
+        if not token:
+            return None
+        try:
+            value = _cursor_signer(case_id, name).unsign(token)
+        except BadSignature:
+            return None
+        position = EventCursor.parse(value)
+        if position is None:
+            return None
+        return cls(case_id, name, position.at, position.pk)
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class CaseListPage(Generic[R]):
+    """One page of a case's list, newest first. ``older`` is the cursor of the next page (None
+    on the last); ``first`` whether this is the newest page (as ``audit.selectors.EventPage``,
+    so ``backoffice/includes/keyset_pagination.html`` shows either)."""
+
+    rows: list[R]
+    older: CaseListCursor | None
+    first: bool
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+def _case_list_rows(
+    rows: QuerySet[M], *, case: Case, name: str, at: str, before: str | None, size: int
+) -> tuple[list[M], CaseListCursor | None, bool]:
+    """The ``size + 1`` newest of ``rows`` (one of the case's lists, its time field ``at``)
+    after the cursor ``before`` (the token of a ``CaseListCursor``; the newest when missing or
+    not valid for this list of this case), the cursor of the page that shows the first
+    ``size`` of them (None when there are no more), and whether that page is the newest. One
+    query, reading at most ``size + 1`` rows."""
+    cursor = CaseListCursor.parse(before, case_id=case.pk, name=name)
+    ordered = rows.order_by(f"-{at}", "-pk")
+    if cursor is not None:
+        # The first condition bounds the range an index on (case, at) reads; the second only
+        # sorts out the rows of that one instant (as audit.selectors.events_before).
+        ordered = ordered.filter(**{f"{at}__lte": cursor.at}).filter(
+            Q(**{f"{at}__lt": cursor.at}) | Q(pk__lt=cursor.pk)
+        )
+    fetched = list(ordered[: size + 1])
+    older = None
+    if len(fetched) > size:
+        last = fetched[size - 1]
+        older = CaseListCursor(case.pk, name, getattr(last, at), last.pk)
+    return fetched, older, cursor is None
+
+
+def case_note_page(
+    *, case: Case, before: str | None = None, size: int = CASE_NOTE_PAGE_SIZE
+) -> CaseListPage[CaseNote]:
+    """A page of the case's notes with their authors, newest first, after the cursor token
+    ``before`` (see ``CaseListCursor``). One query."""
+    notes = CaseNote.objects.filter(case=case).select_related("author")
+    fetched, older, first = _case_list_rows(
+        notes, case=case, name="notes", at="created_at", before=before, size=size
+    )
+    return CaseListPage(fetched[:size], older, first)
+
+
+def case_transfer_page(
+    *, case: Case, before: str | None = None, size: int = CASE_TRANSFER_PAGE_SIZE
+) -> CaseListPage[Transfer]:
+    """A page of the case's transfers (sent, accepted, declined) with the people and the
+    market they name, newest first, after the cursor token ``before``. One query."""
+    transfers = Transfer.objects.filter(case=case).select_related(
+        "from_user", "to_user", "to_market", "decided_by"
+    )
+    fetched, older, first = _case_list_rows(
+        transfers, case=case, name="transfers", at="created_at", before=before, size=size
+    )
+    return CaseListPage(fetched[:size], older, first)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     label: str
@@ -150,56 +264,55 @@ class HistoryEntry:
 
 
 _TRACKED = ("state", "owner_id", "market_id", "station_id", "priority", "subject", "outcome")
+# The tracked fields that name a row, and the name shown for it (read in the page's query).
+_NAMED = {"owner_id": "owner", "market_id": "market", "station_id": "station"}
 
 
-def case_history_list(*, case: Case) -> list[HistoryEntry]:
-    """Field-level history of the case, oldest first, with names instead of ids."""
-    records: list[Any] = list(
-        case.history.select_related("history_user").order_by("history_date", "history_id")
+def case_history_page(
+    *, case: Case, before: str | None = None, size: int = CASE_HISTORY_PAGE_SIZE
+) -> CaseListPage[HistoryEntry]:
+    """A page of the case's field-level history, newest first, after the cursor token
+    ``before``, with names instead of ids. One query: the records with their user, owner,
+    market and station, and the record before the page's oldest (what it changed is told
+    against that one)."""
+    records = case.history.select_related("history_user", *_NAMED.values())
+    fetched, older, first = _case_list_rows(
+        records, case=case, name="history", at="history_date", before=before, size=size
     )
-    user_ids = {r.owner_id for r in records if r.owner_id}
-    market_ids = {r.market_id for r in records}
-    station_ids = {r.station_id for r in records if r.station_id}
-    names: dict[str, dict[Any, str]] = {
-        "owner_id": {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)},
-        "market_id": dict(Market.objects.filter(pk__in=market_ids).values_list("pk", "name")),
-        "station_id": {},
-    }
-    if station_ids:
-        names["station_id"] = dict(
-            ServiceStation.objects.filter(pk__in=station_ids).values_list("pk", "name")
-        )
     states = dict(State.choices)
     priorities = dict(Case.Priority.choices)
 
-    def shown(field: str, value: Any) -> str:
+    def shown(record: Any, field: str) -> str:
+        value = getattr(record, field)
         if value in (None, ""):
             return "—"
         if field == "state":
             return str(states.get(value, value))
         if field == "priority":
             return str(priorities.get(value, value))
-        if field in names:
-            return names[field].get(value, str(value))
+        if field in _NAMED:
+            named = getattr(record, _NAMED[field])  # None when the row has gone
+            if named is None:
+                return str(value)
+            return str(named) if field == "owner_id" else str(named.name)
         return str(value)
 
+    shown_records = fetched[:size]
     entries: list[HistoryEntry] = []
-    previous: Any = None
-    for record in records:
+    for record, previous in zip(shown_records, [*fetched[1:], None], strict=False):
         changes = []
         for field in _TRACKED:
             new = getattr(record, field)
-            old = getattr(previous, field) if previous is not None else None
             if previous is None and new in (None, ""):
                 continue
-            if previous is None or old != new:
+            if previous is None or getattr(previous, field) != new:
                 label = str(Case._meta.get_field(field.removesuffix("_id")).verbose_name)
-                changes.append(FieldChange(label, shown(field, old), shown(field, new)))
+                old = shown(previous, field) if previous is not None else "—"
+                changes.append(FieldChange(label, old, shown(record, field)))
         entries.append(
             HistoryEntry(record.history_date, record.history_user, record.history_type, changes)
         )
-        previous = record
-    return entries
+    return CaseListPage(entries, older, first)
 
 
 # --- Lists ------------------------------------------------------------------------------------

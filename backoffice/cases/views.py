@@ -51,14 +51,15 @@ from cases.services import (
 from cases.sla_selectors import deadline_map_for_cases
 from cases.staff_selectors import (
     audit_event_page_for_case,
-    case_history_list,
+    case_history_page,
     case_list_for_market,
+    case_note_page,
+    case_transfer_page,
     notice_for_case,
     notice_item_list,
     staff_list_for_markets,
     station_list_for_markets,
     transfer_get_for_receiver,
-    transfer_list_for_case,
 )
 from markets.models import Market
 
@@ -261,13 +262,14 @@ def _case_page(
             "kind_label": kind.label if kind else case.kind,
             "notice": notice,
             "notice_items": notice_item_list(notice=notice) if notice else [],
-            "transfers": transfer_list_for_case(case=case),
+            # Each list that grows with the case is paged on its own (its cursor named here).
+            "transfers": case_transfer_page(case=case, before=request.GET.get("transfers_before")),
             "waiting_transfers": transfer_list_waiting_for(user=user).filter(case=case),
-            "notes": case.notes.select_related("author"),
+            "notes": case_note_page(case=case, before=request.GET.get("notes_before")),
             "events": audit_event_page_for_case(
                 case=case, before=EventCursor.parse(request.GET.get("before"))
             ),
-            "history": case_history_list(case=case),
+            "history": case_history_page(case=case, before=request.GET.get("history_before")),
             "actions": actions,
             "may_reveal_id": may_reveal_id(case=case, user=user),
             "may_change_applicant": can.works_in(user, case.market_id),

@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "search": [
         *("--cases", "300", "--postings", "100", "--runs", "3"),
         *("--events", "900", "--trail", "120"),
+        *("--notes", "60", "--history", "60", "--transfers", "30"),
     ],
     "sync": ["--messages", "300", "--imports", "20", "--batch", "50"],
     "api": ["--postings", "300", "--open", "100", "--runs", "3"],
