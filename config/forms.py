@@ -165,6 +165,8 @@ _DRAWN: dict[str, Callable[[Mapping[str, Any]], str]] = {
     f"{_WIDGETS}radio.html": _multiple_input,
     f"{_WIDGETS}checkbox_select.html": _multiple_input,
     f"{_WIDGETS}textarea.html": _textarea,
+    # One option of a radio or checkbox list alone (a page's ``{{ choice.tag }}``).
+    **{name: lambda option: _input_option(option).strip() for name in _INPUT_OPTIONS},
 }
 
 

@@ -143,6 +143,25 @@ def test_a_widget_template_it_does_not_know_is_left_to_the_templates() -> None:
     assert fast.count("<input") == 2
 
 
+@pytest.mark.parametrize("wrap_label", [False, True])
+def test_one_option_of_a_checkbox_list_is_django_own(wrap_label: bool) -> None:
+    """A page may draw the options of a list one by one (``{{ choice.tag }}``)."""
+
+    def form(renderer: DjangoTemplates) -> forms.Form:
+        made = forms.Form(data={"pick": ["b"]}, renderer=renderer)
+        made.fields["pick"] = forms.MultipleChoiceField(
+            choices=GROUPED, widget=forms.CheckboxSelectMultiple
+        )
+        return made
+
+    django = [choice.tag(wrap_label) for choice in form(DjangoTemplates())["pick"]]
+    with no_template_loaded():
+        fast = [choice.tag(wrap_label) for choice in form(FastWidgetRenderer())["pick"]]
+
+    assert fast == django
+    assert len(fast) == 7 and "checked" in fast[2]
+
+
 @pytest.mark.django_db
 def test_the_case_filter_form_renders_alike() -> None:
     """The form of the busiest page (the workbench), bound with a value in error, drawn with
