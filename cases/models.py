@@ -311,7 +311,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
 
-    def get_state_display(self) -> str:  # type: ignore[no-redef]  (Django's, made cheaper)
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
         """The state in words, as Django's own ``get_state_display`` says it; a list draws one
         per row, and Django's translates every label of the field to find one."""
         return str(_STATE_LABELS.get(self.state, self.state))
