@@ -27,8 +27,9 @@ def test_state_display_is_django_own(state: str, language: str) -> None:
 def test_state_display_is_translated() -> None:
     with override("en"):
         english = Case(state=State.NEW).get_state_display()
+        label = str(State.NEW.label)
     with override("zh-hans"):
         chinese = Case(state=State.NEW).get_state_display()
 
-    assert english == str(State.NEW.label)
+    assert english == label == "Waiting to be claimed"
     assert chinese != english
