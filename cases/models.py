@@ -223,6 +223,9 @@ class CompletionClock(models.ForeignObject):
         return {"subject_type": self.SUBJECT_TYPE, "target": self.TARGET}
 
 
+_STATE_LABELS = dict(State.choices)
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """One service request (案件), owned by the officer who first took it (首问负责制)."""
 
@@ -324,6 +327,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
+        """The state in words, as Django's own ``get_state_display`` says it; a list draws one
+        per row, and Django's translates every label of the field to find one."""
+        return str(_STATE_LABELS.get(self.state, self.state))
 
     @property
     def is_open(self) -> bool:
