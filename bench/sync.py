@@ -1,6 +1,6 @@
 """The provincial platform link at scale, on a fresh database (see bench/README.md, "Sync").
 
-    .venv/bin/python bench/sync.py [--messages N] [--imports M] [--batch B]
+    .venv/bin/python bench/sync.py [--messages N] [--imports M] [--batch B] [--profile]
 
 Outbound: ``--messages`` queued outbox messages (default 100 000: half as many records, two
 changes each, so the order per record is exercised) are drained by one worker
@@ -11,7 +11,9 @@ draining must not grow it (the outbox is read a batch at a time).
 
 Inbound: ``--imports`` postings (default 20 000) are put on the simulator's feed, a tenth of
 them duplicates of postings of ours (which the import links), and pulled by ``inbound_pull``:
-each one through the counter's rules, content screen and intake (``posting_take_in``).
+each one through the counter's rules, content screen and intake (``posting_take_in``). When the
+rate misses its target (or with ``--profile``), a further ``PROFILE_SAMPLE`` postings are put on
+the feed (at most ``--imports``) and pulled under cProfile, and the profile printed.
 
 A benchmark reports: it exits 0 whether or not a target is met, and prints MISSED beside a
 figure that misses its target.
@@ -49,7 +51,7 @@ from stdnum.cn import uscc
 
 from accounts.models import User
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
-from bench.run import Organisation, benchmark_database, heading, organisation_make
+from bench.run import Organisation, benchmark_database, heading, organisation_make, profiled
 from bench.sweep import analyze
 from cases.intake import ApplicantGiven
 from markets.models import Membership, Region, Role
@@ -65,6 +67,7 @@ INBOUND_TARGET = 2000.0  # postings a second, screening and dedupe included
 RSS_GROWTH_MAX_MB = 32.0  # "flat": what draining may add to the RSS after its first batch
 DUPLICATE_SHARE = 10  # one imported posting in ten duplicates one of ours
 COUNTY = "450103"
+PROFILE_SAMPLE = 2000  # postings pulled under cProfile after the measured pull (at most --imports)
 
 
 # --- The simulator, in a process of its own ---------------------------------------------------
@@ -278,16 +281,21 @@ def importer_make(organisation: Organisation) -> User:
     return user
 
 
-def feed_make(organisation: Organisation, count: int) -> tuple[list[dict[str, Any]], int]:
-    """``count`` feed items; every DUPLICATE_SHARE-th duplicates a posting of ours, made here
-    through the intake. Returns the items and how many are duplicates."""
+def feed_make(
+    organisation: Organisation, count: int, first: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """``count`` feed items (numbered from ``first``); every DUPLICATE_SHARE-th duplicates a
+    posting of ours, made here through the intake. Returns the items and how many are
+    duplicates."""
     nanning = organisation.markets[0]
-    Region.objects.create(code=COUNTY, name="青秀区", level="county", parent=nanning.region)
+    Region.objects.get_or_create(
+        code=COUNTY, defaults={"name": "青秀区", "level": "county", "parent": nanning.region}
+    )
     officer = organisation.officers[nanning.pk][0]
     today = timezone.localdate()
     start, end = (today + timedelta(days=1)).isoformat(), (today + timedelta(days=20)).isoformat()
     items, duplicates = [], 0
-    for n in range(count):
+    for n in range(first, first + count):
         code = credit_code(n)
         if n % DUPLICATE_SHARE == 0:
             posting_take_in(
@@ -311,7 +319,9 @@ def feed_make(organisation: Organisation, count: int) -> tuple[list[dict[str, An
     return items, duplicates
 
 
-def bench_inbound(organisation: Organisation, platform: Platform, count: int) -> list[Row]:
+def bench_inbound(
+    organisation: Organisation, platform: Platform, count: int, *, profile: bool
+) -> list[Row]:
     heading(f"Inbound: {count} postings on the platform's feed")
     started = time.perf_counter()
     importer_make(organisation)
@@ -338,6 +348,14 @@ def bench_inbound(organisation: Organisation, platform: Platform, count: int) ->
         and linked == duplicates
         and again.items == 0
     )
+    if profile or rate < INBOUND_TARGET:
+        sample, _duplicates = feed_make(organisation, min(count, PROFILE_SAMPLE), first=count)
+        platform.add_records(sample)
+        profiled(
+            lambda: inbound_pull(client=client),
+            title=f"inbound_pull of {len(sample)} further postings",
+            lines=30,
+        )
     return [
         Row(
             f"inbound import ({count // 1000}k postings, screened, deduped)",
@@ -350,12 +368,14 @@ def bench_inbound(organisation: Organisation, platform: Platform, count: int) ->
     ]
 
 
-def bench_sync(messages: int, imports: int, batch: int, *, args: dict[str, Any], out: Any) -> None:
+def bench_sync(
+    messages: int, imports: int, batch: int, *, profile: bool, args: dict[str, Any], out: Any
+) -> None:
     organisation = organisation_make()
     platform = Platform()
     try:
         rows = bench_outbound(platform, messages, batch)
-        rows += bench_inbound(organisation, platform, imports)
+        rows += bench_inbound(organisation, platform, imports, profile=profile)
     finally:
         platform.stop()
     results_report("sync", rows, args=args, directory=out)
@@ -373,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=_positive, default=100_000, help="queued (100000)")
     parser.add_argument("--imports", type=_positive, default=20_000, help="feed items (20000)")
     parser.add_argument("--batch", type=_positive, default=500, help="messages a request (500)")
+    parser.add_argument("--profile", action="store_true", help="cProfile even when on target")
     results_arguments(parser)
     args = parser.parse_args(argv)
     with benchmark_database():
@@ -380,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
             args.messages,
             args.imports,
             args.batch,
+            profile=args.profile,
             args={"messages": args.messages, "imports": args.imports, "batch": args.batch},
             out=results_directory(args),
         )

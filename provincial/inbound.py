@@ -105,7 +105,7 @@ def _duplicate_key(item: dict[str, Any]) -> DuplicateKey | None:
 
 @dataclass
 class Candidate:
-    pk: int
+    posting: Posting  # with its market (what a record linked to it needs)
     start_date: date
     end_date: date
 
@@ -160,23 +160,20 @@ class PageContext:
 
     def _candidates_read(self) -> dict[DuplicateKey, list[Candidate]]:
         found: dict[DuplicateKey, list[Candidate]] = {}
+        # The postings themselves (with their markets), not only their keys: an item linked
+        # to one needs it, and reading it here costs no query of its own for each such item.
         rows = (
             Posting.objects.filter(
                 employer__credit_code__in={key[0] for key in self.keys},
                 status__in=(Status.IN_REVIEW, Status.PUBLISHED),
             )
+            .select_related("market", "employer", "occupation", "county")
             .order_by("pk")
-            .values_list(
-                "pk",
-                "employer__credit_code",
-                "occupation__code",
-                "county__code",
-                "start_date",
-                "end_date",
-            )
         )
-        for pk, code, occupation, county, start, end in rows.iterator(chunk_size=2000):
-            found.setdefault((code, occupation, county), []).append(Candidate(pk, start, end))
+        for posting in rows.iterator(chunk_size=2000):
+            key = (posting.employer.credit_code, posting.occupation.code, posting.county.code)
+            candidate = Candidate(posting, posting.start_date, posting.end_date)
+            found.setdefault(key, []).append(candidate)
         return found
 
     def duplicate_of(
@@ -192,7 +189,7 @@ class PageContext:
             self.candidates = self._candidates_read()
         for candidate in self.candidates.get(key, []):
             if candidate.start_date <= end and candidate.end_date >= start:
-                return Posting.objects.select_related("market").get(pk=candidate.pk)
+                return candidate.posting
         for pending in self.pending_by_key.get(key, []):
             if pending.start_date <= end and pending.end_date >= start:
                 return pending
@@ -214,7 +211,7 @@ class PageContext:
         if key is None or self.candidates is None:
             return
         if posting.status in (Status.IN_REVIEW, Status.PUBLISHED):
-            candidate = Candidate(posting.pk, posting.start_date, posting.end_date)
+            candidate = Candidate(posting, posting.start_date, posting.end_date)
             self.candidates.setdefault(key, []).append(candidate)
 
     def postings_changed(self) -> None:

@@ -361,3 +361,35 @@ def test_a_copy_of_a_posting_the_page_then_refuses_is_taken_in_itself(
     assert Posting.objects.get().pk == records["GX-x2"].posting_id
     for chain in chain_list():
         assert chain_verify(chain=chain, anchors=[]).ok, chain
+
+
+def test_items_linked_to_postings_of_ours_read_those_postings_once_a_page(
+    importer: User, officer: User, nanning_market: Market
+) -> None:
+    """An item that duplicates a posting of ours is linked to it without a read of its own:
+    the page's one read of its duplicate candidates gives the postings themselves."""
+    from django.db import connection
+
+    ours = posting_publish_new(officer, nanning_market)
+    page = [
+        item(f"GX-d{n}", code=CREDIT_CODE, start_date=f"2026-03-{10 + n:02d}") for n in range(4)
+    ]
+    reads: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith("SELECT") and 'FROM "postings_posting"' in sql:
+            reads.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        records = inbound_page_import(items=page, actor=importer)
+
+    assert len(reads) == 1, reads
+    assert [(r.outcome, r.posting_id) for r in records if r is not None] == [
+        (Outcome.LINKED, ours.pk)
+    ] * 4
+    linked = AuditEvent.objects.filter(action="provincial.record_imported")
+    assert {e.market_id for e in linked} == {nanning_market.pk}
+    assert linked.count() == 4
+    for chain in chain_list():
+        assert chain_verify(chain=chain, anchors=[]).ok, chain
