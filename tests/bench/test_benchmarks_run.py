@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "dashboards": ["--cases", "300", "--runs", "3"],
     "scorecard": ["--markets", "15", "--clocks", "30", "--postings", "20", "--runs", "3"],
     "stats": ["--postings", "300", "--seekers", "200", "--markets", "5", "--runs", "3"],
+    "render": ["--cases", "300", "--runs", "3"],
 }
 TIMEOUT = 600  # seconds per benchmark, on a loaded machine
 
