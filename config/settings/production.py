@@ -1,7 +1,14 @@
 """Production and scale-out: PostgreSQL, Redis (or RabbitMQ), any number of web and worker
 processes and exactly one Celery beat. Every secret and address comes from the environment;
 a missing one stops start-up with ImproperlyConfigured rather than falling back to a default.
+
+State that several processes must agree on (the kiosk's lookup throttle, sign-in lock-outs,
+the big screen's cached figures) lives in a shared cache: a per-process cache (``locmem``,
+``dummy``) is refused unless ``LGSC_SINGLE_HOST=true`` says this is one host with one process
+that may keep it to itself.
 """
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import SILENCED_SYSTEM_CHECKS, env
@@ -23,7 +30,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# One host, one process: the only deployment allowed to keep shared state to itself.
+LGSC_SINGLE_HOST = env.bool("LGSC_SINGLE_HOST", default=False)
+CACHES = {"default": env.cache_url("CACHE_URL")}
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES and not LGSC_SINGLE_HOST:
+    raise ImproperlyConfigured(
+        f"CACHE_URL: {CACHES['default']['BACKEND']} keeps its state in one process, so throttles "
+        "and lock-outs would count per process. Point CACHE_URL at Redis "
+        "(rediscache://host:6379/1), or set LGSC_SINGLE_HOST=true on a single-process host."
+    )
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

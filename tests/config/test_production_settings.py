@@ -22,6 +22,8 @@ DEPLOY_ENV = {
     "PERSONAL_DATA_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "AUDIT_MAC_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "AUDIT_ANCHOR_DIR": "/tmp/lgsc-audit-anchors",  # noqa: S108 -- never written by these checks
+    # A shared cache (never connected to by these checks).
+    "CACHE_URL": "rediscache://127.0.0.1:6379/1",
 }
 
 
@@ -68,6 +70,7 @@ def test_the_deploy_checks_pass_with_every_setting_given() -> None:
         "PERSONAL_DATA_INDEX_KEY",
         "AUDIT_MAC_KEYS",
         "AUDIT_ANCHOR_DIR",
+        "CACHE_URL",
     ],
 )
 def test_start_up_stops_when_a_setting_is_missing(missing: str) -> None:
@@ -83,3 +86,26 @@ def test_a_weak_secret_key_fails_the_deploy_checks() -> None:
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr
+
+
+@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://"])
+def test_a_per_process_cache_is_refused(cache_url: str) -> None:
+    """With four web processes a per-process throttle gives an attacker four times the tries."""
+    result = manage("check", "--deploy", changes={"CACHE_URL": cache_url})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CACHE_URL" in result.stderr
+    assert "LGSC_SINGLE_HOST" in result.stderr
+
+
+def test_a_single_host_may_keep_its_cache_in_its_process() -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        changes={"CACHE_URL": "locmemcache://", "LGSC_SINGLE_HOST": "true"},
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
