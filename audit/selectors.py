@@ -178,6 +178,43 @@ def chain_verify(*, chain: str, anchors: Sequence[Anchor] | None = None) -> Veri
         # Rows were appended while we walked: go on from where we stopped.
 
 
+@dataclass(frozen=True)
+class KeyFit:
+    """Whether the keys of one setting fit the database: of ``checked`` sampled values,
+    ``failed`` did not open (or verify) under them; ``unknown_key_ids`` are the ids the failed
+    ones name that the setting does not hold (a wrong or missing key, not tampering)."""
+
+    setting: str
+    checked: int
+    failed: int
+    unknown_key_ids: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def audit_mac_keys_fit(*, sample: int = 20) -> KeyFit:
+    """Recompute the seals of the newest ``sample`` keyed rows of each chain under
+    AUDIT_MAC_KEYS: after a restore, a wrong key set fails every one of them. (A full walk is
+    ``verify_audit``; this is the quick check that the keys belong to this database.)"""
+    checked = failed = 0
+    unknown: set[str] = set()
+    for chain in AuditChainHead.objects.order_by("chain").values_list("chain", flat=True):
+        rows = AuditEvent.objects.filter(chain=chain).exclude(mac_key_id="")
+        for event in rows.order_by("-sequence")[:sample]:
+            checked += 1
+            try:
+                expected = event_hash(event)
+            except UnknownMacKeyError:
+                failed += 1
+                unknown.add(event.mac_key_id)
+                continue
+            if not mac_equal(expected, event.hash):
+                failed += 1
+    return KeyFit("AUDIT_MAC_KEYS", checked, failed, tuple(sorted(unknown)))
+
+
 def audit_admin_list() -> list[User]:
     """The active audit administrators (审计管理员)."""
     admins = User.objects.filter(is_active=True, memberships__role=Role.AUDIT_ADMIN)

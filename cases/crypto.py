@@ -59,6 +59,11 @@ def _encryption_keys() -> list[tuple[str, bytes]]:
     return [(_key_id(key), key) for key in keys]
 
 
+def personal_data_key_ids() -> list[str]:
+    """The ids of the configured PERSONAL_DATA_KEYS (the encrypting one first)."""
+    return [key_id for key_id, _key in _encryption_keys()]
+
+
 def _associated_data(key_id: str) -> bytes:
     # The header is authenticated too: a token cannot be moved to another version or key id.
     return f"{FORMAT_VERSION}:{key_id}".encode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -16,8 +17,14 @@ from audit.selectors import (
     anchor_file_verify,
     anchor_max_age,
     anchoring_overdue_list,
+    audit_mac_keys_fit,
     chain_list,
     chain_verify,
+)
+
+RESTORE_HINT = (
+    "Restore the keys kept with the backup of this database (docs/deploy/backup.md); "
+    "never start the application on this database without them."
 )
 
 
@@ -37,6 +44,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, chain: str | None = None, **options: Any) -> None:
+        try:
+            self._verify(chain)
+        except ImproperlyConfigured as error:
+            raise CommandError(f"{error} {RESTORE_HINT}") from None
+
+    def _verify(self, chain: str | None) -> None:
         known = chain_list()
         if chain is not None and chain not in [*known, ANCHOR_FILE]:
             raise CommandError(f"No audit chain {chain!r}. Chains: {', '.join(known) or 'none'}")
@@ -65,6 +78,15 @@ class Command(BaseCommand):
         for item in overdue:
             self._report_overdue(item)
         if broken or not anchor_file.ok:
+            keys = audit_mac_keys_fit()
+            if keys.unknown_key_ids and keys.failed == keys.checked:
+                # Every sampled row is sealed under keys we do not hold: not tampering, but a
+                # database (a restored backup) started with other keys than its own.
+                raise CommandError(
+                    f"AUDIT_MAC_KEYS do not hold the keys this database's audit trail was sealed "
+                    f"with (key ids {', '.join(keys.unknown_key_ids)}): {len(broken)} of "
+                    f"{len(chains)} chains fail to verify. {RESTORE_HINT}"
+                )
             prefix = "" if anchor_file.ok else "the anchor file is broken; "
             suffix = f"; anchoring is overdue for {len(overdue)}" if overdue else ""
             raise CommandError(
