@@ -73,14 +73,18 @@ def as_pg(*command: str | Path) -> list[str]:
     return ["runuser", "-u", PG_OS_USER, "--", *args] if is_root() else args
 
 
-def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run(
+    command: list[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 -- fixed PostgreSQL tools and our own manage.py
-        command, capture_output=True, text=True, timeout=TIMEOUT, check=False, **kwargs
+        command, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=cwd, env=env
     )
 
 
-def run_ok(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    result = run(command, **kwargs)
+def run_ok(
+    command: list[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = run(command, cwd=cwd, env=env)
     assert result.returncode == 0, f"{command[0]}: {result.stdout}{result.stderr}"
     return result
 
