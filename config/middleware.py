@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -75,6 +76,61 @@ class RequestBodyLimitMiddleware:
         over the common limit)."""
         limit: int = settings.REQUEST_BODY_MAX_BYTES
         return declared > limit and declared > (upload_body_limit(request) or 0)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks_parse(entries: Sequence[str]) -> tuple[Network, ...]:
+    """``["10.0.0.5", "10.1.0.0/16"]`` → networks; a bad entry raises ValueError."""
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def client_address(remote_addr: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
+    """The client's address behind the trusted proxies: walking ``X-Forwarded-For`` from the
+    right (each proxy appends the address it was reached from), the first address that is not
+    a trusted proxy. A header sent by the client itself only adds entries on the left, so it
+    cannot name another client as long as the proxies nearest to us are trusted ones."""
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted)
+
+    if not is_trusted(remote_addr):
+        return remote_addr
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not is_trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote_addr  # garbage where an address should be: keep the proxy's
+    return hops[0] if hops else remote_addr
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy (nginx, a load balancer) every request comes from the proxy's
+    address: the per-address throttles (the kiosk's lookups, the API, sign-in lock-outs) would
+    count every client as one, and the audit trail would record the proxy. From a proxy listed
+    in ``LGSC_TRUSTED_PROXIES`` (addresses or networks), ``REMOTE_ADDR`` becomes the client's
+    address as the proxies report it in ``X-Forwarded-For``; from anyone else the header is
+    ignored. First in the chain, so that everything after it sees the client's address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = networks_parse(getattr(settings, "LGSC_TRUSTED_PROXIES", ()))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted:
+            request.META["REMOTE_ADDR"] = client_address(
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                self.trusted,
+            )
+        return self.get_response(request)
 
 
 class QueryStringMiddleware:

@@ -62,7 +62,11 @@ INSTALLED_APPS = [
     "api",
 ]
 
+# Reverse proxies whose X-Forwarded-For names the client (production reads LGSC_TRUSTED_PROXIES).
+LGSC_TRUSTED_PROXIES: list[str] = []
 MIDDLEWARE = [
+    # The client's address behind the proxies of LGSC_TRUSTED_PROXIES, before anyone reads it.
+    "config.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,6 +8,8 @@ the big screen's cached figures) lives in a shared cache: a per-process cache (`
 that may keep it to itself.
 """
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -52,6 +54,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 if env.bool("LGSC_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
+# The reverse proxies (addresses or networks) whose X-Forwarded-For names the client
+# (config.middleware.TrustedProxyMiddleware): e.g. 127.0.0.1 for nginx on the same host.
+LGSC_TRUSTED_PROXIES = env.list("LGSC_TRUSTED_PROXIES", default=[])
+for _proxy in LGSC_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LGSC_TRUSTED_PROXIES: {_proxy!r} is not an address or a network (10.0.0.0/8)."
+        ) from None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

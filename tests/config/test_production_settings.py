@@ -109,3 +109,11 @@ def test_a_single_host_may_keep_its_cache_in_its_process() -> None:
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_trusted_proxy_that_is_no_address_is_refused() -> None:
+    result = manage("check", "--deploy", changes={"LGSC_TRUSTED_PROXIES": "127.0.0.1,nginx"})
+
+    assert result.returncode != 0
+    assert "LGSC_TRUSTED_PROXIES" in result.stderr
+    assert "'nginx'" in result.stderr
