@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 _CONTEXT_FILTER = {"()": "config.requestid.RequestContextFilter"}
 
 
@@ -24,6 +26,8 @@ def logging_config(*, json: bool) -> dict[str, Any]:
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",  # ISO 8601 in UTC
             "json_ensure_ascii": False,  # Chinese stays readable in the log
+            # Django passes the request object along (django.request): its fields are above.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
     }
     return {
