@@ -64,13 +64,13 @@ class RequestIdMiddleware:
         return response
 
 
-def _user_id(request: HttpRequest | None) -> int | None:
+def _user_id(request: HttpRequest | None) -> Any:
     """The signed-in user's id if the request has already looked the user up: reading
     ``request.user`` here could query the database from inside a log call."""
     user = getattr(request, "_cached_user", None)
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return user.pk  # type: ignore[no-any-return]
+    return user.pk
 
 
 class RequestContextFilter(logging.Filter):

@@ -136,8 +136,8 @@ def test_outbox_backlog_and_dead_letters() -> None:
     assert samples["lgsc_outbox_oldest_pending_age_seconds", ()] >= 0
 
 
-def _at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def _at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.mark.django_db
