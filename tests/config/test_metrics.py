@@ -3,15 +3,18 @@ scrape time in a bounded number of queries, each checked against records made he
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import types
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from conftest import SHANGHAI, case_make
+from conftest import REPO_ROOT, SHANGHAI, case_make
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -210,3 +213,52 @@ def test_every_part_is_read_in_a_bounded_number_of_queries(
         if name == "lgsc_metrics_part_ok"
     }
     assert parts == {"queues": 1, "deadlines": 1, "outbox": 1, "audit": 1, "replica": 1}
+
+
+# --- Several gunicorn workers --------------------------------------------------------------------
+
+_OBSERVE = """
+import django
+django.setup()
+from config.metrics import REQUEST_LATENCY
+REQUEST_LATENCY.labels("backoffice:home", "GET", "2xx").observe(0.2)
+"""
+_SCRAPE = """
+import sys
+import django
+django.setup()
+from config.metrics import metrics_text
+sys.stdout.write(metrics_text().decode())
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path: Path) -> None:
+    """What gunicorn's workers do: each process observes its requests; whichever answers the
+    scrape reports them all (PROMETHEUS_MULTIPROC_DIR, docs/deploy/monitoring.md)."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+
+    def run(code: str) -> str:
+        done = subprocess.run(  # noqa: S603 - a fixed command line
+            [sys.executable, "-c", code],
+            cwd=REPO_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    run(_OBSERVE)
+    run(_OBSERVE)
+    samples = _samples(run(_SCRAPE))
+
+    key = (
+        "lgsc_http_request_duration_seconds_count",
+        (("method", "GET"), ("status", "2xx"), ("view", "backoffice:home")),
+    )
+    assert samples[key] == 2
