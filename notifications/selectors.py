@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
 
 from accounts.models import User
 
@@ -42,3 +43,27 @@ def notification_list_for(*, recipient: User) -> QuerySet[Notification]:
         .order_by("-unread", "-created_at", "-pk")
     )
     return notifications
+
+
+@dataclass(frozen=True)
+class OutboxFigures:
+    """The outbox for the operators' metrics: messages still to send, messages given up
+    (dead letters), and when the oldest still to send was queued."""
+
+    pending: int
+    failed: int
+    oldest_pending_at: datetime | None
+
+
+def outbox_figures() -> OutboxFigures:
+    """One query, through the (status, next_attempt_at) index."""
+    pending = Q(status=OutboxMessage.Status.PENDING)
+    failed = Q(status=OutboxMessage.Status.FAILED)
+    row = OutboxMessage.objects.filter(pending | failed).aggregate(
+        pending=Count("pk", filter=pending),
+        failed=Count("pk", filter=failed),
+        oldest=Min("created_at", filter=pending),
+    )
+    return OutboxFigures(
+        pending=row["pending"], failed=row["failed"], oldest_pending_at=row["oldest"]
+    )

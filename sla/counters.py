@@ -27,6 +27,8 @@ from django.db.models import BigIntegerField, CharField, Count, F, IntegerField,
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from markets.models import Market
+
 from .models import Deadline, DeadlineCount, Target
 
 Status = DeadlineCount.Status
@@ -361,3 +363,40 @@ def deadline_figures(
         else:
             at((market, ALL_OFFICERS, ALL_KINDS)).due_soon += v1
     return figures
+
+
+def deadline_overdue_counts(*, now: datetime) -> dict[str, int]:
+    """{subject type: completion clocks overdue at ``now``} over every market, for the
+    operators' metrics (config/metrics.py): the dashboards' counters for the days before today
+    and, through the (market, overdue_after) index, the clocks that fell due today, in one
+    query whatever the number of clocks."""
+    today = _day(now)
+    before_today = (
+        DeadlineCount.objects.filter(
+            status__in=_OVERDUE_STATUSES,
+            day__lt=today,
+            officer=ALL_OFFICERS,
+            kind=ALL_KINDS,
+        )
+        .values("subject_type")
+        .annotate(total=Sum("n"))
+        .values_list("subject_type", "total")
+        .order_by()
+    )
+    markets = Market.objects.values("pk")
+    fell_due_today = (
+        Deadline.objects.filter(
+            market_id__in=markets,
+            target=Target.COMPLETION,
+            overdue_after__gte=_day_start(today),
+            overdue_after__lt=now,
+        )
+        .values("subject_type")
+        .annotate(total=Count("pk"))
+        .values_list("subject_type", "total")
+        .order_by()
+    )
+    counts: Counter[str] = Counter()
+    for subject_type, total in before_today.union(fell_due_today, all=True):
+        counts[subject_type] += total or 0
+    return {subject_type: n for subject_type, n in counts.items() if n}

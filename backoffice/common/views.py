@@ -43,3 +43,31 @@ def health(request: HttpRequest) -> JsonResponse:
         | {name: "ok" if ok else "down" for name, ok in results.items()},
         status=200 if healthy else 503,
     )
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health_live(request: HttpRequest) -> JsonResponse:
+    """For the process supervisor: 200 while this process answers; asks nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health_ready(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: 200 when the database, the cache, the broker and the default
+    storage all answer; 503 naming each part that does not."""
+    results = {
+        "database": checks.database_ok(),
+        "cache": checks.cache_ok(),
+        "broker": checks.broker_ok(),
+        "storage": checks.storage_ok(),
+    }
+    ready = all(results.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable"}
+        | {name: "ok" if ok else "down" for name, ok in results.items()},
+        status=200 if ready else 503,
+    )

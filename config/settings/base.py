@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from config.logconfig import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
@@ -67,6 +69,10 @@ LGSC_TRUSTED_PROXIES: list[str] = []
 MIDDLEWARE = [
     # The client's address behind the proxies of LGSC_TRUSTED_PROXIES, before anyone reads it.
     "config.middleware.TrustedProxyMiddleware",
+    # First: every log line of the request carries its id (config/requestid.py), and the
+    # latency of the whole request is measured (config/metrics.py).
+    "config.requestid.RequestIdMiddleware",
+    "config.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: a view that finds Redis or the object storage down answers 503, not 500.
+    "config.unavailable.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -337,14 +345,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Readable lines with the request id; one JSON object per line with LGSC_JSON_LOGS=true (the
+# production default; config/logconfig.py, docs/deploy/monitoring.md).
+LOGGING = logging_config(json=env.bool("LGSC_JSON_LOGS", default=False))
+# /metrics (config/metrics.py): a bearer token; empty: only loopback requests that no proxy
+# forwarded may read it.
+LGSC_METRICS_TOKEN = env.str("LGSC_METRICS_TOKEN", default="")
 
 # The demo loader refuses to run unless a settings module allows it (never in production).
 LGSC_ALLOW_DEMO_DATA = False

@@ -12,6 +12,8 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logconfig import logging_config
+
 from .base import *  # noqa: F403
 from .base import SILENCED_SYSTEM_CHECKS, env
 
@@ -45,6 +47,18 @@ if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES and not LGSC_SINGLE_HOST:
         "and lock-outs would count per process. Point CACHE_URL at Redis "
         "(rediscache://host:6379/1), or set LGSC_SINGLE_HOST=true on a single-process host."
     )
+# A Redis that stops answering (a host gone, a firewall dropping packets) must fail a request
+# in seconds, as a clear 503 page (config/unavailable.py), not hang it for the kernel's minutes.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = env.float("LGSC_CACHE_TIMEOUT_SECONDS", default=2.0)
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
+
+# Operators' signals (docs/deploy/monitoring.md): one JSON object per log line unless
+# LGSC_JSON_LOGS=false; /metrics wants this bearer token (unset: loopback only).
+LOGGING = logging_config(json=env.bool("LGSC_JSON_LOGS", default=True))
+LGSC_METRICS_TOKEN = env.str("LGSC_METRICS_TOKEN", default="")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -64,6 +78,9 @@ for _proxy in LGSC_TRUSTED_PROXIES:
         raise ImproperlyConfigured(
             f"LGSC_TRUSTED_PROXIES: {_proxy!r} is not an address or a network (10.0.0.0/8)."
         ) from None
+# Probes and the Prometheus scraper talk to the application server itself, in plain HTTP on
+# the internal network (docs/deploy/monitoring.md).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

@@ -150,7 +150,15 @@ MUST_SHOW = {
     "ratings/rectifications/<int:pk>/",
     "portal/<int:market_id>/kiosk/rate/",
 }
-SKIPPED = {"accounts/logout/", "i18n/setlang/", "health/"}
+# Not pages: the health checks and the metrics answer JSON and text for machines.
+SKIPPED = {
+    "accounts/logout/",
+    "i18n/setlang/",
+    "health/",
+    "health/live/",
+    "health/ready/",
+    "metrics",
+}
 
 
 def routes() -> Iterator[str]:

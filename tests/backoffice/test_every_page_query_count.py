@@ -135,7 +135,12 @@ def _public(name: str) -> bool:
     """Pages that are not the back office's: the public site, the API, the sign-in steps."""
     if name == "accounts:password_change":
         return False
-    return name in {"health", "set_language"} or name.split(":")[0] in {"api", "portal", "accounts"}
+    machines = {"health", "health_live", "health_ready", "metrics"}
+    return name in machines | {"set_language"} or name.split(":")[0] in {
+        "api",
+        "portal",
+        "accounts",
+    }
 
 
 def staff_pages() -> Iterator[tuple[str, str]]:

@@ -232,6 +232,9 @@ TESTS = Path(__file__).resolve().parent.parent
 ELSEWHERE: dict[str, str] = {
     # Public pages and the sign-in steps: no staff role needed.
     "health": "backoffice/test_health.py",
+    "health_live": "backoffice/test_health.py",
+    "health_ready": "backoffice/test_health.py",
+    "metrics": "config/test_metrics.py",
     "set_language": "config/test_translations.py",
     "accounts:login": "accounts/test_sign_in.py",
     "accounts:logout": "accounts/test_sign_out.py",
