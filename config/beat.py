@@ -48,6 +48,9 @@ def redbeat_settings(
         "CELERY_BEAT_SCHEDULER": REDBEAT_SCHEDULER,
         "CELERY_BEAT_MAX_LOOP_INTERVAL": max_loop_interval,
         "CELERY_REDBEAT_REDIS_URL": redis_url,
+        # RedBeat asks for its own name, without Celery's namespace, to tell whether the address
+        # was given; without it, it would log that it fell back to the broker's.
+        "REDBEAT_REDIS_URL": redis_url,
         "CELERY_REDBEAT_KEY_PREFIX": key_prefix,
         "CELERY_REDBEAT_LOCK_KEY": f"{key_prefix}:lock",
         "CELERY_REDBEAT_LOCK_TIMEOUT": lock_timeout,
