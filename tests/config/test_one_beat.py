@@ -14,7 +14,9 @@ schedule file (config.beat.SingleFileScheduler): a second real beat on the same 
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -206,3 +208,23 @@ def test_a_second_embedded_beat_on_the_same_var_dir_stops(tmp_path: Path) -> Non
         assert first.process.poll() is None  # the first goes on
     finally:
         first.stop(signal.SIGKILL)
+
+
+@pytest.mark.skipif(shutil.which("flock") is None, reason="needs flock (util-linux)")
+def test_make_run_refuses_to_start_twice_on_the_same_var_dir(tmp_path: Path) -> None:
+    """The second ``make run`` stops at once, before it loads anything or starts a service."""
+    with (tmp_path / "run-embedded.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the first run holds it
+        result = subprocess.run(  # noqa: S603 - our own script
+            [str(REPO_ROOT / "scripts" / "run-embedded")],
+            cwd=REPO_ROOT,
+            env={**os.environ, "LGSC_VAR_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert result.returncode == 1
+    assert f"already runs from {tmp_path}" in result.stderr
+    assert not (tmp_path / "db.sqlite3").exists()  # nothing migrated, nothing started
