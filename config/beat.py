@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+
 from celery.beat import PersistentScheduler
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +65,7 @@ class SecondBeatError(SystemExit):
 class SingleFileScheduler(PersistentScheduler):
     """``PersistentScheduler`` behind an exclusive lock on ``<schedule file>.lock``."""
 
+    schedule_filename: str  # set by PersistentScheduler from beat's --schedule or the settings
     _lock_fd: int | None = None
 
     def setup_schedule(self) -> None:

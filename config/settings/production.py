@@ -1,6 +1,7 @@
 """Production and scale-out: PostgreSQL, Redis (or RabbitMQ), any number of web and worker
-processes and one active Celery beat (a Redis lock enforces it; docs/deploy/beat.md). Every secret and address comes from the environment;
-a missing one stops start-up with ImproperlyConfigured rather than falling back to a default.
+processes and exactly one Celery beat scheduling (a Redis lock enforces it, docs/deploy/beat.md).
+Every secret and address comes from the environment; a missing one stops start-up with
+ImproperlyConfigured rather than falling back to a default.
 
 State that several processes must agree on (the kiosk's lookup throttle, sign-in lock-outs,
 the big screen's cached figures) lives in a shared cache: a per-process cache (``locmem``,
@@ -10,9 +11,9 @@ that may keep it to itself.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
 from config.beat import redbeat_settings
 
+from .base import *  # noqa: F403
 from .base import SILENCED_SYSTEM_CHECKS, VAR_DIR, env
 
 DEBUG = False

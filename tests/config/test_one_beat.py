@@ -6,7 +6,7 @@ a second beat started anywhere waits, and takes over when the first is gone. Her
 (REDIS_URL, as ``make test`` sets it) with one task a second (beat_test_settings.py), and the
 messages they send are counted on a queue of the test's own: one beat's worth, all from the
 lock holder; then the holder is killed (``kill -9``: its lock is not released) and the other
-takes over once the lock has expired.
+takes over once the lock has expired. A beat whose lock was taken while it was away stops.
 
 The embedded default keeps Celery's file scheduler, made to refuse a second beat on the same
 schedule file (config.beat.SingleFileScheduler): a second real beat on the same ``var/`` stops.
@@ -165,6 +165,26 @@ def test_a_second_redbeat_waits_for_the_lock_and_takes_over_when_the_first_dies(
     assert client.exists(lock) == 0
     # Every message on the queue was sent by one of the two, each run once.
     assert client.llen(queue) == first.sent() + second.sent()
+
+
+@needs_redis
+def test_a_beat_that_lost_its_lock_stops_before_sending_more(
+    redbeat: tuple[Callable[[str], Beat], redis.Redis, str, str],
+) -> None:
+    """Paused or cut off for longer than the lock timeout, a beat may find its lock expired and
+    taken: it stops at its next renewal rather than schedule beside the new holder."""
+    start, client, prefix, _ = redbeat
+    beat = start("paused")
+    beat.wait_for(SENT)
+
+    client.set(f"{prefix}:lock", "another-beat", px=60_000)  # its lock expired and was taken
+    sent = beat.sent()
+    beat.process.wait(timeout=LOOP + SLACK)
+
+    assert beat.process.returncode != 0
+    assert "LockNotOwnedError" in beat.output()
+    assert beat.sent() <= sent + 1  # at most the one it was sending as the lock changed hands
+    assert client.get(f"{prefix}:lock") == b"another-beat"  # the new holder's lock stays
 
 
 def test_the_file_lock_admits_one_holder_at_a_time(tmp_path: Path) -> None:

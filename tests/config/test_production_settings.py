@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from conftest import REPO_ROOT
@@ -115,7 +116,7 @@ def test_a_single_host_may_keep_its_cache_in_its_process() -> None:
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-def beat_settings(changes: dict[str, str | None] | None = None) -> dict[str, object]:
+def beat_settings(changes: dict[str, str | None] | None = None) -> dict[str, Any]:
     """The beat's settings as Celery reads them (``celery -A config beat`` takes these)."""
     script = (
         "import json; from config.celery import app; c = app.conf; print(json.dumps({"
@@ -166,9 +167,7 @@ def test_a_rabbitmq_broker_without_a_redis_for_beat_is_refused() -> None:
     assert "secret" not in result.stderr  # the broker's password stays out of the logs
 
 
-def test_a_single_host_with_rabbitmq_keeps_the_file_scheduler_that_refuses_a_second_beat() -> (
-    None
-):
+def test_a_single_host_with_rabbitmq_keeps_a_file_scheduler_refusing_a_second_beat() -> None:
     beat = beat_settings(
         {"CELERY_BROKER_URL": "amqp://mq.example.org:5672//", "LGSC_SINGLE_HOST": "true"}
     )
