@@ -92,6 +92,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "store_processed": False,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The file scheduler, refusing to start beside another beat on this file (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat.SingleFileScheduler"
 # The planner's statistics, read whole every night (config/sqlite/base.py; the closes of
 # connections keep them roughly current in between).
 CELERY_BEAT_SCHEDULE = {

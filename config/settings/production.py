@@ -1,6 +1,7 @@
 """Production and scale-out: PostgreSQL, Redis (or RabbitMQ), any number of web and worker
-processes and exactly one Celery beat. Every secret and address comes from the environment;
-a missing one stops start-up with ImproperlyConfigured rather than falling back to a default.
+processes and exactly one Celery beat scheduling (a Redis lock enforces it, docs/deploy/beat.md).
+Every secret and address comes from the environment; a missing one stops start-up with
+ImproperlyConfigured rather than falling back to a default.
 
 State that several processes must agree on (the kiosk's lookup throttle, sign-in lock-outs,
 the big screen's cached figures) lives in a shared cache: a per-process cache (``locmem``,
@@ -12,10 +13,11 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.beat import redbeat_settings
 from config.logconfig import logging_config
 
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, env
+from .base import SILENCED_SYSTEM_CHECKS, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -36,6 +38,37 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 # One host, one process: the only deployment allowed to keep shared state to itself.
 LGSC_SINGLE_HOST = env.bool("LGSC_SINGLE_HOST", default=False)
+
+# Celery beat (docs/deploy/beat.md): RedBeat keeps the schedule's state in Redis, and a beat
+# schedules only while it holds a Redis lock that expires; any further beat waits for the lock
+# and takes over when the first stops (at once) or dies (within the lock timeout). The schedule
+# itself stays CELERY_BEAT_SCHEDULE. The lock lives in REDBEAT_REDIS_URL, by default the
+# broker's Redis; a RabbitMQ broker must name one, unless this is a single host whose one beat
+# may keep its schedule in a local file.
+REDBEAT_REDIS_URL = env.str("REDBEAT_REDIS_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if REDBEAT_REDIS_URL:
+    # A beat looks at the schedule and renews its lock at least every 5 s, a waiting beat tries
+    # the lock as often, and a dead holder's lock expires after REDBEAT_LOCK_TIMEOUT (30 s).
+    vars().update(
+        redbeat_settings(
+            redis_url=REDBEAT_REDIS_URL,
+            key_prefix=env.str("REDBEAT_KEY_PREFIX", default="redbeat:"),
+            lock_timeout=env.int("REDBEAT_LOCK_TIMEOUT", default=30),
+        )
+    )
+elif LGSC_SINGLE_HOST:
+    # The embedded default's file scheduler, which refuses a second beat on the same file.
+    CELERY_BEAT_SCHEDULER = "config.beat.SingleFileScheduler"
+    CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+else:
+    raise ImproperlyConfigured(
+        f"REDBEAT_REDIS_URL: the broker ({CELERY_BROKER_URL.split(':', 1)[0]}://) is no Redis, "
+        "and Celery beat needs one for its lock, which keeps a second beat from scheduling "
+        "every periodic task again. Set REDBEAT_REDIS_URL=redis://host:6379/2, or set "
+        "LGSC_SINGLE_HOST=true on a host that runs the one beat with its schedule in a file."
+    )
 CACHES = {"default": env.cache_url("CACHE_URL")}
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",

@@ -4,10 +4,12 @@ once when one is missing."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from conftest import REPO_ROOT
@@ -17,7 +19,8 @@ DEPLOY_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "example.org",
     "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
-    "CELERY_BROKER_URL": "memory://",
+    # A Redis broker (never connected to by these checks), which beat's lock uses too.
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "PERSONAL_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "PERSONAL_DATA_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "AUDIT_MAC_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
@@ -35,7 +38,9 @@ def manage(
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("LGSC_", "SECURE_", "CSRF_", "CACHE_URL", "EMAIL_", "REDIS_"))
+        if not name.startswith(
+            ("LGSC_", "SECURE_", "CSRF_", "CACHE_URL", "EMAIL_", "REDIS_", "REDBEAT_")
+        )
     }
     env |= DEPLOY_ENV
     for name, value in (changes or {}).items():
@@ -117,3 +122,70 @@ def test_a_trusted_proxy_that_is_no_address_is_refused() -> None:
     assert result.returncode != 0
     assert "LGSC_TRUSTED_PROXIES" in result.stderr
     assert "'nginx'" in result.stderr
+
+
+def beat_settings(changes: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """The beat's settings as Celery reads them (``celery -A config beat`` takes these)."""
+    script = (
+        "import json; from config.celery import app; c = app.conf; print(json.dumps({"
+        "'scheduler': c.beat_scheduler, 'max_loop_interval': c.beat_max_loop_interval, "
+        "'redis_url': c.get('redbeat_redis_url'), 'lock_key': c.get('redbeat_lock_key'), "
+        "'lock_timeout': c.get('redbeat_lock_timeout'), "
+        "'schedule': sorted(c.beat_schedule)}))"
+    )
+    result = manage("shell", "-c", script, changes=changes)
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_beat_runs_redbeat_behind_a_lock_in_the_broker_redis() -> None:
+    beat = beat_settings()
+
+    assert beat["scheduler"] == "redbeat.RedBeatScheduler"
+    assert beat["redis_url"] == DEPLOY_ENV["CELERY_BROKER_URL"]
+    assert beat["lock_key"] == "redbeat::lock"
+    assert beat["lock_timeout"] == 30
+    assert beat["max_loop_interval"] == 5  # the lock is renewed at least this often
+    assert "sla-sweep" in beat["schedule"]  # the project's CELERY_BEAT_SCHEDULE, unchanged
+
+
+def test_beat_takes_its_redis_and_lock_timeout_from_the_environment() -> None:
+    beat = beat_settings(
+        {
+            "CELERY_BROKER_URL": "amqp://lgsc:secret@mq.example.org:5672//",
+            "REDBEAT_REDIS_URL": "redis://beat.example.org:6379/2",
+            "REDBEAT_LOCK_TIMEOUT": "60",
+        }
+    )
+
+    assert beat["scheduler"] == "redbeat.RedBeatScheduler"
+    assert beat["redis_url"] == "redis://beat.example.org:6379/2"
+    assert beat["lock_timeout"] == 60
+
+
+def test_a_rabbitmq_broker_without_a_redis_for_beat_is_refused() -> None:
+    result = manage(
+        "check", changes={"CELERY_BROKER_URL": "amqp://lgsc:secret@mq.example.org:5672//"}
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "REDBEAT_REDIS_URL" in result.stderr
+    assert "LGSC_SINGLE_HOST" in result.stderr
+    assert "secret" not in result.stderr  # the broker's password stays out of the logs
+
+
+def test_a_single_host_with_rabbitmq_keeps_a_file_scheduler_refusing_a_second_beat() -> None:
+    beat = beat_settings(
+        {"CELERY_BROKER_URL": "amqp://mq.example.org:5672//", "LGSC_SINGLE_HOST": "true"}
+    )
+
+    assert beat["scheduler"] == "config.beat.SingleFileScheduler"
+    assert beat["redis_url"] is None
+
+
+def test_a_lock_timeout_a_live_beat_could_lose_is_refused() -> None:
+    result = manage("check", changes={"REDBEAT_LOCK_TIMEOUT": "10"})
+
+    assert result.returncode != 0
+    assert "REDBEAT_LOCK_TIMEOUT" in result.stderr
