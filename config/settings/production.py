@@ -10,8 +10,10 @@ that may keep it to itself.
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage_settings import s3_storage_from_env
+
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, env
+from .base import SILENCED_SYSTEM_CHECKS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -42,6 +44,20 @@ if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES and not LGSC_SINGLE_HOST:
         f"CACHE_URL: {CACHES['default']['BACKEND']} keeps its state in one process, so throttles "
         "and lock-outs would count per process. Point CACHE_URL at Redis "
         "(rediscache://host:6379/1), or set LGSC_SINGLE_HOST=true on a single-process host."
+    )
+
+# Stored files (attachments, inspection photos, exports): an S3-compatible bucket every host
+# shares (docs/deploy/storage.md). A folder on one host's disk is refused unless this is the
+# only host: an upload taken by one host could not be downloaded from another.
+_bucket_storage = s3_storage_from_env(env)
+if _bucket_storage is not None:
+    STORAGES = {**STORAGES, "default": _bucket_storage}
+elif not LGSC_SINGLE_HOST:
+    raise ImproperlyConfigured(
+        "LGSC_S3_BUCKET: stored files would be kept on this host's disk (MEDIA_ROOT), where "
+        "the other hosts cannot read them. Set LGSC_S3_BUCKET (and LGSC_S3_ENDPOINT_URL, "
+        "LGSC_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as the store needs; see "
+        "docs/deploy/storage.md), or set LGSC_SINGLE_HOST=true on a single host."
     )
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
