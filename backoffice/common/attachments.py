@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -121,7 +122,7 @@ def _renamed_tell(request: HttpRequest, *, given: str, attachment: CaseAttachmen
 
 
 @require_GET
-def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """The file, as a download under its original name and detected type; never cached.
     503 when the file store cannot be reached (cases.storage)."""
     case = _visible_case(request, pk)

@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -309,7 +310,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The photo (a stream: ``back_office_required`` wraps views that answer HttpResponse,
     so the rights are checked here: the market's team leads and the inspectors over it)."""
     user = staff_user(request)

@@ -18,6 +18,7 @@ import boto3
 import pytest
 from conftest import MembershipFactory, UserFactory, add_totp_device, case_make
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -33,6 +34,9 @@ from config.storage_settings import S3_BACKEND, s3_options
 from exports.models import ExportJob, ExportState
 from exports.services import export_files_purge
 from markets.models import Market, Role
+from workflows.inspections.checklist import FACILITY_CODES, Result
+from workflows.inspections.models import Inspection, InspectionPhoto
+from workflows.inspections.services import ItemGiven, inspection_record
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +347,26 @@ def test_an_export_whose_object_is_gone_is_a_404_not_an_error(
     s3.delete_object(Bucket=bucket, Key=job.file.name)
 
     assert verified_client(team_lead).get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+# --- Inspection photos --------------------------------------------------------------------------
+
+
+def test_an_inspection_whose_photos_the_store_cannot_take_is_refused_with_a_message(
+    inspector: User, nanning_market: Market, settings: Settings
+) -> None:
+    """The photo field carries the message, so the form comes back with what was entered."""
+    _use_bucket(settings, _closed_port_url(), "lgsc-files")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    items = {code: ItemGiven(result=Result.PASS) for code in FACILITY_CODES}
+    code = FACILITY_CODES[0]
+    items[code] = ItemGiven(result=Result.PASS, photos=[SimpleUploadedFile("a.png", png)])
+
+    with pytest.raises(ValidationError) as refused:
+        inspection_record(
+            actor=inspector, market=nanning_market, visited_on=timezone.localdate(), items=items
+        )
+
+    assert "文件存储暂时无法访问" in refused.value.message_dict[f"{code}-photos"][0]
+    assert not Inspection.objects.exists()
+    assert not InspectionPhoto.objects.exists()
