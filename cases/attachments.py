@@ -11,7 +11,9 @@ Errors, as in ``cases.services``:
 
 - ``django.core.exceptions.PermissionDenied``: the actor may not add files to this case;
 - ``django.core.exceptions.ValidationError``: the file is refused (message for the user, on
-  the ``file`` field).
+  the ``file`` field);
+- ``cases.storage.StorageUnavailable``: the file store (a bucket) cannot be reached; nothing
+  was recorded.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -44,6 +47,7 @@ from . import events
 from . import permissions as can
 from .fsm import row_locked, save_with_history
 from .models import Case, CaseAttachment
+from .storage import storage_guard
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -332,7 +336,9 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
     attachment = CaseAttachment(case=case, uploaded_by=actor, **scanned.stored_fields(upload))
     upload.seek(0)
     # The storage name comes from the model's upload_to (random); the name given is ignored.
-    attachment.file.save("upload", upload, save=False)
+    # An unreachable bucket raises StorageUnavailable here, before any row is written.
+    with storage_guard("upload", f"cases/{case.pk}/"):
+        attachment.file.save("upload", upload, save=False)
     try:
         save_with_history(attachment, actor)
         events.case_attachment_added_event(
@@ -345,7 +351,10 @@ def case_attachment_add(*, actor: User, case: Case, upload: UploadedFile) -> Cas
             sha256=attachment.sha256,
         )
     except BaseException:
-        attachment.file.delete(save=False)
+        try:
+            attachment.file.delete(save=False)
+        except Exception:  # the orphan sweep removes it later
+            logger.exception("Could not remove %s after a failed upload.", attachment.file.name)
         raise
     return attachment
 
@@ -368,43 +377,109 @@ def case_attachment_get(*, case: Case, pk: int) -> CaseAttachment:
 # --- Files that no row references ---------------------------------------------------------------
 
 
+def _stored_names(storage: Storage, top: str) -> set[str]:
+    """Every file name under ``top/<directory>/`` (a folder, or the keys of a bucket under
+    that prefix: both through the storage API). Empty when there is nothing under ``top``."""
+    try:
+        directories, _files = storage.listdir(top)
+    except FileNotFoundError:  # a folder not made yet; a bucket lists an absent prefix as empty
+        return set()
+    names: set[str] = set()
+    for directory in sorted(directories):
+        _subdirectories, files = storage.listdir(f"{top}/{directory}")
+        names.update(f"{top}/{directory}/{file}" for file in files)
+    return names
+
+
 def attachment_orphans_remove(
     *, now: datetime | None = None, grace: timedelta | None = None
 ) -> list[str]:
-    """Delete the stored files under ``cases/`` that no attachment row references and that
-    were last written more than ``grace`` ago (settings.CASE_ATTACHMENT_ORPHAN_GRACE: a file
-    younger than that may belong to an upload whose transaction has not ended yet). Logs and
-    returns every name removed.
+    """Both halves of "a file and its row disagree", for files older than ``grace``
+    (settings.CASE_ATTACHMENT_ORPHAN_GRACE: a file younger than that may belong to an upload
+    whose transaction has not ended yet):
 
-    Such files are left by a worker killed between storing a file and committing its row,
-    or by a transaction rolled back after the file was stored."""
+    - a stored file under ``cases/`` that no attachment row references is deleted (logged;
+      its name returned). Such files are left by a worker killed between storing a file and
+      committing its row, by a transaction rolled back after the file was stored, or by a
+      deletion after commit that the store refused at that moment;
+    - an attachment row whose file is missing is kept and flagged
+      (``attachment_files_missing_flag``).
+
+    Works on a local folder and on a bucket alike (listing and modified times through the
+    storage API). Raises StorageUnavailable, having changed nothing more, when the store
+    cannot be reached."""
     now = now or timezone.now()
     cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
     storage = CaseAttachment._meta.get_field("file").storage
-    if not storage.exists("cases"):
-        return []
+    with storage_guard("list", "cases/"):
+        stored = _stored_names(storage, "cases")
     removed: list[str] = []
-    directories, _files = storage.listdir("cases")
-    for directory in sorted(directories):
-        _subdirectories, files = storage.listdir(f"cases/{directory}")
-        old = [
-            name
-            for name in (f"cases/{directory}/{file}" for file in files)
-            if storage.get_modified_time(name) < cutoff
-        ]
-        if not old:
-            continue
-        referenced = set(CaseAttachment.objects.filter(file__in=old).values_list("file", flat=True))
-        for name in old:
-            if name in referenced:
-                continue
-            size = storage.size(name)
-            storage.delete(name)
+    by_directory: dict[str, list[str]] = {}
+    for name in stored:
+        by_directory.setdefault(name.rsplit("/", 1)[0], []).append(name)
+    for _directory, names in sorted(by_directory.items()):
+        referenced = set(
+            CaseAttachment.objects.filter(file__in=names).values_list("file", flat=True)
+        )
+        for name in sorted(set(names) - referenced):
+            with storage_guard("inspect", name):
+                try:
+                    if storage.get_modified_time(name) >= cutoff:
+                        continue
+                    size = storage.size(name)
+                except FileNotFoundError:  # removed meanwhile
+                    continue
+                storage.delete(name)
             logger.info(
                 "Removed orphan attachment file %s (%d bytes): no row refers to it.", name, size
             )
             removed.append(name)
+    attachment_files_missing_flag(stored=stored, cutoff=cutoff, now=now)
     return removed
+
+
+def attachment_files_missing_flag(
+    *, stored: set[str], cutoff: datetime, now: datetime
+) -> list[CaseAttachment]:
+    """Flag the attachment rows made before ``cutoff`` whose file is not in ``stored``, and
+    unflag those whose file is back (restored from a backup). Returns the rows newly flagged.
+
+    The row is kept, never deleted: it is what the trail's ``case.attachment_added`` event
+    (name, size, SHA-256) and the case's history point at, and it is the evidence that the
+    applicant handed the file in. Deleting it would make a lost file look as if it had never
+    been received. Instead ``file_missing_since`` is set, the case page says the file is
+    missing, and one ``case.attachment_file_missing`` event (actor: the system) records when
+    it was noticed, so the loss is on the trail and can be restored from a backup."""
+    flagged: list[CaseAttachment] = []
+    rows = CaseAttachment.objects.filter(created_at__lt=cutoff).select_related("case__market")
+    for attachment in rows.iterator(chunk_size=2000):
+        missing = attachment.file.name not in stored
+        if missing == (attachment.file_missing_since is not None):
+            continue
+        with transaction.atomic():
+            attachment.file_missing_since = now if missing else None
+            save_with_history(
+                attachment,
+                None,
+                update_fields=["file_missing_since"],
+                reason="file missing from the store" if missing else "file back in the store",
+            )
+            if missing:
+                events.case_attachment_file_missing_event(attachment)
+                logger.error(
+                    "Attachment %s of case %s: its file %s is missing from the store.",
+                    attachment.pk,
+                    attachment.case_id,
+                    attachment.file.name,
+                )
+                flagged.append(attachment)
+            else:
+                logger.warning(
+                    "Attachment %s: its file %s is back in the store.",
+                    attachment.pk,
+                    attachment.file.name,
+                )
+    return flagged
 
 
 # --- The size of a request that hands in files ----------------------------------------------------

@@ -208,6 +208,25 @@ def case_attachment_added_event(
     )
 
 
+def case_attachment_file_missing_event(attachment: CaseAttachment) -> AuditEvent:
+    """The store no longer has an attachment's file (noticed by the hourly sweep; no actor)."""
+    case = attachment.case
+    return event_record(
+        action="case.attachment_file_missing",
+        actor=None,
+        target=case,
+        market=case.market,
+        new_values={
+            "reference": case.reference,
+            "state": case.state,
+            "attachment_id": attachment.pk,
+            "name": attachment.original_name,
+            "sha256": attachment.sha256,
+            "stored_as": attachment.file.name,
+        },
+    )
+
+
 def applicant_renamed_event(
     applicant: Applicant, actor: User, *, market: Market | None, old_name: str, reason: str
 ) -> AuditEvent:

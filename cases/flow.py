@@ -96,6 +96,7 @@ AUDIT_LABELS = {
     "case.reassigned": _("Case reassigned"),
     "case.note_added": _("Note added"),
     "case.attachment_added": _("Attachment added"),
+    "case.attachment_file_missing": _("Attachment file missing from the store"),
     # Inspectors' reading (read-only; the ledger counts none of it).
     "case.viewed": _("Case read by an inspector"),
     "case.attachment_viewed": _("Attachment opened by an inspector"),

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases.storage import storage_guard
 
 from .events import export_completed_event, export_refused_event
 from .files import list_write
@@ -162,7 +163,9 @@ def export_files_purge(*, now: datetime | None = None) -> int:
     before = (now or timezone.now()) - timedelta(days=file_days())
     removed = 0
     for job in export_job_list_with_old_files(finished_before=before).iterator():
-        job.file.delete(save=False)
+        # A store out of reach stops the run (StorageUnavailable); the next run goes on.
+        with storage_guard("delete", job.file.name):
+            job.file.delete(save=False)
         job.state = ExportState.EXPIRED
         job.save(update_fields=["file", "state"])
         removed += 1

@@ -4,7 +4,7 @@ Like every back-office page they are for officers, team leads and inspectors (40
 administrators). Both answer 404 for a case the user may not see
 (cases.selectors.case_get_visible) and for an attachment of another case; only staff who may
 work on the case upload (inspectors read). Files are sent by Django after those checks:
-MEDIA_ROOT is never served directly.
+MEDIA_ROOT (or the bucket) is never served directly.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from cases.attachments import (
 from cases.models import Case, CaseAttachment
 from cases.selectors import case_get_visible
 from cases.services import case_attachment_view_record
+from cases.storage import StorageUnavailable, storage_guard, storage_unavailable_response
 
 from .access import does_back_office_work, visible_or_404
 from .once import submit_once
@@ -83,6 +85,17 @@ def case_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+    except StorageUnavailable:
+        # Nothing was recorded (cases.attachments); the browser cannot keep a chosen file
+        # across pages, so the message names it for the user to choose again.
+        messages.error(
+            request,
+            _(
+                "“%(name)s” was not attached: the file store cannot be reached just now. "
+                "Nothing was saved; please choose the file again and upload it in a few minutes."
+            )
+            % {"name": upload.name or ""},
+        )
     else:
         messages.success(
             request, _("“%(name)s” has been attached.") % {"name": attachment.original_name}
@@ -109,14 +122,18 @@ def _renamed_tell(request: HttpRequest, *, given: str, attachment: CaseAttachmen
 
 
 @require_GET
-def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """The file, as a download under its original name and detected type; never cached."""
+def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """The file, as a download under its original name and detected type; never cached.
+    503 when the file store cannot be reached (cases.storage)."""
     case = _visible_case(request, pk)
     try:
         attachment = case_attachment_get(case=case, pk=attachment_pk)
-        stream = attachment.file.open("rb")
+        with storage_guard("download", attachment.file.name):
+            stream = attachment.file.open("rb")
     except (CaseAttachment.DoesNotExist, FileNotFoundError):
         raise Http404 from None
+    except StorageUnavailable:
+        return storage_unavailable_response(request)
     # An inspector's download is on the trail (``case.attachment_viewed``).
     case_attachment_view_record(
         actor=request.user,  # type: ignore[arg-type]

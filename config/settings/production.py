@@ -15,9 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import redbeat_settings
 from config.logconfig import logging_config
+from config.storage_settings import s3_storage_from_env
 
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, VAR_DIR, env
+from .base import SILENCED_SYSTEM_CHECKS, STORAGES, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -92,6 +93,20 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # LGSC_JSON_LOGS=false; /metrics wants this bearer token (unset: loopback only).
 LOGGING = logging_config(json=env.bool("LGSC_JSON_LOGS", default=True))
 LGSC_METRICS_TOKEN = env.str("LGSC_METRICS_TOKEN", default="")
+
+# Stored files (attachments, inspection photos, exports): an S3-compatible bucket every host
+# shares (docs/deploy/storage.md). A folder on one host's disk is refused unless this is the
+# only host: an upload taken by one host could not be downloaded from another.
+_bucket_storage = s3_storage_from_env(env)
+if _bucket_storage is not None:
+    STORAGES = {**STORAGES, "default": _bucket_storage}
+elif not LGSC_SINGLE_HOST:
+    raise ImproperlyConfigured(
+        "LGSC_S3_BUCKET: stored files would be kept on this host's disk (MEDIA_ROOT), where "
+        "the other hosts cannot read them. Set LGSC_S3_BUCKET (and LGSC_S3_ENDPOINT_URL, "
+        "LGSC_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as the store needs; see "
+        "docs/deploy/storage.md), or set LGSC_SINGLE_HOST=true on a single host."
+    )
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

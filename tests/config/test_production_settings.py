@@ -27,6 +27,9 @@ DEPLOY_ENV = {
     "AUDIT_ANCHOR_DIR": "/tmp/lgsc-audit-anchors",  # noqa: S108 -- never written by these checks
     # A shared cache (never connected to by these checks).
     "CACHE_URL": "rediscache://127.0.0.1:6379/1",
+    # A shared bucket for stored files (never connected to by these checks).
+    "LGSC_S3_BUCKET": "lgsc-files",
+    "LGSC_S3_ENDPOINT_URL": "http://127.0.0.1:9",
 }
 
 
@@ -39,7 +42,7 @@ def manage(
         name: value
         for name, value in os.environ.items()
         if not name.startswith(
-            ("LGSC_", "SECURE_", "CSRF_", "CACHE_URL", "EMAIL_", "REDIS_", "REDBEAT_")
+            ("LGSC_", "SECURE_", "CSRF_", "CACHE_URL", "EMAIL_", "REDIS_", "REDBEAT_", "AWS_")
         )
     }
     env |= DEPLOY_ENV
@@ -189,3 +192,69 @@ def test_a_lock_timeout_a_live_beat_could_lose_is_refused() -> None:
 
     assert result.returncode != 0
     assert "REDBEAT_LOCK_TIMEOUT" in result.stderr
+
+
+def test_stored_files_on_one_hosts_disk_are_refused() -> None:
+    """Without a bucket an upload taken by host A could not be downloaded from host B."""
+    result = manage("check", "--deploy", changes={"LGSC_S3_BUCKET": None})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "LGSC_S3_BUCKET" in result.stderr
+    assert "LGSC_SINGLE_HOST" in result.stderr
+
+
+def test_a_single_host_may_keep_its_files_on_its_disk() -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        changes={"LGSC_S3_BUCKET": None, "LGSC_SINGLE_HOST": "true"},
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_bucket_is_private_encrypted_and_never_overwritten() -> None:
+    code = (
+        "from django.conf import settings; import json; o = settings.STORAGES['default'];"
+        "opts = o['OPTIONS'];"
+        "print(json.dumps([o['BACKEND'], opts['bucket_name'], opts['default_acl'],"
+        " opts['object_parameters'], opts['file_overwrite'],"
+        " opts['client_config'].s3['addressing_style']]))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        changes={"LGSC_S3_KMS_KEY_ID": "key-1", "LGSC_S3_ADDRESSING_STYLE": "path"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "storages.backends.s3.S3Storage",
+        "lgsc-files",
+        None,
+        {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "key-1"},
+        False,
+        "path",
+    ]
+
+
+def test_the_bucket_is_encrypted_by_the_store_without_a_kms_key() -> None:
+    code = (
+        "from django.conf import settings;"
+        "print(settings.STORAGES['default']['OPTIONS']['object_parameters'])"
+    )
+    result = manage("shell", "-c", code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "{'ServerSideEncryption': 'AES256'}"
+
+
+def test_an_unknown_addressing_style_stops_start_up() -> None:
+    result = manage("check", changes={"LGSC_S3_ADDRESSING_STYLE": "sideways"})
+
+    assert result.returncode != 0
+    assert "LGSC_S3_ADDRESSING_STYLE" in result.stderr

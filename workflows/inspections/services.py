@@ -16,6 +16,7 @@ An illegal action raises and changes nothing: ``ValidationError`` (bad input, pe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,7 @@ from cases.attachments import (
 from cases.fsm import CaseActionError, row_locked, save_with_history
 from cases.models import Applicant, Case, Channel, State
 from cases.services import case_claim, case_close, case_open, case_reassign, case_resolve
+from cases.storage import StorageUnavailable, storage_guard
 from markets.desks import desk_account
 from markets.models import Market, Membership, Role
 
@@ -61,6 +63,8 @@ PHOTO_TYPES = (PNG, JPEG)
 AREA_MAX = Decimal("100000")
 
 # --- Facility profile ---------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
 
 
 def _profile_values(profile: FacilityProfile) -> dict[str, Any]:
@@ -194,7 +198,20 @@ def _photo_add(*, actor: User, item: InspectionItem, upload: UploadedFile) -> In
         raise ValidationError({f"{item.code}-photos": _("A photo is a PNG or JPEG image.")})
     photo = InspectionPhoto(item=item, uploaded_by=actor, **scanned.stored_fields(upload))
     upload.seek(0)
-    photo.file.save("upload", upload, save=False)
+    try:
+        with storage_guard("upload", f"inspections/{item.inspection_id}/"):
+            photo.file.save("upload", upload, save=False)
+    except StorageUnavailable as error:
+        # Refused like a bad photo: the form comes back with everything else the inspector
+        # entered, and the service's rollback removes the photos stored before this one.
+        raise ValidationError(
+            {
+                f"{item.code}-photos": _(
+                    "The file store cannot be reached just now, so nothing was saved. "
+                    "Please choose the photos again and send the form in a few minutes."
+                )
+            }
+        ) from error
     return photo
 
 
@@ -251,7 +268,10 @@ def inspection_record(
             facility_rectification_open(item=item, actor=actor)
     except BaseException:
         for photo in stored:
-            photo.file.delete(save=False)
+            try:
+                photo.file.delete(save=False)
+            except Exception:  # the store may be what failed
+                logger.exception("Could not remove %s after a refused inspection.", photo.file.name)
         raise
     return inspection
 
