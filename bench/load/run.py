@@ -78,6 +78,8 @@ def production_environment(run_dir: Path, redis_url: str) -> dict[str, str]:
         "CACHE_URL": redis_url,
         "LGSC_BEHIND_PROXY": "true",
         "LGSC_VAR_DIR": str(run_dir),
+        # One host: its stored files stay in the run folder (the cache is Redis all the same).
+        "LGSC_SINGLE_HOST": "true",
     }
 
 
