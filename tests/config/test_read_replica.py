@@ -128,3 +128,23 @@ def test_a_request_that_writes_marks_its_session_to_read_from_the_primary(
     # Marked reads: replica; replica until the request wrote, then the primary; replica (a
     # POST: its next requests are marked); the primary (marked); replica (a forged mark).
     assert seen == [True, True, False, True, False, True]
+
+
+def test_production_names_the_replica_from_the_environment() -> None:
+    from test_production_settings import manage
+
+    shown = (
+        "from django.conf import settings; r = settings.DATABASES['replica']; "
+        "print(r['HOST'], r['PORT'], r['NAME'], r['OPTIONS']['connect_timeout'], "
+        "r['CONN_HEALTH_CHECKS'], settings.DATABASE_ROUTERS)"
+    )
+    url = "postgres://lgsc:secret@db-replica:5433/lgsc"
+    result = manage("shell", "-c", shown, changes={"DATABASE_REPLICA_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "db-replica", "5433", "lgsc", "2", "True", "['config.db.ReplicaRouter']",
+    ]  # fmt: skip
+    without = manage(
+        "shell", "-c", "from django.conf import settings; print(list(settings.DATABASES))"
+    )
+    assert without.stdout.splitlines()[-1] == "['default']"
