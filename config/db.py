@@ -56,6 +56,8 @@ def replica_configured() -> bool:
 
 # --- Lag -----------------------------------------------------------------------------------
 
+# Where the primary has written its WAL to (with synchronous_commit off, the last commits may
+# not be written yet: the replica cannot have them either).
 _PRIMARY_LSN = "SELECT pg_current_wal_lsn()"
 # On the replica: 0 when it has replayed up to the primary's LSN; else the age of the last
 # transaction it replayed (an idle primary then a new write reads as a large lag for a moment:

@@ -26,25 +26,45 @@ _labels = count(1)
 # --- The router's rules, with a replica named but not reached (both databases) ---------------
 
 
+@contextlib.contextmanager
+def replica_alias(config: dict[str, Any] | None) -> Iterator[None]:
+    """The ``replica`` alias as ``config`` says (None: none) within the block, whatever the
+    environment configured (``DATABASE_REPLICA_URL`` makes a test mirror); put back after."""
+    saved = connections.settings.pop(REPLICA, None)
+    saved_connection = getattr(connections._connections, REPLICA, None)
+    if saved_connection is not None:
+        delattr(connections._connections, REPLICA)
+    if config is not None:
+        connections.settings[REPLICA] = config
+    replica_db.replica_health_forget()
+    try:
+        yield
+    finally:
+        connections.settings.pop(REPLICA, None)
+        made = getattr(connections._connections, REPLICA, None)
+        if made is not None:
+            made.close()
+            delattr(connections._connections, REPLICA)
+        if saved is not None:
+            connections.settings[REPLICA] = saved
+        if saved_connection is not None:
+            connections[REPLICA] = saved_connection
+        replica_db.replica_health_forget()
+
+
 @pytest.fixture
 def replica_named() -> Iterator[None]:
     """A ``replica`` alias that is never connected to (the rules below need no server)."""
-    assert REPLICA not in connections.settings
-    connections.settings[REPLICA] = {**connections["default"].settings_dict, "NAME": "nowhere"}
-    replica_db.replica_health_forget()
-    yield
-    with contextlib.suppress(AttributeError):  # not made in this test
-        del connections[REPLICA]
-    del connections.settings[REPLICA]
-    replica_db.replica_health_forget()
+    with replica_alias({**connections["default"].settings_dict, "NAME": "nowhere"}):
+        yield
 
 
 def test_without_a_replica_the_router_has_no_opinion() -> None:
     router = ReplicaRouter()
-    with reading_from_replica():
+    with replica_alias(None), reading_from_replica():
         assert router.db_for_read(Market) is None
         assert router.db_for_write(Market) is None
-    assert replica_db.replica_lag_seconds() is None
+        assert replica_db.replica_lag_seconds() is None
 
 
 def test_a_test_mirror_of_the_primary_is_no_replica(replica_named: None) -> None:
@@ -145,6 +165,9 @@ def test_production_names_the_replica_from_the_environment() -> None:
         "db-replica", "5433", "lgsc", "2", "True", "['config.db.ReplicaRouter']",
     ]  # fmt: skip
     without = manage(
-        "shell", "-c", "from django.conf import settings; print(list(settings.DATABASES))"
+        "shell",
+        "-c",
+        "from django.conf import settings; print(list(settings.DATABASES))",
+        changes={"DATABASE_REPLICA_URL": None},
     )
     assert without.stdout.splitlines()[-1] == "['default']"

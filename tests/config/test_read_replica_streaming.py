@@ -25,10 +25,11 @@ from typing import Any
 import psycopg
 import pytest
 from conftest import ID_NUMBERS, case_make
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from test_read_replica import replica_alias
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -132,6 +133,11 @@ class StreamingReplica:
 
     def caught_up(self, timeout: float = 15.0) -> None:
         """Wait until the replica has replayed all the primary has written so far."""
+        # The test cluster commits asynchronously: a commit that forces a flush writes out
+        # all the WAL before it, then the write position counts every commit so far.
+        with transaction.atomic(), connections["default"].cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = on")
+            cursor.execute("SELECT pg_current_xact_id()")
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()")
             (lsn,) = cursor.fetchone()
@@ -163,8 +169,7 @@ def streaming_replica(django_db_setup: None, django_db_blocker: Any) -> Iterator
     # primary to Django's test cases (no flush of a read-only database after each test); the
     # router only asks whether it is another database than the primary's, and it is.
     primary = connections["default"].settings_dict
-    assert REPLICA not in connections.settings
-    connections.settings[REPLICA] = {
+    alias = {
         **primary,
         "HOST": "127.0.0.1",
         "PORT": replica.port,
@@ -172,11 +177,9 @@ def streaming_replica(django_db_setup: None, django_db_blocker: Any) -> Iterator
         "TEST": {"MIRROR": "default"},
     }
     try:
-        yield replica
+        with replica_alias(alias):
+            yield replica
     finally:
-        connections[REPLICA].close()
-        del connections[REPLICA]
-        del connections.settings[REPLICA]
         replica.remove()
 
 
