@@ -30,10 +30,11 @@ _labels = count(1)
 def replica_alias(config: dict[str, Any] | None) -> Iterator[None]:
     """The ``replica`` alias as ``config`` says (None: none) within the block, whatever the
     environment configured (``DATABASE_REPLICA_URL`` makes a test mirror); put back after."""
+    made_here: Any = connections._connections  # type: ignore[attr-defined]  # this thread's
     saved = connections.settings.pop(REPLICA, None)
-    saved_connection = getattr(connections._connections, REPLICA, None)
+    saved_connection = getattr(made_here, REPLICA, None)
     if saved_connection is not None:
-        delattr(connections._connections, REPLICA)
+        delattr(made_here, REPLICA)
     if config is not None:
         connections.settings[REPLICA] = config
     replica_db.replica_health_forget()
@@ -41,10 +42,10 @@ def replica_alias(config: dict[str, Any] | None) -> Iterator[None]:
         yield
     finally:
         connections.settings.pop(REPLICA, None)
-        made = getattr(connections._connections, REPLICA, None)
+        made = getattr(made_here, REPLICA, None)
         if made is not None:
             made.close()
-            delattr(connections._connections, REPLICA)
+            delattr(made_here, REPLICA)
         if saved is not None:
             connections.settings[REPLICA] = saved
         if saved_connection is not None:
