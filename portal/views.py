@@ -28,6 +28,7 @@ from audit.events import request_ip
 from cases.models import Applicant
 from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
 from markets.models import Market
+from readreplica import reading_from_replica
 from stats import selectors as stats_selectors
 from workflows.postings.models import Eligibility
 
@@ -63,6 +64,7 @@ def _page_number(request: HttpRequest) -> int:
 @login_not_required
 @require_GET
 @never_cache
+@reading_from_replica()
 def screen(request: HttpRequest, market_id: int) -> HttpResponse:
     """The big screen: the market, its newest published postings a page at a time (each reload
     shows the next page, then starts over) and today's figures."""
@@ -119,6 +121,7 @@ def _screen_chart_download(
 
 @login_not_required
 @require_GET
+@reading_from_replica()
 def screen_figures(request: HttpRequest, market_id: int) -> JsonResponse:
     """The big screen's charts and figures as JSON, fetched by the screen every
     ``SCREEN_CHARTS_REFRESH_SECONDS`` (static/js/charts.js) so they change without a reload.

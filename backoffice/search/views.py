@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from readreplica import reading_from_replica
 from search.query import QUERY_MAX_LENGTH, query_parse
 from search.selectors import CANDIDATES, GROUPS, page_number
 from search.services import search_run
@@ -32,6 +33,7 @@ SESSION_KEPT = 20
 @back_office_required
 @require_http_methods(["GET", "POST"])
 @never_cache
+@reading_from_replica()
 def search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _sent_on(request, request.POST.get("q", ""), {})

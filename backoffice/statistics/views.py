@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from readreplica import reading_from_replica
 from stats.compute import Area, Month
 from stats.exports import report_xlsx
 from stats.labels import groups_for_display, scope_name
@@ -64,6 +65,7 @@ def _month(request: HttpRequest, area: Area) -> tuple[str, Month | None]:
 
 @back_office_required
 @require_GET
+@reading_from_replica()
 def statistics(request: HttpRequest) -> HttpResponse:
     area, areas = _area(request)
     raw, month = _month(request, area)
@@ -98,6 +100,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @back_office_required
 @require_GET
+@reading_from_replica()
 def statistics_records(request: HttpRequest) -> HttpResponse:
     area, _areas = _area(request)
     raw, month = _month(request, area)

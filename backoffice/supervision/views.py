@@ -44,6 +44,7 @@ from cases.staff_selectors import (
 )
 from exports.charts import FORMATS, Chart, chart_file, chart_filename, chart_find
 from exports.events import chart_exported_event
+from readreplica import reading_from_replica
 from workflows.ratings.models import Level
 from workflows.ratings.selectors import rating_rollup
 
@@ -273,6 +274,7 @@ def _dashboard_period(request: HttpRequest) -> Period:
 
 @back_office_required
 @require_GET
+@reading_from_replica()
 def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
     market = market_for_supervisor(request, market_id)
     user = request.user
@@ -350,6 +352,7 @@ def _chart_download(
 
 @inspector_required
 @require_GET
+@reading_from_replica()
 def sla_region(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     markets = list(market_list_inspected(user=user))
@@ -400,6 +403,7 @@ PAGE_SIZE = 50
 
 @audit_reader_required
 @require_GET
+@reading_from_replica()
 def audit_events(request: HttpRequest) -> HttpResponse:
     """The event log's search: a page of events newest first, by keyset (?before=… from the
     "Older entries" link), and their number counted to a cap ("10 000+" beyond it)."""

@@ -6,6 +6,7 @@ database, broker and secrets. Nothing here reads a secret.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "config.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica: a session that wrote reads from the primary for a while (config.db).
+    "config.db.ReplicaStickinessMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
     # Under /api/ only: every error as problem details, the API's body limit, ETags.
@@ -351,6 +354,27 @@ LOGGING = logging_config(json=env.bool("LGSC_JSON_LOGS", default=False))
 # /metrics (config/metrics.py): a bearer token; empty: only loopback requests that no proxy
 # forwarded may read it.
 LGSC_METRICS_TOKEN = env.str("LGSC_METRICS_TOKEN", default="")
+
+# --- The read replica (config/db.py, docs/deploy/replica.md) ------------------------------------
+# DATABASES["replica"] comes from DATABASE_REPLICA_URL (production, test); without it the router
+# has no opinion and every query goes to the primary. Marked reads (readreplica) go to the
+# replica while it is reachable and at most LGSC_REPLICA_MAX_LAG_SECONDS behind (checked once
+# per LGSC_REPLICA_CHECK_SECONDS per process); a session that wrote reads from the primary for
+# LGSC_REPLICA_STICKY_SECONDS (keep it above the lag the replica is allowed).
+DATABASE_ROUTERS = ["config.db.ReplicaRouter"]
+
+
+def replica_database(url: str, *, connect_timeout: int = 2) -> dict[str, Any]:
+    """``DATABASES["replica"]`` from its URL, with a short connect timeout: an unreachable
+    replica must not hold a page up for long before the primary answers it."""
+    database: dict[str, Any] = env.db_url_config(url)
+    database.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
+    return database
+
+
+LGSC_REPLICA_MAX_LAG_SECONDS = env.float("LGSC_REPLICA_MAX_LAG_SECONDS", default=5.0)
+LGSC_REPLICA_STICKY_SECONDS = env.float("LGSC_REPLICA_STICKY_SECONDS", default=10.0)
+LGSC_REPLICA_CHECK_SECONDS = env.float("LGSC_REPLICA_CHECK_SECONDS", default=2.0)
 
 # The demo loader refuses to run unless a settings module allows it (never in production).
 LGSC_ALLOW_DEMO_DATA = False

@@ -18,7 +18,7 @@ from config.logconfig import logging_config
 from config.storage_settings import s3_storage_from_env
 
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, STORAGES, VAR_DIR, env
+from .base import SILENCED_SYSTEM_CHECKS, STORAGES, VAR_DIR, env, replica_database
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -35,6 +35,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL hot standby of the primary for the heavy read-only work (config/db.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = replica_database(env.str("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 # One host, one process: the only deployment allowed to keep shared state to itself.

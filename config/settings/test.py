@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, replica_database
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
@@ -31,6 +31,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica when the environment names one. Django's test database is made on the primary
+# only; the replica alias mirrors it there (a test mirror of ``default`` is no replica to the
+# router, config.db.replica_configured). tests/config/test_read_replica.py streams a real one.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = replica_database(env.str("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = _tmp / "media"
 AUDIT_ANCHOR_DIR = _tmp / f"audit-anchors.{os.getpid()}"
