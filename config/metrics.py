@@ -7,7 +7,7 @@
 - The system's own figures, read at scrape time by ``SystemCollector`` with a bounded number of
   queries whatever the size of the data: Celery queue lengths, overdue deadlines (the SLA
   counters), the notification outbox's backlog and dead letters, the age of the newest audit
-  anchor, and the read replica's lag when ``config.db.replica_lag_seconds`` exists.
+  anchor, and the read replica's lag (``config.db.replica_lag_seconds``).
 
 Access: with ``LGSC_METRICS_TOKEN`` set, only ``Authorization: Bearer <token>``; without it,
 only a request from the loopback address that no proxy forwarded. Everyone else gets 403.
@@ -16,7 +16,6 @@ only a request from the loopback address that no proxy forwarded. Everyone else 
 from __future__ import annotations
 
 import hmac
-import importlib
 import ipaddress
 import logging
 import os
@@ -43,6 +42,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+import config.db
 
 logger = logging.getLogger(__name__)
 
@@ -104,18 +105,8 @@ def queue_lengths() -> dict[str, int]:
 
 
 def replica_lag_seconds() -> float | None:
-    """The read replica's lag, from ``config.db.replica_lag_seconds()`` if the replica support
-    provides it (None: no replica, or no such function)."""
-    try:
-        module = importlib.import_module("config.db")
-    except ModuleNotFoundError as error:
-        if error.name != "config.db":
-            raise
-        return None
-    measure = getattr(module, "replica_lag_seconds", None)
-    if measure is None:
-        return None
-    value = measure()
+    """The read replica's lag (config/db.py); None when there is no replica or it is down."""
+    value = config.db.replica_lag_seconds()
     return None if value is None else float(value)
 
 
