@@ -56,7 +56,7 @@ def _officer_make(market: Market, name: str) -> tuple[User, str]:
 
 
 def _market_make() -> Market:
-    return MarketFactory(name=f"集群测试零工市场{secrets.token_hex(3)}")
+    return MarketFactory.create(name=f"集群测试零工市场{secrets.token_hex(3)}")
 
 
 def seed() -> dict[str, Any]:
