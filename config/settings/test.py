@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 from .base import env, replica_database
@@ -17,6 +18,15 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 AUDIT_MAC_KEYS = ["dGVzdC1vbmx5LWF1ZGl0LW1hYy1rZXktMDAwMDAwMDE="]
 
 _tmp = Path(tempfile.gettempdir()) / "lgsc-test"
+# pytest-xdist (scripts/test-all runs the suite in several processes): each worker process has
+# a Redis database of its own (gw0 → 1, gw1 → 2 …), so that the Celery workers, beats and
+# queues one test starts never meet another's. Written back to the environment, for the tests
+# that read REDIS_URL and the processes they start.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _redis_db = int(_xdist_worker.removeprefix("gw")) + 1
+    os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_redis_db}"))
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_tmp / 'test.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the real Celery worker of tests/sla/test_celery_worker.py opens the
@@ -38,7 +48,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = replica_database(env.str("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = _tmp / "media"
+MEDIA_ROOT = _tmp / f"media.{os.getpid()}"  # one per process: the orphan sweep lists it
 AUDIT_ANCHOR_DIR = _tmp / f"audit-anchors.{os.getpid()}"
 STATIC_ROOT = None  # nothing is collected in tests; static files come from the finders
 STORAGES = {
