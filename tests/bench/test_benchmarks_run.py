@@ -17,6 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.db import connection
 
+# Its module's fixtures made once: the whole file in one test process (scripts/test-all).
+pytestmark = pytest.mark.xdist_group("benchmarks")
+
 ROOT = Path(__file__).resolve().parents[2]
 # Each benchmark with the smallest sizes that still exercise every part of it.
 BENCHMARKS: dict[str, list[str]] = {

@@ -22,6 +22,9 @@ from django.db import connection
 
 from cases.identity import resident_id_mask, resident_id_parse
 
+# Its module's fixtures made once: the whole file in one test process (scripts/test-all).
+pytestmark = pytest.mark.xdist_group("generate")
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 900  # seconds per run, on a loaded machine (the first one migrates)
 CASES, MARKETS, BATCH = 300, 4, 100

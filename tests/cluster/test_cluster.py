@@ -32,10 +32,13 @@ from conftest import REPO_ROOT
 from django.db import connection
 from django_otp.oath import totp
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the cluster is started once, in the PostgreSQL run of make test",
-)
+pytestmark = [
+    pytest.mark.xdist_group("cluster"),  # its module's fixtures made once (scripts/test-all)
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the cluster is started once, in the PostgreSQL run of make test",
+    ),
+]
 
 CLUSTER = REPO_ROOT / "scripts" / "cluster"
 HELPER = Path(__file__).with_name("cluster_django.py")

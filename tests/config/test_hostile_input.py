@@ -33,6 +33,9 @@ from hostile_site import Form, Site, crawl, routes, world_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+# Its module's fixtures made once: the whole file in one test process (scripts/test-all).
+pytestmark = pytest.mark.xdist_group("hostile-input")
+
 EXAMPLES = int(os.environ.get("LGSC_HOSTILE_EXAMPLES", "15"))
 
 KILLERS = [

@@ -38,6 +38,9 @@ from config.db import REPLICA
 from markets.models import Market
 from readreplica import reading_from_replica
 
+# Its module's fixtures made once: the whole file in one test process (scripts/test-all).
+pytestmark = pytest.mark.xdist_group("replica-streaming")
+
 Clients = Callable[[User], Client]
 _labels = count(1)
 

@@ -29,10 +29,13 @@ SCRIPT = REPO_ROOT / "scripts" / "run-embedded"
 START_TIMEOUT = 600.0  # seconds: migrations and demo data on a loaded machine
 STOP_WITHIN = 10.0  # issue 13, item 10
 
-pytestmark = pytest.mark.skipif(
-    not (REPO_ROOT / ".venv" / "bin" / "gunicorn").exists() or shutil.which("setsid") is None,
-    reason="needs the project's .venv (make venv) and setsid (util-linux)",
-)
+pytestmark = [
+    pytest.mark.xdist_group("run-embedded"),  # its module's fixtures made once (scripts/test-all)
+    pytest.mark.skipif(
+        not (REPO_ROOT / ".venv" / "bin" / "gunicorn").exists() or shutil.which("setsid") is None,
+        reason="needs the project's .venv (make venv) and setsid (util-linux)",
+    ),
+]
 
 
 def _free_port() -> int:

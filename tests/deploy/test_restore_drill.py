@@ -35,6 +35,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 
 pytestmark = [
+    pytest.mark.xdist_group("restore-drill"),  # its module's fixtures made once (scripts/test-all)
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="pg_dump and pg_restore: PostgreSQL only"
     ),

@@ -38,7 +38,10 @@ from workflows.inspections.checklist import FACILITY_CODES, Result
 from workflows.inspections.models import Inspection, InspectionPhoto
 from workflows.inspections.services import ItemGiven, inspection_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.xdist_group("bucket"),  # its module's fixtures made once (scripts/test-all)
+    pytest.mark.django_db,
+]
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 NAME = "灵活就业人员社保补贴申请表.pdf"
