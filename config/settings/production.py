@@ -36,8 +36,9 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A PostgreSQL hot standby of the primary for the heavy read-only work (config/db.py).
-if env.str("DATABASE_REPLICA_URL", default=""):
-    DATABASES["replica"] = replica_database(env.str("DATABASE_REPLICA_URL"))
+_replica_url = env.str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    DATABASES["replica"] = replica_database(_replica_url)
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
 

@@ -48,7 +48,10 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = replica_database(env.str("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = _tmp / f"media.{os.getpid()}"  # one per process: the orphan sweep lists it
+# One folder per test run and test process (the orphan sweep lists it); the workers a test
+# starts inherit both names, and so write into the same folder as their test.
+_test_run = os.environ.setdefault("LGSC_TEST_RUN", str(os.getpid()))
+MEDIA_ROOT = _tmp / f"media.{_test_run}.{_xdist_worker or 'main'}"
 AUDIT_ANCHOR_DIR = _tmp / f"audit-anchors.{os.getpid()}"
 STATIC_ROOT = None  # nothing is collected in tests; static files come from the finders
 STORAGES = {
