@@ -7,9 +7,10 @@ sent through the views that check who may read them.
 
 A bucket can be unreachable (the endpoint down, a timeout, a refused credential, a missing
 bucket). Such a failure is raised as :class:`StorageUnavailable`, one recognisable class, by
-:func:`storage_guard`: the upload services turn it into a message that leaves nothing behind,
-and the download views into a 503 "temporarily unavailable" (:func:`storage_unavailable_response`).
-A file that is simply not there stays ``FileNotFoundError`` (a 404).
+:func:`storage_guard`: the upload services turn it into a message that leaves nothing behind;
+anywhere else it reaches config/unavailable.py, which answers the 503 "temporarily
+unavailable" page like any other part that is down. A file that is simply not there stays
+``FileNotFoundError`` (a 404 to the download views).
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
+from django.core.files import File
+from django.db.models.fields.files import FieldFile
 
 logger = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 60
+# What a bucket raises when it cannot be reached or refuses; a local folder's failures are
+# ordinary OSErrors and stay what they are.
+_STORE_ERRORS = (BotoCoreError, ClientError, Boto3Error)
 
 
 class StorageUnavailable(Exception):
@@ -39,38 +44,21 @@ def _is_not_found(error: Exception) -> bool:
     return status == 404 and code not in ("NoSuchBucket",)
 
 
-def _storage_errors() -> tuple[type[Exception], ...]:
-    """The exceptions of a storage that mean "not reachable now" (botocore's and boto3's when
-    installed; a local folder's are ordinary OSErrors and stay what they are)."""
-    errors: list[type[Exception]] = []
-    try:
-        from boto3.exceptions import Boto3Error
-        from botocore.exceptions import BotoCoreError, ClientError
-    except ImportError:  # pragma: no cover -- boto3 is a dependency
-        return ()
-    errors += [BotoCoreError, ClientError, Boto3Error]
-    return tuple(errors)
-
-
 @contextmanager
 def storage_guard(operation: str, name: str = "") -> Iterator[None]:
     """Run a storage operation; a failure of the storage itself becomes StorageUnavailable
     (logged with the operation and the file's name), a missing object FileNotFoundError."""
-    errors = _storage_errors()
     try:
         yield
-    except errors as error:
+    except _STORE_ERRORS as error:
         if _is_not_found(error):
             raise FileNotFoundError(name) from error
         logger.error("File storage unavailable: %s %s failed: %s", operation, name, error)
         raise StorageUnavailable(f"{operation} {name}: {error}") from error
 
 
-def storage_unavailable_response(request: HttpRequest) -> HttpResponse:
-    """503 with a short page: the file exists but the storage cannot be reached just now."""
-    response = HttpResponse(
-        render_to_string("errors/storage_unavailable.html", request=request), status=503
-    )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
+def stored_file_open(file: FieldFile) -> File:
+    """The stored file, open for reading: ``FileNotFoundError`` when the store has no such
+    file, ``StorageUnavailable`` when the store cannot be reached."""
+    with storage_guard("download", file.name or ""):
+        return file.open("rb")

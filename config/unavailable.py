@@ -25,6 +25,8 @@ from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
+from cases.storage import StorageUnavailable
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
@@ -37,6 +39,7 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     botocore.exceptions.ConnectionError,  # EndpointConnectionError, ConnectTimeoutError, …
     botocore.exceptions.ConnectionClosedError,
     botocore.exceptions.ReadTimeoutError,
+    StorageUnavailable,  # cases.storage: the file store, through the services' guard
 )
 
 
@@ -62,8 +65,12 @@ def service_unavailable_response(request: HttpRequest, error: BaseException) -> 
         type(error).__name__,
         error,
     )
-    # No request context: the cache or the session may be what failed.
-    body = loader.render_to_string("503.html")
+    # No request context: the cache or the session may be what failed. A file the store
+    # cannot give just now has a page of its own: the file itself is kept.
+    template = (
+        "errors/storage_unavailable.html" if isinstance(error, StorageUnavailable) else "503.html"
+    )
+    body = loader.render_to_string(template)
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ from cases.attachments import (
 from cases.models import Case, CaseAttachment
 from cases.selectors import case_get_visible
 from cases.services import case_attachment_view_record
-from cases.storage import StorageUnavailable, storage_guard, storage_unavailable_response
+from cases.storage import StorageUnavailable, stored_file_open
 
 from .access import does_back_office_work, visible_or_404
 from .once import submit_once
@@ -122,18 +121,15 @@ def _renamed_tell(request: HttpRequest, *, given: str, attachment: CaseAttachmen
 
 
 @require_GET
-def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The file, as a download under its original name and detected type; never cached.
-    503 when the file store cannot be reached (cases.storage)."""
+    (A file store out of reach is the 503 page: config/unavailable.py.)"""
     case = _visible_case(request, pk)
     try:
         attachment = case_attachment_get(case=case, pk=attachment_pk)
-        with storage_guard("download", attachment.file.name):
-            stream = attachment.file.open("rb")
+        stream = stored_file_open(attachment.file)
     except (CaseAttachment.DoesNotExist, FileNotFoundError):
         raise Http404 from None
-    except StorageUnavailable:
-        return storage_unavailable_response(request)
     # An inspector's download is on the trail (``case.attachment_viewed``).
     case_attachment_view_record(
         actor=request.user,  # type: ignore[arg-type]

@@ -8,14 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.events import request_ip
-from cases.storage import StorageUnavailable, storage_guard, storage_unavailable_response
+from cases.storage import stored_file_open
 from exports.files import CONTENT_TYPES
 from exports.lists import LISTS
 from exports.models import ExportJob, ExportState
@@ -118,7 +117,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file (a stream: ``back_office_required`` wraps views that answer HttpResponse, so
     the same check is made here)."""
     if not does_back_office_work(request.user):
@@ -127,12 +126,9 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if job.state != ExportState.DONE or not job.file:
         raise Http404
     try:
-        with storage_guard("download", job.file.name):
-            stream = job.file.open("rb")
+        stream = stored_file_open(job.file)
     except FileNotFoundError:
         raise Http404 from None
-    except StorageUnavailable:
-        return storage_unavailable_response(request)
     response = FileResponse(
         stream,
         as_attachment=True,

@@ -21,7 +21,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import permissions as can
 from cases.fsm import CaseActionError
-from cases.storage import StorageUnavailable, storage_guard, storage_unavailable_response
+from cases.storage import stored_file_open
 from markets.selectors import market_list_visible_to
 from scorecard.selectors import (
     ItemValue,
@@ -310,7 +309,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def inspection_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+def inspection_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The photo (a stream: ``back_office_required`` wraps views that answer HttpResponse,
     so the rights are checked here: the market's team leads and the inspectors over it)."""
     user = staff_user(request)
@@ -319,12 +318,9 @@ def inspection_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not (can.leads(user, market.pk) or inspects(user, market)):
         raise PermissionDenied
     try:
-        with storage_guard("download", photo.file.name):
-            stream = photo.file.open("rb")
+        stream = stored_file_open(photo.file)
     except FileNotFoundError:
         raise Http404 from None
-    except StorageUnavailable:
-        return storage_unavailable_response(request)
     response = FileResponse(stream, content_type=photo.content_type)
     response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -9,7 +9,9 @@ import botocore.exceptions
 import pytest
 import redis.exceptions
 from django.test import Client, RequestFactory
+from django.utils import translation
 
+from cases.storage import StorageUnavailable
 from config.unavailable import is_unavailable_error, server_error
 from markets.models import Market
 
@@ -72,6 +74,22 @@ def test_an_unavailable_error_outside_a_view_is_a_503_too() -> None:
 
 
 @pytest.mark.django_db
+def test_a_file_store_out_of_reach_has_its_own_page_saying_the_file_is_kept() -> None:
+    """Any view that meets the store's outage (a download, an upload through the portal or the
+    API) answers the same way, through the services' StorageUnavailable."""
+    request = RequestFactory().get("/")
+    try:
+        raise StorageUnavailable("download cases/1/x: endpoint down")
+    except StorageUnavailable:
+        with translation.override("zh-hans"):  # as the locale middleware leaves it
+            response = server_error(request)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "文件暂时无法获取" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_any_other_error_stays_a_500() -> None:
     request = RequestFactory().get("/")
     try:
@@ -92,6 +110,7 @@ def test_which_errors_say_a_part_is_down() -> None:
     assert is_unavailable_error(redis.exceptions.ConnectionError())
     assert is_unavailable_error(botocore.exceptions.EndpointConnectionError(endpoint_url="x"))
     assert is_unavailable_error(_client_error(503))
+    assert is_unavailable_error(StorageUnavailable())
     assert not is_unavailable_error(_client_error(404))
     assert not is_unavailable_error(_client_error(403))
     assert not is_unavailable_error(ValueError())
