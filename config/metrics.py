@@ -104,12 +104,6 @@ def queue_lengths() -> dict[str, int]:
     return lengths
 
 
-def replica_lag_seconds() -> float | None:
-    """The read replica's lag (config/db.py); None when there is no replica or it is down."""
-    value = config.db.replica_lag_seconds()
-    return None if value is None else float(value)
-
-
 def _gauge(name: str, documentation: str, labels: list[str] | None = None) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, documentation, labels=labels)
 
@@ -206,7 +200,7 @@ class SystemCollector(Collector):
 
     @staticmethod
     def _replica(now: datetime) -> list[Metric]:
-        lag = replica_lag_seconds()
+        lag = config.db.replica_lag_seconds()
         if lag is None:
             return []
         gauge = _gauge(

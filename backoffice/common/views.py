@@ -31,18 +31,22 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-@require_GET
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """For operators and the smoke test: 200 when the database and the broker answer."""
-    results = {"database": checks.database_ok(), "broker": checks.broker_ok()}
+def _health_answer(results: dict[str, bool]) -> JsonResponse:
+    """200 when every part answered, else 503; each part named "ok" or "down"."""
     healthy = all(results.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable"}
         | {name: "ok" if ok else "down" for name, ok in results.items()},
         status=200 if healthy else 503,
     )
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For operators and the smoke test: 200 when the database and the broker answer."""
+    return _health_answer({"database": checks.database_ok(), "broker": checks.broker_ok()})
 
 
 @login_not_required
@@ -59,15 +63,11 @@ def health_live(request: HttpRequest) -> JsonResponse:
 def health_ready(request: HttpRequest) -> JsonResponse:
     """For the load balancer: 200 when the database, the cache, the broker and the default
     storage all answer; 503 naming each part that does not."""
-    results = {
-        "database": checks.database_ok(),
-        "cache": checks.cache_ok(),
-        "broker": checks.broker_ok(),
-        "storage": checks.storage_ok(),
-    }
-    ready = all(results.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable"}
-        | {name: "ok" if ok else "down" for name, ok in results.items()},
-        status=200 if ready else 503,
+    return _health_answer(
+        {
+            "database": checks.database_ok(),
+            "cache": checks.cache_ok(),
+            "broker": checks.broker_ok(),
+            "storage": checks.storage_ok(),
+        }
     )
