@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from cases.attachments import upload_body_limit
+from config.proxies import client_address, networks_parse
 
 
 class ChineseFirstLocaleMiddleware:
@@ -76,39 +76,6 @@ class RequestBodyLimitMiddleware:
         over the common limit)."""
         limit: int = settings.REQUEST_BODY_MAX_BYTES
         return declared > limit and declared > (upload_body_limit(request) or 0)
-
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def networks_parse(entries: Sequence[str]) -> tuple[Network, ...]:
-    """``["10.0.0.5", "10.1.0.0/16"]`` → networks; a bad entry raises ValueError."""
-    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
-
-
-def client_address(remote_addr: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
-    """The client's address behind the trusted proxies: walking ``X-Forwarded-For`` from the
-    right (each proxy appends the address it was reached from), the first address that is not
-    a trusted proxy. A header sent by the client itself only adds entries on the left, so it
-    cannot name another client as long as the proxies nearest to us are trusted ones."""
-
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in trusted)
-
-    if not is_trusted(remote_addr):
-        return remote_addr
-    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if not is_trusted(hop):
-            try:
-                return str(ipaddress.ip_address(hop))
-            except ValueError:
-                return remote_addr  # garbage where an address should be: keep the proxy's
-    return hops[0] if hops else remote_addr
 
 
 class TrustedProxyMiddleware:

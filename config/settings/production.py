@@ -9,12 +9,11 @@ the big screen's cached figures) lives in a shared cache: a per-process cache (`
 that may keep it to itself.
 """
 
-import ipaddress
-
 from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import redbeat_settings
 from config.logconfig import logging_config
+from config.proxies import networks_parse
 from config.storage_settings import s3_storage_from_env
 
 from .base import *  # noqa: F403
@@ -125,13 +124,12 @@ SECURE_SSL_REDIRECT = True
 # The reverse proxies (addresses or networks) whose X-Forwarded-For names the client
 # (config.middleware.TrustedProxyMiddleware): e.g. 127.0.0.1 for nginx on the same host.
 LGSC_TRUSTED_PROXIES = env.list("LGSC_TRUSTED_PROXIES", default=[])
-for _proxy in LGSC_TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"LGSC_TRUSTED_PROXIES: {_proxy!r} is not an address or a network (10.0.0.0/8)."
-        ) from None
+try:
+    networks_parse(LGSC_TRUSTED_PROXIES)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"LGSC_TRUSTED_PROXIES: {_error} (an address, or a network such as 10.0.0.0/8)."
+    ) from None
 # Probes and the Prometheus scraper talk to the application server itself, in plain HTTP on
 # the internal network (docs/deploy/monitoring.md).
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]

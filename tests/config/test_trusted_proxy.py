@@ -8,7 +8,8 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from config.middleware import TrustedProxyMiddleware, client_address, networks_parse
+from config.middleware import TrustedProxyMiddleware
+from config.proxies import client_address, networks_parse
 
 PROXIES = networks_parse(["127.0.0.1", "10.20.0.0/16"])
 
