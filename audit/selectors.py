@@ -178,6 +178,13 @@ def chain_verify(*, chain: str, anchors: Sequence[Anchor] | None = None) -> Veri
         # Rows were appended while we walked: go on from where we stopped.
 
 
+# What to do when the keys do not fit the database (manage.py check_keys, verify_audit).
+KEYS_RESTORE_HINT = (
+    "Restore the keys kept with the backup of this database (docs/deploy/backup.md); "
+    "never start the application on this database without them."
+)
+
+
 @dataclass(frozen=True)
 class KeyFit:
     """Whether the keys of one setting fit the database: of ``checked`` sampled values,

@@ -36,6 +36,14 @@ class PersonalDataError(Exception):
     """A token that cannot be decrypted: malformed, tampered with, or under an unknown key."""
 
 
+class UnknownPersonalDataKeyError(PersonalDataError):
+    """A token made under a key PERSONAL_DATA_KEYS does not hold (``key_id`` names it)."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"The token is encrypted under an unknown key ({key_id}).")
+        self.key_id = key_id
+
+
 def _decode_key(encoded: str, setting: str) -> bytes:
     try:
         key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
@@ -57,11 +65,6 @@ def _encryption_keys() -> list[tuple[str, bytes]]:
         raise ImproperlyConfigured("PERSONAL_DATA_KEYS must list at least one key.")
     keys = [_decode_key(encoded, "PERSONAL_DATA_KEYS") for encoded in encoded_keys]
     return [(_key_id(key), key) for key in keys]
-
-
-def personal_data_key_ids() -> list[str]:
-    """The ids of the configured PERSONAL_DATA_KEYS (the encrypting one first)."""
-    return [key_id for key_id, _key in _encryption_keys()]
 
 
 def _associated_data(key_id: str) -> bytes:
@@ -86,7 +89,7 @@ def personal_data_decrypt(token: str) -> str:
         raise PersonalDataError("Not a personal data token.")
     key = dict(_encryption_keys()).get(key_id)
     if key is None:
-        raise PersonalDataError(f"The token is encrypted under an unknown key ({key_id}).")
+        raise UnknownPersonalDataKeyError(key_id)
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):

@@ -21,9 +21,9 @@ from audit.selectors import KeyFit
 from .crypto import (
     EncryptedTextField,
     PersonalDataError,
+    UnknownPersonalDataKeyError,
     personal_data_decrypt,
     personal_data_index,
-    personal_data_key_ids,
 )
 
 INDEX_SUFFIX = "_index"
@@ -37,10 +37,6 @@ def _encrypted_fields() -> Iterator[tuple[type[models.Model], EncryptedTextField
             if isinstance(field, EncryptedTextField):
                 index = field.name + INDEX_SUFFIX
                 yield model, field, index if index in names else None
-
-
-def _token_key_id(token: str) -> str:
-    return token.split(":", 2)[1] if token.count(":") >= 2 else ""
 
 
 def personal_data_keys_fit(*, sample: int = 20) -> tuple[KeyFit, KeyFit]:
@@ -61,11 +57,12 @@ def personal_data_keys_fit(*, sample: int = 20) -> tuple[KeyFit, KeyFit]:
             checked += 1
             try:
                 plaintext = personal_data_decrypt(token)
-            except PersonalDataError:
+            except UnknownPersonalDataKeyError as error:  # a wrong or missing key
                 failed += 1
-                key_id = _token_key_id(token)
-                if key_id:
-                    unknown.add(key_id)
+                unknown.add(error.key_id)
+                continue
+            except PersonalDataError:  # a corrupt token, under a key we hold
+                failed += 1
                 continue
             if index_name is None:
                 continue
@@ -75,10 +72,7 @@ def personal_data_keys_fit(*, sample: int = 20) -> tuple[KeyFit, KeyFit]:
             index_checked += 1
             if personal_data_index(plaintext) != stored_index:
                 index_failed += 1
-    # A key id the configured keys do not name means a missing key; a known id that does not
-    # open means a corrupt token, reported as a failure without an unknown id.
-    configured = set(personal_data_key_ids())
     return (
-        KeyFit("PERSONAL_DATA_KEYS", checked, failed, tuple(sorted(unknown - configured))),
+        KeyFit("PERSONAL_DATA_KEYS", checked, failed, tuple(sorted(unknown))),
         KeyFit("PERSONAL_DATA_INDEX_KEY", index_checked, index_failed),
     )

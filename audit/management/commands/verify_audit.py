@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.anchors import anchor_book
 from audit.selectors import (
     ANCHOR_FILE,
+    KEYS_RESTORE_HINT,
     AnchoringOverdue,
     ChainBreak,
     anchor_file_verify,
@@ -20,11 +21,6 @@ from audit.selectors import (
     audit_mac_keys_fit,
     chain_list,
     chain_verify,
-)
-
-RESTORE_HINT = (
-    "Restore the keys kept with the backup of this database (docs/deploy/backup.md); "
-    "never start the application on this database without them."
 )
 
 
@@ -47,7 +43,7 @@ class Command(BaseCommand):
         try:
             self._verify(chain)
         except ImproperlyConfigured as error:
-            raise CommandError(f"{error} {RESTORE_HINT}") from None
+            raise CommandError(f"{error} {KEYS_RESTORE_HINT}") from None
 
     def _verify(self, chain: str | None) -> None:
         known = chain_list()
@@ -85,7 +81,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"AUDIT_MAC_KEYS do not hold the keys this database's audit trail was sealed "
                     f"with (key ids {', '.join(keys.unknown_key_ids)}): {len(broken)} of "
-                    f"{len(chains)} chains fail to verify. {RESTORE_HINT}"
+                    f"{len(chains)} chains fail to verify. {KEYS_RESTORE_HINT}"
                 )
             prefix = "" if anchor_file.ok else "the anchor file is broken; "
             suffix = f"; anchoring is overdue for {len(overdue)}" if overdue else ""

@@ -13,13 +13,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.selectors import KeyFit, audit_mac_keys_fit
+from audit.selectors import KEYS_RESTORE_HINT, KeyFit, audit_mac_keys_fit
 from cases.key_fit import personal_data_keys_fit
 
-RESTORE_HINT = (
-    "Restore the keys kept with the backup of this database (docs/deploy/backup.md); "
-    "never start the application on this database without them."
-)
 WHAT = {
     "PERSONAL_DATA_KEYS": "do not decrypt the personal data of this database",
     "PERSONAL_DATA_INDEX_KEY": (
@@ -39,7 +35,7 @@ def key_fit_message(fit: KeyFit) -> str:
     )
     return (
         f"{fit.setting} {WHAT[fit.setting]}: {fit.failed} of {fit.checked} sampled values "
-        f"fail{unknown}. {RESTORE_HINT}"
+        f"fail{unknown}. {KEYS_RESTORE_HINT}"
     )
 
 
@@ -62,7 +58,7 @@ class Command(BaseCommand):
         try:
             fits = [*personal_data_keys_fit(sample=sample), audit_mac_keys_fit(sample=sample)]
         except ImproperlyConfigured as error:
-            raise CommandError(f"{error} {RESTORE_HINT}") from None
+            raise CommandError(f"{error} {KEYS_RESTORE_HINT}") from None
         wrong = [fit for fit in fits if not fit.ok]
         for fit in fits:
             if fit.ok:
