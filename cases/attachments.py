@@ -402,47 +402,44 @@ def attachment_orphans_remove(
       its name returned). Such files are left by a worker killed between storing a file and
       committing its row, by a transaction rolled back after the file was stored, or by a
       deletion after commit that the store refused at that moment;
-    - an attachment row whose file is missing is kept and flagged
-      (``attachment_files_missing_flag``).
+    - an attachment row whose file is missing is kept and flagged (``_file_missing_mark``).
 
-    Works on a local folder and on a bucket alike (listing and modified times through the
-    storage API). Raises StorageUnavailable, having changed nothing more, when the store
-    cannot be reached."""
+    One listing of the store and one pass over the rows' names (no query per folder); works
+    on a local folder and on a bucket alike (through the storage API). Raises
+    StorageUnavailable, having changed nothing more, when the store cannot be reached."""
     now = now or timezone.now()
     cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
     storage = CaseAttachment._meta.get_field("file").storage
     with storage_guard("list", "cases/"):
         stored = _stored_names(storage, "cases")
+    referenced: set[str] = set()
+    changed: list[int] = []  # rows whose file went missing, or came back
+    rows = CaseAttachment.objects.values_list("pk", "file", "created_at", "file_missing_since")
+    for pk, name, created_at, missing_since in rows.iterator(chunk_size=5000):
+        referenced.add(name)
+        if created_at < cutoff and (name not in stored) != (missing_since is not None):
+            changed.append(pk)
     removed: list[str] = []
-    by_directory: dict[str, list[str]] = {}
-    for name in stored:
-        by_directory.setdefault(name.rsplit("/", 1)[0], []).append(name)
-    for _directory, names in sorted(by_directory.items()):
-        referenced = set(
-            CaseAttachment.objects.filter(file__in=names).values_list("file", flat=True)
-        )
-        for name in sorted(set(names) - referenced):
-            with storage_guard("inspect", name):
-                try:
-                    if storage.get_modified_time(name) >= cutoff:
-                        continue
-                    size = storage.size(name)
-                except FileNotFoundError:  # removed meanwhile
+    for name in sorted(stored - referenced):
+        with storage_guard("inspect", name):
+            try:
+                if storage.get_modified_time(name) >= cutoff:
                     continue
-                storage.delete(name)
-            logger.info(
-                "Removed orphan attachment file %s (%d bytes): no row refers to it.", name, size
-            )
-            removed.append(name)
-    attachment_files_missing_flag(stored=stored, cutoff=cutoff, now=now)
+                size = storage.size(name)
+            except FileNotFoundError:  # removed meanwhile
+                continue
+            storage.delete(name)
+        logger.info(
+            "Removed orphan attachment file %s (%d bytes): no row refers to it.", name, size
+        )
+        removed.append(name)
+    for attachment in CaseAttachment.objects.filter(pk__in=changed).select_related("case__market"):
+        _file_missing_mark(attachment, missing=attachment.file.name not in stored, now=now)
     return removed
 
 
-def attachment_files_missing_flag(
-    *, stored: set[str], cutoff: datetime, now: datetime
-) -> list[CaseAttachment]:
-    """Flag the attachment rows made before ``cutoff`` whose file is not in ``stored``, and
-    unflag those whose file is back (restored from a backup). Returns the rows newly flagged.
+def _file_missing_mark(attachment: CaseAttachment, *, missing: bool, now: datetime) -> None:
+    """Flag a row whose file is gone, or unflag one whose file is back (restored from a backup).
 
     The row is kept, never deleted: it is what the trail's ``case.attachment_added`` event
     (name, size, SHA-256) and the case's history point at, and it is the evidence that the
@@ -450,36 +447,27 @@ def attachment_files_missing_flag(
     been received. Instead ``file_missing_since`` is set, the case page says the file is
     missing, and one ``case.attachment_file_missing`` event (actor: the system) records when
     it was noticed, so the loss is on the trail and can be restored from a backup."""
-    flagged: list[CaseAttachment] = []
-    rows = CaseAttachment.objects.filter(created_at__lt=cutoff).select_related("case__market")
-    for attachment in rows.iterator(chunk_size=2000):
-        missing = attachment.file.name not in stored
-        if missing == (attachment.file_missing_since is not None):
-            continue
-        with transaction.atomic():
-            attachment.file_missing_since = now if missing else None
-            save_with_history(
-                attachment,
-                None,
-                update_fields=["file_missing_since"],
-                reason="file missing from the store" if missing else "file back in the store",
-            )
-            if missing:
-                events.case_attachment_file_missing_event(attachment)
-                logger.error(
-                    "Attachment %s of case %s: its file %s is missing from the store.",
-                    attachment.pk,
-                    attachment.case_id,
-                    attachment.file.name,
-                )
-                flagged.append(attachment)
-            else:
-                logger.warning(
-                    "Attachment %s: its file %s is back in the store.",
-                    attachment.pk,
-                    attachment.file.name,
-                )
-    return flagged
+    with transaction.atomic():
+        attachment.file_missing_since = now if missing else None
+        save_with_history(
+            attachment,
+            None,
+            update_fields=["file_missing_since"],
+            reason="file missing from the store" if missing else "file back in the store",
+        )
+        if missing:
+            events.case_attachment_file_missing_event(attachment)
+    if missing:
+        logger.error(
+            "Attachment %s of case %s: its file %s is missing from the store.",
+            attachment.pk,
+            attachment.case_id,
+            attachment.file.name,
+        )
+    else:
+        logger.warning(
+            "Attachment %s: its file %s is back in the store.", attachment.pk, attachment.file.name
+        )
 
 
 # --- The size of a request that hands in files ----------------------------------------------------

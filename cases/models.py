@@ -672,7 +672,7 @@ class CaseAttachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    # Set by the hourly sweep (cases.attachments.attachment_files_missing_flag) when the stored
+    # Set by the hourly sweep (cases.attachments.attachment_orphans_remove) when the stored
     # file has gone from the store; the row is kept for the trail. Cleared if it comes back.
     file_missing_since = models.DateTimeField(_("file missing since"), null=True, blank=True)
 
