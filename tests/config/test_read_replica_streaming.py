@@ -153,6 +153,24 @@ class StreamingReplica:
                 assert time.monotonic() < deadline, "the replica did not catch up"
                 time.sleep(0.05)
 
+    def shows(self, label: str, timeout: float = 15.0) -> None:
+        """Wait until the event labelled ``label`` can be read on the replica itself (through
+        the ``replica`` alias, as the pages read it); on a time-out, say where replay stands."""
+        deadline = time.monotonic() + timeout
+        while not AuditEvent.objects.using(REPLICA).filter(actor_label=label).exists():
+            if time.monotonic() > deadline:
+                with self.superuser() as su:
+                    state = su.execute(
+                        "SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(),"
+                        " pg_get_wal_replay_pause_state()"
+                    ).fetchone()
+                on_primary = AuditEvent.objects.using("default").filter(actor_label=label)
+                pytest.fail(
+                    f"{label} not on the replica after {timeout} s (received, replayed, pause:"
+                    f" {state}; on the primary: {on_primary.count()})"
+                )
+            time.sleep(0.05)
+
     def remove(self) -> None:
         try:
             self.stop()
@@ -259,6 +277,7 @@ def test_the_event_search_reads_from_the_replica_and_writes_go_to_the_primary(
 
     replica.replay_resume()
     replica.caught_up()
+    replica.shows(label)
     assert _found(client, label) == 1
 
 
