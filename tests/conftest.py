@@ -21,6 +21,7 @@ import polib
 import pytest
 import time_machine
 from db_support import flush_lifting_audit_triggers
+from db_template import database_from_template
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -318,6 +319,39 @@ def _no_audit_anchors() -> Iterator[None]:
     shutil.rmtree(settings.AUDIT_ANCHOR_DIR, ignore_errors=True)
     yield
     shutil.rmtree(settings.AUDIT_ANCHOR_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's, but the test database is a copy of a migrated template when there is
+    one, and becomes the template when there is none (tests/db_template.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock(), database_from_template() as copied:
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,  # type: ignore[arg-type]  # a set of names, as pytest-django gives it
+            serialized_aliases=serialized_aliases,
+            keepdb=copied,
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
+def bench_static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of collected static files for the benchmarks this process runs (their
+    ``BENCH_STATIC_ROOT``): collected by the first, reused by the others."""
+    return tmp_path_factory.mktemp("bench-static")
 
 
 @pytest.fixture(autouse=True, scope="session")

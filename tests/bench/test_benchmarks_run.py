@@ -9,12 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from db_template import migrated_template
 from django.db import connection
 
 # Its module's fixtures made once: the whole file in one test process (scripts/test-all).
@@ -44,26 +44,23 @@ TIMEOUT = 600  # seconds per benchmark, on a loaded machine
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[str]:
-    """A migrated database the benchmarks copy instead of migrating each (the first makes it):
-    a SQLite file, or a PostgreSQL database dropped at the end."""
-    if connection.vendor != "postgresql":
-        yield str(tmp_path_factory.mktemp("bench-template") / "migrated.sqlite3")
-        return
-    name = f"lgsc_bench_template_{os.getpid()}"
-    try:
-        yield name
-    finally:
-        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+def shared(
+    django_db_setup: None, django_db_blocker: Any, bench_static_root: Path
+) -> dict[str, str]:
+    """What every benchmark here starts from: the migrated template the test databases are
+    copied from (tests/db_template.py; a SQLite file or a PostgreSQL database), which they copy
+    instead of migrating, and one folder of collected static files."""
+    with django_db_blocker.unblock():
+        template = migrated_template()
+    return {"BENCH_TEMPLATE_DB": template, "BENCH_STATIC_ROOT": str(bench_static_root)}
 
 
-def _environment(tmp_path: Path, template: str) -> dict[str, str]:
+def _environment(tmp_path: Path, shared: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = str(ROOT)
     env["BENCH_DB"] = str(tmp_path / "bench.sqlite3")
-    env["BENCH_TEMPLATE_DB"] = template
+    env.update(shared)
     if connection.vendor == "postgresql":
         # A database of its own on the same server: the benchmark makes test_<name> and drops it.
         url = urlsplit(os.environ["DATABASE_URL"])
@@ -88,7 +85,9 @@ def test_every_benchmark_under_bench_is_run_here() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(BENCHMARKS))
-def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, template: str) -> None:
+def test_the_benchmark_runs_and_its_result_parses(
+    name: str, tmp_path: Path, shared: dict[str, str]
+) -> None:
     results = tmp_path / "results"
     done = subprocess.run(  # noqa: S603 (our own script)
         [
@@ -98,7 +97,7 @@ def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, tem
             "--results",
             str(results),
         ],
-        env=_environment(tmp_path, template),
+        env=_environment(tmp_path, shared),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -128,11 +127,13 @@ def test_the_benchmark_runs_and_its_result_parses(name: str, tmp_path: Path, tem
     connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
     reason="the load test runs gunicorn + Celery on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
 )
-def test_the_load_test_runs_its_officers_without_a_failure(tmp_path: Path, template: str) -> None:
+def test_the_load_test_runs_its_officers_without_a_failure(
+    tmp_path: Path, shared: dict[str, str]
+) -> None:
     """bench/load/run.py, tiny: three officers for 15 s against the whole production stack.
     Each of them signs in through the real page; every request's check passed."""
     results = tmp_path / "results"
-    env = _environment(tmp_path, template)
+    env = _environment(tmp_path, shared)
     env["REDIS_URL"] = os.environ["REDIS_URL"]
     done = subprocess.run(  # noqa: S603 (our own script)
         [
@@ -170,9 +171,9 @@ def test_the_load_test_runs_its_officers_without_a_failure(tmp_path: Path, templ
     connection.vendor != "sqlite", reason="--reuse is for SQLite, whose benchmark file is kept"
 )
 def test_the_lists_benchmark_times_the_set_up_the_last_run_left(
-    tmp_path: Path, template: str
+    tmp_path: Path, shared: dict[str, str]
 ) -> None:
-    env = _environment(tmp_path, template)
+    env = _environment(tmp_path, shared)
 
     def lists(*extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 (our own script)

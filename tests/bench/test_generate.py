@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from db_template import migrated_template
 from django.db import connection
 
 from cases.identity import resident_id_mask, resident_id_parse
@@ -55,16 +56,18 @@ class Database:
 
 
 @pytest.fixture(scope="module")
-def databases(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[Any]:
-    """A maker of databases to generate into, migrated once (the first copies itself into a
-    template the others start from); PostgreSQL ones are dropped at the end."""
+def databases(
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    bench_static_root: Path,
+) -> Iterator[Any]:
+    """A maker of databases to generate into, each a copy of the migrated template the test
+    databases are copied from (tests/db_template.py); PostgreSQL ones are dropped at the end."""
     base = tmp_path_factory.mktemp("generate")
     made: list[str] = []
-    template = (
-        f"lgsc_generate_template_{os.getpid()}"
-        if connection.vendor == "postgresql"
-        else str(base / "migrated.sqlite3")
-    )
+    with django_db_blocker.unblock():
+        template = migrated_template()
 
     def make(name: str) -> Database:
         folder = base / name
@@ -75,6 +78,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) 
             PYTHONPATH=str(ROOT),
             BENCH_DB=str(folder / "db.sqlite3"),
             BENCH_TEMPLATE_DB=template,
+            BENCH_STATIC_ROOT=str(bench_static_root),
             PERSONAL_DATA_KEYS=_key(b"p"),
             PERSONAL_DATA_INDEX_KEY=_key(b"i"),
             AUDIT_MAC_KEYS=_key(b"a"),
@@ -93,7 +97,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) 
     finally:
         if connection.vendor == "postgresql":
             with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-                for name in [*made, template]:
+                for name in made:
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
+from db_template import sqlite_copy, sqlite_template
 
 SCRIPT = REPO_ROOT / "scripts" / "run-embedded"
 START_TIMEOUT = 600.0  # seconds: migrations and demo data on a loaded machine
@@ -63,8 +64,14 @@ def _processes_of(var_dir: Path) -> list[int]:
 
 @pytest.fixture(scope="module")
 def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One directory for both runs: the second finds the database migrated already."""
-    return tmp_path_factory.mktemp("var")
+    """One directory for every run: the later ones find the database migrated already, and
+    the first too when the test databases' SQLite template is there to copy (the minute of
+    migrating is not what these tests are about; CI's smoke run of make run migrates)."""
+    folder = tmp_path_factory.mktemp("var")
+    template = sqlite_template()
+    if template is not None:
+        sqlite_copy(template, folder / "db.sqlite3")
+    return folder
 
 
 def _ctrl_c_as_in_a_terminal() -> None:
