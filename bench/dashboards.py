@@ -44,12 +44,12 @@ from bench.run import (
     organisation_make,
     profiled,
     seeded,
+    static_collected,
     timed,
     verified_client,
 )
 
 # isort: split
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -241,7 +241,7 @@ def bench_reads(setting: Setting, *, runs: int, profile: bool) -> list[Result]:
 
 def bench_pages(setting: Setting, *, runs: int, profile: bool) -> list[Result]:
     heading("3. The pages: GET /sla/market/<id>/ (team lead), GET /sla/region/ (inspector)")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    static_collected()
     lead = verified_client(setting.scene.lead)
     inspector = verified_client(setting.inspector)
     results = []

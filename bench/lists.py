@@ -43,13 +43,13 @@ from bench.run import (
     profiled,
     query_plan,
     seeded,
+    static_collected,
     timed,
     verified_client,
 )
 
 # isort: split
 from django.core.exceptions import EmptyResultSet
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -338,7 +338,7 @@ def bench_plans(scene: Scene) -> None:
 
 def bench_pages(scene: Scene, *, runs: int) -> list[Result]:
     heading("3. The pages: GET /cases/market/<id>/?<filter> (team lead), GET /cases/?<filter>")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    static_collected()
     lead = verified_client(scene.lead)
     officer = verified_client(scene.officer)
     base = f"/cases/market/{scene.market_id}/"

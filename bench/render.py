@@ -33,10 +33,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.dashboards import Setting, setting_found, setting_make
 from bench.lists import reused_database
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
-from bench.run import LIST_TARGET_MS, Timing, benchmark_database, heading, profiled, verified_client
+from bench.run import (
+    LIST_TARGET_MS,
+    Timing,
+    benchmark_database,
+    heading,
+    profiled,
+    static_collected,
+    verified_client,
+)
 
 # isort: split
-from django.core.management import call_command
 from django.db import connection
 
 from cases.models import Case, State
@@ -92,7 +99,7 @@ def _repeat(run: Callable[[], object], times: int) -> None:
 
 def bench_pages(setting: Setting, *, runs: int, profile: bool) -> list[Result]:
     scene = setting.scene
-    call_command("collectstatic", interactive=False, verbosity=0)
+    static_collected()
     heading("1. The pages: whole request, SQL, the rest (ms)")
     lead = verified_client(scene.lead)
     officer = verified_client(scene.officer)

@@ -44,7 +44,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("BENCH_DB", "var/bench/search.sqlite3")
 
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
@@ -64,6 +63,7 @@ from bench.run import (  # sets Django up on bench.settings
     person_name,
     resident_id,
     seeded,
+    static_collected,
     timed,
     verified_client,
 )
@@ -300,7 +300,7 @@ class Result:
 
 
 def bench_search(organisation: Organisation, runs: int) -> list[Result]:
-    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest for {% static %}
+    static_collected()
     officer = organisation.officers[organisation.markets[0].pk][0]
     client = verified_client(officer)
     results = []

@@ -4,7 +4,8 @@ their own, never the demo's.
 - ``BENCH_DB``: the SQLite file (default ``var/bench/bench.sqlite3``, relative paths from the
   project root). Everything else the embedded settings keep under ``var/`` (installation
   secrets, file cache, broker folders, collected static files) goes into the same directory, so
-  a benchmark run neither reads nor writes anything of the demo installation.
+  a benchmark run neither reads nor writes anything of the demo installation
+  (``BENCH_STATIC_ROOT``: the collected static files elsewhere, to share them between runs).
 - ``DATABASE_URL``: benchmark PostgreSQL instead (``postgres://user:pass@host:5432/name``);
   ``bench/run.py`` then works in a fresh ``test_<name>`` database that it creates and drops.
 """
@@ -28,6 +29,12 @@ from config.settings.embedded import DATABASES as _EMBEDDED_DATABASES  # noqa: E
 from config.settings.embedded import env  # noqa: E402
 
 DEBUG = False  # as deployed: no query log, no debug pages
+
+# Collected static files (bench.run.static_collected): in the bench directory, or where
+# ``BENCH_STATIC_ROOT`` says, so that several runs with databases of their own (the smoke tests
+# of tests/bench) collect once.
+if os.environ.get("BENCH_STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
 
 # The file broker's folders, as scripts/run-embedded makes them: what the services hand to the
 # workers (an applicant's text message on intake, say) is written there, as in the embedded

@@ -30,12 +30,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.run sets the benchmark settings up (and refuses the demo database): first.
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
-from bench.run import benchmark_database, heading, profiled, seeded, timed, verified_client
+from bench.run import (
+    benchmark_database,
+    heading,
+    profiled,
+    seeded,
+    static_collected,
+    timed,
+    verified_client,
+)
 
 # isort: split
 from datetime import time as clock_time
 
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -242,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         drafted = time.perf_counter()
         stats_drafts_refresh(areas=[area])
         print(f"provisional figures computed in {time.perf_counter() - drafted:.2f} s")
-        call_command("collectstatic", interactive=False, verbosity=0)
+        static_collected()
         inspector = User.objects.create(
             username="bench-inspector", full_name="督查员", password_changed_at=timezone.now()
         )

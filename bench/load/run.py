@@ -143,7 +143,6 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
 import psutil
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -698,7 +697,7 @@ def main(args: argparse.Namespace) -> int:
             plan = seed(args)
             plan_path = RUN_DIR / "plan.json"
             plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-            call_command("collectstatic", interactive=False, verbosity=0)
+            bench_run.static_collected()
             connection.close()  # the runner holds no connection during the run
             stack = Stack()
             frame.callback(stack.stop)
