@@ -18,10 +18,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
+from django.apps import apps
 from django.core.files import File
+from django.core.files.storage import Storage
+from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 
 logger = logging.getLogger(__name__)
@@ -62,3 +67,66 @@ def stored_file_open(file: FieldFile) -> File:
     file, ``StorageUnavailable`` when the store cannot be reached."""
     with storage_guard("download", file.name or ""):
         return file.open("rb")
+
+
+# --- Moving a host's files into the bucket ------------------------------------------------------
+
+
+@dataclass
+class FilesCopied:
+    """What ``local_files_copy`` did: files copied, found there already (same size), and
+    those whose name the store holds with other content (left as they are, never
+    overwritten)."""
+
+    copied: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+    differing: list[str] = field(default_factory=list)
+
+
+def local_files_copy(source: Path, storage: Storage) -> FilesCopied:
+    """Every file under the folder ``source`` into ``storage`` under the same name (its path
+    relative to ``source``, as the rows record it), through the storage's own settings
+    (a bucket's encryption and prefix). Run again, it copies only what is missing."""
+    done = FilesCopied()
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        name = path.relative_to(source).as_posix()
+        with storage_guard("copy", name):
+            if storage.exists(name):
+                same = storage.size(name) == path.stat().st_size
+                (done.present if same else done.differing).append(name)
+                continue
+            with path.open("rb") as content:
+                saved = storage.save(name, File(content, name=path.name))
+        if saved != name:  # taken meanwhile: the store renamed it, which the rows would miss
+            with storage_guard("copy", saved):
+                storage.delete(saved)
+            done.differing.append(name)
+            continue
+        done.copied.append(name)
+    return done
+
+
+def stored_names_referenced() -> Iterator[tuple[str, str]]:
+    """(model label, file name) of every stored file a row refers to, over every model with a
+    file field: what must be in the store for nothing to be lost (historical records keep a
+    name as text, not as a file field, and are not among them)."""
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.get_fields() if isinstance(f, FileField)]
+        for field_name in fields:
+            names = (
+                model._default_manager.exclude(**{field_name: ""})
+                .values_list(field_name, flat=True)
+                .iterator()
+            )
+            for name in names:
+                yield model._meta.label, name
+
+
+def stored_names_missing(storage: Storage) -> list[tuple[str, str]]:
+    """The (model label, file name) of ``stored_names_referenced`` that ``storage`` lacks."""
+    missing = []
+    for label, name in stored_names_referenced():
+        with storage_guard("check", name):
+            if not storage.exists(name):
+                missing.append((label, name))
+    return missing

@@ -12,6 +12,8 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -21,6 +23,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
@@ -373,3 +377,80 @@ def test_an_inspection_whose_photos_the_store_cannot_take_is_refused_with_a_mess
     assert "文件存储暂时无法访问" in refused.value.message_dict[f"{code}-photos"][0]
     assert not Inspection.objects.exists()
     assert not InspectionPhoto.objects.exists()
+
+
+# --- Moving a host's files into the bucket (manage.py media_to_bucket) ------------------------
+
+
+def _move(**options: Any) -> str:
+    out = StringIO()
+    call_command("media_to_bucket", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_a_hosts_files_move_into_the_bucket_encrypted_under_their_names_once(
+    verified_client: Callable[[User], Client],
+    officer: User,
+    case: Case,
+    settings: Settings,
+    endpoint: str,
+    s3: Any,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # the single host, before the bucket
+    client = verified_client(officer)
+    _upload(client, case)
+    attachment = CaseAttachment.objects.get(case=case)
+    bucket = f"lgsc-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    _use_bucket(settings, endpoint, bucket)
+
+    first = _move()
+    again = _move()
+
+    assert "1 files copied, 0 already in the bucket" in first
+    assert "Every file the rows refer to is in the bucket." in first
+    assert _keys(s3, bucket) == [attachment.file.name]
+    head = s3.head_object(Bucket=bucket, Key=attachment.file.name)
+    assert head["ServerSideEncryption"] == "AES256"
+    download = client.get(f"/cases/{case.pk}/attachments/{attachment.pk}/")
+    assert _body(download) == PDF  # now from the bucket, through the same view
+    assert "0 files copied, 1 already in the bucket" in again
+
+
+def test_a_name_the_bucket_holds_with_other_content_is_left_alone_and_reported(
+    bucket: str, s3: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "cases" / "7").mkdir(parents=True)
+    (tmp_path / "cases" / "7" / "申请表.pdf").write_bytes(PDF)
+    (tmp_path / "cases" / "7" / "身份证.pdf").write_bytes(PDF)
+    s3.put_object(Bucket=bucket, Key="cases/7/申请表.pdf", Body=b"another file")
+
+    with pytest.raises(CommandError, match="1 names are in the bucket with other content"):
+        _move(source=tmp_path)
+
+    kept = s3.get_object(Bucket=bucket, Key="cases/7/申请表.pdf")["Body"].read()
+    assert kept == b"another file"
+    assert sorted(_keys(s3, bucket)) == ["cases/7/申请表.pdf", "cases/7/身份证.pdf"]
+
+
+def test_a_row_whose_file_is_in_neither_place_is_named(
+    officer: User, case: Case, bucket: str, tmp_path: Path
+) -> None:
+    CaseAttachment.objects.create(
+        case=case,
+        file="cases/1/lost.pdf",
+        original_name="lost.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
+
+    with pytest.raises(CommandError, match=r"1 files the rows .* cases.CaseAttachment cases/1/"):
+        _move(source=tmp_path)
+
+
+def test_moving_files_needs_a_bucket(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="local folder, not a bucket"):
+        _move(source=tmp_path)
