@@ -4,9 +4,9 @@ Every secret and address comes from the environment; a missing one stops start-u
 ImproperlyConfigured rather than falling back to a default.
 
 State that several processes must agree on (the kiosk's lookup throttle, sign-in lock-outs,
-the big screen's cached figures) lives in a shared cache: a per-process cache (``locmem``,
-``dummy``) is refused unless ``LGSC_SINGLE_HOST=true`` says this is one host with one process
-that may keep it to itself.
+the big screen's cached figures) lives in a shared cache: a per-process cache (``locmem``) is
+refused unless ``LGSC_SINGLE_HOST=true`` says this is one host with one process that may keep
+it to itself; the dummy cache, which keeps nothing, always.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -76,10 +76,12 @@ else:
         "LGSC_SINGLE_HOST=true on a host that runs the one beat with its schedule in a file."
     )
 CACHES = {"default": env.cache_url("CACHE_URL")}
-PER_PROCESS_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache":
+    raise ImproperlyConfigured(
+        "CACHE_URL: the dummy cache keeps nothing, so the kiosk's throttle and the sign-in "
+        "lock-outs would never count. Point CACHE_URL at Redis (rediscache://host:6379/1)."
+    )
+PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
 if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES and not LGSC_SINGLE_HOST:
     raise ImproperlyConfigured(
         f"CACHE_URL: {CACHES['default']['BACKEND']} keeps its state in one process, so throttles "

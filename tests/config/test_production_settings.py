@@ -96,29 +96,6 @@ def test_a_weak_secret_key_fails_the_deploy_checks() -> None:
     assert "security.W009" in result.stderr
 
 
-@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://"])
-def test_a_per_process_cache_is_refused(cache_url: str) -> None:
-    """With four web processes a per-process throttle gives an attacker four times the tries."""
-    result = manage("check", "--deploy", changes={"CACHE_URL": cache_url})
-
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "CACHE_URL" in result.stderr
-    assert "LGSC_SINGLE_HOST" in result.stderr
-
-
-def test_a_single_host_may_keep_its_cache_in_its_process() -> None:
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        changes={"CACHE_URL": "locmemcache://", "LGSC_SINGLE_HOST": "true"},
-    )
-
-    assert result.returncode == 0, result.stderr + result.stdout
-
-
 def test_a_trusted_proxy_that_is_no_address_is_refused() -> None:
     result = manage("check", "--deploy", changes={"LGSC_TRUSTED_PROXIES": "127.0.0.1,nginx"})
 
@@ -194,26 +171,51 @@ def test_a_lock_timeout_a_live_beat_could_lose_is_refused() -> None:
     assert "REDBEAT_LOCK_TIMEOUT" in result.stderr
 
 
-def test_stored_files_on_one_hosts_disk_are_refused() -> None:
-    """Without a bucket an upload taken by host A could not be downloaded from host B."""
-    result = manage("check", "--deploy", changes={"LGSC_S3_BUCKET": None})
+# What one process or one host keeps to itself: refused, unless LGSC_SINGLE_HOST says there
+# is one. With four web processes a per-process throttle gives an attacker four times the
+# tries; without a bucket an upload taken by host A cannot be downloaded from host B.
+KEPT_TO_ITSELF = [
+    pytest.param({"CACHE_URL": "locmemcache://"}, "CACHE_URL", id="cache-in-the-process"),
+    pytest.param({"LGSC_S3_BUCKET": None}, "LGSC_S3_BUCKET", id="files-on-the-hosts-disk"),
+]
+
+
+@pytest.mark.parametrize(("changes", "setting"), KEPT_TO_ITSELF)
+def test_state_one_process_or_host_keeps_to_itself_is_refused(
+    changes: dict[str, str | None], setting: str
+) -> None:
+    result = manage("check", "--deploy", changes=changes)
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    assert "LGSC_S3_BUCKET" in result.stderr
+    assert setting in result.stderr
     assert "LGSC_SINGLE_HOST" in result.stderr
 
 
-def test_a_single_host_may_keep_its_files_on_its_disk() -> None:
+@pytest.mark.parametrize(("changes", "setting"), KEPT_TO_ITSELF)
+def test_a_single_host_may_keep_it_to_itself(changes: dict[str, str | None], setting: str) -> None:
     result = manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        changes={"LGSC_S3_BUCKET": None, "LGSC_SINGLE_HOST": "true"},
+        changes={**changes, "LGSC_SINGLE_HOST": "true"},
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("single_host", [None, "true"])
+def test_a_cache_that_keeps_nothing_is_refused_even_on_a_single_host(
+    single_host: str | None,
+) -> None:
+    """The kiosk's throttle and the sign-in lock-outs would never count."""
+    changes = {"CACHE_URL": "dummycache://", "LGSC_SINGLE_HOST": single_host}
+    result = manage("check", "--deploy", changes=changes)
+
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
+    assert "keeps nothing" in result.stderr
 
 
 def test_the_bucket_is_private_encrypted_and_never_overwritten() -> None:
