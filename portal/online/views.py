@@ -37,6 +37,7 @@ from cases.identity import mobile_mask
 from cases.models import Applicant
 from cases.receipt_selectors import case_receipt as receipt_for
 from cases.services import CaseActionError
+from cases.storage import StorageUnavailable
 from online import selectors, services
 from workflows.ratings.forms import RatingForm
 from workflows.ratings.models import RatingChannel
@@ -509,6 +510,17 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_on_form(hand_in if request.POST.get("action") == "hand_in" else withdraw, error)
         except CaseActionError as error:
             messages.error(request, str(error))
+            return redirect("portal:online:case", own.pk)
+        except StorageUnavailable:
+            # Nothing was recorded (the hand-in is one transaction); a browser cannot keep the
+            # chosen files across pages, so the message asks for them again.
+            messages.error(
+                request,
+                _(
+                    "Your files were not handed in: the file store cannot be reached just now. "
+                    "Nothing was saved; please choose the files again in a few minutes."
+                ),
+            )
             return redirect("portal:online:case", own.pk)
     return render(
         request,

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 from conftest import MembershipFactory, UserFactory, add_totp_device, case_make
+from counter_support import qingxiu_make
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,12 +29,14 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
+from online_support import employer_signed_in, posting_post
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from audit.models import AuditEvent
 from cases.attachments import attachment_orphans_remove
-from cases.models import Case, CaseAttachment
+from cases.models import Case, CaseAttachment, ChecklistItem, State
+from cases.services import case_claim
 from config.storage_settings import S3_BACKEND, s3_options
 from exports.models import ExportJob, ExportState
 from exports.services import export_files_purge
@@ -41,6 +44,8 @@ from markets.models import Market, Role
 from workflows.inspections.checklist import FACILITY_CODES, Result
 from workflows.inspections.models import Inspection, InspectionPhoto
 from workflows.inspections.services import ItemGiven, inspection_record
+from workflows.postings.models import Posting
+from workflows.postings.services import posting_return_for_correction
 
 pytestmark = [
     pytest.mark.xdist_group("bucket"),  # its module's fixtures made once (scripts/test-all)
@@ -231,6 +236,37 @@ def test_a_download_while_the_endpoint_is_down_is_a_503(
     assert response.status_code == 503
     assert response["Retry-After"] == "30"  # config/unavailable.py, as for any part down
     assert "文件暂时无法获取" in response.content.decode()
+
+
+def test_an_online_hand_in_while_the_endpoint_is_down_records_nothing_and_says_so(
+    officer: User, nanning_market: Market, settings: Settings
+) -> None:
+    """The applicant's page (portal/online): the notice's items stay outstanding, no row, and
+    a message in Chinese asks for the files again (not the bare 503 page)."""
+    qingxiu_make()
+    client = employer_signed_in(nanning_market)
+    client.post("/portal/online/postings/new/", posting_post(nanning_market))
+    posting = Posting.objects.get()
+    assert posting.case is not None
+    case_claim(actor=officer, case=posting.case)
+    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
+    assert item is not None
+    posting_return_for_correction(actor=officer, posting=posting, items=[item])
+    notice_item = posting.case.notices.get().items.get()
+    _use_bucket(settings, _closed_port_url(), "lgsc-files")
+
+    response = client.post(
+        f"/portal/online/cases/{posting.case_id}/",
+        {"action": "hand_in", f"item_{notice_item.pk}": SimpleUploadedFile(NAME, PDF)},
+    )
+
+    assert response.status_code == 302
+    case = Case.objects.get(pk=posting.case_id)
+    assert case.state == State.AWAITING_MATERIALS
+    assert not CaseAttachment.objects.exists()
+    notice_item.refresh_from_db()
+    assert notice_item.received_at is None
+    assert "文件存储暂时无法访问" in _messages(response)[-1]  # after the posting's own
 
 
 # --- The hourly sweep -------------------------------------------------------------------------
