@@ -30,7 +30,6 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -47,7 +46,7 @@ from . import events
 from . import permissions as can
 from .fsm import row_locked, save_with_history
 from .models import Case, CaseAttachment
-from .storage import storage_guard
+from .storage import storage_guard, stored_names_under, stored_orphans_remove
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -377,20 +376,6 @@ def case_attachment_get(*, case: Case, pk: int) -> CaseAttachment:
 # --- Files that no row references ---------------------------------------------------------------
 
 
-def _stored_names(storage: Storage, top: str) -> set[str]:
-    """Every file name under ``top/<directory>/`` (a folder, or the keys of a bucket under
-    that prefix: both through the storage API). Empty when there is nothing under ``top``."""
-    try:
-        directories, _files = storage.listdir(top)
-    except FileNotFoundError:  # a folder not made yet; a bucket lists an absent prefix as empty
-        return set()
-    names: set[str] = set()
-    for directory in sorted(directories):
-        _subdirectories, files = storage.listdir(f"{top}/{directory}")
-        names.update(f"{top}/{directory}/{file}" for file in files)
-    return names
-
-
 def attachment_orphans_remove(
     *, now: datetime | None = None, grace: timedelta | None = None
 ) -> list[str]:
@@ -410,8 +395,7 @@ def attachment_orphans_remove(
     now = now or timezone.now()
     cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
     storage = CaseAttachment._meta.get_field("file").storage
-    with storage_guard("list", "cases/"):
-        stored = _stored_names(storage, "cases")
+    stored = stored_names_under(storage, "cases")
     referenced: set[str] = set()
     changed: list[int] = []  # rows whose file went missing, or came back
     rows = CaseAttachment.objects.values_list("pk", "file", "created_at", "file_missing_since")
@@ -419,20 +403,7 @@ def attachment_orphans_remove(
         referenced.add(name)
         if created_at < cutoff and (name not in stored) != (missing_since is not None):
             changed.append(pk)
-    removed: list[str] = []
-    for name in sorted(stored - referenced):
-        with storage_guard("inspect", name):
-            try:
-                if storage.get_modified_time(name) >= cutoff:
-                    continue
-                size = storage.size(name)
-            except FileNotFoundError:  # removed meanwhile
-                continue
-            storage.delete(name)
-        logger.info(
-            "Removed orphan attachment file %s (%d bytes): no row refers to it.", name, size
-        )
-        removed.append(name)
+    removed = stored_orphans_remove(storage, stored - referenced, cutoff=cutoff)
     for attachment in CaseAttachment.objects.filter(pk__in=changed).select_related("case__market"):
         _file_missing_mark(attachment, missing=attachment.file.name not in stored, now=now)
     return removed

@@ -16,9 +16,10 @@ unavailable" page like any other part that is down. A file that is simply not th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from boto3.exceptions import Boto3Error
@@ -67,6 +68,45 @@ def stored_file_open(file: FieldFile) -> File:
     file, ``StorageUnavailable`` when the store cannot be reached."""
     with storage_guard("download", file.name or ""):
         return file.open("rb")
+
+
+# --- Files without a row (the hourly sweeps) ---------------------------------------------------
+
+
+def stored_names_under(storage: Storage, top: str) -> set[str]:
+    """Every file name under ``top/<directory>/`` (a folder, or the keys of a bucket under
+    that prefix: both through the storage API): one listing of ``top`` and one of each of its
+    directories. Empty when there is nothing under ``top``; StorageUnavailable when the store
+    cannot be reached."""
+    with storage_guard("list", f"{top}/"):
+        try:
+            directories, _files = storage.listdir(top)
+        except FileNotFoundError:  # a folder not made yet; a bucket lists an absent prefix as empty
+            return set()
+        names: set[str] = set()
+        for directory in sorted(directories):
+            _subdirectories, files = storage.listdir(f"{top}/{directory}")
+            names.update(f"{top}/{directory}/{file}" for file in files)
+    return names
+
+
+def stored_orphans_remove(storage: Storage, names: Iterable[str], *, cutoff: datetime) -> list[str]:
+    """Delete the stored files ``names`` (which no row refers to) last changed before
+    ``cutoff``: a younger one may belong to an upload whose transaction has not ended yet.
+    Each removal is logged; the names removed are returned."""
+    removed: list[str] = []
+    for name in sorted(names):
+        with storage_guard("inspect", name):
+            try:
+                if storage.get_modified_time(name) >= cutoff:
+                    continue
+                size = storage.size(name)
+            except FileNotFoundError:  # removed meanwhile
+                continue
+            storage.delete(name)
+        logger.info("Removed orphan file %s (%d bytes): no row refers to it.", name, size)
+        removed.append(name)
+    return removed
 
 
 # --- Moving a host's files into the bucket ------------------------------------------------------

@@ -250,6 +250,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cases.tasks.attachment_orphans_remove_task",
         "schedule": crontab(minute=17),  # hourly
     },
+    # The same for inspection photos.
+    "inspections-photo-orphans": {
+        "task": "workflows.inspections.tasks.inspection_photo_orphans_remove_task",
+        "schedule": crontab(minute=19),  # hourly
+    },
     # Forget the one-time tokens of forms sent more than a week ago.
     "cases-form-submissions-prune": {
         "task": "cases.tasks.form_submission_prune_task",

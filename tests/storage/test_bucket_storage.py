@@ -43,7 +43,12 @@ from exports.services import export_files_purge
 from markets.models import Market, Role
 from workflows.inspections.checklist import FACILITY_CODES, Result
 from workflows.inspections.models import Inspection, InspectionPhoto
-from workflows.inspections.services import ItemGiven, inspection_record
+from workflows.inspections.services import (
+    ItemGiven,
+    inspection_photo_orphans_remove,
+    inspection_record,
+)
+from workflows.inspections.tasks import inspection_photo_orphans_remove_task
 from workflows.postings.models import Posting
 from workflows.postings.services import posting_return_for_correction
 
@@ -413,6 +418,28 @@ def test_an_inspection_whose_photos_the_store_cannot_take_is_refused_with_a_mess
     assert "文件存储暂时无法访问" in refused.value.message_dict[f"{code}-photos"][0]
     assert not Inspection.objects.exists()
     assert not InspectionPhoto.objects.exists()
+
+
+def test_the_sweep_removes_an_old_photo_without_a_row_and_keeps_the_inspections_own(
+    inspector: User, nanning_market: Market, bucket: str, s3: Any
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    items = {code: ItemGiven(result=Result.PASS) for code in FACILITY_CODES}
+    code = FACILITY_CODES[0]
+    items[code] = ItemGiven(result=Result.PASS, photos=[SimpleUploadedFile("a.png", png)])
+    inspection = inspection_record(
+        actor=inspector, market=nanning_market, visited_on=timezone.localdate(), items=items
+    )
+    kept = InspectionPhoto.objects.get().file.name
+    orphan = f"inspections/{inspection.pk}/left-by-a-killed-worker"
+    s3.put_object(Bucket=bucket, Key=orphan, Body=png)
+
+    assert inspection_photo_orphans_remove() == []  # younger than the grace: may be mid-upload
+    removed = inspection_photo_orphans_remove(now=timezone.now() + timedelta(days=2))
+
+    assert removed == [orphan]
+    assert _keys(s3, bucket, "inspections/") == [kept]
+    assert inspection_photo_orphans_remove_task() == 0  # run again: nothing more to do
 
 
 # --- Moving a host's files into the bucket (manage.py media_to_bucket) ------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -40,7 +40,12 @@ from cases.attachments import (
 from cases.fsm import CaseActionError, row_locked, save_with_history
 from cases.models import Applicant, Case, Channel, State
 from cases.services import case_claim, case_close, case_open, case_reassign, case_resolve
-from cases.storage import StorageUnavailable, storage_guard
+from cases.storage import (
+    StorageUnavailable,
+    storage_guard,
+    stored_names_under,
+    stored_orphans_remove,
+)
 from markets.desks import desk_account
 from markets.models import Market, Membership, Role
 
@@ -412,3 +417,22 @@ def facility_rectification_close(
     save_with_history(rectification, actor)
     events.facility_rectification_closed_event(rectification, actor, old_state=old_state)
     return rectification
+
+
+def inspection_photo_orphans_remove(
+    *, now: datetime | None = None, grace: timedelta | None = None
+) -> list[str]:
+    """Stored photos under ``inspections/`` that no photo row refers to, older than ``grace``
+    (settings.CASE_ATTACHMENT_ORPHAN_GRACE, as for case attachments): deleted, logged, their
+    names returned. A refused inspection removes its photos itself; these are what a worker
+    killed mid-inspection, or a store that refused the removal then, left behind. One listing
+    of the store and one pass over the rows' names; StorageUnavailable, having changed
+    nothing more, when the store cannot be reached."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
+    storage = InspectionPhoto._meta.get_field("file").storage
+    stored = stored_names_under(storage, "inspections")
+    referenced = set(InspectionPhoto.objects.values_list("file", flat=True).iterator(5000))
+    return stored_orphans_remove(storage, stored - referenced, cutoff=cutoff)
