@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import django
@@ -33,22 +34,27 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-_SKIPPED = {".venv", ".git", "var", "node_modules"}
+_SKIPPED = {"var", "node_modules", "__pycache__"}  # and every hidden folder (.venv, .git)
 
 
 def _digest(vendor: str) -> str:
     """Of every migration file, the pinned packages and the kind of database."""
     sha = hashlib.sha256(f"{vendor} django {django.__version__}\n".encode())
     sha.update((REPO_ROOT / "pyproject.toml").read_bytes())
-    migrations = sorted(
-        path
-        for path in REPO_ROOT.glob("*/migrations/*.py")
-        if path.relative_to(REPO_ROOT).parts[0] not in _SKIPPED
-    )
-    for path in migrations:
+    for path in _migration_files():
         sha.update(str(path.relative_to(REPO_ROOT)).encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()[:16]
+
+
+def _migration_files() -> list[Path]:
+    """Every migration of the project's apps, however deep (``workflows/<app>/migrations``)."""
+    found: list[Path] = []
+    for folder, directories, files in os.walk(REPO_ROOT):
+        directories[:] = [d for d in directories if d not in _SKIPPED and not d.startswith(".")]
+        if Path(folder).name == "migrations":
+            found.extend(Path(folder) / name for name in files if name.endswith(".py"))
+    return sorted(found)
 
 
 def template_name(connection: BaseDatabaseWrapper) -> str:
@@ -153,12 +159,14 @@ def database_from_template(alias: str = "default") -> Iterator[bool]:
     migrated test database becomes the template."""
     connection = connections[alias]
     name = template_name(connection)
-    with _locked(connection):
+    with ExitStack() as held:
+        held.enter_context(_locked(connection))
         if template_exists(connection, name):
             _copy(connection, name, connection.creation._get_test_db_name())  # type: ignore[attr-defined]
+            held.close()  # copied: the others need not wait for this process's set-up
             yield True
             return
-        yield False
+        yield False  # the lock held while this process migrates: the others wait, then copy
         test_name = connection.settings_dict["NAME"]  # the test database's, after the set-up
         _checkpointed(connection)
         _remove_others(connection, keep=name)
