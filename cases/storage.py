@@ -16,6 +16,7 @@ unavailable" page like any other part that is down. A file that is simply not th
 from __future__ import annotations
 
 import logging
+import posixpath
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
 from django.core.files import File
-from django.core.files.storage import Storage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 
@@ -74,19 +75,43 @@ def stored_file_open(file: FieldFile) -> File:
 
 
 def stored_names_under(storage: Storage, top: str) -> set[str]:
-    """Every file name under ``top/<directory>/`` (a folder, or the keys of a bucket under
-    that prefix: both through the storage API): one listing of ``top`` and one of each of its
-    directories. Empty when there is nothing under ``top``; StorageUnavailable when the store
-    cannot be reached."""
+    """Every file name under the folder ``top``, however deep, as the rows record names.
+    A bucket is listed flat, a thousand keys a request (not one request per folder); a local
+    folder is walked; another store through ``listdir``. Empty when there is nothing under
+    ``top``; StorageUnavailable when the store cannot be reached."""
     with storage_guard("list", f"{top}/"):
-        try:
-            directories, _files = storage.listdir(top)
-        except FileNotFoundError:  # a folder not made yet; a bucket lists an absent prefix as empty
-            return set()
-        names: set[str] = set()
-        for directory in sorted(directories):
-            _subdirectories, files = storage.listdir(f"{top}/{directory}")
-            names.update(f"{top}/{directory}/{file}" for file in files)
+        if isinstance(storage, FileSystemStorage):
+            root = Path(storage.path(top))
+            if not root.is_dir():
+                return set()
+            return {
+                f"{top}/{p.relative_to(root).as_posix()}" for p in root.rglob("*") if p.is_file()
+            }
+        bucket_name = getattr(storage, "bucket_name", None)
+        if bucket_name:  # django-storages' S3Storage: keys under its location (prefix), if any
+            location = str(getattr(storage, "location", "") or "").strip("/")
+            prefix = posixpath.join(location, top) + "/" if location else f"{top}/"
+            client = storage.connection.meta.client  # type: ignore[attr-defined]
+            pages = client.get_paginator("list_objects_v2").paginate(
+                Bucket=bucket_name, Prefix=prefix
+            )
+            return {
+                posixpath.relpath(entry["Key"], location) if location else entry["Key"]
+                for page in pages
+                for entry in page.get("Contents", ())
+                if not entry["Key"].endswith("/")
+            }
+        return _names_listed(storage, top)
+
+
+def _names_listed(storage: Storage, folder: str) -> set[str]:
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return set()
+    names = {f"{folder}/{file}" for file in files}
+    for directory in directories:
+        names |= _names_listed(storage, f"{folder}/{directory}")
     return names
 
 
@@ -163,10 +188,20 @@ def stored_names_referenced() -> Iterator[tuple[str, str]]:
 
 
 def stored_names_missing(storage: Storage) -> list[tuple[str, str]]:
-    """The (model label, file name) of ``stored_names_referenced`` that ``storage`` lacks."""
+    """The (model label, file name) of ``stored_names_referenced`` that ``storage`` lacks:
+    one listing of each top folder the names are in (``cases``, ``inspections``,
+    ``exports``), not a request per file."""
+    listed: dict[str, set[str]] = {}
     missing = []
     for label, name in stored_names_referenced():
-        with storage_guard("check", name):
-            if not storage.exists(name):
-                missing.append((label, name))
+        top, in_folder, _rest = name.partition("/")
+        if not in_folder:  # a name outside any folder: asked for alone
+            with storage_guard("check", name):
+                if not storage.exists(name):
+                    missing.append((label, name))
+            continue
+        if top not in listed:
+            listed[top] = stored_names_under(storage, top)
+        if name not in listed[top]:
+            missing.append((label, name))
     return missing

@@ -78,8 +78,8 @@ def _client(endpoint_url: str) -> Any:
     return boto3.client("s3", endpoint_url=endpoint_url, region_name="us-east-1", **KEYS)
 
 
-def _use_bucket(settings: Settings, endpoint_url: str, bucket: str) -> None:
-    options = s3_options(bucket=bucket, endpoint_url=endpoint_url, max_attempts=1)
+def _use_bucket(settings: Settings, endpoint_url: str, bucket: str, prefix: str = "") -> None:
+    options = s3_options(bucket=bucket, endpoint_url=endpoint_url, max_attempts=1, prefix=prefix)
     options |= {
         "access_key": KEYS["aws_access_key_id"],
         "secret_key": KEYS["aws_secret_access_key"],
@@ -294,6 +294,32 @@ def test_the_sweep_removes_an_old_object_without_a_row_and_keeps_the_rest(
 
     assert removed == [orphan]
     assert _keys(s3, bucket) == [attachment.file.name]
+    attachment.refresh_from_db()
+    assert attachment.file_missing_since is None
+
+
+def test_the_sweep_works_under_a_prefix_and_touches_nothing_outside_it(
+    verified_client: Callable[[User], Client],
+    officer: User,
+    case: Case,
+    bucket: str,
+    s3: Any,
+    settings: Settings,
+    endpoint: str,
+) -> None:
+    """LGSC_S3_PREFIX: the bucket shared with other things, ours under ``lgsc/``."""
+    _use_bucket(settings, endpoint, bucket, prefix="lgsc")
+    _upload(verified_client(officer), case)
+    attachment = CaseAttachment.objects.get(case=case)
+    orphan = f"cases/{case.pk}/{uuid.uuid4().hex}"
+    s3.put_object(Bucket=bucket, Key=f"lgsc/{orphan}", Body=b"left by a killed worker")
+    outside = f"cases/{case.pk}/{uuid.uuid4().hex}"
+    s3.put_object(Bucket=bucket, Key=outside, Body=b"another application's")
+
+    removed = attachment_orphans_remove(now=timezone.now() + timedelta(days=2))
+
+    assert removed == [orphan]
+    assert sorted(_keys(s3, bucket)) == sorted([f"lgsc/{attachment.file.name}", outside])
     attachment.refresh_from_db()
     assert attachment.file_missing_since is None
 
