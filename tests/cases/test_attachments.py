@@ -65,10 +65,14 @@ CONTENT_TYPES = (
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
+    """An archive of ``members``, the same bytes in every process: the files' time is fixed
+    (not the clock's), since the bytes are in the test ids every xdist process must agree on."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            member = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, data)
     return buffer.getvalue()
 
 
