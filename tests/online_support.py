@@ -1,19 +1,24 @@
 """Helpers of the online self-service tests: the code of the last text message to a mobile,
 read from the outbox as the gateway would send it; a browser session signed in with it; an
-employer registered online; a posting as the online form posts it."""
+employer registered online; a posting as the online form posts it; a posting submitted online
+and returned for correction, whose single notice waits for one item."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from counter_support import CREDIT_CODE, posting_form
+from counter_support import CREDIT_CODE, posting_form, qingxiu_make
 from django.test import Client
 
+from accounts.models import User
+from cases.models import ChecklistItem, NoticeItem
+from cases.services import case_claim
 from markets.models import Market, Region
 from notifications.channels import address_resolve
 from notifications.models import OutboxMessage
-from workflows.postings.models import Occupation
+from workflows.postings.models import Occupation, Posting
+from workflows.postings.services import posting_return_for_correction
 
 MOBILE = "13911112222"
 
@@ -53,3 +58,24 @@ def posting_post(market: Market, **extra: Any) -> dict[str, Any]:
     data["county"] = Region.objects.get(code=data["county"]).pk
     data["market"] = market.pk
     return data | extra
+
+
+def posting_submitted_online(market: Market) -> tuple[Client, Posting]:
+    """An employer signed in online who has submitted the waiter's job: the client and the
+    posting, in review."""
+    qingxiu_make()
+    client = employer_signed_in(market)
+    client.post("/portal/online/postings/new/", posting_post(market))
+    return client, Posting.objects.get()
+
+
+def posting_returned(officer: User, posting: Posting) -> NoticeItem:
+    """The posting's review case claimed by ``officer`` and returned for correction for the
+    last item of the posting checklist: the single notice's one item, still to hand in."""
+    assert posting.case is not None
+    case_claim(actor=officer, case=posting.case)
+    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
+    assert item is not None
+    posting_return_for_correction(actor=officer, posting=posting, items=[item])
+    notice_item: NoticeItem = posting.case.notices.get().items.get()
+    return notice_item

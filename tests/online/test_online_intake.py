@@ -18,6 +18,7 @@ from counter_support import (
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from online_support import posting_returned
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -235,12 +236,8 @@ def test_the_employer_hands_in_the_notices_items_and_the_officer_publishes(
     employer: Applicant, officer: User, nanning_market: Market
 ) -> None:
     posting = online_posting_submit(applicant=employer, market=nanning_market, data=_posting_data())
+    notice_item = posting_returned(officer, posting)
     assert posting.case is not None
-    case_claim(actor=officer, case=posting.case)
-    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
-    assert item is not None
-    posting_return_for_correction(actor=officer, posting=posting, items=[item])
-    notice_item = posting.case.notices.get().items.get()
 
     case = online_materials_hand_in(
         applicant=employer,

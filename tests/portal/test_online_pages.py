@@ -17,18 +17,18 @@ from online_support import (
     MOBILE,
     employer_signed_in,
     posting_post,
+    posting_returned,
+    posting_submitted_online,
     signed_in,
 )
 
 from accounts.models import User
 from cases.applicant_session import SESSION_KEY
-from cases.models import Applicant, Case, ChecklistItem, State
-from cases.services import case_claim
+from cases.models import Applicant, Case, State
 from markets.models import Market
 from workflows.guidance.matching import match_postings
 from workflows.guidance.models import Referral
 from workflows.postings.models import Posting, Status
-from workflows.postings.services import posting_return_for_correction
 from workflows.seekers.models import SeekerProfile
 
 pytestmark = pytest.mark.django_db
@@ -164,18 +164,10 @@ def test_another_applicants_case_and_receipt_are_404(officer: User, nanning_mark
 def test_the_employer_hands_in_the_missing_document_and_withdraws(
     officer: User, nanning_market: Market
 ) -> None:
-    qingxiu_make()
-    client = employer_signed_in(nanning_market)
-    client.post("/portal/online/postings/new/", posting_post(nanning_market))
-    posting = Posting.objects.get()
-    assert posting.case is not None
-    case_claim(actor=officer, case=posting.case)
-    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
-    assert item is not None
-    posting_return_for_correction(actor=officer, posting=posting, items=[item])
-    notice_item = posting.case.notices.get().items.get()
+    client, posting = posting_submitted_online(nanning_market)
+    notice_item = posting_returned(officer, posting)
     page = client.get(f"/portal/online/cases/{posting.case_id}/")
-    assert item.name in page.content.decode()
+    assert notice_item.name in page.content.decode()
 
     response = client.post(
         f"/portal/online/cases/{posting.case_id}/",
@@ -198,16 +190,8 @@ def test_the_employer_hands_in_the_missing_document_and_withdraws(
 def test_a_scan_of_several_mib_is_handed_in_online(officer: User, nanning_market: Market) -> None:
     """The online page takes a file as large as the counter's (every other page stops at
     2 MiB)."""
-    qingxiu_make()
-    client = employer_signed_in(nanning_market)
-    client.post("/portal/online/postings/new/", posting_post(nanning_market))
-    posting = Posting.objects.get()
-    assert posting.case is not None
-    case_claim(actor=officer, case=posting.case)
-    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
-    assert item is not None
-    posting_return_for_correction(actor=officer, posting=posting, items=[item])
-    notice_item = posting.case.notices.get().items.get()
+    client, posting = posting_submitted_online(nanning_market)
+    notice_item = posting_returned(officer, posting)
     scan = PDF.replace(b"\n1 0 obj", b"\n%" + b"x" * (3 * 1024 * 1024) + b"\n1 0 obj", 1)
 
     response = client.post(
@@ -223,16 +207,8 @@ def test_a_scan_of_several_mib_is_handed_in_online(officer: User, nanning_market
 
 
 def test_a_program_renamed_pdf_is_refused(officer: User, nanning_market: Market) -> None:
-    qingxiu_make()
-    client = employer_signed_in(nanning_market)
-    client.post("/portal/online/postings/new/", posting_post(nanning_market))
-    posting = Posting.objects.get()
-    assert posting.case is not None
-    case_claim(actor=officer, case=posting.case)
-    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
-    assert item is not None
-    posting_return_for_correction(actor=officer, posting=posting, items=[item])
-    notice_item = posting.case.notices.get().items.get()
+    client, posting = posting_submitted_online(nanning_market)
+    notice_item = posting_returned(officer, posting)
 
     response = client.post(
         f"/portal/online/cases/{posting.case_id}/",

@@ -19,7 +19,6 @@ from typing import Any
 import boto3
 import pytest
 from conftest import MembershipFactory, UserFactory, add_totp_device, case_make
-from counter_support import qingxiu_make
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -29,14 +28,13 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
-from online_support import employer_signed_in, posting_post
+from online_support import posting_returned, posting_submitted_online
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from audit.models import AuditEvent
 from cases.attachments import attachment_orphans_remove
-from cases.models import Case, CaseAttachment, ChecklistItem, State
-from cases.services import case_claim
+from cases.models import Case, CaseAttachment, State
 from config.storage_settings import S3_BACKEND, s3_options
 from exports.models import ExportJob, ExportState
 from exports.services import export_files_purge
@@ -49,8 +47,6 @@ from workflows.inspections.services import (
     inspection_record,
 )
 from workflows.inspections.tasks import inspection_photo_orphans_remove_task
-from workflows.postings.models import Posting
-from workflows.postings.services import posting_return_for_correction
 
 pytestmark = [
     pytest.mark.xdist_group("bucket"),  # its module's fixtures made once (scripts/test-all)
@@ -248,16 +244,8 @@ def test_an_online_hand_in_while_the_endpoint_is_down_records_nothing_and_says_s
 ) -> None:
     """The applicant's page (portal/online): the notice's items stay outstanding, no row, and
     a message in Chinese asks for the files again (not the bare 503 page)."""
-    qingxiu_make()
-    client = employer_signed_in(nanning_market)
-    client.post("/portal/online/postings/new/", posting_post(nanning_market))
-    posting = Posting.objects.get()
-    assert posting.case is not None
-    case_claim(actor=officer, case=posting.case)
-    item = ChecklistItem.objects.filter(kind="posting_review").order_by("position").last()
-    assert item is not None
-    posting_return_for_correction(actor=officer, posting=posting, items=[item])
-    notice_item = posting.case.notices.get().items.get()
+    client, posting = posting_submitted_online(nanning_market)
+    notice_item = posting_returned(officer, posting)
     _use_bucket(settings, _closed_port_url(), "lgsc-files")
 
     response = client.post(
