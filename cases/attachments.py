@@ -46,7 +46,7 @@ from . import events
 from . import permissions as can
 from .fsm import row_locked, save_with_history
 from .models import Case, CaseAttachment
-from .storage import storage_guard, stored_names_under, stored_orphans_remove
+from .storage import orphan_cutoff, storage_guard, stored_names_under, stored_orphans_remove
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -393,7 +393,7 @@ def attachment_orphans_remove(
     on a local folder and on a bucket alike (through the storage API). Raises
     StorageUnavailable, having changed nothing more, when the store cannot be reached."""
     now = now or timezone.now()
-    cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
+    cutoff = orphan_cutoff(now=now, grace=grace)
     storage = CaseAttachment._meta.get_field("file").storage
     stored = stored_names_under(storage, "cases")
     referenced: set[str] = set()

@@ -20,12 +20,13 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models import FileField
@@ -113,6 +114,13 @@ def _names_listed(storage: Storage, folder: str) -> set[str]:
     for directory in directories:
         names |= _names_listed(storage, f"{folder}/{directory}")
     return names
+
+
+def orphan_cutoff(*, now: datetime, grace: timedelta | None = None) -> datetime:
+    """The time before which a stored file no row refers to is an orphan: ``grace`` (by
+    default settings.CASE_ATTACHMENT_ORPHAN_GRACE) before ``now``; a younger file may belong
+    to an upload whose transaction has not ended yet."""
+    return now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
 
 
 def stored_orphans_remove(storage: Storage, names: Iterable[str], *, cutoff: datetime) -> list[str]:

@@ -81,8 +81,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
         "CACHE_URL: the dummy cache keeps nothing, so the kiosk's throttle and the sign-in "
         "lock-outs would never count. Point CACHE_URL at Redis (rediscache://host:6379/1)."
     )
-PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
-if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES and not LGSC_SINGLE_HOST:
+if (
+    CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    and not LGSC_SINGLE_HOST
+):
     raise ImproperlyConfigured(
         f"CACHE_URL: {CACHES['default']['BACKEND']} keeps its state in one process, so throttles "
         "and lock-outs would count per process. Point CACHE_URL at Redis "

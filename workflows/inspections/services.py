@@ -42,6 +42,7 @@ from cases.models import Applicant, Case, Channel, State
 from cases.services import case_claim, case_close, case_open, case_reassign, case_resolve
 from cases.storage import (
     StorageUnavailable,
+    orphan_cutoff,
     storage_guard,
     stored_names_under,
     stored_orphans_remove,
@@ -428,11 +429,8 @@ def inspection_photo_orphans_remove(
     killed mid-inspection, or a store that refused the removal then, left behind. One listing
     of the store and one pass over the rows' names; StorageUnavailable, having changed
     nothing more, when the store cannot be reached."""
-    from django.conf import settings
-
-    now = now or timezone.now()
-    cutoff = now - (grace if grace is not None else settings.CASE_ATTACHMENT_ORPHAN_GRACE)
     storage = InspectionPhoto._meta.get_field("file").storage
     stored = stored_names_under(storage, "inspections")
     referenced = set(InspectionPhoto.objects.values_list("file", flat=True).iterator(5000))
+    cutoff = orphan_cutoff(now=now or timezone.now(), grace=grace)
     return stored_orphans_remove(storage, stored - referenced, cutoff=cutoff)
