@@ -82,6 +82,35 @@ def test_workbench_lists_my_cases_the_unclaimed_and_transfers_with_masked_ids(
     assert 'href="/cases/new/"' in html
 
 
+def test_a_transfer_on_the_workbench_shows_its_reason_masked_and_both_decisions_post_with_a_token(
+    verified_client: Clients, officer: User, team_lead: User
+) -> None:
+    sent = case_make(team_lead, subject="转给我的咨询")
+    case_transfer(
+        actor=team_lead,
+        case=sent,
+        to_market=sent.market,
+        to_user=officer,
+        reason=f"申请人{WHOLE_ID}熟悉你",
+    )
+    transfer = sent.transfers.get()
+    client = verified_client(officer)
+    client.handler.enforce_csrf_checks = True  # as a browser's post is checked
+
+    html = page(client.get("/cases/"))
+
+    assert f"申请人{MASKED_ID}熟悉你" in html
+    assert WHOLE_ID not in html
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    declined = client.post(
+        f"/cases/transfers/{transfer.pk}/decline/",
+        {"reason": "我这周休假", "csrfmiddlewaretoken": token},
+    )
+    assert declined.status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.status == transfer.Status.DECLINED
+
+
 def test_workbench_of_an_inspector_is_empty(
     verified_client: Clients, inspector: User, case: Case
 ) -> None:
