@@ -238,13 +238,12 @@ def cases_filtered(
         )
         if market_ids is not None:
             cases = cases.filter(completion_clock__market_id__in=market_ids)
-    # A list reads the columns it shows, nothing more (``CASE_LIST_COLUMNS``).
-    return (
-        cases.select_related(None)
-        .select_related("applicant", "owner")
-        .only(*CASE_LIST_COLUMNS)
-        .order_by(*CASE_SORTS[sort])
-    )
+    return case_rows(cases).order_by(*CASE_SORTS[sort])
+
+
+def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` as a list shows them: the columns of ``CASE_LIST_COLUMNS``, nothing more."""
+    return cases.select_related(None).select_related("applicant", "owner").only(*CASE_LIST_COLUMNS)
 
 
 # --- Industries (国民经济行业分类 GB/T 4754-2017) -------------------------------------------------

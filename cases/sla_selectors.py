@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.kinds import kind_get
 from cases.models import Case
-from cases.selectors import case_list_visible
+from cases.selectors import case_list_visible, case_rows
 from cases.services import CASE_SUBJECT
 from markets.models import Market
 from sla.counters import ALL_KINDS, ALL_OFFICERS, NOBODY, ClockFigures, deadline_figures
@@ -337,7 +337,9 @@ def sla_dashboard(
     case_ids = {d.subject_id for rows in lists.values() for d in rows}
     case_ids |= {r.deadline.subject_id for r in reminders}
     cases = (
-        {c.pk: c for c in case_list_visible(user=user).filter(pk__in=case_ids)} if case_ids else {}
+        {c.pk: c for c in case_rows(case_list_visible(user=user).filter(pk__in=case_ids))}
+        if case_ids
+        else {}
     )
 
     def short(name: str) -> ShortList:

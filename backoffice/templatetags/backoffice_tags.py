@@ -235,6 +235,24 @@ def case_rows(context: dict[str, Any], cases: Any, empty: str) -> SafeString:
     return SafeString("\n".join(rows))
 
 
+@register.simple_tag
+def case_cells(case: Any) -> SafeString:
+    """A case's reference (linked to it), subject and owner, three cells of a row of the
+    dashboard's lists; one cell saying it is not the reader's to see for ``None``."""
+    if case is None:
+        return format_html(
+            '<td colspan="3" class="hint">{}</td>',
+            gettext("A case you cannot see (transferred elsewhere)."),
+        )
+    return format_html(
+        '<td class="mono"><a href="{}">{}</a></td><td>{}</td><td>{}</td>',
+        reverse("backoffice:case_detail", args=[case.pk]),
+        case.reference,
+        case.subject,
+        case.owner or gettext("Nobody yet"),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def transfer_rows(context: dict[str, Any], transfers: Any) -> SafeString:
     """The rows of the transfers waiting for the reader (the workbench): the case as
