@@ -238,6 +238,10 @@ def cases_filtered(
         )
         if market_ids is not None:
             cases = cases.filter(completion_clock__market_id__in=market_ids)
+        if owner_id is not None:
+            # The clock's officer is the case's owner (the services keep them together): an
+            # owner's due cases are one range of the clocks' (officer, overdue_after) index.
+            cases = cases.filter(completion_clock__officer_id=owner_id)
     return case_rows(cases).order_by(*CASE_SORTS[sort])
 
 

@@ -293,6 +293,14 @@ class Deadline(models.Model):
             ),
             models.Index(fields=["market", "stopped_at", "due_at"]),
             models.Index(fields=["market", "overdue_after"], name="deadline_market_overdue"),
+            # An officer's own due list (the workbench; the market list filtered by owner), in
+            # due order: one range of the officer's clocks that can still fall due, however
+            # many open cases the officer has.
+            models.Index(
+                fields=["officer", "overdue_after"],
+                name="deadline_officer_overdue",
+                condition=Q(overdue_after__isnull=False),
+            ),
             # The dashboards' "due soon": the running clocks warned so far today.
             models.Index(
                 fields=["market", "warn_at"],

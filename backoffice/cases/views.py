@@ -120,8 +120,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
     criteria = filters.criteria()
     mine = bounded_page(
         request,
-        # My cases are in my markets: their clocks are read through the markets' index.
-        cases_filtered(case_list_mine(user=user), market_ids=market_ids, **criteria),
+        # My cases are in my markets, and mine: their clocks are read through my clocks' index.
+        cases_filtered(
+            case_list_mine(user=user), market_ids=market_ids, **{**criteria, "owner_id": user.pk}
+        ),
         per_page=PAGE_SIZE,
         param="mine",
         cap=DESK_COUNT_CAP,

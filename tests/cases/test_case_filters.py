@@ -275,32 +275,7 @@ def test_every_due_filter_reads_its_clocks_as_one_range_of_one_index(
     index: one range of ``overdue_after`` on the (market, overdue_after) index, or, where the
     planner walks the cases and stops at the page's 25th, the one clock of each case by its
     own key (with its ``overdue_after``); never a scan of either table."""
-    applicant = applicant_make(officer)
-    model = Deadline.objects.get(
-        subject_id=case_make(officer, applicant=applicant).pk, target=Target.COMPLETION
-    )
-    _many(nanning_market, applicant, officer, None)
-    # Every bulk case an open clock, due over two months around now, a tenth of them paused.
-    Deadline.objects.bulk_create(
-        Deadline(
-            subject_type=model.subject_type,
-            subject_id=case_id,
-            market=nanning_market,
-            kind=model.kind,
-            target=Target.COMPLETION,
-            policy=model.policy,
-            started_at=NOW - timedelta(days=40),
-            due_at=NOW + timedelta(hours=n % 1440 - 720),
-            warn_at=NOW,
-            escalate_at=NOW,
-            paused_at=NOW - timedelta(days=1) if n % 10 == 0 else None,
-        )
-        for n, case_id in enumerate(
-            Case.objects.filter(subject__startswith="批量").values_list("pk", flat=True)
-        )
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _many_with_clocks(nanning_market, officer)
     query = case_list_for_market(
         user=team_lead, market_id=nanning_market.pk, due=due, sort=sort, now=NOW
     )
@@ -313,3 +288,63 @@ def test_every_due_filter_reads_its_clocks_as_one_range_of_one_index(
         scan in plan
         for scan in ("Seq Scan on sla_deadline", "Seq Scan on cases_case", "SCAN U0", "SCAN cases")
     ), plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("due", [DUE_OVERDUE, DUE_TODAY, DUE_THIS_WEEK])
+def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
+    team_lead: User, officer: User, nanning_market: Market, due: str
+) -> None:
+    """The workbench's "mine" and the market list filtered by owner, with a due filter: one
+    range of the owner's clocks (the (officer, overdue_after) index), not every open case of
+    the owner probed for its clock, nor every due clock of the market checked for its owner."""
+    _many_with_clocks(nanning_market, officer)
+    query = case_list_for_market(
+        user=team_lead,
+        market_id=nanning_market.pk,
+        owner_id=officer.pk,
+        due=due,
+        sort="due",
+        now=NOW,
+    )
+
+    plan = query[:25].explain()
+
+    assert "deadline_officer_overdue" in plan, plan
+    market_due = case_list_for_market(
+        user=team_lead, market_id=nanning_market.pk, due=due, sort="due", now=NOW
+    )
+    owners = [case.pk for case in market_due if case.owner_id == officer.pk]
+    assert owners or due == DUE_TODAY  # the officer's clocks are overdue and due this week
+    assert [case.pk for case in query[:25]] == owners[:25]
+
+
+def _many_with_clocks(market: Market, officer: User) -> None:
+    """``_many``'s cases, each with an open completion clock due over two months around now
+    (a tenth of them paused), whose officer is the case's owner as the services keep it."""
+    applicant = applicant_make(officer)
+    model = Deadline.objects.get(
+        subject_id=case_make(officer, applicant=applicant).pk, target=Target.COMPLETION
+    )
+    _many(market, applicant, officer, None)
+    Deadline.objects.bulk_create(
+        Deadline(
+            subject_type=model.subject_type,
+            subject_id=case_id,
+            market=market,
+            kind=model.kind,
+            target=Target.COMPLETION,
+            policy=model.policy,
+            officer_id=owner_id,
+            started_at=NOW - timedelta(days=40),
+            due_at=NOW + timedelta(hours=n % 1440 - 720),
+            warn_at=NOW,
+            escalate_at=NOW,
+            paused_at=NOW - timedelta(days=1) if n % 10 == 0 else None,
+        )
+        for n, (case_id, owner_id) in enumerate(
+            Case.objects.filter(subject__startswith="批量").values_list("pk", "owner_id")
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
