@@ -509,6 +509,15 @@ class Transfer(models.Model):
             models.Index(
                 fields=["to_user", "status", "created_at"], name="transfer_to_user_waiting"
             ),
+            # The workbench's "waiting for me" (for me, or for my market's team), oldest first:
+            # the pending ones in that order, until the page is full; the either-or of the two
+            # addressees reads neither index above in order (a sort of every pending transfer
+            # of the team: 10 ms at 6 500).
+            models.Index(
+                fields=["created_at", "id"],
+                name="transfer_pending_oldest",
+                condition=Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ follows it wherever it goes and is told how it went."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from case_support import (
 )
 from conftest import case_make
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from accounts.models import User
 from cases.models import Case, State, Transfer
@@ -473,3 +475,45 @@ def test_an_accepted_market_transfer_takes_the_cases_clocks_along(
     deadlines = Deadline.objects.filter(subject_type="cases.case", subject_id=case.pk)
     assert {d.market_id for d in deadlines} == {liuzhou_market.pk}
     assert {d.target: d.due_at for d in deadlines} == due_before
+
+
+def test_the_transfers_waiting_for_an_officer_are_read_oldest_first_from_the_pending_ones(
+    officer: User, liuzhou_market: Market, liuzhou_officer: User
+) -> None:
+    """For the officer, or for the officer's market team: the pending transfers in the order
+    the workbench lists them, read until the page is full, not every pending transfer of the
+    team sorted (the either-or of the two addressees reads neither addressee index in order)."""
+    model = case_make(officer)
+    cases = Case.objects.bulk_create(
+        Case(
+            reference=f"BULK-{n:05d}",
+            kind=model.kind,
+            state=State.IN_PROGRESS,
+            market=model.market,
+            channel=model.channel,
+            applicant=model.applicant,
+            subject=f"转办{n}",
+            first_contact_officer=officer,
+            owner=officer,
+        )
+        for n in range(3000)
+    )
+    Transfer.objects.bulk_create(
+        Transfer(
+            case=case,
+            from_user=officer,
+            # Two in three to other teams, as in a province; the rest to this officer's team.
+            to_market=liuzhou_market if n % 3 else model.market,
+            reason="批量",
+            created_at=model.opened_at + timedelta(minutes=n),
+        )
+        for n, case in enumerate(cases)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    waiting = transfer_list_waiting_for(user=liuzhou_officer)
+    plan = waiting.values("pk")[:25].explain()
+
+    assert "transfer_pending_oldest" in plan, plan
+    assert [t.case.subject for t in waiting[:3]] == ["转办1", "转办2", "转办4"]
