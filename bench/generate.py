@@ -128,8 +128,8 @@ from cases.identity import mobile_mask, resident_id_mask
 from cases.models import Applicant, Case, CaseNote, Channel, ReferenceSequence, State, Transfer
 from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Membership, Region, Role, ServiceStation
-from sla.counters import deadline_counts_rebuild
-from sla.models import Deadline, DeadlineCount, Level, Policy, Reminder, Target
+from sla.counters import deadline_counts_rebuild, reminder_counts_rebuild
+from sla.models import Deadline, DeadlineCount, Level, Policy, Reminder, ReminderCount, Target
 from workflows.postings.models import Occupation, Posting
 from workflows.seekers.models import SeekerProfile
 
@@ -1306,6 +1306,7 @@ def finish(checkpoint: Checkpoint, tables: Tables) -> None:
     made = schema_restore()
     print(f"indexes and constraints made again: {made} in {time.perf_counter() - started:.1f} s")
     deadline_counts_rebuild()
+    reminder_counts_rebuild()
     with transaction.atomic():
         for key, last in checkpoint.references.items():
             prefix, year = key.split(":")
@@ -1616,7 +1617,10 @@ def counters_as_rebuilt() -> bool:
         rows = DeadlineCount.objects.exclude(n=0).values_list(
             "market_id", "subject_type", "status", "day", "warn_day", "officer", "kind", "n"
         )
-        return sorted(rows)
+        reminders = ReminderCount.objects.exclude(n=0).values_list(
+            "market_id", "subject_type", "day", "level", "n"
+        )
+        return sorted(rows) + sorted(reminders)
 
     with transaction.atomic():
         before = counted()

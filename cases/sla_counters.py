@@ -1,6 +1,7 @@
 """Rebuilding the dashboard counters (``sla.counters``) of the cases' clocks from scratch: each
 clock's officer is set again from its case's current owner (the sub-query the dashboards ran
-per clock before they had counters), then every bucket is counted again from the clocks.
+per clock before they had counters), then every bucket is counted again from the clocks, and
+the reminders' counters from the reminders.
 
 For an installation that had clocks before the counters (the migration runs it once), after
 rows were written around the services (a bulk import, a benchmark's set-up), or to check the
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from sla.counters import deadline_counts_lock, deadline_counts_rebuild
+from sla.counters import deadline_counts_lock, deadline_counts_rebuild, reminder_counts_rebuild
 from sla.models import Deadline
 
 from .models import Case
@@ -32,4 +33,5 @@ def sla_counters_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
         clocks = clocks.filter(market_id__in=list(market_ids))
     owner = Subquery(Case.objects.filter(pk=OuterRef("subject_id")).values("owner_id")[:1])
     clocks.update(officer_id=owner)  # Deadline is not history-tracked
+    reminder_counts_rebuild(market_ids=market_ids)
     return deadline_counts_rebuild(market_ids=market_ids)

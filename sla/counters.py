@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import BigIntegerField, CharField, Count, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from markets.models import Market
 
-from .models import Deadline, DeadlineCount, Target
+from .models import Deadline, DeadlineCount, Reminder, ReminderCount, Target
 
 Status = DeadlineCount.Status
 ALL_OFFICERS = DeadlineCount.ALL_OFFICERS
@@ -38,6 +38,7 @@ ALL_KINDS = DeadlineCount.ALL_KINDS
 
 # (market id, subject type, status, day, warn day, officer id or NOBODY, kind)
 Bucket = tuple[int, str, str, date, date, int, str]
+_DEADLINE_KEYS = ["market_id", "subject_type", "status", "day", "warn_day", "officer", "kind"]
 
 _OVERDUE_STATUSES = (Status.OPEN, Status.PAUSED_LATE)
 _STOPPED_STATUSES = (Status.MET, Status.LATE)
@@ -111,21 +112,23 @@ def deadline_counts_move(moves: Iterable[tuple[Bucket | None, Bucket | None]]) -
                 deltas[row] += 1
     changes = sorted((row, n) for row, n in deltas.items() if n)
     if changes:
-        _upsert(changes)
+        _upsert(DeadlineCount, _DEADLINE_KEYS, changes)
 
 
-def _upsert(changes: Sequence[tuple[Bucket, int]]) -> None:
+def _upsert(model: type[models.Model], keys: Sequence[str], changes: Sequence[Any]) -> None:
+    """Add each change's ``n`` to the counter row of its key (``keys``' values, in order),
+    inserting the rows not there yet: ``INSERT … ON CONFLICT (keys) DO UPDATE SET n = n +
+    excluded.n``, one statement for all of ``changes`` ((key values, n) each)."""
     quote = connection.ops.quote_name
-    table = quote(DeadlineCount._meta.db_table)
-    keys = ["market_id", "subject_type", "status", "day", "warn_day", "officer", "kind"]
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(name) for name in [*keys, "n"])
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(changes))
+    row = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
+    values = ", ".join([row] * len(changes))
     params: list[Any] = []
     adapt = connection.ops.adapt_datefield_value
-    for (market, subject_type, status, day, warn_day, officer, kind), delta in changes:
-        params.extend(
-            [market, subject_type, status, adapt(day), adapt(warn_day), officer, kind, delta]
-        )
+    for key, delta in changes:
+        params.extend(adapt(value) if isinstance(value, date) else value for value in key)
+        params.append(delta)
     n = quote("n")
     conflict = ", ".join(quote(name) for name in keys)
     # Names from the model, every value a parameter.
@@ -233,6 +236,93 @@ def deadline_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
         batch_size=1000,
     )
     return sum(found.values())
+
+
+# --- The reminders' counters ---------------------------------------------------------------
+
+# (market id, subject type, local day, level)
+ReminderBucket = tuple[int, str, date, str]
+
+
+def reminder_bucket(reminder: Reminder, deadline: Deadline) -> ReminderBucket | None:
+    """Where a reminder of ``deadline`` counts: the clock's market, the local day the reminder
+    went out and its level; None for a clock other than a completion clock (not on the
+    dashboards)."""
+    if deadline.target != Target.COMPLETION:
+        return None
+    return (deadline.market_id, deadline.subject_type, _day(reminder.created_at), reminder.level)
+
+
+def reminder_counts_move(
+    moves: Iterable[tuple[ReminderBucket | None, ReminderBucket | None]],
+) -> None:
+    """Each reminder of ``moves`` left its first bucket and entered its second (None: none; a
+    new reminder comes from none, one whose clock went to another market moves with it); one
+    statement in the caller's transaction, none when nothing moved. An upsert that adds, as
+    ``deadline_counts_move``'s: concurrent sweeps never lose an increment."""
+    deltas: Counter[ReminderBucket] = Counter()
+    for before, after in moves:
+        if before == after:
+            continue
+        if before is not None:
+            deltas[before] -= 1
+        if after is not None:
+            deltas[after] += 1
+    changes = sorted((bucket, n) for bucket, n in deltas.items() if n)
+    if changes:
+        _upsert(ReminderCount, ["market_id", "subject_type", "day", "level"], changes)
+
+
+@transaction.atomic
+def reminder_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
+    """Count the reminders of completion clocks again from scratch (of these markets, or
+    all), by the market their clock is in now; returns how many were counted. The sweep's
+    writes wait meanwhile (PostgreSQL: the table locked before the reminders are read) and
+    add theirs to the rebuilt rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(ReminderCount._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    reminders = Reminder.objects.filter(deadline__target=Target.COMPLETION)
+    stale = ReminderCount.objects.all()
+    if market_ids is not None:
+        reminders = reminders.filter(deadline__market_id__in=list(market_ids))
+        stale = stale.filter(market_id__in=list(market_ids))
+    rows = (
+        reminders.annotate(d=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+        .values("deadline__market_id", "deadline__subject_type", "d", "level")
+        .annotate(n=Count("pk"))
+        .values_list("deadline__market_id", "deadline__subject_type", "d", "level", "n")
+        .order_by()
+    )
+    counted = [
+        ReminderCount(market_id=market, subject_type=subject_type, day=day, level=level, n=n)
+        for market, subject_type, day, level, n in rows
+    ]
+    stale.delete()
+    ReminderCount.objects.bulk_create(counted, batch_size=1000)
+    return sum(row.n for row in counted)
+
+
+def reminder_counts_by_day(
+    *, subject_type: str, market_ids: Sequence[int], first: date, last: date, levels: Sequence[str]
+) -> dict[tuple[date, str], int]:
+    """{(local day, level): reminders} of these markets from ``first`` to ``last`` (both
+    included); one query over at most a row per market, day and level."""
+    rows = (
+        ReminderCount.objects.filter(
+            subject_type=subject_type,
+            market_id__in=list(market_ids),
+            day__gte=first,
+            day__lte=last,
+            level__in=list(levels),
+        )
+        .values("day", "level")
+        .annotate(total=Sum("n"))
+        .values_list("day", "level", "total")
+        .order_by()
+    )
+    return {(day, level): total for day, level, total in rows}
 
 
 # --- Reading --------------------------------------------------------------------------------

@@ -421,3 +421,29 @@ class DeadlineCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.market_id} {self.status} {self.day} {self.officer} {self.kind}: {self.n}"
+
+
+class ReminderCount(models.Model):
+    """Dashboard counters of the reminders: how many completion clocks were reminded at each
+    level on each local day, per market (the market whose clock it was when the reminder went
+    out), kept by the sweep in the transaction that creates the reminders
+    (``sla.counters.reminder_counts_add``). The weekly "due soon and overdue" trend adds up
+    these rows (at most a row per day and level) instead of joining every reminder of twelve
+    weeks to its clock. Rebuilt with the clocks' counters (``manage.py sla_counters_rebuild``).
+    """
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
+    subject_type = models.CharField(max_length=40)
+    day = models.DateField()
+    level = models.CharField(max_length=12)  # one of Level: an internal column, never shown
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "subject_type", "day", "level"], name="reminder_count_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market_id} {self.day} {self.level}: {self.n}"

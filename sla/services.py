@@ -22,7 +22,14 @@ from accounts.models import User
 from markets.models import Market, Role
 
 from . import calendar as cal
-from .counters import deadline_bucket, deadline_counts_move, deadline_counts_prune
+from .counters import (
+    ReminderBucket,
+    deadline_bucket,
+    deadline_counts_move,
+    deadline_counts_prune,
+    reminder_bucket,
+    reminder_counts_move,
+)
 from .hooks import StaffNotice, due_handlers, staff_notice_send
 from .models import (
     CalendarGapAlert,
@@ -304,13 +311,20 @@ def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> Non
     """The subject moved to another market (an accepted transfer): its clocks go with it,
     due times unchanged, so that market's team leads see and hear about them."""
     moves = []
+    reminders_moved: list[tuple[ReminderBucket | None, ReminderBucket | None]] = []
     for deadline in _deadlines(subject_type, subject_id):
         if deadline.market_id != market.pk:
             before = deadline_bucket(deadline)
+            reminders = list(deadline.reminders.all())  # one a level at most
+            counted_in = [reminder_bucket(reminder, deadline) for reminder in reminders]
             deadline.market = market
             deadline.save(update_fields=["market"])
             moves.append((before, deadline_bucket(deadline)))
+            reminders_moved.extend(
+                zip(counted_in, (reminder_bucket(r, deadline) for r in reminders), strict=True)
+            )
     deadline_counts_move(moves)
+    reminder_counts_move(reminders_moved)
 
 
 def _officer_follow(deadlines: list[Deadline], officer_id: int | None) -> None:
@@ -547,7 +561,7 @@ def _counts_prune_daily(moment: datetime) -> None:
 
 
 def _remind(deadline: Deadline, moment: datetime) -> int:
-    count = 0
+    created = []
     before = deadline_bucket(deadline)  # a warning time computed again may fall on another day
     while deadline.next_alert_at is not None and deadline.next_alert_at <= moment:
         level = deadline.next_level
@@ -557,12 +571,13 @@ def _remind(deadline: Deadline, moment: datetime) -> int:
             defaults={"created_at": moment, "queued_until": moment + QUEUE_LEASE},
         )
         if new:
-            count += 1
+            created.append(reminder)
             transaction.on_commit(partial(_deliver_later, reminder.pk))
         _schedule(deadline, deadline.policy)
     deadline.save(update_fields=["next_alert_at", "next_level", "warn_at", "escalate_at"])
     deadline_counts_move([(before, deadline_bucket(deadline))])
-    return count
+    reminder_counts_move((None, reminder_bucket(reminder, deadline)) for reminder in created)
+    return len(created)
 
 
 def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[int]:

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.dashboard_selectors import (
+    sla_alerts_by_week,
+    sla_alerts_by_week_scanned,
     sla_on_time_by_market,
     sla_on_time_by_market_scanned,
     sla_on_time_by_week,
@@ -51,7 +53,7 @@ from cases.sla_selectors import Period, sla_figures, sla_figures_scanned
 from markets.models import Market, Membership, Region, Role
 from sla.calendar import SHANGHAI
 from sla.counters import deadline_counts_move, deadline_counts_prune
-from sla.models import Deadline, DeadlineCount, Target
+from sla.models import Deadline, DeadlineCount, Level, Reminder, ReminderCount, Target
 from sla.services import sla_sweep
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +91,10 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
     assert sla_on_time_by_week(market_ids=ids, weeks=weeks) == sla_on_time_by_week_scanned(
         market_ids=ids, weeks=weeks
     )
+    for chosen in [*([market.pk] for market in markets), ids]:
+        assert sla_alerts_by_week(market_ids=chosen, weeks=weeks) == sla_alerts_by_week_scanned(
+            market_ids=chosen, weeks=weeks
+        ), (chosen, now)
     alerts = sla_open_alerts_by_market_scanned(market_ids=ids, now=now)
     assert sla_open_alerts_by_market(market_ids=ids, now=now) == {
         market: counts for market, counts in alerts.items() if any(counts)
@@ -96,10 +102,14 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
 
 
 def counter_rows() -> dict[tuple[Any, ...], int]:
+    """Every counter row that counts something: the clocks' and the reminders'."""
     rows = DeadlineCount.objects.exclude(n=0).values_list(
         "market_id", "subject_type", "status", "day", "warn_day", "officer", "kind", "n"
     )
-    return {tuple(row[:-1]): row[-1] for row in rows}
+    reminders = ReminderCount.objects.exclude(n=0).values_list(
+        "market_id", "subject_type", "day", "level", "n"
+    )
+    return {tuple(row[:-1]): row[-1] for row in [*rows, *reminders]}
 
 
 def staff_make(username: str, role: Role, *, market: Market) -> User:
@@ -265,6 +275,37 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
         or completion.filter(stopped_at__isnull=True, due_at__lt=timezone.now()).exists()
     )
     assert completion.filter(market=markets[1]).exists()
+    assert Reminder.objects.filter(deadline__target=Target.COMPLETION).exists()
+
+
+def test_a_transferred_case_takes_its_reminders_counts_to_its_new_market(
+    scene: dict[str, Any], frozen_time: time_machine.Traveller
+) -> None:
+    markets: list[Market] = scene["markets"]
+    sender = scene["staff"][markets[0].pk][0]
+    receiver = scene["staff"][markets[1].pk][0]
+    case = case_make(sender, market=markets[0])
+    frozen_time.shift(timedelta(days=40))  # past due: warned, then overdue
+    sla_sweep()
+    weeks = weeks_up_to(timezone.localdate(), count=8)
+
+    def alerts(market: Market) -> tuple[int, int]:
+        found = sla_alerts_by_week(market_ids=[market.pk], weeks=weeks)
+        assert found == sla_alerts_by_week_scanned(market_ids=[market.pk], weeks=weeks)
+        return sum(week.due_soon for week in found), sum(week.overdue for week in found)
+
+    assert alerts(markets[0]) == (1, 1)
+    made = case_transfer(
+        actor=sender, case=_fresh(case), to_market=markets[1], to_user=receiver, reason="转办"
+    )
+    case_transfer_accept(actor=receiver, transfer=Transfer.objects.get(pk=made.pk))
+
+    assert alerts(markets[0]) == (0, 0)
+    assert alerts(markets[1]) == (1, 1)
+    assert set(ReminderCount.objects.filter(n__gt=0).values_list("market_id", "level")) >= {
+        (markets[1].pk, Level.WARNING),
+        (markets[1].pk, Level.BREACH),
+    }
 
 
 def open_null() -> io.StringIO:
