@@ -16,6 +16,7 @@ figure that misses its target.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,7 @@ from bench.run import (
 )
 
 # isort: split
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F
@@ -186,11 +188,16 @@ def scene_found(count: int | None) -> Scene | None:
 
 @contextmanager
 def reused_database(*, generated: bool = False) -> Iterator[float]:
-    """The frame of a run on the set-up an earlier run left (SQLite only: PostgreSQL's
-    benchmark database is dropped at the end of a run), or on a database bench/generate.py
-    built (``generated``: SQLite's BENCH_DB or DATABASE_URL's database itself, as it stands)."""
+    """The frame of a run on the set-up an earlier run left (SQLite's file; PostgreSQL's
+    benchmark database when that run was told to keep it, ``BENCH_KEEP_DB=1``), or on a
+    database bench/generate.py built (``generated``: SQLite's BENCH_DB or DATABASE_URL's
+    database itself, as it stands)."""
     if connection.vendor != "sqlite" and not generated:
-        sys.exit("--reuse is for SQLite, whose benchmark file is kept")
+        if os.environ.get("BENCH_KEEP_DB") != "1":
+            sys.exit("--reuse on PostgreSQL: run the set-up with BENCH_KEEP_DB=1, then reuse")
+        kept = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = kept
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']} (reused)", flush=True)
     started = time.perf_counter()
     try:
@@ -423,7 +430,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="SQLite: time the set-up the last run left in BENCH_DB instead of making it again",
+        help=(
+            "time the set-up the last run left (SQLite: BENCH_DB; PostgreSQL: kept with "
+            "BENCH_KEEP_DB=1) instead of making it again"
+        ),
     )
     parser.add_argument(
         "--generated",

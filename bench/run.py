@@ -140,8 +140,8 @@ def database_fresh() -> Callable[[], None]:
     the end. SQLite: the BENCH_DB file (kept afterwards, for a look), copied from the file
     ``BENCH_TEMPLATE_DB`` names when that exists and migrated into it when not (the smoke test
     of every benchmark migrates once). PostgreSQL: a ``test_<name>`` database, dropped
-    afterwards, made from the database ``BENCH_TEMPLATE_DB`` names when that exists (and
-    copied into it when not)."""
+    afterwards (kept with ``BENCH_KEEP_DB=1``, for a later ``--reuse``), made from the database
+    ``BENCH_TEMPLATE_DB`` names when that exists (and copied into it when not)."""
     if connection.vendor == "sqlite":
         path = Path(settings.DATABASES["default"]["NAME"]).resolve()
         demo = (PROJECT_ROOT / "var" / "db.sqlite3").resolve()
@@ -177,6 +177,9 @@ def database_fresh() -> Callable[[], None]:
             connection.close()  # a template must have no one connected
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
+    if os.environ.get("BENCH_KEEP_DB") == "1":  # for ``--reuse`` (bench/lists.py)
+        print(f"kept for --reuse: database {test_name} (BENCH_KEEP_DB=1)", flush=True)
+        return lambda: None
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
