@@ -236,12 +236,14 @@ def cases_filtered(
         cases = cases.filter(
             deadline_due_condition(due=due, now=now or timezone.now(), through=_CLOCK)
         )
-        if market_ids is not None:
-            cases = cases.filter(completion_clock__market_id__in=market_ids)
         if owner_id is not None:
             # The clock's officer is the case's owner (the services keep them together): an
-            # owner's due cases are one range of the clocks' (officer, overdue_after) index.
+            # owner's due cases are one range of the clocks' (officer, overdue_after) index,
+            # read in due order (with the market's index too, PostgreSQL ANDs the two bitmaps
+            # and sorts every due clock of the owner).
             cases = cases.filter(completion_clock__officer_id=owner_id)
+        elif market_ids is not None:
+            cases = cases.filter(completion_clock__market_id__in=market_ids)
     return case_rows(cases).order_by(*CASE_SORTS[sort])
 
 
