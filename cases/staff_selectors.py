@@ -2,8 +2,9 @@
 transfers and history, a market's cases, and the event log (moved down from backoffice/, whose
 pages read them).
 
-Visibility of cases is still decided once, in ``cases.selectors.case_list_visible``; these
-only narrow it or read what hangs off a case.
+Visibility of cases is still decided once, in ``cases.selectors`` (``case_list_visible``, and
+``case_list_visible_in_markets`` for a market's own staff); these only narrow it or read what
+hangs off a case.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from audit.selectors import (
 )
 from cases import permissions as can
 from cases.models import Case, CaseNote, NoticeItem, SingleNotice, State, Transfer
-from cases.selectors import case_list_visible, cases_filtered
+from cases.selectors import case_list_visible_in_markets, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
 from markets.selectors import membership_list_for_user
 from sla.selectors import day_start
@@ -321,7 +322,7 @@ def case_history_page(
 def case_list_for_market(*, user: User, market_id: int, **criteria: Any) -> QuerySet[Case]:
     """The market's cases as its team lead sees them, newest first unless ``criteria`` name
     another sort, narrowed by ``criteria`` (the keywords of ``cases_filtered``)."""
-    cases = case_list_visible(user=user).filter(market_id=market_id)
+    cases = case_list_visible_in_markets(user=user, market_ids=[market_id])
     return cases_filtered(cases, market_ids=[market_id], **criteria)
 
 

@@ -263,6 +263,8 @@ def test_every_filter_of_the_market_list_reads_an_index(
 
     assert "Seq Scan on cases_case" not in plan, plan
     assert any(name in plan for name in index.split("|")), plan
+    # Every case of the lead's market is the lead's to see: no transfer is read to decide it.
+    assert "cases_transfer" not in plan, plan
 
 
 @pytest.mark.django_db
