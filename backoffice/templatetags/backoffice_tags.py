@@ -207,6 +207,45 @@ def case_due(context: dict[str, Any], case_id: int) -> SafeString:
     return deadline_due(context, deadlines.get((case_id, Target.COMPLETION)))
 
 
+def _case_cells(case: Any, *, link: bool = True) -> SafeString:
+    """The cells every list shows of a case, its reference (linked to the case unless
+    ``link`` is false) to its state; ``_opened_and_due`` are the last two (the market's list
+    puts its owner between them)."""
+    reference = (
+        format_html(
+            '<a href="{}">{}</a>', reverse("backoffice:case_detail", args=[case.pk]), case.reference
+        )
+        if link
+        else case.reference
+    )
+    return format_html(
+        '<td class="mono">{}</td><td>{}</td><td>{}</td><td class="mono">{}</td>'
+        '<td><span class="state state-{}">{}</span></td>',
+        reference,
+        case.subject,
+        case.applicant.name,
+        case.applicant.id_number_masked,
+        case.state,
+        case.get_state_display(),
+    )
+
+
+def _opened_and_due(context: dict[str, Any], case: Any) -> SafeString:
+    return format_html(
+        '<td class="when">{}</td><td>{}</td>',
+        timezone.localtime(case.opened_at).strftime("%Y-%m-%d"),
+        case_due(context, case.pk),
+    )
+
+
+def _csrf_input(request: HttpRequest) -> SafeString:
+    """The form token field, once for all the forms of a page (``{% csrf_token %}`` makes a
+    new one per form)."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
 @register.simple_tag(takes_context=True)
 def case_rows(context: dict[str, Any], cases: Any, empty: str) -> SafeString:
     """The rows of a list of cases (``includes/case_rows.html``): the reference linked to the
@@ -215,20 +254,7 @@ def case_rows(context: dict[str, Any], cases: Any, empty: str) -> SafeString:
     fifty of these, and the template loop with its tags per cell was the larger part of the
     page's time (bench/render.py)."""
     rows = [
-        format_html(
-            '<tr><td class="mono"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-            '<td class="mono">{}</td><td><span class="state state-{}">{}</span></td>'
-            '<td class="when">{}</td><td>{}</td></tr>',
-            reverse("backoffice:case_detail", args=[case.pk]),
-            case.reference,
-            case.subject,
-            case.applicant.name,
-            case.applicant.id_number_masked,
-            case.state,
-            case.get_state_display(),
-            timezone.localtime(case.opened_at).strftime("%Y-%m-%d"),
-            case_due(context, case.pk),
-        )
+        format_html("<tr>{}{}</tr>", _case_cells(case), _opened_and_due(context, case))
         for case in cases
     ]
     if not rows:
@@ -245,9 +271,7 @@ def market_case_rows(
     bulk reassignment and a colleague picker per open case. Built in Python as ``case_rows``
     is: a picker per row was the slowest part of the page."""
     request: HttpRequest = context["request"]
-    token = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    token = _csrf_input(request)
     back = request.get_full_path()
     reassign = gettext("Reassign")
     rows = []
@@ -280,20 +304,11 @@ def market_case_rows(
             )
         rows.append(
             format_html(
-                '<tr>{}<td class="mono"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-                '<td class="mono">{}</td><td><span class="state state-{}">{}</span></td>'
-                '<td>{}</td><td class="when">{}</td><td>{}</td>{}</tr>',
+                "<tr>{}{}<td>{}</td>{}{}</tr>",
                 format_html("<td>{}</td>", tick) if may_reassign else "",
-                reverse("backoffice:case_detail", args=[case.pk]),
-                case.reference,
-                case.subject,
-                case.applicant.name,
-                case.applicant.id_number_masked,
-                case.state,
-                case.get_state_display(),
+                _case_cells(case),
                 case.owner or "—",
-                timezone.localtime(case.opened_at).strftime("%Y-%m-%d"),
-                case_due(context, case.pk),
+                _opened_and_due(context, case),
                 format_html("<td>{}</td>", picker) if may_reassign else "",
             )
         )
@@ -330,9 +345,7 @@ def transfer_rows(context: dict[str, Any], transfers: Any) -> SafeString:
     ``case_rows`` shows it, who sent it and why, and the decision (accept; decline with a
     reason). Built in Python for the same reason as ``case_rows``; one form token for the
     page's forms."""
-    token = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(context["request"])
-    )
+    token = _csrf_input(context["request"])
     accept, decline = gettext("Accept"), gettext("Decline")
     why = gettext("Why you decline")
     rows = []
@@ -340,8 +353,7 @@ def transfer_rows(context: dict[str, Any], transfers: Any) -> SafeString:
         case = transfer.case
         rows.append(
             format_html(
-                '<tr><td>{}</td><td>{}</td><td>{}</td><td class="mono">{}</td><td>{}</td>'
-                "<td>{}</td><td>{}</td>"
+                "<tr>{}{}"
                 '<td>{}<br><span class="hint">{}</span></td><td class="decide">'
                 '<form method="post" action="{}">{}'
                 '<button type="submit" class="primary">{}</button></form>'
@@ -350,13 +362,8 @@ def transfer_rows(context: dict[str, Any], transfers: Any) -> SafeString:
                 '<label for="decline-{}">{}</label>'
                 '<textarea id="decline-{}" name="reason" rows="2" required></textarea>'
                 '<button type="submit">{}</button></form></details></td></tr>',
-                case.reference,
-                case.subject,
-                case.applicant.name,
-                case.applicant.id_number_masked,
-                case.get_state_display(),
-                timezone.localtime(case.opened_at).strftime("%Y-%m-%d"),
-                case_due(context, case.pk),
+                _case_cells(case, link=False),
+                _opened_and_due(context, case),
                 transfer.from_user,
                 id_numbers_mask(transfer.reason),
                 reverse("backoffice:transfer_accept", args=[transfer.pk]),
