@@ -109,7 +109,9 @@ def counter_rows() -> dict[tuple[Any, ...], int]:
     reminders = ReminderCount.objects.exclude(n=0).values_list(
         "market_id", "subject_type", "day", "level", "n"
     )
-    return {tuple(row[:-1]): row[-1] for row in [*rows, *reminders]}
+    found: dict[tuple[Any, ...], int] = {tuple(row[:-1]): row[-1] for row in rows}
+    found.update({tuple(row[:-1]): row[-1] for row in reminders})
+    return found
 
 
 def staff_make(username: str, role: Role, *, market: Market) -> User:
