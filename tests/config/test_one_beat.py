@@ -163,8 +163,10 @@ def test_a_second_redbeat_waits_for_the_lock_and_takes_over_when_the_first_dies(
 
     second.stop()  # a clean stop releases the lock: a waiting beat would take over at once
     assert client.exists(lock) == 0
-    # Every message on the queue was sent by one of the two, each run once.
-    assert client.llen(queue) == first.sent() + second.sent()
+    # Every message on the queue was sent by one of the two, each run once: as many as they
+    # logged, less at most the one the first beat logged when it was killed, before it went out.
+    logged = first.sent() + second.sent()
+    assert logged - 1 <= client.llen(queue) <= logged
 
 
 @needs_redis
