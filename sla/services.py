@@ -23,7 +23,6 @@ from markets.models import Market, Role
 
 from . import calendar as cal
 from .counters import (
-    ReminderBucket,
     deadline_bucket,
     deadline_counts_move,
     deadline_counts_prune,
@@ -310,21 +309,22 @@ def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
 def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> None:
     """The subject moved to another market (an accepted transfer): its clocks go with it,
     due times unchanged, so that market's team leads see and hear about them."""
+    moving = [d for d in _deadlines(subject_type, subject_id) if d.market_id != market.pk]
+    if not moving:
+        return
+    # Their reminders (one a level at most) move with them, read in one query.
+    clocks = {deadline.pk: deadline for deadline in moving}
+    reminders = list(Reminder.objects.filter(deadline_id__in=list(clocks)))
+    counted_in = [reminder_bucket(r, clocks[r.deadline_id]) for r in reminders]
     moves = []
-    reminders_moved: list[tuple[ReminderBucket | None, ReminderBucket | None]] = []
-    for deadline in _deadlines(subject_type, subject_id):
-        if deadline.market_id != market.pk:
-            before = deadline_bucket(deadline)
-            reminders = list(deadline.reminders.all())  # one a level at most
-            counted_in = [reminder_bucket(reminder, deadline) for reminder in reminders]
-            deadline.market = market
-            deadline.save(update_fields=["market"])
-            moves.append((before, deadline_bucket(deadline)))
-            reminders_moved.extend(
-                zip(counted_in, (reminder_bucket(r, deadline) for r in reminders), strict=True)
-            )
+    for deadline in moving:
+        before = deadline_bucket(deadline)
+        deadline.market = market
+        deadline.save(update_fields=["market"])
+        moves.append((before, deadline_bucket(deadline)))
     deadline_counts_move(moves)
-    reminder_counts_move(reminders_moved)
+    counted_now = (reminder_bucket(r, clocks[r.deadline_id]) for r in reminders)
+    reminder_counts_move(zip(counted_in, counted_now, strict=True))
 
 
 def _officer_follow(deadlines: list[Deadline], officer_id: int | None) -> None:
