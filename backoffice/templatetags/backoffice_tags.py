@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from html import escape as html_escape
 from typing import Any
 
 from django import template
@@ -11,8 +13,8 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
@@ -162,6 +164,27 @@ def search_box(context: dict[str, Any]) -> dict[str, Any]:
     return {"show": show, "typed": typed[:100]}
 
 
+# --- Rows built in Python ---------------------------------------------------------------------
+# A list page draws some seventy rows of seven cells; built with format_html, each value passes
+# through the lazy-string wrappers of conditional_escape, and each link through reverse(): most
+# of the page's time (bench/render.py). The builders below escape with the standard library (as
+# Django's own escape does, without its wrappers) and reverse each address once per list.
+
+
+def _e(value: Any) -> str:
+    """``value`` escaped for HTML unless it is already safe (``conditional_escape``)."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html_escape(str(value))
+
+
+def _address_of(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many pks: the address reversed once, the pk put in."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 # --- Time limits (限时办结) and the bell --------------------------------------------------------
 
 
@@ -174,29 +197,21 @@ def deadline_due(context: dict[str, Any], deadline: Deadline | None) -> SafeStri
         return SafeString('<span class="hint">—</span>')
     badge = deadline_badge(deadline, now=context.get("now") or timezone.now())
     due = timezone.localtime(deadline.due_at)
-    parts = [
-        format_html(
-            '<span class="due"><time datetime="{}"><span>{}</span> <span>{}</span></time>',
-            due.isoformat(),
-            due.strftime("%Y-%m-%d"),
-            due.strftime("%H:%M"),
-        )
-    ]
+    html = (
+        f'<span class="due"><time datetime="{due.isoformat()}"><span>{due:%Y-%m-%d}</span> '
+        f"<span>{due:%H:%M}</span></time>"
+    )
     if badge.code:
-        parts.append(
-            format_html(' <span class="badge badge-{}">{}</span>', badge.code, badge.label)
-        )
+        html += f' <span class="badge badge-{_e(badge.code)}">{_e(badge.label)}</span>'
     if badge.paused and badge.code != "paused":
-        parts.append(format_html(' <span class="badge badge-paused">{}</span>', gettext("paused")))
+        html += f' <span class="badge badge-paused">{_e(gettext("paused"))}</span>'
     if deadline.estimated:
-        parts.append(
-            format_html(
-                ' <span class="badge badge-estimated" title="{}">{}</span>',
-                gettext("The calendar of that year is not known yet: counted Monday to Friday."),
-                gettext("estimated"),
-            )
+        title = gettext("The calendar of that year is not known yet: counted Monday to Friday.")
+        html += (
+            f' <span class="badge badge-estimated" title="{_e(title)}">'
+            f"{_e(gettext('estimated'))}</span>"
         )
-    return format_html("{}</span>", SafeString("".join(parts)))
+    return SafeString(html + "</span>")
 
 
 @register.simple_tag(takes_context=True)
@@ -207,58 +222,44 @@ def case_due(context: dict[str, Any], case_id: int) -> SafeString:
     return deadline_due(context, deadlines.get((case_id, Target.COMPLETION)))
 
 
-def _case_cells(case: Any, *, link: bool = True) -> SafeString:
-    """The cells every list shows of a case, its reference (linked to the case unless
-    ``link`` is false) to its state; ``_opened_and_due`` are the last two (the market's list
+def _case_cells(case: Any, address: Callable[[int], str] | None) -> str:
+    """The cells every list shows of a case, its reference (linked to ``address(case.pk)``
+    unless that is None) to its state; ``_opened_and_due`` are the last two (the market's list
     puts its owner between them)."""
-    reference = (
-        format_html(
-            '<a href="{}">{}</a>', reverse("backoffice:case_detail", args=[case.pk]), case.reference
-        )
-        if link
-        else case.reference
-    )
-    return format_html(
-        '<td class="mono">{}</td><td>{}</td><td>{}</td><td class="mono">{}</td>'
-        '<td><span class="state state-{}">{}</span></td>',
-        reference,
-        case.subject,
-        case.applicant.name,
-        case.applicant.id_number_masked,
-        case.state,
-        case.get_state_display(),
+    reference = _e(case.reference)
+    if address is not None:
+        reference = f'<a href="{address(case.pk)}">{reference}</a>'
+    applicant = case.applicant
+    return (
+        f'<td class="mono">{reference}</td><td>{_e(case.subject)}</td>'
+        f'<td>{_e(applicant.name)}</td><td class="mono">{_e(applicant.id_number_masked)}</td>'
+        f'<td><span class="state state-{_e(case.state)}">{_e(case.get_state_display())}</span>'
+        "</td>"
     )
 
 
-def _opened_and_due(context: dict[str, Any], case: Any) -> SafeString:
-    return format_html(
-        '<td class="when">{}</td><td>{}</td>',
-        timezone.localtime(case.opened_at).strftime("%Y-%m-%d"),
-        case_due(context, case.pk),
-    )
+def _opened_and_due(context: dict[str, Any], case: Any) -> str:
+    opened = timezone.localtime(case.opened_at)
+    return f'<td class="when">{opened:%Y-%m-%d}</td><td>{case_due(context, case.pk)}</td>'
 
 
-def _csrf_input(request: HttpRequest) -> SafeString:
+def _csrf_input(request: HttpRequest) -> str:
     """The form token field, once for all the forms of a page (``{% csrf_token %}`` makes a
     new one per form)."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(get_token(request))}">'
 
 
 @register.simple_tag(takes_context=True)
 def case_rows(context: dict[str, Any], cases: Any, empty: str) -> SafeString:
     """The rows of a list of cases (``includes/case_rows.html``): the reference linked to the
     case, subject, applicant, masked ID number, state, day opened and due time; ``empty`` in
-    a row of its own when there is none. Built in Python, as the due time is: a desk draws
-    fifty of these, and the template loop with its tags per cell was the larger part of the
-    page's time (bench/render.py)."""
+    a row of its own when there is none."""
+    address = _address_of("backoffice:case_detail")
     rows = [
-        format_html("<tr>{}{}</tr>", _case_cells(case), _opened_and_due(context, case))
-        for case in cases
+        f"<tr>{_case_cells(case, address)}{_opened_and_due(context, case)}</tr>" for case in cases
     ]
     if not rows:
-        return format_html('<tr><td colspan="7" class="hint">{}</td></tr>', empty)
+        return SafeString(f'<tr><td colspan="7" class="hint">{_e(empty)}</td></tr>')
     return SafeString("\n".join(rows))
 
 
@@ -268,55 +269,48 @@ def market_case_rows(
 ) -> SafeString:
     """The rows of the team lead's market list (``market_cases.html``): those of
     ``case_rows`` with the owner, and for a reader who may reassign, a box to tick for the
-    bulk reassignment and a colleague picker per open case. Built in Python as ``case_rows``
-    is: a picker per row was the slowest part of the page."""
+    bulk reassignment and a colleague picker per open case."""
     request: HttpRequest = context["request"]
     token = _csrf_input(request)
-    back = request.get_full_path()
-    reassign = gettext("Reassign")
+    back = _e(request.get_full_path())
+    reassign = _e(gettext("Reassign"))
+    address = _address_of("backoffice:case_detail")
+    reassign_address = _address_of("backoffice:case_reassign")
+    choices = _choices(staff)
     rows = []
     for case in cases:
         movable = may_reassign and case.is_open and case.state != State.TRANSFER_PENDING
-        tick = picker = SafeString("")
+        tick = picker = ""
         if movable:
-            tick = format_html(
-                '<input type="checkbox" name="cases" value="{}" form="bulk-reassign" '
-                'id="tick-{}"><label for="tick-{}" class="visually-hidden">{}</label>',
-                case.pk,
-                case.pk,
-                case.pk,
-                gettext("Tick %(reference)s") % {"reference": case.reference},
+            pk = int(case.pk)
+            tick_label = gettext("Tick %(reference)s") % {"reference": case.reference}
+            owner_label = gettext("New owner of %(reference)s") % {"reference": case.reference}
+            tick = (
+                f'<input type="checkbox" name="cases" value="{pk}" form="bulk-reassign" '
+                f'id="tick-{pk}"><label for="tick-{pk}" class="visually-hidden">'
+                f"{_e(tick_label)}</label>"
             )
-            picker = format_html(
-                '<form method="post" action="{}" class="inline">{}'
-                '<input type="hidden" name="next" value="{}">'
-                '<label for="reassign-{}" class="visually-hidden">{}</label>'
-                '<select id="reassign-{}" name="to_user">{}</select>'
-                '<button type="submit">{}</button></form>',
-                reverse("backoffice:case_reassign", args=[case.pk]),
-                token,
-                back,
-                case.pk,
-                gettext("New owner of %(reference)s") % {"reference": case.reference},
-                case.pk,
-                staff_options(staff, case.owner_id),
-                reassign,
+            picker = (
+                f'<form method="post" action="{reassign_address(pk)}" class="inline">{token}'
+                f'<input type="hidden" name="next" value="{back}">'
+                f'<label for="reassign-{pk}" class="visually-hidden">{_e(owner_label)}</label>'
+                f'<select id="reassign-{pk}" name="to_user">'
+                f"{_options(choices, case.owner_id)}</select>"
+                f'<button type="submit">{reassign}</button></form>'
             )
         rows.append(
-            format_html(
-                "<tr>{}{}<td>{}</td>{}{}</tr>",
-                format_html("<td>{}</td>", tick) if may_reassign else "",
-                _case_cells(case),
-                case.owner or "—",
-                _opened_and_due(context, case),
-                format_html("<td>{}</td>", picker) if may_reassign else "",
-            )
+            "<tr>"
+            + (f"<td>{tick}</td>" if may_reassign else "")
+            + _case_cells(case, address)
+            + f"<td>{_e(case.owner or '—')}</td>"
+            + _opened_and_due(context, case)
+            + (f"<td>{picker}</td>" if may_reassign else "")
+            + "</tr>"
         )
     if not rows:
-        return format_html(
-            '<tr><td colspan="{}" class="hint">{}</td></tr>',
-            10 if may_reassign else 8,
-            gettext("No case matches."),
+        return SafeString(
+            f'<tr><td colspan="{10 if may_reassign else 8}" class="hint">'
+            f"{_e(gettext('No case matches.'))}</td></tr>"
         )
     return SafeString("\n".join(rows))
 
@@ -343,45 +337,32 @@ def case_cells(case: Any) -> SafeString:
 def transfer_rows(context: dict[str, Any], transfers: Any) -> SafeString:
     """The rows of the transfers waiting for the reader (the workbench): the case as
     ``case_rows`` shows it, who sent it and why, and the decision (accept; decline with a
-    reason). Built in Python for the same reason as ``case_rows``; one form token for the
-    page's forms."""
+    reason). One form token for the page's forms."""
     token = _csrf_input(context["request"])
-    accept, decline = gettext("Accept"), gettext("Decline")
-    why = gettext("Why you decline")
+    accept, decline = _e(gettext("Accept")), _e(gettext("Decline"))
+    why = _e(gettext("Why you decline"))
+    accept_address = _address_of("backoffice:transfer_accept")
+    decline_address = _address_of("backoffice:transfer_decline")
     rows = []
     for transfer in transfers:
-        case = transfer.case
+        pk = int(transfer.pk)
         rows.append(
-            format_html(
-                "<tr>{}{}"
-                '<td>{}<br><span class="hint">{}</span></td><td class="decide">'
-                '<form method="post" action="{}">{}'
-                '<button type="submit" class="primary">{}</button></form>'
-                "<details><summary>{}</summary>"
-                '<form method="post" action="{}">{}'
-                '<label for="decline-{}">{}</label>'
-                '<textarea id="decline-{}" name="reason" rows="2" required></textarea>'
-                '<button type="submit">{}</button></form></details></td></tr>',
-                _case_cells(case, link=False),
-                _opened_and_due(context, case),
-                transfer.from_user,
-                id_numbers_mask(transfer.reason),
-                reverse("backoffice:transfer_accept", args=[transfer.pk]),
-                token,
-                accept,
-                decline,
-                reverse("backoffice:transfer_decline", args=[transfer.pk]),
-                token,
-                transfer.pk,
-                why,
-                transfer.pk,
-                decline,
-            )
+            f"<tr>{_case_cells(transfer.case, None)}{_opened_and_due(context, transfer.case)}"
+            f"<td>{_e(transfer.from_user)}<br>"
+            f'<span class="hint">{_e(id_numbers_mask(transfer.reason))}</span></td>'
+            '<td class="decide">'
+            f'<form method="post" action="{accept_address(pk)}">{token}'
+            f'<button type="submit" class="primary">{accept}</button></form>'
+            f"<details><summary>{decline}</summary>"
+            f'<form method="post" action="{decline_address(pk)}">{token}'
+            f'<label for="decline-{pk}">{why}</label>'
+            f'<textarea id="decline-{pk}" name="reason" rows="2" required></textarea>'
+            f'<button type="submit">{decline}</button></form></details></td></tr>'
         )
     if not rows:
-        return format_html(
-            '<tr><td colspan="9" class="hint">{}</td></tr>',
-            gettext("No transfer is waiting for you."),
+        return SafeString(
+            f'<tr><td colspan="9" class="hint">{_e(gettext("No transfer is waiting for you."))}'
+            "</td></tr>"
         )
     return SafeString("\n".join(rows))
 
@@ -405,13 +386,20 @@ def notification_bell(context: dict[str, Any]) -> dict[str, Any]:
 def staff_options(staff: list[Any], selected_id: int | None = None) -> SafeString:
     """The ``<option>``s of a colleague picker, ``selected_id`` chosen: built in Python, as a
     list page draws one picker per row and a template loop per option is its slowest part."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (member.pk, " selected" if member.pk == selected_id else "", str(member))
-            for member in staff
-        ),
+    return _options(_choices(staff), selected_id)
+
+
+def _choices(staff: list[Any]) -> list[tuple[int, str]]:
+    """(pk, escaped name) of each colleague, made once for the pickers of a whole list."""
+    return [(int(member.pk), _e(member)) for member in staff]
+
+
+def _options(choices: list[tuple[int, str]], selected_id: int | None) -> SafeString:
+    return SafeString(
+        "".join(
+            f'<option value="{pk}"{" selected" if pk == selected_id else ""}>{name}</option>'
+            for pk, name in choices
+        )
     )
 
 

@@ -111,6 +111,33 @@ def test_a_transfer_on_the_workbench_shows_its_reason_masked_and_both_decisions_
     assert transfer.status == transfer.Status.DECLINED
 
 
+def test_the_lists_show_markup_in_subjects_names_and_reasons_escaped_never_as_tags(
+    verified_client: Clients, officer: User, team_lead: User
+) -> None:
+    """The rows are built in Python (backoffice_tags): every value they show is escaped."""
+    User.objects.filter(pk=officer.pk).update(full_name="<i>韦</i>")
+    mine = case_make(officer, subject="<b>我的</b>")
+    waiting = case_unclaimed(team_lead, subject="<b>待认领</b>")
+    sent = case_make(team_lead, subject="<b>转来的</b>")
+    case_transfer(
+        actor=team_lead, case=sent, to_market=sent.market, to_user=officer, reason="<u>请接手</u>"
+    )
+
+    desk = page(verified_client(officer).get("/cases/"))
+    listed = page(verified_client(team_lead).get(f"/cases/market/{mine.market_id}/"))
+
+    for html, shown in (
+        (desk, ["<b>我的</b>", "<b>待认领</b>", "<b>转来的</b>", "<u>请接手</u>"]),
+        (listed, ["<b>我的</b>", "<b>待认领</b>", "<i>韦</i>"]),
+    ):
+        for markup in shown:
+            assert markup not in html
+            assert markup.replace("<", "&lt;").replace(">", "&gt;") in html
+    # The colleague picker of each row names the officer escaped too, as an option.
+    assert f'<option value="{officer.pk}" selected>&lt;i&gt;韦&lt;/i&gt;</option>' in listed
+    assert f'href="/cases/{waiting.pk}/"' in desk and f'href="/cases/{mine.pk}/"' in listed
+
+
 def test_workbench_of_an_inspector_is_empty(
     verified_client: Clients, inspector: User, case: Case
 ) -> None:
