@@ -164,7 +164,7 @@ def search_box(context: dict[str, Any]) -> dict[str, Any]:
     return {"show": show, "typed": typed[:100]}
 
 
-# --- Rows built in Python ---------------------------------------------------------------------
+# --- Escaping and addresses for the rows built in Python --------------------------------------
 # A list page draws some seventy rows of seven cells; built with format_html, each value passes
 # through the lazy-string wrappers of conditional_escape, and each link through reverse(): most
 # of the page's time (bench/render.py). The builders below escape with the standard library (as
