@@ -33,7 +33,14 @@ from django.core.signing import BadSignature
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
-from readreplica import WriteNote, noting_writes, reading_from_primary, replica_wanted, write_noted
+from readreplica import (
+    WriteNote,
+    noting_writes,
+    reading_from_primary,
+    replica_read_noted,
+    replica_wanted,
+    write_noted,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +67,9 @@ def replica_configured() -> bool:
 # not be written yet: the replica cannot have them either).
 _PRIMARY_LSN = "SELECT pg_current_wal_lsn()"
 # On the replica: 0 when it has replayed up to the primary's LSN; else the age of the last
-# transaction it replayed (an idle primary then a new write reads as a large lag for a moment:
-# on the safe side).
+# transaction it replayed. After an idle while that age is the idle time although the new write
+# is replayed milliseconds later: ``replica_lag_seconds`` looks again for a moment before
+# taking the age for the lag.
 _REPLICA_LAG = """
 SELECT pg_is_in_recovery(),
        CASE WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0.0
@@ -71,10 +79,18 @@ SELECT pg_is_in_recovery(),
 """
 
 
+# How long a replica behind the primary's position is given to reach it before the age of its
+# last replayed transaction counts as its lag (a streaming standby replays in milliseconds).
+CATCH_UP_SECONDS = 0.25
+_CATCH_UP_POLL_SECONDS = 0.01
+
+
 def replica_lag_seconds() -> float | None:
     """How many seconds the replica is behind the primary: 0.0 when it has replayed all the
-    primary has written, None when there is no replica, it cannot be reached or it is not a
-    standby (promoted). Two small queries, one on each server; not cached."""
+    primary has written; when it has not, the time it took to, if it does within
+    ``CATCH_UP_SECONDS``, else the age of the last transaction it replayed. None when there is
+    no replica, it cannot be reached or it is not a standby (promoted). Two small queries, one
+    on each server, and a few more on the replica while it catches up; not cached."""
     if not replica_configured():
         return None
     replica = connections[REPLICA]
@@ -82,9 +98,18 @@ def replica_lag_seconds() -> float | None:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(_PRIMARY_LSN)
             (primary_lsn,) = cursor.fetchone()
+        started = time.monotonic()
+        waited = False
         with replica.cursor() as cursor:
-            cursor.execute(_REPLICA_LAG, [primary_lsn])
-            in_recovery, lag = cursor.fetchone()
+            while True:
+                cursor.execute(_REPLICA_LAG, [primary_lsn])
+                in_recovery, lag = cursor.fetchone()
+                if not in_recovery or lag == 0 or time.monotonic() - started >= CATCH_UP_SECONDS:
+                    break
+                time.sleep(_CATCH_UP_POLL_SECONDS)
+                waited = True
+        if waited and lag == 0:
+            lag = time.monotonic() - started  # caught up while looked at: at most this far behind
     except DatabaseError as error:
         logger.warning("read replica unavailable: %s", error)
         _close_quietly(REPLICA)
@@ -128,6 +153,12 @@ def replica_usable(*, now: float | None = None) -> bool:
     return _health.usable
 
 
+def _replica_well_now() -> bool:
+    """The replica's check made now, whenever the last one was (after a failed read)."""
+    replica_health_forget()
+    return replica_usable()
+
+
 def replica_health_forget() -> None:
     """The next marked read checks the replica again (tests; after a failover)."""
     with _health_lock:
@@ -149,6 +180,7 @@ class ReplicaRouter:
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
             and replica_usable()
         ):
+            replica_read_noted()
             return REPLICA
         return DEFAULT_DB_ALIAS
 
@@ -174,7 +206,13 @@ class ReplicaRouter:
 class ReplicaStickinessMiddleware:
     """A session that wrote (a POST, PUT, PATCH or DELETE, or any write the router saw, but for
     the session's own row) reads everything from the primary for ``LGSC_REPLICA_STICKY_SECONDS``
-    after: a signed, time-stamped cookie says when. No replica, nothing done."""
+    after: a signed, time-stamped cookie says when. No replica, nothing done.
+
+    And a read that failed on the replica is answered from the primary: a GET (or HEAD) that
+    read from the replica and ended in a server error while the replica now fails its check
+    (gone since the last check, which comes at most every ``LGSC_REPLICA_CHECK_SECONDS``) is
+    run again with every read on the primary, and the replica is not read until a check finds
+    it well again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -192,6 +230,15 @@ class ReplicaStickinessMiddleware:
         note = WriteNote()
         with reading_from_primary(wrote_lately is not None), noting_writes(note):
             response = self.get_response(request)
+        if (
+            response.status_code >= 500
+            and note.read_replica
+            and request.method in ("GET", "HEAD")
+            and not _replica_well_now()
+        ):
+            logger.warning("read replica failed during %s: answered from the primary", request.path)
+            with reading_from_primary(), noting_writes(note):
+                response = self.get_response(request)
         if note.wrote or request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response.set_signed_cookie(
                 STICKY_COOKIE,

@@ -12,7 +12,8 @@ the marks (context variables, so threads and asyncio tasks each have their own):
 - ``reading_from_replica()``: a context manager and decorator marking the work inside it;
 - ``reading_from_primary()``: the opposite, winning over any mark (read-your-writes: the
   acting session wrote a moment ago, see ``config.db.ReplicaStickinessMiddleware``);
-- ``noting_writes(note)``: the router ticks ``note.wrote`` when a write goes through it.
+- ``noting_writes(note)``: the router ticks ``note.wrote`` when a write goes through it, and
+  ``note.read_replica`` when a read goes to the replica.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from dataclasses import dataclass
 
 @dataclass
 class WriteNote:
-    """Ticked by the router when a write goes to the primary while it is being noted. A
-    mutable holder, so a write in a copied context (a sync view under ASGI) still ticks it."""
+    """Ticked by the router while it is being noted: ``wrote`` when a write goes to the
+    primary, ``read_replica`` when a read goes to the replica. A mutable holder, so a write in
+    a copied context (a sync view under ASGI) still ticks it."""
 
     wrote: bool = False
+    read_replica: bool = False
 
 
 _replica_wanted: ContextVar[bool] = ContextVar("lgsc_replica_wanted", default=False)
@@ -81,3 +84,10 @@ def write_noted() -> None:
     note = _write_note.get()
     if note is not None:
         note.wrote = True
+
+
+def replica_read_noted() -> None:
+    """Called by the router for each read it sends to the replica: ticks the note, if any."""
+    note = _write_note.get()
+    if note is not None:
+        note.read_replica = True

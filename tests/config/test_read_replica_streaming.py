@@ -136,11 +136,7 @@ class StreamingReplica:
 
     def caught_up(self, timeout: float = 15.0) -> None:
         """Wait until the replica has replayed all the primary has written so far."""
-        # The test cluster commits asynchronously: a commit that forces a flush writes out
-        # all the WAL before it, then the write position counts every commit so far.
-        with transaction.atomic(), connections["default"].cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = on")
-            cursor.execute("SELECT pg_current_xact_id()")
+        _wal_flushed()
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()")
             (lsn,) = cursor.fetchone()
@@ -176,6 +172,16 @@ class StreamingReplica:
             self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _wal_flushed() -> None:
+    """The test cluster commits asynchronously: a commit that forces a flush writes out all the
+    WAL before it, then the primary's write position counts every commit so far. Only a
+    transaction that wrote WAL flushes at its commit (one that just took a transaction id
+    does not): a temporary table's catalog rows are WAL."""
+    with transaction.atomic(), connections["default"].cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = on")
+        cursor.execute("CREATE TEMPORARY TABLE lgsc_wal_flushed () ON COMMIT DROP")
 
 
 @pytest.fixture(scope="module")
@@ -385,3 +391,70 @@ def test_a_replica_that_is_down_is_not_read(
         replica.start()
     replica.caught_up()
     assert _lag_settles_at_zero()
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_a_replica_that_goes_down_between_two_checks_fails_no_page(
+    replica: StreamingReplica,
+    verified_client: Clients,
+    inspector: User,
+    nanning_market: Market,
+    settings: Any,
+) -> None:
+    """The check comes at most every LGSC_REPLICA_CHECK_SECONDS: a page that reads the replica
+    after it went down and before the next check is answered again from the primary."""
+    settings.LGSC_REPLICA_CHECK_SECONDS = 3600
+    client = verified_client(inspector)
+    client.raise_request_exception = False  # as a server: the error is logged, not raised
+    label = _event(nanning_market)
+    replica.caught_up()
+    replica.shows(label)
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        assert _found(client, label) == 1  # checked well: read from the replica
+    assert on_replica.captured_queries
+    replica.stop()
+    try:
+        assert _found(client, label) == 1  # the replica's read failed: the primary answered
+        assert not replica_db.replica_usable()  # and the replica is left alone until checked
+    finally:
+        replica.start()
+    replica.caught_up()
+    replica_db.replica_health_forget()
+    assert replica_db.replica_usable()
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_a_write_after_an_idle_while_lags_by_the_time_the_replica_takes_to_replay_it(
+    replica: StreamingReplica, nanning_market: Market
+) -> None:
+    """Behind the primary, the replica's lag is the age of the last transaction it replayed:
+    after an idle while, the idle time, although the new write is replayed a moment later. The
+    lag is the time it took to catch up when it does within CATCH_UP_SECONDS."""
+    replica.caught_up()
+    assert _lag_settles_at_zero()
+    replica.replay_pause()
+    time.sleep(1.5)  # nothing replayed for 1.5 s: to the replica, an idle primary
+    _event(nanning_market)
+    _wal_flushed()
+    looks: list[str] = []
+
+    def resume_after_the_first_look(execute: Any, sql: str, *args: Any) -> Any:
+        result = execute(sql, *args)
+        looks.append(sql)
+        if len(looks) == 1:
+            replica.replay_resume()  # the first look saw the replica behind: replay was paused
+        return result
+
+    with connections[REPLICA].execute_wrapper(resume_after_the_first_look):
+        lag = replica_db.replica_lag_seconds()
+    assert len(looks) >= 2  # it looked again
+    assert lag is not None and 0.0 < lag <= replica_db.CATCH_UP_SECONDS + 0.1
+
+    replica.replay_pause()
+    _event(nanning_market)
+    _wal_flushed()
+    time.sleep(1.2)
+    lag = replica_db.replica_lag_seconds()  # still paused: it does not catch up
+    assert lag is not None and lag >= 1.2
