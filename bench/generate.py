@@ -117,6 +117,7 @@ from audit.anchors import anchor_path
 from audit.chain import mac_hex, mac_keys
 from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from audit.services import chain_heads_anchor
+from cases.counters import case_counts_rebuild
 from cases.crypto import (
     FORMAT_VERSION,
     NONCE_BYTES,
@@ -125,7 +126,17 @@ from cases.crypto import (
     personal_data_index,
 )
 from cases.identity import mobile_mask, resident_id_mask
-from cases.models import Applicant, Case, CaseNote, Channel, ReferenceSequence, State, Transfer
+from cases.models import (
+    Applicant,
+    Case,
+    CaseLoadCount,
+    CaseNote,
+    CaseOpenedCount,
+    Channel,
+    ReferenceSequence,
+    State,
+    Transfer,
+)
 from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Membership, Region, Role, ServiceStation
 from sla.counters import deadline_counts_rebuild, reminder_counts_rebuild
@@ -1300,13 +1311,14 @@ def next_ids(tables: Tables) -> dict[str, int]:
 def finish(checkpoint: Checkpoint, tables: Tables) -> None:
     """After the last batch: the indexes and constraints made again, the reference counters,
     the sequences of the tables written with explicit ids (PostgreSQL), the dashboards'
-    counters of the clocks (as the clock services keep them), fresh planner statistics, and
+    counters of the clocks and the cases (as the services keep them), fresh planner statistics, and
     the chains' heads anchored outside the database (as the daily anchoring would have)."""
     started = time.perf_counter()
     made = schema_restore()
     print(f"indexes and constraints made again: {made} in {time.perf_counter() - started:.1f} s")
     deadline_counts_rebuild()
     reminder_counts_rebuild()
+    case_counts_rebuild()
     with transaction.atomic():
         for key, last in checkpoint.references.items():
             prefix, year = key.split(":")
@@ -1611,7 +1623,7 @@ def schema_names() -> list[str]:
 
 def counters_as_rebuilt() -> bool:
     """Whether the dashboards' counters are what ``manage.py sla_counters_rebuild`` counts
-    from the clocks and the cases' owners (tried in a transaction rolled back)."""
+    from the clocks, the cases and their owners (tried in a transaction rolled back)."""
 
     def counted() -> list[tuple[Any, ...]]:
         rows = DeadlineCount.objects.exclude(n=0).values_list(
@@ -1620,7 +1632,11 @@ def counters_as_rebuilt() -> bool:
         reminders = ReminderCount.objects.exclude(n=0).values_list(
             "market_id", "subject_type", "day", "level", "n"
         )
-        return sorted(rows) + sorted(reminders)
+        opened = CaseOpenedCount.objects.exclude(n=0).values_list(
+            "market_id", "day", "kind", "state", "n"
+        )
+        load = CaseLoadCount.objects.exclude(n=0).values_list("market_id", "owner", "state", "n")
+        return sorted(rows) + sorted(reminders) + sorted(opened) + sorted(load)
 
     with transaction.atomic():
         before = counted()

@@ -25,13 +25,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from cases.counters import case_counts_open, case_counts_opened
 from cases.models import Case, open_state_condition
 from cases.permissions import inspected_prefixes
 from cases.services import CASE_SUBJECT
@@ -261,10 +262,24 @@ def sla_open_alerts_by_market_scanned(
 def case_counts_by_kind_and_state(
     *, market_ids: Sequence[int], starts_at: datetime, ends_before: datetime, by: str = "kind"
 ) -> dict[tuple[object, str], int]:
-    """{(kind or market id, state now): cases} of the cases opened in the period; one query.
-    ``by`` is "kind" or "market_id"."""
+    """{(kind or market id, state now): cases} of the cases opened in the period (whole local
+    days: ``starts_at`` and ``ends_before`` are midnights); one query over the cases' counters
+    (``cases.counters``). ``by`` is "kind" or "market_id"."""
     if by not in {"kind", "market_id"}:
         raise ValueError(f"cannot count cases by {by!r}")
+    zone = timezone.get_default_timezone()
+    if any(timezone.localtime(at, zone).time() != time.min for at in (starts_at, ends_before)):
+        raise ValueError("the counters count whole days: the period must start at midnight")
+    first = timezone.localdate(starts_at, zone)
+    last = timezone.localdate(ends_before, zone) - timedelta(days=1)
+    return case_counts_opened(market_ids=market_ids, first=first, last=last, by=by)
+
+
+def case_counts_by_kind_and_state_scanned(
+    *, market_ids: Sequence[int], starts_at: datetime, ends_before: datetime, by: str = "kind"
+) -> dict[tuple[object, str], int]:
+    """``case_counts_by_kind_and_state`` counted from the cases themselves: the reference the
+    counters are tested against (a month of a market's cases read row by row)."""
     rows = (
         Case.objects.filter(
             market_id__in=list(market_ids), opened_at__gte=starts_at, opened_at__lt=ends_before
@@ -278,8 +293,16 @@ def case_counts_by_kind_and_state(
 
 
 def case_workload(*, market_ids: Sequence[int], by: By) -> dict[tuple[int | None, str], int]:
-    """{(owner id or market id, state): open cases}; one query. An unclaimed case has no
-    owner (None)."""
+    """{(owner id or market id, state): open cases}; one query over the cases' counters
+    (``cases.counters``). An unclaimed case has no owner (None)."""
+    return case_counts_open(market_ids=market_ids, by=by)
+
+
+def case_workload_scanned(
+    *, market_ids: Sequence[int], by: By
+) -> dict[tuple[int | None, str], int]:
+    """``case_workload`` counted from the open cases themselves: the reference the counters
+    are tested against."""
     key = "owner_id" if by == "officer" else "market_id"
     rows = (
         # Read from the partial index of the open cases alone (its condition written out).

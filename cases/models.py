@@ -295,6 +295,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     completion_clock = CompletionClock(verbose_name=_("completion clock"))
+    # Where the dashboard counters count the case, as read or last saved (``from_db``).
+    counted_as: tuple[int, Any, str, str, int | None] | None = None
 
     history = HistoricalRecords(
         excluded_fields=["contact_mobile", "contact_mobile_index", "completion_clock"],
@@ -337,6 +339,20 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Case:
+        case = super().from_db(db, field_names, values)
+        if len(values) == len(cls._meta.concrete_fields):
+            # Read whole: where the dashboard counters count it now (cases.counters), for the
+            # service that saves it to move its count from there.
+            case.counted_as = case.counted_now()
+        return case
+
+    def counted_now(self) -> tuple[int, Any, str, str, int | None]:
+        """What the dashboard counters count a case by: market, time opened, kind, state,
+        owner (``cases.counters.case_bucket`` makes their buckets of it)."""
+        return (self.market_id, self.opened_at, self.kind, self.state, self.owner_id)
 
     def get_state_display(self) -> str:  # type: ignore[no-redef]
         """The state in words, as Django's own ``get_state_display`` says it; a list draws one
@@ -424,6 +440,53 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self) -> None:
         self.closed_at = timezone.now()
+
+
+class CaseOpenedCount(models.Model):
+    """Dashboard counters of the cases: how many cases of each market opened on each local day
+    are of each kind and now in each state, kept up to date by the case services in their
+    transaction (``cases.counters``), so that "cases opened in the period, by kind and state"
+    adds up a few hundred rows instead of every case of the month. Rebuilt from the cases by
+    ``manage.py sla_counters_rebuild``."""
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=40)
+    state = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "day", "kind", "state"], name="case_opened_count_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market_id} {self.day} {self.kind} {self.state}: {self.n}"
+
+
+class CaseLoadCount(models.Model):
+    """Dashboard counters of the cases: how many cases of each market each officer owns now, by
+    state (``NOBODY``: no owner), kept as ``CaseOpenedCount`` is; the dashboards' workload adds
+    up the open states' rows."""
+
+    NOBODY = 0
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
+    owner = models.BigIntegerField()  # a user id or NOBODY: not a foreign key (the sentinel)
+    state = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "owner", "state"], name="case_load_count_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market_id} {self.owner} {self.state}: {self.n}"
 
 
 class ReferenceSequence(models.Model):

@@ -1,7 +1,8 @@
 """Rebuilding the dashboard counters (``sla.counters``) of the cases' clocks from scratch: each
 clock's officer is set again from its case's current owner (the sub-query the dashboards ran
 per clock before they had counters), then every bucket is counted again from the clocks, and
-the reminders' counters from the reminders.
+the reminders' counters from the reminders and the cases' own (``cases.counters``) from the
+cases.
 
 For an installation that had clocks before the counters (the migration runs it once), after
 rows were written around the services (a bulk import, a benchmark's set-up), or to check the
@@ -18,6 +19,7 @@ from django.db.models import OuterRef, Subquery
 from sla.counters import deadline_counts_lock, deadline_counts_rebuild, reminder_counts_rebuild
 from sla.models import Deadline
 
+from .counters import case_counts_rebuild
 from .models import Case
 from .services.base import CASE_SUBJECT
 
@@ -25,8 +27,8 @@ from .services.base import CASE_SUBJECT
 @transaction.atomic
 def sla_counters_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
     """Officers from the cases' owners, then the counters of these markets (or all) counted
-    again; returns how many completion clocks were counted. The counters' writers wait
-    meanwhile (``deadline_counts_lock``); the dashboards do not."""
+    again, the cases' own included; returns how many completion clocks were counted. The
+    counters' writers wait meanwhile (``deadline_counts_lock``); the dashboards do not."""
     deadline_counts_lock()
     clocks = Deadline.objects.filter(subject_type=CASE_SUBJECT)
     if market_ids is not None:
@@ -34,4 +36,5 @@ def sla_counters_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
     owner = Subquery(Case.objects.filter(pk=OuterRef("subject_id")).values("owner_id")[:1])
     clocks.update(officer_id=owner)  # Deadline is not history-tracked
     reminder_counts_rebuild(market_ids=market_ids)
+    case_counts_rebuild(market_ids=market_ids)
     return deadline_counts_rebuild(market_ids=market_ids)

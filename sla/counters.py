@@ -112,10 +112,10 @@ def deadline_counts_move(moves: Iterable[tuple[Bucket | None, Bucket | None]]) -
                 deltas[row] += 1
     changes = sorted((row, n) for row, n in deltas.items() if n)
     if changes:
-        _upsert(DeadlineCount, _DEADLINE_KEYS, changes)
+        counts_upsert(DeadlineCount, _DEADLINE_KEYS, changes)
 
 
-def _upsert(model: type[models.Model], keys: Sequence[str], changes: Sequence[Any]) -> None:
+def counts_upsert(model: type[models.Model], keys: Sequence[str], changes: Sequence[Any]) -> None:
     """Add each change's ``n`` to the counter row of its key (``keys``' values, in order),
     inserting the rows not there yet: ``INSERT … ON CONFLICT (keys) DO UPDATE SET n = n +
     excluded.n``, one statement for all of ``changes`` ((key values, n) each)."""
@@ -270,7 +270,7 @@ def reminder_counts_move(
             deltas[after] += 1
     changes = sorted((bucket, n) for bucket, n in deltas.items() if n)
     if changes:
-        _upsert(ReminderCount, ["market_id", "subject_type", "day", "level"], changes)
+        counts_upsert(ReminderCount, ["market_id", "subject_type", "day", "level"], changes)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from accounts.models import User
 from notifications.services import notification_send
 from sla.services import deadlines_follow_state
 
+from ..counters import case_counted_before, case_counts_move
 from ..cover import message_for, recipient_route
 from ..fsm import CaseActionError, row_locked, save_with_history, transition, transition_run
 from ..identity import (
@@ -86,8 +87,12 @@ def case_transition_run(case: Case, verb: Callable[..., Any], actor: User, **kwa
 
 def case_save(case: Case, actor: User) -> None:
     """Save the case and let its clocks follow its state (限时办结): paused while the
-    applicant gathers materials, stopped when it is finished, going on when reopened."""
+    applicant gathers materials, stopped when it is finished, going on when reopened; the
+    dashboard counters move the case from where they counted it (``cases.counters``)."""
+    before = case_counted_before(case)
     save_with_history(case, actor)
+    case_counts_move([(before, case.counted_now())])
+    case.counted_as = case.counted_now()
     deadlines_follow_state(
         subject_type=CASE_SUBJECT,
         subject_id=case.pk,

@@ -19,6 +19,7 @@ from sla.services import deadlines_start_targets, deadlines_stop_started
 
 from .. import events
 from .. import permissions as can
+from ..counters import case_counted, case_counts_move
 from ..crypto import mobile_index
 from ..fsm import save_with_history
 from ..kinds import kind_get
@@ -203,6 +204,8 @@ def case_open(
         )
         # A new case has no clocks for its state to move (``case_save``): they start below.
         save_with_history(case, actor)
+        case_counts_move([(None, case.counted_now())])
+        case_counted([case])
         completion = _clocks_start(
             actor=actor, cases=[case], market=market, kind=kind, channel=channel, claimed=claimed
         )
@@ -266,6 +269,8 @@ def case_open_many(
         for request, reference in zip(requests, references, strict=True)
     ]
     Case.objects.bulk_create(cases, batch_size=500)
+    case_counts_move((None, case.counted_now()) for case in cases)
+    case_counted(cases)
     Case.history.bulk_history_create(cases, default_user=actor, default_date=now, batch_size=500)
     records_bulk_created.send(sender=Case, instances=cases)
     completion = _clocks_start(

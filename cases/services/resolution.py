@@ -13,6 +13,7 @@ from accounts.models import User
 from sla.services import deadlines_stop_many
 
 from .. import events
+from ..counters import case_counted, case_counted_before, case_counts_move
 from ..fsm import CaseActionError
 from ..kinds import kind_get
 from ..models import (
@@ -76,6 +77,7 @@ def case_resolve_and_close_many(*, actor: User, cases: Sequence[Case], outcome: 
         return
     outcome = text_clean(outcome, field="outcome", label=_("outcome"))
     now = timezone.now()  # resolved and closed together, at one moment
+    counted_before = [case_counted_before(case) for case in cases]
     resolved, closed = [], []
     for case in cases:
         case_transition_run(case, case.resolve, actor, outcome=outcome)
@@ -96,6 +98,8 @@ def case_resolve_and_close_many(*, actor: User, cases: Sequence[Case], outcome: 
         Case.history.bulk_history_create(
             snapshots, update=True, default_user=actor, default_date=now, batch_size=500
         )
+    case_counts_move(zip(counted_before, (case.counted_now() for case in cases), strict=True))
+    case_counted(cases)
     deadlines_stop_many(subject_type=CASE_SUBJECT, subject_ids=[case.pk for case in cases], at=now)
 
 

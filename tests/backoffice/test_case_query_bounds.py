@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
+from cases.counters import case_counts_rebuild
 from cases.models import Applicant, Case, State, Transfer
 from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market
@@ -40,9 +41,10 @@ def bulk_cases(
     owner: User | None,
     state: str,
 ) -> list[Case]:
-    """``n`` cases written directly (set-up only: no events, no history)."""
+    """``n`` cases written directly (set-up only: no events, no history); the cases' dashboard
+    counters counted again, as they are written around the services."""
     now = timezone.now()
-    return Case.objects.bulk_create(
+    made = Case.objects.bulk_create(
         Case(
             reference=f"{market.region.code}-2026-{next(_serial):06d}",
             kind="policy_consultation",
@@ -57,6 +59,8 @@ def bulk_cases(
         )
         for i in range(n)
     )
+    case_counts_rebuild()
+    return made
 
 
 def bulk_deadlines(cases: list[Case], *, due_in: timedelta, **fields: Any) -> list[Deadline]:

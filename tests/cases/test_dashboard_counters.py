@@ -1,8 +1,9 @@
-"""The dashboard counters (``sla.counters``, issue 14): after any sequence of what the services
-do to cases and their clocks (open, claim, reassign, transfer to another market, pause for
-materials and resume, resolve in time or late, withdraw, reopen, the days passing with the
-sweep), the figures read from the counters equal those counted over every clock (the slow
-queries kept as references), and a rebuild from the clocks finds the rows the services wrote.
+"""The dashboard counters (``sla.counters``, ``cases.counters``; issue 14): after any sequence of
+what the services do to cases and their clocks (open, one by one or many at once as an import
+does, claim, reassign, transfer to another market, pause for materials and resume, resolve in
+time or late, withdraw, reopen, the days passing with the sweep), the figures read from the
+counters equal those counted over every clock and case (the slow queries kept as references),
+and a rebuild from the clocks and cases finds the rows the services wrote.
 Run on SQLite and on PostgreSQL (``DATABASE_URL``)."""
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.dashboard_selectors import (
+    case_counts_by_kind_and_state,
+    case_counts_by_kind_and_state_scanned,
+    case_workload,
+    case_workload_scanned,
     sla_alerts_by_week,
     sla_alerts_by_week_scanned,
     sla_on_time_by_market,
@@ -37,14 +42,25 @@ from cases.dashboard_selectors import (
     weeks_up_to,
 )
 from cases.fsm import CaseActionError
-from cases.models import Case, ChecklistItem, NoticeItem, State, Transfer
+from cases.models import (
+    Case,
+    CaseLoadCount,
+    CaseOpenedCount,
+    ChecklistItem,
+    NoticeItem,
+    State,
+    Transfer,
+)
 from cases.services import (
+    CaseRequest,
     case_claim,
+    case_open_many,
     case_reassign,
     case_receive_materials,
     case_reopen,
     case_request_materials,
     case_resolve,
+    case_resolve_and_close_many,
     case_transfer,
     case_transfer_accept,
     case_withdraw,
@@ -81,6 +97,13 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
                 _sorted(expected_officers),
                 expected_kinds,
             ), (market.name, now, period)
+        for by in ("kind", "market_id"):
+            found = case_counts_by_kind_and_state(
+                market_ids=ids, starts_at=period.starts_at, ends_before=period.ends_before, by=by
+            )
+            assert found == case_counts_by_kind_and_state_scanned(
+                market_ids=ids, starts_at=period.starts_at, ends_before=period.ends_before, by=by
+            ), (by, now, period)
         rates = sla_on_time_by_market(
             market_ids=ids, starts_at=period.starts_at, ends_before=period.ends_before
         )
@@ -95,6 +118,11 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
         assert sla_alerts_by_week(market_ids=chosen, weeks=weeks) == sla_alerts_by_week_scanned(
             market_ids=chosen, weeks=weeks
         ), (chosen, now)
+    for chosen in [*([market.pk] for market in markets), ids]:
+        for by in ("officer", "market"):
+            assert case_workload(market_ids=chosen, by=by) == case_workload_scanned(
+                market_ids=chosen, by=by
+            ), (chosen, by, now)
     alerts = sla_open_alerts_by_market_scanned(market_ids=ids, now=now)
     assert sla_open_alerts_by_market(market_ids=ids, now=now) == {
         market: counts for market, counts in alerts.items() if any(counts)
@@ -102,15 +130,25 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
 
 
 def counter_rows() -> dict[tuple[Any, ...], int]:
-    """Every counter row that counts something: the clocks' and the reminders'."""
+    """Every counter row that counts something: the clocks', the reminders' and the cases'."""
     rows = DeadlineCount.objects.exclude(n=0).values_list(
         "market_id", "subject_type", "status", "day", "warn_day", "officer", "kind", "n"
     )
     reminders = ReminderCount.objects.exclude(n=0).values_list(
         "market_id", "subject_type", "day", "level", "n"
     )
-    found: dict[tuple[Any, ...], int] = {tuple(row[:-1]): row[-1] for row in rows}
-    found.update({tuple(row[:-1]): row[-1] for row in reminders})
+    opened = CaseOpenedCount.objects.exclude(n=0).values_list(
+        "market_id", "day", "kind", "state", "n"
+    )
+    load = CaseLoadCount.objects.exclude(n=0).values_list("market_id", "owner", "state", "n")
+    found: dict[tuple[Any, ...], int] = {}
+    for table, counted in (
+        ("clocks", rows),
+        ("reminders", reminders),
+        ("opened", opened),
+        ("load", load),
+    ):
+        found.update({(table, *row[:-1]): row[-1] for row in counted})
     return found
 
 
@@ -178,6 +216,24 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
             )
         )
 
+    def open_many() -> None:
+        """A page of an import: a few cases opened at once, some finished at once too."""
+        market = rng.choice(markets)
+        with transaction.atomic():
+            made = case_open_many(
+                actor=rng.choice(staff[market.pk]),
+                market=market,
+                kind="policy_consultation",
+                channel="platform",
+                requests=[CaseRequest(applicant=applicant, subject="导入的咨询")] * 3,
+                claimed=rng.random() < 0.5,
+            )
+            if rng.random() < 0.5:
+                case_resolve_and_close_many(
+                    actor=rng.choice(staff[market.pk]), cases=made[:2], outcome="已办结"
+                )
+        cases.extend(made)
+
     def claim() -> None:
         case = pick(State.NEW)
         if case is not None:
@@ -229,6 +285,7 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
 
     operations: dict[str, Callable[[], None]] = {
         "open": open_one,
+        "open_many": open_many,
         "claim": claim,
         "reassign": reassign,
         "transfer": transfer,
@@ -239,10 +296,12 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
         "reopen": reopen,
     }
     names = list(operations)
-    weights = [5, 2, 2, 2, 2, 2, 3, 1, 1]
+    weights = [5, 1, 2, 2, 2, 2, 2, 3, 1, 1]
     with time_machine.travel(START, tick=False) as traveller:
         for _ in range(6):
             open_one()
+        open_many()
+        done["open_many"] = 1
         for step in range(STEPS):
             name = rng.choices(names, weights)[0]
             try:
@@ -269,7 +328,9 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
 
     # Every kind of operation happened at least once (the sequence is not vacuous), some clocks
     # were met, some late, some overdue, and the cases moved between officers and markets.
-    assert set(done) >= {"open", "claim", "transfer", "pause", "resume", "resolve"}, done
+    assert set(done) >= {"open", "open_many", "claim", "transfer", "pause", "resume", "resolve"}, (
+        done
+    )
     completion = Deadline.objects.filter(target=Target.COMPLETION)
     assert completion.filter(met=True).exists()
     assert (
