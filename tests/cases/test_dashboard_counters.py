@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.dashboard_selectors import (
+    By,
     case_counts_by_kind_and_state,
     case_counts_by_kind_and_state_scanned,
     case_workload,
@@ -119,7 +120,8 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
             market_ids=chosen, weeks=weeks
         ), (chosen, now)
     for chosen in [*([market.pk] for market in markets), ids]:
-        for by in ("officer", "market"):
+        groupings: tuple[By, ...] = ("officer", "market")
+        for by in groupings:
             assert case_workload(market_ids=chosen, by=by) == case_workload_scanned(
                 market_ids=chosen, by=by
             ), (chosen, by, now)
