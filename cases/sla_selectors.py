@@ -9,13 +9,13 @@ the number of deadlines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -296,14 +296,20 @@ def sla_figures(
 
 
 def sla_dashboard(
-    *, user: User, market: Market, period: Period, now: datetime, breach_page: str | None = None
+    *,
+    user: User,
+    market: Market,
+    period: Period,
+    now: datetime,
+    breaches_paged: Callable[[QuerySet[Reminder]], Page[Any]] | None = None,
 ) -> SlaDashboard:
     """The market's completion deadlines as its team lead (or an inspector) sees them.
 
     On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it, leaving
     out withdrawn cases (neither met nor late). The officer of a deadline is its case's
     current owner. The figures come from the dashboard counters (``sla_figures``); the short
-    lists are each one range of an index.
+    lists are each one range of an index. ``breaches_paged`` picks the page of the period's
+    breaches the reader asked for (the first ``BREACHES_PER_PAGE`` when not given).
     """
     conditions = _conditions(now)
     deadlines = Deadline.objects.filter(
@@ -320,7 +326,7 @@ def sla_dashboard(
     officer_ids = [pk for pk, *_counts in per_officer if pk is not None]
     officers = {u.pk: u for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {}
 
-    breaches = Paginator(
+    breach_list = (
         Reminder.objects.filter(
             deadline__subject_type=CASE_SUBJECT,
             deadline__market=market,
@@ -329,9 +335,13 @@ def sla_dashboard(
             created_at__lt=period.ends_before,
         )
         .select_related("deadline")
-        .order_by("-created_at", "-pk"),
-        BREACHES_PER_PAGE,
-    ).get_page(breach_page)
+        .order_by("-created_at", "-pk")
+    )
+    breaches = (
+        breaches_paged(breach_list)
+        if breaches_paged is not None
+        else Paginator(breach_list, BREACHES_PER_PAGE).get_page(1)
+    )
     reminders: list[Reminder] = list(breaches)
 
     case_ids = {d.subject_id for rows in lists.values() for d in rows}

@@ -22,9 +22,11 @@ from test_case_support import market_make, staff_make
 
 from accounts.models import User
 from audit.models import AuditEvent
+from backoffice.common.pages import COUNT_CAP
 from cases.models import Case, ChecklistItem, State
 from cases.services import case_request_materials, case_resolve, case_withdraw
 from cases.sla_counters import sla_counters_rebuild
+from cases.sla_selectors import BREACHES_PER_PAGE
 from markets.models import Market, Region, Role
 from sla.models import Deadline, Level, Reminder, Target
 
@@ -294,6 +296,44 @@ def test_the_breach_list_shows_the_periods_breaches_and_escalations_newest_first
         ("overdue", Level.BREACH, officer),
         ("overdue2", Level.BREACH, officer2),
     ]
+
+
+def test_the_breaches_are_counted_to_the_lists_cap_and_paged_within_it(
+    scripted: dict[str, Case],
+    team_lead: User,
+    officer: User,
+    nanning_market: Market,
+    verified_client: Clients,
+) -> None:
+    """A busy market's month has tens of thousands of breaches: the count stops past the cap
+    ("1 000+", as the case lists say it) instead of reading them all; the pages go on."""
+    many = bulk_cases(
+        COUNT_CAP,
+        market=nanning_market,
+        applicant=scripted["overdue"].applicant,
+        opener=officer,
+        owner=officer,
+        state=State.IN_PROGRESS,
+    )
+    clocks = bulk_deadlines(many, due_in=-timedelta(days=3))
+    Reminder.objects.bulk_create(
+        Reminder(deadline=clock, level=Level.BREACH, created_at=at(2) + timedelta(minutes=n))
+        for n, clock in enumerate(clocks)
+    )
+    client = verified_client(team_lead)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/sla/market/{nanning_market.pk}/")
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    last = client.get(f"/sla/market/{nanning_market.pk}/", {"breaches": "999"})
+
+    board = response.context["dashboard"]
+    assert board.breaches.paginator.over_cap
+    assert f"{COUNT_CAP:,}+".replace(",", "\u00a0") in response.content.decode()
+    assert any("sla_reminder" in sql and f"LIMIT {COUNT_CAP + 1}" in sql for sql in counts), counts
+    pages = COUNT_CAP // BREACHES_PER_PAGE
+    assert last.context["dashboard"].breaches.number == pages
+    assert len(last.context["dashboard"].breach_rows) == BREACHES_PER_PAGE
 
 
 def test_a_chosen_period_changes_the_rate_and_the_breaches_but_not_what_is_overdue_now(
