@@ -9,15 +9,15 @@ the number of deadlines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -26,7 +26,14 @@ from cases.models import Case
 from cases.selectors import case_list_visible, case_rows
 from cases.services import CASE_SUBJECT
 from markets.models import Market
-from sla.counters import ALL_KINDS, ALL_OFFICERS, NOBODY, ClockFigures, deadline_figures
+from sla.counters import (
+    ALL_KINDS,
+    ALL_OFFICERS,
+    NOBODY,
+    ClockFigures,
+    deadline_figures,
+    reminder_counts_by_day,
+)
 from sla.models import Deadline, Level, Reminder, Target
 from sla.selectors import (
     DUE_OVERDUE,
@@ -295,21 +302,30 @@ def sla_figures(
     return totals, per_officer, sorted(per_kind)
 
 
+class CountedPaginator(Paginator):
+    """A Paginator told how many rows there are (counted elsewhere, e.g. by counters) instead
+    of counting them with ``COUNT(*)``."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def sla_dashboard(
-    *,
-    user: User,
-    market: Market,
-    period: Period,
-    now: datetime,
-    breaches_paged: Callable[[QuerySet[Reminder]], Page[Any]] | None = None,
+    *, user: User, market: Market, period: Period, now: datetime, breach_page: str | None = None
 ) -> SlaDashboard:
     """The market's completion deadlines as its team lead (or an inspector) sees them.
 
     On-time rate: deadlines stopped in ``period`` with ``met`` ÷ all stopped in it, leaving
     out withdrawn cases (neither met nor late). The officer of a deadline is its case's
     current owner. The figures come from the dashboard counters (``sla_figures``); the short
-    lists are each one range of an index. ``breaches_paged`` picks the page of the period's
-    breaches the reader asked for (the first ``BREACHES_PER_PAGE`` when not given).
+    lists are each one range of an index. The period's breaches (and escalations) of the
+    completion clocks are paged through their own index and counted from the reminders'
+    counters (``reminder_counts_by_day``), not by reading every one of the month.
     """
     conditions = _conditions(now)
     deadlines = Deadline.objects.filter(
@@ -326,22 +342,30 @@ def sla_dashboard(
     officer_ids = [pk for pk, *_counts in per_officer if pk is not None]
     officers = {u.pk: u for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {}
 
-    breach_list = (
+    breach_levels = [Level.BREACH, Level.ESCALATION]
+    breach_count = sum(
+        reminder_counts_by_day(
+            subject_type=CASE_SUBJECT,
+            market_ids=[market.pk],
+            first=period.first,
+            last=period.last,
+            levels=breach_levels,
+        ).values()
+    )
+    breaches = CountedPaginator(
         Reminder.objects.filter(
             deadline__subject_type=CASE_SUBJECT,
             deadline__market=market,
-            level__in=[Level.BREACH, Level.ESCALATION],
+            deadline__target=Target.COMPLETION,
+            level__in=breach_levels,
             created_at__gte=period.starts_at,
             created_at__lt=period.ends_before,
         )
         .select_related("deadline")
-        .order_by("-created_at", "-pk")
-    )
-    breaches = (
-        breaches_paged(breach_list)
-        if breaches_paged is not None
-        else Paginator(breach_list, BREACHES_PER_PAGE).get_page(1)
-    )
+        .order_by("-created_at", "-pk"),
+        BREACHES_PER_PAGE,
+        count=breach_count,
+    ).get_page(breach_page)
     reminders: list[Reminder] = list(breaches)
 
     case_ids = {d.subject_id for rows in lists.values() for d in rows}

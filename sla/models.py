@@ -366,6 +366,13 @@ class Reminder(models.Model):
         indexes = [
             # The dashboards' weekly alerts: a range of weeks.
             models.Index(fields=["created_at", "level"], name="reminder_created"),
+            # The team lead's breach list (cases.sla_selectors.sla_dashboard): a period's
+            # breaches and escalations newest first, without walking past the warnings.
+            models.Index(
+                fields=["created_at", "id"],
+                name="reminder_breach_created",
+                condition=Q(level__in=[Level.BREACH, Level.ESCALATION]),
+            ),
             models.Index(
                 fields=["queued_until"],
                 name="reminder_undelivered_lease",

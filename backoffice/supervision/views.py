@@ -36,7 +36,7 @@ from audit.selectors import EVENT_COUNT_CAP, EventCursor, event_count_capped, ev
 from cases.dashboard_selectors import market_list_inspected
 from cases.kinds import KINDS
 from cases.models import Channel
-from cases.sla_selectors import BREACHES_PER_PAGE, Period, sla_dashboard
+from cases.sla_selectors import Period, sla_dashboard
 from cases.staff_selectors import (
     audit_chain_status_list,
     audit_event_search_parts,
@@ -56,7 +56,6 @@ from ..common.access import (
     market_for_supervisor,
     staff_user,
 )
-from ..common.pages import bounded_page
 from ..common.params import DAY_FIRST, DAY_LAST, day_parse, month_parse
 from .charts import dashboard_charts, region_charts
 from .forms import AuditEventFilterForm
@@ -286,10 +285,7 @@ def sla_market(request: HttpRequest, market_id: int) -> HttpResponse:
         market=market,
         period=_dashboard_period(request),
         now=now,
-        # A month of breaches at a busy market runs to tens of thousands: counted to a cap.
-        breaches_paged=lambda rows: bounded_page(
-            request, rows, per_page=BREACHES_PER_PAGE, param="breaches"
-        ),
+        breach_page=request.GET.get("breaches"),
     )
     charts = dashboard_charts(market=market, period=dashboard.period)
     download = _chart_download(
