@@ -207,10 +207,12 @@ def _conditions(now: datetime) -> dict[str, Q]:
     overdue at ``now``. A clock paused before its due time is none of these: its due time
     moves when it goes on; one paused after its due time stays overdue."""
     tomorrow = day_start(timezone.localdate(now) + timedelta(days=1))
-    running = Q(stopped_at__isnull=True, paused_at__isnull=True)
     return {
         "due_today": deadline_due_condition(due=DUE_TODAY, now=now),
-        "due_soon": running & Q(warn_at__lte=now, due_at__gte=tomorrow),
+        # Running, warned, due after today: a clock that will read overdue only from tomorrow
+        # on is running (a paused one has none, or one already past), and its due time is
+        # that moment. One range of the (market, overdue_after) index, in due order.
+        "due_soon": Q(overdue_after__gte=tomorrow, warn_at__lte=now),
         "overdue": deadline_due_condition(due=DUE_OVERDUE, now=now),
     }
 
@@ -234,6 +236,12 @@ def sla_figures_scanned(
     met) per officer, the case's current owner, through a sub-query per clock; and the same
     per kind. Its cost grows with the market's clocks: pages read ``sla_figures``."""
     conditions = _conditions(now)
+    # Due soon as the words say it (the lists read the equivalent range of ``overdue_after``):
+    # the reference checks that the two agree.
+    tomorrow = day_start(timezone.localdate(now) + timedelta(days=1))
+    conditions["due_soon"] = Q(
+        stopped_at__isnull=True, paused_at__isnull=True, warn_at__lte=now, due_at__gte=tomorrow
+    )
     deadlines = Deadline.objects.filter(
         subject_type=CASE_SUBJECT, market=market, target=Target.COMPLETION
     )
@@ -332,9 +340,9 @@ def sla_dashboard(
         subject_type=CASE_SUBJECT, market=market, target=Target.COMPLETION
     )
     totals, per_officer, per_kind = sla_figures(market=market, period=period, now=now)
-    # Earliest due first. Overdue and due today are ranges of ``overdue_after``, equal to the
-    # due time on those rows: ordered by it, the index gives the first ten without a sort.
-    order = {"due_today": "overdue_after", "due_soon": "due_at", "overdue": "overdue_after"}
+    # Earliest due first. Each list is a range of ``overdue_after``, equal to the due time on
+    # those rows: ordered by it, the index gives the first ten without a sort.
+    order = {"due_today": "overdue_after", "due_soon": "overdue_after", "overdue": "overdue_after"}
     lists = {
         name: list(deadlines.filter(condition).order_by(order[name], "pk")[:LIST_LENGTH])
         for name, condition in conditions.items()
