@@ -20,12 +20,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sla.counters import counts_upsert
+from sla.counters import counts_lock, counts_upsert
 
 from .models import OPEN_STATES, Case, CaseLoadCount, CaseOpenedCount
 
@@ -131,11 +131,7 @@ def case_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
     markets are replaced in one transaction; the services' writes wait meanwhile (PostgreSQL:
     both tables locked before the cases are read) and add theirs to the rebuilt rows. Returns
     how many cases were counted."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (CaseOpenedCount, CaseLoadCount):
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    counts_lock(CaseOpenedCount, CaseLoadCount)
     cases = Case.objects.all()
     stale_opened = CaseOpenedCount.objects.all()
     stale_load = CaseLoadCount.objects.all()

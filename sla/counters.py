@@ -153,15 +153,21 @@ def deadline_counts_prune(*, today: date) -> int:
 # --- Rebuilding -----------------------------------------------------------------------------
 
 
-def deadline_counts_lock() -> None:
-    """Hold every writer of the counters off until the transaction ends (PostgreSQL: readers
-    go on). Taken before a rebuild reads the clocks: a service that changed a clock and has
-    not yet written its counters waits, then adds its change to the rebuilt rows; one that
-    has written them has committed before the rebuild reads. SQLite has one writer anyway."""
+def counts_lock(*tables: type[models.Model]) -> None:
+    """Hold every writer of these counter tables off until the transaction ends (PostgreSQL:
+    readers go on). Taken before a rebuild reads what it counts: a service that changed a row
+    and has not yet written its counters waits, then adds its change to the rebuilt rows; one
+    that has written them has committed before the rebuild reads. SQLite has one writer."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            table = connection.ops.quote_name(DeadlineCount._meta.db_table)
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            for model in tables:
+                name = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"LOCK TABLE {name} IN EXCLUSIVE MODE")
+
+
+def deadline_counts_lock() -> None:
+    """``counts_lock`` of the clocks' counters (taken before the clocks are read)."""
+    counts_lock(DeadlineCount)
 
 
 @transaction.atomic
@@ -279,10 +285,7 @@ def reminder_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
     all), by the market their clock is in now; returns how many were counted. The sweep's
     writes wait meanwhile (PostgreSQL: the table locked before the reminders are read) and
     add theirs to the rebuilt rows."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(ReminderCount._meta.db_table)
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    counts_lock(ReminderCount)
     reminders = Reminder.objects.filter(deadline__target=Target.COMPLETION)
     stale = ReminderCount.objects.all()
     if market_ids is not None:
