@@ -517,9 +517,9 @@ def test_concurrent_transactions_bumping_the_same_rows_lose_nothing_and_never_de
     assert errors == []
     rows = counter_rows()
     for market, subject_type, status, day_, warn_day, officer, kind in buckets:
-        assert rows[(market, subject_type, status, day_, warn_day, officer, "")] == 2
-        assert rows[(market, subject_type, status, day_, warn_day, -1, kind)] == 4
-        assert rows[(market, subject_type, status, day_, warn_day, -1, "")] == 4
+        assert rows[("clocks", market, subject_type, status, day_, warn_day, officer, "")] == 2
+        assert rows[("clocks", market, subject_type, status, day_, warn_day, -1, kind)] == 4
+        assert rows[("clocks", market, subject_type, status, day_, warn_day, -1, "")] == 4
 
 
 def test_rows_that_count_nothing_any_more_are_dropped_once_their_day_is_past(
