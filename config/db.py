@@ -209,7 +209,8 @@ class ReplicaStickinessMiddleware:
     after: a signed, time-stamped cookie says when. No replica, nothing done.
 
     And a read that failed on the replica is answered from the primary: a GET (or HEAD) that
-    read from the replica and ended in a server error while the replica now fails its check
+    read from the replica, wrote nothing and ended in a server error while the replica now
+    fails its check
     (gone since the last check, which comes at most every ``LGSC_REPLICA_CHECK_SECONDS``) is
     run again with every read on the primary, and the replica is not read until a check finds
     it well again."""
@@ -233,6 +234,7 @@ class ReplicaStickinessMiddleware:
         if (
             response.status_code >= 500
             and note.read_replica
+            and not note.wrote  # a GET that wrote something (an audit event) is not run twice
             and request.method in ("GET", "HEAD")
             and not _replica_well_now()
         ):
