@@ -342,9 +342,8 @@ def sla_dashboard(
     totals, per_officer, per_kind = sla_figures(market=market, period=period, now=now)
     # Earliest due first. Each list is a range of ``overdue_after``, equal to the due time on
     # those rows: ordered by it, the index gives the first ten without a sort.
-    order = {"due_today": "overdue_after", "due_soon": "overdue_after", "overdue": "overdue_after"}
     lists = {
-        name: list(deadlines.filter(condition).order_by(order[name], "pk")[:LIST_LENGTH])
+        name: list(deadlines.filter(condition).order_by("overdue_after", "pk")[:LIST_LENGTH])
         for name, condition in conditions.items()
     }
     officer_ids = [pk for pk, *_counts in per_officer if pk is not None]

@@ -210,10 +210,9 @@ class ReplicaStickinessMiddleware:
 
     And a read that failed on the replica is answered from the primary: a GET (or HEAD) that
     read from the replica, wrote nothing and ended in a server error while the replica now
-    fails its check
-    (gone since the last check, which comes at most every ``LGSC_REPLICA_CHECK_SECONDS``) is
-    run again with every read on the primary, and the replica is not read until a check finds
-    it well again."""
+    fails its check (gone since the last one, which comes at most every
+    ``LGSC_REPLICA_CHECK_SECONDS``) is run again with every read on the primary, and the
+    replica is not read until a check finds it well again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
