@@ -427,15 +427,18 @@ def test_a_replica_that_goes_down_between_two_checks_fails_no_page(
 @needs_postgres
 @pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 def test_a_write_after_an_idle_while_lags_by_the_time_the_replica_takes_to_replay_it(
-    replica: StreamingReplica, nanning_market: Market
+    replica: StreamingReplica, nanning_market: Market, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Behind the primary, the replica's lag is the age of the last transaction it replayed:
     after an idle while, the idle time, although the new write is replayed a moment later. The
-    lag is the time it took to catch up when it does within CATCH_UP_SECONDS."""
+    lag is the time it took to catch up when it does within CATCH_UP_SECONDS. (The window is
+    widened here: the whole suite writes to the test cluster meanwhile, and replaying all it
+    wrote during the pause took more than the 0.25 s of production under make test.)"""
+    monkeypatch.setattr(replica_db, "CATCH_UP_SECONDS", 5.0)
     replica.caught_up()
     assert _lag_settles_at_zero()
     replica.replay_pause()
-    time.sleep(1.5)  # nothing replayed for 1.5 s: to the replica, an idle primary
+    time.sleep(3.0)  # nothing replayed for 3 s: to the replica, an idle primary
     _event(nanning_market)
     _wal_flushed()
     looks: list[str] = []
@@ -450,11 +453,12 @@ def test_a_write_after_an_idle_while_lags_by_the_time_the_replica_takes_to_repla
     with connections[REPLICA].execute_wrapper(resume_after_the_first_look):
         lag = replica_db.replica_lag_seconds()
     assert len(looks) >= 2  # it looked again
-    assert lag is not None and 0.0 < lag <= replica_db.CATCH_UP_SECONDS + 0.1
+    assert lag is not None and 0.0 < lag < 3.0  # the time it took to catch up, not the idle 3 s
 
     replica.replay_pause()
     _event(nanning_market)
     _wal_flushed()
+    monkeypatch.setattr(replica_db, "CATCH_UP_SECONDS", 0.25)
     time.sleep(1.2)
     lag = replica_db.replica_lag_seconds()  # still paused: it does not catch up
     assert lag is not None and lag >= 1.2
