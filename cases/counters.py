@@ -43,12 +43,11 @@ def case_counted_before(case: Case) -> Counted | None:
         return case.counted_as
     if case.pk is None:
         return None
-    stored = (
+    return (
         Case.objects.filter(pk=case.pk)
         .values_list("market_id", "opened_at", "kind", "state", "owner_id")
         .first()
     )
-    return stored
 
 
 def case_counts_move(moves: Iterable[tuple[Counted | None, Counted | None]]) -> None:
@@ -99,7 +98,7 @@ def case_counts_opened(
         .values_list(key, "state", "total")
         .order_by()
     )
-    return {(group, state): n for group, state, n in rows if n}
+    return {(group, state): n for group, state, n in rows}
 
 
 def case_counts_open(*, market_ids: Sequence[int], by: str) -> dict[tuple[int | None, str], int]:
@@ -115,11 +114,10 @@ def case_counts_open(*, market_ids: Sequence[int], by: str) -> dict[tuple[int | 
         .values_list(key, "state", "total")
         .order_by()
     )
-    found: dict[tuple[int | None, str], int] = {}
-    for group, state, n in rows:
-        if n:
-            found[(None if by == "officer" and group == NOBODY else group, state)] = n
-    return found
+    return {
+        (None if by == "officer" and group == NOBODY else group, state): n
+        for group, state, n in rows
+    }
 
 
 # --- Rebuilding -----------------------------------------------------------------------------

@@ -91,8 +91,8 @@ def case_save(case: Case, actor: User) -> None:
     dashboard counters move the case from where they counted it (``cases.counters``)."""
     before = case_counted_before(case)
     save_with_history(case, actor)
-    case_counts_move([(before, case.counted_now())])
     case.counted_as = case.counted_now()
+    case_counts_move([(before, case.counted_as)])
     deadlines_follow_state(
         subject_type=CASE_SUBJECT,
         subject_id=case.pk,
