@@ -16,9 +16,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .files import CONTENT_TYPES, sheet_open
@@ -105,6 +108,26 @@ class Chart:
     def display_rows(self) -> list[list[str | int]]:
         """The rows as the page's table shows them: no data as "—"."""
         return [[cell if cell != "" else NO_DATA for cell in row] for row in self.rows()]
+
+    def table_body(self) -> SafeString:
+        """The rows of the page's table as HTML (``includes/chart.html``): the category a row
+        heading, each value a number cell, every text escaped. Built here rather than by the
+        template's loops: a page of charts has a thousand cells, and a template renders each
+        one through its variable lookup and number localisation (whole numbers are shown as
+        they are; no thousands separator is set)."""
+        rows = self.display_rows()
+        if not rows:
+            return format_html(
+                '<tr><td colspan="{}" class="hint">{}</td></tr>', len(self.headings()), _("No data")
+            )
+        return SafeString(
+            "\n".join(
+                f'<tr><th scope="row">{escape(str(category))}</th>'
+                + "".join(f'<td class="number">{escape(str(cell))}</td>' for cell in cells)
+                + "</tr>"
+                for category, *cells in rows
+            )
+        )
 
     # --- What charts.js draws ----------------------------------------------------------------
 
