@@ -315,22 +315,54 @@ def market_case_rows(
     return SafeString("\n".join(rows))
 
 
-@register.simple_tag
-def case_cells(case: Any) -> SafeString:
+def _dashboard_case_cells(case: Any, address: Callable[[int], str]) -> str:
     """A case's reference (linked to it), subject and owner, three cells of a row of the
     dashboard's lists; one cell saying it is not the reader's to see for ``None``."""
     if case is None:
-        return format_html(
-            '<td colspan="3" class="hint">{}</td>',
-            gettext("A case you cannot see (transferred elsewhere)."),
-        )
-    return format_html(
-        '<td class="mono"><a href="{}">{}</a></td><td>{}</td><td>{}</td>',
-        reverse("backoffice:case_detail", args=[case.pk]),
-        case.reference,
-        case.subject,
-        case.owner or gettext("Nobody yet"),
+        hidden = gettext("A case you cannot see (transferred elsewhere).")
+        return f'<td colspan="3" class="hint">{_e(hidden)}</td>'
+    return (
+        f'<td class="mono"><a href="{address(case.pk)}">{_e(case.reference)}</a></td>'
+        f"<td>{_e(case.subject)}</td><td>{_e(case.owner or gettext('Nobody yet'))}</td>"
     )
+
+
+@register.simple_tag(takes_context=True)
+def due_rows(context: dict[str, Any], rows: Any, empty: str) -> SafeString:
+    """The rows of one of the SLA dashboard's short lists (``sla/_due_list.html``): the
+    case's cells and its clock's due time; ``empty`` in a row of its own when there is none."""
+    address = _address_of("backoffice:case_detail")
+    html = [
+        f"<tr>{_dashboard_case_cells(row.case, address)}"
+        f"<td>{deadline_due(context, row.deadline)}</td></tr>"
+        for row in rows
+    ]
+    if not html:
+        return SafeString(f'<tr><td colspan="4" class="hint">{_e(empty)}</td></tr>')
+    return SafeString("\n".join(html))
+
+
+@register.simple_tag
+def breach_rows(rows: Any) -> SafeString:
+    """The rows of the SLA dashboard's breaches (``sla/market.html``): when, the level, the
+    case's cells and its due time."""
+    address = _address_of("backoffice:case_detail")
+    html = []
+    for row in rows:
+        reminder = row.reminder
+        created = timezone.localtime(reminder.created_at)
+        due = timezone.localtime(reminder.deadline.due_at)
+        html.append(
+            f'<tr><td class="when">{created:%Y-%m-%d %H:%M}</td>'
+            f'<td><span class="badge badge-{_e(reminder.level)}">'
+            f"{_e(reminder.get_level_display())}</span></td>"
+            f"{_dashboard_case_cells(row.case, address)}"
+            f'<td class="when">{due:%Y-%m-%d %H:%M}</td></tr>'
+        )
+    if not html:
+        none = gettext("No case became overdue in the period.")
+        return SafeString(f'<tr><td colspan="6" class="hint">{_e(none)}</td></tr>')
+    return SafeString("\n".join(html))
 
 
 @register.simple_tag(takes_context=True)

@@ -299,6 +299,32 @@ def test_the_breach_list_shows_the_periods_breaches_and_escalations_newest_first
     ]
 
 
+def test_the_dashboards_rows_show_each_case_linked_its_due_time_and_markup_escaped(
+    scripted: dict[str, Case],
+    team_lead: User,
+    nanning_market: Market,
+    verified_client: Clients,
+) -> None:
+    overdue = scripted["overdue"]
+    # Set-up only: a subject typed with markup in it.
+    Case.objects.filter(pk=overdue.pk).update(subject='<b>欠薪</b> & "x"')
+
+    html = verified_client(team_lead).get(f"/sla/market/{nanning_market.pk}/").content.decode()
+
+    assert "<b>欠薪</b>" not in html
+    escaped = "&lt;b&gt;欠薪&lt;/b&gt; &amp; &quot;x&quot;"
+    row = (
+        f'<td class="mono"><a href="/cases/{overdue.pk}/">{overdue.reference}</a></td>'
+        f"<td>{escaped}</td><td>{overdue.owner}</td>"
+    )
+    # In the overdue short list with its due time and badge, and in the breaches with the
+    # breach's time and level.
+    assert html.count(row) == 2
+    assert f'{row}<td><span class="due"><time datetime="2026-03-09T17:30:00+08:00">' in html
+    assert '<tr><td class="when">2026-03-09 17:31</td><td><span class="badge badge-breach">' in html
+    assert f'{row}<td class="when">2026-03-09 17:30</td></tr>' in html
+
+
 def test_the_breaches_are_counted_from_the_counters_and_paged_through_their_index(
     scripted: dict[str, Case],
     team_lead: User,
