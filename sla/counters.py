@@ -400,18 +400,25 @@ def deadline_figures(
         .values_list(*columns)
         .order_by()
     )
-    # 2. the clocks due today (one range of ``overdue_after``): overdue from their due time;
+    # 2. the clocks due today (one range of ``overdue_after``, counted from the index alone):
+    # overdue from their due time; by officer and kind only when split;
     clocks = Deadline.objects.filter(
         subject_type=subject_type, target=Target.COMPLETION, market_id__in=ids
     )
     running = Q(stopped_at__isnull=True, paused_at__isnull=True)
+    today_clocks = clocks.filter(overdue_after__gte=today_starts, overdue_after__lt=tomorrow_starts)
+    if split:
+        today_clocks = today_clocks.values("market_id", "officer_id", "kind").annotate(
+            who=F("officer_id"), what=F("kind")
+        )
+    else:
+        today_clocks = today_clocks.values("market_id").annotate(
+            who=Value(ALL_OFFICERS, output_field=BigIntegerField()),
+            what=Value(ALL_KINDS, output_field=CharField()),
+        )
     due_today = (
-        clocks.filter(overdue_after__gte=today_starts, overdue_after__lt=tomorrow_starts)
-        .values("market_id", "officer_id", "kind")
-        .annotate(
+        today_clocks.annotate(
             part=Value(2, output_field=IntegerField()),
-            who=F("officer_id"),
-            what=F("kind"),
             v1=Count("pk", filter=Q(overdue_after__lt=now)),
             v2=Count("pk", filter=Q(overdue_after__gte=now)),
             v3=Count("pk", filter=running & Q(warn_at__lte=now, overdue_after__gte=now)),

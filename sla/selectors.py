@@ -135,11 +135,6 @@ def deadline_list_for(*, subject_type: str, subject_ids: list[int]) -> QuerySet[
     return deadlines
 
 
-def deadline_list_open_for_market(*, market: Market) -> QuerySet[Deadline]:
-    deadlines: QuerySet[Deadline] = Deadline.objects.filter(market=market, stopped_at__isnull=True)
-    return deadlines
-
-
 # --- When open clocks are due (the lists' "due" filter and the dashboard's short lists) -------
 
 DUE_OVERDUE = "overdue"
