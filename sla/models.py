@@ -333,9 +333,10 @@ class Deadline(models.Model):
                 name="deadline_officer_overdue",
                 condition=Q(overdue_after__isnull=False),
             ),
-            # The dashboards' "due soon": the running clocks warned so far today.
+            # The dashboards' "due soon": the running clocks warned so far today, counted by
+            # their due time from the index alone (sla.counters.deadline_figures).
             models.Index(
-                fields=["market", "warn_at"],
+                fields=["market", "warn_at", "due_at", "subject_type", "target"],
                 name="deadline_market_warn_running",
                 condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
             ),
