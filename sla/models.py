@@ -315,6 +315,7 @@ class Deadline(models.Model):
                 fields=[
                     "market",
                     "overdue_after",
+                    "id",  # the lists' order, (overdue_after, id), read from the index
                     "subject_type",
                     "target",
                     "officer",
