@@ -11,6 +11,7 @@ from django import template
 from django.apps import apps
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -339,6 +340,41 @@ def due_rows(context: dict[str, Any], rows: Any, empty: str) -> SafeString:
     ]
     if not html:
         return SafeString(f'<tr><td colspan="4" class="hint">{_e(empty)}</td></tr>')
+    return SafeString("\n".join(html))
+
+
+def _rate_html(rate: Any) -> str:
+    """An on-time rate (cases.sla_selectors.Rate): the percentage with how many of how many."""
+    if rate.percent is None:
+        return f'<span class="hint">{_e(gettext("no case finished"))}</span>'
+    counts = gettext("(%(met)s of %(stopped)s on time)") % {
+        "met": rate.met,
+        "stopped": rate.stopped,
+    }
+    return (
+        f"<strong>{_e(floatformat(rate.percent, 1))}%</strong> "
+        f'<span class="hint">{_e(counts)}</span>'
+    )
+
+
+@register.simple_tag
+def on_time_rate(rate: Any) -> SafeString:
+    return SafeString(_rate_html(rate))
+
+
+@register.simple_tag
+def figure_rows(lines: Any) -> SafeString:
+    """The rows of the SLA dashboard's tables by officer and by kind (``sla/_figures.html``):
+    the label, overdue now, finished in the period and the on-time rate."""
+    html = [
+        f'<tr><th scope="row">{_e(line.label)}</th>'
+        f'<td class="num{" bad" if line.overdue else ""}">{int(line.overdue)}</td>'
+        f'<td class="num">{int(line.rate.stopped)}</td><td>{_rate_html(line.rate)}</td></tr>'
+        for line in lines
+    ]
+    if not html:
+        none = gettext("Nothing overdue and nothing finished in the period.")
+        return SafeString(f'<tr><td colspan="4" class="hint">{_e(none)}</td></tr>')
     return SafeString("\n".join(html))
 
 

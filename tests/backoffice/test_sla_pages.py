@@ -323,6 +323,12 @@ def test_the_dashboards_rows_show_each_case_linked_its_due_time_and_markup_escap
     assert f'{row}<td><span class="due"><time datetime="2026-03-09T17:30:00+08:00">' in html
     assert '<tr><td class="when">2026-03-09 17:31</td><td><span class="badge badge-breach">' in html
     assert f'{row}<td class="when">2026-03-09 17:30</td></tr>' in html
+    # The figures by officer: overdue now (marked), finished in the period, the on-time rate.
+    assert (
+        f'<tr><th scope="row">{overdue.owner}</th><td class="num bad">2</td>'
+        '<td class="num">1</td><td><strong>100.0%</strong> <span class="hint">'
+    ) in html
+    assert '<dd><strong>75.0%</strong> <span class="hint">' in html
 
 
 def test_the_breaches_are_counted_from_the_counters_and_paged_through_their_index(
