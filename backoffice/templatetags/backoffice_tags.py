@@ -359,6 +359,7 @@ def _rate_html(rate: Any) -> str:
 
 @register.simple_tag
 def on_time_rate(rate: Any) -> SafeString:
+    """The dashboard's on-time rate of the period (its summary)."""
     return SafeString(_rate_html(rate))
 
 
