@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Applicant, Case
@@ -29,9 +29,20 @@ def market_list_public() -> QuerySet[Market]:
 
 
 def posting_list_public() -> QuerySet[Posting]:
-    """Published postings of the active markets, newest first, public fields only."""
+    """Published postings of the active markets, newest first, public fields only.
+
+    The occupation, place and employer (its kind and name alone) of a page's postings are read
+    after the page, by id, rather than joined to it: joined, SQLite's planner led a search by
+    occupation from the counties through the matching index and sorted every match (60 000
+    at 2 000 000 postings, 160 ms) instead of walking the newest published postings."""
+    employers = Applicant.objects.only("id", "kind", "name")
     postings: QuerySet[Posting] = (
-        posting_list_published().filter(market__is_active=True).defer(*POSTING_NOT_PUBLIC)
+        posting_list_published()
+        .filter(market__is_active=True)
+        .select_related(None)
+        .select_related("market")
+        .prefetch_related("occupation", "county", Prefetch("employer", queryset=employers))
+        .defer(*(name for name in POSTING_NOT_PUBLIC if not name.startswith("employer__")))
     )
     return postings
 
