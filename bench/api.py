@@ -35,10 +35,12 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from bench.lists import reused_database
 from bench.matching import counties_make, postings_bulk_make
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import benchmark_database, heading, organisation_make, timed  # sets Django up
 from bench.sweep import analyze
+from markets.models import Market
 from workflows.postings.models import Posting, Status
 
 ENDED = (Status.FILLED, Status.EXPIRED, Status.WITHDRAWN)
@@ -80,23 +82,48 @@ def postings_end(count: int) -> None:
         )
 
 
-def bench_api(
-    postings: int, open_: int, runs: int, *, args: dict[str, Any], out: Path | None
-) -> None:
-    heading(f"API: public posting search among {postings} postings, {open_} of them open")
+def postings_set_up(postings: int, open_: int) -> int:
+    """Make the postings (``open_`` of them published, the rest ended) and ANALYZE; the id of
+    the market the "one market" search asks for."""
     organisation = organisation_make()
     made = postings_bulk_make(organisation, counties_make(), postings)
     postings_end(made - open_)
     analyze()
     published = Posting.objects.filter(status=Status.PUBLISHED).count()
     print(f"{made} postings made, {published} published; ANALYZE")
+    return organisation.markets[0].pk
+
+
+def postings_found(postings: int, open_: int) -> int:
+    """The set-up an earlier run left, when it has ``postings`` postings of which ``open_``
+    published (else exit): the id of its first market."""
+    made = Posting.objects.count()
+    published = Posting.objects.filter(status=Status.PUBLISHED).count()
+    market_id = Market.objects.order_by("pk").values_list("pk", flat=True).first()
+    if (made, published) != (postings, open_) or market_id is None:
+        sys.exit(f"--reuse: no set-up of {postings} postings, {open_} open, in the database")
+    print(f"the set-up of the last run, reused: {made} postings, {published} published")
+    return market_id
+
+
+def bench_api(
+    postings: int,
+    open_: int,
+    runs: int,
+    *,
+    args: dict[str, Any],
+    out: Path | None,
+    reuse: bool = False,
+) -> None:
+    heading(f"API: public posting search among {postings} postings, {open_} of them open")
+    market_id = postings_found(postings, open_) if reuse else postings_set_up(postings, open_)
     client = Client(HTTP_HOST="localhost")  # the embedded default's ALLOWED_HOSTS
     rows: list[Row] = []
     rates = {"address": "1000000/min", "client": "1000000/min"}
     with override_settings(
         REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     ):
-        for name, url in searches(organisation.markets[0].pk).items():
+        for name, url in searches(market_id).items():
 
             def get(url: str = url) -> None:
                 response = client.get(url)
@@ -129,18 +156,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postings", type=int, default=200_000, help="postings (200000)")
     parser.add_argument("--open", type=int, default=0, help="of them open (0: all)")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per search (30)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the set-up the last run left (SQLite: BENCH_DB; PostgreSQL: kept with "
+        "BENCH_KEEP_DB=1) instead of making it again",
+    )
     results_arguments(parser)
     args = parser.parse_args(argv)
     open_ = args.open or args.postings
     if args.postings < 1 or args.runs < 2 or not 0 < open_ <= args.postings:
         parser.error("--postings ≥ 1, 0 < --open ≤ --postings, --runs ≥ 2")
-    with benchmark_database():
+    with reused_database() if args.reuse else benchmark_database():
         bench_api(
             args.postings,
             open_,
             args.runs,
             args={"postings": args.postings, "open": open_, "runs": args.runs},
             out=results_directory(args),
+            reuse=args.reuse,
         )
     return 0
 

@@ -23,7 +23,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import BigIntegerField, CharField, Count, F, IntegerField, Q, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -406,7 +416,9 @@ def deadline_figures(
         subject_type=subject_type, target=Target.COMPLETION, market_id__in=ids
     )
     running = Q(stopped_at__isnull=True, paused_at__isnull=True)
-    today_clocks = clocks.filter(overdue_after__gte=today_starts, overdue_after__lt=tomorrow_starts)
+    today_clocks: QuerySet[Any, Any] = clocks.filter(
+        overdue_after__gte=today_starts, overdue_after__lt=tomorrow_starts
+    )
     if split:
         today_clocks = today_clocks.values("market_id", "officer_id", "kind").annotate(
             who=F("officer_id"), what=F("kind")
