@@ -47,6 +47,7 @@ from bench.run import (
 from django.db import connection
 
 from cases.models import Case, State
+from config.gcfreeze import gc_freeze_after_start
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def timed_split(run: Callable[[], object], *, runs: int, warm_up: int = 3) -> Re
             spent += time.perf_counter() - started
             sent += 1
 
+    gc_freeze_after_start()  # as a web worker's start-up objects are (config.wsgi)
     for _ in range(warm_up):
         run()
     totals, sqls, cpus = [], [], []
