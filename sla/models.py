@@ -309,8 +309,9 @@ class Deadline(models.Model):
             ),
             # A market's clocks in due order (the due lists and filters, "due soon"), and the
             # dashboards' clocks due today, counted by officer and kind from the index alone
-            # (sla.counters.deadline_figures): the columns after the first two are what those
-            # counts read, so that a busy day's thousands of clocks are not read row by row.
+            # (sla.counters.deadline_figures): the columns after (market, overdue_after, id)
+            # are what those counts read, so that a busy day's thousands of clocks are not
+            # read row by row.
             models.Index(
                 fields=[
                     "market",
