@@ -29,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.run sets the benchmark settings up (and refuses the demo database): first.
+from bench.lists import reused_database
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import (
     benchmark_database,
@@ -199,6 +200,26 @@ def seekers_bulk_make(markets: list[Market], officer: User, count: int, month: M
         )
 
 
+def organisation_found(args: argparse.Namespace) -> tuple[Region, list[Market]]:
+    """The province and markets of the set-up an earlier run left (``--reuse``), checked
+    against the sizes asked for."""
+    province = Region.objects.filter(code="450000").first()
+    markets = list(Market.objects.order_by("pk"))
+    postings = Posting.objects.count()
+    seekers = SeekerProfile.objects.count()
+    if province is None or (len(markets), postings, seekers) != (
+        args.markets,
+        args.postings,
+        args.seekers,
+    ):
+        sys.exit(
+            f"--reuse: no set-up of {args.markets} markets, {args.postings} postings and "
+            f"{args.seekers} seekers in the database ({len(markets)}, {postings}, {seekers})"
+        )
+    print(f"the set-up of the last run, reused: {postings} postings, {seekers} seekers")
+    return province, markets
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--postings", type=int, default=2_000_000, help="postings (2000000)")
@@ -206,22 +227,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markets", type=int, default=100, help="markets (100)")
     parser.add_argument("--runs", type=int, default=50, help="timed snapshot reads (50)")
     parser.add_argument("--profile", action="store_true", help="cProfile even when on target")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the set-up the last run left (SQLite: BENCH_DB; PostgreSQL: kept with "
+        "BENCH_KEEP_DB=1) instead of making it again; the same day's month only",
+    )
     results_arguments(parser)
     args = parser.parse_args(argv)
 
-    with benchmark_database() as started:
+    with reused_database() if args.reuse else benchmark_database() as started:
         month = Month(*timezone.localdate().timetuple()[:2]).previous()
-        heading(
-            f"0. Set-up: {args.markets} markets, {args.postings} postings, "
-            f"{args.seekers} seekers around {month}"
-        )
-        province, markets, officer = organisation_make(args.markets)
-        postings_bulk_make(markets, args.postings, month)
-        seekers_bulk_make(markets, officer, args.seekers, month)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics for the planner, as after a load
-        setup_s = time.perf_counter() - started
-        print(f"(set-up {setup_s:.0f} s)")
+        if args.reuse:
+            province, markets = organisation_found(args)
+        else:
+            heading(
+                f"0. Set-up: {args.markets} markets, {args.postings} postings, "
+                f"{args.seekers} seekers around {month}"
+            )
+            province, markets, officer = organisation_make(args.markets)
+            postings_bulk_make(markets, args.postings, month)
+            seekers_bulk_make(markets, officer, args.seekers, month)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics for the planner, as after a load
+            setup_s = time.perf_counter() - started
+            print(f"(set-up {setup_s:.0f} s)")
 
         heading(f"1. The province's month ({month})")
         area = area_of_region(province)
@@ -250,11 +280,13 @@ def main(argv: list[str] | None = None) -> int:
         stats_drafts_refresh(areas=[area])
         print(f"provisional figures computed in {time.perf_counter() - drafted:.2f} s")
         static_collected()
-        inspector = User.objects.create(
-            username="bench-inspector", full_name="督查员", password_changed_at=timezone.now()
+        inspector, made = User.objects.get_or_create(
+            username="bench-inspector",
+            defaults={"full_name": "督查员", "password_changed_at": timezone.now()},
         )
-        Membership.objects.create(user=inspector, role=Role.INSPECTOR, region=province)
-        TOTPDevice.objects.create(user=inspector, name="authenticator", confirmed=True)
+        if made:
+            Membership.objects.create(user=inspector, role=Role.INSPECTOR, region=province)
+            TOTPDevice.objects.create(user=inspector, name="authenticator", confirmed=True)
         client = verified_client(inspector)
         query = {"scope": area.key, "month": str(month)}
         response = client.get("/statistics/", query)
