@@ -145,15 +145,20 @@ def area_of_market(market: Market) -> Area:
     )
 
 
-def area_of_region(region: Region) -> Area:
-    """A city (``Scope.REGION``) or the province: every market under it by division code."""
+def area_of_region(region: Region, *, markets: list[Market] | None = None) -> Area:
+    """A city (``Scope.REGION``) or the province: every market under it by division code,
+    read from the database or picked from ``markets`` (with their regions) when the caller
+    has read every market under it already."""
     is_province = region.code.endswith("0000")
     prefix = region.code[:2] if is_province else region.code[:4]
-    ids = tuple(
-        Market.objects.filter(region__code__startswith=prefix)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    if markets is None:
+        ids = tuple(
+            Market.objects.filter(region__code__startswith=prefix)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    else:
+        ids = tuple(sorted(m.pk for m in markets if m.region.code.startswith(prefix)))
     scope = Scope.PROVINCE if is_province else Scope.REGION
     return Area(
         scope=scope, key=f"{scope}:{region.code}", name=region.name, market_ids=ids, region=region

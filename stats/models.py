@@ -87,6 +87,9 @@ class MonthlyDraft(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     figures = models.JSONField(_("figures"))
+    # Only the headline figures (openings, seekers, the ratio, the wage) of a month the
+    # comparisons of a drafted month look back to, not published: never shown as the month.
+    headline_only = models.BooleanField(_("headline figures only"), default=False)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

@@ -123,13 +123,20 @@ def areas_visible_to(*, user: User) -> list[Area]:
         inspected = [m for m in markets if any(m.region.code.startswith(p) for p in prefixes)]
         city_codes = {m.region.code[:4] + "00" for m in inspected}
         regions = Region.objects.filter(code__in=city_codes).order_by("code")
-        areas += [area_of_region(r) for r in regions if not r.code.endswith("0000")]
+        # A city whose every market is inspected (an inspector of a county sees its markets,
+        # not the city's figures); its markets are picked from ``inspected``, not read once
+        # per city.
+        areas += [
+            area_of_region(r, markets=inspected)
+            for r in regions
+            if not r.code.endswith("0000") and any(r.code[:4].startswith(p) for p in prefixes)
+        ]
         provinces = [
             m.region
             for m in membership_list_for_user(user=user)
             if m.role == Role.INSPECTOR and m.region is not None and m.region.code.endswith("0000")
         ]
-        areas += [area_of_region(r) for r in provinces]
+        areas += [area_of_region(r, markets=inspected) for r in provinces]
     return areas
 
 
@@ -162,9 +169,11 @@ def snapshot_latest(*, key: str) -> MonthlySnapshot | None:
     )
 
 
-def draft_for(*, key: str, month: Month) -> MonthlyDraft | None:
-    """The provisional figures computed in the background for the scope and month, or None."""
-    return MonthlyDraft.objects.filter(scope_key=key, year=month.year, month=month.month).first()
+def draft_for(*, key: str, month: Month, headline: bool = False) -> MonthlyDraft | None:
+    """The provisional figures computed in the background for the scope and month, or None;
+    with ``headline``, also a draft of the headline figures alone (what a comparison reads)."""
+    drafts = MonthlyDraft.objects.filter(scope_key=key, year=month.year, month=month.month)
+    return (drafts if headline else drafts.filter(headline_only=False)).first()
 
 
 @dataclass(frozen=True)
@@ -207,10 +216,10 @@ def comparison_for(*, area: Area, current: MonthFigures) -> dict[str, dict[str, 
         ("previous", current.month.previous()),
         ("year_ago", current.month.a_year_before()),
     ):
-        # The earlier month as published, or as computed in the background, or only its
-        # headline figures (not the whole month).
+        # The earlier month as published, or as computed in the background (its headline
+        # figures at least), or only its headline figures computed now (not the whole month).
         snapshot = snapshot_for(key=area.key, month=month)
-        draft = draft_for(key=area.key, month=month) if snapshot is None else None
+        draft = draft_for(key=area.key, month=month, headline=True) if snapshot is None else None
         if snapshot is not None:
             earlier = snapshot.figures
         elif draft is not None:

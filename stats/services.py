@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,14 @@ from sla import calendar
 from sla.selectors import overrides_for
 
 from . import events
-from .compute import Area, Month, area_of_market, area_of_region, figures_compute
+from .compute import (
+    Area,
+    Month,
+    area_of_market,
+    area_of_region,
+    figures_compute,
+    headline_compute,
+)
 from .models import MonthlyDraft, MonthlySnapshot
 
 REVISION_REASON_MAX = 200
@@ -41,7 +48,10 @@ class Publication:
 
 def areas_all() -> list[Area]:
     """Every active market, every city with one, and each province with one."""
-    markets = list(Market.objects.filter(is_active=True).select_related("region").order_by("pk"))
+    # A region's figures count every market under it, closed ones included (their records
+    # stay); a closed market gets no figures of its own.
+    every = list(Market.objects.select_related("region").order_by("pk"))
+    markets = [m for m in every if m.is_active]
     codes: set[str] = set()
     for market in markets:
         code = market.region.code
@@ -52,8 +62,8 @@ def areas_all() -> list[Area]:
     provinces = [r for r in regions if r.code.endswith("0000")]
     return (
         [area_of_market(m) for m in markets]
-        + [area_of_region(r) for r in cities]
-        + [area_of_region(r) for r in provinces]
+        + [area_of_region(r, markets=every) for r in cities]
+        + [area_of_region(r, markets=every) for r in provinces]
     )
 
 
@@ -158,30 +168,50 @@ def stats_publish_due(*, today: date | None = None) -> Publication | None:
 
 def stats_drafts_refresh(*, today: date | None = None, areas: list[Area] | None = None) -> int:
     """Compute the provisional figures (``MonthlyDraft``) of this month, and of last month
-    while it is not published, for ``areas`` (default: every market, city and province);
-    forget those of earlier months. Returns how many were computed."""
+    while it is not published, for ``areas`` (default: every market, city and province), and
+    the headline figures of the months their comparisons look back to (the month before last,
+    and the same two months a year before) where those are not published; forget every other
+    draft. Returns how many drafts were computed."""
     today = today or timezone.localdate()
     this = Month(today.year, today.month)
     last = this.previous()
-    published = set(
-        MonthlySnapshot.objects.filter(year=last.year, month=last.month).values_list(
-            "scope_key", flat=True
+    whole = (this, last)
+    headline = (last.previous(), this.a_year_before(), last.a_year_before())
+    kept = (*whole, *headline)
+    published = {
+        (key, year, month)
+        for key, year, month in MonthlySnapshot.objects.filter(_months_q(kept)).values_list(
+            "scope_key", "year", "month"
         )
-    )
+    }
     written = 0
     for area in areas if areas is not None else areas_all():
-        for month in (this, last):
-            if month == last and area.key in published:
+        for month in kept:
+            if (area.key, month.year, month.month) in published:
                 continue
-            figures = figures_compute(area=area, month=month)
+            only_headline = month not in whole
+            compute = headline_compute if only_headline else figures_compute
             MonthlyDraft.objects.update_or_create(
                 scope_key=area.key,
                 year=month.year,
                 month=month.month,
-                defaults={"figures": figures, "computed_at": timezone.now()},
+                defaults={
+                    "figures": compute(area=area, month=month),
+                    "headline_only": only_headline,
+                    "computed_at": timezone.now(),
+                },
             )
             written += 1
-    MonthlyDraft.objects.filter(year__lt=last.year).delete()
-    MonthlyDraft.objects.filter(year=last.year, month__lt=last.month).delete()
-    MonthlyDraft.objects.filter(year=last.year, month=last.month, scope_key__in=published).delete()
+    MonthlyDraft.objects.exclude(_months_q(kept)).delete()
+    published_since = MonthlySnapshot.objects.filter(
+        scope_key=OuterRef("scope_key"), year=OuterRef("year"), month=OuterRef("month")
+    )
+    MonthlyDraft.objects.filter(Exists(published_since)).delete()
     return written
+
+
+def _months_q(months: tuple[Month, ...]) -> Q:
+    condition = Q(pk__in=[])
+    for month in months:
+        condition |= Q(year=month.year, month=month.month)
+    return condition

@@ -10,18 +10,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import TOTP_KEYS, UserFactory, add_totp_device
+from conftest import TOTP_KEYS, MarketFactory, RegionFactory, UserFactory, add_totp_device
 from django.conf import settings
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from stats_scene import scene_make
 from stats_support import day, posting, seeker
 
 from accounts.models import User
 from audit.models import AuditEvent
-from markets.models import Membership, Region, Role
+from markets.models import Market, Membership, Region, Role
 from stats.models import MonthlySnapshot
-from stats.selectors import screen_figures
+from stats.selectors import areas_visible_to, screen_figures
 from stats.services import stats_publish
 
 URL = "/statistics/"
@@ -116,6 +118,40 @@ def test_a_city_inspector_gets_no_province_and_an_officer_no_other_market(
     own = _client(verified_client, officer).get(URL, {"month": "2026-03"})
     assert own.status_code == 200
     assert own.context["area"].key == f"market:{scene['other'].pk}"
+
+
+def test_a_county_inspector_sees_its_markets_and_no_city(scene: dict[str, Any]) -> None:
+    county = RegionFactory.create(code="450102", name="兴宁区")
+    market = MarketFactory.create(region=county, name="兴宁区零工市场")
+    inspector = _member("stats-county", Role.INSPECTOR, region=county)
+
+    keys = [area.key for area in areas_visible_to(user=inspector)]
+
+    # Not Nanning's figures, which count a market the inspector does not supervise.
+    assert keys == [f"market:{market.pk}"]
+
+
+def test_the_scopes_of_a_province_take_the_same_queries_for_more_cities(
+    scene: dict[str, Any],
+) -> None:
+    inspector = _member("stats-province", Role.INSPECTOR, region=scene["guangxi"])
+    areas_visible_to(user=User.objects.get(pk=inspector.pk))  # the rights, read once
+    with CaptureQueriesContext(connection) as few:
+        before = areas_visible_to(user=User.objects.get(pk=inspector.pk))
+    for n in range(3, 8):
+        city = RegionFactory.create(code=f"45{n:02d}00", name=f"第{n}市")
+        MarketFactory.create(region=city, name=f"第{n}市零工市场")
+    areas_visible_to(user=User.objects.get(pk=inspector.pk))  # rights renewed with regions
+
+    with CaptureQueriesContext(connection) as many:
+        areas = areas_visible_to(user=User.objects.get(pk=inspector.pk))
+
+    assert len(areas) == len(before) + 10
+    assert len(many) == len(few)
+    province = next(area for area in areas if area.key == "province:450000")
+    nanning = next(area for area in areas if area.key == "region:450100")
+    assert province.market_ids == tuple(sorted(Market.objects.values_list("pk", flat=True)))
+    assert nanning.market_ids == (scene["market"].pk,)
 
 
 @pytest.mark.parametrize(
