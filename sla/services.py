@@ -207,11 +207,16 @@ def deadlines_start_targets(
     at: datetime | None = None,
     channel: str = "",
     officer: User | None = None,
+    met_at_start: Sequence[str] = (),
 ) -> dict[str, dict[int, Deadline]]:
     """``deadlines_start_many`` for each of ``targets`` (a case taken in: its acceptance and
     completion clocks), all written together: one INSERT of the clocks, one of their
     "started" changes and one of the dashboard counters, whatever the number of targets and
-    subjects (issue 14). By target, then by subject id; a target no policy covers has none."""
+    subjects (issue 14). By target, then by subject id; a target no policy covers has none.
+
+    The clocks of the targets in ``met_at_start`` stop, met, the moment they start (a case
+    taken in at the counter is accepted there and then): written stopped, as ``deadline_stop``
+    would leave them, in the same INSERT."""
     start = at or timezone.now()
     started: dict[str, list[Deadline]] = {}
     overrides: cal.Overrides | None = None  # read once for all targets
@@ -224,6 +229,9 @@ def deadlines_start_targets(
         started[target] = _deadlines_new(
             subject_type, subject_ids, market, kind, target, policy, start, overrides, officer
         )
+        if target in met_at_start:
+            for deadline in started[target]:
+                _stop(deadline, now=start, withdrawn=False)
     deadlines = [deadline for one in started.values() for deadline in one]
     if len(deadlines) == 1:
         deadlines[0].save()
@@ -380,26 +388,6 @@ def _clocks_stop(
         moves.append((before, deadline_bucket(deadline)))
     deadline_counts_move(moves)
     return stopped
-
-
-def deadlines_stop_started(deadlines: Sequence[Deadline], *, at: datetime) -> None:
-    """Stop clocks that the caller started in this same transaction (``deadlines_start_many``:
-    a case taken in and accepted at once), met: written in one statement, not read again. No
-    one else can hold them (nobody else sees them before the commit), so there is nothing to
-    lock, and the instances are what their rows hold."""
-    moves = []
-    for deadline in deadlines:
-        before = deadline_bucket(deadline)
-        _stop(deadline, now=at, withdrawn=False)
-        moves.append((before, deadline_bucket(deadline)))
-    deadline_counts_move(moves)  # nothing for an acceptance clock: only completion is counted
-    met = [deadline.pk for deadline in deadlines if deadline.met]
-    late = [deadline.pk for deadline in deadlines if deadline.met is False]
-    for ids, is_met in ((met, True), (late, False)):
-        for start in range(0, len(ids), 500):
-            Deadline.objects.filter(pk__in=ids[start : start + 500]).update(
-                stopped_at=at, met=is_met, next_alert_at=None, next_level=""
-            )
 
 
 def deadlines_stop_many(

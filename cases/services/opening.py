@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from markets.models import Market, ServiceStation
 from sla.models import Deadline, Target
-from sla.services import deadlines_start_targets, deadlines_stop_started
+from sla.services import deadlines_start_targets
 
 from .. import events
 from .. import permissions as can
@@ -147,9 +147,8 @@ def _clocks_start(
         at=now,
         channel=channel,
         officer=actor if claimed else None,
+        met_at_start=[Target.ACCEPTANCE] if claimed else [],
     )
-    if claimed:  # the clocks just started, in memory: stopped without reading them again
-        deadlines_stop_started(list(clocks[Target.ACCEPTANCE].values()), at=now)
     completion = clocks[Target.COMPLETION]
     return {case.pk: completion.get(case.pk) for case in cases}
 
