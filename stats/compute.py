@@ -32,6 +32,7 @@ Everything is counted by the database (GROUP BY); Python only reshapes the group
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -277,6 +278,14 @@ def _seekers_by_occupation_prefix(
         return {str(code): int(count) for code, count in cursor.fetchall() if code}
 
 
+def _json_list(value: Any) -> list[Any]:
+    """A JSON list column as grouped rows give it: decoded, or its text (grouped over a
+    join, SQLite hands the text back), or None."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value if isinstance(value, list) else []
+
+
 def age_band_expression(month: Month) -> Case:
     last = month.last_day
     whens = []
@@ -413,9 +422,6 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
     """Every figure of the month for the area, as plain JSON data (a snapshot's content)."""
     postings = postings_of_month(area, month)
     registrations = registrations_of_month(area, month)
-    seekers = seekers_of_month(area, month)
-
-    seeker_count = registrations.aggregate(n=Count("applicant_id", distinct=True))["n"]
 
     # One pass over the postings for the totals, the occupations (openings per 中类, 大类
     # summed from them) and the industries (per 大类, 门类 summed from them).
@@ -466,39 +472,35 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
     by_occupation_middle = _rows(middle, occupation_names, with_seekers=True)
     by_industry_division = _rows(division, industry_names, with_seekers=False)
 
-    # Groups of seekers (one row per person: the registrations' applicants).
-    # One query per table: persons by (gender, age band), profiles by household registration
-    # with a count per difficulty category beside it.
+    # Groups of seekers, in one query: the persons with a registration in the month (one row
+    # each), by gender, age band, and their profile's household registration and difficulty
+    # categories (the JSON list, a few dozen distinct lists); no profile: neither of those.
     persons = Applicant.objects.filter(pk__in=registrations.values("applicant_id"))
+    categories = [category.value for category in DifficultyCategory]
     gender: dict[str, int] = defaultdict(int)
     age: dict[str, int] = defaultdict(int)
+    household: dict[str, int] = defaultdict(int)
+    difficulty: dict[str, int] = dict.fromkeys(categories, 0)
+    seeker_count = 0
     for row in (
-        persons.annotate(band=age_band_expression(month))
-        .values("gender", "band")
+        persons.annotate(
+            band=age_band_expression(month),
+            household=F("seeker_profile__household_type"),
+            difficulty=F("seeker_profile__difficulty_categories"),
+        )
+        .values("gender", "band", "household", "difficulty")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        gender[row["gender"] or UNKNOWN] += row["n"]
-        age[row["band"]] += row["n"]
-    categories = [category.value for category in DifficultyCategory]
-    household: dict[str, int] = defaultdict(int)
-    difficulty: dict[str, int] = dict.fromkeys(categories, 0)
-    for row in (
-        seekers.values("household_type")
-        .annotate(
-            n=Count("pk"),
-            **{
-                f"category_{index}": Count(
-                    "pk", filter=Q(difficulty_categories__icontains=f'"{code}"')
-                )
-                for index, code in enumerate(categories)
-            },
-        )
-        .order_by()
-    ):
-        household[row["household_type"] or UNKNOWN] += row["n"]
-        for index, code in enumerate(categories):
-            difficulty[code] += row[f"category_{index}"]
+        n = row["n"]
+        seeker_count += n
+        gender[row["gender"] or UNKNOWN] += n
+        age[row["band"]] += n
+        if row["household"] is None:  # no profile
+            continue
+        household[row["household"] or UNKNOWN] += n
+        for code in set(_json_list(row["difficulty"])) & difficulty.keys():
+            difficulty[code] += n
 
     by_market: list[dict[str, Any]] = []
     if area.scope != Scope.MARKET:

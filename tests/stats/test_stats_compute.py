@@ -31,8 +31,10 @@ import pytest
 from conftest import MarketFactory
 from django.test import override_settings
 from stats_scene import scene_make
-from stats_support import posting
+from stats_support import day, person, posting, seeker
 
+from accounts.models import User
+from cases.models import Case
 from markets.models import Market
 from stats.compute import (
     Month,
@@ -43,6 +45,7 @@ from stats.compute import (
     headline_compute,
     rankings_of,
 )
+from workflows.seekers.models import SeekerProfile
 
 MARCH = Month(2026, 3)
 
@@ -90,6 +93,34 @@ def test_groups_count_each_person_once(scene: dict[str, Any]) -> None:
     assert counts(groups["age_band"]) == {"25-34": 1, "35-44": 1, "55+": 1}
     assert counts(groups["household_type"]) == {"rural": 2, "urban": 1}
     assert counts(groups["difficulty"]) == {"disabled": 1, "4050": 1, "dibao": 1}
+
+
+def test_a_person_without_a_profile_counts_in_the_groups_the_person_record_gives(
+    scene: dict[str, Any],
+) -> None:
+    """A registration whose person has no profile (left unfinished): a seeker, counted by
+    gender and age, not by household registration or difficulty; a person whose difficulty
+    list names a category twice counts once in it."""
+    market, officer = scene["market"], User.objects.get(username="stats-officer")
+    bare = person(gender="male", born=day("1990-06-01"))
+    seeker(market, officer, registered=day("2026-03-12"))  # a profile, then taken away
+    registration = Case.objects.filter(kind="seeker_registration").latest("pk")
+    SeekerProfile.objects.filter(applicant=registration.applicant).delete()
+    registration.applicant = bare
+    registration.save(update_fields=["applicant"])
+    seeker(market, officer, registered=day("2026-03-13"), difficulty=["dibao", "dibao"])
+
+    figures = figures_compute(area=area_of_market(market), month=MARCH)
+    groups = figures["by_group"]
+
+    def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+        return {row["code"]: row["seekers"] for row in rows if row["seekers"]}
+
+    assert figures["seekers"] == 5
+    assert counts(groups["gender"]) == {"male": 3, "female": 2}
+    assert sum(counts(groups["age_band"]).values()) == 5
+    assert counts(groups["household_type"]) == {"rural": 3, "urban": 1}
+    assert counts(groups["difficulty"]) == {"disabled": 1, "4050": 1, "dibao": 2}
 
 
 def test_daily_wage_conversions_and_the_excluded_count(scene: dict[str, Any]) -> None:
