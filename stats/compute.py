@@ -190,12 +190,6 @@ def registrations_of_month(area: Area, month: Month) -> QuerySet[CaseRecord]:
     ).exclude(state=CaseState.WITHDRAWN)
 
 
-def seekers_of_month(area: Area, month: Month) -> QuerySet[SeekerProfile]:
-    """The seekers (profiles) counted in the month: one per person."""
-    applicants = registrations_of_month(area, month).values("applicant_id")
-    return SeekerProfile.objects.filter(applicant_id__in=applicants)
-
-
 def day_wage_expression() -> Case:
     """A posting's lower pay as a day's wage (see the module's docstring); NULL when it cannot
     be converted."""
