@@ -251,25 +251,54 @@ def _rows(cells: _Cells, names: dict[str, str], *, with_seekers: bool) -> list[d
     return rows
 
 
-def _seekers_by_occupation_prefix(
-    registrations: QuerySet[CaseRecord], length: int
-) -> dict[str, int]:
-    """Persons per occupation code prefix (1: 大类, 4: 中类) of the occupations they want,
-    counted by the database over the JSON list (json_each / jsonb_array_elements_text)."""
+def _seekers_by_occupation(
+    registrations: QuerySet[CaseRecord],
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Persons per 大类 (the code's first character) and per 中类 (its first four) of the
+    occupations they want, counted by the database over the JSON lists in one pass: each of a
+    person's codes is counted at the 中类 where it comes first in their list with that 中类,
+    and at the 大类 where it comes first with that 大类, so a person counts once per cell
+    without a DISTINCT (which sorted every person's codes, per cell)."""
     sub_sql, sub_params = registrations.values("applicant_id").query.sql_with_params()
     table = SeekerProfile._meta.db_table
     if connection.vendor == "postgresql":
-        expand = "CROSS JOIN LATERAL jsonb_array_elements_text(p.wanted_occupations) AS j(value)"
+        # The list's prefixes as arrays, once per person; a code comes first with its prefix
+        # where array_position (the first match) is its own position.
+        sql = (
+            "SELECT u.middle, COUNT(*) FILTER (WHERE array_position(a.middles, u.middle) = u.n), "  # noqa: S608
+            "COUNT(*) FILTER (WHERE array_position(a.majors, u.major) = u.n) "
+            f"FROM {table} p CROSS JOIN LATERAL ("
+            "SELECT array_agg(substr(e.code, 1, 4) ORDER BY e.n) AS middles, "
+            "array_agg(substr(e.code, 1, 1) ORDER BY e.n) AS majors "
+            "FROM jsonb_array_elements_text(p.wanted_occupations) WITH ORDINALITY AS e(code, n)"
+            ") a CROSS JOIN LATERAL "
+            "unnest(a.middles, a.majors) WITH ORDINALITY AS u(middle, major, n) "
+            f"WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
+        )
     else:
-        expand = ", json_each(p.wanted_occupations) AS j"
-    length = int(length)  # a constant of this module, never input
-    sql = (
-        f"SELECT substr(j.value, 1, {length}) AS code, COUNT(DISTINCT p.applicant_id) "  # noqa: S608
-        f"FROM {table} p {expand} WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
-    )
+        earlier = (
+            "SELECT 1 FROM json_each(p.wanted_occupations) AS k "
+            "WHERE k.key < j.key AND substr(k.value, 1, {n}) = substr(j.value, 1, {n})"
+        )
+        sql = (
+            f"SELECT substr(j.value, 1, 4), SUM(NOT EXISTS ({earlier.format(n=4)})), "  # noqa: S608
+            f"SUM(NOT EXISTS ({earlier.format(n=1)})) "
+            f"FROM {table} p, json_each(p.wanted_occupations) AS j "
+            f"WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
+        )
+    major: dict[str, int] = defaultdict(int)
+    middle: dict[str, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, sub_params)
-        return {str(code): int(count) for code, count in cursor.fetchall() if code}
+        for code, persons, first_of_major in cursor.fetchall():
+            if not code:
+                continue
+            code = str(code)
+            if len(code) == 4 and persons:
+                middle[code] = int(persons)
+            if first_of_major:
+                major[code[:1]] += int(first_of_major)
+    return dict(major), middle
 
 
 def _json_list(value: Any) -> list[Any]:
@@ -444,10 +473,7 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         division_code, section_code = industry_code.get(row["industry_id"], (UNKNOWN, UNKNOWN))
         division.openings[division_code] += n
         section.openings[section_code] += n
-    major.seekers = _seekers_by_occupation_prefix(registrations, 1)
-    middle.seekers = {
-        c: n for c, n in _seekers_by_occupation_prefix(registrations, 4).items() if len(c) == 4
-    }
+    major.seekers, middle.seekers = _seekers_by_occupation(registrations)
     occupation_names = dict(
         Occupation.objects.filter(
             code__in=set(major.openings)

@@ -123,6 +123,38 @@ def test_a_person_without_a_profile_counts_in_the_groups_the_person_record_gives
     assert counts(groups["difficulty"]) == {"disabled": 1, "4050": 1, "dibao": 2}
 
 
+def test_a_person_counts_once_per_occupation_cell_whatever_the_list_repeats(
+    scene: dict[str, Any],
+) -> None:
+    market, officer = scene["market"], User.objects.get(username="stats-officer")
+    area = area_of_market(market)
+    before = figures_compute(area=area, month=MARCH)
+    seeker(
+        market,
+        officer,
+        registered=day("2026-03-12"),
+        wants=["4-03-02-01", "4-02-06-01", "4-03-02-05", "4-03-02-01", "6-01-01-01"],
+    )
+
+    after = figures_compute(area=area, month=MARCH)
+
+    def seekers(figures: dict[str, Any], cells: str) -> dict[str, int]:
+        return {row["code"]: row["seekers"] for row in figures[cells]}
+
+    grown = {
+        cells: {
+            code: n - seekers(before, cells).get(code, 0)
+            for code, n in seekers(after, cells).items()
+            if n != seekers(before, cells).get(code, 0)
+        }
+        for cells in ("by_occupation_major", "by_occupation_middle")
+    }
+    assert grown == {
+        "by_occupation_major": {"4": 1, "6": 1},
+        "by_occupation_middle": {"4-03": 1, "4-02": 1, "6-01": 1},
+    }
+
+
 def test_daily_wage_conversions_and_the_excluded_count(scene: dict[str, Any]) -> None:
     wage = figures_compute(area=area_of_market(scene["market"]), month=MARCH)["wage"]
 
