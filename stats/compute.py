@@ -458,12 +458,16 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         for pk, code, section in Industry.objects.values_list("pk", "code", "section__code")
     }
     grouped = (
-        postings.values("occupation_id", "industry_id")
+        # "+ 0": grouped by a value, not by the occupation's own index, which SQLite would
+        # walk to spare itself the sort, reading every posting's row; the month's covering
+        # index (posting_month_figures) is read alone and its few thousand groups sorted.
+        postings.annotate(occupation_key=F("occupation_id") + 0)
+        .values("occupation_key", "industry_id")
         .annotate(n=Sum("headcount"), k=Count("pk"))
         .order_by()
     )
     for row in grouped:
-        code = occupation_code[row["occupation_id"]][:4]
+        code = occupation_code[row["occupation_key"]][:4]
         n = row["n"]
         total_openings += n
         total_postings += row["k"]

@@ -117,7 +117,14 @@ def areas_visible_to(*, user: User) -> list[Area]:
     condition = Q(pk__in=market_ids)
     for prefix in prefixes:
         condition |= Q(region__code__startswith=prefix)
-    markets = list(Market.objects.filter(condition).select_related("region").order_by("pk"))
+    # What a scope needs of a market and its region (a province's hundred markets are read
+    # on every statistics page, the rest of their columns never).
+    markets = list(
+        Market.objects.filter(condition)
+        .select_related("region")
+        .only("name", "region", "region__code", "region__name")
+        .order_by("pk")
+    )
     areas = [area_of_market(m) for m in markets]
     if prefixes:
         inspected = [m for m in markets if any(m.region.code.startswith(p) for p in prefixes)]
