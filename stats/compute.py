@@ -27,7 +27,8 @@ the province):
   is a day's wage outside ``STATS_WAGE_DAILY_MIN``..``STATS_WAGE_DAILY_MAX`` (0, a typing
   mistake); both counts are shown.
 
-Everything is counted by the database (GROUP BY); Python only reshapes the grouped rows.
+Everything is counted by the database (GROUP BY); Python only reshapes the grouped rows. The
+seekers' figures come from one statement, the postings' from one index (posting_month_figures).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from cases.models import State as CaseState
 from markets.models import Market, Region
 from workflows.postings.models import Occupation, PayMethod, Posting
 from workflows.seekers.flow import SEEKER_REGISTRATION
-from workflows.seekers.models import DifficultyCategory, HouseholdType, SeekerProfile
+from workflows.seekers.models import DifficultyCategory, HouseholdType
 
 from .models import Scope
 
@@ -251,54 +252,98 @@ def _rows(cells: _Cells, names: dict[str, str], *, with_seekers: bool) -> list[d
     return rows
 
 
-def _seekers_by_occupation(
-    registrations: QuerySet[CaseRecord],
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Persons per 大类 (the code's first character) and per 中类 (its first four) of the
-    occupations they want, counted by the database over the JSON lists in one pass: each of a
-    person's codes is counted at the 中类 where it comes first in their list with that 中类,
-    and at the 大类 where it comes first with that 大类, so a person counts once per cell
-    without a DISTINCT (which sorted every person's codes, per cell)."""
-    sub_sql, sub_params = registrations.values("applicant_id").query.sql_with_params()
-    table = SeekerProfile._meta.db_table
+@dataclass
+class _Seekers:
+    """The month's seekers counted: in all, by group, and per occupation 大类 and 中类."""
+
+    count: int = 0
+    gender: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    age: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    household: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    difficulty: dict[str, int] = field(default_factory=dict)
+    major: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    middle: dict[str, int] = field(default_factory=dict)
+
+
+def _seekers_count(registrations: QuerySet[CaseRecord], month: Month) -> _Seekers:
+    """Every seeker figure of the month in one statement over the persons with a registration
+    in it (the common table expression ``s``: one row per person, with their profile's
+    columns; no profile, none of those):
+
+    - the persons by gender, age band, household registration and the JSON list of difficulty
+      categories (a few dozen distinct lists), so the groups and the total are added up here;
+    - the persons per 大类 (a code's first character) and per 中类 (its first four) of the
+      occupations they want, over the JSON lists: each code counted at the 中类 where it comes
+      first in the person's list with that 中类, and at the 大类 where it comes first with that
+      大类, so a person counts once per cell without a DISTINCT (which sorted every person's
+      codes, per cell).
+    """
+    persons = (
+        Applicant.objects.filter(pk__in=registrations.values("applicant_id"))
+        .annotate(
+            band=age_band_expression(month),
+            household=F("seeker_profile__household_type"),
+            difficulty=F("seeker_profile__difficulty_categories"),
+            wanted=F("seeker_profile__wanted_occupations"),
+        )
+        .values("gender", "band", "household", "difficulty", "wanted")
+    )
+    persons_sql, params = persons.query.sql_with_params()
+    groups = (
+        "SELECT 0, s.gender, s.band, s.household, s.difficulty, NULL, COUNT(*), NULL "
+        "FROM s GROUP BY s.gender, s.band, s.household, s.difficulty"
+    )
     if connection.vendor == "postgresql":
         # The list's prefixes as arrays, once per person; a code comes first with its prefix
         # where array_position (the first match) is its own position.
-        sql = (
-            "SELECT u.middle, COUNT(*) FILTER (WHERE array_position(a.middles, u.middle) = u.n), "  # noqa: S608
+        occupations = (
+            "SELECT 1, NULL, NULL, NULL, NULL, u.middle, "
+            "COUNT(*) FILTER (WHERE array_position(a.middles, u.middle) = u.n), "
             "COUNT(*) FILTER (WHERE array_position(a.majors, u.major) = u.n) "
-            f"FROM {table} p CROSS JOIN LATERAL ("
+            "FROM s CROSS JOIN LATERAL ("
             "SELECT array_agg(substr(e.code, 1, 4) ORDER BY e.n) AS middles, "
             "array_agg(substr(e.code, 1, 1) ORDER BY e.n) AS majors "
-            "FROM jsonb_array_elements_text(p.wanted_occupations) WITH ORDINALITY AS e(code, n)"
+            "FROM jsonb_array_elements_text(s.wanted) WITH ORDINALITY AS e(code, n)"
             ") a CROSS JOIN LATERAL "
             "unnest(a.middles, a.majors) WITH ORDINALITY AS u(middle, major, n) "
-            f"WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
+            "GROUP BY u.middle"
         )
     else:
         earlier = (
-            "SELECT 1 FROM json_each(p.wanted_occupations) AS k "
+            "SELECT 1 FROM json_each(s.wanted) AS k "
             "WHERE k.key < j.key AND substr(k.value, 1, {n}) = substr(j.value, 1, {n})"
         )
-        sql = (
-            f"SELECT substr(j.value, 1, 4), SUM(NOT EXISTS ({earlier.format(n=4)})), "  # noqa: S608
-            f"SUM(NOT EXISTS ({earlier.format(n=1)})) "
-            f"FROM {table} p, json_each(p.wanted_occupations) AS j "
-            f"WHERE p.applicant_id IN ({sub_sql}) GROUP BY 1"
+        occupations = (
+            "SELECT 1, NULL, NULL, NULL, NULL, substr(j.value, 1, 4), "  # noqa: S608
+            f"SUM(NOT EXISTS ({earlier.format(n=4)})), SUM(NOT EXISTS ({earlier.format(n=1)})) "
+            "FROM s, json_each(s.wanted) AS j GROUP BY substr(j.value, 1, 4)"
         )
-    major: dict[str, int] = defaultdict(int)
-    middle: dict[str, int] = {}
+    # SQLite reads the persons once into a temporary table (their semi-join with the
+    # registrations is most of its time); PostgreSQL's parallel hash joins are quicker run
+    # twice, once in each part, than a tuple store of a million rows written and read twice.
+    kept = "NOT MATERIALIZED" if connection.vendor == "postgresql" else "MATERIALIZED"
+    # Built from constants of this module and the ORM's SQL (its values as parameters).
+    sql = f"WITH s AS {kept} ({persons_sql}) {groups} UNION ALL {occupations}"
+    seekers = _Seekers(difficulty=dict.fromkeys(DifficultyCategory.values, 0))
     with connection.cursor() as cursor:
-        cursor.execute(sql, sub_params)
-        for code, persons, first_of_major in cursor.fetchall():
-            if not code:
-                continue
-            code = str(code)
-            if len(code) == 4 and persons:
-                middle[code] = int(persons)
-            if first_of_major:
-                major[code[:1]] += int(first_of_major)
-    return dict(major), middle
+        cursor.execute(sql, params)
+        for part, gender, band, household, difficulty, code, n, first_of_major in cursor:
+            if part == 0:
+                seekers.count += n
+                seekers.gender[gender or UNKNOWN] += n
+                seekers.age[band] += n
+                if household is None:  # no profile
+                    continue
+                seekers.household[household or UNKNOWN] += n
+                for category in set(_json_list(difficulty)) & seekers.difficulty.keys():
+                    seekers.difficulty[category] += n
+            elif code:
+                code = str(code)
+                if len(code) == 4 and n:
+                    seekers.middle[code] = int(n)
+                if first_of_major:
+                    seekers.major[code[:1]] += int(first_of_major)
+    return seekers
 
 
 def _json_list(value: Any) -> list[Any]:
@@ -477,7 +522,8 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         division_code, section_code = industry_code.get(row["industry_id"], (UNKNOWN, UNKNOWN))
         division.openings[division_code] += n
         section.openings[section_code] += n
-    major.seekers, middle.seekers = _seekers_by_occupation(registrations)
+    seekers = _seekers_count(registrations, month)
+    major.seekers, middle.seekers = dict(seekers.major), seekers.middle
     occupation_names = dict(
         Occupation.objects.filter(
             code__in=set(major.openings)
@@ -495,36 +541,6 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
 
     by_occupation_middle = _rows(middle, occupation_names, with_seekers=True)
     by_industry_division = _rows(division, industry_names, with_seekers=False)
-
-    # Groups of seekers, in one query: the persons with a registration in the month (one row
-    # each), by gender, age band, and their profile's household registration and difficulty
-    # categories (the JSON list, a few dozen distinct lists); no profile: neither of those.
-    persons = Applicant.objects.filter(pk__in=registrations.values("applicant_id"))
-    categories = [category.value for category in DifficultyCategory]
-    gender: dict[str, int] = defaultdict(int)
-    age: dict[str, int] = defaultdict(int)
-    household: dict[str, int] = defaultdict(int)
-    difficulty: dict[str, int] = dict.fromkeys(categories, 0)
-    seeker_count = 0
-    for row in (
-        persons.annotate(
-            band=age_band_expression(month),
-            household=F("seeker_profile__household_type"),
-            difficulty=F("seeker_profile__difficulty_categories"),
-        )
-        .values("gender", "band", "household", "difficulty")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        n = row["n"]
-        seeker_count += n
-        gender[row["gender"] or UNKNOWN] += n
-        age[row["band"]] += n
-        if row["household"] is None:  # no profile
-            continue
-        household[row["household"] or UNKNOWN] += n
-        for code in set(_json_list(row["difficulty"])) & difficulty.keys():
-            difficulty[code] += n
 
     by_market: list[dict[str, Any]] = []
     if area.scope != Scope.MARKET:
@@ -559,18 +575,18 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         "name": area.name,
         "postings": total_postings,
         "openings": total_openings,
-        "seekers": seeker_count,
-        "demand_ratio": demand_ratio(total_openings, seeker_count),
+        "seekers": seekers.count,
+        "demand_ratio": demand_ratio(total_openings, seekers.count),
         "seeker_active_days": settings.STATS_SEEKER_ACTIVE_DAYS,
         "by_occupation_major": _rows(major, occupation_names, with_seekers=True),
         "by_occupation_middle": by_occupation_middle,
         "by_industry_section": _rows(section, industry_names, with_seekers=False),
         "by_industry_division": by_industry_division,
         "by_group": {
-            "gender": _group_rows(gender, ["male", "female"]),
-            "age_band": _group_rows(age, [code for code, _ in AGE_BANDS]),
-            "household_type": _group_rows(household, [c.value for c in HouseholdType]),
-            "difficulty": [{"code": code, "seekers": difficulty[code]} for code in categories],
+            "gender": _group_rows(seekers.gender, ["male", "female"]),
+            "age_band": _group_rows(seekers.age, [code for code, _ in AGE_BANDS]),
+            "household_type": _group_rows(seekers.household, [c.value for c in HouseholdType]),
+            "difficulty": [{"code": code, "seekers": n} for code, n in seekers.difficulty.items()],
         },
         "by_market": by_market,
         "rankings": rankings_of(by_occupation_middle, by_industry_division),
