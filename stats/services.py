@@ -9,8 +9,10 @@ never changes. Errors: ``ValueError`` with a message for a month not yet over.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
@@ -211,7 +213,5 @@ def stats_drafts_refresh(*, today: date | None = None, areas: list[Area] | None 
 
 
 def _months_q(months: tuple[Month, ...]) -> Q:
-    condition = Q(pk__in=[])
-    for month in months:
-        condition |= Q(year=month.year, month=month.month)
-    return condition
+    """Any of ``months`` (a snapshot's or a draft's year and month)."""
+    return reduce(operator.or_, (Q(year=month.year, month=month.month) for month in months))

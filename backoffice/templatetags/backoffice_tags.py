@@ -172,11 +172,15 @@ def search_box(context: dict[str, Any]) -> dict[str, Any]:
 # Django's own escape does, without its wrappers) and reverse each address once per list.
 
 
-def _e(value: Any) -> str:
-    """``value`` escaped for HTML unless it is already safe (``conditional_escape``)."""
+def html_text(value: Any) -> str:
+    """``value`` escaped for HTML unless it is already safe (``conditional_escape``, without
+    its lazy-string wrappers): for the rows built here and in ``statistics_tags``."""
     if isinstance(value, SafeData):
         return str(value)
     return html_escape(str(value))
+
+
+_e = html_text  # short, for the row builders below
 
 
 def _address_of(name: str) -> Callable[[int], str]:

@@ -9,7 +9,6 @@ same, value for value."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -18,15 +17,11 @@ from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from .backoffice_tags import html_text as _e
+
 register = template.Library()
 
 UNKNOWN = "unknown"
-
-
-def _e(value: Any) -> str:
-    """``value`` as HTML text: the figures' names and codes are plain strings from the
-    figures' JSON, the scopes' labels (lazy) translations; nothing here arrives marked safe."""
-    return escape(str(value))
 
 
 def _n(value: Any) -> str:
