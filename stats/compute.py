@@ -289,45 +289,49 @@ def _seekers_count(registrations: QuerySet[CaseRecord], month: Month) -> _Seeker
         .values("gender", "band", "household", "difficulty", "wanted")
     )
     persons_sql, params = persons.query.sql_with_params()
+    # The difficulty list grouped as its text: PostgreSQL sorts text faster than jsonb.
     groups = (
-        "SELECT 0, s.gender, s.band, s.household, s.difficulty, NULL, COUNT(*), NULL "
-        "FROM s GROUP BY s.gender, s.band, s.household, s.difficulty"
+        "SELECT 0, s.gender, s.band, s.household, CAST(s.difficulty AS TEXT), NULL, COUNT(*), "
+        "NULL FROM s GROUP BY s.gender, s.band, s.household, CAST(s.difficulty AS TEXT)"
     )
+    # The occupations are counted over the distinct lists (a few per cent of the persons: people
+    # want the same few occupations), each list weighed by how many persons want it.
+    lists = "(SELECT s.wanted, COUNT(*) AS n FROM s GROUP BY s.wanted) w"
     if connection.vendor == "postgresql":
-        # The list's prefixes as arrays, once per person; a code comes first with its prefix
-        # where array_position (the first match) is its own position.
+        # The list's prefixes as arrays, once per distinct list; a code comes first with its
+        # prefix where array_position (the first match) is its own position.
         occupations = (
-            "SELECT 1, NULL, NULL, NULL, NULL, u.middle, "
-            "COUNT(*) FILTER (WHERE array_position(a.middles, u.middle) = u.n), "
-            "COUNT(*) FILTER (WHERE array_position(a.majors, u.major) = u.n) "
-            "FROM s CROSS JOIN LATERAL ("
+            "SELECT 1, NULL, NULL, NULL, NULL, u.middle, "  # noqa: S608
+            "SUM(w.n) FILTER (WHERE array_position(a.middles, u.middle) = u.n), "
+            "SUM(w.n) FILTER (WHERE array_position(a.majors, u.major) = u.n) "
+            f"FROM {lists} CROSS JOIN LATERAL ("
             "SELECT array_agg(substr(e.code, 1, 4) ORDER BY e.n) AS middles, "
             "array_agg(substr(e.code, 1, 1) ORDER BY e.n) AS majors "
-            "FROM jsonb_array_elements_text(s.wanted) WITH ORDINALITY AS e(code, n)"
+            "FROM jsonb_array_elements_text(w.wanted) WITH ORDINALITY AS e(code, n)"
             ") a CROSS JOIN LATERAL "
             "unnest(a.middles, a.majors) WITH ORDINALITY AS u(middle, major, n) "
             "GROUP BY u.middle"
         )
     else:
         earlier = (
-            "SELECT 1 FROM json_each(s.wanted) AS k "
+            "SELECT 1 FROM json_each(w.wanted) AS k "
             "WHERE k.key < j.key AND substr(k.value, 1, {n}) = substr(j.value, 1, {n})"
         )
         occupations = (
             "SELECT 1, NULL, NULL, NULL, NULL, substr(j.value, 1, 4), "  # noqa: S608
-            f"SUM(NOT EXISTS ({earlier.format(n=4)})), SUM(NOT EXISTS ({earlier.format(n=1)})) "
-            "FROM s, json_each(s.wanted) AS j GROUP BY substr(j.value, 1, 4)"
+            f"SUM(w.n * NOT EXISTS ({earlier.format(n=4)})), "
+            f"SUM(w.n * NOT EXISTS ({earlier.format(n=1)})) "
+            f"FROM {lists}, json_each(w.wanted) AS j GROUP BY substr(j.value, 1, 4)"
         )
-    # SQLite reads the persons once into a temporary table (their semi-join with the
-    # registrations is most of its time); PostgreSQL's parallel hash joins are quicker run
-    # twice, once in each part, than a tuple store of a million rows written and read twice.
-    kept = "NOT MATERIALIZED" if connection.vendor == "postgresql" else "MATERIALIZED"
+    # The persons are read once into a temporary table (their semi-join with the
+    # registrations is most of the time), not once in each part.
     # Built from constants of this module and the ORM's SQL (its values as parameters).
-    sql = f"WITH s AS {kept} ({persons_sql}) {groups} UNION ALL {occupations}"
+    sql = f"WITH s AS MATERIALIZED ({persons_sql}) {groups} UNION ALL {occupations}"
     seekers = _Seekers(difficulty=dict.fromkeys(DifficultyCategory.values, 0))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for part, gender, band, household, difficulty, code, n, first_of_major in cursor:
+            n = int(n or 0)  # PostgreSQL's SUM of counts, and so the union's column, is numeric
             if part == 0:
                 seekers.count += n
                 seekers.gender[gender or UNKNOWN] += n
@@ -340,7 +344,7 @@ def _seekers_count(registrations: QuerySet[CaseRecord], month: Month) -> _Seeker
             elif code:
                 code = str(code)
                 if len(code) == 4 and n:
-                    seekers.middle[code] = int(n)
+                    seekers.middle[code] = n
                 if first_of_major:
                     seekers.major[code[:1]] += int(first_of_major)
     return seekers

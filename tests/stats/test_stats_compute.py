@@ -155,6 +155,32 @@ def test_a_person_counts_once_per_occupation_cell_whatever_the_list_repeats(
     }
 
 
+def test_persons_wanting_the_same_list_each_count_in_its_cells(scene: dict[str, Any]) -> None:
+    """The cells are counted once per distinct list, weighed by how many persons want it:
+    three persons with one list and a fourth with the same codes in another order each count
+    once per cell, not once per list."""
+    market, officer = scene["market"], User.objects.get(username="stats-officer")
+    area = area_of_market(market)
+    before = figures_compute(area=area, month=MARCH)
+    for registered in ("2026-03-10", "2026-03-11", "2026-03-12"):
+        seeker(market, officer, registered=day(registered), wants=["4-02-06-01", "6-01-01-01"])
+    seeker(market, officer, registered=day("2026-03-13"), wants=["6-01-01-01", "4-02-06-01"])
+
+    after = figures_compute(area=area, month=MARCH)
+
+    def grown(cells: str) -> dict[str, int]:
+        earlier = {row["code"]: row["seekers"] for row in before[cells]}
+        return {
+            row["code"]: row["seekers"] - earlier.get(row["code"], 0)
+            for row in after[cells]
+            if row["seekers"] != earlier.get(row["code"], 0)
+        }
+
+    assert after["seekers"] - before["seekers"] == 4
+    assert grown("by_occupation_major") == {"4": 4, "6": 4}
+    assert grown("by_occupation_middle") == {"4-02": 4, "6-01": 4}
+
+
 def test_daily_wage_conversions_and_the_excluded_count(scene: dict[str, Any]) -> None:
     wage = figures_compute(area=area_of_market(scene["market"]), month=MARCH)["wage"]
 
