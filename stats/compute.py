@@ -23,9 +23,10 @@ the province):
   lower pay) converted to a day: monthly ÷ 21.75, weekly ÷ 5, hourly × the posting's daily
   hours, daily as it is (the posting's ``pay_daily``, set at intake by
   ``workflows.postings.validation.pay_daily_of``), a piece rate × the stated daily output
-  (``piece_daily_output``); per-job pay and a piece rate without an output are excluded, and so
-  is a day's wage outside ``STATS_WAGE_DAILY_MIN``..``STATS_WAGE_DAILY_MAX`` (0, a typing
-  mistake); both counts are shown.
+  (``piece_daily_output``), which the database keeps as the posting's ``day_wage``; per-job
+  pay and a piece rate without an output are excluded, and so is a day's wage outside
+  ``STATS_WAGE_DAILY_MIN``..``STATS_WAGE_DAILY_MAX`` (0, a typing mistake); both counts are
+  shown.
 
 Everything is counted by the database (GROUP BY); Python only reshapes the grouped rows. The
 seekers' figures come from one statement, the postings' from one index (posting_month_figures).
@@ -46,8 +47,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -60,7 +59,7 @@ from cases.models import Applicant, Industry
 from cases.models import Case as CaseRecord
 from cases.models import State as CaseState
 from markets.models import Market, Region
-from workflows.postings.models import Occupation, PayMethod, Posting
+from workflows.postings.models import Occupation, Posting
 from workflows.seekers.flow import SEEKER_REGISTRATION
 from workflows.seekers.models import DifficultyCategory, HouseholdType
 
@@ -78,7 +77,6 @@ AGE_BANDS: tuple[tuple[str, int], ...] = (
     ("45-54", 45),
     ("55+", 55),
 )
-CONVERTED_BY_PAY_DAILY = (PayMethod.HOURLY, PayMethod.DAILY, PayMethod.WEEKLY, PayMethod.MONTHLY)
 
 
 @dataclass(frozen=True)
@@ -191,29 +189,8 @@ def registrations_of_month(area: Area, month: Month) -> QuerySet[CaseRecord]:
     ).exclude(state=CaseState.WITHDRAWN)
 
 
-def day_wage_expression() -> Case:
-    """A posting's lower pay as a day's wage (see the module's docstring); NULL when it cannot
-    be converted."""
-    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
-    return Case(
-        When(
-            pay_method=PayMethod.PIECE,
-            piece_daily_output__gt=0,
-            then=ExpressionWrapper(F("pay_min") * F("piece_daily_output"), output_field=decimal),
-        ),
-        When(pay_method__in=CONVERTED_BY_PAY_DAILY, then=F("pay_daily")),
-        default=Value(None, output_field=decimal),
-        output_field=decimal,
-    )
-
-
 def wage_bounds() -> tuple[Decimal, Decimal]:
     return Decimal(settings.STATS_WAGE_DAILY_MIN), Decimal(settings.STATS_WAGE_DAILY_MAX)
-
-
-def wage_within_bounds() -> Q:
-    low, high = wage_bounds()
-    return Q(day_wage__gte=low, day_wage__lte=high)
 
 
 # --- Figures ---------------------------------------------------------------------------------
@@ -431,15 +408,11 @@ def rankings_of(
 def wage_figures(postings: QuerySet[Posting]) -> dict[str, Any]:
     """Mean and median daily wage of the postings, with what was left out and why.
 
-    One query: the postings counted per distinct day's wage (NULL: not convertible); the mean
-    and the median come from those few thousand (value, count) pairs, never from the rows."""
+    One query: the postings counted per distinct day's wage (``Posting.day_wage``; NULL: not
+    convertible); the mean and the median come from those few thousand (value, count) pairs,
+    never from the rows."""
     low, high = wage_bounds()
-    groups = (
-        postings.annotate(day_wage=day_wage_expression())
-        .values("day_wage")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    groups = postings.values("day_wage").annotate(n=Count("pk")).order_by()
     within: list[tuple[Decimal, int]] = []
     not_convertible = out_of_bounds = 0
     for row in groups:
@@ -507,11 +480,12 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         for pk, code, section in Industry.objects.values_list("pk", "code", "section__code")
     }
     grouped = (
-        # "+ 0": grouped by a value, not by the occupation's own index, which SQLite would
-        # walk to spare itself the sort, reading every posting's row; the month's covering
-        # index (posting_month_figures) is read alone and its few thousand groups sorted.
-        postings.annotate(occupation_key=F("occupation_id") + 0)
-        .values("occupation_key", "industry_id")
+        # "+ 0": grouped by values, not by the occupation's or the industry's own index,
+        # which SQLite would walk to spare itself the sort, reading every posting's row; the
+        # month's covering index (posting_month_figures) is read alone and its few thousand
+        # groups sorted.
+        postings.annotate(occupation_key=F("occupation_id") + 0, industry_key=F("industry_id") + 0)
+        .values("occupation_key", "industry_key")
         .annotate(n=Sum("headcount"), k=Count("pk"))
         .order_by()
     )
@@ -523,7 +497,7 @@ def figures_compute(*, area: Area, month: Month) -> dict[str, Any]:
         major.openings[code[:1]] += n
         if len(code) == 4:
             middle.openings[code] += n
-        division_code, section_code = industry_code.get(row["industry_id"], (UNKNOWN, UNKNOWN))
+        division_code, section_code = industry_code.get(row["industry_key"], (UNKNOWN, UNKNOWN))
         division.openings[division_code] += n
         section.openings[section_code] += n
     seekers = _seekers_count(registrations, month)

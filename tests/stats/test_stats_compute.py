@@ -25,6 +25,7 @@ in November, in April, a withdrawn registration. Seekers 3; 求人倍率 43 ÷ 3
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,6 +46,7 @@ from stats.compute import (
     headline_compute,
     rankings_of,
 )
+from workflows.postings.models import Posting
 from workflows.seekers.models import SeekerProfile
 
 MARCH = Month(2026, 3)
@@ -190,6 +192,29 @@ def test_daily_wage_conversions_and_the_excluded_count(scene: dict[str, Any]) ->
     assert wage["excluded"] == 4
     assert wage["excluded_not_convertible"] == 2
     assert wage["excluded_out_of_bounds"] == 2
+
+
+def test_the_day_wage_the_database_keeps_follows_the_pay(scene: dict[str, Any]) -> None:
+    """``Posting.day_wage`` (a stored generated column) for each pay method of the fixture,
+    and again after a posting's pay is changed."""
+    rows = Posting.objects.filter(market=scene["market"], status="published").values_list(
+        "pay_method", "pay_min", "piece_daily_output", "day_wage"
+    )
+    kept = {(m, str(pay), output, None if w is None else str(w)) for m, pay, output, w in rows}
+
+    assert {
+        ("daily", "200.00", None, "200.00"),
+        ("monthly", "4350.00", None, "200.00"),
+        ("hourly", "30.00", None, "240.00"),
+        ("piece", "2.00", 150, "300.00"),
+        ("piece", "2.00", None, None),
+        ("job", "500.00", None, None),
+    } <= kept
+    piece = Posting.objects.get(market=scene["market"], piece_daily_output=150)
+    piece.piece_daily_output = 200
+    piece.save(update_fields=["piece_daily_output"])
+    piece.refresh_from_db()
+    assert piece.day_wage == Decimal("400.00")
 
 
 @override_settings(STATS_RANKING_MIN_COUNT=1)
