@@ -196,7 +196,7 @@ def test_daily_wage_conversions_and_the_excluded_count(scene: dict[str, Any]) ->
 
 def test_the_day_wage_the_database_keeps_follows_the_pay(scene: dict[str, Any]) -> None:
     """``Posting.day_wage`` (a stored generated column) for each pay method of the fixture,
-    and again after a posting's pay is changed."""
+    and again after a piece rate's stated output is changed."""
     rows = Posting.objects.filter(market=scene["market"], status="published").values_list(
         "pay_method", "pay_min", "piece_daily_output", "day_wage"
     )
