@@ -328,8 +328,8 @@ def _seekers_count(registrations: QuerySet[CaseRecord], month: Month) -> _Seeker
 
 
 def _json_list(value: Any) -> list[Any]:
-    """A JSON list column as grouped rows give it: decoded, or its text (grouped over a
-    join, SQLite hands the text back), or None."""
+    """The difficulty list as the groups give it (its JSON text: grouped as text), decoded;
+    anything but a list (None: no profile) as an empty one."""
     if isinstance(value, str):
         value = json.loads(value)
     return value if isinstance(value, list) else []

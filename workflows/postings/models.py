@@ -203,10 +203,6 @@ class PayMethod(models.TextChoices):
     JOB = "job", _("Per job")
 
 
-# The pay methods whose pay converts to a day's pay at intake (validation.pay_daily_of).
-PAY_METHODS_WITH_A_DAY = (PayMethod.HOURLY, PayMethod.DAILY, PayMethod.WEEKLY, PayMethod.MONTHLY)
-
-
 class Settlement(models.TextChoices):
     """结算周期."""
 
@@ -334,9 +330,9 @@ class Posting(ConcurrentTransitionMixin, models.Model):
     piece_daily_output = models.PositiveIntegerField(
         _("stated daily output (pieces a day)"), null=True, blank=True
     )
-    # The lower pay as a day's wage for the monthly statistics (日均工资, stats.compute): the
-    # daily pay where the pay method has one, a piece rate × its stated daily output; empty
-    # otherwise (per-job pay, a piece rate without an output). Kept by the database from the
+    # The lower pay as a day's wage for the monthly statistics (日均工资, stats.compute): a
+    # piece rate × its stated daily output, else the daily pay (which intake leaves empty for
+    # per-job pay and piece rates: validation.pay_daily_of). Kept by the database from the
     # columns above, so the month's wages are grouped on one column of the month's index.
     day_wage = models.GeneratedField(
         expression=models.Case(
@@ -345,8 +341,7 @@ class Posting(ConcurrentTransitionMixin, models.Model):
                 piece_daily_output__gt=0,
                 then=models.F("pay_min") * models.F("piece_daily_output"),
             ),
-            models.When(pay_method__in=PAY_METHODS_WITH_A_DAY, then=models.F("pay_daily")),
-            default=models.Value(None),
+            default=models.F("pay_daily"),
             output_field=models.DecimalField(max_digits=16, decimal_places=2),
         ),
         output_field=models.DecimalField(max_digits=16, decimal_places=2, null=True),
@@ -412,8 +407,8 @@ class Posting(ConcurrentTransitionMixin, models.Model):
             # The monthly statistics (stats.compute): a market's postings published before a
             # month's end, with every column the month's figures read (validity, headcount,
             # occupation, industry, the day's wage): counted from the index alone, not the
-            # postings' rows
-            # (SQLite at 2 M postings: 5 s → 0.3 s to add up a province's openings).
+            # postings' rows (SQLite at 2 M postings: 5 s → 0.3 s to add up a province's
+            # openings).
             models.Index(
                 fields=[
                     "market",

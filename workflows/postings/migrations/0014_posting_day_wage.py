@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='posting',
             name='day_wage',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(pay_method='piece', piece_daily_output__gt=0, then=django.db.models.expressions.CombinedExpression(models.F('pay_min'), '*', models.F('piece_daily_output'))), models.When(pay_method__in=('hourly', 'daily', 'weekly', 'monthly'), then=models.F('pay_daily')), default=models.Value(None), output_field=models.DecimalField(decimal_places=2, max_digits=16)), output_field=models.DecimalField(decimal_places=2, max_digits=16, null=True)),
+            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(pay_method='piece', piece_daily_output__gt=0, then=django.db.models.expressions.CombinedExpression(models.F('pay_min'), '*', models.F('piece_daily_output'))), default=models.F('pay_daily'), output_field=models.DecimalField(decimal_places=2, max_digits=16)), output_field=models.DecimalField(decimal_places=2, max_digits=16, null=True)),
         ),
         migrations.AddIndex(
             model_name='posting',
