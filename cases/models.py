@@ -317,16 +317,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["market", "reference"], name="case_market_reference"),
             # Also covers the monthly statistics' job-seeker registrations (state, applicant:
-            # read from the index alone, never from the wide rows; bench/stats.py).
+            # read from the index alone, never from the wide rows; bench/stats.py), and a kind
+            # narrowed to a channel, counted from the index alone: without the channel,
+            # PostgreSQL counted a market's complaints by phone by scanning the table.
             models.Index(
-                fields=["market", "kind", "opened_at", "id", "state", "applicant"],
+                fields=["market", "kind", "opened_at", "id", "state", "applicant", "channel"],
                 name="case_market_kind_opened",
             ),
             models.Index(
                 fields=["market", "channel", "opened_at", "id"], name="case_market_channel_opened"
             ),
             models.Index(fields=["owner", "opened_at", "id"], name="case_owner_opened"),
-            models.Index(fields=["station", "opened_at", "id"], name="case_station_opened"),
+            # A station's cases in a state (the unclaimed ones of the workbench) are one range;
+            # a station alone is read through the market's index (half its cases).
+            models.Index(
+                fields=["station", "state", "opened_at", "id"], name="case_station_state_opened"
+            ),
             models.Index(fields=["contact_mobile_index"], name="case_contact_mobile_index"),
             # The dashboards' workload (open cases per officer or market, by state): only the
             # open cases, read from the index alone (cases.dashboard_selectors.case_workload).

@@ -324,14 +324,16 @@ class Deadline(models.Model):
                     "paused_at",
                     "stopped_at",
                     "warn_at",
+                    "subject_id",  # the case a due list joins, without reading the clock
                 ],
                 name="deadline_market_overdue",
             ),
             # An officer's own due list (the workbench; the market list filtered by owner), in
             # due order: one range of the officer's clocks that can still fall due, however
-            # many open cases the officer has.
+            # many open cases the officer has, with the case each belongs to (read from the
+            # index alone, in due order, to the page's last row).
             models.Index(
-                fields=["officer", "overdue_after"],
+                fields=["officer", "overdue_after", "subject_type", "target", "subject_id"],
                 name="deadline_officer_overdue",
                 condition=Q(overdue_after__isnull=False),
             ),
@@ -343,9 +345,10 @@ class Deadline(models.Model):
                 condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
             ),
             # A list that walks its cases (an officer's own, a few of a station) asks each
-            # case's clock whether it is due from this index alone, without reading the row.
+            # case's clock whether it is due from this index alone, without reading the row
+            # (the market too: a market's list names its clocks' market).
             models.Index(
-                fields=["subject_type", "subject_id", "target", "overdue_after"],
+                fields=["subject_type", "subject_id", "target", "overdue_after", "market"],
                 name="deadline_subject_due",
             ),
         ]

@@ -122,6 +122,36 @@ def test_the_workbench_filters_my_cases_and_the_unclaimed_ones_alike(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("due", ["overdue", "today", "week"])
+@time_machine.travel("2026-03-11 02:00:00+00:00", tick=False)  # a Wednesday, 10:00 in Nanning
+def test_the_workbench_lists_the_unclaimed_cases_due_and_only_those(
+    verified_client: Clients, officer: User, team_lead: User, nanning_market: Market, due: str
+) -> None:
+    """An unclaimed case's clock has no officer (the services open it so); the unclaimed
+    list's due filter reads the market's clocks without one: the unclaimed cases due are
+    listed, a claimed one due is not, nor an unclaimed one due later."""
+    now = timezone.now()
+    when = {
+        "overdue": now - timedelta(hours=1),
+        "today": now + timedelta(hours=2),
+        "week": now + timedelta(days=2),
+    }[due]
+    waiting = case_make(officer, subject="待认领", claimed=False)
+    later = case_make(officer, subject="下月到期", claimed=False)
+    claimed = case_make(officer, subject="已认领")
+    for case, due_at in ((waiting, when), (later, now + timedelta(days=40)), (claimed, when)):
+        Deadline.objects.filter(
+            subject_type="cases.case", subject_id=case.pk, target=Target.COMPLETION
+        ).update(due_at=due_at, warn_at=due_at)
+
+    response = verified_client(team_lead).get(f"/cases/?due={due}")
+
+    assert response.status_code == 200
+    assert [case.subject for case in response.context["unclaimed"]] == ["待认领"]
+    assert Deadline.objects.get(subject_id=waiting.pk, target=Target.COMPLETION).officer is None
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "bad",
     [

@@ -235,7 +235,9 @@ def _many(market: Market, applicant: Any, officer: User, station: ServiceStation
         ({"kind": "complaint"}, "case_market_kind_opened"),
         ({"channel": Channel.PHONE}, "case_market_channel_opened"),
         ({"owner": True}, "case_owner_opened"),
-        ({"station": True}, "case_station_opened"),
+        # A station alone: its own index, or the market's (half the cases of a market).
+        ({"station": True}, "case_station_state_opened|case_market_opened"),
+        ({"station": True, "state": State.NEW}, "case_station_state_opened"),
         ({"opened_from": date(2025, 6, 1), "opened_to": date(2025, 6, 30)}, "case_market_opened"),
         ({"sort": "oldest"}, "case_market_opened"),
         # With one market only in the table, the reference's own unique index is as good.
