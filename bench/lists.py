@@ -41,6 +41,7 @@ from bench.run import (
     fresh,
     heading,
     organisation_make,
+    planner_statistics_fresh,
     profiled,
     query_plan,
     seeded,
@@ -140,11 +141,7 @@ def scene_make(organisation: Organisation, count: int) -> Scene:
     Deadline.objects.bulk_create(batch, batch_size=1000)
     made += len(batch)
     print(f"deadlines: {made} in {time.perf_counter() - begun:.1f} s", flush=True)
-    with connection.cursor() as cursor:
-        # Fresh statistics for the planner, as after a load; on PostgreSQL the visibility map
-        # too (what autovacuum leaves after the inserts, long before anyone lists a million
-        # cases), without which no index can be read alone (bench/stats.py does the same).
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    planner_statistics_fresh()
 
     market = organisation.markets[0]
     lead = User.objects.create(

@@ -34,6 +34,7 @@ from bench.results import Row, results_arguments, results_directory, results_rep
 from bench.run import (
     benchmark_database,
     heading,
+    planner_statistics_fresh,
     profiled,
     seeded,
     static_collected,
@@ -248,11 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             province, markets, officer = organisation_make(args.markets)
             postings_bulk_make(markets, args.postings, month)
             seekers_bulk_make(markets, officer, args.seekers, month)
-            with connection.cursor() as cursor:
-                # Fresh statistics for the planner, as after a load; on PostgreSQL the
-                # visibility map too (what autovacuum leaves after the inserts), without which
-                # no index can be read alone.
-                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            planner_statistics_fresh()
             setup_s = time.perf_counter() - started
             print(f"(set-up {setup_s:.0f} s)")
 

@@ -213,7 +213,6 @@ def cases_filtered(
     opened_to: date | None = None,
     sort: str = CASE_SORT_DEFAULT,
     market_ids: list[int] | None = None,
-    unclaimed: bool = False,
     now: datetime | None = None,
 ) -> QuerySet[Case]:
     """``cases`` (already narrowed to what the reader may see) narrowed by every criterion
@@ -223,9 +222,8 @@ def cases_filtered(
     ``due`` is one of ``sla.selectors``' DUE_* (overdue, due later today, due this week), read
     from the completion clock in the same query (``Case.completion_clock``); ``market_ids``,
     when the caller knows the markets the list is of, lets the clocks be read through their
-    (market, overdue_after) index, in due order for the "due" sort. ``unclaimed`` says that
-    ``cases`` are unclaimed ones (``case_list_unclaimed``): nobody owns them, nor their clocks.
-    Days are in the display time zone, both inclusive.
+    (market, overdue_after) index, in due order for the "due" sort. Days are in the display
+    time zone, both inclusive.
     """
     if sort not in CASE_SORTS or (sort == CASE_SORT_DUE and not due):
         raise ValueError(sort)
@@ -259,11 +257,6 @@ def cases_filtered(
             cases = cases.filter(completion_clock__officer_id=owner_id)
         elif market_ids is not None:
             cases = cases.filter(completion_clock__market_id__in=market_ids)
-            if unclaimed:
-                # The clock of a case nobody owns has no officer (the services keep them
-                # together): the market's due clocks without one are told apart in its
-                # (market, overdue_after) index, and only their cases are read.
-                cases = cases.filter(completion_clock__officer__isnull=True)
     return case_rows(cases).order_by(*CASE_SORTS[sort])
 
 

@@ -130,9 +130,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
     unclaimed = bounded_page(
         request,
-        cases_filtered(
-            case_list_unclaimed(user=user), market_ids=market_ids, unclaimed=True, **criteria
-        ),
+        cases_filtered(case_list_unclaimed(user=user), market_ids=market_ids, **criteria),
         per_page=PAGE_SIZE,
         param="unclaimed",
         cap=DESK_COUNT_CAP,

@@ -21,7 +21,6 @@ from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Case, State
 from markets.models import Market, Membership, Region, Role
-from sla.models import Deadline
 
 
 def market_make(code: str, region_name: str) -> Market:
@@ -45,8 +44,6 @@ def case_unclaimed(actor: User, **kwargs: Any) -> Case:
     set-up (a queryset update: the state field is protected on the instance)."""
     case: Case = case_make(actor, **kwargs)
     Case.objects.filter(pk=case.pk).update(state=State.NEW, owner=None)
-    # Nor has its clock an officer, as when the services open a case unclaimed.
-    Deadline.objects.filter(subject_type="cases.case", subject_id=case.pk).update(officer=None)
     case.refresh_from_db()
     return case
 

@@ -17,7 +17,6 @@ from accounts.models import User
 from audit.models import AuditEvent
 from cases.models import Case, ChecklistItem, State
 from markets.models import Market, Membership, Region, Role
-from sla.models import Deadline
 
 POLICY = "policy_consultation"
 # Every case event carries these; each event adds its own keys.
@@ -69,8 +68,6 @@ def case_new(actor: User, **kwargs: Any) -> Case:
     (a queryset update: the state field is protected on the instance)."""
     case: Case = case_make(actor, **kwargs)
     Case.objects.filter(pk=case.pk).update(state=State.NEW, owner=None)
-    # Nor has its clock an officer, as when the services open a case unclaimed.
-    Deadline.objects.filter(subject_type="cases.case", subject_id=case.pk).update(officer=None)
     case.refresh_from_db()
     return case
 
