@@ -23,11 +23,13 @@ _CACHE = "_cases_market_roles"
 _COVER_CACHE = "_cases_covering"
 _COVERING_MARKETS = "_cases_covering_markets"
 _PREFIXES = "_cases_inspected_prefixes"
+_ADMINISTERS = "_cases_administers"
 # The memo table of every user's rights: renewed when a membership, an absence or a region
 # changes (cases.receivers).
 RIGHTS = "rights"
 
-_Rights = tuple[dict[int, str], frozenset[int], tuple[str, ...]]
+# (market roles, markets covered today, inspected region prefixes, system administrator)
+_Rights = tuple[dict[int, str], frozenset[int], tuple[str, ...], bool]
 
 
 def market_roles(user: Any) -> dict[int, str]:
@@ -43,15 +45,16 @@ def market_roles(user: Any) -> dict[int, str]:
 
 def _memberships_read(user: Any) -> None:
     """All of the user's rights at once: the markets worked in, those where the user covers
-    for an absent colleague today (AB岗), and the regions inspected; from this process's
-    memory when they are there (``RIGHTS``), else in one query."""
+    for an absent colleague today (AB岗), the regions inspected and whether they administer the
+    system; from this process's memory when they are there (``RIGHTS``), else in one query."""
     today = timezone.localdate()
-    roles, covering, prefixes = memo.remembered(
+    roles, covering, prefixes, administers = memo.remembered(
         RIGHTS, (user.pk, today), lambda: _rights_read(user.pk, today)
     )
     setattr(user, _CACHE, dict(roles))
     setattr(user, _COVERING_MARKETS, covering)
     setattr(user, _PREFIXES, list(prefixes))
+    setattr(user, _ADMINISTERS, administers)
 
 
 def _rights_read(user_id: int, today: date) -> _Rights:
@@ -66,6 +69,7 @@ def _rights_read(user_id: int, today: date) -> _Rights:
     roles: dict[int, str] = {}
     covering_markets: set[int] = set()
     prefixes: list[str] = []
+    administers = False
     for membership in rows:
         if membership.role in (Role.OFFICER, Role.TEAM_LEAD) and membership.market_id:
             roles[membership.market_id] = membership.role
@@ -73,7 +77,9 @@ def _rights_read(user_id: int, today: date) -> _Rights:
                 covering_markets.add(membership.market_id)
         elif membership.role == Role.INSPECTOR and membership.region is not None:
             prefixes.append(membership.region.prefix)
-    return roles, frozenset(covering_markets), tuple(prefixes)
+        elif membership.role == Role.SYSTEM_ADMIN:
+            administers = True
+    return roles, frozenset(covering_markets), tuple(prefixes), administers
 
 
 def covering_market_ids(user: Any) -> frozenset[int]:
@@ -94,6 +100,18 @@ def inspected_prefixes(user: Any) -> list[str]:
         _memberships_read(user)
         prefixes = getattr(user, _PREFIXES)
     return prefixes
+
+
+def administers_system(user: Any) -> bool:
+    """Whether the user is a system administrator (read with the market roles, no query of its
+    own)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    administers: bool | None = getattr(user, _ADMINISTERS, None)
+    if administers is None:
+        _memberships_read(user)
+        administers = getattr(user, _ADMINISTERS)
+    return administers
 
 
 def works_in(user: Any, market_id: int) -> bool:

@@ -17,29 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases import permissions as can
-from markets.models import Market, Membership, Role
-from markets.selectors import membership_list_for_user
+from markets.models import Market, Role
 
 from .params import id_parse
-
-_CACHE = "_backoffice_memberships"
 
 View = Callable[..., HttpResponse]
 
 
-def memberships(user: Any) -> list[Membership]:
-    """The user's memberships, read once per request (kept on the user object)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached: list[Membership] | None = getattr(user, _CACHE, None)
-    if cached is None:
-        cached = list(membership_list_for_user(user=user))
-        setattr(user, _CACHE, cached)
-    return cached
-
-
 def is_inspector(user: Any) -> bool:
-    return any(m.role == Role.INSPECTOR and m.region_id for m in memberships(user))
+    return bool(can.inspected_prefixes(user))
 
 
 def works_in_a_market(user: Any) -> bool:
@@ -51,7 +37,7 @@ def led_market_ids(user: Any) -> list[int]:
 
 
 def is_system_admin(user: Any) -> bool:
-    return any(m.role == Role.SYSTEM_ADMIN for m in memberships(user))
+    return can.administers_system(user)
 
 
 def does_back_office_work(user: Any) -> bool:

@@ -156,7 +156,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # 等保 level 3 asks for periodic password change; see README, "Security".
 PASSWORD_MAX_AGE = timedelta(days=env.int("LGSC_PASSWORD_MAX_AGE_DAYS", default=90))
 
-# Sessions: idle timeout and absolute lifetime (enforced by accounts.middleware).
+# Sessions: kept in the database and read through the cache (Redis in production, the file
+# cache of the embedded installation), so a page reads no session row; a session the cache has
+# lost is read from the database again. Idle timeout and absolute lifetime: accounts.middleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
