@@ -9,7 +9,7 @@ hangs off a case.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -34,6 +34,7 @@ from cases.models import Case, CaseNote, NoticeItem, SingleNotice, State, Transf
 from cases.selectors import case_list_visible_in_markets, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
 from markets.selectors import membership_list_for_user
+from sla import memo
 from sla.selectors import day_start
 
 # --- Staff ------------------------------------------------------------------------------------
@@ -326,12 +327,25 @@ def case_list_for_market(*, user: User, market_id: int, **criteria: Any) -> Quer
     return cases_filtered(cases, market_ids=[market_id], **criteria)
 
 
-def station_list_for_markets(*, market_ids: list[int]) -> QuerySet[ServiceStation]:
-    """The service stations of these markets (a list's station filter), by name."""
-    stations: QuerySet[ServiceStation] = ServiceStation.objects.filter(
-        market_id__in=market_ids
-    ).order_by("name", "pk")
-    return stations
+# The memo table of the stations' names (a list's station filter): renewed when a station
+# changes (cases.receivers).
+STATIONS = "stations"
+
+
+def station_choices_for_markets(*, market_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, name) of the service stations of these markets, by name: the choices of a case
+    list's station filter, from this process's memory until a station changes (``sla.memo``,
+    table ``STATIONS``), so a list page does not read them on every request."""
+    markets = tuple(sorted(set(market_ids)))
+    return memo.remembered(
+        STATIONS,
+        markets,
+        lambda: list(
+            ServiceStation.objects.filter(market_id__in=markets)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ),
+    )
 
 
 # --- The event log ----------------------------------------------------------------------------

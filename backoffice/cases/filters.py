@@ -8,6 +8,7 @@ the form; the list is then filtered by the values that are valid, which the form
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.models import Channel, State
 from cases.selectors import CASE_SORT_DEFAULT, CASE_SORT_DUE
-from markets.models import ServiceStation
 from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
 
 from ..common.params import DayField
@@ -62,11 +62,8 @@ class CaseFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
-    station = forms.ModelChoiceField(
-        label=_("Service station"),
-        queryset=ServiceStation.objects.none(),
-        required=False,
-        empty_label=_("All"),
+    station = forms.TypedChoiceField(
+        label=_("Service station"), required=False, coerce=int, empty_value=None
     )
     due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
     opened_from = DayField(
@@ -83,11 +80,12 @@ class CaseFilterForm(forms.Form):
         self,
         *args: Any,
         staff: QuerySet[User] | None,
-        stations: QuerySet[ServiceStation],
+        stations: Sequence[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
         """``staff`` None: a list without an owner filter (the workbench's are the user's own
-        and the unclaimed ones)."""
+        and the unclaimed ones); ``stations``: (id, name) of the stations to choose from
+        (``cases.staff_selectors.station_choices_for_markets``)."""
         super().__init__(*args, **kwargs)
         if self.is_bound and self.data.get("due") in dict(DUE_CHOICES) and self.data.get("due"):
             # A list of the cases due (overdue, today, this week) is a work queue: most
@@ -98,7 +96,7 @@ class CaseFilterForm(forms.Form):
             del self.fields["owner"]
         else:
             self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["station"].queryset = stations  # type: ignore[attr-defined]
+        self.fields["station"].choices = [("", _("All")), *stations]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -127,13 +125,12 @@ class CaseFilterForm(forms.Form):
         """Keyword arguments of ``cases_filtered`` from the valid values."""
         data = self.valid_data()
         owner = data.get("owner")
-        station = data.get("station")
         return {
             "state": data.get("state") or "",
             "kind": data.get("kind") or "",
             "owner_id": owner.pk if owner is not None else None,
             "channel": data.get("channel") or "",
-            "station_id": station.pk if station is not None else None,
+            "station_id": data.get("station"),
             "due": data.get("due") or "",
             "opened_from": data.get("opened_from"),
             "opened_to": data.get("opened_to"),

@@ -58,7 +58,7 @@ from cases.staff_selectors import (
     notice_for_case,
     notice_item_list,
     staff_list_for_markets,
-    station_list_for_markets,
+    station_choices_for_markets,
     transfer_get_for_receiver,
 )
 from markets.models import Market
@@ -115,7 +115,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     filters = CaseFilterForm(
         _filter_data(request),
         staff=None,
-        stations=station_list_for_markets(market_ids=market_ids),
+        stations=station_choices_for_markets(market_ids=market_ids),
     )
     criteria = filters.criteria()
     mine = bounded_page(
@@ -493,7 +493,7 @@ def _market_filters(market: Market, data: Any) -> CaseFilterForm:
     return CaseFilterForm(
         data,
         staff=staff_list_for_markets(market_ids=[market.pk]),
-        stations=station_list_for_markets(market_ids=[market.pk]),
+        stations=station_choices_for_markets(market_ids=[market.pk]),
     )
 
 
@@ -635,7 +635,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
         filters = CaseFilterForm(
             QueryDict(request.POST.get("query", "")),
             staff=None,
-            stations=station_list_for_markets(market_ids=sorted(can.market_roles(user))),
+            stations=station_choices_for_markets(market_ids=sorted(can.market_roles(user))),
         )
         target = reverse("backoffice:workbench")
     else:

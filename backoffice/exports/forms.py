@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.staff_selectors import staff_list_for_markets, station_list_for_markets
+from cases.staff_selectors import staff_list_for_markets, station_choices_for_markets
 from exports.lists import LISTS
 from exports.models import ExportFormat
 from markets.models import Market
@@ -43,7 +43,7 @@ def case_list_criteria(data: QueryDict) -> dict[str, Any]:
     form = CaseFilterForm(
         data,
         staff=staff_list_for_markets(market_ids=[market_id]),
-        stations=station_list_for_markets(market_ids=[market_id]),
+        stations=station_choices_for_markets(market_ids=[market_id]),
     )
     if not form.is_valid():
         raise _invalid()

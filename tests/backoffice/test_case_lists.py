@@ -241,6 +241,33 @@ def test_the_officers_desk_counts_to_its_own_smaller_cap(
     assert '<span class="count">7</span>' in market.content.decode()
 
 
+@pytest.mark.django_db
+def test_the_station_filter_offers_the_stations_as_they_are_now(
+    verified_client: Clients, officer: User, nanning_market: Market
+) -> None:
+    """The choices are kept per process (no query of their own on each list); a station
+    added, renamed or removed shows at the next request."""
+    client = verified_client(officer)
+
+    def offered() -> list[str]:
+        response = client.get("/cases/")
+        assert response.status_code == 200
+        field = response.context["filters"]["station"].field
+        return [str(label) for value, label in field.choices if value != ""]
+
+    assert offered() == []
+    east = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
+    assert offered() == ["朝阳站"]
+    east.name = "东葛站"
+    east.save()
+    ServiceStation.objects.create(market=nanning_market, name="北湖站", address="北湖路")
+    assert offered() == ["东葛站", "北湖站"]  # by name (code points)
+    east.delete()
+    assert offered() == ["北湖站"]
+    response = client.get(f"/cases/?station={east.pk}")
+    assert list(response.context["filters"].errors) == ["station"]
+
+
 # --- Bounded queries for every filter -------------------------------------------------------
 
 FILTERS = [

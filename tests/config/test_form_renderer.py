@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy, override
 
 from backoffice.cases.filters import CaseFilterForm
 from config.forms import FastWidgetRenderer
-from markets.models import ServiceStation
 
 GROUPED: list[Any] = [
     ("", "— all —"),
@@ -169,7 +168,7 @@ def test_the_case_filter_form_renders_alike() -> None:
     form = CaseFilterForm(
         {"state": "new", "due": "bogus", "opened_from": "2026-02-01", "sort": "oldest"},
         staff=None,
-        stations=ServiceStation.objects.none(),
+        stations=[],
     )
     form.is_valid()
     assert isinstance(get_default_renderer(), FastWidgetRenderer)
