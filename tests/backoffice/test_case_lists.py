@@ -13,13 +13,16 @@ import pytest
 import time_machine
 from conftest import MarketFactory, RegionFactory, applicant_make, case_make
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from test_case_query_bounds import assert_flat, bulk_cases, bulk_deadlines
 from test_case_support import staff_make
 
 from accounts.models import SavedView, User
 from audit.models import AuditEvent
+from backoffice.common.pages import serial_plans
 from cases.models import Case, Channel, State
 from markets.models import Market, Role, ServiceStation
 from sla.models import Deadline, Target
@@ -339,6 +342,50 @@ def test_the_filtered_workbench_queries_do_not_grow_with_the_cases(
         bulk_cases(n, owner=None, state=State.NEW, **common)
 
     assert_flat(verified_client(officer), f"/cases/?{query}", fill, django_assert_max_num_queries)
+
+
+# --- Plans without parallel workers (PostgreSQL) ----------------------------------------------
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's planner's"
+)
+
+
+def _parallel_workers() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return str(cursor.fetchone()[0])
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_serial_plans_turn_parallel_workers_off_for_the_queries_inside_only() -> None:
+    before = _parallel_workers()
+    assert before != "0"
+    with serial_plans():
+        assert _parallel_workers() == "0"
+    assert _parallel_workers() == before
+    with pytest.raises(ZeroDivisionError), serial_plans():
+        1 / 0  # noqa: B018
+    assert _parallel_workers() == before
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_the_case_lists_read_their_cases_without_parallel_workers(
+    verified_client: Clients, officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    for user, url in [
+        (officer, "/cases/?due=today"),
+        (team_lead, f"/cases/market/{nanning_market.pk}/"),
+    ]:
+        client = verified_client(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        statements = [q["sql"] for q in queries]
+        turned_off = statements.index("SET LOCAL max_parallel_workers_per_gather = 0")
+        assert not [sql for sql in statements[:turned_off] if "cases_case" in sql]
+        assert [sql for sql in statements[turned_off:] if "cases_case" in sql]
 
 
 # --- Saved views ---------------------------------------------------------------------------
