@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -22,7 +21,7 @@ from cases.selectors import CASE_SORT_DEFAULT, CASE_SORT_DUE
 from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
 
 from ..common.params import DayField
-from .forms import StaffChoiceField, kind_choices
+from .forms import kind_choices, staff_label
 
 DUE_CHOICES = [
     ("", _("Any time")),
@@ -56,9 +55,7 @@ class CaseFilterForm(forms.Form):
         label=_("State"), required=False, choices=[("", _("All")), *State.choices]
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    owner = StaffChoiceField(
-        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("All")
-    )
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
@@ -79,13 +76,14 @@ class CaseFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        staff: QuerySet[User] | None,
+        staff: Sequence[User] | None,
         stations: Sequence[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
-        """``staff`` None: a list without an owner filter (the workbench's are the user's own
-        and the unclaimed ones); ``stations``: (id, name) of the stations to choose from
-        (``cases.staff_selectors.station_choices_for_markets``)."""
+        """``staff``: the owners to choose from (the page's list of its market's staff, read
+        once for the page), None for a list without an owner filter (the workbench's are the
+        user's own and the unclaimed ones); ``stations``: (id, name) of the stations to choose
+        from (``cases.staff_selectors.station_choices_for_markets``)."""
         super().__init__(*args, **kwargs)
         if self.is_bound and self.data.get("due") in dict(DUE_CHOICES) and self.data.get("due"):
             # A list of the cases due (overdue, today, this week) is a work queue: most
@@ -95,7 +93,10 @@ class CaseFilterForm(forms.Form):
         if staff is None:
             del self.fields["owner"]
         else:
-            self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
+            self.fields["owner"].choices = [  # type: ignore[attr-defined]
+                ("", _("All")),
+                *((user.pk, staff_label(user)) for user in staff),
+            ]
         self.fields["station"].choices = [("", _("All")), *stations]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -124,11 +125,10 @@ class CaseFilterForm(forms.Form):
     def criteria(self) -> dict[str, Any]:
         """Keyword arguments of ``cases_filtered`` from the valid values."""
         data = self.valid_data()
-        owner = data.get("owner")
         return {
             "state": data.get("state") or "",
             "kind": data.get("kind") or "",
-            "owner_id": owner.pk if owner is not None else None,
+            "owner_id": data.get("owner"),
             "channel": data.get("channel") or "",
             "station_id": data.get("station"),
             "due": data.get("due") or "",

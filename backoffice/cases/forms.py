@@ -50,9 +50,14 @@ class GenericKindField(forms.ChoiceField):
         super().validate(value)
 
 
+def staff_label(user: User) -> str:
+    """How a member of staff is named in a choice: the name and the account, or the account."""
+    return f"{user} ({user.username})" if user.full_name else user.username
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj} ({obj.username})" if obj.full_name else obj.username
+        return staff_label(obj)
 
 
 class StaffCoverChoiceField(StaffChoiceField):

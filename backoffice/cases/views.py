@@ -490,11 +490,9 @@ def _led_market(request: HttpRequest, market_id: int) -> Market:
     return market
 
 
-def _market_filters(market: Market, data: Any) -> CaseFilterForm:
+def _market_filters(market: Market, data: Any, staff: list[User]) -> CaseFilterForm:
     return CaseFilterForm(
-        data,
-        staff=staff_list_for_markets(market_ids=[market.pk]),
-        stations=station_choices_for_markets(market_ids=[market.pk]),
+        data, staff=staff, stations=station_choices_for_markets(market_ids=[market.pk])
     )
 
 
@@ -508,8 +506,8 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
     user = staff_user(request)
     market = market_for_supervisor(request, market_id)
     may_reassign = can.leads(user, market.pk)
-    staff_list = list(staff_list_for_markets(market_ids=[market_id])) if may_reassign else []
-    filters = _market_filters(market, _filter_data(request))
+    staff = list(staff_list_for_markets(market_ids=[market.pk]))  # the filter's, and reassign's
+    filters = _market_filters(market, _filter_data(request), staff)
     page = bounded_page(
         request,
         case_list_for_market(user=user, market_id=market_id, **filters.criteria()),
@@ -523,7 +521,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
             "filters": filters,
             "cases": page,
             "deadlines": deadline_map_for_cases(case_ids=[case.pk for case in page]),
-            "staff": staff_list,
+            "staff": staff if may_reassign else [],
             "may_reassign": may_reassign,
             "saved": _saved_views(request, SavedView.Page.MARKET, market.pk, filters),
             "bulk_max": BULK_REASSIGN_MAX,
@@ -631,7 +629,11 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     market_id = id_parse(request.POST.get("market", "")) if page == SavedView.Page.MARKET else None
     if page == SavedView.Page.MARKET and market_id is not None:
         market = market_for_supervisor(request, market_id)
-        filters = _market_filters(market, QueryDict(request.POST.get("query", "")))
+        filters = _market_filters(
+            market,
+            QueryDict(request.POST.get("query", "")),
+            list(staff_list_for_markets(market_ids=[market.pk])),
+        )
         target = reverse("backoffice:market_cases", args=[market.pk])
     elif page == SavedView.Page.WORKBENCH:
         filters = CaseFilterForm(

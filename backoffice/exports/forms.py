@@ -42,7 +42,7 @@ def case_list_criteria(data: QueryDict) -> dict[str, Any]:
         raise _invalid()
     form = CaseFilterForm(
         data,
-        staff=staff_list_for_markets(market_ids=[market_id]),
+        staff=list(staff_list_for_markets(market_ids=[market_id])),
         stations=station_choices_for_markets(market_ids=[market_id]),
     )
     if not form.is_valid():

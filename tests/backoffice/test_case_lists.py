@@ -344,6 +344,25 @@ def test_the_filtered_workbench_queries_do_not_grow_with_the_cases(
     assert_flat(verified_client(officer), f"/cases/?{query}", fill, django_assert_max_num_queries)
 
 
+@pytest.mark.django_db
+def test_the_market_list_reads_its_staff_once_for_the_owner_filter_and_the_reassign_list(
+    verified_client: Clients, officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    client = verified_client(team_lead)
+    url = f"/cases/market/{nanning_market.pk}/?owner={officer.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["filters"].criteria()["owner_id"] == officer.pk
+    owners = {value for value, _label in response.context["filters"]["owner"].field.choices}
+    assert owners == {"", officer.pk, team_lead.pk}  # All, and the market's staff
+    assert {user.pk for user in response.context["staff"]} == {officer.pk, team_lead.pk}
+    staff_reads = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT DISTINCT "accounts_user"')
+    ]
+    assert len(staff_reads) == 1
+
+
 # --- Plans without parallel workers (PostgreSQL) ----------------------------------------------
 
 ON_POSTGRESQL = pytest.mark.skipif(
