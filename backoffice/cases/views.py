@@ -73,7 +73,7 @@ from ..common.access import (
 from ..common.attachments import attachment_section
 from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
-from ..common.pages import DESK_COUNT_CAP, bounded_page, serial_plans
+from ..common.pages import DESK_COUNT_CAP, bounded_page, list_plans
 from ..common.params import id_parse
 from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
@@ -107,7 +107,7 @@ def _back_to(request: HttpRequest, default: str) -> str:
 
 @back_office_required
 @require_GET
-@serial_plans()
+@list_plans()
 def workbench(request: HttpRequest) -> HttpResponse:
     """My open cases, the unclaimed cases of my markets (both filtered alike), the transfers
     waiting for me."""
@@ -498,7 +498,7 @@ def _market_filters(market: Market, data: Any, staff: list[User]) -> CaseFilterF
 
 @back_office_required
 @require_GET
-@serial_plans()
+@list_plans()
 def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
     """Every case of a market, filtered and sorted, a page at a time (counted up to a cap).
     Its team leads get a reassign form on each open case and boxes to reassign several at

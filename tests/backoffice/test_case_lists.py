@@ -22,7 +22,7 @@ from test_case_support import staff_make
 
 from accounts.models import SavedView, User
 from audit.models import AuditEvent
-from backoffice.common.pages import serial_plans
+from backoffice.common.pages import LIST_PLAN_SETTINGS, list_plans
 from cases.models import Case, Channel, State
 from markets.models import Market, Role, ServiceStation
 from sla.models import Deadline, Target
@@ -363,48 +363,52 @@ def test_the_market_list_reads_its_staff_once_for_the_owner_filter_and_the_reass
     assert len(staff_reads) == 1
 
 
-# --- Plans without parallel workers (PostgreSQL) ----------------------------------------------
+# --- A list page's plans (PostgreSQL) ----------------------------------------------------------
 
 ON_POSTGRESQL = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's planner's"
+    connection.vendor != "postgresql", reason="the settings are PostgreSQL's planner's"
 )
 
 
-def _parallel_workers() -> str:
+def _plan_settings() -> dict[str, str]:
     with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
-        return str(cursor.fetchone()[0])
+        settings_now = {}
+        for name in LIST_PLAN_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            settings_now[name] = str(cursor.fetchone()[0])
+        return settings_now
 
 
 @ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
-def test_serial_plans_turn_parallel_workers_off_for_the_queries_inside_only() -> None:
-    before = _parallel_workers()
-    assert before != "0"
-    with serial_plans():
-        assert _parallel_workers() == "0"
-    assert _parallel_workers() == before
-    with pytest.raises(ZeroDivisionError), serial_plans():
+def test_list_plans_set_the_planner_for_the_queries_inside_only() -> None:
+    before = _plan_settings()
+    assert before != LIST_PLAN_SETTINGS  # the server's own: parallel workers, disk reads
+    with list_plans():
+        assert _plan_settings() == LIST_PLAN_SETTINGS
+    assert _plan_settings() == before
+    with pytest.raises(ZeroDivisionError), list_plans():
         1 / 0  # noqa: B018
-    assert _parallel_workers() == before
+    assert _plan_settings() == before
 
 
 @ON_POSTGRESQL
 @pytest.mark.django_db
-def test_the_case_lists_read_their_cases_without_parallel_workers(
+def test_the_case_lists_read_their_cases_with_a_list_pages_plans(
     verified_client: Clients, officer: User, team_lead: User, nanning_market: Market
 ) -> None:
-    for user, url in [
-        (officer, "/cases/?due=today"),
-        (team_lead, f"/cases/market/{nanning_market.pk}/"),
-    ]:
+    pages = [(officer, "/cases/?due=today"), (team_lead, f"/cases/market/{nanning_market.pk}/")]
+    for user, url in pages:
         client = verified_client(user)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         statements = [q["sql"] for q in queries]
-        turned_off = statements.index("SET LOCAL max_parallel_workers_per_gather = 0")
-        assert not [sql for sql in statements[:turned_off] if "cases_case" in sql]
-        assert [sql for sql in statements[turned_off:] if "cases_case" in sql]
+        set_at = [
+            statements.index(f"SET LOCAL {name} = {value}")
+            for name, value in LIST_PLAN_SETTINGS.items()
+        ]
+        assert not [sql for sql in statements[: min(set_at)] if "cases_case" in sql]
+        assert [sql for sql in statements[max(set_at) :] if "cases_case" in sql]
 
 
 # --- Saved views ---------------------------------------------------------------------------
