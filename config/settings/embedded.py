@@ -80,8 +80,18 @@ CACHES = {
         # Django's file cache with atomic add/incr (the kiosk's lookup brake counts in it).
         "BACKEND": "config.cache.LockingFileBasedCache",
         "LOCATION": VAR_DIR / "cache",
-    }
+    },
+    # The sessions' copies (SESSION_ENGINE cached_db, config.settings.base) in a folder of their
+    # own: a file cache over its MAX_ENTRIES deletes a third of its entries at random, and a
+    # flood of new sessions must not delete the throttles' counters with them. A session the
+    # cache let go is read from the database again.
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "sessions",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
+SESSION_CACHE_ALIAS = "sessions"
 
 CELERY_BROKER_URL = "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
