@@ -14,7 +14,7 @@ a list page there are no parallel workers, and a random page read is costed as t
 it is (``random_page_cost`` 1.1, the usual setting for data in memory or on SSD, instead of the
 default 4 of spinning disks). At 1 000 000 cases (bench/lists.py): the officer's unclaimed cases
 due today 17 ms with a worker, 2 ms without; with a day's clocks due, hashed 8–13 ms, probed
-about 1 ms; a market's overdue cases 26 ms and 12 ms. Every other query (the statistics, the
+about 2 ms; a market's overdue cases 26 ms and 12 ms. Every other query (the statistics, the
 exports, the sweeps) is planned with the server's settings."""
 
 from __future__ import annotations
