@@ -303,7 +303,7 @@ def seeded(seed: int) -> random.Random:
 
 def fresh(user: User) -> User:
     """The user as a new request sees it: no rights cached on the object yet."""
-    user.__dict__.pop("_cases_market_roles", None)
+    user.__dict__.pop("_cases_rights", None)
     return user
 
 

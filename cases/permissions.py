@@ -10,7 +10,7 @@ Used both in the state graph's declarations (``permission=can.claim``) and by th
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -19,42 +19,37 @@ from markets.models import Membership, Role
 from markets.selectors import absence_list_covered_by, absences_running_on
 from sla import memo
 
-_CACHE = "_cases_market_roles"
+_KEPT = "_cases_rights"
 _COVER_CACHE = "_cases_covering"
-_COVERING_MARKETS = "_cases_covering_markets"
-_PREFIXES = "_cases_inspected_prefixes"
-_ADMINISTERS = "_cases_administers"
 # The memo table of every user's rights: renewed when a membership, an absence or a region
 # changes (cases.receivers).
 RIGHTS = "rights"
 
-# (market roles, markets covered today, inspected region prefixes, system administrator)
-_Rights = tuple[dict[int, str], frozenset[int], tuple[str, ...], bool]
+
+class _Rights(NamedTuple):
+    roles: dict[int, str]  # {market id: role} of the markets worked in (officer, team lead)
+    covering: frozenset[int]  # the markets where the user covers for an absent colleague today
+    prefixes: tuple[str, ...]  # the region-code prefixes of the subtrees inspected
+    administers: bool  # a system administrator
 
 
-def market_roles(user: Any) -> dict[int, str]:
-    """{market id: role} for the markets the user works in (officer or team lead)."""
+_NONE = _Rights({}, frozenset(), (), False)
+
+
+def _rights(user: Any) -> _Rights:
+    """All of the user's rights at once, read once per user object and kept on it; from this
+    process's memory when they are there (``RIGHTS``), else in one query. None for nobody
+    signed in or an inactive account."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return {}
-    roles: dict[int, str] | None = getattr(user, _CACHE, None)
-    if roles is None:
-        _memberships_read(user)
-        roles = getattr(user, _CACHE)
-    return roles
-
-
-def _memberships_read(user: Any) -> None:
-    """All of the user's rights at once: the markets worked in, those where the user covers
-    for an absent colleague today (AB岗), the regions inspected and whether they administer the
-    system; from this process's memory when they are there (``RIGHTS``), else in one query."""
-    today = timezone.localdate()
-    roles, covering, prefixes, administers = memo.remembered(
-        RIGHTS, (user.pk, today), lambda: _rights_read(user.pk, today)
-    )
-    setattr(user, _CACHE, dict(roles))
-    setattr(user, _COVERING_MARKETS, covering)
-    setattr(user, _PREFIXES, list(prefixes))
-    setattr(user, _ADMINISTERS, administers)
+        return _NONE
+    kept: _Rights | None = getattr(user, _KEPT, None)
+    if kept is None:
+        today = timezone.localdate()
+        remembered = memo.remembered(RIGHTS, (user.pk, today), lambda: _rights_read(user.pk, today))
+        # The roles are the object's own copy: what a caller does with them stays with it.
+        kept = remembered._replace(roles=dict(remembered.roles))
+        setattr(user, _KEPT, kept)
+    return kept
 
 
 def _rights_read(user_id: int, today: date) -> _Rights:
@@ -79,39 +74,27 @@ def _rights_read(user_id: int, today: date) -> _Rights:
             prefixes.append(membership.region.prefix)
         elif membership.role == Role.SYSTEM_ADMIN:
             administers = True
-    return roles, frozenset(covering_markets), tuple(prefixes), administers
+    return _Rights(roles, frozenset(covering_markets), tuple(prefixes), administers)
+
+
+def market_roles(user: Any) -> dict[int, str]:
+    """{market id: role} for the markets the user works in (officer or team lead)."""
+    return _rights(user).roles
 
 
 def covering_market_ids(user: Any) -> frozenset[int]:
-    """The markets where ``user`` covers for an absent colleague today (AB岗); read with the
-    market roles, no query of its own."""
-    market_roles(user)
-    covering: frozenset[int] = getattr(user, _COVERING_MARKETS, frozenset())
-    return covering
+    """The markets where ``user`` covers for an absent colleague today (AB岗)."""
+    return _rights(user).covering
 
 
 def inspected_prefixes(user: Any) -> list[str]:
-    """The region-code prefixes of the subtrees the user inspects (read once per user object,
-    like ``market_roles``)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    prefixes: list[str] | None = getattr(user, _PREFIXES, None)
-    if prefixes is None:
-        _memberships_read(user)
-        prefixes = getattr(user, _PREFIXES)
-    return prefixes
+    """The region-code prefixes of the subtrees the user inspects."""
+    return list(_rights(user).prefixes)
 
 
 def administers_system(user: Any) -> bool:
-    """Whether the user is a system administrator (read with the market roles, no query of its
-    own)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    administers: bool | None = getattr(user, _ADMINISTERS, None)
-    if administers is None:
-        _memberships_read(user)
-        administers = getattr(user, _ADMINISTERS)
-    return administers
+    """Whether the user is a system administrator."""
+    return _rights(user).administers
 
 
 def works_in(user: Any, market_id: int) -> bool:

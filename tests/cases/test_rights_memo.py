@@ -1,6 +1,7 @@
-"""A user's rights (markets worked in, AB岗 cover, regions inspected) are read once per process,
-not on every request (issue 14: intake read the officer's memberships on every case), and read
-afresh in every process as soon as a membership, an absence or a region changes."""
+"""A user's rights (markets worked in, AB岗 cover, regions inspected, system administration) are
+read once per process, not on every request (issue 14: intake read the officer's memberships
+on every case), and read afresh in every process as soon as a membership, an absence or a
+region changes."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def test_the_next_request_of_the_same_user_reads_no_rights(
     with django_assert_num_queries(0):
         assert can.market_roles(user) == {nanning_market.pk: Role.OFFICER}
         assert can.inspected_prefixes(user) == []
+        assert not can.administers_system(user)
 
 
 def test_a_new_and_a_removed_membership_are_seen_at_once(
@@ -58,6 +60,16 @@ def test_an_inspected_region_is_seen_at_once(guangxi: Region) -> None:
     Membership.objects.create(user=inspector, role=Role.INSPECTOR, region=region)
 
     assert can.inspected_prefixes(fresh(inspector)) == [region.prefix]
+
+
+def test_a_system_administrator_role_given_or_taken_away_is_seen_at_once(
+    officer: User,
+) -> None:
+    assert not can.administers_system(fresh(officer))
+    given = Membership.objects.create(user=officer, role=Role.SYSTEM_ADMIN)
+    assert can.administers_system(fresh(officer))
+    given.delete()
+    assert not can.administers_system(fresh(officer))
 
 
 def test_cover_starts_and_ends_with_its_absence_and_with_the_day(
