@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.models import Channel, State
 from cases.selectors import CASE_SORT_DEFAULT, CASE_SORT_DUE
+from cases.staff_selectors import staff_list_for_markets, station_choices_for_markets
 from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
 
 from ..common.params import DayField
@@ -154,3 +155,24 @@ class CaseFilterForm(forms.Form):
                 value = value.isoformat()
             pairs.append((key, str(value)))
         return urlencode(pairs)
+
+
+def desk_filters(data: Any, *, market_ids: Sequence[int]) -> CaseFilterForm:
+    """The filter of the officer's workbench: no owner (its lists are the officer's own and the
+    unclaimed ones), the stations of the officer's markets."""
+    return CaseFilterForm(
+        data, staff=None, stations=station_choices_for_markets(market_ids=market_ids)
+    )
+
+
+def market_filters(
+    data: Any, *, market_id: int, staff: Sequence[User] | None = None
+) -> CaseFilterForm:
+    """The filter of a market's case list (the page, its saved views and its export): the
+    market's staff as owners (read here unless the page has read them for itself too), its
+    stations."""
+    if staff is None:
+        staff = list(staff_list_for_markets(market_ids=[market_id]))
+    return CaseFilterForm(
+        data, staff=staff, stations=station_choices_for_markets(market_ids=[market_id])
+    )

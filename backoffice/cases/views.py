@@ -58,7 +58,6 @@ from cases.staff_selectors import (
     notice_for_case,
     notice_item_list,
     staff_list_for_markets,
-    station_choices_for_markets,
     transfer_get_for_receiver,
 )
 from markets.models import Market
@@ -77,7 +76,7 @@ from ..common.pages import DESK_COUNT_CAP, bounded_page, list_plans
 from ..common.params import id_parse
 from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
-from .filters import FILTER_KEYS, CaseFilterForm
+from .filters import FILTER_KEYS, CaseFilterForm, desk_filters, market_filters
 from .forms import SavedViewNameForm
 
 PAGE_SIZE = 25
@@ -113,11 +112,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     waiting for me."""
     user = staff_user(request)
     market_ids = sorted(can.market_roles(user))
-    filters = CaseFilterForm(
-        _filter_data(request),
-        staff=None,
-        stations=station_choices_for_markets(market_ids=market_ids),
-    )
+    filters = desk_filters(_filter_data(request), market_ids=market_ids)
     criteria = filters.criteria()
     mine = bounded_page(
         request,
@@ -490,12 +485,6 @@ def _led_market(request: HttpRequest, market_id: int) -> Market:
     return market
 
 
-def _market_filters(market: Market, data: Any, staff: list[User]) -> CaseFilterForm:
-    return CaseFilterForm(
-        data, staff=staff, stations=station_choices_for_markets(market_ids=[market.pk])
-    )
-
-
 @back_office_required
 @require_GET
 @list_plans()
@@ -507,7 +496,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
     market = market_for_supervisor(request, market_id)
     may_reassign = can.leads(user, market.pk)
     staff = list(staff_list_for_markets(market_ids=[market.pk]))  # the filter's, and reassign's
-    filters = _market_filters(market, _filter_data(request), staff)
+    filters = market_filters(_filter_data(request), market_id=market.pk, staff=staff)
     page = bounded_page(
         request,
         case_list_for_market(user=user, market_id=market_id, **filters.criteria()),
@@ -629,17 +618,11 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     market_id = id_parse(request.POST.get("market", "")) if page == SavedView.Page.MARKET else None
     if page == SavedView.Page.MARKET and market_id is not None:
         market = market_for_supervisor(request, market_id)
-        filters = _market_filters(
-            market,
-            QueryDict(request.POST.get("query", "")),
-            list(staff_list_for_markets(market_ids=[market.pk])),
-        )
+        filters = market_filters(QueryDict(request.POST.get("query", "")), market_id=market.pk)
         target = reverse("backoffice:market_cases", args=[market.pk])
     elif page == SavedView.Page.WORKBENCH:
-        filters = CaseFilterForm(
-            QueryDict(request.POST.get("query", "")),
-            staff=None,
-            stations=station_choices_for_markets(market_ids=sorted(can.market_roles(user))),
+        filters = desk_filters(
+            QueryDict(request.POST.get("query", "")), market_ids=sorted(can.market_roles(user))
         )
         target = reverse("backoffice:workbench")
     else:

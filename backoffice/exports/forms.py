@@ -13,12 +13,11 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.staff_selectors import staff_list_for_markets, station_choices_for_markets
 from exports.lists import LISTS
 from exports.models import ExportFormat
 from markets.models import Market
 
-from ..cases.filters import CaseFilterForm
+from ..cases.filters import market_filters
 from ..common.params import id_parse
 from ..supervision.forms import AuditEventFilterForm
 
@@ -40,11 +39,7 @@ def case_list_criteria(data: QueryDict) -> dict[str, Any]:
     market_id = id_parse(data.get("market", ""))
     if market_id is None:
         raise _invalid()
-    form = CaseFilterForm(
-        data,
-        staff=list(staff_list_for_markets(market_ids=[market_id])),
-        stations=station_choices_for_markets(market_ids=[market_id]),
-    )
+    form = market_filters(data, market_id=market_id)
     if not form.is_valid():
         raise _invalid()
     criteria = form.criteria()
