@@ -42,10 +42,12 @@ import django
 
 django.setup()
 
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from bench.generate import Table, Writer
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import Organisation, benchmark_database, heading, organisation_make, profiled, seeded
 from sla import services
@@ -55,7 +57,10 @@ INDEX = "deadline_alert_due"
 SUBJECT_TYPE = "cases.case"
 KIND = "policy_consultation"
 STOPPED_SHARE = 4  # one stopped deadline (next_alert_at NULL) for every 4 open ones
-BEAT_INTERVAL_S = 60.0  # config.settings.base: CELERY_BEAT_SCHEDULE["sla-sweep"]
+# Issue 14: at 1 % due over 5 M open deadlines the first sweep within a second, the second
+# (nothing due any more) within 10 ms.
+FIRST_TARGET_MS = 1000.0
+SECOND_TARGET_MS = 10.0
 LEVELS = (Level.WARNING, Level.BREACH, Level.ESCALATION)
 # The reminders a deadline at this level has had already (delivered): without them the sweep
 # would (rightly) catch up the earlier levels too, and create more than one reminder per row.
@@ -81,39 +86,33 @@ class Deadlines:
         return sum(self.due.values())
 
 
-def deadline_due(i: int, level: str, now: datetime, market_id: int, policy: Policy) -> Deadline:
-    """A running deadline whose next alert, at ``level``, has passed (minutes to hours ago). The
-    times are consistent, so that after this reminder the next level falls in the future."""
+def deadline_due(i: int, level: str, now: datetime) -> dict[str, Any]:
+    """The times of a running deadline whose next alert, at ``level``, has passed (minutes to
+    hours ago). They are consistent, so that after this reminder the next level falls in the
+    future."""
     ago = timedelta(minutes=1 + i % 720)
     if level == Level.WARNING:  # warned at 75 %, due in a day
         due_at = now + timedelta(days=1)
-        started_at = due_at - timedelta(days=7)
-        warn_at = now - ago
-        alert_at = warn_at
+        warn_at = alert_at = now - ago
     elif level == Level.BREACH:  # due minutes to hours ago: escalation 2 working days later
-        due_at = now - ago
-        started_at = due_at - timedelta(days=7)
+        due_at = alert_at = now - ago
         warn_at = due_at - timedelta(days=1, hours=18)
-        alert_at = due_at
     else:  # overdue for over a week; the escalation time has passed
         due_at = now - timedelta(days=10) - ago
-        started_at = due_at - timedelta(days=7)
         warn_at = due_at - timedelta(days=1, hours=18)
         alert_at = now - ago
-    return Deadline(
-        subject_type=SUBJECT_TYPE,
-        subject_id=i + 1,
-        market_id=market_id,
-        kind=KIND,
-        target=Target.COMPLETION,
-        policy=policy,
-        started_at=started_at,
-        due_at=due_at,
-        warn_at=warn_at,
-        escalate_at=alert_at if level == Level.ESCALATION else due_at + timedelta(days=2),
-        next_alert_at=alert_at,
-        next_level=level,
-    )
+    return {
+        "started_at": due_at - timedelta(days=7),
+        "due_at": due_at,
+        "warn_at": warn_at,
+        "escalate_at": alert_at if level == Level.ESCALATION else due_at + timedelta(days=2),
+        "next_alert_at": alert_at,
+        "next_level": level,
+    }
+
+
+REARMED = ("next_alert_at", "next_level", "warn_at", "escalate_at")
+FLUSH_ROWS = 50_000  # rows written by one COPY (PostgreSQL) or executemany (SQLite)
 
 
 def deadlines_bulk_make(
@@ -121,81 +120,80 @@ def deadlines_bulk_make(
 ) -> Deadlines:
     """``cases`` running deadlines (subject ids 1..cases), ``due_percent`` % of them due now and
     spread evenly over the levels, the rest not yet warned (warning 2-5 days ahead); then
-    ``cases // STOPPED_SHARE`` stopped ones. bulk_create: no DeadlineChange rows, set-up only."""
+    ``cases // STOPPED_SHARE`` stopped ones, and the reminders the due ones had before. Written
+    as ``bench/generate.py`` writes rows (COPY on PostgreSQL, executemany on SQLite), with
+    their ids: no DeadlineChange rows, set-up only."""
     rng = seeded(7)
     due_count = round(cases * due_percent / 100)
     due_ids = set(rng.sample(range(cases), due_count))
     market_ids = [market.pk for market in organisation.markets]
     made = Deadlines(due=dict.fromkeys(LEVELS, 0))
-    earlier: list[tuple[int, str]] = []  # (index in due_rows, level already sent)
-    for start in range(0, cases, 5000):
-        rows = []
-        for i in range(start, min(start + 5000, cases)):
-            market_id = market_ids[i % len(market_ids)]
-            if i in due_ids:
-                level = LEVELS[made.due_total % len(LEVELS)]
-                made.due[level] += 1
-                row = deadline_due(i, level, now, market_id, policy)
-                earlier.extend((len(made.due_rows), sent) for sent in EARLIER[level])
-                made.due_rows.append(row)
-            else:
-                started_at = now - timedelta(seconds=rng.randint(0, 3 * 86_400))
-                due_at = started_at + timedelta(days=7)
-                warn_at = started_at + timedelta(days=5, hours=6)
-                row = Deadline(
-                    subject_type=SUBJECT_TYPE,
-                    subject_id=i + 1,
-                    market_id=market_id,
-                    kind=KIND,
-                    target=Target.COMPLETION,
-                    policy=policy,
-                    started_at=started_at,
-                    due_at=due_at,
-                    warn_at=warn_at,
-                    escalate_at=due_at + timedelta(days=2),
-                    next_alert_at=warn_at,
-                    next_level=Level.WARNING,
-                )
-            rows.append(row)
-        Deadline.objects.bulk_create(rows, batch_size=1000)  # sets the pks (RETURNING)
-        made.open += len(rows)
-    stopped = cases // STOPPED_SHARE
-    for start in range(0, stopped, 5000):
-        rows = []
-        for i in range(start, min(start + 5000, stopped)):
-            started_at = now - timedelta(days=30 + i % 300)
-            rows.append(
-                Deadline(
-                    subject_type=SUBJECT_TYPE,
-                    subject_id=cases + i + 1,
-                    market_id=market_ids[i % len(market_ids)],
-                    kind=KIND,
-                    target=Target.COMPLETION,
-                    policy=policy,
-                    started_at=started_at,
-                    due_at=started_at + timedelta(days=7),
-                    warn_at=started_at + timedelta(days=5, hours=6),
-                    escalate_at=started_at + timedelta(days=9),
-                    stopped_at=started_at + timedelta(days=4),
-                    met=True,
-                    next_alert_at=None,
-                    next_level="",
-                )
+    table, writer = Table(Deadline), Writer()
+    common = {
+        "subject_type": SUBJECT_TYPE,
+        "kind": KIND,
+        "target": Target.COMPLETION,
+        "policy_id": policy.pk,
+    }
+    earlier: list[tuple[int, str]] = []  # (deadline id, level already sent)
+    pending = 0
+
+    def add(values: dict[str, Any]) -> None:
+        nonlocal pending
+        writer.add(table, values)
+        pending += 1
+        if pending == FLUSH_ROWS:
+            writer.flush()
+            pending = 0
+
+    for i in range(cases):
+        values = {**common, "id": i + 1, "subject_id": i + 1}
+        values["market_id"] = market_ids[i % len(market_ids)]
+        if i in due_ids:
+            level = LEVELS[made.due_total % len(LEVELS)]
+            made.due[level] += 1
+            values.update(deadline_due(i, level, now))
+            earlier.extend((i + 1, sent) for sent in EARLIER[level])
+            made.due_rows.append(Deadline(pk=i + 1, **{name: values[name] for name in REARMED}))
+        else:
+            started_at = now - timedelta(seconds=rng.randint(0, 3 * 86_400))
+            due_at = started_at + timedelta(days=7)
+            warn_at = started_at + timedelta(days=5, hours=6)
+            values.update(
+                started_at=started_at,
+                due_at=due_at,
+                warn_at=warn_at,
+                escalate_at=due_at + timedelta(days=2),
+                next_alert_at=warn_at,
+                next_level=Level.WARNING,
             )
-        Deadline.objects.bulk_create(rows, batch_size=1000)
-        made.stopped += len(rows)
-    Reminder.objects.bulk_create(
-        (
-            Reminder(
-                deadline=made.due_rows[row],
-                level=level,
-                created_at=now - timedelta(days=2),
-                delivered_at=now - timedelta(days=2),
-            )
-            for row, level in earlier
-        ),
-        batch_size=1000,
-    )
+        add(values)
+    made.open = cases
+    made.stopped = cases // STOPPED_SHARE
+    for i in range(made.stopped):
+        started_at = now - timedelta(days=30 + i % 300)
+        values = {**common, "id": cases + i + 1, "subject_id": cases + i + 1}
+        values.update(
+            market_id=market_ids[i % len(market_ids)],
+            started_at=started_at,
+            due_at=started_at + timedelta(days=7),
+            warn_at=started_at + timedelta(days=5, hours=6),
+            escalate_at=started_at + timedelta(days=9),
+            stopped_at=started_at + timedelta(days=4),
+            met=True,
+            next_alert_at=None,
+            next_level="",
+        )
+        add(values)
+    reminders = Table(Reminder)
+    sent_at = now - timedelta(days=2)
+    for number, (deadline_id, sent) in enumerate(earlier, start=1):
+        values = {"id": number, "deadline_id": deadline_id, "level": sent}
+        writer.add(reminders, {**values, "created_at": sent_at, "delivered_at": sent_at})
+    writer.flush()
+    with connection.cursor() as cursor:  # the next ids after those written
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Deadline, Reminder]):
+            cursor.execute(sql)
     return made
 
 
@@ -225,9 +223,7 @@ def analyze() -> None:
 def rearm(made: Deadlines, now: datetime) -> None:
     """Put the due deadlines back as they were before the sweep, and delete its reminders."""
     Reminder.objects.filter(created_at=now, delivered_at__isnull=True).delete()
-    Deadline.objects.bulk_update(
-        made.due_rows, ["next_alert_at", "next_level", "warn_at", "escalate_at"], batch_size=1000
-    )
+    Deadline.objects.bulk_update(made.due_rows, list(REARMED), batch_size=1000)
 
 
 # --- The sweep's SELECT and its plan ------------------------------------------------------------
@@ -369,10 +365,9 @@ def bench_sweep(
         Row(
             f"first sweep ({cases // 1000}k open, {made.due_total} due)",
             f"{first.ms:.0f} ms, {first.created} reminders",
-            f"= {made.due_total} reminders, ≤ {BEAT_INTERVAL_S:.0f} s",
+            f"= {made.due_total} reminders, ≤ {FIRST_TARGET_MS / 1000:.0f} s",
             verdict(
-                first.created == made.due_total == first.tasks_sent
-                and first.ms <= BEAT_INTERVAL_S * 1000
+                first.created == made.due_total == first.tasks_sent and first.ms <= FIRST_TARGET_MS
             ),
             value=round(first.ms, 1),
             unit="ms",
@@ -380,8 +375,10 @@ def bench_sweep(
         Row(
             "second sweep, right after",
             f"{second.ms:.1f} ms, {second.created} reminders",
-            "0 reminders",
-            verdict(second.created == 0 and second.tasks_sent == 0),
+            f"0 reminders, ≤ {SECOND_TARGET_MS:.0f} ms",
+            verdict(
+                second.created == 0 and second.tasks_sent == 0 and second.ms <= SECOND_TARGET_MS
+            ),
             value=round(second.ms, 2),
             unit="ms",
         ),

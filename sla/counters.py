@@ -264,9 +264,23 @@ def reminder_bucket(reminder: Reminder, deadline: Deadline) -> ReminderBucket | 
     """Where a reminder of ``deadline`` counts: the clock's market, the local day the reminder
     went out and its level; None for a clock other than a completion clock (not on the
     dashboards)."""
-    if deadline.target != Target.COMPLETION:
+    return reminder_bucket_of(
+        market_id=deadline.market_id,
+        subject_type=deadline.subject_type,
+        target=deadline.target,
+        level=reminder.level,
+        day=_day(reminder.created_at),
+    )
+
+
+def reminder_bucket_of(
+    *, market_id: int, subject_type: str, target: str, level: str, day: date
+) -> ReminderBucket | None:
+    """``reminder_bucket`` from the clock's columns: a reminder at ``level`` of a clock of
+    ``target`` in the market, sent on the local ``day``."""
+    if target != Target.COMPLETION:
         return None
-    return (deadline.market_id, deadline.subject_type, _day(reminder.created_at), reminder.level)
+    return (market_id, subject_type, day, level)
 
 
 def reminder_counts_move(

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from types import EllipsisType
+from typing import Any, NamedTuple
 
 from celery import current_app
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,10 +24,12 @@ from markets.models import Market, Role
 
 from . import calendar as cal
 from .counters import (
+    ReminderBucket,
     deadline_bucket,
     deadline_counts_move,
     deadline_counts_prune,
     reminder_bucket,
+    reminder_bucket_of,
     reminder_counts_move,
 )
 from .hooks import StaffNotice, due_handlers, staff_notice_send
@@ -42,7 +45,7 @@ from .models import (
 from .notification_messages import CALENDAR_YEAR_ESTIMATED
 from .selectors import market_hours, overrides_for, policy_for
 
-SWEEP_BATCH = 500
+SWEEP_BATCH = 2000  # due clocks claimed (and lost reminders queued again) per transaction
 # The lease of a delivery task handed to the broker: until it runs out the sweep does not queue
 # another for the same reminder (the task is on its way; queuing more only lengthens the queue
 # the workers must get through, which once made a restarted worker's reminders 18 minutes late).
@@ -505,14 +508,39 @@ def _resume(
 
 def sweep_queryset(now: datetime) -> QuerySet[Deadline]:
     """The deadlines whose next reminder has fallen due, oldest first, locked (skipping rows
-    another sweep holds). Read through the partial index ``deadline_alert_due``."""
+    another sweep holds). Read through the partial index ``deadline_alert_due``, joined to
+    nothing."""
     due: QuerySet[Deadline] = (
         Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("policy", "market__region")
         .filter(next_alert_at__lte=now)
         .order_by("next_alert_at")
     )
     return due
+
+
+class _Due(NamedTuple):
+    """A due clock as the sweep reads it: whether its later levels' times have passed too
+    (computed by the database: no time is read back)."""
+
+    pk: int
+    next_level: str
+    breached: bool
+    escalated: bool
+    market_id: int
+    subject_type: str
+    target: str
+
+
+def _due_clocks(moment: datetime, batch: int) -> list[_Due]:
+    rows = (
+        sweep_queryset(moment)
+        .annotate(
+            breached=ExpressionWrapper(Q(due_at__lte=moment), output_field=BooleanField()),
+            escalated=ExpressionWrapper(Q(escalate_at__lte=moment), output_field=BooleanField()),
+        )
+        .values_list(*_Due._fields)[:batch]
+    )
+    return [_Due(*row) for row in rows]
 
 
 def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
@@ -520,16 +548,21 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
 
     Safe to run twice at once (rows are claimed with SKIP LOCKED where the database has it)
     and after an outage (everything past due is picked up, level by level). Reminders whose
-    delivery task was lost (a broker or worker outage) are handed to the workers again."""
+    delivery task was lost (a broker or worker outage) are handed to the workers again.
+
+    A batch of due clocks costs a handful of statements whatever its size: one SELECT, the
+    reminders inserted together, one UPDATE per next level, one upsert of the counters. The
+    times a clock is reminded at (``warn_at``, ``due_at``, ``escalate_at``) were set in working
+    time when it started or went on (``_schedule``), and the sweep keeps to them, as the
+    applicant's due time is kept: a calendar changed since moves neither."""
     moment = now or timezone.now()
     reminder_requeue_lost(now=moment, batch=batch)
     _counts_prune_daily(moment)
     created = 0
     while True:
         with transaction.atomic():
-            due = list(sweep_queryset(moment)[:batch])
-            for deadline in due:
-                created += _remind(deadline, moment)
+            due = _due_clocks(moment, batch)
+            created += _remind(due, moment)
         if len(due) < batch:
             return created
 
@@ -548,24 +581,94 @@ def _counts_prune_daily(moment: datetime) -> None:
     _pruned_on[:] = [today]
 
 
-def _remind(deadline: Deadline, moment: datetime) -> int:
-    created = []
-    before = deadline_bucket(deadline)  # a warning time computed again may fall on another day
-    while deadline.next_alert_at is not None and deadline.next_alert_at <= moment:
-        level = deadline.next_level
-        reminder, new = Reminder.objects.get_or_create(
-            deadline=deadline,
-            level=level,
-            defaults={"created_at": moment, "queued_until": moment + QUEUE_LEASE},
-        )
-        if new:
-            created.append(reminder)
-            transaction.on_commit(partial(_deliver_later, reminder.pk))
-        _schedule(deadline, deadline.policy)
-    deadline.save(update_fields=["next_alert_at", "next_level", "warn_at", "escalate_at"])
-    deadline_counts_move([(before, deadline_bucket(deadline))])
-    reminder_counts_move((None, reminder_bucket(reminder, deadline)) for reminder in created)
+_LEVELS = (Level.WARNING, Level.BREACH, Level.ESCALATION)
+# After a reminder, the clock's next alert: the level and the column holding its time.
+_ALERT_AT: dict[str, F | None] = {
+    Level.BREACH: F("due_at"),
+    Level.ESCALATION: F("escalate_at"),
+    "": None,
+}
+
+
+def _levels_due(clock: _Due) -> tuple[list[str], str]:
+    """The levels of a due clock to remind now, its next level first (due: the sweep read it
+    so), and the level still to come after them ('' for none). A sweep late by days (an
+    outage) catches up every level passed, in order."""
+    passed = {Level.BREACH: clock.breached, Level.ESCALATION: clock.escalated}
+    due = [clock.next_level]
+    for level in _LEVELS[_LEVELS.index(Level(clock.next_level)) + 1 :]:
+        if not passed[level]:
+            return due, level
+        due.append(level)
+    return due, ""
+
+
+def _remind(clocks: Sequence[_Due], moment: datetime) -> int:
+    """The reminders of these due (and locked) clocks, their next alerts and the counters; the
+    delivery tasks after the commit. Returns how many reminders were created."""
+    wanted: list[tuple[int, str]] = []
+    following: dict[str, list[int]] = {}
+    for clock in clocks:
+        levels, after = _levels_due(clock)
+        wanted.extend((clock.pk, level) for level in levels)
+        following.setdefault(after, []).append(clock.pk)
+    created = _reminders_insert(wanted, moment)
+    for level, ids in following.items():
+        Deadline.objects.filter(pk__in=ids).update(next_level=level, next_alert_at=_ALERT_AT[level])
+    by_pk = {clock.pk: clock for clock in clocks}
+    day = timezone.localdate(moment, timezone.get_default_timezone())
+    reminder_counts_move(
+        (None, _reminder_bucket(by_pk[deadline_id], level, day))
+        for _pk, deadline_id, level in created
+    )
+    if created:
+        transaction.on_commit(partial(_deliver_all_later, [pk for pk, _d, _l in created]))
     return len(created)
+
+
+def _reminder_bucket(clock: _Due, level: str, day: date) -> ReminderBucket | None:
+    return reminder_bucket_of(
+        market_id=clock.market_id,
+        subject_type=clock.subject_type,
+        target=clock.target,
+        level=level,
+        day=day,
+    )
+
+
+def _reminders_insert(
+    wanted: Sequence[tuple[int, str]], moment: datetime
+) -> list[tuple[int, int, str]]:
+    """Insert a reminder for each (clock id, level), but for one that exists already (the unique
+    key; ``INSERT … ON CONFLICT DO NOTHING``), in as few statements as the database's
+    parameter limit allows; returns (id, deadline id, level) of those inserted."""
+    if not wanted:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(Reminder._meta.db_table)
+    columns = ["deadline_id", "level", "created_at", "queued_until"]
+    fields = [Reminder._meta.get_field(name.removesuffix("_id")) for name in columns]
+    size = connection.ops.bulk_batch_size(fields, wanted)
+    created_at = connection.ops.adapt_datetimefield_value(moment)
+    queued_until = connection.ops.adapt_datetimefield_value(moment + QUEUE_LEASE)
+    names = ", ".join(quote(name) for name in columns)
+    inserted: list[tuple[int, int, str]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), size):
+            chunk = wanted[start : start + size]
+            params: list[Any] = []
+            for deadline_id, level in chunk:
+                params.extend((deadline_id, level, created_at, queued_until))
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                # Names from the model, every value a parameter.
+                f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({quote('deadline_id')}, {quote('level')}) DO NOTHING "
+                f"RETURNING {quote('id')}, {quote('deadline_id')}, {quote('level')}",
+                params,
+            )
+            inserted.extend(cursor.fetchall())
+    return inserted
 
 
 def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[int]:
@@ -599,6 +702,11 @@ def reminder_lease_extend(*, reminder_id: int, until: datetime) -> None:
 def _deliver_later(reminder_id: int) -> None:
     # By name: the task module imports this one.
     current_app.send_task("sla.tasks.reminder_deliver_task", args=[reminder_id])
+
+
+def _deliver_all_later(reminder_ids: Sequence[int]) -> None:
+    for reminder_id in reminder_ids:
+        _deliver_later(reminder_id)
 
 
 @transaction.atomic

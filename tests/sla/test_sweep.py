@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from unittest import mock
 
@@ -21,6 +21,8 @@ import pytest
 import time_machine
 from celery.app.task import Context
 from conftest import case_make
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from sla_support import at, deadline_of, materials_request, notifications_about, second_officer
 
 from accounts.models import User
@@ -28,7 +30,7 @@ from cases.models import Case
 from cases.services import case_reassign, case_resolve
 from markets.models import Market
 from notifications.models import Notification, OutboxMessage
-from sla.models import Deadline, Level, Reminder
+from sla.models import CalendarDay, Deadline, Level, Reminder
 from sla.services import QUEUE_LEASE, reminder_deliver, sla_sweep
 from sla.tasks import reminder_deliver_task
 
@@ -154,6 +156,63 @@ def test_a_sweep_long_after_an_outage_creates_every_level_once(
     assert send_task.call_args_list == [
         mock.call(TASK, args=[reminder.pk]) for reminder in deadline.reminders.order_by("pk")
     ]
+
+
+@pytest.mark.django_db
+def test_a_batch_of_due_clocks_costs_the_same_statements_however_many_it_holds(
+    officer: User, frozen_time: time_machine.Traveller, send_task: mock.MagicMock
+) -> None:
+    """One SELECT, one INSERT of the reminders, one UPDATE per next level, one upsert of the
+    counters: the statements of a batch do not grow with its clocks."""
+
+    def sweep_statements(cases: int, moment: datetime) -> tuple[int, int]:
+        frozen_time.move_to(moment - timedelta(days=14))
+        for _ in range(cases):
+            case_make(officer)
+        frozen_time.move_to(moment)
+        with CaptureQueriesContext(connection) as queries:
+            created = sla_sweep()
+        Reminder.objects.update(delivered_at=moment)  # none to hand to the workers again
+        return created, len(queries)
+
+    one = sweep_statements(1, at(2026, 3, 20, 9))
+    many = sweep_statements(6, at(2026, 4, 20, 9))
+
+    # Two weeks late: each clock's warning, breach and escalation at once.
+    assert (one[0], many[0]) == (3, 18)
+    assert one[1] == many[1]
+
+
+@pytest.mark.django_db
+def test_a_reminder_there_already_is_not_made_again(
+    deadline: Deadline, frozen_time: time_machine.Traveller, send_task: mock.MagicMock
+) -> None:
+    frozen_time.move_to(DUE_AT + SECOND)
+    Reminder.objects.create(deadline=deadline, level=Level.WARNING, created_at=WARN_AT)
+
+    assert sla_sweep() == 1
+
+    assert _levels(deadline) == [Level.WARNING, Level.BREACH]
+    assert _reminder(deadline, Level.WARNING).created_at == WARN_AT
+    deadline.refresh_from_db()
+    assert (deadline.next_level, deadline.next_alert_at) == (Level.ESCALATION, ESCALATE_AT)
+
+
+@pytest.mark.django_db
+def test_a_holiday_entered_after_the_start_moves_no_reminder_time(
+    deadline: Deadline, frozen_time: time_machine.Traveller, send_task: mock.MagicMock
+) -> None:
+    """As the due time told to the applicant stays, so do the times the staff are reminded
+    at: they were set in working time when the clock started."""
+    frozen_time.move_to(at(2026, 3, 4, 9))
+    CalendarDay.objects.create(day=date(2026, 3, 10), is_working_day=False, reason="closure")
+
+    frozen_time.move_to(DUE_AT)
+    assert sla_sweep() == 2  # the warning (missed meanwhile) and the breach
+    frozen_time.move_to(ESCALATE_AT)
+    assert sla_sweep() == 1
+
+    assert _reminder(deadline, Level.ESCALATION).created_at == ESCALATE_AT
 
 
 @pytest.mark.django_db
