@@ -20,7 +20,8 @@ postings, 1 M job seekers), as the services would write it:
 - the cases, spread over the markets, kinds, channels and the two years before ``--until``,
   the older ones mostly finished; each with its reference number, its history rows (one per
   transition, as simple_history writes them), its acceptance and completion clocks (stopped,
-  running or paused), the sweep's reminders, notes and pending transfers;
+  running or paused) with the alerts still to come, the sweep's reminders, notes and pending
+  transfers;
 - about 30 audit events per case (opened, claimed, materials requested and received,
   transferred, notes, resolved, closed, withdrawn, and the officers' views of the case page),
   each sealed onto its market's chain exactly as ``audit.services.event_record`` seals it, so
@@ -140,7 +141,16 @@ from cases.models import (
 from cases.sla_counters import sla_counters_rebuild
 from markets.models import Market, Membership, Region, Role, ServiceStation
 from sla.counters import deadline_counts_rebuild, reminder_counts_rebuild
-from sla.models import Deadline, DeadlineCount, Level, Policy, Reminder, ReminderCount, Target
+from sla.models import (
+    Alert,
+    Deadline,
+    DeadlineCount,
+    Level,
+    Policy,
+    Reminder,
+    ReminderCount,
+    Target,
+)
 from workflows.postings.models import Occupation, Posting
 from workflows.seekers.models import SeekerProfile
 
@@ -316,7 +326,9 @@ def history_table(model: type[models.Model]) -> Table:
 
 class Writer:
     """Rows by table, written together at the end of a batch: COPY on PostgreSQL,
-    ``executemany`` on SQLite, inside the batch's transaction."""
+    ``executemany`` on SQLite, inside the batch's transaction. The tables are written in the
+    order their first rows came, at every flush: a table whose rows point at another's comes
+    after it even when a flush falls between the two."""
 
     def __init__(self) -> None:
         self.rows: dict[str, tuple[Table, list[tuple[Any, ...]]]] = {}
@@ -344,7 +356,7 @@ class Writer:
                 raw.executemany(insert, rows)
             self.counts[name] = self.counts.get(name, 0) + len(rows)
             written += len(rows)
-        self.rows = {}
+            rows.clear()
         return written
 
 
@@ -728,6 +740,7 @@ class Tables:
         self.case = Table(Case)
         self.case_history = history_table(Case)
         self.deadline = Table(Deadline)
+        self.alert = Table(Alert)
         self.reminder = Table(Reminder)
         self.note = Table(CaseNote)
         self.note_history = history_table(CaseNote)
@@ -1108,17 +1121,6 @@ class BatchMaker:
         warn = due - (due - started) / 5
         escalate = due + timedelta(days=2)
         now = self.until
-        next_alert: datetime | None = None
-        next_level = ""
-        if stopped is None and paused is None:
-            for moment, level in (
-                (warn, Level.WARNING),
-                (due, Level.BREACH),
-                (escalate, Level.ESCALATION),
-            ):
-                if moment > now:
-                    next_alert, next_level = moment, level
-                    break
         deadline_id = ids.take(self.tables.deadline)
         writer.add(
             self.tables.deadline,
@@ -1140,10 +1142,27 @@ class BatchMaker:
                 "paused_total": timedelta(0),
                 "stopped_at": stopped,
                 "met": None if stopped is None else stopped <= due,
-                "next_alert_at": next_alert,
-                "next_level": next_level,
             },
         )
+        if stopped is None and paused is None:  # its alerts: the levels still to come
+            for moment, level in (
+                (warn, Level.WARNING),
+                (due, Level.BREACH),
+                (escalate, Level.ESCALATION),
+            ):
+                if moment > now:
+                    writer.add(
+                        self.tables.alert,
+                        {
+                            "id": ids.take(self.tables.alert),
+                            "deadline_id": deadline_id,
+                            "level": level,
+                            "at": moment,
+                            "market_id": case["market_id"],
+                            "subject_type": "cases.case",
+                            "target": target,
+                        },
+                    )
         end = stopped or paused or now
         for moment, level in (
             (warn, Level.WARNING),

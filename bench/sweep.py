@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/sweep.py [--cases N] [--due-percent P] [--profile]
 
-``--cases`` open cases (default 200 000) each have a running completion deadline, ``P`` % of
-them (default 1) due now, spread over the three levels; a quarter as many stopped deadlines
-have no next alert. After ANALYZE, one call of ``sla_sweep`` is timed, then a second one right
-after (it must create nothing). The benchmark prints the reminders created (they must equal the
-due deadlines), the times, and the query plan of the sweep's SELECT: it must read the partial
-index ``deadline_alert_due``, not the whole table.
+``--cases`` open cases (default 200 000) each have a running completion deadline with its
+alerts (the reminders still to come), ``P`` % of them (default 1) with one due now, spread over
+the three levels; a quarter as many stopped deadlines have no alerts. After ANALYZE, one call
+of ``sla_sweep`` is timed, then a second one right after (it must create nothing). The
+benchmark prints the reminders created (they must equal the due deadlines), the times, and the
+query plan of the sweep's SELECT: it must read the index ``alert_due``, not the whole table.
 
 Delivery is patched out: ``sla.services.current_app.send_task`` is replaced by a counter, so no
 broker is needed and no reminder is delivered.
@@ -24,7 +24,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,12 +51,12 @@ from bench.generate import Table, Writer
 from bench.results import Row, results_arguments, results_directory, results_report, verdict
 from bench.run import Organisation, benchmark_database, heading, organisation_make, profiled, seeded
 from sla import services
-from sla.models import Deadline, Level, Policy, Reminder, Target, Unit
+from sla.models import Alert, Deadline, Level, Policy, Reminder, Target, Unit
 
-INDEX = "deadline_alert_due"
+INDEX = "alert_due"
 SUBJECT_TYPE = "cases.case"
 KIND = "policy_consultation"
-STOPPED_SHARE = 4  # one stopped deadline (next_alert_at NULL) for every 4 open ones
+STOPPED_SHARE = 4  # one stopped deadline (no alerts) for every 4 open ones
 # Issue 14: at 1 % due over 5 M open deadlines the first sweep within a second, the second
 # (nothing due any more) within 10 ms.
 FIRST_TARGET_MS = 1000.0
@@ -79,7 +79,8 @@ class Deadlines:
     open: int = 0
     stopped: int = 0
     due: dict[str, int] = field(default_factory=dict)  # level -> due deadlines at that level
-    due_rows: list[Deadline] = field(default_factory=list)  # as created, to re-arm them
+    due_alerts: list[Alert] = field(default_factory=list)  # as created, to re-arm them
+    alerts: int = 0
 
     @property
     def due_total(self) -> int:
@@ -87,48 +88,54 @@ class Deadlines:
 
 
 def deadline_due(i: int, level: str, now: datetime) -> dict[str, Any]:
-    """The times of a running deadline whose next alert, at ``level``, has passed (minutes to
-    hours ago). They are consistent, so that after this reminder the next level falls in the
-    future."""
+    """The times of a running deadline whose alert at ``level`` has fallen due (minutes to
+    hours ago), and the levels after it still to come. They are consistent, so that after this
+    reminder the next level falls in the future."""
     ago = timedelta(minutes=1 + i % 720)
     if level == Level.WARNING:  # warned at 75 %, due in a day
         due_at = now + timedelta(days=1)
-        warn_at = alert_at = now - ago
+        warn_at = now - ago
     elif level == Level.BREACH:  # due minutes to hours ago: escalation 2 working days later
-        due_at = alert_at = now - ago
+        due_at = now - ago
         warn_at = due_at - timedelta(days=1, hours=18)
     else:  # overdue for over a week; the escalation time has passed
         due_at = now - timedelta(days=10) - ago
         warn_at = due_at - timedelta(days=1, hours=18)
-        alert_at = now - ago
     return {
         "started_at": due_at - timedelta(days=7),
         "due_at": due_at,
         "warn_at": warn_at,
-        "escalate_at": alert_at if level == Level.ESCALATION else due_at + timedelta(days=2),
-        "next_alert_at": alert_at,
-        "next_level": level,
+        "escalate_at": now - ago if level == Level.ESCALATION else due_at + timedelta(days=2),
     }
 
 
-REARMED = ("next_alert_at", "next_level", "warn_at", "escalate_at")
+def alerts_of(values: dict[str, Any], sent: Sequence[str]) -> list[tuple[str, datetime]]:
+    """The alerts of a running deadline: (level, time) of each level not ``sent``."""
+    times = (
+        (Level.WARNING, values["warn_at"]),
+        (Level.BREACH, values["due_at"]),
+        (Level.ESCALATION, values["escalate_at"]),
+    )
+    return [(level, at) for level, at in times if level not in sent]
+
+
 FLUSH_ROWS = 50_000  # rows written by one COPY (PostgreSQL) or executemany (SQLite)
 
 
 def deadlines_bulk_make(
     organisation: Organisation, policy: Policy, now: datetime, *, cases: int, due_percent: float
 ) -> Deadlines:
-    """``cases`` running deadlines (subject ids 1..cases), ``due_percent`` % of them due now and
-    spread evenly over the levels, the rest not yet warned (warning 2-5 days ahead); then
-    ``cases // STOPPED_SHARE`` stopped ones, and the reminders the due ones had before. Written
-    as ``bench/generate.py`` writes rows (COPY on PostgreSQL, executemany on SQLite), with
-    their ids: no DeadlineChange rows, set-up only."""
+    """``cases`` running deadlines (subject ids 1..cases), each with its alerts, ``due_percent``
+    % of them with an alert due now, spread evenly over the levels; the rest not yet warned
+    (warning 2-5 days ahead); then ``cases // STOPPED_SHARE`` stopped ones, and the reminders
+    the due ones had before. Written as ``bench/generate.py`` writes rows (COPY on PostgreSQL,
+    executemany on SQLite), with their ids: no DeadlineChange rows, set-up only."""
     rng = seeded(7)
     due_count = round(cases * due_percent / 100)
     due_ids = set(rng.sample(range(cases), due_count))
     market_ids = [market.pk for market in organisation.markets]
     made = Deadlines(due=dict.fromkeys(LEVELS, 0))
-    table, writer = Table(Deadline), Writer()
+    deadlines, alerts, writer = Table(Deadline), Table(Alert), Writer()
     common = {
         "subject_type": SUBJECT_TYPE,
         "kind": KIND,
@@ -138,36 +145,48 @@ def deadlines_bulk_make(
     earlier: list[tuple[int, str]] = []  # (deadline id, level already sent)
     pending = 0
 
-    def add(values: dict[str, Any]) -> None:
+    def add(table: Table, values: dict[str, Any]) -> None:
         nonlocal pending
         writer.add(table, values)
         pending += 1
-        if pending == FLUSH_ROWS:
+        if pending >= FLUSH_ROWS:
             writer.flush()
             pending = 0
 
     for i in range(cases):
         values = {**common, "id": i + 1, "subject_id": i + 1}
         values["market_id"] = market_ids[i % len(market_ids)]
+        sent: Sequence[str] = ()
         if i in due_ids:
             level = LEVELS[made.due_total % len(LEVELS)]
             made.due[level] += 1
             values.update(deadline_due(i, level, now))
-            earlier.extend((i + 1, sent) for sent in EARLIER[level])
-            made.due_rows.append(Deadline(pk=i + 1, **{name: values[name] for name in REARMED}))
+            sent = EARLIER[level]
+            earlier.extend((i + 1, sent_level) for sent_level in sent)
         else:
             started_at = now - timedelta(seconds=rng.randint(0, 3 * 86_400))
             due_at = started_at + timedelta(days=7)
-            warn_at = started_at + timedelta(days=5, hours=6)
             values.update(
                 started_at=started_at,
                 due_at=due_at,
-                warn_at=warn_at,
+                warn_at=started_at + timedelta(days=5, hours=6),
                 escalate_at=due_at + timedelta(days=2),
-                next_alert_at=warn_at,
-                next_level=Level.WARNING,
             )
-        add(values)
+        add(deadlines, values)
+        for alert_level, at in alerts_of(values, sent):
+            made.alerts += 1
+            alert = {
+                "id": made.alerts,
+                "deadline_id": i + 1,
+                "level": alert_level,
+                "at": at,
+                "market_id": values["market_id"],
+                "subject_type": SUBJECT_TYPE,
+                "target": Target.COMPLETION,
+            }
+            add(alerts, alert)
+            if at <= now:
+                made.due_alerts.append(Alert(**alert))
     made.open = cases
     made.stopped = cases // STOPPED_SHARE
     for i in range(made.stopped):
@@ -181,18 +200,16 @@ def deadlines_bulk_make(
             escalate_at=started_at + timedelta(days=9),
             stopped_at=started_at + timedelta(days=4),
             met=True,
-            next_alert_at=None,
-            next_level="",
         )
-        add(values)
+        add(deadlines, values)
     reminders = Table(Reminder)
     sent_at = now - timedelta(days=2)
-    for number, (deadline_id, sent) in enumerate(earlier, start=1):
-        values = {"id": number, "deadline_id": deadline_id, "level": sent}
-        writer.add(reminders, {**values, "created_at": sent_at, "delivered_at": sent_at})
+    for number, (deadline_id, sent_level) in enumerate(earlier, start=1):
+        values = {"id": number, "deadline_id": deadline_id, "level": sent_level}
+        add(reminders, {**values, "created_at": sent_at, "delivered_at": sent_at})
     writer.flush()
     with connection.cursor() as cursor:  # the next ids after those written
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Deadline, Reminder]):
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Deadline, Alert, Reminder]):
             cursor.execute(sql)
     return made
 
@@ -221,15 +238,15 @@ def analyze() -> None:
 
 
 def rearm(made: Deadlines, now: datetime) -> None:
-    """Put the due deadlines back as they were before the sweep, and delete its reminders."""
+    """Put the due alerts back as they were before the sweep, and delete its reminders."""
     Reminder.objects.filter(created_at=now, delivered_at__isnull=True).delete()
-    Deadline.objects.bulk_update(made.due_rows, list(REARMED), batch_size=1000)
+    Alert.objects.bulk_create(made.due_alerts, batch_size=1000)
 
 
 # --- The sweep's SELECT and its plan ------------------------------------------------------------
 
 
-def sweep_queryset(now: datetime) -> QuerySet[Deadline]:
+def sweep_queryset(now: datetime) -> QuerySet[Alert]:
     """The SELECT of one batch, exactly as ``sla.services.sla_sweep`` runs it."""
     return services.sweep_queryset(now)[: services.SWEEP_BATCH]
 
@@ -237,14 +254,14 @@ def sweep_queryset(now: datetime) -> QuerySet[Deadline]:
 @dataclass(frozen=True)
 class Plan:
     text: str
-    by_index: list[str]  # reads of the deadlines table through deadline_alert_due
+    by_index: list[str]  # reads of the alerts table through alert_due
     other: list[str]  # other reads of it (full scans, other indexes)
 
 
 def sweep_plan(now: datetime) -> Plan:
     """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PostgreSQL) of the sweep's SELECT.
     FOR UPDATE needs a transaction; it is rolled back, so the rows ANALYZE locks are let go."""
-    table = Deadline._meta.db_table
+    table = Alert._meta.db_table
     with transaction.atomic():
         if connection.vendor == "sqlite":
             text = sweep_queryset(now).explain()
@@ -332,7 +349,8 @@ def bench_sweep(
     levels = ", ".join(f"{level} {count}" for level, count in made.due.items())
     print(
         f"set-up: {made.open} running deadlines ({made.due_total} due: {levels}), "
-        f"{made.stopped} stopped (next_alert_at NULL), {Reminder.objects.count()} earlier "
+        f"{made.alerts} alerts to come, {made.stopped} stopped (no alerts), "
+        f"{Reminder.objects.count()} earlier "
         f"reminders; ANALYZE; {time.perf_counter() - started:.1f} s"
     )
 
@@ -340,7 +358,7 @@ def bench_sweep(
     label = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN ANALYZE"
     print(f"\n{label} of the sweep's SELECT (one batch of {services.SWEEP_BATCH}):\n{plan.text}")
     uses_index = bool(plan.by_index) and not plan.other
-    print(f"\nreads {Deadline._meta.db_table} through {INDEX}: {'yes' if uses_index else 'NO'}")
+    print(f"\nreads {Alert._meta.db_table} through {INDEX}: {'yes' if uses_index else 'NO'}")
     for line in plan.by_index:
         print(f"  by {INDEX}: {line}")
     for line in plan.other:

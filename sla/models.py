@@ -222,9 +222,9 @@ class Level(models.TextChoices):
 class Deadline(models.Model):
     """One clock of one case: acceptance or completion, due at ``due_at``.
 
-    ``next_alert_at`` / ``next_level`` hold the next reminder to send; the sweep reads only
-    the rows whose ``next_alert_at`` has passed, through a partial index, so its cost grows
-    with the deadlines that are due, not with all cases.
+    The reminders still to come are ``Alert`` rows of their own, one a level; the sweep reads
+    only those that have fallen due, so its cost grows with the deadlines that are due, not
+    with all cases.
     """
 
     subject_type = models.CharField(max_length=40)
@@ -258,8 +258,6 @@ class Deadline(models.Model):
         blank=True,
         related_name="+",
     )
-    next_alert_at = models.DateTimeField(null=True, blank=True)
-    next_level = models.CharField(max_length=12, choices=Level.choices, blank=True)
     # When the clock reads overdue if nothing changes: its due time while it runs, and while
     # it is paused after that time (it stays overdue); none once it has stopped, or while it is
     # paused before its due time (the due time moves on when it goes on). Computed by the
@@ -286,11 +284,6 @@ class Deadline(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["next_alert_at"],
-                name="deadline_alert_due",
-                condition=Q(next_alert_at__isnull=False),
-            ),
             # The scorecard's month (scorecard.selectors): the clocks stopped in it, and those
             # not stopped that fell due in it, each a range of its own partial index. One
             # index of (market, stopped_at, due_at) served both, but SQLite's statistics
@@ -383,6 +376,37 @@ class DeadlineChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id}: {self.old_due_at} → {self.new_due_at} ({self.reason})"
+
+
+class Alert(models.Model):
+    """A reminder still to come: one row for each level of a running clock not yet reminded,
+    due ``at``. The clock services write them when a clock starts or goes on and delete them
+    when it pauses or stops; the sweep takes the rows that have fallen due and deletes each as
+    it makes its reminder.
+
+    A narrow table of its own, not columns of the clock: the clock's row is indexed eleven
+    ways (the lists, the dashboards, the owner's desk), and rewriting it for every reminder
+    cost ten times what deleting one of these does (bench/README.md, "SLA sweep")."""
+
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.CASCADE, db_index=False, related_name="alerts"
+    )
+    level = models.CharField(max_length=12, choices=Level.choices)
+    at = models.DateTimeField()
+    # Where its reminder will count (``sla.counters.reminder_bucket``): the clock's, kept with
+    # the clock's (``deadlines_move``), so the sweep reads no clock.
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
+    subject_type = models.CharField(max_length=40)
+    target = models.CharField(max_length=12, choices=Target.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "level"], name="alert_once_per_level")
+        ]
+        indexes = [models.Index(fields=["at"], name="alert_due")]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id}: {self.level} at {self.at}"
 
 
 class Reminder(models.Model):

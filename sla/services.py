@@ -1,14 +1,16 @@
 """Deadlines: start, pause, resume, stop, reopen; the sweep that sends each reminder once.
 
-Every due time that moves is written to DeadlineChange with its reason. The sweep reads only
-deadlines whose ``next_alert_at`` has passed (a partial index), creates the Reminder for the
-level (unique per deadline and level, so a sweep run twice or late sends it once) and tells
-the handlers registered by the apps above, after the transaction commits.
+Every due time that moves is written to DeadlineChange with its reason. A running clock's
+reminders still to come are its ``Alert`` rows (written when it starts or goes on, deleted when
+it pauses or stops); the sweep reads only the alerts that have fallen due (an index on their
+time), creates the Reminder of each (unique per deadline and level, so a sweep run twice or
+late sends it once), deletes the alert, and tells the handlers registered by the apps above,
+after the transaction commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from types import EllipsisType
@@ -16,7 +18,7 @@ from typing import Any, NamedTuple
 
 from celery import current_app
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,6 +36,7 @@ from .counters import (
 )
 from .hooks import StaffNotice, due_handlers, staff_notice_send
 from .models import (
+    Alert,
     CalendarGapAlert,
     Deadline,
     DeadlineChange,
@@ -105,22 +108,39 @@ def _warn_at(
 
 
 def _schedule(deadline: Deadline, policy: Policy, overrides: cal.Overrides | None = None) -> None:
-    """warn_at and escalate_at from due_at, and the next alert still to send. ``overrides``:
-    the market's calendar (``overrides_for``) when the caller has it already."""
+    """warn_at and escalate_at from due_at. ``overrides``: the market's calendar
+    (``overrides_for``) when the caller has it already."""
     hours = market_hours(deadline.market)
     overrides = overrides_for(deadline.market) if overrides is None else overrides
     deadline.warn_at = _warn_at(deadline, policy, hours, overrides)
     deadline.escalate_at = _escalate_at(policy, deadline.due_at, hours, overrides)
-    sent = set(deadline.reminders.values_list("level", flat=True)) if deadline.pk else set()
-    for level, at in (
-        (Level.WARNING, deadline.warn_at),
-        (Level.BREACH, deadline.due_at),
-        (Level.ESCALATION, deadline.escalate_at),
-    ):
-        if level not in sent:
-            deadline.next_level, deadline.next_alert_at = level, at
-            return
-    deadline.next_level, deadline.next_alert_at = "", None
+
+
+def _alerts(deadline: Deadline, sent: Collection[str] = ()) -> list[Alert]:
+    """The alerts of a running (saved) clock: one for each level not ``sent`` yet, at the
+    time ``_schedule`` set for it."""
+    return [
+        Alert(
+            deadline=deadline,
+            level=level,
+            at=at,
+            market_id=deadline.market_id,
+            subject_type=deadline.subject_type,
+            target=deadline.target,
+        )
+        for level, at in (
+            (Level.WARNING, deadline.warn_at),
+            (Level.BREACH, deadline.due_at),
+            (Level.ESCALATION, deadline.escalate_at),
+        )
+        if level not in sent
+    ]
+
+
+def _alerts_drop(deadline_ids: Sequence[int]) -> None:
+    """The clocks paused or stopped: no reminder of theirs is to come."""
+    if deadline_ids:
+        Alert.objects.filter(deadline_id__in=list(deadline_ids)).delete()
 
 
 def _calendar_gap_alert(market: Market, start: datetime, end: datetime) -> None:
@@ -240,6 +260,9 @@ def deadlines_start_targets(
         deadlines[0].save()
     elif deadlines:
         Deadline.objects.bulk_create(deadlines, batch_size=500)
+    alerts = [alert for d in deadlines if d.stopped_at is None for alert in _alerts(d)]
+    if alerts:
+        Alert.objects.bulk_create(alerts, batch_size=500)
     if deadlines:
         DeadlineChange.objects.bulk_create(
             [
@@ -299,8 +322,6 @@ def _deadlines_new(
             officer=officer,
             warn_at=first.warn_at,
             escalate_at=first.escalate_at,
-            next_level=first.next_level,
-            next_alert_at=first.next_alert_at,
         )
         for subject_id in subject_ids[1:]
     ]
@@ -326,6 +347,7 @@ def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> Non
     # Their reminders (one a level at most) move with them, read in one query.
     clocks = {deadline.pk: deadline for deadline in moving}
     reminders = list(Reminder.objects.filter(deadline_id__in=list(clocks)))
+    Alert.objects.filter(deadline_id__in=list(clocks)).update(market=market)
     counted_in = [reminder_bucket(r, clocks[r.deadline_id]) for r in reminders]
     moves = []
     for deadline in moving:
@@ -354,7 +376,6 @@ def _stop(deadline: Deadline, *, now: datetime, withdrawn: bool) -> None:
     end = deadline.paused_at or now
     deadline.stopped_at = now
     deadline.met = None if withdrawn else end <= deadline.due_at
-    deadline.next_alert_at, deadline.next_level = None, ""
 
 
 @transaction.atomic
@@ -390,6 +411,7 @@ def _clocks_stop(
         stopped.append(deadline)
         moves.append((before, deadline_bucket(deadline)))
     deadline_counts_move(moves)
+    _alerts_drop([deadline.pk for deadline in stopped])
     return stopped
 
 
@@ -420,9 +442,8 @@ def deadlines_stop_many(
     for met in (True, False):
         ids = [deadline.pk for deadline in stopped if deadline.met is met]
         for start in range(0, len(ids), 500):
-            Deadline.objects.filter(pk__in=ids[start : start + 500]).update(
-                stopped_at=now, met=met, next_alert_at=None, next_level=""
-            )
+            Deadline.objects.filter(pk__in=ids[start : start + 500]).update(stopped_at=now, met=met)
+    _alerts_drop([deadline.pk for deadline in stopped])
     return len(stopped)
 
 
@@ -459,8 +480,8 @@ def deadlines_follow_state(
         if pauses and deadline.paused_at is None:
             before = deadline_bucket(deadline)
             deadline.paused_at = now
-            deadline.next_alert_at = None
             deadline.save()
+            _alerts_drop([deadline.pk])
             deadline_counts_move([(before, deadline_bucket(deadline))])
             DeadlineChange.objects.create(
                 deadline=deadline,
@@ -492,6 +513,9 @@ def _resume(
     deadline.met = None
     _schedule(deadline, deadline.policy)
     deadline.save()
+    _alerts_drop([deadline.pk])
+    sent = set(deadline.reminders.values_list("level", flat=True))
+    Alert.objects.bulk_create(_alerts(deadline, sent))
     deadline_counts_move([(before, deadline_bucket(deadline))])
     DeadlineChange.objects.create(
         deadline=deadline,
@@ -506,41 +530,24 @@ def _resume(
 # --- The sweep ------------------------------------------------------------------------------------
 
 
-def sweep_queryset(now: datetime) -> QuerySet[Deadline]:
-    """The deadlines whose next reminder has fallen due, oldest first, locked (skipping rows
-    another sweep holds). Read through the partial index ``deadline_alert_due``, joined to
-    nothing."""
-    due: QuerySet[Deadline] = (
-        Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(next_alert_at__lte=now)
-        .order_by("next_alert_at")
+def sweep_queryset(now: datetime) -> QuerySet[Alert]:
+    """The alerts that have fallen due, oldest first, locked (skipping rows another sweep
+    holds). Read through the index ``alert_due``, joined to nothing."""
+    due: QuerySet[Alert] = (
+        Alert.objects.select_for_update(skip_locked=True).filter(at__lte=now).order_by("at")
     )
     return due
 
 
 class _Due(NamedTuple):
-    """A due clock as the sweep reads it: whether its later levels' times have passed too
-    (computed by the database: no time is read back)."""
+    """A due alert as the sweep reads it."""
 
     pk: int
-    next_level: str
-    breached: bool
-    escalated: bool
+    deadline_id: int
+    level: str
     market_id: int
     subject_type: str
     target: str
-
-
-def _due_clocks(moment: datetime, batch: int) -> list[_Due]:
-    rows = (
-        sweep_queryset(moment)
-        .annotate(
-            breached=ExpressionWrapper(Q(due_at__lte=moment), output_field=BooleanField()),
-            escalated=ExpressionWrapper(Q(escalate_at__lte=moment), output_field=BooleanField()),
-        )
-        .values_list(*_Due._fields)[:batch]
-    )
-    return [_Due(*row) for row in rows]
 
 
 def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
@@ -550,18 +557,18 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     and after an outage (everything past due is picked up, level by level). Reminders whose
     delivery task was lost (a broker or worker outage) are handed to the workers again.
 
-    A batch of due clocks costs a handful of statements whatever its size: one SELECT, the
-    reminders inserted together, one UPDATE per next level, one upsert of the counters. The
+    A batch of due alerts costs a handful of statements whatever its size: one SELECT, one
+    DELETE of the alerts, the reminders inserted together, one upsert of the counters. The
     times a clock is reminded at (``warn_at``, ``due_at``, ``escalate_at``) were set in working
-    time when it started or went on (``_schedule``), and the sweep keeps to them, as the
-    applicant's due time is kept: a calendar changed since moves neither."""
+    time when it started or went on (``_schedule``, ``_alerts``), and the sweep keeps to them,
+    as the applicant's due time is kept: a calendar changed since moves neither."""
     moment = now or timezone.now()
     reminder_requeue_lost(now=moment, batch=batch)
     _counts_prune_daily(moment)
     created = 0
     while True:
         with transaction.atomic():
-            due = _due_clocks(moment, batch)
+            due = [_Due(*row) for row in sweep_queryset(moment).values_list(*_Due._fields)[:batch]]
             created += _remind(due, moment)
         if len(due) < batch:
             return created
@@ -581,44 +588,17 @@ def _counts_prune_daily(moment: datetime) -> None:
     _pruned_on[:] = [today]
 
 
-_LEVELS = (Level.WARNING, Level.BREACH, Level.ESCALATION)
-# After a reminder, the clock's next alert: the level and the column holding its time.
-_ALERT_AT: dict[str, F | None] = {
-    Level.BREACH: F("due_at"),
-    Level.ESCALATION: F("escalate_at"),
-    "": None,
-}
-
-
-def _levels_due(clock: _Due) -> tuple[list[str], str]:
-    """The levels of a due clock to remind now, its next level first (due: the sweep read it
-    so), and the level still to come after them ('' for none). A sweep late by days (an
-    outage) catches up every level passed, in order."""
-    passed = {Level.BREACH: clock.breached, Level.ESCALATION: clock.escalated}
-    due = [clock.next_level]
-    for level in _LEVELS[_LEVELS.index(Level(clock.next_level)) + 1 :]:
-        if not passed[level]:
-            return due, level
-        due.append(level)
-    return due, ""
-
-
-def _remind(clocks: Sequence[_Due], moment: datetime) -> int:
-    """The reminders of these due (and locked) clocks, their next alerts and the counters; the
+def _remind(alerts: Sequence[_Due], moment: datetime) -> int:
+    """The reminders of these due (and locked) alerts, which are deleted, and the counters; the
     delivery tasks after the commit. Returns how many reminders were created."""
-    wanted: list[tuple[int, str]] = []
-    following: dict[str, list[int]] = {}
-    for clock in clocks:
-        levels, after = _levels_due(clock)
-        wanted.extend((clock.pk, level) for level in levels)
-        following.setdefault(after, []).append(clock.pk)
-    created = _reminders_insert(wanted, moment)
-    for level, ids in following.items():
-        Deadline.objects.filter(pk__in=ids).update(next_level=level, next_alert_at=_ALERT_AT[level])
-    by_pk = {clock.pk: clock for clock in clocks}
+    if not alerts:
+        return 0
+    _alerts_delete([alert.pk for alert in alerts])
+    created = _reminders_insert([(alert.deadline_id, alert.level) for alert in alerts], moment)
+    by_level = {(alert.deadline_id, alert.level): alert for alert in alerts}
     day = timezone.localdate(moment, timezone.get_default_timezone())
     reminder_counts_move(
-        (None, _reminder_bucket(by_pk[deadline_id], level, day))
+        (None, _reminder_bucket(by_level[deadline_id, level], day))
         for _pk, deadline_id, level in created
     )
     if created:
@@ -626,12 +606,12 @@ def _remind(clocks: Sequence[_Due], moment: datetime) -> int:
     return len(created)
 
 
-def _reminder_bucket(clock: _Due, level: str, day: date) -> ReminderBucket | None:
+def _reminder_bucket(alert: _Due, day: date) -> ReminderBucket | None:
     return reminder_bucket_of(
-        market_id=clock.market_id,
-        subject_type=clock.subject_type,
-        target=clock.target,
-        level=level,
+        market_id=alert.market_id,
+        subject_type=alert.subject_type,
+        target=alert.target,
+        level=alert.level,
         day=day,
     )
 
@@ -640,35 +620,53 @@ def _reminders_insert(
     wanted: Sequence[tuple[int, str]], moment: datetime
 ) -> list[tuple[int, int, str]]:
     """Insert a reminder for each (clock id, level), but for one that exists already (the unique
-    key; ``INSERT … ON CONFLICT DO NOTHING``), in as few statements as the database's
-    parameter limit allows; returns (id, deadline id, level) of those inserted."""
+    key; ``INSERT … ON CONFLICT DO NOTHING``); returns (id, deadline id, level) of those
+    inserted. On PostgreSQL one statement whose values are two arrays (the driver renders a
+    statement of thousands of parameters slower than the server runs it); on SQLite, rows of
+    parameters, as many a statement as its limit allows."""
     if not wanted:
         return []
     quote = connection.ops.quote_name
     table = quote(Reminder._meta.db_table)
     columns = ["deadline_id", "level", "created_at", "queued_until"]
-    fields = [Reminder._meta.get_field(name.removesuffix("_id")) for name in columns]
-    size = connection.ops.bulk_batch_size(fields, wanted)
+    names = ", ".join(quote(name) for name in columns)
     created_at = connection.ops.adapt_datetimefield_value(moment)
     queued_until = connection.ops.adapt_datetimefield_value(moment + QUEUE_LEASE)
-    names = ", ".join(quote(name) for name in columns)
+    # Names from the model, every value a parameter.
+    conflict = (
+        f"ON CONFLICT ({quote('deadline_id')}, {quote('level')}) DO NOTHING "
+        f"RETURNING {quote('id')}, {quote('deadline_id')}, {quote('level')}"
+    )
     inserted: list[tuple[int, int, str]] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT d, l, %s, %s "  # noqa: S608
+                f"FROM unnest(%s::bigint[], %s::text[]) AS t (d, l) {conflict}",
+                [created_at, queued_until, [d for d, _l in wanted], [lv for _d, lv in wanted]],
+            )
+            return list(cursor.fetchall())
+        fields = [Reminder._meta.get_field(name.removesuffix("_id")) for name in columns]
+        size = connection.ops.bulk_batch_size(fields, wanted)
         for start in range(0, len(wanted), size):
             chunk = wanted[start : start + size]
             params: list[Any] = []
             for deadline_id, level in chunk:
                 params.extend((deadline_id, level, created_at, queued_until))
             values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                # Names from the model, every value a parameter.
-                f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT ({quote('deadline_id')}, {quote('level')}) DO NOTHING "
-                f"RETURNING {quote('id')}, {quote('deadline_id')}, {quote('level')}",
-                params,
-            )
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} {conflict}", params)  # noqa: S608
             inserted.extend(cursor.fetchall())
     return inserted
+
+
+def _alerts_delete(ids: Sequence[int]) -> None:
+    """Delete these alerts: on PostgreSQL by one array parameter, as ``_reminders_insert``."""
+    if connection.vendor != "postgresql":
+        Alert.objects.filter(pk__in=list(ids)).delete()
+        return
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Alert._meta.db_table)
+        cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s::bigint[])", [list(ids)])  # noqa: S608
 
 
 def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[int]:

@@ -130,8 +130,9 @@ def _intake_trail(case: Case, since: int) -> dict[str, Any]:
             "paused_total": str(deadline.paused_total),
             "stopped_at": _when(deadline.stopped_at),
             "met": deadline.met,
-            "next_alert_at": _when(deadline.next_alert_at),
-            "next_level": deadline.next_level,
+            "alerts": [
+                (alert.level, _when(alert.at)) for alert in deadline.alerts.order_by("at", "pk")
+            ],
             "changes": [
                 (_when(c.at), _when(c.old_due_at), _when(c.new_due_at), c.reason, c.actor_id)
                 for c in DeadlineChange.objects.filter(deadline=deadline).order_by("pk")
@@ -173,12 +174,15 @@ SMS = (
 
 def _expected(*, claimed: bool) -> dict[str, Any]:
     state, channel = ("in_progress", "counter") if claimed else ("new", "online")
-    acceptance_stopped = {"stopped_at": AT, "met": True, "next_alert_at": None, "next_level": ""}
+    acceptance_stopped = {"stopped_at": AT, "met": True, "alerts": []}
     acceptance_running = {
         "stopped_at": None,
         "met": None,
-        "next_alert_at": "2026-03-02T08:00:00.250000+00:00",
-        "next_level": "warning",
+        "alerts": [
+            ("warning", "2026-03-02T08:00:00.250000+00:00"),
+            ("breach", "2026-03-02T09:30:00+00:00"),
+            ("escalation", "2026-03-04T09:30:00+00:00"),
+        ],
     }
     return {
         "events": [
@@ -260,8 +264,11 @@ def _expected(*, claimed: bool) -> dict[str, Any]:
                 "paused_total": "0:00:00",
                 "stopped_at": None,
                 "met": None,
-                "next_alert_at": "2026-03-06T03:52:30.250000+00:00",
-                "next_level": "warning",
+                "alerts": [
+                    ("warning", "2026-03-06T03:52:30.250000+00:00"),
+                    ("breach", "2026-03-09T09:30:00+00:00"),
+                    ("escalation", "2026-03-11T09:30:00+00:00"),
+                ],
                 "changes": [(AT, None, "2026-03-09T09:30:00+00:00", "started", None)],
             },
         ],
@@ -298,9 +305,10 @@ def test_an_intake_leaves_the_same_trail_as_before(
 
 # The statements of one intake with a new applicant, after the first (the counter's sequence row
 # and the chain's head exist), the dashboard counters' upserts included (the clock's, the
-# case's two), the acceptance clock written stopped (no UPDATE after it): SQLite keeps its search
+# case's two), the acceptance clock written stopped (no UPDATE after it), the completion clock's
+# three alerts in one INSERT (the sweep's queue, ``sla.models.Alert``): SQLite keeps its search
 # tables in step (two more each).
-STATEMENTS = {"sqlite": 19, "postgresql": 17}
+STATEMENTS = {"sqlite": 20, "postgresql": 18}
 
 
 def test_an_intake_takes_a_fixed_number_of_statements(

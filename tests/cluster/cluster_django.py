@@ -37,7 +37,7 @@ from accounts.models import User
 from cases.models import Case, CaseAttachment
 from markets.models import Market, Membership, Role
 from notifications.models import Notification, OutboxMessage
-from sla.models import Deadline, Reminder
+from sla.models import Alert, Deadline, Level, Reminder
 
 PASSWORD = "Cluster-officer-2026!"  # a made-up officer of a throw-away cluster
 
@@ -82,7 +82,8 @@ def _deadlines(case_id: int) -> Any:
 def reminder_due(case_id: int) -> dict[str, Any]:
     """Make the case's warning due a minute ago: the next sweep reminds."""
     moment = timezone.now() - timedelta(minutes=1)
-    updated = _deadlines(case_id).filter(stopped_at__isnull=True).update(next_alert_at=moment)
+    running = _deadlines(case_id).filter(stopped_at__isnull=True)
+    updated = Alert.objects.filter(deadline__in=running, level=Level.WARNING).update(at=moment)
     return {"deadlines": updated}
 
 

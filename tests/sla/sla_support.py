@@ -31,6 +31,11 @@ def deadline_of(case: Case, target: str = Target.COMPLETION) -> Deadline:
     return Deadline.objects.get(subject_type="cases.case", subject_id=case.pk, target=target)
 
 
+def alerts_of(deadline: Deadline) -> list[tuple[str, datetime]]:
+    """The reminders still to come of a clock: (level, time), soonest first."""
+    return list(deadline.alerts.order_by("at", "pk").values_list("level", "at"))
+
+
 def materials_request(actor: User, case: Case) -> list[NoticeItem]:
     """Issue the single notice for two items of the kind's checklist: the case waits."""
     items = list(ChecklistItem.objects.filter(kind=case.kind, is_active=True)[:2])

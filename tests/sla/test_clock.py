@@ -13,7 +13,14 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from conftest import case_make
-from sla_support import at, deadline_of, materials_receive, materials_request, staff_make
+from sla_support import (
+    alerts_of,
+    at,
+    deadline_of,
+    materials_receive,
+    materials_request,
+    staff_make,
+)
 
 from accounts.models import User
 from cases.services import case_reopen, case_resolve
@@ -51,7 +58,11 @@ def test_a_case_opened_at_nine_on_monday_is_due_at_closing_time_five_working_day
     # Warned when 75 % of the 38.5 working hours are used: Friday morning, not a weekend night.
     assert completion.warn_at == at(2026, 3, 6, 11, 52, 30)
     assert completion.escalate_at == at(2026, 3, 11, 17, 30)  # 2 working days after the breach
-    assert (completion.next_level, completion.next_alert_at) == (Level.WARNING, completion.warn_at)
+    assert alerts_of(completion) == [
+        (Level.WARNING, completion.warn_at),
+        (Level.BREACH, completion.due_at),
+        (Level.ESCALATION, completion.escalate_at),
+    ]
     [started] = completion.changes.all()
     assert (started.old_due_at, started.new_due_at, started.reason) == (
         None,
@@ -71,7 +82,7 @@ def test_a_case_taken_in_at_the_counter_has_met_its_acceptance_target(
     acceptance = deadline_of(case, Target.ACCEPTANCE)
     assert acceptance.due_at == at(2026, 3, 2, 17, 30)  # the same working day
     assert (acceptance.stopped_at, acceptance.met) == (at(2026, 3, 2, 9), True)
-    assert (acceptance.next_alert_at, acceptance.next_level) == (None, "")
+    assert alerts_of(acceptance) == []
 
 
 @pytest.mark.django_db
@@ -114,10 +125,10 @@ def test_waiting_for_materials_pauses_the_clock_and_receiving_them_moves_the_due
     items = materials_request(officer, case)
 
     paused = deadline_of(case)
-    assert (paused.paused_at, paused.due_at, paused.next_alert_at) == (
+    assert (paused.paused_at, paused.due_at, alerts_of(paused)) == (
         at(2026, 3, 2, 10),
         due,
-        None,
+        [],
     )
     change = _last_change(paused.pk)
     assert (change.at, change.old_due_at, change.new_due_at, change.actor) == (
@@ -141,7 +152,12 @@ def test_waiting_for_materials_pauses_the_clock_and_receiving_them_moves_the_due
     assert resumed.due_at == at(2026, 3, 11, 17, 30)
     hours, overrides = market_hours(resumed.market), overrides_for(resumed.market)
     assert cal.working_time_between(due, resumed.due_at, hours, overrides) == 2 * WORKING_DAY
-    assert resumed.next_alert_at == resumed.warn_at > at(2026, 3, 4, 10)
+    assert resumed.warn_at > at(2026, 3, 4, 10)
+    assert alerts_of(resumed) == [
+        (Level.WARNING, resumed.warn_at),
+        (Level.BREACH, resumed.due_at),
+        (Level.ESCALATION, resumed.escalate_at),
+    ]
     change = _last_change(resumed.pk)
     assert (change.at, change.old_due_at, change.new_due_at, change.reason) == (
         at(2026, 3, 4, 10),
@@ -185,7 +201,7 @@ def test_resolving_in_time_stops_the_clock_as_met(
 
     deadline = deadline_of(case)
     assert (deadline.stopped_at, deadline.met) == (at(2026, 3, 9, 17, 30), True)
-    assert (deadline.next_alert_at, deadline.next_level) == (None, "")
+    assert alerts_of(deadline) == []
 
 
 @pytest.mark.django_db
@@ -200,7 +216,7 @@ def test_resolving_late_stops_the_clock_as_missed(
 
     deadline = deadline_of(case)
     assert (deadline.stopped_at, deadline.met) == (at(2026, 3, 10, 9), False)
-    assert deadline.next_alert_at is None
+    assert alerts_of(deadline) == []
 
 
 @pytest.mark.django_db
@@ -219,7 +235,7 @@ def test_reopening_runs_the_completion_clock_on_with_the_stopped_time_as_paused(
     assert (deadline.stopped_at, deadline.met) == (None, None)
     assert deadline.paused_total == 2 * WORKING_DAY
     assert deadline.due_at == at(2026, 3, 11, 17, 30)
-    assert (deadline.next_level, deadline.next_alert_at) == (Level.WARNING, deadline.warn_at)
+    assert alerts_of(deadline)[0] == (Level.WARNING, deadline.warn_at)
     change = _last_change(deadline.pk)
     assert (change.old_due_at, change.new_due_at, change.reason, change.actor) == (
         at(2026, 3, 9, 17, 30),

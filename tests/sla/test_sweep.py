@@ -23,7 +23,14 @@ from celery.app.task import Context
 from conftest import case_make
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from sla_support import at, deadline_of, materials_request, notifications_about, second_officer
+from sla_support import (
+    alerts_of,
+    at,
+    deadline_of,
+    materials_request,
+    notifications_about,
+    second_officer,
+)
 
 from accounts.models import User
 from cases.models import Case
@@ -115,8 +122,7 @@ def test_each_level_is_created_once_at_its_time(
         assert sla_sweep() == 0
         assert _levels(deadline) == expected
 
-    deadline.refresh_from_db()
-    assert (deadline.next_alert_at, deadline.next_level) == (None, "")
+    assert alerts_of(deadline) == []
 
 
 @pytest.mark.django_db
@@ -194,8 +200,7 @@ def test_a_reminder_there_already_is_not_made_again(
 
     assert _levels(deadline) == [Level.WARNING, Level.BREACH]
     assert _reminder(deadline, Level.WARNING).created_at == WARN_AT
-    deadline.refresh_from_db()
-    assert (deadline.next_level, deadline.next_alert_at) == (Level.ESCALATION, ESCALATE_AT)
+    assert alerts_of(deadline) == [(Level.ESCALATION, ESCALATE_AT)]
 
 
 @pytest.mark.django_db

@@ -30,7 +30,7 @@ from accounts.models import User
 from notifications.models import OutboxMessage
 from notifications.services import OUTBOX_QUEUE_LEASE, outbox_enqueue, outbox_requeue_due
 from notifications.tasks import outbox_sweep_task
-from sla.models import Deadline, Reminder
+from sla.models import Alert, Reminder
 from sla.services import QUEUE_LEASE, reminder_requeue_lost
 from sla.tasks import sla_sweep_task
 
@@ -132,7 +132,7 @@ def _crash_and_recover(start: Callable[[], Worker], trap_dir: Path) -> None:
 
     reminders = set(Reminder.objects.values_list("pk", flat=True))
     assert len(reminders) == 3 * CASES  # due soon, overdue, escalated: each case's completion
-    assert not Deadline.objects.filter(next_alert_at__isnull=False).exists()
+    assert not Alert.objects.exists()
     assert _undelivered() == reminders
     assert queued() == TRAP_AFTER - 1  # the reminder tasks queued before the hang
 
