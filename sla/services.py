@@ -48,7 +48,7 @@ from .models import (
 from .notification_messages import CALENDAR_YEAR_ESTIMATED
 from .selectors import market_hours, overrides_for, policy_for
 
-SWEEP_BATCH = 2000  # due clocks claimed (and lost reminders queued again) per transaction
+SWEEP_BATCH = 2000  # due alerts claimed (and lost reminders queued again) per transaction
 # The lease of a delivery task handed to the broker: until it runs out the sweep does not queue
 # another for the same reminder (the task is on its way; queuing more only lengthens the queue
 # the workers must get through, which once made a restarted worker's reminders 18 minutes late).
