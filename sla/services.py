@@ -116,6 +116,14 @@ def _schedule(deadline: Deadline, policy: Policy, overrides: cal.Overrides | Non
     deadline.escalate_at = _escalate_at(policy, deadline.due_at, hours, overrides)
 
 
+# Each level and the clock's column holding its time (``_alerts``, ``alerts_rebuild``).
+_LEVEL_TIMES = (
+    (Level.WARNING, "warn_at"),
+    (Level.BREACH, "due_at"),
+    (Level.ESCALATION, "escalate_at"),
+)
+
+
 def _alerts(deadline: Deadline, sent: Collection[str] = ()) -> list[Alert]:
     """The alerts of a running (saved) clock: one for each level not ``sent`` yet, at the
     time ``_schedule`` set for it."""
@@ -123,16 +131,12 @@ def _alerts(deadline: Deadline, sent: Collection[str] = ()) -> list[Alert]:
         Alert(
             deadline=deadline,
             level=level,
-            at=at,
+            at=getattr(deadline, column),
             market_id=deadline.market_id,
             subject_type=deadline.subject_type,
             target=deadline.target,
         )
-        for level, at in (
-            (Level.WARNING, deadline.warn_at),
-            (Level.BREACH, deadline.due_at),
-            (Level.ESCALATION, deadline.escalate_at),
-        )
+        for level, column in _LEVEL_TIMES
         if level not in sent
     ]
 
@@ -141,6 +145,33 @@ def _alerts_drop(deadline_ids: Sequence[int]) -> None:
     """The clocks paused or stopped: no reminder of theirs is to come."""
     if deadline_ids:
         Alert.objects.filter(deadline_id__in=list(deadline_ids)).delete()
+
+
+@transaction.atomic
+def alerts_rebuild() -> int:
+    """Write every running clock's alerts again from the clocks and their reminders: a level
+    not reminded yet is an alert at the time the clock holds for it (``_alerts``); returns how
+    many. For an installation whose alerts were lost or edited by hand; the services and the
+    sweep wait meanwhile (PostgreSQL: the table locked). ``manage.py sla_alerts_rebuild``."""
+    quote = connection.ops.quote_name
+    alerts, clocks = quote(Alert._meta.db_table), quote(Deadline._meta.db_table)
+    reminders = quote(Reminder._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {alerts} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {alerts}")  # noqa: S608  (names from the models)
+        written = 0
+        for level, column in _LEVEL_TIMES:
+            cursor.execute(
+                f"INSERT INTO {alerts} (deadline_id, level, at, market_id, subject_type, target) "  # noqa: S608
+                f"SELECT d.id, %s, d.{quote(column)}, d.market_id, d.subject_type, d.target "
+                f"FROM {clocks} d WHERE d.stopped_at IS NULL AND d.paused_at IS NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {reminders} r "
+                "WHERE r.deadline_id = d.id AND r.level = %s)",
+                [level, level],
+            )
+            written += cursor.rowcount
+    return written
 
 
 def _calendar_gap_alert(market: Market, start: datetime, end: datetime) -> None:

@@ -70,7 +70,7 @@ from cases.sla_selectors import Period, sla_figures, sla_figures_scanned
 from markets.models import Market, Membership, Region, Role
 from sla.calendar import SHANGHAI
 from sla.counters import deadline_counts_move, deadline_counts_prune
-from sla.models import Deadline, DeadlineCount, Level, Reminder, ReminderCount, Target
+from sla.models import Alert, Deadline, DeadlineCount, Level, Reminder, ReminderCount, Target
 from sla.services import sla_sweep
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,15 @@ def assert_counters_match_the_scan(markets: list[Market]) -> None:
     assert sla_open_alerts_by_market(market_ids=ids, now=now) == {
         market: counts for market, counts in alerts.items() if any(counts)
     }
+
+
+def alert_rows() -> set[tuple[Any, ...]]:
+    """The reminders still to come (``sla.models.Alert``): what the sweep will send."""
+    return set(
+        Alert.objects.values_list(
+            "deadline_id", "level", "at", "market_id", "subject_type", "target"
+        )
+    )
 
 
 def counter_rows() -> dict[tuple[Any, ...], int]:
@@ -328,6 +337,12 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
         assert counter_rows() == written
         assert_counters_match_the_scan(markets)
 
+        # The alerts the services wrote are those the clocks and their reminders give.
+        alerts = alert_rows()
+        Alert.objects.all().delete()
+        call_command("sla_alerts_rebuild", stdout=open_null())
+        assert alert_rows() == alerts
+
     # Every kind of operation happened at least once (the sequence is not vacuous), some clocks
     # were met, some late, some overdue, and the cases moved between officers and markets.
     assert set(done) >= {"open", "open_many", "claim", "transfer", "pause", "resume", "resolve"}, (
@@ -341,6 +356,7 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
     )
     assert completion.filter(market=markets[1]).exists()
     assert Reminder.objects.filter(deadline__target=Target.COMPLETION).exists()
+    assert alerts  # some clocks still had reminders to come
 
 
 def test_a_transferred_case_takes_its_reminders_counts_to_its_new_market(
