@@ -13,8 +13,8 @@ from django.db import connection
 from sla_support import at
 
 from markets.models import Market
-from sla.models import Alert, Deadline, Level, Policy, Target
-from sla.services import SWEEP_BATCH, sweep_queryset
+from sla.models import Deadline, Policy, Target
+from sla.services import SWEEP_BATCH, alerts_rebuild, sweep_queryset
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -28,6 +28,8 @@ STOPPED_EVERY = 5  # a fifth are finished: no alert
 
 
 def _deadlines(market: Market, policy: Policy) -> list[Deadline]:
+    """Running clocks warned an hour to days ahead, one in a hundred minutes ago; a fifth
+    stopped."""
     return [
         Deadline(
             subject_type="cases.case",
@@ -38,7 +40,9 @@ def _deadlines(market: Market, policy: Policy) -> list[Deadline]:
             policy=policy,
             started_at=NOW - timedelta(days=3),
             due_at=NOW + timedelta(days=2),
-            warn_at=NOW,
+            warn_at=NOW - timedelta(minutes=n % 7 + 1)
+            if n % DUE_EVERY == 0
+            else NOW + timedelta(hours=1 + n % 40),
             escalate_at=NOW + timedelta(days=4),
             stopped_at=NOW - timedelta(days=1) if n % STOPPED_EVERY == 1 else None,
         )
@@ -46,41 +50,13 @@ def _deadlines(market: Market, policy: Policy) -> list[Deadline]:
     ]
 
 
-def _alerts(deadlines: list[Deadline]) -> list[Alert]:
-    """A running clock's three levels to come; a due one's warning fell due minutes ago."""
-    rows = []
-    for n, deadline in enumerate(deadlines):
-        if deadline.stopped_at is not None:
-            continue
-        if n % DUE_EVERY == 0:
-            warn_at = NOW - timedelta(minutes=n % 7 + 1)
-        else:
-            warn_at = NOW + timedelta(hours=1 + n % 500)
-        for level, at_ in (
-            (Level.WARNING, warn_at),
-            (Level.BREACH, deadline.due_at),
-            (Level.ESCALATION, deadline.escalate_at),
-        ):
-            rows.append(
-                Alert(
-                    deadline=deadline,
-                    level=level,
-                    at=at_,
-                    market=deadline.market,
-                    subject_type=deadline.subject_type,
-                    target=deadline.target,
-                )
-            )
-    return rows
-
-
 @pytest.mark.django_db
 def test_the_sweep_finds_the_due_alerts_through_their_index(nanning_market: Market) -> None:
     policy = Policy.objects.get(
         kind="policy_consultation", target=Target.COMPLETION, market=None, is_active=True
     )
-    deadlines = Deadline.objects.bulk_create(_deadlines(nanning_market, policy), batch_size=1000)
-    Alert.objects.bulk_create(_alerts(deadlines), batch_size=1000)
+    Deadline.objects.bulk_create(_deadlines(nanning_market, policy), batch_size=1000)
+    alerts_rebuild()  # each running clock's three levels to come
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE sla_alert")
 
