@@ -33,21 +33,43 @@ COUNT_CAP = 1_000
 # The officer's desk (the workbench's three queues) counts to a tenth of that: four pages, a
 # day's work and more, in a tenth of the rows read.
 DESK_COUNT_CAP = 100
+# Up to this cap a list's count is the number of its first ``cap + 1`` ids read in its order
+# (``BoundedPaginator.ids``); above it, a count in whatever order is cheapest.
+ORDERED_COUNT_CAP = DESK_COUNT_CAP
 
 
 class BoundedPaginator(Paginator):
-    """A Paginator whose count reads at most ``cap + 1`` rows (``COUNT(*)`` over a ``LIMIT``
-    subquery, through the same index as the page itself)."""
+    """A Paginator whose count reads at most ``cap + 1`` rows.
+
+    With a short cap (up to ``ORDERED_COUNT_CAP``: the desk's four pages) one query reads the
+    list's first ``cap + 1`` ids in its order, through the list's own index: how many there
+    are is the count, and each page's ids are a slice of them. A count on its own has no order
+    to keep, and the planner may pick a plan for it that reads far more than the page does: at
+    1 000 000 cases, an officer's unclaimed overdue cases were counted by hashing all 33 000
+    new cases of the market (7.7 ms), where walking the overdue clocks in due order and probing
+    each case reads the 101 rows in under 1 ms. With a long cap (the market list's 1 000) the
+    count stays a ``COUNT(*)`` over a ``LIMIT`` subquery in no order: reading a thousand ids in
+    the list's order cost more than counting them in any (a market's overdue cases in progress,
+    newest first: 31 ms against 13; bench/README.md, "Case lists")."""
 
     def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
 
     @cached_property
+    def ids(self) -> list[Any] | None:
+        """The ids of the list's first ``cap + 1`` rows in its order; None over
+        ``ORDERED_COUNT_CAP``."""
+        if self.cap > ORDERED_COUNT_CAP:
+            return None
+        rows: Any = self.object_list
+        return list(rows.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def counted(self) -> int:
         """Rows counted: at most ``cap + 1``."""
-        # The order does not change how many rows there are: the database may count them in
-        # whichever order is cheapest (e.g. straight from a filter's own index).
+        if self.ids is not None:
+            return len(self.ids)
         rows: Any = self.object_list
         return int(rows.order_by()[: self.cap + 1].count())
 
@@ -56,14 +78,14 @@ class BoundedPaginator(Paginator):
         return min(self.counted, self.cap)
 
     def page(self, number: Any) -> Page[Any]:
-        """The page's rows in one query that first picks their ids, in the list's order,
-        from the narrow index columns, then reads only those rows with what they show
+        """The page's rows in one query, by their ids (a slice of ``ids``, or a subquery that
+        picks them in the list's order from the narrow index columns), with what they show
         (joins, long text): a sort the database must do, it does on ids, not whole rows."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         rows: Any = self.object_list
-        ids = rows.values("pk")[bottom:top]
+        ids = self.ids[bottom:top] if self.ids is not None else rows.values("pk")[bottom:top]
         return Page(_rows_by_id(rows, ids), number, self)
 
     @property
@@ -72,11 +94,12 @@ class BoundedPaginator(Paginator):
         return self.counted > self.cap
 
 
-def _rows_by_id(rows: QuerySet[Any], ids: QuerySet[Any]) -> QuerySet[Any]:
-    """The rows whose ids ``ids`` picked, with the list's joins, deferred columns, prefetches
-    and order, but not its filters again: the ids were picked under them, and a filter read a
-    second time (e.g. the thousands of overdue clocks a due filter walks) would cost the page
-    as much again. A list with annotations keeps them, filters and all."""
+def _rows_by_id(rows: QuerySet[Any], ids: Any) -> QuerySet[Any]:
+    """The rows whose ids ``ids`` holds (a list, or a subquery that picked them), with the
+    list's joins, deferred columns, prefetches and order, but not its filters again: the ids
+    were picked under them, and a filter read a second time (e.g. the thousands of overdue
+    clocks a due filter walks) would cost the page as much again. A list with annotations
+    keeps them, filters and all."""
     query = rows.query
     if query.annotations or query.extra or query.combinator or query.distinct:
         return rows.filter(pk__in=ids)
@@ -103,18 +126,21 @@ def bounded_page(
 
 # What a list page's transaction plans with (PostgreSQL); see the module's docstring.
 LIST_PLAN_SETTINGS = {"max_parallel_workers_per_gather": "0", "random_page_cost": "1.1"}
+# All of them in one statement (one round trip; ``set_config(…, true)`` is ``SET LOCAL``).
+LIST_PLAN_STATEMENT = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(LIST_PLAN_SETTINGS))
 
 
 @contextmanager
 def list_plans() -> Iterator[None]:
-    """The queries inside, in one transaction, planned as a list page's (``SET LOCAL`` of
-    ``LIST_PLAN_SETTINGS``, which end with the transaction); nothing to change on SQLite. A
+    """The queries inside, in one transaction, planned as a list page's (``LIST_PLAN_SETTINGS``
+    set locally, in one statement: they end with the transaction); nothing to change on SQLite. A
     decorator of the list views too."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for name, value in LIST_PLAN_SETTINGS.items():
-                cursor.execute(f"SET LOCAL {name} = {value}")
+            cursor.execute(
+                LIST_PLAN_STATEMENT, [v for item in LIST_PLAN_SETTINGS.items() for v in item]
+            )
         yield

@@ -403,12 +403,18 @@ def test_the_case_lists_read_their_cases_with_a_list_pages_plans(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         statements = [q["sql"] for q in queries]
+        # The settings, all in one statement, before the first read of a case.
         set_at = [
-            statements.index(f"SET LOCAL {name} = {value}")
-            for name, value in LIST_PLAN_SETTINGS.items()
+            at
+            for at, sql in enumerate(statements)
+            if all(
+                f"set_config('{name}', '{value}', true)" in sql
+                for name, value in LIST_PLAN_SETTINGS.items()
+            )
         ]
-        assert not [sql for sql in statements[: min(set_at)] if "cases_case" in sql]
-        assert [sql for sql in statements[max(set_at) :] if "cases_case" in sql]
+        assert len(set_at) == 1
+        assert not [sql for sql in statements[: set_at[0]] if "cases_case" in sql]
+        assert [sql for sql in statements[set_at[0] :] if "cases_case" in sql]
 
 
 # --- Saved views ---------------------------------------------------------------------------
