@@ -7,7 +7,8 @@ alerts (the reminders still to come), ``P`` % of them (default 1) with one due n
 the three levels; a quarter as many stopped deadlines have no alerts. After ANALYZE, one call
 of ``sla_sweep`` is timed, then a second one right after (it must create nothing). The
 benchmark prints the reminders created (they must equal the due deadlines), the times, and the
-query plan of the sweep's SELECT: it must read the index ``alert_due``, not the whole table.
+query plan of the statement that claims the due alerts (``DELETE … RETURNING``): it must find
+them through the index ``alert_due``, not by reading the whole table.
 
 Delivery is patched out: ``sla.services.current_app.send_task`` is replaced by a counter, so no
 broker is needed and no reminder is delivered.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -44,7 +46,6 @@ django.setup()
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from bench.generate import Table, Writer
@@ -243,53 +244,65 @@ def rearm(made: Deadlines, now: datetime) -> None:
     Alert.objects.bulk_create(made.due_alerts, batch_size=1000)
 
 
-# --- The sweep's SELECT and its plan ------------------------------------------------------------
-
-
-def sweep_queryset(now: datetime) -> QuerySet[Alert]:
-    """The SELECT of one batch, exactly as ``sla.services.sla_sweep`` runs it."""
-    return services.sweep_queryset(now)[: services.SWEEP_BATCH]
+# --- The sweep's claim and its plan -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Plan:
     text: str
     by_index: list[str]  # reads of the alerts table through alert_due
+    by_id: list[str]  # reads of the alerts just picked, by their primary key
     other: list[str]  # other reads of it (full scans, other indexes)
 
 
 def sweep_plan(now: datetime) -> Plan:
-    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PostgreSQL) of the sweep's SELECT.
-    FOR UPDATE needs a transaction; it is rolled back, so the rows ANALYZE locks are let go."""
+    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PostgreSQL) of the statement that
+    claims one batch of due alerts (``sla.services.sweep_claim_statement``), in a transaction
+    rolled back: the alerts it deletes are still there for the sweep."""
     table = Alert._meta.db_table
-    with transaction.atomic():
-        if connection.vendor == "sqlite":
-            text = sweep_queryset(now).explain()
-        else:
-            text = sweep_queryset(now).explain(analyze=True)
+    sql, params = services.sweep_claim_statement(now, services.SWEEP_BATCH)
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN ANALYZE"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"{explain} {sql}", params)
+        rows = cursor.fetchall()
         transaction.set_rollback(True)
+    if connection.vendor == "sqlite":  # (id, parent, notused, detail)
+        text = "\n".join(str(row[-1]) for row in rows)
+    else:
+        text = "\n".join(str(row[0]) for row in rows)
     by_index: list[str] = []
+    by_id: list[str] = []
     other: list[str] = []
     for line in text.splitlines():
         read = line.strip().removeprefix("->").strip()
         if connection.vendor == "sqlite":
-            # Django prints "id parent notused detail"; the detail is "SCAN t …"/"SEARCH t …".
+            # "SCAN t …" / "SEARCH t USING INDEX i (…)" / "SEARCH t USING INTEGER PRIMARY KEY".
             words = read.split()
             verb = next((w for w in ("SCAN", "SEARCH") if w in words), None)
             if verb is None or words[words.index(verb) + 1 :][:1] != [table]:
                 continue
             read = " ".join(words[words.index(verb) :])
-            uses = verb == "SEARCH" and f"USING INDEX {INDEX} " in f"{read} "
+            if verb == "SEARCH" and re.search(rf"USING (COVERING )?INDEX {INDEX}\b", read):
+                by_index.append(read)
+            elif verb == "SEARCH" and "PRIMARY KEY" in read:
+                by_id.append(read)
+            else:
+                other.append(read)
+            continue
+        if f" on {table}" not in read and f" on {INDEX}" not in read:
+            continue
+        if read.startswith(("Bitmap Heap Scan", "Delete on")):
+            continue  # reads the rows the scan below it found; deletes them
+        if (
+            f"Index Scan using {INDEX} on {table}" in read
+            or f"Bitmap Index Scan on {INDEX}" in read
+        ):
+            by_index.append(read)
+        elif f"Index Scan using {table}_pkey on {table}" in read:
+            by_id.append(read)
         else:
-            if f" on {table}" not in read and f" on {INDEX}" not in read:
-                continue
-            if read.startswith("Bitmap Heap Scan"):
-                continue  # reads the rows the Bitmap Index Scan below it found
-            uses = f"Index Scan using {INDEX} on {table}" in read or (
-                f"Bitmap Index Scan on {INDEX}" in read
-            )
-        (by_index if uses else other).append(read)
-    return Plan(text, by_index, other)
+            other.append(read)
+    return Plan(text, by_index, by_id, other)
 
 
 # --- The sweep ---------------------------------------------------------------------------------
@@ -356,11 +369,16 @@ def bench_sweep(
 
     plan = sweep_plan(now)  # before the sweep: the rows it is about to read are still due
     label = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN ANALYZE"
-    print(f"\n{label} of the sweep's SELECT (one batch of {services.SWEEP_BATCH}):\n{plan.text}")
+    print(
+        f"\n{label} of the sweep's claim (one batch of {services.SWEEP_BATCH}: "
+        f"DELETE … RETURNING):\n{plan.text}"
+    )
     uses_index = bool(plan.by_index) and not plan.other
-    print(f"\nreads {Alert._meta.db_table} through {INDEX}: {'yes' if uses_index else 'NO'}")
+    print(f"\nfinds the due alerts through {INDEX}: {'yes' if uses_index else 'NO'}")
     for line in plan.by_index:
         print(f"  by {INDEX}: {line}")
+    for line in plan.by_id:
+        print(f"  the picked ones by their id: {line}")
     for line in plan.other:
         print(f"  NOT by {INDEX}: {line}")
 
@@ -401,7 +419,7 @@ def bench_sweep(
             unit="ms",
         ),
         Row(
-            "the sweep's SELECT",
+            "the sweep's claim of due alerts",
             f"{INDEX}" if uses_index else "not (only) by the index",
             f"by {INDEX}, no full scan",
             verdict(uses_index),

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from celery import current_app
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -561,17 +561,8 @@ def _resume(
 # --- The sweep ------------------------------------------------------------------------------------
 
 
-def sweep_queryset(now: datetime) -> QuerySet[Alert]:
-    """The alerts that have fallen due, oldest first, locked (skipping rows another sweep
-    holds). Read through the index ``alert_due``, joined to nothing."""
-    due: QuerySet[Alert] = (
-        Alert.objects.select_for_update(skip_locked=True).filter(at__lte=now).order_by("at")
-    )
-    return due
-
-
 class _Due(NamedTuple):
-    """A due alert as the sweep reads it."""
+    """A due alert as the sweep claims it."""
 
     pk: int
     deadline_id: int
@@ -579,6 +570,51 @@ class _Due(NamedTuple):
     market_id: int
     subject_type: str
     target: str
+    at: datetime
+
+
+_DUE_COLUMNS = ("id", "deadline_id", "level", "market_id", "subject_type", "target", "at")
+
+
+def sweep_claim_statement(now: datetime, batch: int) -> tuple[str, list[Any]]:
+    """The statement (SQL and parameters) that claims a batch of due alerts: it deletes at most
+    ``batch`` of those due by ``now``, oldest first, found through the index ``alert_due``
+    (rows another sweep holds locked are skipped on PostgreSQL; SQLite has one writer at a
+    time), and returns them (the columns of ``_Due``). One statement instead of a locking
+    SELECT and a DELETE that finds the same rows again."""
+    quote = connection.ops.quote_name
+    table = quote(Alert._meta.db_table)
+    columns = ", ".join(quote(column) for column in _DUE_COLUMNS)
+    # Names from the model, every value a parameter.
+    due = (
+        f"SELECT {quote('id')} FROM {table} WHERE {quote('at')} <= %s "  # noqa: S608
+        f"ORDER BY {quote('at')} LIMIT %s"
+    )
+    if connection.vendor == "postgresql":
+        # The ids as one array, worked out once, then each row found by its primary key: as
+        # ``IN (…)`` PostgreSQL would join the whole table against them.
+        claimed = f"{quote('id')} = ANY(ARRAY({due} FOR UPDATE SKIP LOCKED))"
+    else:
+        claimed = f"{quote('id')} IN ({due})"
+    sql = f"DELETE FROM {table} WHERE {claimed} RETURNING {columns}"  # noqa: S608
+    return sql, [connection.ops.adapt_datetimefield_value(now), batch]
+
+
+def _alerts_claim(now: datetime, batch: int) -> list[_Due]:
+    """The due alerts ``sweep_claim_statement`` deleted, in the order they fell due."""
+    sql, params = sweep_claim_statement(now, batch)
+    at = Alert._meta.get_field("at")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    convert = connection.ops.get_db_converters(at.get_col(Alert._meta.db_table))
+    due = []
+    for pk, deadline_id, level, market_id, subject_type, target, when in rows:
+        for converter in convert:
+            when = converter(when, at, connection)
+        due.append(_Due(pk, deadline_id, level, market_id, subject_type, target, when))
+    due.sort(key=lambda alert: (alert.at, alert.pk))
+    return due
 
 
 def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
@@ -588,8 +624,8 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     and after an outage (everything past due is picked up, level by level). Reminders whose
     delivery task was lost (a broker or worker outage) are handed to the workers again.
 
-    A batch of due alerts costs a handful of statements whatever its size: one SELECT, one
-    DELETE of the alerts, the reminders inserted together, one upsert of the counters. The
+    A batch of due alerts costs a handful of statements whatever its size: one DELETE that
+    claims the alerts, the reminders inserted together, one upsert of the counters. The
     times a clock is reminded at (``warn_at``, ``due_at``, ``escalate_at``) were set in working
     time when it started or went on (``_schedule``, ``_alerts``), and the sweep keeps to them,
     as the applicant's due time is kept: a calendar changed since moves neither."""
@@ -599,7 +635,7 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     created = 0
     while True:
         with transaction.atomic():
-            due = [_Due(*row) for row in sweep_queryset(moment).values_list(*_Due._fields)[:batch]]
+            due = _alerts_claim(moment, batch)
             created += _remind(due, moment)
         if len(due) < batch:
             return created
@@ -620,11 +656,10 @@ def _counts_prune_daily(moment: datetime) -> None:
 
 
 def _remind(alerts: Sequence[_Due], moment: datetime) -> int:
-    """The reminders of these due (and locked) alerts, which are deleted, and the counters; the
-    delivery tasks after the commit. Returns how many reminders were created."""
+    """The reminders of these due alerts (claimed: deleted), and the counters; the delivery
+    tasks after the commit. Returns how many reminders were created."""
     if not alerts:
         return 0
-    _alerts_delete([alert.pk for alert in alerts])
     created = _reminders_insert([(alert.deadline_id, alert.level) for alert in alerts], moment)
     by_level = {(alert.deadline_id, alert.level): alert for alert in alerts}
     day = timezone.localdate(moment, timezone.get_default_timezone())
@@ -688,16 +723,6 @@ def _reminders_insert(
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} {conflict}", params)  # noqa: S608
             inserted.extend(cursor.fetchall())
     return inserted
-
-
-def _alerts_delete(ids: Sequence[int]) -> None:
-    """Delete these alerts: on PostgreSQL by one array parameter, as ``_reminders_insert``."""
-    if connection.vendor != "postgresql":
-        Alert.objects.filter(pk__in=list(ids)).delete()
-        return
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(Alert._meta.db_table)
-        cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s::bigint[])", [list(ids)])  # noqa: S608
 
 
 def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[int]:

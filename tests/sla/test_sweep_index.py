@@ -1,5 +1,5 @@
-"""The sweep reads only the alerts that are due, through the index ``alert_due``: its cost
-grows with what is due, not with every case ever opened.
+"""The sweep claims only the alerts that are due, found through the index ``alert_due``: its
+cost grows with what is due, not with every case ever opened.
 
 PostgreSQL only: SQLite's planner is not the one production relies on.
 """
@@ -13,12 +13,12 @@ from django.db import connection
 from sla_support import at
 
 from markets.models import Market
-from sla.models import Deadline, Policy, Target
-from sla.services import SWEEP_BATCH, alerts_rebuild, sweep_queryset
+from sla.models import Alert, Deadline, Policy, Target
+from sla.services import SWEEP_BATCH, alerts_rebuild, sweep_claim_statement
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="EXPLAIN of the sweep's query is about PostgreSQL's planner and its partial index",
+    reason="EXPLAIN of the sweep's statement is about PostgreSQL's planner and the index",
 )
 
 NOW = at(2026, 3, 9, 10)
@@ -60,10 +60,16 @@ def test_the_sweep_finds_the_due_alerts_through_their_index(nanning_market: Mark
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE sla_alert")
 
-    query = sweep_queryset(NOW)[:SWEEP_BATCH]
-    plan = query.explain()
+    sql, params = sweep_claim_statement(NOW, SWEEP_BATCH)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        due = Alert.objects.filter(at__lte=NOW).count()
+        cursor.execute(sql, params)
+        claimed = cursor.fetchall()
 
-    assert len(list(query)) == ROWS // DUE_EVERY
+    assert due == len(claimed) == ROWS // DUE_EVERY
+    assert not Alert.objects.filter(at__lte=NOW).exists()  # claimed: deleted
     assert "Index Scan using alert_due" in plan or "Bitmap Index Scan on alert_due" in plan, plan
     assert "Seq Scan on sla_alert" not in plan, plan
-    assert "LockRows" in plan, plan  # the rows are claimed, as the sweep claims them
+    assert "LockRows" in plan, plan  # the rows are claimed under a lock, skipping held ones
