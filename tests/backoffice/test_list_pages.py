@@ -13,19 +13,17 @@ from test_case_query_bounds import bulk_cases, bulk_deadlines
 
 from accounts.models import User
 from backoffice.common.pages import ORDERED_COUNT_CAP, BoundedPaginator
-from cases.models import State
+from cases.models import Case, State
 from cases.staff_selectors import case_list_for_market
 from markets.models import Market
 
 
-@pytest.mark.django_db
-def test_a_page_is_the_lists_rows_in_its_order_read_without_its_filters_again(
-    officer: User, team_lead: User, nanning_market: Market
-) -> None:
+def _late_and_on_time(officer: User, market: Market) -> list[Case]:
+    """30 of the officer's cases overdue and 10 on time; returns the late ones."""
     applicant = applicant_make(officer)
     late = bulk_cases(
         30,
-        market=nanning_market,
+        market=market,
         applicant=applicant,
         opener=officer,
         owner=officer,
@@ -34,13 +32,21 @@ def test_a_page_is_the_lists_rows_in_its_order_read_without_its_filters_again(
     bulk_deadlines(late, due_in=-timedelta(hours=1))
     on_time = bulk_cases(
         10,
-        market=nanning_market,
+        market=market,
         applicant=applicant,
         opener=officer,
         owner=officer,
         state=State.IN_PROGRESS,
     )
     bulk_deadlines(on_time, due_in=timedelta(days=3))
+    return late
+
+
+@pytest.mark.django_db
+def test_a_page_is_the_lists_rows_in_its_order_read_without_its_filters_again(
+    officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    late = _late_and_on_time(officer, nanning_market)
     overdue = case_list_for_market(user=team_lead, market_id=nanning_market.pk, due="overdue")
     paginator = BoundedPaginator(overdue, 25)
 
@@ -59,25 +65,7 @@ def test_a_page_is_the_lists_rows_in_its_order_read_without_its_filters_again(
 def test_a_short_list_is_counted_by_its_ids_in_its_order_and_paged_from_them(
     officer: User, team_lead: User, nanning_market: Market
 ) -> None:
-    applicant = applicant_make(officer)
-    late = bulk_cases(
-        30,
-        market=nanning_market,
-        applicant=applicant,
-        opener=officer,
-        owner=officer,
-        state=State.IN_PROGRESS,
-    )
-    bulk_deadlines(late, due_in=-timedelta(hours=1))
-    on_time = bulk_cases(
-        10,
-        market=nanning_market,
-        applicant=applicant,
-        opener=officer,
-        owner=officer,
-        state=State.IN_PROGRESS,
-    )
-    bulk_deadlines(on_time, due_in=timedelta(days=3))
+    _late_and_on_time(officer, nanning_market)
     overdue = case_list_for_market(user=team_lead, market_id=nanning_market.pk, due="overdue")
     short = BoundedPaginator(overdue, 10, cap=ORDERED_COUNT_CAP)
     capped = BoundedPaginator(overdue, 10, cap=25)
