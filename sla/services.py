@@ -570,10 +570,9 @@ class _Due(NamedTuple):
     market_id: int
     subject_type: str
     target: str
-    at: datetime
 
 
-_DUE_COLUMNS = ("id", "deadline_id", "level", "market_id", "subject_type", "target", "at")
+_DUE_COLUMNS = ("id", "deadline_id", "level", "market_id", "subject_type", "target")
 
 
 def sweep_claim_statement(now: datetime, batch: int) -> tuple[str, list[Any]]:
@@ -601,20 +600,12 @@ def sweep_claim_statement(now: datetime, batch: int) -> tuple[str, list[Any]]:
 
 
 def _alerts_claim(now: datetime, batch: int) -> list[_Due]:
-    """The due alerts ``sweep_claim_statement`` deleted, in the order they fell due."""
+    """The due alerts ``sweep_claim_statement`` deleted, by id: a clock's levels in the order
+    its alerts were written (warning, breach, escalation)."""
     sql, params = sweep_claim_statement(now, batch)
-    at = Alert._meta.get_field("at")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    convert = connection.ops.get_db_converters(at.get_col(Alert._meta.db_table))
-    due = []
-    for pk, deadline_id, level, market_id, subject_type, target, when in rows:
-        for converter in convert:
-            when = converter(when, at, connection)
-        due.append(_Due(pk, deadline_id, level, market_id, subject_type, target, when))
-    due.sort(key=lambda alert: (alert.at, alert.pk))
-    return due
+        return [_Due(*row) for row in sorted(cursor.fetchall())]
 
 
 def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
