@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -110,16 +110,6 @@ def deadline_due(i: int, level: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def alerts_of(values: dict[str, Any], sent: Sequence[str]) -> list[tuple[str, datetime]]:
-    """The alerts of a running deadline: (level, time) of each level not ``sent``."""
-    times = (
-        (Level.WARNING, values["warn_at"]),
-        (Level.BREACH, values["due_at"]),
-        (Level.ESCALATION, values["escalate_at"]),
-    )
-    return [(level, at) for level, at in times if level not in sent]
-
-
 FLUSH_ROWS = 50_000  # rows written by one COPY (PostgreSQL) or executemany (SQLite)
 
 
@@ -130,13 +120,14 @@ def deadlines_bulk_make(
     % of them with an alert due now, spread evenly over the levels; the rest not yet warned
     (warning 2-5 days ahead); then ``cases // STOPPED_SHARE`` stopped ones, and the reminders
     the due ones had before. Written as ``bench/generate.py`` writes rows (COPY on PostgreSQL,
-    executemany on SQLite), with their ids: no DeadlineChange rows, set-up only."""
+    executemany on SQLite), with their ids: no DeadlineChange rows, set-up only. The alerts
+    are then derived from them by ``sla.services.alerts_rebuild``."""
     rng = seeded(7)
     due_count = round(cases * due_percent / 100)
     due_ids = set(rng.sample(range(cases), due_count))
     market_ids = [market.pk for market in organisation.markets]
     made = Deadlines(due=dict.fromkeys(LEVELS, 0))
-    deadlines, alerts, writer = Table(Deadline), Table(Alert), Writer()
+    deadlines, writer = Table(Deadline), Writer()
     common = {
         "subject_type": SUBJECT_TYPE,
         "kind": KIND,
@@ -157,13 +148,11 @@ def deadlines_bulk_make(
     for i in range(cases):
         values = {**common, "id": i + 1, "subject_id": i + 1}
         values["market_id"] = market_ids[i % len(market_ids)]
-        sent: Sequence[str] = ()
         if i in due_ids:
             level = LEVELS[made.due_total % len(LEVELS)]
             made.due[level] += 1
             values.update(deadline_due(i, level, now))
-            sent = EARLIER[level]
-            earlier.extend((i + 1, sent_level) for sent_level in sent)
+            earlier.extend((i + 1, sent_level) for sent_level in EARLIER[level])
         else:
             started_at = now - timedelta(seconds=rng.randint(0, 3 * 86_400))
             due_at = started_at + timedelta(days=7)
@@ -174,20 +163,6 @@ def deadlines_bulk_make(
                 escalate_at=due_at + timedelta(days=2),
             )
         add(deadlines, values)
-        for alert_level, at in alerts_of(values, sent):
-            made.alerts += 1
-            alert = {
-                "id": made.alerts,
-                "deadline_id": i + 1,
-                "level": alert_level,
-                "at": at,
-                "market_id": values["market_id"],
-                "subject_type": SUBJECT_TYPE,
-                "target": Target.COMPLETION,
-            }
-            add(alerts, alert)
-            if at <= now:
-                made.due_alerts.append(Alert(**alert))
     made.open = cases
     made.stopped = cases // STOPPED_SHARE
     for i in range(made.stopped):
@@ -210,8 +185,11 @@ def deadlines_bulk_make(
         add(reminders, {**values, "created_at": sent_at, "delivered_at": sent_at})
     writer.flush()
     with connection.cursor() as cursor:  # the next ids after those written
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Deadline, Alert, Reminder]):
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Deadline, Reminder]):
             cursor.execute(sql)
+    # The alerts as the services derive them from the clocks and the reminders sent.
+    made.alerts = services.alerts_rebuild()
+    made.due_alerts = list(Alert.objects.filter(at__lte=now))
     return made
 
 
