@@ -47,6 +47,8 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 HTTPS = {"X-Forwarded-Proto": "https"}  # the loopback stands in for the TLS proxy
 _FORM = re.compile(r"<form([^>]*)>(.*?)</form>", re.DOTALL)
 _ACTION = re.compile(r'action="([^"]*)"')
+# The start of a log record: Django's plain or JSON line, or gunicorn's own.
+_LOG_RECORD = re.compile(r"^(\d{4}-\d\d-\d\d |\{|\[\d{4}-)")
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
@@ -82,6 +84,24 @@ class Cluster:
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
+
+    def server_errors(self, limit: int = 6000) -> str:
+        """What the servers logged going wrong: each web instance's ERROR lines with the
+        traceback after them, and PostgreSQL's errors and deadlocks (its lock waits name who
+        held what), for a failure to show its cause (the cluster's folder is gone after)."""
+        found: list[str] = []
+        for log in sorted((self.directory / "log").glob("web*.log")):
+            inside = False  # in an ERROR record: its traceback runs to the next record
+            for line in log.read_text(errors="replace").splitlines():
+                if _LOG_RECORD.match(line):
+                    inside = " ERROR " in line or "[ERROR]" in line or '"ERROR"' in line
+                if inside:
+                    found.append(f"{log.name}: {line}")
+        for log in sorted(self.directory.glob("services/*/postgres.log")):
+            for line in log.read_text(errors="replace").splitlines():
+                if any(mark in line for mark in ("ERROR:", "DETAIL:", "still waiting")):
+                    found.append(f"postgres: {line}")
+        return "\n".join(found)[-limit:]
 
     def kill(self, name: str) -> None:
         """Kill a part of the cluster without warning (SIGKILL to its process group)."""
@@ -326,7 +346,8 @@ def test_the_officers_load_mix_runs_against_both_instances(
         with Path(f"{prefix}_stats.csv").open(newline="") as stats:
             (total,) = [row for row in csv.DictReader(stats) if row["Name"] == "Aggregated"]
         assert int(total["Request Count"]) > LOCUST_USERS * 5
-        assert int(total["Failure Count"]) == 0, Path(f"{prefix}_failures.csv").read_text()
+        failures = Path(f"{prefix}_failures.csv").read_text()
+        assert int(total["Failure Count"]) == 0, f"{failures}\n{cluster.server_errors()}"
 
 
 def test_killing_a_web_instance_and_a_worker_mid_work_loses_no_acknowledged_request(
@@ -393,7 +414,7 @@ def test_killing_a_web_instance_and_a_worker_mid_work_loses_no_acknowledged_requ
         thread.join(timeout=300)
 
     assert killed.is_set()
-    assert refused == []
+    assert refused == [], cluster.server_errors()
     assert len(acknowledged) == 36
     # The killed worker's task comes back when its lease runs out (a minute) and the sweep
     # queues it again: within three minutes every message is out.
