@@ -1178,7 +1178,7 @@ class BatchMaker:
                         "level": level,
                         "created_at": moment,
                         "delivered_at": moment + timedelta(seconds=rng.randint(5, 120)),
-                        "queued_until": None,
+                        "queued_until": moment,  # no lease: as the model's default
                     },
                 )
 

@@ -182,7 +182,10 @@ def deadlines_bulk_make(
     sent_at = now - timedelta(days=2)
     for number, (deadline_id, sent_level) in enumerate(earlier, start=1):
         values = {"id": number, "deadline_id": deadline_id, "level": sent_level}
-        add(reminders, {**values, "created_at": sent_at, "delivered_at": sent_at})
+        add(
+            reminders,
+            {**values, "created_at": sent_at, "delivered_at": sent_at, "queued_until": sent_at},
+        )
     writer.flush()
     with connection.cursor() as cursor:  # the next ids after those written
         for sql in connection.ops.sequence_reset_sql(no_style(), [Deadline, Reminder]):
@@ -296,22 +299,31 @@ class Counter:
 
 @dataclass
 class StatementCounter:
-    """Counts the SQL statements (cheaply: no query log, DEBUG stays off)."""
+    """Counts the SQL statements and keeps each one's time (cheaply: no query log, DEBUG
+    stays off): (milliseconds, the statement's first words)."""
 
-    count: int = 0
+    timed: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.timed)
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            words = " ".join(sql.split())[:90]
+            self.timed.append(((time.perf_counter() - started) * 1000, words))
 
 
 @dataclass(frozen=True)
 class SweepRun:
     created: int
     ms: float
-    statements: int
+    statements: list[tuple[float, str]]
     tasks_sent: int
 
 
@@ -324,7 +336,7 @@ def sweep_once(now: datetime) -> SweepRun:
         started = time.perf_counter()
         created = services.sla_sweep(now=now)
         ms = (time.perf_counter() - started) * 1000
-    return SweepRun(created, ms, statements.count, tasks.calls)
+    return SweepRun(created, ms, statements.timed, tasks.calls)
 
 
 def bench_sweep(
@@ -365,12 +377,21 @@ def bench_sweep(
     print(
         f"\nfirst sweep: {first.created} reminders created (due: {made.due_total}) in "
         f"{first.ms:.0f} ms ({first.ms / max(first.created, 1):.2f} ms per reminder), "
-        f"{first.statements} SQL statements, {first.tasks_sent} delivery tasks sent (patched)"
+        f"{len(first.statements)} SQL statements, {first.tasks_sent} delivery tasks sent "
+        "(patched)"
     )
     print(
         f"second sweep, right after: {second.created} created in {second.ms:.1f} ms, "
-        f"{second.statements} SQL statements, {second.tasks_sent} delivery tasks sent"
+        f"{len(second.statements)} SQL statements, {second.tasks_sent} delivery tasks sent"
     )
+    for ms, words in second.statements:
+        print(f"  {ms:6.2f} ms  {words} …")
+    with transaction.atomic():  # the search locks what it finds
+        lost = services.reminders_lease_run_out(now=now, batch=services.SWEEP_BATCH)
+        print(
+            f"\nEXPLAIN ANALYZE of the search for lost deliveries, right after:\n"
+            f"{lost.explain(analyze=True) if connection.vendor == 'postgresql' else lost.explain()}"
+        )
     if profile:
         rearm(made, now)
         profiled(lambda: sweep_once(now), title=f"the sweep of {made.due_total} due deadlines")

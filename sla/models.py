@@ -419,7 +419,9 @@ class Reminder(models.Model):
     # Set once the handlers have told everyone; until then the sweep re-sends the task whenever
     # the lease of the last one (``queued_until``, see ``sla.services.QUEUE_LEASE``) runs out.
     delivered_at = models.DateTimeField(null=True, blank=True)
-    queued_until = models.DateTimeField(null=True, blank=True)
+    # Never empty: a reminder under no lease is due to be handed over at once (its creation
+    # time), so that the sweep finds the lost ones as one range of the lease index.
+    queued_until = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

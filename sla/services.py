@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from celery import current_app
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -716,6 +716,19 @@ def _reminders_insert(
     return inserted
 
 
+def reminders_lease_run_out(*, now: datetime, batch: int) -> QuerySet[Reminder, int]:
+    """The ids of at most ``batch`` undelivered reminders whose lease ran out by ``now``,
+    oldest lease first, locked (skipping those another sweep holds): one range of the lease
+    index (``reminder_undelivered_lease``), which ends at ``now`` however many fresh leases
+    follow it."""
+    return (
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(delivered_at__isnull=True, queued_until__lte=now)
+        .order_by("queued_until", "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+
+
 def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[int]:
     """Hand to the workers again every undelivered reminder whose delivery task is presumed
     lost (its lease ran out), each under a new lease; returns their ids. A reminder whose task
@@ -724,13 +737,7 @@ def reminder_requeue_lost(*, now: datetime, batch: int = SWEEP_BATCH) -> list[in
     requeued: list[int] = []
     while True:
         with transaction.atomic():
-            ids = list(
-                Reminder.objects.select_for_update(skip_locked=True)
-                .filter(delivered_at__isnull=True)
-                .filter(Q(queued_until__isnull=True) | Q(queued_until__lte=now))
-                .order_by("queued_until", "pk")
-                .values_list("pk", flat=True)[:batch]
-            )
+            ids = list(reminders_lease_run_out(now=now, batch=batch))
             Reminder.objects.filter(pk__in=ids).update(queued_until=now + QUEUE_LEASE)
             for reminder_id in ids:
                 transaction.on_commit(partial(_deliver_later, reminder_id))

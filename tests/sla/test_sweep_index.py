@@ -1,5 +1,6 @@
-"""The sweep claims only the alerts that are due, found through the index ``alert_due``: its
-cost grows with what is due, not with every case ever opened.
+"""The sweep claims only the alerts that are due, found through the index ``alert_due``, and
+finds the lost deliveries through the lease index: its cost grows with what is due, not with
+every case ever opened or every reminder just handed over.
 
 PostgreSQL only: SQLite's planner is not the one production relies on.
 """
@@ -9,12 +10,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from sla_support import at
 
 from markets.models import Market
-from sla.models import Alert, Deadline, Policy, Target
-from sla.services import SWEEP_BATCH, alerts_rebuild, sweep_claim_statement
+from sla.models import Alert, Deadline, Level, Policy, Reminder, Target
+from sla.services import (
+    SWEEP_BATCH,
+    alerts_rebuild,
+    reminders_lease_run_out,
+    sweep_claim_statement,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -73,3 +79,48 @@ def test_the_sweep_finds_the_due_alerts_through_their_index(nanning_market: Mark
     assert "Index Scan using alert_due" in plan or "Bitmap Index Scan on alert_due" in plan, plan
     assert "Seq Scan on sla_alert" not in plan, plan
     assert "LockRows" in plan, plan  # the rows are claimed under a lock, skipping held ones
+
+
+LEASED = 4000  # reminders handed to the workers just now, their leases running
+LOST = 40  # reminders whose lease ran out: their delivery task is presumed lost
+
+
+@pytest.mark.django_db
+def test_the_lost_deliveries_are_one_range_of_the_lease_index(nanning_market: Market) -> None:
+    """Right after a sweep has handed thousands of reminders over, the next sweep's search
+    for lost deliveries reads the few whose lease ran out, not every fresh lease after them
+    (an empty lease was once allowed too, and that ``OR`` made PostgreSQL walk them all)."""
+    policy = Policy.objects.get(
+        kind="policy_consultation", target=Target.COMPLETION, market=None, is_active=True
+    )
+    clocks = Deadline.objects.bulk_create(_deadlines(nanning_market, policy), batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sla_reminder")  # before the leases: as a sweep finds them
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                deadline=clock,
+                level=Level.WARNING,
+                created_at=NOW - timedelta(hours=1),
+                queued_until=NOW - timedelta(minutes=n + 1)
+                if n < LOST
+                else NOW + timedelta(minutes=5),
+            )
+            for n, clock in enumerate(clocks[: LEASED + LOST])
+        ],
+        batch_size=1000,
+    )
+
+    lost = reminders_lease_run_out(now=NOW, batch=SWEEP_BATCH)
+    with transaction.atomic():
+        plan = lost.explain()
+        ids = list(lost)
+
+    assert ids == [
+        reminder.pk
+        for reminder in Reminder.objects.filter(queued_until__lte=NOW).order_by("queued_until")
+    ]
+    assert len(ids) == LOST
+    assert "reminder_undelivered_lease" in plan, plan
+    assert "Index Cond: (queued_until <=" in plan, plan
+    assert "Seq Scan" not in plan, plan
