@@ -394,7 +394,8 @@ class Alert(models.Model):
     level = models.CharField(max_length=12, choices=Level.choices)
     at = models.DateTimeField()
     # Where its reminder will count (``sla.counters.reminder_bucket``): the clock's, kept with
-    # the clock's (``deadlines_move``), so the sweep reads no clock.
+    # the clock's (an accepted transfer moves both, ``deadlines_follow_state``), so the sweep
+    # reads no clock.
     market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
     subject_type = models.CharField(max_length=40)
     target = models.CharField(max_length=12, choices=Target.choices)

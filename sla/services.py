@@ -368,39 +368,41 @@ def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
     )
 
 
-@transaction.atomic
-def deadlines_move(*, subject_type: str, subject_id: int, market: Market) -> None:
-    """The subject moved to another market (an accepted transfer): its clocks go with it,
-    due times unchanged, so that market's team leads see and hear about them."""
-    moving = [d for d in _deadlines(subject_type, subject_id) if d.market_id != market.pk]
+def _owner_follow(deadlines: list[Deadline], officer_id: int | None, market_id: int | None) -> None:
+    """The subject has another owner, and (an accepted transfer) maybe another market: its
+    clocks follow, due times unchanged, so that the market's team leads see and hear about
+    them; their reminders still to come (alerts) and the reminders sent move with them. The
+    clocks' counters move in one statement: moved to the owner and then to the market in two,
+    they would lock the old market's rows in two passes, and a service locking the same rows in
+    one pass (an intake of the old owner's) could wait for them crosswise."""
+    moving = [
+        d
+        for d in deadlines
+        if d.officer_id != officer_id or (market_id is not None and d.market_id != market_id)
+    ]
     if not moving:
         return
-    # Their reminders (one a level at most) move with them, read in one query.
+    changing_market = [d.pk for d in moving if market_id is not None and d.market_id != market_id]
     clocks = {deadline.pk: deadline for deadline in moving}
-    reminders = list(Reminder.objects.filter(deadline_id__in=list(clocks)))
-    Alert.objects.filter(deadline_id__in=list(clocks)).update(market=market)
+    # The reminders sent (one a level at most) count under the clock's market: read in one
+    # query before it changes.
+    reminders = (
+        list(Reminder.objects.filter(deadline_id__in=changing_market)) if changing_market else []
+    )
+    if changing_market:
+        Alert.objects.filter(deadline_id__in=changing_market).update(market_id=market_id)
     counted_in = [reminder_bucket(r, clocks[r.deadline_id]) for r in reminders]
     moves = []
     for deadline in moving:
         before = deadline_bucket(deadline)
-        deadline.market = market
-        deadline.save(update_fields=["market"])
+        deadline.officer_id = officer_id
+        if market_id is not None:
+            deadline.market_id = market_id
+        deadline.save(update_fields=["officer", "market"])
         moves.append((before, deadline_bucket(deadline)))
     deadline_counts_move(moves)
     counted_now = (reminder_bucket(r, clocks[r.deadline_id]) for r in reminders)
     reminder_counts_move(zip(counted_in, counted_now, strict=True))
-
-
-def _officer_follow(deadlines: list[Deadline], officer_id: int | None) -> None:
-    """The subject has another owner: its clocks (and their counters) follow."""
-    moves = []
-    for deadline in deadlines:
-        if deadline.officer_id != officer_id:
-            before = deadline_bucket(deadline)
-            deadline.officer_id = officer_id
-            deadline.save(update_fields=["officer"])
-            moves.append((before, deadline_bucket(deadline)))
-    deadline_counts_move(moves)
 
 
 def _stop(deadline: Deadline, *, now: datetime, withdrawn: bool) -> None:
@@ -489,15 +491,17 @@ def deadlines_follow_state(
     actor: User | None = None,
     at: datetime | None = None,
     officer_id: int | EllipsisType | None = ...,
+    market_id: int | None = None,
 ) -> None:
     """After every transition of the subject: stop every clock when it is finished (neither
     met nor late when it was withdrawn); pause a clock whose policy pauses in ``state``;
     resume a paused (or reopened) one otherwise. ``officer_id``: whose the subject is now (a
-    case's owner; left as it was when not given)."""
+    case's owner; left as it was when not given); ``market_id``: where it is now (a case
+    accepted by another market; left as it was when not given)."""
     now = at or timezone.now()
     deadlines = _deadlines(subject_type, subject_id)
     if not isinstance(officer_id, EllipsisType):
-        _officer_follow(deadlines, officer_id)
+        _owner_follow(deadlines, officer_id, market_id)
     if finished:
         _clocks_stop(deadlines, now=now, target=None, withdrawn=withdrawn)
         return

@@ -101,6 +101,7 @@ def case_save(case: Case, actor: User) -> None:
         withdrawn=case.state == State.WITHDRAWN,
         actor=actor,
         officer_id=case.owner_id,  # the dashboard counters count each clock under its owner
+        market_id=case.market_id,  # and in its market (an accepted transfer moves them)
     )
 
 

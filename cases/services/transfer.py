@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from markets.models import Market
-from sla.services import deadlines_move
 
 from .. import events
 from .. import permissions as can
@@ -25,7 +24,6 @@ from ..notification_messages import (
     CASE_TRANSFERRED,
 )
 from .base import (
-    CASE_SUBJECT,
     CaseActionError,
     case_locked,
     case_save,
@@ -117,8 +115,7 @@ def case_transfer_accept(*, actor: User, transfer: Transfer) -> Case:
     if not _may_receive(actor, transfer):
         raise PermissionDenied
     case_transition_run(case, case.accept_transfer, actor, by=actor, market=transfer.to_market)
-    case_save(case, actor)
-    deadlines_move(subject_type=CASE_SUBJECT, subject_id=case.pk, market=case.market)
+    case_save(case, actor)  # its clocks follow it to the market and the owner (sla.services)
     _transfer_decided(transfer, actor, Transfer.Status.ACCEPTED)
     events.case_transfer_accepted_event(transfer, actor)
     params = {"reference": case.reference, "name": str(actor)}
