@@ -26,6 +26,7 @@ from markets.models import Market, Role
 
 from . import calendar as cal
 from .counters import (
+    Bucket,
     ReminderBucket,
     deadline_bucket,
     deadline_counts_move,
@@ -57,6 +58,9 @@ SWEEP_BATCH = 2000  # due alerts claimed (and lost reminders queued again) per t
 # = two minutes after it was queued, so within two minutes of a restart. Redis would give a
 # killed worker's task back only after its visibility timeout (an hour), far too late.
 QUEUE_LEASE = timedelta(seconds=60)
+# How a clock (a reminder sent) moves in the dashboard counters: from one row to another.
+_Move = tuple[Bucket | None, Bucket | None]
+_ReminderMove = tuple[ReminderBucket | None, ReminderBucket | None]
 
 
 # --- Computing due times --------------------------------------------------------------------------
@@ -368,20 +372,20 @@ def _deadlines(subject_type: str, subject_id: int) -> list[Deadline]:
     )
 
 
-def _owner_follow(deadlines: list[Deadline], officer_id: int | None, market_id: int | None) -> None:
+def _owner_follow(
+    deadlines: list[Deadline], officer_id: int | None, market_id: int | None
+) -> tuple[list[_Move], list[_ReminderMove]]:
     """The subject has another owner, and (an accepted transfer) maybe another market: its
     clocks follow, due times unchanged, so that the market's team leads see and hear about
-    them; their reminders still to come (alerts) and the reminders sent move with them. The
-    clocks' counters move in one statement: moved to the owner and then to the market in two,
-    they would lock the old market's rows in two passes, and a service locking the same rows in
-    one pass (an intake of the old owner's) could wait for them crosswise."""
+    them; their reminders still to come (alerts) move with them. Returns how the clocks and
+    the reminders sent move in the counters, for the caller to write with its own moves."""
     moving = [
         d
         for d in deadlines
         if d.officer_id != officer_id or (market_id is not None and d.market_id != market_id)
     ]
     if not moving:
-        return
+        return [], []
     changing_market = [d.pk for d in moving if market_id is not None and d.market_id != market_id]
     clocks = {deadline.pk: deadline for deadline in moving}
     # The reminders sent (one a level at most) count under the clock's market: read in one
@@ -400,9 +404,8 @@ def _owner_follow(deadlines: list[Deadline], officer_id: int | None, market_id: 
             deadline.market_id = market_id
         deadline.save(update_fields=["officer", "market"])
         moves.append((before, deadline_bucket(deadline)))
-    deadline_counts_move(moves)
-    counted_now = (reminder_bucket(r, clocks[r.deadline_id]) for r in reminders)
-    reminder_counts_move(zip(counted_in, counted_now, strict=True))
+    counted_now = [reminder_bucket(r, clocks[r.deadline_id]) for r in reminders]
+    return moves, list(zip(counted_in, counted_now, strict=True))
 
 
 def _stop(deadline: Deadline, *, now: datetime, withdrawn: bool) -> None:
@@ -423,17 +426,21 @@ def deadline_stop(
     """Stop the clock(s) of a subject (the target met, or the case finished): met when the
     stop is not after the due time. A withdrawn subject's clocks stop neither met nor late
     (``met`` stays None): they leave the on-time rate altogether."""
-    return _clocks_stop(
+    stopped, moves = _clocks_stop(
         _deadlines(subject_type, subject_id),
         now=at or timezone.now(),
         target=target,
         withdrawn=withdrawn,
     )
+    deadline_counts_move(moves)
+    return stopped
 
 
 def _clocks_stop(
     deadlines: list[Deadline], *, now: datetime, target: str | None, withdrawn: bool
-) -> list[Deadline]:
+) -> tuple[list[Deadline], list[_Move]]:
+    """Stop the running clocks (of ``target``); returns them and how they move in the
+    counters, for the caller to write."""
     stopped, moves = [], []
     for deadline in deadlines:
         if deadline.stopped_at is not None or (target and deadline.target != target):
@@ -443,9 +450,8 @@ def _clocks_stop(
         deadline.save()
         stopped.append(deadline)
         moves.append((before, deadline_bucket(deadline)))
-    deadline_counts_move(moves)
     _alerts_drop([deadline.pk for deadline in stopped])
-    return stopped
+    return stopped, moves
 
 
 def deadlines_stop_many(
@@ -500,24 +506,45 @@ def deadlines_follow_state(
     accepted by another market; left as it was when not given)."""
     now = at or timezone.now()
     deadlines = _deadlines(subject_type, subject_id)
+    # Every move of the clocks' counters is written at the end, in one statement: written as
+    # each clock changes, a transition would lock the counter rows in several passes, and a
+    # service locking some of the same rows in one pass (an intake) could wait for it
+    # crosswise (tests/cases/test_transfer_concurrency.py).
+    moves: list[_Move] = []
+    reminder_moves: list[_ReminderMove] = []
     if not isinstance(officer_id, EllipsisType):
-        _owner_follow(deadlines, officer_id, market_id)
+        moves, reminder_moves = _owner_follow(deadlines, officer_id, market_id)
     if finished:
-        _clocks_stop(deadlines, now=now, target=None, withdrawn=withdrawn)
-        return
+        _stopped, stops = _clocks_stop(deadlines, now=now, target=None, withdrawn=withdrawn)
+        moves += stops
+    else:
+        moves += _clocks_follow_state(deadlines, state=state, now=now, actor=actor)
+    deadline_counts_move(moves)
+    reminder_counts_move(reminder_moves)
+
+
+def _clocks_follow_state(
+    deadlines: list[Deadline], *, state: str, now: datetime, actor: User | None
+) -> list[_Move]:
+    """Pause, resume or (reopened) go on with each clock as ``state`` asks; returns how they
+    move in the counters."""
+    moves: list[_Move] = []
     for deadline in deadlines:
         pauses = state in (deadline.policy.pause_states or [])
         if deadline.stopped_at is not None:
             if deadline.target == "completion":  # reopened: the clock goes on
-                reason = "reopened"
-                _resume(deadline, since=deadline.stopped_at, now=now, actor=actor, reason=reason)
+                moves.append(
+                    _resume(
+                        deadline, since=deadline.stopped_at, now=now, actor=actor, reason="reopened"
+                    )
+                )
             continue
         if pauses and deadline.paused_at is None:
             before = deadline_bucket(deadline)
             deadline.paused_at = now
             deadline.save()
             _alerts_drop([deadline.pk])
-            deadline_counts_move([(before, deadline_bucket(deadline))])
+            moves.append((before, deadline_bucket(deadline)))
             DeadlineChange.objects.create(
                 deadline=deadline,
                 at=now,
@@ -527,13 +554,17 @@ def deadlines_follow_state(
                 actor=actor,
             )
         elif not pauses and deadline.paused_at is not None:
-            _resume(deadline, since=deadline.paused_at, now=now, actor=actor, reason="resumed")
+            moves.append(
+                _resume(deadline, since=deadline.paused_at, now=now, actor=actor, reason="resumed")
+            )
+    return moves
 
 
 def _resume(
     deadline: Deadline, *, since: datetime, now: datetime, actor: User | None, reason: str
-) -> None:
-    """Move the due time by the working time the clock stood still."""
+) -> _Move:
+    """Move the due time by the working time the clock stood still; returns how the clock
+    moves in the counters, for the caller to write."""
     before = deadline_bucket(deadline)
     hours = market_hours(deadline.market)
     overrides = overrides_for(deadline.market)
@@ -551,7 +582,6 @@ def _resume(
     _alerts_drop([deadline.pk])
     sent = set(deadline.reminders.values_list("level", flat=True))
     Alert.objects.bulk_create(_alerts(deadline, sent))
-    deadline_counts_move([(before, deadline_bucket(deadline))])
     DeadlineChange.objects.create(
         deadline=deadline,
         at=now,
@@ -560,6 +590,7 @@ def _resume(
         reason=reason,
         actor=actor,
     )
+    return before, deadline_bucket(deadline)
 
 
 # --- The sweep ------------------------------------------------------------------------------------
