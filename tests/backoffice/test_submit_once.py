@@ -1,7 +1,8 @@
 """Forms that create things are sent once (issue 13, item 4): every create form carries a
 one-time token; a second submit with the same token answers with the first result and creates
 nothing, also when both arrive at the same instant (real PostgreSQL); a form with errors
-releases its token. Stored files that no row references are removed after a grace period."""
+releases its token; a submit the database aborted to break a deadlock is run again. Stored
+files that no row references are removed after a grace period."""
 
 from __future__ import annotations
 
@@ -15,20 +16,23 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from conftest import case_make
 from counter_support import posting_form, qingxiu_make, seeker_form
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from audit.models import AuditEvent
+from backoffice.cases import views as case_views
+from backoffice.common.once import CONFLICT_RETRIES
 from cases.attachments import attachment_orphans_remove, case_attachment_add
-from cases.models import Case, CaseAttachment, CaseNote, FormSubmission
+from cases.models import Applicant, Case, CaseAttachment, CaseNote, FormSubmission
 from cases.submissions import form_submission_prune
 from cases.tasks import attachment_orphans_remove_task
 from markets.models import Market
@@ -336,3 +340,106 @@ def test_a_posting_and_a_seeker_sent_twice_at_the_counter_are_made_once(
     assert SeekerProfile.objects.count() == 1
     assert AuditEvent.objects.filter(action="posting.taken_in").count() == 1
     assert AuditEvent.objects.filter(action="seeker.registered").count() == 1
+
+
+# --- A submit the database aborted to break a deadlock is run again ------------------------------
+
+
+def _aborted(sqlstate_error: type[Exception]) -> OperationalError:
+    """The error Django raises when PostgreSQL aborts a transaction (the driver's as cause)."""
+    error = OperationalError("the database aborted the transaction")
+    error.__cause__ = sqlstate_error("aborted")
+    return error
+
+
+def _intake_data(market: Market, token: str) -> dict[str, Any]:
+    return {
+        "market": market.pk,
+        "name": "韦小宝",
+        "id_number": "11010519491231002X",
+        "mobile": "13800138000",
+        "kind": "policy_consultation",
+        "channel": "counter",
+        "priority": "normal",
+        "subject": "灵活就业社保补贴政策咨询",
+        "description": "",
+        "form_token": token,
+    }
+
+
+@pytest.mark.django_db
+def test_an_intake_aborted_by_a_deadlock_is_run_again_and_opens_one_case(
+    officer: User,
+    nanning_market: Market,
+    verified_client: Clients,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What the first run wrote (the person, the case, its event, the token) went with its
+    transaction; the second run writes it once."""
+    real = case_views.case_intake
+    runs: list[int] = []
+
+    def deadlocked_once(**kwargs: Any) -> Case:
+        case = real(**kwargs)  # written, then the commit is refused
+        runs.append(case.pk)
+        if len(runs) == 1:
+            raise _aborted(psycopg.errors.DeadlockDetected)
+        return case
+
+    monkeypatch.setattr(case_views, "case_intake", deadlocked_once)
+    client = verified_client(officer)
+    token = TOKEN_FIELD.findall(client.get("/cases/new/").content.decode())[0]
+
+    with caplog.at_level(logging.WARNING, logger="backoffice.common.once"):
+        response = client.post("/cases/new/", _intake_data(nanning_market, token))
+
+    assert response.status_code == 302
+    assert len(runs) == 2
+    (case,) = Case.objects.all()
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert Applicant.objects.count() == 1
+    assert AuditEvent.objects.filter(action="case.opened").count() == 1
+    assert FormSubmission.objects.get(token=token).result_url == response["Location"]
+    assert "run again" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_conflict_that_persists_is_given_up_after_the_retries(
+    officer: User, nanning_market: Market, verified_client: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[int] = []
+
+    def always_aborted(**kwargs: Any) -> Case:
+        runs.append(1)
+        raise _aborted(psycopg.errors.SerializationFailure)
+
+    monkeypatch.setattr(case_views, "case_intake", always_aborted)
+    client = verified_client(officer)
+    token = TOKEN_FIELD.findall(client.get("/cases/new/").content.decode())[0]
+
+    with pytest.raises(OperationalError):
+        client.post("/cases/new/", _intake_data(nanning_market, token))
+
+    assert len(runs) == CONFLICT_RETRIES + 1
+    assert not FormSubmission.objects.filter(token=token).exists()
+
+
+@pytest.mark.django_db
+def test_any_other_database_error_is_not_run_again(
+    officer: User, nanning_market: Market, verified_client: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[int] = []
+
+    def server_gone(**kwargs: Any) -> Case:
+        runs.append(1)
+        raise _aborted(psycopg.errors.AdminShutdown)
+
+    monkeypatch.setattr(case_views, "case_intake", server_gone)
+    client = verified_client(officer)
+    token = TOKEN_FIELD.findall(client.get("/cases/new/").content.decode())[0]
+
+    with pytest.raises(OperationalError):
+        client.post("/cases/new/", _intake_data(nanning_market, token))
+
+    assert len(runs) == 1
