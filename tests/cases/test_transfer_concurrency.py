@@ -27,6 +27,7 @@ from cases.models import Case, Transfer
 from cases.services import case_transfer, case_transfer_accept
 from markets.models import Market, Region, Role
 from sla import services as sla_services
+from sla.counters import deadline_counts_move
 from sla.models import Deadline
 
 pytestmark = pytest.mark.skipif(
@@ -51,10 +52,9 @@ def test_accepting_a_transfer_while_its_sender_takes_someone_in_never_deadlocks(
     # The accept stops after its first write of the clocks' counters, until the intake has
     # begun writing its own.
     paused, go = threading.Event(), threading.Event()
-    move = sla_services.deadline_counts_move
 
     def move_then_wait(moves: Any) -> None:
-        move(moves)
+        deadline_counts_move(moves)
         if threading.current_thread() is accepting and not paused.is_set():
             paused.set()
             go.wait(timeout=30)
