@@ -405,41 +405,35 @@ def test_an_intake_aborted_by_a_deadlock_is_run_again_and_opens_one_case(
 
 
 @pytest.mark.django_db
-def test_a_conflict_that_persists_is_given_up_after_the_retries(
-    officer: User, nanning_market: Market, verified_client: Clients, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("cause", "runs_expected"),
+    [
+        # A conflict that persists is given up after the retries.
+        (psycopg.errors.SerializationFailure, CONFLICT_RETRIES + 1),
+        # Any other database error is not run again.
+        (psycopg.errors.AdminShutdown, 1),
+    ],
+)
+def test_an_aborted_submit_that_cannot_succeed_answers_with_the_error(
+    officer: User,
+    nanning_market: Market,
+    verified_client: Clients,
+    monkeypatch: pytest.MonkeyPatch,
+    cause: type[Exception],
+    runs_expected: int,
 ) -> None:
     runs: list[int] = []
 
-    def always_aborted(**kwargs: Any) -> Case:
+    def aborted(**kwargs: Any) -> Case:
         runs.append(1)
-        raise _aborted(psycopg.errors.SerializationFailure)
+        raise _aborted(cause)
 
-    monkeypatch.setattr(case_views, "case_intake", always_aborted)
+    monkeypatch.setattr(case_views, "case_intake", aborted)
     client = verified_client(officer)
     token = TOKEN_FIELD.findall(client.get("/cases/new/").content.decode())[0]
 
     with pytest.raises(OperationalError):
         client.post("/cases/new/", _intake_data(nanning_market, token))
 
-    assert len(runs) == CONFLICT_RETRIES + 1
+    assert len(runs) == runs_expected
     assert not FormSubmission.objects.filter(token=token).exists()
-
-
-@pytest.mark.django_db
-def test_any_other_database_error_is_not_run_again(
-    officer: User, nanning_market: Market, verified_client: Clients, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    runs: list[int] = []
-
-    def server_gone(**kwargs: Any) -> Case:
-        runs.append(1)
-        raise _aborted(psycopg.errors.AdminShutdown)
-
-    monkeypatch.setattr(case_views, "case_intake", server_gone)
-    client = verified_client(officer)
-    token = TOKEN_FIELD.findall(client.get("/cases/new/").content.decode())[0]
-
-    with pytest.raises(OperationalError):
-        client.post("/cases/new/", _intake_data(nanning_market, token))
-
-    assert len(runs) == 1
