@@ -165,15 +165,9 @@ def test_another_users_token_is_refused(
     assert CaseNote.objects.filter(case=case).count() == 1
 
 
-@pytest.mark.django_db
-def test_an_intake_sent_twice_opens_one_case(
-    officer: User, nanning_market: Market, verified_client: Clients
-) -> None:
-    client = verified_client(officer)
-    form = client.get("/cases/new/").content.decode()
-    token = TOKEN_FIELD.findall(form)[0]
-    data = {
-        "market": nanning_market.pk,
+def _intake_data(market: Market, token: str) -> dict[str, Any]:
+    return {
+        "market": market.pk,
         "name": "韦小宝",
         "id_number": "11010519491231002X",
         "mobile": "13800138000",
@@ -184,6 +178,15 @@ def test_an_intake_sent_twice_opens_one_case(
         "description": "",
         "form_token": token,
     }
+
+
+@pytest.mark.django_db
+def test_an_intake_sent_twice_opens_one_case(
+    officer: User, nanning_market: Market, verified_client: Clients
+) -> None:
+    client = verified_client(officer)
+    form = client.get("/cases/new/").content.decode()
+    data = _intake_data(nanning_market, TOKEN_FIELD.findall(form)[0])
 
     first = client.post("/cases/new/", data)
     second = client.post("/cases/new/", data)
@@ -350,21 +353,6 @@ def _aborted(sqlstate_error: type[Exception]) -> OperationalError:
     error = OperationalError("the database aborted the transaction")
     error.__cause__ = sqlstate_error("aborted")
     return error
-
-
-def _intake_data(market: Market, token: str) -> dict[str, Any]:
-    return {
-        "market": market.pk,
-        "name": "韦小宝",
-        "id_number": "11010519491231002X",
-        "mobile": "13800138000",
-        "kind": "policy_consultation",
-        "channel": "counter",
-        "priority": "normal",
-        "subject": "灵活就业社保补贴政策咨询",
-        "description": "",
-        "form_token": token,
-    }
 
 
 @pytest.mark.django_db
