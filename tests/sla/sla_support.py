@@ -7,10 +7,14 @@ Times are wall-clock in Shanghai. The market of the ``officer`` fixture opens 08
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from conftest import SHANGHAI, UserFactory
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -61,3 +65,20 @@ def second_officer(market: Market) -> User:
 def notifications_about(deadline: Deadline, level: str) -> QuerySet[Notification]:
     """The in-app notifications the case's due handler sent for one level of one deadline."""
     return Notification.objects.filter(key__startswith=f"sla:{deadline.pk}:{level}:")
+
+
+def migrate_to(targets: list[tuple[str, str]]) -> Any:
+    """Migrate the test database to ``targets``; returns the models as they are there."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@contextmanager
+def migrated_back_to(targets: list[tuple[str, str]]) -> Iterator[Any]:
+    """Within the block the database is at ``targets`` (the models as they were there); every
+    migration is applied again after it. For a transactional test of a migration."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    yield migrate_to(targets)
+    migrate_to(latest)

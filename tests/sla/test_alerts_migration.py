@@ -8,9 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from sla_support import at
+from sla_support import at, migrate_to, migrated_back_to
 
 from markets.models import Market
 from sla.models import Target
@@ -20,19 +18,11 @@ AFTER = [("sla", "0015_alerts_of_their_own")]
 WARN, DUE, ESCALATE = at(2026, 3, 6, 11), at(2026, 3, 9, 17, 30), at(2026, 3, 11, 17, 30)
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before(transactional_db: None) -> Iterator[Any]:
     """The models as they were before the migration; every migration applied again after."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    yield _migrate(BEFORE)
-    _migrate(latest)
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def test_each_running_clock_gets_its_levels_to_come(before: Any, nanning_market: Market) -> None:
@@ -65,7 +55,7 @@ def test_each_running_clock_gets_its_levels_to_come(before: Any, nanning_market:
         subject_id=4, next_level="warning", next_alert_at=None, paused_at=WARN, **common
     )
 
-    after = _migrate(AFTER)
+    after = migrate_to(AFTER)
     alerts = after.get_model("sla", "Alert").objects
 
     def levels(deadline: Any) -> list[tuple[str, Any]]:
@@ -83,7 +73,7 @@ def test_each_running_clock_gets_its_levels_to_come(before: Any, nanning_market:
         Target.COMPLETION,
     )
 
-    back = _migrate(BEFORE).get_model("sla", "Deadline").objects
+    back = migrate_to(BEFORE).get_model("sla", "Deadline").objects
     assert list(back.order_by("subject_id").values_list("next_level", "next_alert_at")) == [
         ("warning", WARN),
         ("breach", DUE),

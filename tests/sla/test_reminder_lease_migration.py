@@ -9,10 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import transaction
 from django.utils import timezone
-from sla_support import at
+from sla_support import at, migrate_to, migrated_back_to
 
 from markets.models import Market
 from sla.models import Reminder, Target
@@ -22,19 +21,11 @@ BEFORE = [("sla", "0015_alerts_of_their_own")]
 CREATED = at(2026, 3, 6, 11)
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before(transactional_db: None) -> Iterator[Any]:
     """The models as they were before the migration; every migration applied again after."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    yield _migrate(BEFORE)
-    _migrate(latest)
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def test_an_empty_lease_becomes_the_reminders_creation_time(
@@ -63,7 +54,7 @@ def test_an_empty_lease_becomes_the_reminders_creation_time(
         deadline_id=deadline.pk, level="breach", created_at=CREATED, queued_until=leased_until
     )
 
-    _migrate([("sla", "0016_reminder_lease_never_empty")])
+    migrate_to([("sla", "0016_reminder_lease_never_empty")])
 
     assert Reminder.objects.get(pk=empty.pk).queued_until == CREATED
     assert Reminder.objects.get(pk=leased.pk).queued_until == leased_until
