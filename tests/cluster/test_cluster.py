@@ -33,7 +33,7 @@ from django.db import connection
 from django_otp.oath import totp
 
 pytestmark = [
-    pytest.mark.xdist_group("cluster"),  # its module's fixtures made once (scripts/test-all)
+    pytest.mark.xdist_group("cluster"),  # all in one process, one cluster (scripts/test-all)
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="the cluster is started once, in the PostgreSQL run of make test",
@@ -42,7 +42,11 @@ pytestmark = [
 
 CLUSTER = REPO_ROOT / "scripts" / "cluster"
 HELPER = Path(__file__).with_name("cluster_django.py")
-PORT_BASE = 57100 + (os.getpid() % 40) * 20  # away from test-services' ports; one per run
+# One base per run, away from test-services' ports and below Linux's ephemeral range (32768 and
+# up): the cluster starts late in a run, when any of that range may be the local port of one of
+# the run's own connections, and a server cannot listen on it then (a CI run lost the cluster's
+# Redis that way).
+PORT_BASE = 27100 + (os.getpid() % 40) * 20
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 HTTPS = {"X-Forwarded-Proto": "https"}  # the loopback stands in for the TLS proxy
 _FORM = re.compile(r"<form([^>]*)>(.*?)</form>", re.DOTALL)
@@ -119,10 +123,14 @@ def _environment(directory: Path) -> dict[str, str]:
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
 
-@pytest.fixture(scope="module")
+# Session-scoped (once per pytest process): the scheduler may run another file's tests between
+# this file's, and a module fixture would then stop the cluster and start it again (two minutes
+# each time, and a second start late in the run).
+@pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
-    """A cluster of this module's own, stopped at the end; or, while working on these tests,
-    one already running (``LGSC_TEST_CLUSTER_DIR``: the LGSC_CLUSTER_DIR it was started with).
+    """A cluster of this file's own, stopped at the end of the pytest process; or, while
+    working on these tests, one already running (``LGSC_TEST_CLUSTER_DIR``: the
+    LGSC_CLUSTER_DIR it was started with).
     The killing test leaves that one with one web instance and one worker."""
     running = os.environ.get("LGSC_TEST_CLUSTER_DIR")
     if running:
@@ -146,12 +154,12 @@ def cluster() -> Iterator[Cluster]:
         subprocess.run([str(CLUSTER), "stop"], env=env, capture_output=True, timeout=180)  # noqa: S603
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(cluster: Cluster) -> dict[str, Any]:
     return cluster.django("seed")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def signed_in(cluster: Cluster, seeded: dict[str, Any]) -> requests.Session:
     """The officer, signed in once through the first instance (an authenticator's code is
     good for one sign-in: the pages of both instances take this session)."""
