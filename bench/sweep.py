@@ -299,14 +299,10 @@ class Counter:
 
 @dataclass
 class StatementCounter:
-    """Counts the SQL statements and keeps each one's time (cheaply: no query log, DEBUG
-    stays off): (milliseconds, the statement's first words)."""
+    """Each SQL statement's time and first words, (milliseconds, words), cheaply: no query
+    log, DEBUG stays off."""
 
     timed: list[tuple[float, str]] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.timed)
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
