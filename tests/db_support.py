@@ -14,7 +14,8 @@ database ``flush`` is left exactly as Django's, and the triggers refuse it as ev
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,18 @@ def is_sqlite_test_database(connection: BaseDatabaseWrapper) -> bool:
 
 def _flush_handle(self: flush.Command, **options: Any) -> None:
     connection = connections[options["database"]]
-    if not is_sqlite_test_database(connection):
+    if is_sqlite_test_database(connection):
+        _flush_lifting_triggers(self, connection, **options)
+    else:
         django_flush_handle(self, **options)
-        return
+    if not options.get("inhibit_post_migrate") and connection.alias == "default":
+        # As Django's own post_migrate puts back the content types and permissions.
+        migration_seeds_run()
+
+
+def _flush_lifting_triggers(
+    self: flush.Command, connection: BaseDatabaseWrapper, **options: Any
+) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
@@ -56,7 +66,8 @@ def _flush_handle(self: flush.Command, **options: Any) -> None:
 
 @contextmanager
 def flush_lifting_audit_triggers() -> Iterator[None]:
-    """Within the block, ``flush`` empties the event log of a SQLite test database too."""
+    """Within the block, ``flush`` empties the event log of a SQLite test database too, and
+    puts the migrations' data seeds back after emptying any test database."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flush.Command, "handle", _flush_handle)
         yield
@@ -70,24 +81,25 @@ def migration_seeds_run() -> None:
     it clashes with the content types that the flush's post_migrate signal recreated."""
     from django.apps import apps as django_apps
     from django.db import connection
+
+    # Today's models, not the migration's historical ones: the table has every column added
+    # since (a policy's channel, say), and the seeds fill them by their defaults.
+    with connection.schema_editor() as editor:
+        for seed in _migration_seeds():
+            seed(django_apps, editor)
+
+
+@functools.cache
+def _migration_seeds() -> tuple[Callable[..., None], ...]:
+    """The migrations' ``seed`` functions in the order the migrations run."""
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
-    loader = MigrationLoader(connection)
-    plan = dict.fromkeys(
-        node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf)
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    plan = dict.fromkeys(node for leaf in graph.leaf_nodes() for node in graph.forwards_plan(leaf))
+    return tuple(
+        operation.code
+        for node in plan
+        for operation in graph.nodes[node].operations
+        if isinstance(operation, RunPython) and getattr(operation.code, "__name__", "") == "seed"
     )
-    for node in plan:
-        seeds = [
-            operation.code
-            for operation in loader.graph.nodes[node].operations
-            if isinstance(operation, RunPython)
-            and getattr(operation.code, "__name__", "") == "seed"
-        ]
-        if not seeds:
-            continue
-        # Today's models, not the migration's historical ones: the table has every column
-        # added since (a policy's channel, say), and the seeds fill them by their defaults.
-        with connection.schema_editor() as editor:
-            for seed in seeds:
-                seed(django_apps, editor)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """Load the national table of administrative division codes shipped in markets/data/.
 
-The function is named ``seed`` like the other data seeds: the browser tests run every ``seed``
+The function is named ``seed`` like the other data seeds: the test suite runs every ``seed``
 again after a transactional test has flushed the database. It is idempotent."""
 
 from django.db import migrations

@@ -4,11 +4,10 @@ through Playwright's sync API, headless. ``scripts/test-services start`` install
 here downloads a browser of its own (``playwright install`` is never run).
 
 The server side is pytest-django's ``live_server`` (a thread of this process, so the tests need
-the transactional database, which an earlier transactional test of the suite may have flushed
-of the data the migrations seed: ``migration_data`` puts it back). Playwright's sync API keeps
-an event loop of its own in the test's thread, which Django takes for async code around any
-database call the test makes itself: ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set while Chromium runs,
-for the browser tests only.
+the transactional database; the flush after each puts the migrations' data seeds back,
+``db_support``). Playwright's sync API keeps an event loop of its own in the test's thread,
+which Django takes for async code around any database call the test makes itself:
+``DJANGO_ALLOW_ASYNC_UNSAFE`` is set while Chromium runs, for the browser tests only.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from db_support import migration_seeds_run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -71,10 +69,3 @@ def page(browser: Browser) -> Iterator[Page]:
         yield page
     finally:
         context.close()
-
-
-@pytest.fixture(autouse=True)
-def migration_data(transactional_db: None) -> None:
-    """The migrations' data seeds, put back after an earlier transactional test's flush
-    (``db_support.migration_seeds_run``)."""
-    migration_seeds_run()

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from case_support import market_make, staff_make
 from conftest import ID_NUMBERS, case_make
-from db_support import migration_seeds_run
 from django.db import connection
 
 from accounts.models import User
@@ -40,7 +39,6 @@ pytestmark = pytest.mark.skipif(
 def test_accepting_a_transfer_while_its_sender_takes_someone_in_never_deadlocks(
     officer: User, nanning_market: Market, guangxi: Region, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    migration_seeds_run()  # an earlier transactional test's flush took the time-limit policies
     liuzhou = market_make("450200", "柳州市")
     receiver = staff_make("liuzhou_officer", Role.OFFICER, liuzhou)
     case = case_make(officer, subject="咨询")

@@ -6,7 +6,6 @@ complainant's satisfaction and sees the outcome on the page."""
 from __future__ import annotations
 
 import re
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,20 +22,6 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def complaint_policies(transactional_db: None) -> None:
-    """Put back the complaint time limits an earlier transactional test may have flushed.
-    (browser.conftest.migration_data re-runs every seed, but postings 0004's seed now fails
-    with MultipleObjectsReturned beside 0006's counter policy: reported, not ours to fix.)"""
-    from django.apps import apps
-    from django.db import connection
-
-    with connection.schema_editor() as editor:
-        import_module("workflows.complaints.migrations.0002_complaint_sla_policies").seed(
-            apps, editor
-        )
 
 
 def sign_in(page: Page, base: str, user: User) -> None:  # noqa: F811

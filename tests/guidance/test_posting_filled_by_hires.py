@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from db_support import migration_seeds_run
 from django.db import connection
 from django.utils import timezone, translation
 from guidance_support import employer_make, events_of, posting_make, regions_make, seeker_make
@@ -91,7 +90,6 @@ def test_the_last_two_hires_recorded_at_once_fill_the_posting_exactly_once(
     officer: User, nanning_market: Market
 ) -> None:
     # Real time here (threads and a frozen clock do not mix): the posting runs from today.
-    migration_seeds_run()  # an earlier transactional test's flush took the occupations
     regions_make()
     today = timezone.localdate()
     posting = posting_make(

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from conftest import REPO_ROOT
-from db_support import migration_seeds_run
 from django.utils import timezone
 from provincial_support import posting_publish_new, qingxiu_make, received_order, simulator
 
@@ -68,7 +67,6 @@ def test_a_worker_delivers_the_changes_in_order_and_catches_up_after_an_outage(
     nanning_market: Market,
     settings: Any,
 ) -> None:
-    migration_seeds_run()  # an earlier transactional test's flush took the occupations
     qingxiu_make()
     worker = worker_start()
     today = timezone.localdate()  # real time: the worker's clock is the machine's
