@@ -279,7 +279,7 @@ def sweep_plan(now: datetime) -> Plan:
             or f"Bitmap Index Scan on {INDEX}" in read
         ):
             by_index.append(read)
-        elif f"Index Scan using {table}_pkey on {table}" in read:
+        elif f"Index Scan using {table}_pkey on {table}" in read or f"Tid Scan on {table}" in read:
             by_id.append(read)
         else:
             other.append(read)
@@ -313,6 +313,15 @@ class StatementCounter:
         finally:
             words = " ".join(sql.split())[:90]
             self.timed.append(((time.perf_counter() - started) * 1000, words))
+
+
+def statements_summed(timed: list[tuple[float, str]]) -> list[tuple[float, int, str]]:
+    """(total milliseconds, count, first words) of each kind of statement (its first 60
+    characters), the costliest first."""
+    kinds: dict[str, list[float]] = {}
+    for ms, words in timed:
+        kinds.setdefault(words[:60], []).append(ms)
+    return sorted(((sum(v), len(v), k) for k, v in kinds.items()), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -382,6 +391,9 @@ def bench_sweep(
     )
     for ms, words in second.statements:
         print(f"  {ms:6.2f} ms  {words} …")
+    print("the first sweep's statements by their first words (all of a kind together):")
+    for ms, count, words in statements_summed(first.statements)[:8]:
+        print(f"  {ms:8.1f} ms  {count:4d} ×  {words} …")
     with transaction.atomic():  # the search locks what it finds
         lost = services.reminders_lease_run_out(now=now, batch=services.SWEEP_BATCH)
         print(

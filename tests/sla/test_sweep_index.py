@@ -80,6 +80,9 @@ def test_the_sweep_finds_the_due_alerts_through_their_index(nanning_market: Mark
     assert "Index Scan using alert_due" in plan or "Bitmap Index Scan on alert_due" in plan, plan
     assert "Seq Scan on sla_alert" not in plan, plan
     assert "LockRows" in plan, plan  # the rows are claimed under a lock, skipping held ones
+    # …and deleted where the lock found them, not looked up again in the primary key's index.
+    assert "Tid Scan on sla_alert" in plan, plan
+    assert "sla_alert_pkey" not in plan, plan
 
 
 LEASED = 4000  # reminders handed to the workers just now, their leases running
