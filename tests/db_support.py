@@ -89,27 +89,30 @@ def migration_seeds_run() -> None:
     an earlier transactional test removed their rows; each seed is idempotent (get_or_create),
     so running them on intact data changes nothing. ``serialized_rollback`` is no help here:
     it clashes with the content types that the flush's post_migrate signal recreated."""
-    from django.apps import apps as django_apps
     from django.db import connection
 
-    # Today's models, not the migration's historical ones: the table has every column added
-    # since (a policy's channel, say), and the seeds fill them by their defaults.
+    seeds, models = _migration_seeds()
     with connection.schema_editor() as editor:
-        for seed in _migration_seeds():
-            seed(django_apps, editor)
+        for seed in seeds:
+            seed(models, editor)
 
 
 @functools.cache
-def _migration_seeds() -> tuple[Callable[..., None], ...]:
-    """The migrations' ``seed`` functions in the order the migrations run."""
+def _migration_seeds() -> tuple[tuple[Callable[..., None], ...], Any]:
+    """The migrations' ``seed`` functions in the order the migrations run, and the models as
+    the last migration leaves them: every column added since a seed's migration (a policy's
+    channel, say), which the seeds fill by their defaults, and, as in a migration, no history
+    rows or other signal receivers of the live models."""
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    graph = loader.graph
     plan = dict.fromkeys(node for leaf in graph.leaf_nodes() for node in graph.forwards_plan(leaf))
-    return tuple(
+    seeds = tuple(
         operation.code
         for node in plan
         for operation in graph.nodes[node].operations
         if isinstance(operation, RunPython) and getattr(operation.code, "__name__", "") == "seed"
     )
+    return seeds, loader.project_state().apps

@@ -33,7 +33,7 @@ from django.db import connection
 from django_otp.oath import totp
 
 pytestmark = [
-    pytest.mark.xdist_group("cluster"),  # meant: all in one process (scripts/test-all)
+    pytest.mark.xdist_group("cluster"),  # all in one process (scripts/test-all)
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="the cluster is started once, in the PostgreSQL run of make test",
@@ -123,9 +123,8 @@ def _environment(directory: Path) -> dict[str, str]:
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
 
-# Once per pytest process. The xdist group is meant to keep these tests in one process, yet a
-# run has been seen handing one of them to the other process, which then starts a cluster of its
-# own (on its own ports): two minutes more, not yet understood (see the issue's notes).
+# Once per pytest process, and the xdist group keeps this file's tests in one process: one
+# cluster a run (tests/config/test_suite_plumbing.py checks that the groups are kept).
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     """A cluster of this file's own, stopped at the end of the pytest process; or, while
