@@ -95,56 +95,23 @@ def ids_capped(ids: QuerySet[Any, int], cap: int) -> list[int]:
 # --- Keeping the SQLite tables in step (search/signals.py calls these) ---------------------------
 
 
-def fts_applicant_put(pk: int, name: str, *, created: bool = False) -> None:
-    """Index the applicant's name; ``created``: a row just inserted, so there is nothing
-    indexed under its id to remove first (ids are never used again)."""
-    if not _sqlite():
-        return
-    with connection.cursor() as cursor:
-        if not created:
-            cursor.execute("DELETE FROM search_applicant_fts WHERE rowid = %s", [pk])
-        cursor.execute("INSERT INTO search_applicant_fts (rowid, name) VALUES (%s, %s)", [pk, name])
-
-
-def fts_applicant_remove(pk: int) -> None:
-    if _sqlite():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_applicant_fts WHERE rowid = %s", [pk])
-
-
-def fts_case_put(pk: int, reference: str, *, created: bool = False) -> None:
-    """Index the case's reference; ``created`` as for ``fts_applicant_put``."""
-    if not _sqlite():
-        return
-    with connection.cursor() as cursor:
-        if not created:
-            cursor.execute("DELETE FROM search_case_fts WHERE rowid = %s", [pk])
-        cursor.execute(
-            "INSERT INTO search_case_fts (rowid, reference) VALUES (%s, %s)", [pk, reference]
-        )
-
-
-def fts_put_many(table: str, rows: list[tuple[int, str]]) -> None:
-    """``fts_case_put`` / ``fts_applicant_put`` for many rows (``table``: ``case`` or
-    ``applicant``), in two statements."""
+def fts_put(table: str, rows: list[tuple[int, str]]) -> None:
+    """Index each (id, text) of ``table`` (``case``: the reference; ``applicant``: the name) in
+    one statement, replacing what is indexed under the id: a name corrected, or an id used
+    again after the rows were emptied (``manage.py flush`` starts the ids from 1 again and
+    leaves these tables, which are no models)."""
     if not _sqlite() or not rows:
         return
     column = {"case": "reference", "applicant": "name"}[table]
+    sql = f"INSERT OR REPLACE INTO search_{table}_fts (rowid, {column}) VALUES (%s, %s)"  # noqa: S608 (fixed names)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"DELETE FROM search_{table}_fts WHERE rowid = %s",  # noqa: S608 (fixed names)
-            [[pk] for pk, _text in rows],
-        )
-        cursor.executemany(
-            f"INSERT INTO search_{table}_fts (rowid, {column}) VALUES (%s, %s)",  # noqa: S608
-            [[pk, text] for pk, text in rows],
-        )
+        cursor.executemany(sql, [[pk, text] for pk, text in rows])
 
 
-def fts_case_remove(pk: int) -> None:
+def fts_remove(table: str, pk: int) -> None:
     if _sqlite():
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_case_fts WHERE rowid = %s", [pk])
+            cursor.execute(f"DELETE FROM search_{table}_fts WHERE rowid = %s", [pk])  # noqa: S608
 
 
 def search_index_rebuild() -> None:

@@ -9,10 +9,9 @@ on a SQLite *test* database only (in memory, as Django's test runner makes it, o
 ``test_*``), drop the log's triggers, flush and re-create them, all in one transaction
 (SQLite's DDL is transactional, so a failed flush leaves the triggers in place). On any other
 database ``flush`` is left exactly as Django's, and the triggers refuse it as every DELETE.
-On SQLite it also empties the search's FTS5 tables, which are no models. After any flush of a
-test database, the migrations' data seeds are put back (``migration_seeds_run``), so that
-whichever test a process runs next finds them. ``tests/conftest.py`` applies it for the whole
-session.
+After any flush of a test database the migrations' data seeds are put back
+(``migration_seeds_run``), so that whichever test a process runs next finds them.
+``tests/conftest.py`` applies it for the whole session.
 """
 
 from __future__ import annotations
@@ -65,13 +64,6 @@ def _flush_lifting_triggers(
         django_flush_handle(self, **options)
         for _name, sql in triggers:
             cursor.execute(sql)
-        # The search's FTS5 tables (search/index.py) are no models, so Django's flush leaves
-        # them; the ids start again from 1 after it, and a new row's entry would clash.
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE substr(sql, 1, 20) = 'CREATE VIRTUAL TABLE'"
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(name)}")  # noqa: S608
 
 
 @contextmanager

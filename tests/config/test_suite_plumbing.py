@@ -8,13 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import UserFactory, applicant_make
 from django.apps import apps
 from django.core.management import call_command
-
-from accounts.models import User
-from cases.models import Applicant
-from search.index import name_match
 
 
 def _row_counts() -> dict[str, int]:
@@ -40,20 +35,6 @@ def test_a_flush_leaves_the_rows_the_migrations_made() -> None:
     call_command("flush", interactive=False, verbosity=0)
 
     assert _row_counts() == migrated
-
-
-@pytest.mark.django_db(transaction=True)
-def test_after_a_flush_new_people_are_found_by_name(officer: User) -> None:
-    """The ids start again from 1 after a flush; the search's own tables (SQLite's FTS5) are
-    emptied with the rest, so a new person takes the id, and the name, of a flushed one."""
-    applicant_make(officer, name="韦小宝")
-    call_command("flush", interactive=False, verbosity=0)
-
-    officer = UserFactory.create(username="officer_again")
-    taken_in = applicant_make(officer, name="黄大年")
-
-    assert list(Applicant.objects.filter(name_match("黄大年"))) == [taken_in]
-    assert not Applicant.objects.filter(name_match("韦小宝")).exists()
 
 
 GROUPED = """

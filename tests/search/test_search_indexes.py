@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from conftest import UserFactory, applicant_make
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -126,3 +127,18 @@ def test_sqlite_reads_no_applicant_or_case_table_in_full_for_a_search(
                 ):
                     scans.append((detail, statement["sql"][:120]))
     assert scans == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_a_new_person_is_found_by_name_under_an_id_used_again(officer: User) -> None:
+    """``manage.py flush`` empties the tables and starts the ids from 1 again, but leaves the
+    SQLite search tables (no models): the person who gets a flushed one's id is indexed under
+    it with their own name, not refused as a clash."""
+    applicant_make(officer, name="韦小宝")
+    call_command("flush", interactive=False, verbosity=0)
+
+    officer = UserFactory.create(username="officer_again")
+    taken_in = applicant_make(officer, name="黄大年")
+
+    assert list(Applicant.objects.filter(name_match("黄大年"))) == [taken_in]
+    assert not Applicant.objects.filter(name_match("韦小宝")).exists()
