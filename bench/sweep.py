@@ -232,7 +232,7 @@ def rearm(made: Deadlines, now: datetime) -> None:
 class Plan:
     text: str
     by_index: list[str]  # reads of the alerts table through alert_due
-    by_id: list[str]  # reads of the alerts just picked, by their primary key
+    by_id: list[str]  # reads of the alerts just picked: by ctid (PostgreSQL) or primary key
     other: list[str]  # other reads of it (full scans, other indexes)
 
 
@@ -373,7 +373,7 @@ def bench_sweep(
     for line in plan.by_index:
         print(f"  by {INDEX}: {line}")
     for line in plan.by_id:
-        print(f"  the picked ones by their id: {line}")
+        print(f"  the picked ones read again: {line}")
     for line in plan.other:
         print(f"  NOT by {INDEX}: {line}")
 
