@@ -113,7 +113,7 @@ def transfer_list_waiting_for(*, user: User) -> QuerySet[Transfer]:
             | Q(to_user__isnull=True, to_market_id__in=markets)
             | Q(to_market_id__in=_led_markets(user))
         )
-        .select_related("case__applicant", "from_user")
+        .select_related("case__applicant", "case__completion_clock", "from_user")
         .only(
             "case_id",
             "reason",
@@ -121,6 +121,7 @@ def transfer_list_waiting_for(*, user: User) -> QuerySet[Transfer]:
             "from_user__username",
             "from_user__full_name",
             *(f"case__{column}" for column in CASE_LIST_COLUMNS),
+            *(f"case__{_CLOCK}{column}" for column in DUE_CELL_COLUMNS),
         )
         .order_by("created_at")
     )
@@ -195,6 +196,17 @@ CASE_LIST_COLUMNS = (
     "owner__username",
     "owner__full_name",
 )
+# What a due cell shows of a case's completion clock (``deadline_due``, ``deadline_badge``).
+DUE_CELL_COLUMNS = (
+    "subject_id",
+    "target",
+    "due_at",
+    "warn_at",
+    "paused_at",
+    "stopped_at",
+    "met",
+    "estimated",
+)
 CASE_SORT_DUE = "due"
 # The case's completion clock, as the lists' due filters and the "due" sort read it.
 _CLOCK = "completion_clock__"
@@ -261,8 +273,14 @@ def cases_filtered(
 
 
 def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """``cases`` as a list shows them: the columns of ``CASE_LIST_COLUMNS``, nothing more."""
-    return cases.select_related(None).select_related("applicant", "owner").only(*CASE_LIST_COLUMNS)
+    """``cases`` as a list shows them: the columns of ``CASE_LIST_COLUMNS`` and, joined on
+    the row, the completion clock's due cell (``DUE_CELL_COLUMNS``; ``case_deadline_map``
+    collects them), nothing more."""
+    return (
+        cases.select_related(None)
+        .select_related("applicant", "owner", "completion_clock")
+        .only(*CASE_LIST_COLUMNS, *(f"{_CLOCK}{column}" for column in DUE_CELL_COLUMNS))
+    )
 
 
 # --- Industries (国民经济行业分类 GB/T 4754-2017) -------------------------------------------------

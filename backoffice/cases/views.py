@@ -48,7 +48,7 @@ from cases.services import (
     case_transfer_decline,
     case_view_record,
 )
-from cases.sla_selectors import deadline_map_for_cases
+from cases.sla_selectors import case_deadline_map, deadline_map_for_cases
 from cases.staff_selectors import (
     audit_event_page_for_case,
     case_history_page,
@@ -72,7 +72,7 @@ from ..common.access import (
 from ..common.attachments import attachment_section
 from ..common.intake import contact_mobile_message, receipt_offer
 from ..common.once import submit_once
-from ..common.pages import DESK_COUNT_CAP, bounded_page, list_plans
+from ..common.pages import DESK_COUNT_CAP, bounded_page, list_plans, pages_read_together
 from ..common.params import id_parse
 from . import forms
 from .actions import ACTIONS, actions_allowed, may_reveal_id
@@ -138,7 +138,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         param="transfers",
         cap=DESK_COUNT_CAP,
     )
-    case_ids = [case.pk for case in [*mine, *unclaimed]] + [t.case_id for t in transfers]
+    pages_read_together(mine, unclaimed)  # both queues' rows in one query
     return render(
         request,
         "backoffice/workbench.html",
@@ -148,7 +148,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "transfers": transfers,
             "filters": filters,
             "saved": _saved_views(request, SavedView.Page.WORKBENCH, None, filters),
-            "deadlines": deadline_map_for_cases(case_ids=case_ids),
+            "deadlines": case_deadline_map([*mine, *unclaimed, *(t.case for t in transfers)]),
             "can_open_cases": bool(can.market_roles(user)),
             "decline_form": forms.DeclineTransferForm(),
         },
@@ -509,7 +509,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
             "market": market,
             "filters": filters,
             "cases": page,
-            "deadlines": deadline_map_for_cases(case_ids=[case.pk for case in page]),
+            "deadlines": case_deadline_map(page),
             "staff": staff if may_reassign else [],
             "may_reassign": may_reassign,
             "saved": _saved_views(request, SavedView.Page.MARKET, market.pk, filters),

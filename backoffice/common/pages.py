@@ -86,7 +86,9 @@ class BoundedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         rows: Any = self.object_list
         ids = self.ids[bottom:top] if self.ids is not None else rows.values("pk")[bottom:top]
-        return Page(_rows_by_id(rows, ids), number, self)
+        page = Page(_rows_by_id(rows, ids), number, self)
+        page.row_ids = ids if self.ids is not None else None  # type: ignore[attr-defined]
+        return page
 
     @property
     def over_cap(self) -> bool:
@@ -101,13 +103,50 @@ def _rows_by_id(rows: QuerySet[Any], ids: Any) -> QuerySet[Any]:
     clocks a due filter walks) would cost the page as much again. A list with annotations
     keeps them, filters and all."""
     query = rows.query
-    if query.annotations or query.extra or query.combinator or query.distinct:
+    if not _rows_apart_from_filters(query):
         return rows.filter(pk__in=ids)
     prefetched = getattr(rows, "_prefetch_related_lookups", ())
     shown = rows.model._base_manager.prefetch_related(*prefetched)
     shown.query.select_related = query.select_related
     shown.query.deferred_loading = query.deferred_loading
     return shown.filter(pk__in=ids).order_by(*query.order_by)
+
+
+def pages_read_together(*pages: Page[Any]) -> None:
+    """The rows of several pages of short lists (whose ids their paginators read first,
+    ``BoundedPaginator.ids``) of one model, shown alike (the same joins and columns), read in
+    one query instead of one a page: the workbench's own and unclaimed cases. Each page keeps
+    its rows in its own order. A page that does not qualify is left to read its own."""
+    together = [
+        page
+        for page in pages
+        if getattr(page, "row_ids", None) is not None
+        and isinstance(page.object_list, QuerySet)
+        and page.object_list._result_cache is None
+    ]
+    if len(together) < 2:
+        return
+    lists: list[Any] = [page.paginator.object_list for page in together]
+    first = lists[0].query
+    if any(
+        rows.model is not lists[0].model
+        or not _rows_apart_from_filters(rows.query)
+        or rows.query.select_related != first.select_related
+        or rows.query.deferred_loading != first.deferred_loading
+        or getattr(rows, "_prefetch_related_lookups", ()) != ()
+        for rows in lists
+    ):
+        return
+    ids = [pk for page in together for pk in page.row_ids]  # type: ignore[attr-defined]
+    rows = {row.pk: row for row in _rows_by_id(lists[0], ids)} if ids else {}
+    for page in together:
+        page.object_list = [rows[pk] for pk in page.row_ids if pk in rows]  # type: ignore[attr-defined]
+
+
+def _rows_apart_from_filters(query: Any) -> bool:
+    """Whether a list's rows can be read by their ids alone, without its filters (nothing
+    computed from them: annotations, extra columns, a union, DISTINCT)."""
+    return not (query.annotations or query.extra or query.combinator or query.distinct)
 
 
 def bounded_page(

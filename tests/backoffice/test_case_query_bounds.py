@@ -26,7 +26,7 @@ from sla.models import Deadline, Policy, Target
 Clients = Callable[[User], Client]
 SMALL, LARGE = 10, 1000
 # Sessions, sign-in checks, rights, the navigation and the bell's unread count, then count +
-# page for each list and one query for the deadlines of every case shown (15, 12 and 11 today).
+# page for each list, the clocks of the cases shown on their rows (15, 11 and 10 today).
 MAX_QUERIES = 15
 
 # Numbered far above the services' (which count from 1 each year): both may meet in a test.
@@ -142,6 +142,55 @@ def test_workbench_queries_do_not_grow_with_the_cases(
         )
 
     assert_flat(verified_client(officer), "/cases/", fill, django_assert_max_num_queries)
+
+
+def clock_reads(client: Client, url: str) -> tuple[list[str], str]:
+    """The statements of a request that read the clocks table on its own (not joined to the
+    cases of a list), and the page."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    own = [q["sql"] for q in context.captured_queries if 'FROM "sla_deadline"' in q["sql"]]
+    return own, response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_case_lists_read_each_rows_due_time_on_the_row(
+    verified_client: Clients,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+) -> None:
+    """The workbench's three queues and the market's list show each case's completion time
+    limit from the clock joined to the row (``case_rows``), not from a query of their own."""
+    applicant = applicant_make(officer)
+    common = {"market": nanning_market, "applicant": applicant, "opener": team_lead}
+    mine = bulk_cases(3, owner=officer, state=State.IN_PROGRESS, **common)
+    bulk_deadlines(mine, due_in=-timedelta(hours=1))  # overdue
+    unclaimed = bulk_cases(2, owner=None, state=State.NEW, **common)
+    bulk_deadlines(unclaimed, due_in=timedelta(hours=1))  # due soon
+    sent = bulk_cases(1, owner=team_lead, state=State.TRANSFER_PENDING, **common)
+    bulk_deadlines(sent, due_in=timedelta(hours=1), paused_at=timezone.now())
+    Transfer.objects.create(
+        case=sent[0],
+        from_user=team_lead,
+        to_market=nanning_market,
+        to_user=officer,
+        reason="请接手",
+    )
+    bulk_cases(1, owner=officer, state=State.IN_PROGRESS, **common)  # no clock: a dash
+
+    own, page = clock_reads(verified_client(officer), "/cases/")
+    assert own == []
+    assert page.count("badge-overdue") == 3
+    assert page.count("badge-due_soon") == 2
+    assert page.count("badge-paused") == 1
+    assert '<span class="hint">—</span>' in page
+
+    own, page = clock_reads(verified_client(team_lead), f"/cases/market/{nanning_market.pk}/")
+    assert own == []
+    assert page.count("badge-overdue") == 3
+    assert page.count("badge-due_soon") == 2
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from test_case_query_bounds import bulk_cases, bulk_deadlines
 
 from accounts.models import User
-from backoffice.common.pages import ORDERED_COUNT_CAP, BoundedPaginator
+from backoffice.common.pages import ORDERED_COUNT_CAP, BoundedPaginator, pages_read_together
 from cases.models import Case, State
 from cases.staff_selectors import case_list_for_market
 from markets.models import Market
@@ -55,10 +55,14 @@ def test_a_page_is_the_lists_rows_in_its_order_read_without_its_filters_again(
 
     assert first + second == list(overdue)
     assert {case.pk for case in first + second} == {case.pk for case in late}
-    # Each page is one query; the clocks are read in it once, to pick the ids, not again.
+    # Each page is one query; the filter reads the clocks in it once, to pick the ids, not
+    # again: the rows' own clocks (their due cells) are joined by case, not filtered.
     assert len(queries.captured_queries) == 3  # the capped count, then the two pages
     for page in queries.captured_queries[1:]:
-        assert page["sql"].count('"sla_deadline"') == 1, page["sql"]
+        sql = page["sql"]
+        assert sql.count('"overdue_after" <') == 1, sql
+        assert sql.count('INNER JOIN "sla_deadline"') == 1, sql  # the ids' walk
+        assert sql.count('LEFT OUTER JOIN "sla_deadline"') == 1, sql  # the due cells
 
 
 @pytest.mark.django_db
@@ -76,14 +80,60 @@ def test_a_short_list_is_counted_by_its_ids_in_its_order_and_paged_from_them(
     assert [case for page in pages for case in page] == list(overdue)
     assert short.count == 30 and not short.over_cap
     # One query reads the ids in the list's order, through the clocks (which is the count);
-    # each page is then its rows by their ids, which reads no clock (opening order).
+    # each page is then its rows by their ids, with each row's clock for its due cell (joined
+    # by case), but no clock filtered or sorted again (opening order).
     ids, *page_queries = (query["sql"] for query in queries.captured_queries)
     assert len(page_queries) == 3
     assert "ORDER BY" in ids and ids.count('JOIN "sla_deadline"') == 1, ids
     assert "COUNT(" not in ids
     for sql in page_queries:
-        assert '"sla_deadline"' not in sql, sql
+        assert '"overdue_after"' not in sql, sql
+        assert sql.count('JOIN "sla_deadline"') == sql.count('LEFT OUTER JOIN "sla_deadline"')
+        assert sql.count('LEFT OUTER JOIN "sla_deadline"') == 1, sql
     # Capped: 26 ids read, 25 shown in three pages, the count says "25+".
     assert capped.ids is not None and len(capped.ids) == 26
     assert (capped.count, capped.num_pages, capped.over_cap) == (25, 3, True)
     assert list(capped.page(3)) == list(overdue)[20:25]
+
+
+@pytest.mark.django_db
+def test_pages_of_two_short_lists_read_their_rows_in_one_query_each_in_its_order(
+    officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    """The workbench's two queues of cases: the ids of each first (their counts), then the
+    rows of both pages in one query, each page in its own list's order (here one list in two
+    orders); a case in both lists is in both pages."""
+    late = _late_and_on_time(officer, nanning_market)
+    overdue = case_list_for_market(user=team_lead, market_id=nanning_market.pk, due="overdue")
+    oldest = case_list_for_market(user=team_lead, market_id=nanning_market.pk, sort="oldest")
+    first = BoundedPaginator(overdue, 10, cap=ORDERED_COUNT_CAP).page(2)
+    second = BoundedPaginator(oldest, 25, cap=ORDERED_COUNT_CAP).page(1)
+    expected = (list(overdue)[10:20], list(oldest)[:25])
+    assert set(expected[0]) & set(expected[1])  # the 11th to 20th late cases are in both
+
+    with CaptureQueriesContext(connection) as queries:
+        pages_read_together(first, second)
+        shown = (list(first), list(second))
+
+    assert shown == expected
+    assert {case.pk for case in shown[0]} <= {case.pk for case in late}
+    assert len(queries.captured_queries) == 1
+    assert '"overdue_after" <' not in queries.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_pages_of_lists_shown_differently_read_their_own_rows(
+    officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    _late_and_on_time(officer, nanning_market)
+    cases = case_list_for_market(user=team_lead, market_id=nanning_market.pk, sort="oldest")
+    other = Case.objects.order_by("pk")  # every column, no joins: another shape
+    first = BoundedPaginator(cases, 5, cap=ORDERED_COUNT_CAP).page(1)
+    second = BoundedPaginator(other, 5, cap=ORDERED_COUNT_CAP).page(1)
+
+    with CaptureQueriesContext(connection) as queries:
+        pages_read_together(first, second)
+        shown = (list(first), list(second))
+
+    assert shown == (list(cases)[:5], list(other)[:5])
+    assert len(queries.captured_queries) == 2  # each page its own rows
