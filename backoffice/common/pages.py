@@ -86,14 +86,21 @@ class BoundedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         rows: Any = self.object_list
         ids = self.ids[bottom:top] if self.ids is not None else rows.values("pk")[bottom:top]
-        page = Page(_rows_by_id(rows, ids), number, self)
-        page.row_ids = ids if self.ids is not None else None  # type: ignore[attr-defined]
+        page = BoundedPage(_rows_by_id(rows, ids), number, self)
+        page.row_ids = ids if self.ids is not None else None
         return page
 
     @property
     def over_cap(self) -> bool:
         """Whether more rows match than the cap (shown as "1 000+")."""
         return self.counted > self.cap
+
+
+class BoundedPage(Page[Any]):
+    """A page of a ``BoundedPaginator``, with the ids of its rows in the list's order when
+    the paginator read them first (a short cap; None otherwise)."""
+
+    row_ids: list[Any] | None = None
 
 
 def _rows_by_id(rows: QuerySet[Any], ids: Any) -> QuerySet[Any]:
@@ -120,7 +127,8 @@ def pages_read_together(*pages: Page[Any]) -> None:
     together = [
         page
         for page in pages
-        if getattr(page, "row_ids", None) is not None
+        if isinstance(page, BoundedPage)
+        and page.row_ids is not None
         and isinstance(page.object_list, QuerySet)
         and page.object_list._result_cache is None
     ]
@@ -137,10 +145,10 @@ def pages_read_together(*pages: Page[Any]) -> None:
         for rows in lists
     ):
         return
-    ids = [pk for page in together for pk in page.row_ids]  # type: ignore[attr-defined]
+    ids = [pk for page in together for pk in page.row_ids or ()]
     rows = {row.pk: row for row in _rows_by_id(lists[0], ids)} if ids else {}
     for page in together:
-        page.object_list = [rows[pk] for pk in page.row_ids if pk in rows]  # type: ignore[attr-defined]
+        page.object_list = [rows[pk] for pk in page.row_ids or () if pk in rows]
 
 
 def _rows_apart_from_filters(query: Any) -> bool:
