@@ -26,7 +26,7 @@ from sla.models import Deadline, Policy, Target
 Clients = Callable[[User], Client]
 SMALL, LARGE = 10, 1000
 # Sessions, sign-in checks, rights, the navigation and the bell's unread count, then count +
-# page for each list, the clocks of the cases shown on their rows (15, 11 and 10 today).
+# page for each list (the clocks of the cases shown come on their rows).
 MAX_QUERIES = 15
 
 # Numbered far above the services' (which count from 1 each year): both may meet in a test.
