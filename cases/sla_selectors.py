@@ -74,13 +74,19 @@ def case_deadline_map(cases: Iterable[Case]) -> DeadlineMap:
     """The same map for cases read with their completion clock on the row (``case_rows``;
     the transfers waiting for a user, ``transfer_list_waiting_for``): no query. On a page of
     the workbench, one statement fewer than ``deadline_map_for_cases``, whose query the
-    rows' own join made redundant."""
+    rows' own join made redundant. Cases read without their clock (never one query each) are
+    looked up together by ``deadline_map_for_cases``."""
+    joined = Case._meta.get_field("completion_clock")
     deadlines: DeadlineMap = {}
+    missing: list[int] = []
     for case in cases:
+        if not joined.is_cached(case):
+            missing.append(case.pk)
+            continue
         clock = cast("Deadline | None", case.completion_clock)
         if clock is not None:
             deadlines[(case.pk, Target.COMPLETION)] = clock
-    return deadlines
+    return deadlines | deadline_map_for_cases(case_ids=missing)
 
 
 # --- The badge ------------------------------------------------------------------------------------

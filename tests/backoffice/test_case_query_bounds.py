@@ -19,7 +19,9 @@ from accounts.models import User
 from audit.models import AuditEvent
 from cases.counters import case_counts_rebuild
 from cases.models import Applicant, Case, State, Transfer
+from cases.selectors import case_rows
 from cases.sla_counters import sla_counters_rebuild
+from cases.sla_selectors import case_deadline_map
 from markets.models import Market
 from sla.models import Deadline, Policy, Target
 
@@ -248,3 +250,28 @@ def test_event_search_queries_do_not_grow_with_the_events(
         )
 
     assert_flat(verified_client(inspector), "/audit/events/", fill, django_assert_max_num_queries)
+
+
+@pytest.mark.django_db
+def test_the_due_cells_of_cases_read_without_their_clocks_are_read_in_one_query(
+    officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    """``case_deadline_map`` takes the clock a row brought (no query), and reads the clocks of
+    cases that came without one all together: never a query per case."""
+    applicant = applicant_make(officer)
+    common = {"market": nanning_market, "applicant": applicant, "opener": team_lead}
+    cases = bulk_cases(5, owner=officer, state=State.IN_PROGRESS, **common)
+    clocks = {clock.subject_id: clock for clock in bulk_deadlines(cases, due_in=timedelta(1))}
+    with_clocks = list(case_rows(Case.objects.filter(pk__in=[c.pk for c in cases])))
+    without = list(Case.objects.filter(pk__in=[c.pk for c in cases]))
+
+    with CaptureQueriesContext(connection) as joined:
+        on_rows = case_deadline_map(with_clocks)
+    with CaptureQueriesContext(connection) as apart:
+        read = case_deadline_map([*without, with_clocks[0]])
+
+    assert len(joined) == 0 and len(apart) == 1
+    for found in (on_rows, read):
+        assert {key: clock.due_at for key, clock in found.items()} == {
+            (pk, Target.COMPLETION): clock.due_at for pk, clock in clocks.items()
+        }
