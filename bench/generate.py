@@ -1646,7 +1646,16 @@ def counters_as_rebuilt() -> bool:
 
     def counted() -> list[tuple[Any, ...]]:
         rows = DeadlineCount.objects.exclude(n=0).values_list(
-            "market_id", "subject_type", "status", "day", "warn_day", "officer", "kind", "n"
+            "market_id",
+            "subject_type",
+            "status",
+            "day",
+            "hour",
+            "warn_day",
+            "warn_hour",
+            "officer",
+            "kind",
+            "n",
         )
         reminders = ReminderCount.objects.exclude(n=0).values_list(
             "market_id", "subject_type", "day", "level", "n"

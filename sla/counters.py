@@ -9,15 +9,21 @@ bumping the same row never lose an increment (PostgreSQL makes the second wait f
 to commit, then adds to what it wrote; SQLite has one writer). Rows are written in key order,
 so two transactions never wait for each other's rows in opposite orders.
 
-Reads (``deadline_figures``) add up the buckets and count, through an index, only the clocks
-whose figure depends on the time of day: those due today (overdue from their due time on)
-and those warned today.
+Running clocks are counted by the local hour they are due and the hour they warn: reads
+(``deadline_figures``) add up the buckets, the hours of today gone by included, and count
+through an index only the clocks whose figure depends on the minute, those due in the current
+hour (overdue from their due time on) and those warned in it. A dashboard reads no more clocks
+at a million cases than at a thousand, except in an hour when most of the day's fall due (a
+time limit in days ends at closing time): then it counts those, as it did before the hours.
+A day gone by needs no hours: the daily prune merges the rows of its hours into one
+(``WHOLE_DAY``, ``deadline_counts_prune``); a clock that moves later takes its count from its
+hour's row, and the next prune merges that too. The sums are right at every moment.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,7 +40,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from markets.models import Market
@@ -45,10 +51,21 @@ Status = DeadlineCount.Status
 ALL_OFFICERS = DeadlineCount.ALL_OFFICERS
 NOBODY = DeadlineCount.NOBODY
 ALL_KINDS = DeadlineCount.ALL_KINDS
+WHOLE_DAY = DeadlineCount.WHOLE_DAY
 
-# (market id, subject type, status, day, warn day, officer id or NOBODY, kind)
-Bucket = tuple[int, str, str, date, date, int, str]
-_DEADLINE_KEYS = ["market_id", "subject_type", "status", "day", "warn_day", "officer", "kind"]
+# (market id, subject type, status, day, hour, warn day, warn hour, officer id or NOBODY, kind)
+Bucket = tuple[int, str, str, date, int, date, int, int, str]
+_DEADLINE_KEYS = [
+    "market_id",
+    "subject_type",
+    "status",
+    "day",
+    "hour",
+    "warn_day",
+    "warn_hour",
+    "officer",
+    "kind",
+]
 
 _OVERDUE_STATUSES = (Status.OPEN, Status.PAUSED_LATE)
 _STOPPED_STATUSES = (Status.MET, Status.LATE)
@@ -65,12 +82,25 @@ def _day_start(day: date) -> datetime:
     )
 
 
+def _hour_start(at: datetime) -> datetime:
+    """The start of the local hour ``at`` is in."""
+    local = timezone.localtime(at, timezone.get_default_timezone())
+    return local.replace(minute=0, second=0, microsecond=0)
+
+
+def _day_and_hour(at: datetime) -> tuple[date, int]:
+    """The local day of ``at`` and its hour."""
+    local = timezone.localtime(at, timezone.get_default_timezone())
+    return local.date(), local.hour
+
+
 def deadline_bucket(deadline: Deadline) -> Bucket | None:
     """Where ``deadline`` counts now; None where it counts nowhere: not a completion clock,
     withdrawn (stopped neither met nor late), or paused before its due time (its due time
     moves on when it goes on: neither due nor overdue)."""
     if deadline.target != Target.COMPLETION:
         return None
+    hour = warn_hour = WHOLE_DAY
     if deadline.stopped_at is not None:
         if deadline.met is None:
             return None
@@ -83,14 +113,17 @@ def deadline_bucket(deadline: Deadline) -> Bucket | None:
         day = warn_day = _day(deadline.due_at)
     else:
         status = Status.OPEN
-        day, warn_day = _day(deadline.due_at), _day(deadline.warn_at)
+        day, hour = _day_and_hour(deadline.due_at)
+        warn_day, warn_hour = _day_and_hour(deadline.warn_at)
     officer = deadline.officer_id or NOBODY
     return (
         deadline.market_id,
         deadline.subject_type,
         status,
         day,
+        hour,
         warn_day,
+        warn_hour,
         officer,
         deadline.kind,
     )
@@ -98,8 +131,7 @@ def deadline_bucket(deadline: Deadline) -> Bucket | None:
 
 def _rows(bucket: Bucket) -> tuple[Bucket, Bucket, Bucket]:
     """The three rows a clock counts in: its officer's, its kind's and the market's."""
-    market, subject_type, status, day, warn_day, officer, kind = bucket
-    head = (market, subject_type, status, day, warn_day)
+    head, officer, kind = bucket[:7], bucket[7], bucket[8]
     return (
         (*head, officer, ALL_KINDS),
         (*head, ALL_OFFICERS, kind),
@@ -149,15 +181,66 @@ def counts_upsert(model: type[models.Model], keys: Sequence[str], changes: Seque
 
 
 def deadline_counts_prune(*, today: date) -> int:
-    """Delete the rows of running and paused clocks due before ``today`` that count nothing
-    any more (``n`` = 0: their clocks stopped or moved on), so the rows a dashboard reads do
-    not pile up day after day; returns how many. A service adding to such a row meanwhile
-    waits for the delete and then inserts it again (PostgreSQL re-checks ``n`` = 0 under the
-    row lock)."""
-    deleted, _by_model = DeadlineCount.objects.filter(
-        n=0, status__in=_OVERDUE_STATUSES, day__lt=today
-    ).delete()
-    return deleted
+    """The daily upkeep of the clocks' counters, on the first sweep after midnight: delete the
+    rows of running and paused clocks that count nothing any more (``n`` = 0: their clocks
+    stopped or moved on) once their day is past, so the rows a dashboard reads do not pile up
+    day after day, and merge the rows of the hours of the days gone by into one a day (their
+    hour no longer matters: ``WHOLE_DAY``, as a rebuild writes them); returns how many empty
+    rows were deleted.
+
+    A service adding to a row meanwhile waits for the delete and then inserts it again
+    (PostgreSQL re-checks the condition under the row lock); the hours' rows are deleted with
+    what they held at the delete (``RETURNING``) and that is added to the day's row, so a
+    change a service committed meanwhile is moved with them, never lost."""
+    empty = DeadlineCount.objects.filter(n=0, status__in=_OVERDUE_STATUSES, day__lt=today)
+    deleted, _by_model = empty.delete()
+    _hours_merge(today)
+    merged_empty, _by_model = empty.delete()  # brought to 0 by the merge (moved since)
+    return deleted + merged_empty
+
+
+def _hours_merge(today: date) -> None:
+    """Merge the counters' rows of the hours of days before ``today`` (the due day's or the
+    warning day's) into the rows of those days (``WHOLE_DAY``)."""
+    quote = connection.ops.quote_name
+    table = quote(DeadlineCount._meta.db_table)
+    columns = ", ".join(quote(name) for name in [*_DEADLINE_KEYS, "n"])
+    day, hour, warn_day, warn_hour = (
+        quote(name) for name in ("day", "hour", "warn_day", "warn_hour")
+    )
+    # Names from the model, every value a parameter.
+    sql = (
+        f"DELETE FROM {table} WHERE {quote('status')} = %s"  # noqa: S608
+        f" AND (({day} < %s AND {hour} <> %s) OR ({warn_day} < %s AND {warn_hour} <> %s))"
+        f" RETURNING {columns}"
+    )
+    adapted = connection.ops.adapt_datefield_value(today)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.OPEN, adapted, WHOLE_DAY, adapted, WHOLE_DAY])
+        rows = cursor.fetchall()
+    merged: Counter[Bucket] = Counter()
+    for market, subject_type, status, d, h, w, wh, officer, kind, n in rows:
+        d, w = _as_date(d), _as_date(w)
+        key = (
+            market,
+            subject_type,
+            status,
+            d,
+            h if d >= today else WHOLE_DAY,
+            w,
+            wh if w >= today else WHOLE_DAY,
+            officer,
+            kind,
+        )
+        merged[key] += n
+    changes = sorted((key, n) for key, n in merged.items() if n)
+    if changes:
+        counts_upsert(DeadlineCount, _DEADLINE_KEYS, changes)
+
+
+def _as_date(value: Any) -> date:
+    """A date column as the database hands it back to a raw query (SQLite: text)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 # --- Rebuilding -----------------------------------------------------------------------------
@@ -192,38 +275,58 @@ def deadline_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
         clocks = clocks.filter(market_id__in=list(market_ids))
     head = ("market_id", "subject_type", "officer_id", "kind")
     found: Counter[Bucket] = Counter()
+    today = _day(timezone.now())
 
     def add(status: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        for market, subject_type, officer, kind, day, warn_day, n in rows:
-            found[(market, subject_type, status, day, warn_day, officer or NOBODY, kind)] += n
+        for market, subject_type, officer, kind, day, hour, warn_day, warn_hour, n in rows:
+            if day < today:
+                hour = WHOLE_DAY
+            if warn_day < today:
+                warn_hour = WHOLE_DAY
+            key = (market, subject_type, status, day, hour, warn_day, warn_hour)
+            found[(*key, officer or NOBODY, kind)] += n
+
+    def by_day(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """Rows of (head…, day, n) as rows of a status counted by the day alone."""
+        for *key, day, n in rows:
+            yield (*key, day, WHOLE_DAY, day, WHOLE_DAY, n)
 
     running = clocks.filter(stopped_at__isnull=True, paused_at__isnull=True)
     add(
         Status.OPEN,
-        running.annotate(d=TruncDate("due_at", tzinfo=zone), w=TruncDate("warn_at", tzinfo=zone))
-        .values(*head, "d", "w")
+        running.annotate(
+            d=TruncDate("due_at", tzinfo=zone),
+            h=ExtractHour("due_at", tzinfo=zone),
+            w=TruncDate("warn_at", tzinfo=zone),
+            wh=ExtractHour("warn_at", tzinfo=zone),
+        )
+        .values(*head, "d", "h", "w", "wh")
         .annotate(n=Count("pk"))
-        .values_list(*head, "d", "w", "n")
+        .values_list(*head, "d", "h", "w", "wh", "n")
         .order_by(),
     )
     paused_late = clocks.filter(stopped_at__isnull=True, paused_at__gt=F("due_at"))
     add(
         Status.PAUSED_LATE,
-        paused_late.annotate(d=TruncDate("due_at", tzinfo=zone))
-        .values(*head, "d")
-        .annotate(n=Count("pk"))
-        .values_list(*head, "d", "d", "n")
-        .order_by(),
+        by_day(
+            paused_late.annotate(d=TruncDate("due_at", tzinfo=zone))
+            .values(*head, "d")
+            .annotate(n=Count("pk"))
+            .values_list(*head, "d", "n")
+            .order_by()
+        ),
     )
     for met, status in ((True, Status.MET), (False, Status.LATE)):
         add(
             status,
-            clocks.filter(stopped_at__isnull=False, met=met)
-            .annotate(d=TruncDate("stopped_at", tzinfo=zone))
-            .values(*head, "d")
-            .annotate(n=Count("pk"))
-            .values_list(*head, "d", "d", "n")
-            .order_by(),
+            by_day(
+                clocks.filter(stopped_at__isnull=False, met=met)
+                .annotate(d=TruncDate("stopped_at", tzinfo=zone))
+                .values(*head, "d")
+                .annotate(n=Count("pk"))
+                .values_list(*head, "d", "n")
+                .order_by()
+            ),
         )
     rows: Counter[Bucket] = Counter()
     for bucket, n in found.items():
@@ -240,14 +343,24 @@ def deadline_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
                 subject_type=subject_type,
                 status=status,
                 day=day,
+                hour=hour,
                 warn_day=warn_day,
+                warn_hour=warn_hour,
                 officer=officer,
                 kind=kind,
                 n=n,
             )
-            for (market, subject_type, status, day, warn_day, officer, kind), n in sorted(
-                rows.items()
-            )
+            for (
+                market,
+                subject_type,
+                status,
+                day,
+                hour,
+                warn_day,
+                warn_hour,
+                officer,
+                kind,
+            ), n in sorted(rows.items())
         ),
         batch_size=1000,
     )
@@ -358,9 +471,10 @@ def reminder_counts_by_day(
 @dataclass
 class ClockFigures:
     """The completion clocks of one bucket of the dashboards (a market, an officer of it or a
-    kind) at ``now``: due later today; due soon (running, warned, due after today); warned and
-    due later today (the region view counts those as due soon too); overdue (a clock paused
-    after its due time stays overdue); and stopped in the period, and of those met."""
+    kind) at ``now``: overdue (a clock paused after its due time stays overdue), stopped in
+    the period and of those met; and the market's only: due later today, due soon (running,
+    warned, due after today), warned and due later today (the region view counts those as due
+    soon too)."""
 
     due_today: int = 0
     due_soon: int = 0
@@ -368,6 +482,13 @@ class ClockFigures:
     overdue: int = 0
     stopped: int = 0
     met: int = 0
+
+
+_FIGURE_COLUMNS = ("part", "market_id", "who", "what", "v1", "v2", "v3", "v4", "v5", "v6")
+
+
+def _zero() -> Value:
+    return Value(0, output_field=IntegerField())
 
 
 def deadline_figures(
@@ -383,8 +504,7 @@ def deadline_figures(
     clocks; clocks stopped from ``first`` to ``last`` (days in the display time zone, both
     inclusive; none without them). The market's own figures are under (market, ALL_OFFICERS,
     ALL_KINDS); with ``split``, also each officer's (officer id, ALL_KINDS; NOBODY for
-    unclaimed) and each kind's (ALL_OFFICERS, kind); "due soon" and "warned, due today" are
-    the market's only."""
+    unclaimed) and each kind's (ALL_OFFICERS, kind): overdue, stopped and met."""
     ids = list(market_ids)
     figures: dict[tuple[int, int, str], ClockFigures] = {}
     if not ids:
@@ -394,22 +514,37 @@ def deadline_figures(
         return figures.setdefault(key, ClockFigures())
 
     today = _day(now)
-    tomorrow = today + timedelta(days=1)
-    today_starts, tomorrow_starts = _day_start(today), _day_start(tomorrow)
+    tomorrow_starts = _day_start(today + timedelta(days=1))
+    hour_starts = _hour_start(now)
+    hour = timezone.localtime(hour_starts, timezone.get_default_timezone()).hour
+    next_hour_starts = hour_starts + timedelta(hours=1)
 
     # One query, three parts (UNION ALL), each a few rows whatever the number of clocks:
-    # 1. the buckets: overdue before today, due soon after it, stopped in the period;
-    overdue = Q(status__in=_OVERDUE_STATUSES, day__lt=today)
-    soon = Q(status=Status.OPEN, day__gte=tomorrow, warn_day__lt=today)
-    wanted = Q(status__in=_OVERDUE_STATUSES)
+    # 1. the buckets: overdue (the days before today, today's hours gone by, paused late),
+    # stopped in the period, and the market's due later today and due soon (warned before
+    # the current hour);
+    overdue = (
+        Q(status=Status.PAUSED_LATE)
+        | Q(status=Status.OPEN, day__lt=today)
+        | Q(status=Status.OPEN, day=today, hour__lt=hour)
+    )
+    later_today = Q(status=Status.OPEN, day=today, hour__gt=hour)
+    warned = Q(warn_day__lt=today) | Q(warn_hour__lt=hour, warn_day=today)
+    soon = Q(warned, status=Status.OPEN, day__gt=today)
+    market_only = Q(officer=ALL_OFFICERS, kind=ALL_KINDS)
+    # The officers' and kinds' rows of the days to come count nothing they show.
+    wanted = (
+        Q(status=Status.PAUSED_LATE)
+        | Q(status=Status.OPEN, day__lte=today)
+        | Q(market_only, status=Status.OPEN)
+    )
     stopped = Q(pk__in=[])
     if first is not None and last is not None:
         stopped = Q(status__in=_STOPPED_STATUSES, day__gte=first, day__lte=last)
         wanted |= stopped
     counts = DeadlineCount.objects.filter(wanted, subject_type=subject_type, market_id__in=ids)
     if not split:
-        counts = counts.filter(officer=ALL_OFFICERS, kind=ALL_KINDS)
-    columns = ("part", "market_id", "who", "what", "v1", "v2", "v3", "v4")
+        counts = counts.filter(market_only)
     buckets = (
         counts.values("market_id", "officer", "kind")
         .annotate(
@@ -420,88 +555,97 @@ def deadline_figures(
             v2=Sum("n", filter=soon),
             v3=Sum("n", filter=stopped),
             v4=Sum("n", filter=stopped & Q(status=Status.MET)),
+            v5=Sum("n", filter=later_today),
+            v6=Sum("n", filter=later_today & warned),
         )
-        .values_list(*columns)
+        .values_list(*_FIGURE_COLUMNS)
         .order_by()
     )
-    # 2. the clocks due today (one range of ``overdue_after``, counted from the index alone):
-    # overdue from their due time; by officer and kind only when split;
+    # 2. the running clocks due in the current hour (one range of ``overdue_after``, counted
+    # from the index alone): overdue from their due time; by officer and kind only when split;
     clocks = Deadline.objects.filter(
         subject_type=subject_type, target=Target.COMPLETION, market_id__in=ids
     )
     running = Q(stopped_at__isnull=True, paused_at__isnull=True)
-    today_clocks: QuerySet[Any, Any] = clocks.filter(
-        overdue_after__gte=today_starts, overdue_after__lt=tomorrow_starts
+    this_hour: QuerySet[Any, Any] = clocks.filter(
+        running, overdue_after__gte=hour_starts, overdue_after__lt=next_hour_starts
     )
     if split:
-        today_clocks = today_clocks.values("market_id", "officer_id", "kind").annotate(
+        this_hour = this_hour.values("market_id", "officer_id", "kind").annotate(
             who=F("officer_id"), what=F("kind")
         )
     else:
-        today_clocks = today_clocks.values("market_id").annotate(
+        this_hour = this_hour.values("market_id").annotate(
             who=Value(ALL_OFFICERS, output_field=BigIntegerField()),
             what=Value(ALL_KINDS, output_field=CharField()),
         )
-    due_today = (
-        today_clocks.annotate(
+    due_this_hour = (
+        this_hour.annotate(
             part=Value(2, output_field=IntegerField()),
             v1=Count("pk", filter=Q(overdue_after__lt=now)),
-            v2=Count("pk", filter=Q(overdue_after__gte=now)),
-            v3=Count("pk", filter=running & Q(warn_at__lte=now, overdue_after__gte=now)),
-            v4=Value(0, output_field=IntegerField()),
+            v2=_zero(),
+            v3=_zero(),
+            v4=_zero(),
+            v5=Count("pk", filter=Q(overdue_after__gte=now)),
+            v6=Count("pk", filter=Q(warn_at__lte=now, overdue_after__gte=now)),
         )
-        .values_list(*columns)
+        .values_list(*_FIGURE_COLUMNS)
         .order_by()
     )
-    # 3. the running clocks warned so far today and due after today: due soon (counted as
-    # rows, not ids: PostgreSQL's index holds no id, and counting ids would read each row).
-    warned = (
-        clocks.filter(running, warn_at__gte=today_starts, warn_at__lte=now)
-        .filter(due_at__gte=tomorrow_starts)
+    # 3. the running clocks warned so far in the current hour and due after it: due soon, or
+    # warned and due later today (their due times counted, not their ids: PostgreSQL's index
+    # holds no id, and counting ids would read each row).
+    warned_this_hour = (
+        clocks.filter(running, warn_at__gte=hour_starts, warn_at__lte=now)
+        .filter(due_at__gte=next_hour_starts)
         .values("market_id")
         .annotate(
             part=Value(3, output_field=IntegerField()),
             who=Value(ALL_OFFICERS, output_field=BigIntegerField()),
             what=Value(ALL_KINDS, output_field=CharField()),
-            v1=Count("*"),
-            v2=Value(0, output_field=IntegerField()),
-            v3=Value(0, output_field=IntegerField()),
-            v4=Value(0, output_field=IntegerField()),
+            v1=_zero(),
+            v2=Count("due_at", filter=Q(due_at__gte=tomorrow_starts)),
+            v3=_zero(),
+            v4=_zero(),
+            v5=_zero(),
+            v6=Count("due_at", filter=Q(due_at__lt=tomorrow_starts)),
         )
-        .values_list(*columns)
+        .values_list(*_FIGURE_COLUMNS)
         .order_by()
     )
-    for part, market, who, what, v1, v2, v3, v4 in buckets.union(due_today, warned, all=True):
+    parts = buckets.union(due_this_hour, warned_this_hour, all=True)
+    for part, market, who, what, *values in parts:
+        v1, v2, v3, v4, v5, v6 = (value or 0 for value in values)
+        keys = [(market, ALL_OFFICERS, ALL_KINDS)]
         if part == 1:
-            line = at((market, who, what))
-            line.overdue += v1 or 0
-            line.due_soon += v2 or 0
-            line.stopped += v3 or 0
-            line.met += v4 or 0
-        elif part == 2:
-            keys = [(market, ALL_OFFICERS, ALL_KINDS)]
-            if split:
-                keys += [(market, who or NOBODY, ALL_KINDS), (market, ALL_OFFICERS, what)]
-            for key in keys:
-                line = at(key)
-                line.overdue += v1
-                line.due_today += v2
-                line.warned_due_today += v3
-        else:
-            at((market, ALL_OFFICERS, ALL_KINDS)).due_soon += v1
+            keys = [(market, who, what)]
+        elif part == 2 and split:
+            keys += [(market, who or NOBODY, ALL_KINDS), (market, ALL_OFFICERS, what)]
+        for key in keys:
+            line = at(key)
+            line.overdue += v1
+            line.stopped += v3
+            line.met += v4
+            if key[1:] == (ALL_OFFICERS, ALL_KINDS):
+                line.due_soon += v2
+                line.due_today += v5
+                line.warned_due_today += v6
     return figures
 
 
 def deadline_overdue_counts(*, now: datetime) -> dict[str, int]:
     """{subject type: completion clocks overdue at ``now``} over every market, for the
-    operators' metrics (config/metrics.py): the dashboards' counters for the days before today
-    and, through the (market, overdue_after) index, the clocks that fell due today, in one
-    query whatever the number of clocks."""
+    operators' metrics (config/metrics.py): the dashboards' counters for the days and hours
+    gone by and, through the (market, overdue_after) index, the running clocks that fell due
+    in the current hour, in one query whatever the number of clocks."""
     today = _day(now)
-    before_today = (
+    hour_starts = _hour_start(now)
+    hour = timezone.localtime(hour_starts, timezone.get_default_timezone()).hour
+    before_this_hour = (
         DeadlineCount.objects.filter(
-            status__in=_OVERDUE_STATUSES,
-            day__lt=today,
+            Q(status=Status.PAUSED_LATE)
+            | Q(status=Status.OPEN, day__lt=today)
+            | Q(status=Status.OPEN, day=today, hour__lt=hour),
             officer=ALL_OFFICERS,
             kind=ALL_KINDS,
         )
@@ -511,11 +655,13 @@ def deadline_overdue_counts(*, now: datetime) -> dict[str, int]:
         .order_by()
     )
     markets = Market.objects.values("pk")
-    fell_due_today = (
+    fell_due_this_hour = (
         Deadline.objects.filter(
             market_id__in=markets,
             target=Target.COMPLETION,
-            overdue_after__gte=_day_start(today),
+            stopped_at__isnull=True,
+            paused_at__isnull=True,
+            overdue_after__gte=hour_starts,
             overdue_after__lt=now,
         )
         .values("subject_type")
@@ -524,6 +670,6 @@ def deadline_overdue_counts(*, now: datetime) -> dict[str, int]:
         .order_by()
     )
     counts: Counter[str] = Counter()
-    for subject_type, total in before_today.union(fell_due_today, all=True):
+    for subject_type, total in before_this_hour.union(fell_due_this_hour, all=True):
         counts[subject_type] += total or 0
     return {subject_type: n for subject_type, n in counts.items() if n}

@@ -454,12 +454,15 @@ class DeadlineCount(models.Model):
     the clock services in the same transaction (``sla.counters``), so that the team lead's
     dashboard and the region view add up a few hundred rows instead of every clock.
 
-    A bucket is (market, subject type, status, day, warn day, officer, kind): running clocks
-    by the local day they are due and the day they warn; clocks paused after their due time
-    (they stay overdue) by the day they were due; stopped ones, met or late, by the local day
-    they stopped. Each clock counts in three rows: its officer's (all kinds), its kind's (all
-    officers) and the market's (all officers and kinds). Rebuilt from the clocks by
-    ``manage.py sla_counters_rebuild``.
+    A bucket is (market, subject type, status, day, hour, warn day, warn hour, officer, kind):
+    running clocks by the local day and hour they are due and the day and hour they warn (which
+    of today's are overdue or warned depends on the hour: a dashboard reads the hours gone by
+    from here, and only the current hour's clocks from the clocks); the daily prune merges the
+    rows of the hours of a day gone by into one (``WHOLE_DAY``: the hour no longer matters).
+    Clocks paused after their due time (they stay overdue) by the day they were due; stopped
+    ones, met or late, by the local day they stopped (neither by the hour). Each clock counts
+    in three rows: its officer's (all kinds), its kind's (all officers) and the market's (all
+    officers and kinds). Rebuilt from the clocks by ``manage.py sla_counters_rebuild``.
     """
 
     class Status(models.TextChoices):
@@ -471,13 +474,16 @@ class DeadlineCount(models.Model):
     ALL_OFFICERS = -1
     NOBODY = 0
     ALL_KINDS = ""
+    WHOLE_DAY = -1  # an hour: every hour of the day
 
     market = models.ForeignKey(Market, on_delete=models.CASCADE, db_index=False, related_name="+")
     subject_type = models.CharField(max_length=40)
     # One of Status: an internal column, never shown (no choices, so no labels to translate).
     status = models.CharField(max_length=12)
     day = models.DateField()
+    hour = models.SmallIntegerField(default=WHOLE_DAY)  # of ``day``, local: 0–23 or WHOLE_DAY
     warn_day = models.DateField()
+    warn_hour = models.SmallIntegerField(default=WHOLE_DAY)  # of ``warn_day``, likewise
     # A user id, NOBODY (unclaimed) or ALL_OFFICERS; not a foreign key (the sentinels).
     officer = models.BigIntegerField()
     kind = models.CharField(max_length=40)  # ALL_KINDS: every kind
@@ -486,7 +492,17 @@ class DeadlineCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["market", "subject_type", "status", "day", "warn_day", "officer", "kind"],
+                fields=[
+                    "market",
+                    "subject_type",
+                    "status",
+                    "day",
+                    "hour",
+                    "warn_day",
+                    "warn_hour",
+                    "officer",
+                    "kind",
+                ],
                 name="deadline_count_bucket",
             )
         ]

@@ -70,7 +70,17 @@ from cases.sla_selectors import Period, sla_figures, sla_figures_scanned
 from markets.models import Market, Membership, Region, Role
 from sla.calendar import SHANGHAI
 from sla.counters import deadline_counts_move, deadline_counts_prune
-from sla.models import Alert, Deadline, DeadlineCount, Level, Reminder, ReminderCount, Target
+from sla.models import (
+    Alert,
+    Deadline,
+    DeadlineCount,
+    Level,
+    Policy,
+    Reminder,
+    ReminderCount,
+    Target,
+    Unit,
+)
 from sla.services import sla_sweep
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +153,16 @@ def alert_rows() -> set[tuple[Any, ...]]:
 def counter_rows() -> dict[tuple[Any, ...], int]:
     """Every counter row that counts something: the clocks', the reminders' and the cases'."""
     rows = DeadlineCount.objects.exclude(n=0).values_list(
-        "market_id", "subject_type", "status", "day", "warn_day", "officer", "kind", "n"
+        "market_id",
+        "subject_type",
+        "status",
+        "day",
+        "hour",
+        "warn_day",
+        "warn_hour",
+        "officer",
+        "kind",
+        "n",
     )
     reminders = ReminderCount.objects.exclude(n=0).values_list(
         "market_id", "subject_type", "day", "level", "n"
@@ -191,6 +210,14 @@ def scene(guangxi: Region, nanning_market: Market) -> dict[str, Any]:
     return {"markets": [nanning_market, liuzhou], "staff": staff, "leads": leads}
 
 
+def hours_policy(market: Market, kind: str = "policy_consultation") -> Policy:
+    """A completion time limit of a few working hours for ``kind`` in ``market``: its clocks
+    fall due at any hour of the day (a limit in days ends at closing time)."""
+    return Policy.objects.create(
+        kind=kind, target=Target.COMPLETION, market=market, amount=3, unit=Unit.WORKING_HOURS
+    )
+
+
 def _fresh(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
@@ -204,6 +231,7 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
     staff: dict[int, list[User]] = scene["staff"]
     leads: dict[int, User] = scene["leads"]
     applicant = applicant_make(staff[markets[0].pk][0])
+    hours_policy(markets[1], "career_guidance")  # clocks due at any hour, not only at closing
     cases: list[Case] = []
     done: dict[str, int] = {}
 
@@ -332,6 +360,9 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
                 assert_counters_match_the_scan(markets)
         assert_counters_match_the_scan(markets)
 
+        # After the day's prune (the hours of the days gone by merged), the rows are exactly
+        # those a rebuild writes.
+        deadline_counts_prune(today=timezone.localdate())
         written = counter_rows()
         call_command("sla_counters_rebuild", stdout=open_null())
         assert counter_rows() == written
@@ -504,7 +535,17 @@ def test_concurrent_transactions_bumping_the_same_rows_lose_nothing_and_never_de
     are written in key order, so neither waits for the other's rows crosswise (no deadlock)."""
     day = timezone.localdate()
     buckets = [
-        (nanning_market.pk, "cases.case", DeadlineCount.Status.OPEN, day, day, officer, "kind")
+        (
+            nanning_market.pk,
+            "cases.case",
+            DeadlineCount.Status.OPEN,
+            day,
+            17,
+            day,
+            9,
+            officer,
+            "kind",
+        )
         for officer in (DeadlineCount.NOBODY, 7)
     ]
     inside = threading.Barrier(2)
@@ -532,10 +573,10 @@ def test_concurrent_transactions_bumping_the_same_rows_lose_nothing_and_never_de
 
     assert errors == []
     rows = counter_rows()
-    for market, subject_type, status, day_, warn_day, officer, kind in buckets:
-        assert rows[("clocks", market, subject_type, status, day_, warn_day, officer, "")] == 2
-        assert rows[("clocks", market, subject_type, status, day_, warn_day, -1, kind)] == 4
-        assert rows[("clocks", market, subject_type, status, day_, warn_day, -1, "")] == 4
+    for *head, officer, kind in buckets:
+        assert rows[("clocks", *head, officer, "")] == 2
+        assert rows[("clocks", *head, -1, kind)] == 4
+        assert rows[("clocks", *head, -1, "")] == 4
 
 
 def test_rows_that_count_nothing_any_more_are_dropped_once_their_day_is_past(
@@ -561,3 +602,80 @@ def test_rows_that_count_nothing_any_more_are_dropped_once_their_day_is_past(
     assert not empty.exists()
     assert counter_rows() == before  # the rows that count are all there
     assert_counters_match_the_scan(markets)
+
+
+def test_the_hours_of_a_day_gone_by_are_merged_into_one_row(
+    scene: dict[str, Any], frozen_time: time_machine.Traveller
+) -> None:
+    """Running clocks count by the hour they are due and warn; once their day is past, the
+    daily prune merges the rows of its hours into one row of the day: the figures stay, the
+    rows are those a rebuild writes, and a clock moved after the merge (its hour's row left,
+    one below zero until the next prune) still counts once."""
+    markets: list[Market] = scene["markets"]
+    officer = scene["staff"][markets[0].pk][0]
+    applicant = applicant_make(officer)
+    hours_policy(markets[0])
+    cases = []
+    for _ in range(3):  # three due hours of one day
+        cases.append(case_make(officer, market=markets[0], applicant=applicant))
+        frozen_time.shift(timedelta(hours=1))
+    clocks = Deadline.objects.filter(target=Target.COMPLETION, subject_id__in=[c.pk for c in cases])
+    due_days = {timezone.localdate(due) for due in clocks.values_list("due_at", flat=True)}
+    running = DeadlineCount.objects.filter(status=DeadlineCount.Status.OPEN, day__in=due_days)
+    market_rows = running.filter(officer=DeadlineCount.ALL_OFFICERS, kind=DeadlineCount.ALL_KINDS)
+    hours = {timezone.localtime(due).hour for due in clocks.values_list("due_at", flat=True)}
+    assert len(due_days) == 1
+    assert len(hours) > 1
+    assert set(market_rows.values_list("hour", flat=True)) == hours
+
+    frozen_time.move_to(max(clocks.values_list("due_at", flat=True)) + timedelta(days=1))
+    deadline_counts_prune(today=timezone.localdate())
+
+    assert set(running.values_list("hour", "warn_hour")) == {(-1, -1)}
+    assert market_rows.get().n == 3
+    assert_counters_match_the_scan(markets)
+    written = counter_rows()
+    call_command("sla_counters_rebuild", stdout=open_null())
+    assert counter_rows() == written
+
+    case_reassign(  # after the merge: out of its hour's row, into the other officer's
+        actor=scene["leads"][markets[0].pk],
+        case=_fresh(cases[0]),
+        to_user=scene["staff"][markets[0].pk][1],
+    )
+    assert running.filter(n__lt=0).exists()
+    assert_counters_match_the_scan(markets)
+    deadline_counts_prune(today=timezone.localdate())
+    assert set(running.values_list("hour", "warn_hour")) == {(-1, -1)}
+    assert not running.filter(n__lt=0).exists()
+    assert_counters_match_the_scan(markets)
+    written = counter_rows()
+    call_command("sla_counters_rebuild", stdout=open_null())
+    assert counter_rows() == written
+
+
+def test_the_figures_hold_at_every_minute_that_matters_of_a_day(
+    scene: dict[str, Any], frozen_time: time_machine.Traveller
+) -> None:
+    """Clocks due and warned at all hours (a limit of a few working hours), some claimed,
+    some not: at each due and warning time, a minute before and after it, and every quarter
+    of an hour through the day and the night after, the figures read from the counters (the
+    hours gone by) and the clocks (the current hour) equal those counted over every clock."""
+    markets: list[Market] = scene["markets"]
+    officers = scene["staff"][markets[0].pk]
+    applicant = applicant_make(officers[0])
+    hours_policy(markets[0])
+    for n in range(8):
+        case_make(officers[n % 2], market=markets[0], applicant=applicant, claimed=n % 3 > 0)
+        frozen_time.shift(timedelta(minutes=50))
+    start = timezone.now()
+    times = Deadline.objects.filter(target=Target.COMPLETION).values_list("due_at", "warn_at")
+    assert len({timezone.localtime(due).hour for due, _warn in times}) > 3
+    moments = {start + timedelta(minutes=15 * n) for n in range(4 * 20)}
+    for due, warn in times:
+        for at in (due, warn):
+            moments |= {at - timedelta(minutes=1), at, at + timedelta(minutes=1)}
+
+    for moment in sorted(moment for moment in moments if moment >= start):
+        frozen_time.move_to(moment)
+        assert_counters_match_the_scan(markets)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from conftest import MarketFactory, applicant_make
 from django.db import connection
 from django.db.models import Count
@@ -257,8 +258,11 @@ def test_on_time_and_open_alerts_by_market(
     nanning_market: Market,
     liuzhou_market: Market,
     django_assert_num_queries: Callable[[int], Any],
+    frozen_time: time_machine.Traveller,
 ) -> None:
     now = local(2026, 11, 20, 12)
+    # The counters are read at the time they are kept for: the days before it have no hours.
+    frozen_time.move_to(now)
     due = now + timedelta(hours=3)
     clock_add(make(nanning_market), due_at=due)  # warned (a day before), not yet due: due soon
     clock_add(make(nanning_market), due_at=now - timedelta(hours=1))  # overdue
