@@ -673,7 +673,7 @@ _pruned_on: list[date] = []  # the day this process last pruned the dashboard co
 
 def _counts_prune_daily(moment: datetime) -> None:
     """Once a day per process, the first sweep after midnight drops the counters' empty rows
-    of the days gone by (``deadline_counts_prune``)."""
+    of the days gone by and merges the rows of their hours (``deadline_counts_prune``)."""
     today = timezone.localdate(moment)
     if _pruned_on and _pruned_on[0] >= today:
         return
