@@ -153,7 +153,9 @@ def test_overdue_deadlines_from_the_day_they_fall_due_and_after(
 
     frozen_time.move_to(_at(2026, 3, 9, 17, 0))
     assert _value(_scrape(), "lgsc_deadlines_overdue") == 0
-    frozen_time.move_to(_at(2026, 3, 9, 17, 45))  # the clocks due today: read from the clocks
+    frozen_time.move_to(_at(2026, 3, 9, 17, 45))  # due in this hour: read from the clocks
+    assert _value(_scrape(), "lgsc_deadlines_overdue") == 1
+    frozen_time.move_to(_at(2026, 3, 9, 18, 5))  # today's hours gone by: from the counters
     assert _value(_scrape(), "lgsc_deadlines_overdue") == 1
     frozen_time.move_to(_at(2026, 3, 11, 10))  # the days before: read from the counters
     assert _value(_scrape(), "lgsc_deadlines_overdue") == 1
