@@ -352,9 +352,17 @@ def sla_dashboard(
     )
     totals, per_officer, per_kind = sla_figures(market=market, period=period, now=now)
     # Earliest due first. Each list is a range of ``overdue_after``, equal to the due time on
-    # those rows: ordered by it, the index gives the first ten without a sort.
+    # those rows: ordered by it, the index gives the first ten without a sort. None reads more
+    # rows than the counters counted (none for an empty list): "due soon" is an open range
+    # filtered by the warning time, and with fewer than ten warned (just after midnight) its
+    # scan went on through every later clock of the market looking for the rest (13 ms at
+    # 1 000 000 cases, where its one clock takes a fraction of one).
     lists = {
-        name: list(deadlines.filter(condition).order_by("overdue_after", "pk")[:LIST_LENGTH])
+        name: list(
+            deadlines.filter(condition).order_by("overdue_after", "pk")[
+                : min(LIST_LENGTH, totals[name])
+            ]
+        )
         for name, condition in conditions.items()
     }
     officer_ids = [pk for pk, *_counts in per_officer if pk is not None]

@@ -259,6 +259,40 @@ def test_the_dashboard_lists_and_counts_what_is_due_and_overdue(
     assert scripted["on_track"].reference not in html
 
 
+def test_each_short_list_reads_no_more_clocks_than_the_counters_counted(
+    scripted: dict[str, Case],
+    team_lead: User,
+    nanning_market: Market,
+    verified_client: Clients,
+) -> None:
+    """A short list stops at the number of its clocks the counters counted (a list of none
+    sends no query): "due soon" is an open range of due times filtered by the warning time,
+    and with fewer than ten warned its scan would go on through every later clock looking for
+    the rest."""
+    client = verified_client(team_lead)
+    url = f"/sla/market/{nanning_market.pk}/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    Deadline.objects.filter(pk=completion(scripted["due_soon"]).pk).update(warn_at=at(11, 9))
+    sla_counters_rebuild()  # the one clock due soon is not warned yet: none due soon
+    with CaptureQueriesContext(connection) as none_due_soon:
+        client.get(url)
+
+    def limits(captured: CaptureQueriesContext) -> list[int]:
+        lists = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith('SELECT "sla_deadline"."id"') and "ORDER BY" in q["sql"]
+        ]
+        return sorted(int(re.findall(r"LIMIT (\d+)", sql)[-1]) for sql in lists)
+
+    assert limits(context) == [1, 1, 3]  # due today, due soon, overdue: the counted numbers
+    assert limits(none_due_soon) == [1, 3]
+    assert len(none_due_soon.captured_queries) == len(context.captured_queries) - 1
+
+
 def test_the_dashboard_figures_by_officer_and_kind_match_the_hand_count(
     scripted: dict[str, Case],
     team_lead: User,
