@@ -11,6 +11,23 @@ def rebuild(apps, schema_editor):  # type: ignore[no-untyped-def]
     deadline_counts_rebuild()
 
 
+def hours_merged(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Going back: the rows of one day's hours merged into one, as the key before had it."""
+    from django.db.models import Sum
+
+    DeadlineCount = apps.get_model("sla", "DeadlineCount")
+    key = ("market_id", "subject_type", "status", "day", "warn_day", "officer", "kind")
+    merged = list(DeadlineCount.objects.values(*key).annotate(total=Sum("n")).order_by())
+    DeadlineCount.objects.all().delete()
+    DeadlineCount.objects.bulk_create(
+        (
+            DeadlineCount(**{name: row[name] for name in key}, n=row["total"])
+            for row in merged
+        ),
+        batch_size=1000,
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,5 +54,5 @@ class Migration(migrations.Migration):
             model_name='deadlinecount',
             constraint=models.UniqueConstraint(fields=('market', 'subject_type', 'status', 'day', 'hour', 'warn_day', 'warn_hour', 'officer', 'kind'), name='deadline_count_bucket'),
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(rebuild, hours_merged, elidable=True),
     ]
