@@ -78,7 +78,7 @@ def _day_start(day: date) -> datetime:
 
 
 def _hour_start(at: datetime) -> datetime:
-    """The start of the local hour ``at`` is in."""
+    """The start of the local hour ``at`` is in (local: its ``hour`` is the local hour)."""
     local = timezone.localtime(at, timezone.get_default_timezone())
     return local.replace(minute=0, second=0, microsecond=0)
 
@@ -122,6 +122,17 @@ def deadline_bucket(deadline: Deadline) -> Bucket | None:
         officer,
         deadline.kind,
     )
+
+
+def _past_hours_merged(bucket: Bucket, today: date) -> Bucket:
+    """``bucket`` as the daily prune leaves it: the hour of a day before ``today`` (the due
+    day's or the warning day's) is the whole day's (``WHOLE_DAY``)."""
+    market, subject_type, status, day, hour, warn_day, warn_hour, officer, kind = bucket
+    if day < today:
+        hour = WHOLE_DAY
+    if warn_day < today:
+        warn_hour = WHOLE_DAY
+    return (market, subject_type, status, day, hour, warn_day, warn_hour, officer, kind)
 
 
 def _rows(bucket: Bucket) -> tuple[Bucket, Bucket, Bucket]:
@@ -214,20 +225,9 @@ def _hours_merge(today: date) -> None:
         cursor.execute(sql, [Status.OPEN, adapted, WHOLE_DAY, adapted, WHOLE_DAY])
         rows = cursor.fetchall()
     merged: Counter[Bucket] = Counter()
-    for market, subject_type, status, d, h, w, wh, officer, kind, n in rows:
-        d, w = _as_date(d), _as_date(w)
-        key = (
-            market,
-            subject_type,
-            status,
-            d,
-            h if d >= today else WHOLE_DAY,
-            w,
-            wh if w >= today else WHOLE_DAY,
-            officer,
-            kind,
-        )
-        merged[key] += n
+    for market, subject_type, status, day, hour, warn_day, warn_hour, officer, kind, n in rows:
+        bucket = (market, subject_type, status, _as_date(day), hour, _as_date(warn_day))
+        merged[_past_hours_merged((*bucket, warn_hour, officer, kind), today)] += n
     changes = sorted((key, n) for key, n in merged.items() if n)
     if changes:
         counts_upsert(DeadlineCount, _DEADLINE_KEYS, changes)
@@ -274,12 +274,8 @@ def deadline_counts_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
 
     def add(status: str, rows: Iterable[tuple[Any, ...]]) -> None:
         for market, subject_type, officer, kind, day, hour, warn_day, warn_hour, n in rows:
-            if day < today:
-                hour = WHOLE_DAY
-            if warn_day < today:
-                warn_hour = WHOLE_DAY
             key = (market, subject_type, status, day, hour, warn_day, warn_hour)
-            found[(*key, officer or NOBODY, kind)] += n
+            found[_past_hours_merged((*key, officer or NOBODY, kind), today)] += n
 
     def by_day(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         """Rows of (head…, day, n) as rows of a status counted by the day alone."""
@@ -566,7 +562,7 @@ def _figure_rows(
     due soon, stopped, met, due later today, warned and due later today)."""
     today = _day(now)
     hour_starts = _hour_start(now)
-    hour = timezone.localtime(hour_starts, timezone.get_default_timezone()).hour
+    hour = hour_starts.hour
     next_hour_starts = hour_starts + timedelta(hours=1)
     tomorrow_starts = _day_start(today + timedelta(days=1))
     day_value = connection.ops.adapt_datefield_value
@@ -630,8 +626,17 @@ def _figure_rows(
 
     # 2. The running clocks due in the current hour (one range of ``overdue_after``, counted
     # from the index alone): overdue from their due time; by officer and kind only when split.
-    running = f"{k['stopped_at']} IS NULL AND {k['paused_at']} IS NULL"
-    mine = f"{k['subject_type']} = %s AND {k['target']} = %s AND"
+    def running_clocks() -> None:
+        """``FROM`` the markets' running completion clocks of the subject type (``WHERE``
+        goes on with ``AND``)."""
+        sql.add(
+            f"FROM {clocks} WHERE {k['subject_type']} = %s AND {k['target']} = %s AND",
+            subject_type,
+            Target.COMPLETION,
+        )
+        sql.among(k["market"], ids)
+        sql.add(f"AND {k['stopped_at']} IS NULL AND {k['paused_at']} IS NULL")
+
     who, what = (k["officer"], k["kind"]) if split else ("%s", "%s")
     due = k["overdue_after"]
     sql.add(f"UNION ALL SELECT 2, {k['market']}, {who}, {what},")
@@ -646,9 +651,8 @@ def _figure_rows(
         d_now,
         d_now,
     )
-    sql.add(f"FROM {clocks} WHERE {mine}", subject_type, Target.COMPLETION)
-    sql.among(k["market"], ids)
-    sql.add(f"AND {running} AND {due} >= %s AND {due} < %s", d_hour, d_next_hour)
+    running_clocks()
+    sql.add(f"AND {due} >= %s AND {due} < %s", d_hour, d_next_hour)
     sql.add(f"GROUP BY {k['market']}" + (f", {who}, {what}" if split else ""))
 
     # 3. The running clocks warned so far in the current hour and due after it: due soon, or
@@ -664,10 +668,9 @@ def _figure_rows(
         d_tomorrow,
         d_tomorrow,
     )
-    sql.add(f"FROM {clocks} WHERE {mine}", subject_type, Target.COMPLETION)
-    sql.among(k["market"], ids)
+    running_clocks()
     sql.add(
-        f"AND {running} AND {k['warn_at']} >= %s AND {k['warn_at']} <= %s AND {due_at} >= %s",
+        f"AND {k['warn_at']} >= %s AND {k['warn_at']} <= %s AND {due_at} >= %s",
         d_hour,
         d_now,
         d_next_hour,
@@ -685,7 +688,7 @@ def deadline_overdue_counts(*, now: datetime) -> dict[str, int]:
     in the current hour, in one query whatever the number of clocks."""
     today = _day(now)
     hour_starts = _hour_start(now)
-    hour = timezone.localtime(hour_starts, timezone.get_default_timezone()).hour
+    hour = hour_starts.hour
     before_this_hour = (
         DeadlineCount.objects.filter(
             Q(status=Status.PAUSED_LATE)
