@@ -130,25 +130,21 @@ from cases.identity import mobile_mask, resident_id_mask
 from cases.models import (
     Applicant,
     Case,
-    CaseLoadCount,
     CaseNote,
-    CaseOpenedCount,
     Channel,
     ReferenceSequence,
     State,
     Transfer,
 )
-from cases.sla_counters import sla_counters_rebuild
+from cases.sla_counters import counter_rows, sla_counters_rebuild
 from markets.models import Market, Membership, Region, Role, ServiceStation
 from sla.counters import deadline_counts_rebuild, reminder_counts_rebuild
 from sla.models import (
     Alert,
     Deadline,
-    DeadlineCount,
     Level,
     Policy,
     Reminder,
-    ReminderCount,
     Target,
 )
 from workflows.postings.models import Occupation, Posting
@@ -1643,33 +1639,10 @@ def schema_names() -> list[str]:
 def counters_as_rebuilt() -> bool:
     """Whether the dashboards' counters are what ``manage.py sla_counters_rebuild`` counts
     from the clocks, the cases and their owners (tried in a transaction rolled back)."""
-
-    def counted() -> list[tuple[Any, ...]]:
-        rows = DeadlineCount.objects.exclude(n=0).values_list(
-            "market_id",
-            "subject_type",
-            "status",
-            "day",
-            "hour",
-            "warn_day",
-            "warn_hour",
-            "officer",
-            "kind",
-            "n",
-        )
-        reminders = ReminderCount.objects.exclude(n=0).values_list(
-            "market_id", "subject_type", "day", "level", "n"
-        )
-        opened = CaseOpenedCount.objects.exclude(n=0).values_list(
-            "market_id", "day", "kind", "state", "n"
-        )
-        load = CaseLoadCount.objects.exclude(n=0).values_list("market_id", "owner", "state", "n")
-        return sorted(rows) + sorted(reminders) + sorted(opened) + sorted(load)
-
     with transaction.atomic():
-        before = counted()
+        before = counter_rows()
         sla_counters_rebuild()
-        after = counted()
+        after = counter_rows()
         transaction.set_rollback(True)
     return bool(before) and before == after
 

@@ -68,10 +68,10 @@ def case_counts_move(moves: Iterable[tuple[Counted | None, Counted | None]]) -> 
             load[(market_id, owner_id or NOBODY, state)] += delta
     changed_opened = sorted((key, n) for key, n in opened.items() if n)
     if changed_opened:
-        counts_upsert(CaseOpenedCount, ["market_id", "day", "kind", "state"], changed_opened)
+        counts_upsert(CaseOpenedCount, changed_opened)
     changed_load = sorted((key, n) for key, n in load.items() if n)
     if changed_load:
-        counts_upsert(CaseLoadCount, ["market_id", "owner", "state"], changed_load)
+        counts_upsert(CaseLoadCount, changed_load)
 
 
 def case_counted(cases: Iterable[Case]) -> None:

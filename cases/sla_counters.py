@@ -12,15 +12,21 @@ counters: ``manage.py sla_counters_rebuild [--market ID]``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from sla.counters import deadline_counts_lock, deadline_counts_rebuild, reminder_counts_rebuild
-from sla.models import Deadline
+from sla.counters import (
+    counter_key,
+    deadline_counts_lock,
+    deadline_counts_rebuild,
+    reminder_counts_rebuild,
+)
+from sla.models import Deadline, DeadlineCount, ReminderCount
 
 from .counters import case_counts_rebuild
-from .models import Case
+from .models import Case, CaseLoadCount, CaseOpenedCount
 from .services.base import CASE_SUBJECT
 
 
@@ -38,3 +44,21 @@ def sla_counters_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
     reminder_counts_rebuild(market_ids=market_ids)
     case_counts_rebuild(market_ids=market_ids)
     return deadline_counts_rebuild(market_ids=market_ids)
+
+
+def counter_rows() -> dict[tuple[Any, ...], int]:
+    """Every counter row that counts something (``n`` not 0), the clocks', the reminders' and
+    the cases', as {(table, key values…): n}: what a rebuild must find again (the tests;
+    bench/generate.py checks a generated database with it)."""
+    found: dict[tuple[Any, ...], int] = {}
+    tables = (
+        ("clocks", DeadlineCount),
+        ("reminders", ReminderCount),
+        ("opened", CaseOpenedCount),
+        ("load", CaseLoadCount),
+    )
+    for table, model in tables:
+        key = counter_key(model)
+        for *values, n in model.objects.exclude(n=0).values_list(*key, "n").order_by():
+            found[(table, *values)] = n
+    return found

@@ -50,17 +50,6 @@ WHOLE_DAY = DeadlineCount.WHOLE_DAY
 
 # (market id, subject type, status, day, hour, warn day, warn hour, officer id or NOBODY, kind)
 Bucket = tuple[int, str, str, date, int, date, int, int, str]
-_DEADLINE_KEYS = [
-    "market_id",
-    "subject_type",
-    "status",
-    "day",
-    "hour",
-    "warn_day",
-    "warn_hour",
-    "officer",
-    "kind",
-]
 
 _OVERDUE_STATUSES = (Status.OPEN, Status.PAUSED_LATE)
 _STOPPED_STATUSES = (Status.MET, Status.LATE)
@@ -160,16 +149,31 @@ def deadline_counts_move(moves: Iterable[tuple[Bucket | None, Bucket | None]]) -
                 deltas[row] += 1
     changes = sorted((row, n) for row, n in deltas.items() if n)
     if changes:
-        counts_upsert(DeadlineCount, _DEADLINE_KEYS, changes)
+        counts_upsert(DeadlineCount, changes)
 
 
-def counts_upsert(model: type[models.Model], keys: Sequence[str], changes: Sequence[Any]) -> None:
-    """Add each change's ``n`` to the counter row of its key (``keys``' values, in order),
-    inserting the rows not there yet: ``INSERT … ON CONFLICT (keys) DO UPDATE SET n = n +
-    excluded.n``, one statement for all of ``changes`` ((key values, n) each)."""
+def _columns(model: type[models.Model]) -> dict[str, str]:
+    """The model's fields by name, as quoted column names."""
+    quote = connection.ops.quote_name
+    return {field.name: quote(field.column) for field in model._meta.concrete_fields}
+
+
+def counter_key(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields a counter row is keyed by, in order: its model's unique constraint (the
+    buckets' key, and the upsert's conflict target)."""
+    (unique,) = (c for c in model._meta.constraints if isinstance(c, models.UniqueConstraint))
+    return tuple(unique.fields)
+
+
+def counts_upsert(model: type[models.Model], changes: Sequence[Any]) -> None:
+    """Add each change's ``n`` to the counter row of its key (the values of ``counter_key``,
+    in order), inserting the rows not there yet: ``INSERT … ON CONFLICT (key) DO UPDATE SET n
+    = n + excluded.n``, one statement for all of ``changes`` ((key values, n) each)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(name) for name in [*keys, "n"])
+    column = _columns(model)
+    keys = [column[name] for name in counter_key(model)]
+    columns = ", ".join([*keys, quote("n")])
     row = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
     values = ", ".join([row] * len(changes))
     params: list[Any] = []
@@ -178,7 +182,7 @@ def counts_upsert(model: type[models.Model], keys: Sequence[str], changes: Seque
         params.extend(adapt(value) if isinstance(value, date) else value for value in key)
         params.append(delta)
     n = quote("n")
-    conflict = ", ".join(quote(name) for name in keys)
+    conflict = ", ".join(keys)
     # Names from the model, every value a parameter.
     insert = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
     sql = f"{insert} ON CONFLICT ({conflict}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
@@ -208,17 +212,14 @@ def deadline_counts_prune(*, today: date) -> int:
 def _hours_merge(today: date) -> None:
     """Merge the counters' rows of the hours of days before ``today`` (the due day's or the
     warning day's) into the rows of those days (``WHOLE_DAY``)."""
-    quote = connection.ops.quote_name
-    table = quote(DeadlineCount._meta.db_table)
-    columns = ", ".join(quote(name) for name in [*_DEADLINE_KEYS, "n"])
-    day, hour, warn_day, warn_hour = (
-        quote(name) for name in ("day", "hour", "warn_day", "warn_hour")
-    )
+    table = connection.ops.quote_name(DeadlineCount._meta.db_table)
+    c = _columns(DeadlineCount)
+    columns = ", ".join(c[name] for name in [*counter_key(DeadlineCount), "n"])
     # Names from the model, every value a parameter.
     sql = (
-        f"DELETE FROM {table} WHERE {quote('status')} = %s"  # noqa: S608
-        f" AND (({day} < %s AND {hour} <> %s) OR ({warn_day} < %s AND {warn_hour} <> %s))"
-        f" RETURNING {columns}"
+        f"DELETE FROM {table} WHERE {c['status']} = %s"  # noqa: S608
+        f" AND (({c['day']} < %s AND {c['hour']} <> %s)"
+        f" OR ({c['warn_day']} < %s AND {c['warn_hour']} <> %s)) RETURNING {columns}"
     )
     adapted = connection.ops.adapt_datefield_value(today)
     with connection.cursor() as cursor:
@@ -230,7 +231,7 @@ def _hours_merge(today: date) -> None:
         merged[_past_hours_merged((*bucket, warn_hour, officer, kind), today)] += n
     changes = sorted((key, n) for key, n in merged.items() if n)
     if changes:
-        counts_upsert(DeadlineCount, _DEADLINE_KEYS, changes)
+        counts_upsert(DeadlineCount, changes)
 
 
 def _as_date(value: Any) -> date:
@@ -404,7 +405,7 @@ def reminder_counts_move(
             deltas[after] += 1
     changes = sorted((bucket, n) for bucket, n in deltas.items() if n)
     if changes:
-        counts_upsert(ReminderCount, ["market_id", "subject_type", "day", "level"], changes)
+        counts_upsert(ReminderCount, changes)
 
 
 @transaction.atomic
@@ -494,12 +495,6 @@ class _Sql:
 
     def __str__(self) -> str:
         return " ".join(self.parts)
-
-
-def _columns(model: type[models.Model]) -> dict[str, str]:
-    """The model's fields by name, as quoted column names."""
-    quote = connection.ops.quote_name
-    return {field.name: quote(field.column) for field in model._meta.concrete_fields}
 
 
 def deadline_figures(

@@ -45,8 +45,6 @@ from cases.dashboard_selectors import (
 from cases.fsm import CaseActionError
 from cases.models import (
     Case,
-    CaseLoadCount,
-    CaseOpenedCount,
     ChecklistItem,
     NoticeItem,
     State,
@@ -66,6 +64,7 @@ from cases.services import (
     case_transfer_accept,
     case_withdraw,
 )
+from cases.sla_counters import counter_rows
 from cases.sla_selectors import Period, sla_figures, sla_figures_scanned
 from markets.models import Market, Membership, Region, Role
 from sla.calendar import SHANGHAI
@@ -148,38 +147,6 @@ def alert_rows() -> set[tuple[Any, ...]]:
             "deadline_id", "level", "at", "market_id", "subject_type", "target"
         )
     )
-
-
-def counter_rows() -> dict[tuple[Any, ...], int]:
-    """Every counter row that counts something: the clocks', the reminders' and the cases'."""
-    rows = DeadlineCount.objects.exclude(n=0).values_list(
-        "market_id",
-        "subject_type",
-        "status",
-        "day",
-        "hour",
-        "warn_day",
-        "warn_hour",
-        "officer",
-        "kind",
-        "n",
-    )
-    reminders = ReminderCount.objects.exclude(n=0).values_list(
-        "market_id", "subject_type", "day", "level", "n"
-    )
-    opened = CaseOpenedCount.objects.exclude(n=0).values_list(
-        "market_id", "day", "kind", "state", "n"
-    )
-    load = CaseLoadCount.objects.exclude(n=0).values_list("market_id", "owner", "state", "n")
-    found: dict[tuple[Any, ...], int] = {}
-    for table, counted in (
-        ("clocks", rows),
-        ("reminders", reminders),
-        ("opened", opened),
-        ("load", load),
-    ):
-        found.update({(table, *row[:-1]): row[-1] for row in counted})
-    return found
 
 
 def staff_make(username: str, role: Role, *, market: Market) -> User:
@@ -364,6 +331,7 @@ def test_the_counters_equal_the_scan_after_any_sequence_of_operations(
         # those a rebuild writes.
         deadline_counts_prune(today=timezone.localdate())
         written = counter_rows()
+        assert {table for table, *_key in written} == {"clocks", "reminders", "opened", "load"}
         call_command("sla_counters_rebuild", stdout=open_null())
         assert counter_rows() == written
         assert_counters_match_the_scan(markets)
