@@ -15,6 +15,10 @@ def hours_merged(apps, schema_editor):  # type: ignore[no-untyped-def]
     """Going back: the rows of one day's hours merged into one, as the key before had it."""
     from django.db.models import Sum
 
+    if schema_editor.connection.vendor == "postgresql":
+        # The rows' foreign keys checked now: the columns are altered next in this transaction,
+        # which PostgreSQL refuses while checks of rows written in it are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     DeadlineCount = apps.get_model("sla", "DeadlineCount")
     key = ("market_id", "subject_type", "status", "day", "warn_day", "officer", "kind")
     merged = list(DeadlineCount.objects.values(*key).annotate(total=Sum("n")).order_by())
