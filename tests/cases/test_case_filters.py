@@ -12,6 +12,7 @@ import pytest
 from case_support import market_make, staff_make
 from conftest import SHANGHAI, applicant_make, case_make
 from django.db import connection
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -322,6 +323,63 @@ def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
     owners = [case.pk for case in market_due if case.owner_id == officer.pk]
     assert len(owners) >= 2  # the set-up has the officer's clocks in every due window
     assert [case.pk for case in query[:25]] == owners[:25]
+
+
+def _station_due_list(
+    team_lead: User, officer: User, market: Market, due: str, sort: str
+) -> tuple[QuerySet[Case], list[int]]:
+    """A third of ``_many_with_clocks``' cases at a station: the station's new cases with
+    ``due`` in ``sort`` order, and the ids the market's due list narrowed to them lists."""
+    _many_with_clocks(market, officer)
+    station = ServiceStation.objects.create(market=market, name="朝阳站", address="朝阳路")
+    Case.objects.annotate(third=F("id") % 3).filter(third=1).update(station=station)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    criteria = {"due": due, "sort": sort, "now": NOW}
+    market_due = case_list_for_market(user=team_lead, market_id=market.pk, **criteria)
+    expected = [
+        case.pk for case in market_due if case.station_id == station.pk and case.state == State.NEW
+    ]
+    assert len(expected) >= 2, due  # the set-up has such cases in every due window
+    query = case_list_for_market(
+        user=team_lead, market_id=market.pk, station_id=station.pk, state=State.NEW, **criteria
+    )
+    return query, expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["due", "newest"])
+@pytest.mark.parametrize("due", [DUE_OVERDUE, DUE_TODAY, DUE_THIS_WEEK])
+def test_a_stations_due_list_in_one_state_lists_the_stations_cases_of_the_markets_due_list(
+    team_lead: User, officer: User, nanning_market: Market, due: str, sort: str
+) -> None:
+    query, expected = _station_due_list(team_lead, officer, nanning_market, due, sort)
+
+    assert [case.pk for case in query] == expected
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="about SQLite's planner, which has no statistics across two tables",
+)
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["due", "newest"])
+@pytest.mark.parametrize("due", [DUE_OVERDUE, DUE_TODAY, DUE_THIS_WEEK])
+def test_on_sqlite_a_stations_due_list_in_one_state_reads_the_stations_cases_first(
+    team_lead: User, officer: User, nanning_market: Market, due: str, sort: str
+) -> None:
+    """A station's cases in one state are fewer than the market's clocks in a due range (a
+    week of them on a Monday): SQLite reads those cases from the station's index and each
+    one's clock by its own key. Left to itself, having no statistics across the two tables,
+    it walked the market's clocks in the range, each one's case: 63 ms at 1 M cases on a
+    Monday (bench/README.md, "Monday just after midnight"). PostgreSQL weighs it with its
+    statistics, which a table of a few thousand rows does not show."""
+    query, _expected = _station_due_list(team_lead, officer, nanning_market, due, sort)
+
+    plan = query[:25].explain()
+
+    assert "case_station_state_opened" in plan, plan
+    assert "deadline_market_overdue" not in plan, plan
 
 
 def _owned_counted(market: Market) -> Iterator[tuple[int, int, int | None]]:
