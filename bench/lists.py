@@ -285,6 +285,16 @@ def filters(scene: Scene) -> list[tuple[str, dict[str, Any], str]]:
             {"station_id": scene.station_id, "state": State.NEW, "due": "week", "sort": "due"},
             f"station={scene.station_id}&state=new&due=week",
         ),
+        (
+            "station & due=week",
+            {"station_id": scene.station_id, "due": "week", "sort": "due"},
+            f"station={scene.station_id}&due=week",
+        ),
+        (
+            "channel=phone & due=overdue",
+            {"channel": Channel.PHONE, "due": "overdue", "sort": "due"},
+            "channel=phone&due=overdue",
+        ),
     ]
 
 
