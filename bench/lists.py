@@ -62,6 +62,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from backoffice.common.pages import COUNT_CAP, BoundedPaginator
 from cases.models import OPEN_STATES, Case, Channel, State
+from cases.selectors import cases_read_whole
 from cases.staff_selectors import case_list_for_market
 from markets.models import Membership, Role, ServiceStation
 from sla.models import Deadline, Policy, Target
@@ -316,7 +317,9 @@ def bench_selector(scene: Scene, *, runs: int, profile: bool) -> list[Result]:
             cases = case_list_for_market(
                 user=fresh(scene.lead), market_id=scene.market_id, **criteria
             )
-            paginator = BoundedPaginator(cases, PAGE_SIZE, cap=COUNT_CAP)
+            paginator = BoundedPaginator(
+                cases, PAGE_SIZE, cap=COUNT_CAP, in_order=cases_read_whole(**criteria)
+            )
             first = paginator.page(1)
             return len(list(first)), paginator.count, paginator.over_cap
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -212,6 +213,26 @@ CASE_SORT_DUE = "due"
 _CLOCK = "completion_clock__"
 
 
+def cases_read_whole(
+    *,
+    station_id: int | None = None,
+    state: str = "",
+    owner_id: int | None = None,
+    due: str = "",
+    **_others: Any,
+) -> bool:
+    """Whether ``cases_filtered`` reads every case of the list (then sorts them) for these
+    criteria (its keywords; the others do not decide it), rather than walking an index in
+    the list's order to the page's last row: a station's cases in one state with a due
+    filter, and no owner. Those cases (a few thousand at most) are fewer than the market's
+    clocks in a due range (a week of them on a Monday), so the list reads them from the
+    station's index and checks each one's clock, instead of each clock in the range its case
+    (SQLite, with no statistics across the two tables, must be told). Such a list is counted
+    by reading its ids in its order: one walk for the count and the page
+    (``backoffice.common.pages.BoundedPaginator``, ``in_order``)."""
+    return bool(due) and station_id is not None and bool(state) and owner_id is None
+
+
 def cases_filtered(
     cases: QuerySet[Case],
     *,
@@ -258,14 +279,12 @@ def cases_filtered(
     if opened_to is not None:
         cases = cases.filter(opened_at__lt=day_start(opened_to + timedelta(days=1)))
     if due:
-        # A station's cases in one open state (a few thousand at most) are fewer than the
-        # market's clocks in a due range (a week of them on a Monday): the list reads those
-        # cases from their index and checks each one's clock, rather than each clock in the
-        # range its case (SQLite has no statistics across the two tables to see it).
-        by_station = station_id is not None and bool(state) and owner_id is None
+        read_whole = cases_read_whole(
+            station_id=station_id, state=state, owner_id=owner_id, due=due
+        )
         cases = cases.filter(
             deadline_due_condition(
-                due=due, now=now or timezone.now(), through=_CLOCK, by_index=not by_station
+                due=due, now=now or timezone.now(), through=_CLOCK, by_index=not read_whole
             )
         )
         if owner_id is not None:
@@ -274,7 +293,7 @@ def cases_filtered(
             # read in due order (with the market's index too, PostgreSQL ANDs the two bitmaps
             # and sorts every due clock of the owner).
             cases = cases.filter(completion_clock__officer_id=owner_id)
-        elif market_ids is not None and not by_station:
+        elif market_ids is not None and not read_whole:
             cases = cases.filter(completion_clock__market_id__in=market_ids)
     return case_rows(cases).order_by(*CASE_SORTS[sort])
 

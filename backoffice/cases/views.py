@@ -37,6 +37,7 @@ from cases.selectors import (
     case_list_mine,
     case_list_unclaimed,
     cases_filtered,
+    cases_read_whole,
     transfer_list_waiting_for,
 )
 from cases.services import (
@@ -497,10 +498,12 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
     may_reassign = can.leads(user, market.pk)
     staff = list(staff_list_for_markets(market_ids=[market.pk]))  # the filter's, and reassign's
     filters = market_filters(_filter_data(request), market_id=market.pk, staff=staff)
+    criteria = filters.criteria()
     page = bounded_page(
         request,
-        case_list_for_market(user=user, market_id=market_id, **filters.criteria()),
+        case_list_for_market(user=user, market_id=market_id, **criteria),
         per_page=PAGE_SIZE,
+        in_order=cases_read_whole(**criteria),
     )
     return render(
         request,

@@ -52,15 +52,22 @@ class BoundedPaginator(Paginator):
     the list's order cost more than counting them in any (a market's overdue cases in progress,
     newest first: 31 ms against 13; bench/README.md, "Case lists")."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, in_order: bool = False
+    ) -> None:
+        """``in_order``: count by reading the ids in the list's order whatever the cap, for a
+        list whose rows the database reads whole and sorts anyway (a station's due cases,
+        ``cases.selectors.cases_read_whole``): the count and the page would each read them
+        all, one walk does both (at 1 000 000 cases 30 -> 18 ms on PostgreSQL)."""
         super().__init__(object_list, per_page)
         self.cap = cap
+        self.in_order = in_order
 
     @cached_property
     def ids(self) -> list[Any] | None:
         """The ids of the list's first ``cap + 1`` rows in its order; None over
-        ``ORDERED_COUNT_CAP``."""
-        if self.cap > ORDERED_COUNT_CAP:
+        ``ORDERED_COUNT_CAP`` unless ``in_order``."""
+        if self.cap > ORDERED_COUNT_CAP and not self.in_order:
             return None
         rows: Any = self.object_list
         return list(rows.values_list("pk", flat=True)[: self.cap + 1])
@@ -164,10 +171,14 @@ def bounded_page(
     per_page: int,
     param: str = "page",
     cap: int | None = None,
+    in_order: bool = False,
 ) -> Page[Any]:
     """The requested page (the last one for a number beyond it, the first for a malformed
-    one), of at most ``cap`` rows in all (``COUNT_CAP`` unless given)."""
-    paginator = BoundedPaginator(items, per_page, cap=COUNT_CAP if cap is None else cap)
+    one), of at most ``cap`` rows in all (``COUNT_CAP`` unless given); ``in_order``: see
+    ``BoundedPaginator``."""
+    paginator = BoundedPaginator(
+        items, per_page, cap=COUNT_CAP if cap is None else cap, in_order=in_order
+    )
     return paginator.get_page(request.GET.get(param))
 
 

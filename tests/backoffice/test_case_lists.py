@@ -289,6 +289,7 @@ FILTERS = [
     "sort=-reference",
     "state=in_progress&kind=policy_consultation&owner={officer}&channel=counter&due=overdue"
     "&opened_from=2020-01-01&sort=oldest",
+    "station={station}&state=in_progress&due=overdue",  # read whole, counted in order
 ]
 
 
@@ -321,6 +322,52 @@ def test_the_market_list_queries_do_not_grow_with_the_cases_for_any_filter(
         officer=officer.pk, station=station.pk
     )
     assert_flat(verified_client(team_lead), url, fill, django_assert_max_num_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "in_order"),
+    [
+        ("station={station}&state=in_progress&due=overdue", True),
+        ("station={station}&due=overdue", False),
+        ("state=in_progress&due=overdue", False),
+    ],
+)
+def test_a_stations_due_cases_in_one_state_are_counted_with_the_page_in_one_walk(
+    verified_client: Clients,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+    query: str,
+    in_order: bool,
+) -> None:
+    """The market list of a station's cases in one state with a due filter reads them whole
+    (``cases.selectors.cases_read_whole``): its count is its ids read in due order, which
+    the page then shows, instead of a count that reads them all and a page that reads them
+    all again. The other due lists walk the clocks in due order and count apart."""
+    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
+    cases = bulk_cases(
+        20,
+        market=nanning_market,
+        applicant=applicant_make(officer),
+        opener=officer,
+        owner=officer,
+        state=State.IN_PROGRESS,
+    )
+    Case.objects.filter(pk__in=[c.pk for c in cases[::2]]).update(station=station)
+    bulk_deadlines(cases, due_in=-timedelta(hours=1))
+    url = f"/cases/market/{nanning_market.pk}/?" + query.format(station=station.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = verified_client(team_lead).get(url)
+
+    assert response.status_code == 200
+    page = response.context["cases"]
+    assert (page.row_ids is not None) is in_order
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert len(counts) == (0 if in_order else 1), counts
+    expected = 10 if "station" in query else 20
+    assert page.paginator.count == expected and len(page.object_list) == expected
 
 
 @pytest.mark.django_db

@@ -97,6 +97,32 @@ def test_a_short_list_is_counted_by_its_ids_in_its_order_and_paged_from_them(
 
 
 @pytest.mark.django_db
+def test_a_list_read_whole_is_counted_by_its_ids_in_its_order_whatever_the_cap(
+    officer: User, team_lead: User, nanning_market: Market
+) -> None:
+    """A list whose rows the database reads whole and sorts (``in_order``) is counted by
+    reading its ids in its order even with the long cap: one walk for the count and the
+    pages. Without it, the long cap counts in a query of its own."""
+    _late_and_on_time(officer, nanning_market)
+    overdue = case_list_for_market(user=team_lead, market_id=nanning_market.pk, due="overdue")
+    whole = BoundedPaginator(overdue, 10, cap=1000, in_order=True)
+    counted = BoundedPaginator(overdue, 10, cap=1000)
+
+    with CaptureQueriesContext(connection) as queries:
+        pages = [list(whole.page(number)) for number in (1, 2, 3)]
+
+    assert [case for page in pages for case in page] == list(overdue)
+    assert (whole.count, whole.over_cap) == (30, False)
+    ids, *page_queries = (query["sql"] for query in queries.captured_queries)
+    assert len(page_queries) == 3
+    assert "ORDER BY" in ids and "COUNT(" not in ids, ids
+    with CaptureQueriesContext(connection) as queries:
+        assert list(counted.page(1)) == pages[0]
+    assert "COUNT(" in queries.captured_queries[0]["sql"]
+    assert counted.ids is None
+
+
+@pytest.mark.django_db
 def test_pages_of_two_short_lists_read_their_rows_in_one_query_each_in_its_order(
     officer: User, team_lead: User, nanning_market: Market
 ) -> None:
