@@ -5,8 +5,8 @@
 Over ``--cases`` bulk-created cases (the set-up of bench/run.py, plus four kinds, two service
 stations per market and a completion clock for every open case), it times for every filter
 the lists offer: the first page of the market's list through the selector (``cases_filtered``
-as the page calls it: the page's rows and its capped count), the full
-``GET /cases/market/<id>/?<filter>`` of a team lead, and for a few filters the officer's
+as the page calls it and plans it, ``list_plans``: the page's rows and its capped count), the
+full ``GET /cases/market/<id>/?<filter>`` of a team lead, and for a few filters the officer's
 ``GET /cases/?<filter>``; it prints the query plan of each first page.
 
 A benchmark reports: it exits 0 whether or not a target is met, and prints MISSED beside a
@@ -60,7 +60,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from backoffice.common.pages import COUNT_CAP, BoundedPaginator
+from backoffice.common.pages import COUNT_CAP, BoundedPaginator, list_plans
 from cases.models import OPEN_STATES, Case, Channel, State
 from cases.selectors import cases_read_whole
 from cases.staff_selectors import case_list_for_market
@@ -314,14 +314,15 @@ def bench_selector(scene: Scene, *, runs: int, profile: bool) -> list[Result]:
     for label, criteria, _query in filters(scene):
 
         def page(criteria: dict[str, Any] = criteria) -> tuple[int, int, bool]:
-            cases = case_list_for_market(
-                user=fresh(scene.lead), market_id=scene.market_id, **criteria
-            )
-            paginator = BoundedPaginator(
-                cases, PAGE_SIZE, cap=COUNT_CAP, in_order=cases_read_whole(**criteria)
-            )
-            first = paginator.page(1)
-            return len(list(first)), paginator.count, paginator.over_cap
+            with list_plans():  # planned as the page plans them (PostgreSQL)
+                cases = case_list_for_market(
+                    user=fresh(scene.lead), market_id=scene.market_id, **criteria
+                )
+                paginator = BoundedPaginator(
+                    cases, PAGE_SIZE, cap=COUNT_CAP, in_order=cases_read_whole(**criteria)
+                )
+                first = paginator.page(1)
+                return len(list(first)), paginator.count, paginator.over_cap
 
         with CaptureQueriesContext(connection) as queries:
             rows, count, over = page()
@@ -347,7 +348,8 @@ def bench_plans(scene: Scene) -> None:
             user=fresh(scene.lead), market_id=scene.market_id, **criteria
         )[:PAGE_SIZE]
         try:
-            plan, by_index, full = query_plan(queryset)
+            with list_plans():  # as the page plans it (PostgreSQL)
+                plan, by_index, full = query_plan(queryset)
         except EmptyResultSet:  # the selector knows that nothing can match: no query at all
             print(f"\n-- {label}: no query (nothing can match)")
             continue
