@@ -22,6 +22,7 @@ hour's row, and the next prune merges that too. The sums are right at every mome
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -158,9 +159,11 @@ def _columns(model: type[models.Model]) -> dict[str, str]:
     return {field.name: quote(field.column) for field in model._meta.concrete_fields}
 
 
+@functools.cache
 def counter_key(model: type[models.Model]) -> tuple[str, ...]:
     """The fields a counter row is keyed by, in order: its model's unique constraint (the
-    buckets' key, and the upsert's conflict target)."""
+    buckets' key, and the upsert's conflict target); read once per model (each intake
+    upserts three counters)."""
     (unique,) = (c for c in model._meta.constraints if isinstance(c, models.UniqueConstraint))
     return tuple(unique.fields)
 
@@ -227,8 +230,9 @@ def _hours_merge(today: date) -> None:
         rows = cursor.fetchall()
     merged: Counter[Bucket] = Counter()
     for market, subject_type, status, day, hour, warn_day, warn_hour, officer, kind, n in rows:
-        bucket = (market, subject_type, status, _as_date(day), hour, _as_date(warn_day))
-        merged[_past_hours_merged((*bucket, warn_hour, officer, kind), today)] += n
+        day, warn_day = _as_date(day), _as_date(warn_day)
+        bucket = (market, subject_type, status, day, hour, warn_day, warn_hour, officer, kind)
+        merged[_past_hours_merged(bucket, today)] += n
     changes = sorted((key, n) for key, n in merged.items() if n)
     if changes:
         counts_upsert(DeadlineCount, changes)

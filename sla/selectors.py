@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateTimeField, F, Func, Q, QuerySet
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db import models
+from django.db.models import Q, QuerySet, Transform
 from django.utils import timezone
 
 from markets.models import Market
@@ -153,21 +153,25 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-class _NoIndex(Func):
-    """A column's value, which no index may serve: on SQLite ``+column``, its documented way
-    to keep the planner from leading with an index on that column; elsewhere the column
-    itself (PostgreSQL weighs the choice with its statistics)."""
+class NoIndex(Transform):
+    """``overdue_after__no_index__…``: the column's value, which no index may serve. On SQLite
+    ``+column``, its documented way to keep the planner from leading with an index on that
+    column; elsewhere the column itself (PostgreSQL weighs the choice with its statistics)."""
 
+    lookup_name = "no_index"
     template = "%(expressions)s"
-    output_field = DateTimeField()
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> _AsSqlType:
-        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
-_LOOKUPS = {"gte": GreaterThanOrEqual, "lt": LessThan}
+# On the column's own field (a generated one: its lookups are its output field's), no other.
+_overdue_after = Deadline._meta.get_field("overdue_after")
+assert isinstance(_overdue_after, models.GeneratedField)  # noqa: S101
+assert _overdue_after.output_field is not None  # noqa: S101
+_overdue_after.output_field.register_lookup(NoIndex)
 
 
 def deadline_due_condition(
@@ -192,8 +196,5 @@ def deadline_due_condition(
     else:
         raise ValueError(due)
     bounds = {"lt": end} if start is None else {"gte": start, "lt": end}
-    field = f"{through}overdue_after"
-    if by_index:
-        return Q(**{f"{field}__{lookup}": bound for lookup, bound in bounds.items()})
-    value = _NoIndex(F(field))
-    return Q(*(_LOOKUPS[lookup](value, bound) for lookup, bound in bounds.items()))
+    field = f"{through}overdue_after" + ("" if by_index else "__no_index")
+    return Q(**{f"{field}__{lookup}": bound for lookup, bound in bounds.items()})
