@@ -36,6 +36,7 @@ from cases.selectors import (
     case_get_visible,
     case_list_mine,
     case_list_unclaimed,
+    cases_counted_by_hash,
     cases_filtered,
     cases_read_whole,
     transfer_list_waiting_for,
@@ -504,6 +505,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
         case_list_for_market(user=user, market_id=market_id, **criteria),
         per_page=PAGE_SIZE,
         in_order=cases_read_whole(**criteria),
+        count_hashed=cases_counted_by_hash(**criteria),
     )
     return render(
         request,

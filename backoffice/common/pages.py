@@ -10,17 +10,30 @@ cannot see a correlation (the cases' state among the clocks due: two tables, whi
 spans), and plans for that much work: it starts parallel workers, whose start-up costs more
 than the whole query serially, and prefers hashing every candidate (a market's 33 000
 unclaimed cases) to probing a few through an index, which it costs as a read from disk. So on
-a list page there are no parallel workers, and a random page read is costed as the cached read
+a list page there are no parallel workers, a random page read is costed as the cached read
 it is (``random_page_cost`` 1.1, the usual setting for data in memory or on SSD, instead of the
-default 4 of spinning disks). At 1 000 000 cases (bench/lists.py): the officer's unclaimed cases
-due today 17 ms with a worker, 2 ms without; with a day's clocks due, hashed 8–13 ms, probed
-about 2 ms; a market's overdue cases 26 ms and 12 ms. Every other query (the statistics, the
+default 4 of spinning disks), and two tables are joined by probing an index for each row
+(nested loops), not by hashing or merging both sides: a list walks in its order to its
+page's last row. Even costed as cached, a walk of the overdue clocks that probes each case
+looked dearer to the planner than hashing all the market's new cases (it expects 900 of them
+overdue where 6 700 are, so a walk four times as long), and so did the unclaimed cases due
+today. At 1 000 000 cases (bench/lists.py): the officer's unclaimed cases due today 17 ms
+with a worker, 8 hashed, 2 probed; the unclaimed overdue 22 ms hashed, 1-3 probed; a market's
+overdue cases 26 ms, 12, then 10.
+
+One count is the exception: a station's cases in a due range, any state, counted up to the
+cap in no order (``BoundedPaginator(count_hashed=True)``, ``cases.selectors.
+cases_counted_by_hash``). Fewer than the cap match in a week of the market's clocks, so every
+clock of the range or every case of the station is read: hashing the one against the other
+(11-18 ms at 1 000 000 cases) beats probing the clock of each of the station's 33 000 cases
+(80-90 ms), the only nested loop left. Every other query (the statistics, the
 exports, the sweeps) is planned with the server's settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -53,15 +66,25 @@ class BoundedPaginator(Paginator):
     newest first: 31 ms against 13; bench/README.md, "Case lists")."""
 
     def __init__(
-        self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, in_order: bool = False
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int = COUNT_CAP,
+        in_order: bool = False,
+        count_hashed: bool = False,
     ) -> None:
         """``in_order``: count by reading the ids in the list's order whatever the cap, for a
         list whose rows the database reads whole and sorts anyway (a station's due cases,
         ``cases.selectors.cases_read_whole``): the count and the page would each read them
-        all, one walk does both (at 1 000 000 cases 30 -> 18 ms on PostgreSQL)."""
+        all, one walk does both (at 1 000 000 cases 30 -> 18 ms on PostgreSQL).
+        ``count_hashed``: a count in no order may join by hashing (``joins_hashed``), for a
+        list that reads every candidate of both tables to count (see the module's
+        docstring)."""
         super().__init__(object_list, per_page)
         self.cap = cap
         self.in_order = in_order
+        self.count_hashed = count_hashed
 
     @cached_property
     def ids(self) -> list[Any] | None:
@@ -78,7 +101,8 @@ class BoundedPaginator(Paginator):
         if self.ids is not None:
             return len(self.ids)
         rows: Any = self.object_list
-        return int(rows.order_by()[: self.cap + 1].count())
+        with joins_hashed(self.count_hashed):
+            return int(rows.order_by()[: self.cap + 1].count())
 
     @cached_property
     def count(self) -> int:
@@ -172,20 +196,57 @@ def bounded_page(
     param: str = "page",
     cap: int | None = None,
     in_order: bool = False,
+    count_hashed: bool = False,
 ) -> Page[Any]:
     """The requested page (the last one for a number beyond it, the first for a malformed
-    one), of at most ``cap`` rows in all (``COUNT_CAP`` unless given); ``in_order``: see
-    ``BoundedPaginator``."""
+    one), of at most ``cap`` rows in all (``COUNT_CAP`` unless given); ``in_order`` and
+    ``count_hashed``: see ``BoundedPaginator``."""
     paginator = BoundedPaginator(
-        items, per_page, cap=COUNT_CAP if cap is None else cap, in_order=in_order
+        items,
+        per_page,
+        cap=COUNT_CAP if cap is None else cap,
+        in_order=in_order,
+        count_hashed=count_hashed,
     )
     return paginator.get_page(request.GET.get(param))
 
 
 # What a list page's transaction plans with (PostgreSQL); see the module's docstring.
-LIST_PLAN_SETTINGS = {"max_parallel_workers_per_gather": "0", "random_page_cost": "1.1"}
-# All of them in one statement (one round trip; ``set_config(…, true)`` is ``SET LOCAL``).
-LIST_PLAN_STATEMENT = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(LIST_PLAN_SETTINGS))
+LIST_PLAN_SETTINGS = {
+    "max_parallel_workers_per_gather": "0",
+    "random_page_cost": "1.1",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
+# The joins a list page's plans leave out (``joins_hashed`` lets them in again, for a while).
+JOINS_HASHED = ("enable_hashjoin", "enable_mergejoin")
+# Whether the queries sent now are a list page's, planned with LIST_PLAN_SETTINGS.
+_planned_as_list: ContextVar[bool] = ContextVar("planned_as_list", default=False)
+
+
+def _plans_set(settings: dict[str, str]) -> None:
+    """The settings, for the rest of the transaction, in one statement (one round trip;
+    ``set_config(…, true)`` is ``SET LOCAL``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+            [v for item in settings.items() for v in item],
+        )
+
+
+@contextmanager
+def joins_hashed(hashed: bool = True) -> Iterator[None]:
+    """Inside ``list_plans``, the queries inside may join by hashing or merging again (the
+    server's choice); then back to the list's nested loops. Nothing to do when ``hashed`` is
+    false or outside ``list_plans`` (on SQLite too: its only join is the nested loop)."""
+    if not hashed or not _planned_as_list.get():
+        yield
+        return
+    _plans_set(dict.fromkeys(JOINS_HASHED, "on"))
+    try:
+        yield
+    finally:
+        _plans_set({name: LIST_PLAN_SETTINGS[name] for name in JOINS_HASHED})
 
 
 @contextmanager
@@ -197,8 +258,9 @@ def list_plans() -> Iterator[None]:
         yield
         return
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                LIST_PLAN_STATEMENT, [v for item in LIST_PLAN_SETTINGS.items() for v in item]
-            )
-        yield
+        _plans_set(LIST_PLAN_SETTINGS)
+        planned = _planned_as_list.set(True)
+        try:
+            yield
+        finally:
+            _planned_as_list.reset(planned)

@@ -22,8 +22,9 @@ from test_case_support import staff_make
 
 from accounts.models import SavedView, User
 from audit.models import AuditEvent
-from backoffice.common.pages import LIST_PLAN_SETTINGS, list_plans
+from backoffice.common.pages import LIST_PLAN_SETTINGS, joins_hashed, list_plans
 from cases.models import Case, Channel, State
+from cases.selectors import case_list_unclaimed, cases_filtered
 from markets.models import Market, Role, ServiceStation
 from sla.models import Deadline, Target
 
@@ -462,6 +463,121 @@ def test_the_case_lists_read_their_cases_with_a_list_pages_plans(
         assert len(set_at) == 1
         assert not [sql for sql in statements[: set_at[0]] if "cases_case" in sql]
         assert [sql for sql in statements[set_at[0] :] if "cases_case" in sql]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_joins_hashed_lets_the_planner_hash_inside_a_list_pages_plans_then_not_again() -> None:
+    hashing = {"enable_hashjoin": "on", "enable_mergejoin": "on"}
+    with list_plans():
+        assert _plan_settings() == LIST_PLAN_SETTINGS  # nested loops only
+        with joins_hashed():
+            assert _plan_settings() == {**LIST_PLAN_SETTINGS, **hashing}
+        assert _plan_settings() == LIST_PLAN_SETTINGS
+        with CaptureQueriesContext(connection) as queries, joins_hashed(False):
+            pass
+        assert not queries.captured_queries
+    with CaptureQueriesContext(connection) as queries, joins_hashed():
+        pass
+    assert not queries.captured_queries  # outside a list page, the server's settings stand
+
+
+def _unclaimed_plan(officer: User, market: Market, due: str) -> str:
+    ids = cases_filtered(
+        case_list_unclaimed(user=officer), market_ids=[market.pk], due=due, sort="due"
+    ).values_list("pk", flat=True)[:101]
+    sql, params = ids.query.sql_with_params()
+    with list_plans(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+@pytest.mark.parametrize("due", ["overdue", "today"])
+def test_the_unclaimed_cases_due_are_walked_in_due_order_not_hashed(
+    officer: User, nanning_market: Market, due: str
+) -> None:
+    """The planner cannot know that most clocks due belong to open cases, so it expects few
+    of the market's new cases among them and hashes them all against the clocks (22 ms at
+    1 000 000 cases, bench/README.md). A list page's plans join by nested loops: the clocks are
+    walked in due order and each case probed, to the page's last row."""
+    with time_machine.travel("2026-12-09 10:00 +0800", tick=False):  # a Wednesday morning
+        cases = bulk_cases(
+            300,
+            market=nanning_market,
+            applicant=applicant_make(officer),
+            opener=officer,
+            owner=None,
+            state=State.NEW,
+        )
+        bulk_deadlines(cases, due_in=timedelta(hours=-1 if due == "overdue" else 2))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case, sla_deadline")
+
+        plan = _unclaimed_plan(officer, nanning_market, due)
+
+    assert "Nested Loop" in plan, plan
+    assert "Hash Join" not in plan and "Merge Join" not in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "hashed"),
+    [
+        ("station={station}&due=overdue", True),
+        ("station={station}&state=in_progress&due=overdue", False),
+        ("owner={officer}&station={station}&due=overdue", False),
+        ("station={station}", False),
+        ("due=overdue", False),
+    ],
+)
+def test_a_stations_cases_due_in_any_state_are_counted_by_hashing(
+    verified_client: Clients,
+    officer: User,
+    team_lead: User,
+    nanning_market: Market,
+    query: str,
+    hashed: bool,
+) -> None:
+    """Counting a station's cases due in a range, any state, reads every case of the station
+    or every clock of the range: a hash of the one against the other, not a probe per case
+    (``cases.selectors.cases_counted_by_hash``). Only that count is planned so, between two
+    settings; the page's rows are walked in due order again."""
+    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
+    cases = bulk_cases(
+        4,
+        market=nanning_market,
+        applicant=applicant_make(officer),
+        opener=officer,
+        owner=officer,
+        state=State.IN_PROGRESS,
+    )
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(station=station)
+    bulk_deadlines(cases, due_in=-timedelta(hours=1))
+    url = f"/cases/market/{nanning_market.pk}/?" + query.format(
+        station=station.pk, officer=officer.pk
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = verified_client(team_lead).get(url)
+
+    assert response.status_code == 200
+    assert len(response.context["cases"].object_list) == 4
+    statements = [q["sql"] for q in queries]
+    hash_on = [at for at, sql in enumerate(statements) if "'enable_hashjoin', 'on'" in sql]
+    hash_off = [
+        at
+        for at, sql in enumerate(statements)
+        if "'enable_hashjoin', 'off'" in sql and "random_page_cost" not in sql
+    ]
+    if not hashed or connection.vendor != "postgresql":
+        assert not hash_on and not hash_off
+        return
+    assert len(hash_on) == len(hash_off) == 1
+    between = statements[hash_on[0] + 1 : hash_off[0]]
+    assert len(between) == 1 and between[0].startswith("SELECT COUNT(*) FROM (SELECT"), between
+    assert [sql for sql in statements[hash_off[0] :] if '"cases_case"' in sql]  # the page's rows
 
 
 # --- Saved views ---------------------------------------------------------------------------
