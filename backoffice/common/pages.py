@@ -243,10 +243,10 @@ def joins_hashed(hashed: bool = True) -> Iterator[None]:
         yield
         return
     _plans_set(dict.fromkeys(JOINS_HASHED, "on"))
-    try:
-        yield
-    finally:
-        _plans_set({name: LIST_PLAN_SETTINGS[name] for name in JOINS_HASHED})
+    yield
+    # Not in a ``finally``: after a failed statement the transaction takes no other (it is
+    # rolled back, with these settings), and one sent then would hide the failure.
+    _plans_set({name: LIST_PLAN_SETTINGS[name] for name in JOINS_HASHED})
 
 
 @contextmanager
