@@ -325,6 +325,25 @@ def test_the_market_list_queries_do_not_grow_with_the_cases_for_any_filter(
     assert_flat(verified_client(team_lead), url, fill, django_assert_max_num_queries)
 
 
+def _overdue_cases_at_a_station(
+    market: Market, officer: User, n: int, *, every: int = 1
+) -> ServiceStation:
+    """``n`` cases of ``officer`` in progress, overdue by an hour, every ``every``-th of them
+    at a new service station of ``market`` (returned)."""
+    station = ServiceStation.objects.create(market=market, name="朝阳站", address="朝阳路")
+    cases = bulk_cases(
+        n,
+        market=market,
+        applicant=applicant_make(officer),
+        opener=officer,
+        owner=officer,
+        state=State.IN_PROGRESS,
+    )
+    Case.objects.filter(pk__in=[c.pk for c in cases[::every]]).update(station=station)
+    bulk_deadlines(cases, due_in=-timedelta(hours=1))
+    return station
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "in_order"),
@@ -346,17 +365,7 @@ def test_a_stations_due_cases_in_one_state_are_counted_with_the_page_in_one_walk
     (``cases.selectors.cases_read_whole``): its count is its ids read in due order, which
     the page then shows, instead of a count that reads them all and a page that reads them
     all again. The other due lists walk the clocks in due order and count apart."""
-    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
-    cases = bulk_cases(
-        20,
-        market=nanning_market,
-        applicant=applicant_make(officer),
-        opener=officer,
-        owner=officer,
-        state=State.IN_PROGRESS,
-    )
-    Case.objects.filter(pk__in=[c.pk for c in cases[::2]]).update(station=station)
-    bulk_deadlines(cases, due_in=-timedelta(hours=1))
+    station = _overdue_cases_at_a_station(nanning_market, officer, 20, every=2)
     url = f"/cases/market/{nanning_market.pk}/?" + query.format(station=station.pk)
 
     with CaptureQueriesContext(connection) as queries:
@@ -544,17 +553,7 @@ def test_a_stations_cases_due_in_any_state_are_counted_by_hashing(
     or every clock of the range: a hash of the one against the other, not a probe per case
     (``cases.selectors.cases_counted_by_hash``). Only that count is planned so, between two
     settings; the page's rows are walked in due order again."""
-    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
-    cases = bulk_cases(
-        4,
-        market=nanning_market,
-        applicant=applicant_make(officer),
-        opener=officer,
-        owner=officer,
-        state=State.IN_PROGRESS,
-    )
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(station=station)
-    bulk_deadlines(cases, due_in=-timedelta(hours=1))
+    station = _overdue_cases_at_a_station(nanning_market, officer, 4)
     url = f"/cases/market/{nanning_market.pk}/?" + query.format(
         station=station.pk, officer=officer.pk
     )
