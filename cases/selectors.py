@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -213,6 +213,11 @@ CASE_SORT_DUE = "due"
 _CLOCK = "completion_clock__"
 
 
+def _station_due(station_id: int | None, owner_id: int | None, due: str) -> bool:
+    """A station's cases with a due filter, and no owner (whose clocks have an index)."""
+    return bool(due) and station_id is not None and owner_id is None
+
+
 def cases_read_whole(
     *,
     station_id: int | None = None,
@@ -227,27 +232,30 @@ def cases_read_whole(
     filter, and no owner. Those cases (a few thousand at most) are fewer than the market's
     clocks in a due range (a week of them on a Monday), so the list reads them from the
     station's index and checks each one's clock, instead of each clock in the range its case
-    (SQLite, with no statistics across the two tables, must be told). Such a list is counted
-    by reading its ids in its order: one walk for the count and the page
-    (``backoffice.common.pages.BoundedPaginator``, ``in_order``)."""
-    return bool(due) and station_id is not None and bool(state) and owner_id is None
+    (SQLite, with no statistics across the two tables, must be told)."""
+    return _station_due(station_id, owner_id, due) and bool(state)
 
 
-def cases_counted_by_hash(
-    *,
-    station_id: int | None = None,
-    state: str = "",
-    owner_id: int | None = None,
-    due: str = "",
-    **_others: Any,
-) -> bool:
-    """Whether the list for these criteria (``cases_filtered``'s keywords; the others do not
-    decide it) is counted best by hashing its cases against its clocks: a station's cases of
-    any state with a due filter, and no owner. Fewer than a market list's cap of them match in
-    a week of the market's clocks, so a count reads every clock in the range or every case of
-    the station; probing the clock of each of the station's cases one by one cost five times
-    the hash at 1 000 000 cases (``backoffice.common.pages``, ``joins_hashed``)."""
-    return bool(due) and station_id is not None and not state and owner_id is None
+class CaseListCounting(TypedDict):
+    """How a list is counted best: ``backoffice.common.pages.BoundedPaginator``'s keywords."""
+
+    in_order: bool
+    count_hashed: bool
+
+
+def case_list_counting(**criteria: Any) -> CaseListCounting:
+    """How the list of these criteria (``cases_filtered``'s keywords) is counted best. One read
+    whole (``cases_read_whole``) is counted by reading its ids in its order: one walk for the
+    count and the page. A station's cases of any state with a due filter (no owner) are
+    counted by hashing them against the clocks: fewer than the cap match in a week of the
+    market's clocks, so the count reads every clock in the range or every case of the station,
+    and probing the clock of each of the station's cases cost five times the hash at
+    1 000 000 cases (``backoffice.common.pages``, ``joins_hashed``)."""
+    whole = cases_read_whole(**criteria)
+    station_due = _station_due(
+        criteria.get("station_id"), criteria.get("owner_id"), criteria.get("due", "")
+    )
+    return CaseListCounting(in_order=whole, count_hashed=station_due and not whole)
 
 
 def cases_filtered(

@@ -34,11 +34,10 @@ from cases.receipt_selectors import case_receipt
 from cases.retention import applicant_data_export
 from cases.selectors import (
     case_get_visible,
+    case_list_counting,
     case_list_mine,
     case_list_unclaimed,
-    cases_counted_by_hash,
     cases_filtered,
-    cases_read_whole,
     transfer_list_waiting_for,
 )
 from cases.services import (
@@ -504,8 +503,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
         request,
         case_list_for_market(user=user, market_id=market_id, **criteria),
         per_page=PAGE_SIZE,
-        in_order=cases_read_whole(**criteria),
-        count_hashed=cases_counted_by_hash(**criteria),
+        **case_list_counting(**criteria),
     )
     return render(
         request,

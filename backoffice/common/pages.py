@@ -23,7 +23,7 @@ overdue cases 26 ms, 12, then 10.
 
 One count is the exception: a station's cases in a due range, any state, counted up to the
 cap in no order (``BoundedPaginator(count_hashed=True)``, ``cases.selectors.
-cases_counted_by_hash``). Fewer than the cap match in a week of the market's clocks, so every
+case_list_counting``). Fewer than the cap match in a week of the market's clocks, so every
 clock of the range or every case of the station is read: hashing the one against the other
 (11 ms at 1 000 000 cases) beats probing the clock of each of the station's cases in turn
 (64 ms), and that count alone is planned so. Every other query (the statistics, the exports,

@@ -551,7 +551,7 @@ def test_a_stations_cases_due_in_any_state_are_counted_by_hashing(
 ) -> None:
     """Counting a station's cases due in a range, any state, reads every case of the station
     or every clock of the range: a hash of the one against the other, not a probe per case
-    (``cases.selectors.cases_counted_by_hash``). Only that count is planned so, between two
+    (``cases.selectors.case_list_counting``). Only that count is planned so, between two
     settings; the page's rows are walked in due order again."""
     station = _overdue_cases_at_a_station(nanning_market, officer, 4)
     url = f"/cases/market/{nanning_market.pk}/?" + query.format(
