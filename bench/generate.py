@@ -1126,6 +1126,8 @@ class BatchMaker:
                 "subject_id": case["id"],
                 "market_id": case["market_id"],
                 "officer_id": case["owner_id"],  # the case's owner, as the clock services keep it
+                "channel": case["channel"],  # and its channel and station
+                "station_id": case["station_id"],
                 "kind": case["kind"],
                 "target": target,
                 "policy_id": policy_id,

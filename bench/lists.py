@@ -115,10 +115,12 @@ def scene_make(organisation: Organisation, count: int) -> Scene:
     made = 0
     open_cases = (
         Case.objects.filter(state__in=OPEN_STATES)
-        .values_list("pk", "market_id", "kind", "opened_at", "owner_id")
+        .values_list("pk", "market_id", "kind", "opened_at", "owner_id", "channel", "station_id")
         .order_by()
     )
-    for pk, market_id, kind, opened_at, owner_id in open_cases.iterator(chunk_size=5000):
+    for pk, market_id, kind, opened_at, owner_id, channel, station_id in open_cases.iterator(
+        chunk_size=5000
+    ):
         due = now + timedelta(minutes=rng.randint(-5 * 1440, 20 * 1440))
         batch.append(
             Deadline(
@@ -129,6 +131,8 @@ def scene_make(organisation: Organisation, count: int) -> Scene:
                 target=Target.COMPLETION,
                 policy=policy,
                 officer_id=owner_id,  # the case's owner, as the clock services keep it
+                channel=channel,  # and its channel and station
+                station_id=station_id,
                 started_at=opened_at,
                 due_at=due,
                 warn_at=due - timedelta(days=1),

@@ -213,9 +213,9 @@ CASE_SORT_DUE = "due"
 _CLOCK = "completion_clock__"
 
 
-def _station_due(station_id: int | None, owner_id: int | None, due: str) -> bool:
-    """A station's cases with a due filter, and no owner (whose clocks have an index)."""
-    return bool(due) and station_id is not None and owner_id is None
+# The states few of a station's cases are in at once: a transfer waiting for its acceptance,
+# the applicant's materials awaited (whose clock is paused: due only if overdue when paused).
+_FEW_STATES = (State.TRANSFER_PENDING, State.AWAITING_MATERIALS)
 
 
 def cases_read_whole(
@@ -228,34 +228,25 @@ def cases_read_whole(
 ) -> bool:
     """Whether ``cases_filtered`` reads every case of the list (then sorts them) for these
     criteria (its keywords; the others do not decide it), rather than walking an index in
-    the list's order to the page's last row: a station's cases in one state with a due
-    filter, and no owner. Those cases (a few thousand at most) are fewer than the market's
-    clocks in a due range (a week of them on a Monday), so the list reads them from the
-    station's index and checks each one's clock, instead of each clock in the range its case
+    the list's order to the page's last row: a station's cases in a state few are in
+    (``_FEW_STATES``) with a due filter, and no owner. Those few cases are fewer than the
+    station's clocks in a due range (a week of them on a Monday), so the list reads them from
+    the station's index and checks each one's clock, instead of each clock in the range its case
     (SQLite, with no statistics across the two tables, must be told)."""
-    return _station_due(station_id, owner_id, due) and bool(state)
+    return bool(due) and station_id is not None and owner_id is None and state in _FEW_STATES
 
 
 class CaseListCounting(TypedDict):
     """How a list is counted best: ``backoffice.common.pages.BoundedPaginator``'s keywords."""
 
     in_order: bool
-    count_hashed: bool
 
 
 def case_list_counting(**criteria: Any) -> CaseListCounting:
-    """How the list of these criteria (``cases_filtered``'s keywords) is counted best. One read
-    whole (``cases_read_whole``) is counted by reading its ids in its order: one walk for the
-    count and the page. A station's cases of any state with a due filter (no owner) are
-    counted by hashing them against the clocks: fewer than the cap match in a week of the
-    market's clocks, so the count reads every clock in the range or every case of the station,
-    and probing the clock of each of the station's cases cost five times the hash at
-    1 000 000 cases (``backoffice.common.pages``, ``joins_hashed``)."""
-    whole = cases_read_whole(**criteria)
-    station_due = _station_due(
-        criteria.get("station_id"), criteria.get("owner_id"), criteria.get("due", "")
-    )
-    return CaseListCounting(in_order=whole, count_hashed=station_due and not whole)
+    """How the list of these criteria (``cases_filtered``'s keywords) is counted best: one read
+    whole (``cases_read_whole``) by reading its ids in its order, one walk for the count and
+    the page."""
+    return CaseListCounting(in_order=cases_read_whole(**criteria))
 
 
 def cases_filtered(
@@ -278,10 +269,10 @@ def cases_filtered(
     for "due" without a due filter).
 
     ``due`` is one of ``sla.selectors``' DUE_* (overdue, due later today, due this week), read
-    from the completion clock in the same query (``Case.completion_clock``); ``market_ids``,
-    when the caller knows the markets the list is of, lets the clocks be read through their
-    (market, overdue_after) index, in due order for the "due" sort. Days are in the display
-    time zone, both inclusive.
+    from the completion clock in the same query (``Case.completion_clock``), through the
+    clocks' index of the owner, the station, or (``market_ids``: the markets the list is of,
+    when the caller knows them) the market or the market's channel, in due order for the
+    "due" sort (``_clock_range``). Days are in the display time zone, both inclusive.
     """
     if sort not in CASE_SORTS or (sort == CASE_SORT_DUE and not due):
         raise ValueError(sort)
@@ -304,23 +295,45 @@ def cases_filtered(
     if opened_to is not None:
         cases = cases.filter(opened_at__lt=day_start(opened_to + timedelta(days=1)))
     if due:
-        read_whole = cases_read_whole(
-            station_id=station_id, state=state, owner_id=owner_id, due=due
-        )
+        whole = cases_read_whole(station_id=station_id, state=state, owner_id=owner_id, due=due)
         cases = cases.filter(
             deadline_due_condition(
-                due=due, now=now or timezone.now(), through=_CLOCK, by_index=not read_whole
+                due=due, now=now or timezone.now(), through=_CLOCK, by_index=not whole
             )
         )
-        if owner_id is not None:
-            # The clock's officer is the case's owner (the services keep them together): an
-            # owner's due cases are one range of the clocks' (officer, overdue_after) index,
-            # read in due order (with the market's index too, PostgreSQL ANDs the two bitmaps
-            # and sorts every due clock of the owner).
-            cases = cases.filter(completion_clock__officer_id=owner_id)
-        elif market_ids is not None and not read_whole:
-            cases = cases.filter(completion_clock__market_id__in=market_ids)
+        cases = cases.filter(
+            **_clock_range(owner_id, station_id, state, channel, market_ids, whole)
+        )
     return case_rows(cases).order_by(*CASE_SORTS[sort])
+
+
+def _clock_range(
+    owner_id: int | None,
+    station_id: int | None,
+    state: str,
+    channel: str,
+    market_ids: list[int] | None,
+    whole: bool,
+) -> dict[str, Any]:
+    """The conditions on a due list's completion clocks that make it one range of their index,
+    read in due order: the case's own conditions said again of the clock, which keeps them (its
+    officer is the case's owner, its channel and station the case's: the services keep them
+    together). A case that is new is nobody's."""
+    if owner_id is not None:
+        # The owner's clocks (with the market's too, PostgreSQL ANDs two bitmaps and sorts
+        # every due clock of the owner).
+        return {f"{_CLOCK}officer_id": owner_id}
+    if whole:
+        return {}
+    # Told apart in the station's and the market's indexes (not the channel's).
+    nobody = {f"{_CLOCK}officer__isnull": True} if state == State.NEW else {}
+    if station_id is not None:
+        return {f"{_CLOCK}station_id": station_id, **nobody}
+    if market_ids is None:
+        return {}
+    if channel:
+        return {f"{_CLOCK}market_id__in": market_ids, f"{_CLOCK}channel": channel}
+    return {f"{_CLOCK}market_id__in": market_ids, **nobody}
 
 
 def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:

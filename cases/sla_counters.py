@@ -1,6 +1,7 @@
 """Rebuilding the dashboard counters (``sla.counters``) of the cases' clocks from scratch: each
 clock's officer is set again from its case's current owner (the sub-query the dashboards ran
-per clock before they had counters), then every bucket is counted again from the clocks, and
+per clock before they had counters), and its channel and station from the case's (which the
+due lists read on the clock), then every bucket is counted again from the clocks, and
 the reminders' counters from the reminders and the cases' own (``cases.counters``) from the
 cases.
 
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from sla.counters import (
     counter_key,
@@ -32,15 +34,20 @@ from .services.base import CASE_SUBJECT
 
 @transaction.atomic
 def sla_counters_rebuild(*, market_ids: Sequence[int] | None = None) -> int:
-    """Officers from the cases' owners, then the counters of these markets (or all) counted
-    again, the cases' own included; returns how many completion clocks were counted. The
-    counters' writers wait meanwhile (``deadline_counts_lock``); the dashboards do not."""
+    """Officers, channels and stations from the cases, then the counters of these markets (or
+    all) counted again, the cases' own included; returns how many completion clocks were
+    counted. The counters' writers wait meanwhile (``deadline_counts_lock``); the dashboards
+    do not."""
     deadline_counts_lock()
     clocks = Deadline.objects.filter(subject_type=CASE_SUBJECT)
     if market_ids is not None:
         clocks = clocks.filter(market_id__in=list(market_ids))
-    owner = Subquery(Case.objects.filter(pk=OuterRef("subject_id")).values("owner_id")[:1])
-    clocks.update(officer_id=owner)  # Deadline is not history-tracked
+    case = Case.objects.filter(pk=OuterRef("subject_id"))
+    clocks.update(  # Deadline is not history-tracked
+        officer_id=Subquery(case.values("owner_id")[:1]),
+        channel=Coalesce(Subquery(case.values("channel")[:1]), Value("")),  # none: no case
+        station_id=Subquery(case.values("station_id")[:1]),
+    )
     reminder_counts_rebuild(market_ids=market_ids)
     case_counts_rebuild(market_ids=market_ids)
     return deadline_counts_rebuild(market_ids=market_ids)

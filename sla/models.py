@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from markets.models import Market
+from markets.models import Market, ServiceStation
 
 
 class CalendarDay(models.Model):
@@ -258,6 +258,20 @@ class Deadline(models.Model):
         blank=True,
         related_name="+",
     )
+    # What its subject came in by, and at which service station (a case's channel and station,
+    # neither of which changes after intake), kept here as ``market`` is: a due list narrowed
+    # to a channel or a station is one range of the clocks' index, not every clock of the
+    # market in the range, each asking its case (bench/README.md, "The clock's channel").
+    channel = models.CharField(_("channel"), max_length=16, blank=True, default="")
+    station = models.ForeignKey(
+        ServiceStation,
+        verbose_name=_("service station"),
+        on_delete=models.PROTECT,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # When the clock reads overdue if nothing changes: its due time while it runs, and while
     # it is paused after that time (it stays overdue); none once it has stopped, or while it is
     # paused before its due time (the due time moves on when it goes on). Computed by the
@@ -329,6 +343,34 @@ class Deadline(models.Model):
                 fields=["officer", "overdue_after", "subject_type", "target", "subject_id"],
                 name="deadline_officer_overdue",
                 condition=Q(overdue_after__isnull=False),
+            ),
+            # A market's due list narrowed to a channel (the phone's overdue cases), and a
+            # station's (of any market: a case transferred keeps its station), in due order with
+            # the case each clock is of, from the index alone; the station's with whose clock
+            # it is, so that its unclaimed cases (nobody's) are told apart in the index too.
+            models.Index(
+                fields=[
+                    "market",
+                    "channel",
+                    "overdue_after",
+                    "subject_type",
+                    "target",
+                    "subject_id",
+                ],
+                name="deadline_channel_due",
+                condition=Q(overdue_after__isnull=False),
+            ),
+            models.Index(
+                fields=[
+                    "station",
+                    "overdue_after",
+                    "officer",
+                    "subject_type",
+                    "target",
+                    "subject_id",
+                ],
+                name="deadline_station_due",
+                condition=Q(station__isnull=False, overdue_after__isnull=False),
             ),
             # The dashboards' "due soon": the running clocks warned so far today, counted by
             # their due time from the index alone (sla.counters.deadline_figures).

@@ -214,6 +214,7 @@ def deadline_start(
     at: datetime | None = None,
     channel: str = "",
     officer: User | None = None,
+    station_id: int | None = None,
 ) -> Deadline | None:
     """Start the clock of ``target`` for a subject; None when no policy covers the kind."""
     started = deadlines_start_many(
@@ -225,6 +226,7 @@ def deadline_start(
         at=at,
         channel=channel,
         officer=officer,
+        station_id=station_id,
     )
     return started.get(subject_id)
 
@@ -239,10 +241,13 @@ def deadlines_start_many(
     at: datetime | None = None,
     channel: str = "",
     officer: User | None = None,
+    station_id: int | None = None,
 ) -> dict[int, Deadline]:
     """Start the clock of ``target`` for each subject (one policy, one due time, computed once
     for all: they start at the same moment), in the caller's transaction; by subject id. Empty
-    when no policy covers the kind. ``officer``: whose the subjects are (a case's owner)."""
+    when no policy covers the kind. ``officer``: whose the subjects are (a case's owner);
+    ``channel`` and ``station_id``: what they came in by and where (a case's), which the
+    clocks keep (``Deadline.channel``)."""
     return deadlines_start_targets(
         subject_type=subject_type,
         subject_ids=subject_ids,
@@ -252,6 +257,7 @@ def deadlines_start_many(
         at=at,
         channel=channel,
         officer=officer,
+        station_id=station_id,
     )[target]
 
 
@@ -265,6 +271,7 @@ def deadlines_start_targets(
     at: datetime | None = None,
     channel: str = "",
     officer: User | None = None,
+    station_id: int | None = None,
     met_at_start: Sequence[str] = (),
 ) -> dict[str, dict[int, Deadline]]:
     """``deadlines_start_many`` for each of ``targets`` (a case taken in: its acceptance and
@@ -285,7 +292,17 @@ def deadlines_start_targets(
             continue
         overrides = overrides_for(market) if overrides is None else overrides
         started[target] = _deadlines_new(
-            subject_type, subject_ids, market, kind, target, policy, start, overrides, officer
+            subject_type,
+            subject_ids,
+            market,
+            kind,
+            target,
+            policy,
+            start,
+            overrides,
+            officer,
+            channel,
+            station_id,
         )
         if target in met_at_start:
             for deadline in started[target]:
@@ -326,6 +343,8 @@ def _deadlines_new(
     start: datetime,
     overrides: cal.Overrides,
     officer: User | None,
+    channel: str,
+    station_id: int | None,
 ) -> list[Deadline]:
     """The clocks of ``target`` for the subjects, starting at ``start`` (not saved): the due
     time and the alerts computed once, for the first, on the market's calendar ``overrides``."""
@@ -341,6 +360,8 @@ def _deadlines_new(
         due_at=due.at,
         estimated=due.estimated,
         officer=officer,
+        channel=channel,
+        station_id=station_id,
     )
     _schedule(first, policy, overrides)
     return [first] + [
@@ -355,6 +376,8 @@ def _deadlines_new(
             due_at=due.at,
             estimated=due.estimated,
             officer=officer,
+            channel=channel,
+            station_id=station_id,
             warn_at=first.warn_at,
             escalate_at=first.escalate_at,
         )

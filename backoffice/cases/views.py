@@ -29,7 +29,7 @@ from audit.selectors import EventCursor
 from cases import permissions as can
 from cases.intake import case_intake
 from cases.kinds import kind_get
-from cases.models import Case, Transfer
+from cases.models import Case, State, Transfer
 from cases.receipt_selectors import case_receipt
 from cases.retention import applicant_data_export
 from cases.selectors import (
@@ -127,7 +127,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
     unclaimed = bounded_page(
         request,
-        cases_filtered(case_list_unclaimed(user=user), market_ids=market_ids, **criteria),
+        # The unclaimed cases are the new ones: said to the filter too, which reads their clocks
+        # as nobody's (a new case has no owner).
+        cases_filtered(
+            case_list_unclaimed(user=user),
+            market_ids=market_ids,
+            **{**criteria, "state": criteria.get("state") or State.NEW},
+        ),
         per_page=PAGE_SIZE,
         param="unclaimed",
         cap=DESK_COUNT_CAP,

@@ -19,21 +19,13 @@ looked dearer to the planner than hashing all the market's new cases (it expects
 overdue where 6 700 are, so a walk four times as long), and so did the unclaimed cases due
 today. At 1 000 000 cases (bench/lists.py): the officer's unclaimed cases due today 17 ms
 with a worker, 8 hashed, 2 probed; the unclaimed overdue 22 ms hashed, 1–3 probed; a market's
-overdue cases 26 ms, 12, then 10.
-
-One count is the exception: a station's cases in a due range, any state, counted up to the
-cap in no order (``BoundedPaginator(count_hashed=True)``, ``cases.selectors.
-case_list_counting``). Fewer than the cap match in a week of the market's clocks, so every
-clock of the range or every case of the station is read: hashing the one against the other
-(11 ms at 1 000 000 cases) beats probing the clock of each of the station's cases in turn
-(64 ms), and that count alone is planned so. Every other query (the statistics, the exports,
-the sweeps) is planned with the server's settings."""
+overdue cases 26 ms, 12, then 10. Every other query (the statistics, the exports, the sweeps)
+is planned with the server's settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -72,19 +64,14 @@ class BoundedPaginator(Paginator):
         *,
         cap: int = COUNT_CAP,
         in_order: bool = False,
-        count_hashed: bool = False,
     ) -> None:
         """``in_order``: count by reading the ids in the list's order whatever the cap, for a
         list whose rows the database reads whole and sorts anyway (a station's due cases,
         ``cases.selectors.cases_read_whole``): the count and the page would each read them
-        all, one walk does both (at 1 000 000 cases 30 -> 18 ms on PostgreSQL).
-        ``count_hashed``: a count in no order may join by hashing (``joins_hashed``), for a
-        list that reads every candidate of both tables to count (see the module's
-        docstring)."""
+        all, one walk does both (at 1 000 000 cases 30 -> 18 ms on PostgreSQL)."""
         super().__init__(object_list, per_page)
         self.cap = cap
         self.in_order = in_order
-        self.count_hashed = count_hashed
 
     @cached_property
     def ids(self) -> list[Any] | None:
@@ -101,8 +88,7 @@ class BoundedPaginator(Paginator):
         if self.ids is not None:
             return len(self.ids)
         rows: Any = self.object_list
-        with joins_hashed(self.count_hashed):
-            return int(rows.order_by()[: self.cap + 1].count())
+        return int(rows.order_by()[: self.cap + 1].count())
 
     @cached_property
     def count(self) -> int:
@@ -196,17 +182,12 @@ def bounded_page(
     param: str = "page",
     cap: int | None = None,
     in_order: bool = False,
-    count_hashed: bool = False,
 ) -> Page[Any]:
     """The requested page (the last one for a number beyond it, the first for a malformed
-    one), of at most ``cap`` rows in all (``COUNT_CAP`` unless given); ``in_order`` and
-    ``count_hashed``: see ``BoundedPaginator``."""
+    one), of at most ``cap`` rows in all (``COUNT_CAP`` unless given); ``in_order``: see
+    ``BoundedPaginator``."""
     paginator = BoundedPaginator(
-        items,
-        per_page,
-        cap=COUNT_CAP if cap is None else cap,
-        in_order=in_order,
-        count_hashed=count_hashed,
+        items, per_page, cap=COUNT_CAP if cap is None else cap, in_order=in_order
     )
     return paginator.get_page(request.GET.get(param))
 
@@ -218,10 +199,6 @@ LIST_PLAN_SETTINGS = {
     "enable_hashjoin": "off",
     "enable_mergejoin": "off",
 }
-# The joins a list page's plans leave out (``joins_hashed`` lets them in again, for a while).
-JOINS_HASHED = ("enable_hashjoin", "enable_mergejoin")
-# Whether the queries sent now are a list page's, planned with LIST_PLAN_SETTINGS.
-_planned_as_list: ContextVar[bool] = ContextVar("planned_as_list", default=False)
 
 
 def _plans_set(settings: dict[str, str]) -> None:
@@ -235,21 +212,6 @@ def _plans_set(settings: dict[str, str]) -> None:
 
 
 @contextmanager
-def joins_hashed(hashed: bool = True) -> Iterator[None]:
-    """Inside ``list_plans``, the queries inside may join by hashing or merging again (the
-    server's choice); then back to the list's nested loops. Nothing to do when ``hashed`` is
-    false or outside ``list_plans`` (on SQLite too: its only join is the nested loop)."""
-    if not hashed or not _planned_as_list.get():
-        yield
-        return
-    _plans_set(dict.fromkeys(JOINS_HASHED, "on"))
-    yield
-    # Not in a ``finally``: after a failed statement the transaction takes no other (it is
-    # rolled back, with these settings), and one sent then would hide the failure.
-    _plans_set({name: LIST_PLAN_SETTINGS[name] for name in JOINS_HASHED})
-
-
-@contextmanager
 def list_plans() -> Iterator[None]:
     """The queries inside, in one transaction, planned as a list page's (``LIST_PLAN_SETTINGS``
     set locally, in one statement: they end with the transaction); nothing to change on SQLite. A
@@ -259,8 +221,4 @@ def list_plans() -> Iterator[None]:
         return
     with transaction.atomic():
         _plans_set(LIST_PLAN_SETTINGS)
-        planned = _planned_as_list.set(True)
-        try:
-            yield
-        finally:
-            _planned_as_list.reset(planned)
+        yield

@@ -133,10 +133,18 @@ def _case_new(
 
 
 def _clocks_start(
-    *, actor: User, cases: list[Case], market: Market, kind: str, channel: str, claimed: bool
+    *,
+    actor: User,
+    cases: list[Case],
+    market: Market,
+    kind: str,
+    channel: str,
+    station: ServiceStation | None,
+    claimed: bool,
 ) -> dict[int, Deadline | None]:
     """Start each case's acceptance and completion clocks (stop acceptance when claimed: taken
-    in by an officer at intake, accepted there and then); the completion clocks by case id."""
+    in by an officer at intake, accepted there and then); the completion clocks by case id.
+    The cases were taken in together, by ``channel`` at ``station``, which the clocks keep."""
     now = cases[0].opened_at
     clocks = deadlines_start_targets(
         subject_type=CASE_SUBJECT,
@@ -147,6 +155,7 @@ def _clocks_start(
         at=now,
         channel=channel,
         officer=actor if claimed else None,
+        station_id=station.pk if station is not None else None,
         met_at_start=[Target.ACCEPTANCE] if claimed else [],
     )
     completion = clocks[Target.COMPLETION]
@@ -206,7 +215,13 @@ def case_open(
         case_counts_move([(None, case.counted_now())])
         case_counted([case])
         completion = _clocks_start(
-            actor=actor, cases=[case], market=market, kind=kind, channel=channel, claimed=claimed
+            actor=actor,
+            cases=[case],
+            market=market,
+            kind=kind,
+            channel=channel,
+            station=station,
+            claimed=claimed,
         )
         events.case_opened_event(case, actor)
         # The applicant's text message: the reference, the time limit and the due date.
@@ -273,7 +288,13 @@ def case_open_many(
     Case.history.bulk_history_create(cases, default_user=actor, default_date=now, batch_size=500)
     records_bulk_created.send(sender=Case, instances=cases)
     completion = _clocks_start(
-        actor=actor, cases=cases, market=market, kind=kind, channel=channel, claimed=claimed
+        actor=actor,
+        cases=cases,
+        market=market,
+        kind=kind,
+        channel=channel,
+        station=None,
+        claimed=claimed,
     )
     for case in cases:
         events.case_opened_event(case, actor)

@@ -22,7 +22,7 @@ from test_case_support import staff_make
 
 from accounts.models import SavedView, User
 from audit.models import AuditEvent
-from backoffice.common.pages import LIST_PLAN_SETTINGS, joins_hashed, list_plans
+from backoffice.common.pages import LIST_PLAN_SETTINGS, list_plans
 from cases.models import Case, Channel, State
 from cases.selectors import case_list_unclaimed, cases_filtered
 from markets.models import Market, Role, ServiceStation
@@ -326,9 +326,9 @@ def test_the_market_list_queries_do_not_grow_with_the_cases_for_any_filter(
 
 
 def _overdue_cases_at_a_station(
-    market: Market, officer: User, n: int, *, every: int = 1
+    market: Market, officer: User, n: int, *, every: int = 1, state: str = State.IN_PROGRESS
 ) -> ServiceStation:
-    """``n`` cases of ``officer`` in progress, overdue by an hour, every ``every``-th of them
+    """``n`` cases of ``officer`` in ``state``, overdue by an hour, every ``every``-th of them
     at a new service station of ``market`` (returned)."""
     station = ServiceStation.objects.create(market=market, name="朝阳站", address="朝阳路")
     cases = bulk_cases(
@@ -337,7 +337,7 @@ def _overdue_cases_at_a_station(
         applicant=applicant_make(officer),
         opener=officer,
         owner=officer,
-        state=State.IN_PROGRESS,
+        state=state,
     )
     Case.objects.filter(pk__in=[c.pk for c in cases[::every]]).update(station=station)
     bulk_deadlines(cases, due_in=-timedelta(hours=1))
@@ -348,12 +348,12 @@ def _overdue_cases_at_a_station(
 @pytest.mark.parametrize(
     ("query", "in_order"),
     [
-        ("station={station}&state=in_progress&due=overdue", True),
+        ("station={station}&state=transfer_pending&due=overdue", True),
         ("station={station}&due=overdue", False),
-        ("state=in_progress&due=overdue", False),
+        ("state=transfer_pending&due=overdue", False),
     ],
 )
-def test_a_stations_due_cases_in_one_state_are_counted_with_the_page_in_one_walk(
+def test_a_stations_due_cases_in_a_state_few_are_in_are_counted_with_the_page_in_one_walk(
     verified_client: Clients,
     officer: User,
     team_lead: User,
@@ -361,11 +361,14 @@ def test_a_stations_due_cases_in_one_state_are_counted_with_the_page_in_one_walk
     query: str,
     in_order: bool,
 ) -> None:
-    """The market list of a station's cases in one state with a due filter reads them whole
-    (``cases.selectors.cases_read_whole``): its count is its ids read in due order, which
-    the page then shows, instead of a count that reads them all and a page that reads them
-    all again. The other due lists walk the clocks in due order and count apart."""
-    station = _overdue_cases_at_a_station(nanning_market, officer, 20, every=2)
+    """The market list of a station's cases in a state few are in (transfers waiting) with a
+    due filter reads them whole (``cases.selectors.cases_read_whole``): its count is its ids
+    read in due order, which the page then shows, instead of a count that reads them all and
+    a page that reads them all again. The other due lists walk the clocks in due order and
+    count apart."""
+    station = _overdue_cases_at_a_station(
+        nanning_market, officer, 20, every=2, state=State.TRANSFER_PENDING
+    )
     url = f"/cases/market/{nanning_market.pk}/?" + query.format(station=station.pk)
 
     with CaptureQueriesContext(connection) as queries:
@@ -474,23 +477,6 @@ def test_the_case_lists_read_their_cases_with_a_list_pages_plans(
         assert [sql for sql in statements[set_at[0] :] if "cases_case" in sql]
 
 
-@ON_POSTGRESQL
-@pytest.mark.django_db(transaction=True)
-def test_joins_hashed_lets_the_planner_hash_inside_a_list_pages_plans_then_not_again() -> None:
-    hashing = {"enable_hashjoin": "on", "enable_mergejoin": "on"}
-    with list_plans():
-        assert _plan_settings() == LIST_PLAN_SETTINGS  # nested loops only
-        with joins_hashed():
-            assert _plan_settings() == {**LIST_PLAN_SETTINGS, **hashing}
-        assert _plan_settings() == LIST_PLAN_SETTINGS
-        with CaptureQueriesContext(connection) as queries, joins_hashed(False):
-            pass
-        assert not queries.captured_queries
-    with CaptureQueriesContext(connection) as queries, joins_hashed():
-        pass
-    assert not queries.captured_queries  # outside a list page, the server's settings stand
-
-
 def _unclaimed_plan(officer: User, market: Market, due: str) -> str:
     ids = cases_filtered(
         case_list_unclaimed(user=officer), market_ids=[market.pk], due=due, sort="due"
@@ -528,55 +514,6 @@ def test_the_unclaimed_cases_due_are_walked_in_due_order_not_hashed(
 
     assert "Nested Loop" in plan, plan
     assert "Hash Join" not in plan and "Merge Join" not in plan, plan
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("query", "hashed"),
-    [
-        ("station={station}&due=overdue", True),
-        ("station={station}&state=in_progress&due=overdue", False),
-        ("owner={officer}&station={station}&due=overdue", False),
-        ("station={station}", False),
-        ("due=overdue", False),
-    ],
-)
-def test_a_stations_cases_due_in_any_state_are_counted_by_hashing(
-    verified_client: Clients,
-    officer: User,
-    team_lead: User,
-    nanning_market: Market,
-    query: str,
-    hashed: bool,
-) -> None:
-    """Counting a station's cases due in a range, any state, reads every case of the station
-    or every clock of the range: a hash of the one against the other, not a probe per case
-    (``cases.selectors.case_list_counting``). Only that count is planned so, between two
-    settings; the page's rows are walked in due order again."""
-    station = _overdue_cases_at_a_station(nanning_market, officer, 4)
-    url = f"/cases/market/{nanning_market.pk}/?" + query.format(
-        station=station.pk, officer=officer.pk
-    )
-
-    with CaptureQueriesContext(connection) as queries:
-        response = verified_client(team_lead).get(url)
-
-    assert response.status_code == 200
-    assert len(response.context["cases"].object_list) == 4
-    statements = [q["sql"] for q in queries]
-    hash_on = [at for at, sql in enumerate(statements) if "'enable_hashjoin', 'on'" in sql]
-    hash_off = [
-        at
-        for at, sql in enumerate(statements)
-        if "'enable_hashjoin', 'off'" in sql and "random_page_cost" not in sql
-    ]
-    if not hashed or connection.vendor != "postgresql":
-        assert not hash_on and not hash_off
-        return
-    assert len(hash_on) == len(hash_off) == 1
-    between = statements[hash_on[0] + 1 : hash_off[0]]
-    assert len(between) == 1 and between[0].startswith("SELECT COUNT(*) FROM (SELECT"), between
-    assert [sql for sql in statements[hash_off[0] :] if '"cases_case"' in sql]  # the page's rows
 
 
 # --- Saved views ---------------------------------------------------------------------------
