@@ -214,7 +214,6 @@ def deadline_start(
     at: datetime | None = None,
     channel: str = "",
     officer: User | None = None,
-    station_id: int | None = None,
 ) -> Deadline | None:
     """Start the clock of ``target`` for a subject; None when no policy covers the kind."""
     started = deadlines_start_many(
@@ -226,7 +225,6 @@ def deadline_start(
         at=at,
         channel=channel,
         officer=officer,
-        station_id=station_id,
     )
     return started.get(subject_id)
 
@@ -241,13 +239,11 @@ def deadlines_start_many(
     at: datetime | None = None,
     channel: str = "",
     officer: User | None = None,
-    station_id: int | None = None,
 ) -> dict[int, Deadline]:
     """Start the clock of ``target`` for each subject (one policy, one due time, computed once
     for all: they start at the same moment), in the caller's transaction; by subject id. Empty
     when no policy covers the kind. ``officer``: whose the subjects are (a case's owner);
-    ``channel`` and ``station_id``: what they came in by and where (a case's), which the
-    clocks keep (``Deadline.channel``)."""
+    ``channel``: what they came in by, which the clocks keep (``Deadline.channel``)."""
     return deadlines_start_targets(
         subject_type=subject_type,
         subject_ids=subject_ids,
@@ -257,7 +253,6 @@ def deadlines_start_many(
         at=at,
         channel=channel,
         officer=officer,
-        station_id=station_id,
     )[target]
 
 
@@ -278,6 +273,8 @@ def deadlines_start_targets(
     completion clocks), all written together: one INSERT of the clocks, one of their
     "started" changes and one of the dashboard counters, whatever the number of targets and
     subjects (issue 14). By target, then by subject id; a target no policy covers has none.
+    ``station_id``: where the subjects were taken in (a case's station), which the clocks keep
+    with the channel (``Deadline.station``).
 
     The clocks of the targets in ``met_at_start`` stop, met, the moment they start (a case
     taken in at the counter is accepted there and then): written stopped, as ``deadline_stop``
