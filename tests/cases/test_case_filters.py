@@ -428,7 +428,7 @@ def test_a_stations_cases_due_new_or_in_any_state_are_one_range_of_the_stations_
 
     plan = query[:25].explain()
 
-    station = ("deadline_station_due",)
+    station: tuple[str, ...] = ("deadline_station_due",)
     if connection.vendor == "postgresql":
         station = (*station, "case_station_state_opened")
     assert any(index in plan for index in station), plan
