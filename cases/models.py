@@ -307,9 +307,20 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            # An officer's open cases (the workbench), and with a station narrowed in the index.
+            # An officer's open cases (the workbench), and with a station narrowed in the index;
+            # the market and the first-contact officer last, so that whether the officer may see
+            # each case (``case_visibility``) is read from the index too: at 5 000 000 cases an
+            # officer's 4 978 open cases at a station were each read from the table (12 ms).
             models.Index(
-                fields=["owner", "state", "opened_at", "id", "station"],
+                fields=[
+                    "owner",
+                    "state",
+                    "opened_at",
+                    "id",
+                    "station",
+                    "market",
+                    "first_contact_officer",
+                ],
                 name="case_owner_state_opened",
             ),
             models.Index(fields=["first_contact_officer", "state"]),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, Channel, State
-from cases.selectors import CASE_SORTS, case_list_visible, cases_filtered
+from cases.selectors import CASE_SORTS, case_list_mine, case_list_visible, cases_filtered
 from cases.staff_selectors import case_list_for_market
 from markets.models import Market, Role, ServiceStation
 from sla.models import Deadline, Target
@@ -327,6 +327,37 @@ def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
     owners = [case.pk for case in market_due if case.owner_id == officer.pk]
     assert len(owners) >= 2  # the set-up has the officer's clocks in every due window
     assert [case.pk for case in query[:25]] == owners[:25]
+
+
+@pytest.mark.django_db
+def test_an_officers_own_cases_at_a_station_are_read_and_seen_from_the_owners_index(
+    officer: User, nanning_market: Market
+) -> None:
+    """The workbench's own cases narrowed to a station: the officer's open cases at the
+    station, newest first, and whether the officer may see each one (its market, its
+    first-contact officer), all from ``case_owner_state_opened``, not each case's row (4 978
+    of them at 5 000 000 cases, 12 ms)."""
+    station = ServiceStation.objects.create(market=nanning_market, name="朝阳站", address="朝阳路")
+    _many(nanning_market, applicant_make(officer), officer, station)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    mine = cases_filtered(
+        case_list_mine(user=officer),
+        market_ids=[nanning_market.pk],
+        owner_id=officer.pk,
+        station_id=station.pk,
+    )
+    ids = mine.values_list("pk", flat=True)[:101]
+
+    plan = ids.explain()
+
+    assert list(ids) == [
+        case.pk
+        for case in case_list_mine(user=officer).order_by(*CASE_SORTS["newest"])
+        if case.station_id == station.pk
+    ]
+    if connection.vendor == "postgresql":  # SQLite reads the officer's open cases' index
+        assert "Index Only Scan using case_owner_state_opened" in plan, plan
 
 
 def _station_due_list(
