@@ -62,7 +62,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from backoffice.common.pages import COUNT_CAP, BoundedPaginator, list_plans
 from cases.models import OPEN_STATES, Case, Channel, State
-from cases.selectors import case_list_counting
+from cases.selectors import cases_read_whole
 from cases.staff_selectors import case_list_for_market
 from markets.models import Membership, Role, ServiceStation
 from sla.models import Deadline, Policy, Target
@@ -323,7 +323,7 @@ def bench_selector(scene: Scene, *, runs: int, profile: bool) -> list[Result]:
                     user=fresh(scene.lead), market_id=scene.market_id, **criteria
                 )
                 paginator = BoundedPaginator(
-                    cases, PAGE_SIZE, cap=COUNT_CAP, **case_list_counting(**criteria)
+                    cases, PAGE_SIZE, cap=COUNT_CAP, in_order=cases_read_whole(**criteria)
                 )
                 first = paginator.page(1)
                 return len(list(first)), paginator.count, paginator.over_cap

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -234,19 +234,6 @@ def cases_read_whole(
     the station's index and checks each one's clock, instead of each clock in the range its case
     (SQLite, with no statistics across the two tables, must be told)."""
     return bool(due) and station_id is not None and owner_id is None and state in _FEW_STATES
-
-
-class CaseListCounting(TypedDict):
-    """How a list is counted best: ``backoffice.common.pages.BoundedPaginator``'s keywords."""
-
-    in_order: bool
-
-
-def case_list_counting(**criteria: Any) -> CaseListCounting:
-    """How the list of these criteria (``cases_filtered``'s keywords) is counted best: one read
-    whole (``cases_read_whole``) by reading its ids in its order, one walk for the count and
-    the page."""
-    return CaseListCounting(in_order=cases_read_whole(**criteria))
 
 
 def cases_filtered(

@@ -34,10 +34,10 @@ from cases.receipt_selectors import case_receipt
 from cases.retention import applicant_data_export
 from cases.selectors import (
     case_get_visible,
-    case_list_counting,
     case_list_mine,
     case_list_unclaimed,
     cases_filtered,
+    cases_read_whole,
     transfer_list_waiting_for,
 )
 from cases.services import (
@@ -509,7 +509,8 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
         request,
         case_list_for_market(user=user, market_id=market_id, **criteria),
         per_page=PAGE_SIZE,
-        **case_list_counting(**criteria),
+        # A list read whole is counted by its ids in order: one walk for the count and page.
+        in_order=cases_read_whole(**criteria),
     )
     return render(
         request,
