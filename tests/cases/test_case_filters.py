@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from backoffice.common.pages import list_plans
 from cases.models import Case, Channel, State
 from cases.selectors import CASE_SORTS, case_list_mine, case_list_visible, cases_filtered
 from cases.staff_selectors import case_list_for_market
@@ -357,7 +358,94 @@ def test_an_officers_own_cases_at_a_station_are_read_and_seen_from_the_owners_in
         if case.station_id == station.pk
     ]
     if connection.vendor == "postgresql":  # SQLite reads the officer's open cases' index
-        assert "Index Only Scan using case_owner_state_opened" in plan, plan
+        owners_indexes = ("case_owner_open_opened", "case_owner_state_opened")
+        assert any(
+            f"Index Only Scan {way}using {index}" in plan
+            for way in ("", "Backward ")
+            for index in owners_indexes
+        ), plan
+
+
+def _officers_cases(market: Market, officer: User) -> None:
+    """6 000 cases of ``officer``, the finished ones (three in five) between the open ones (in
+    progress or awaiting materials): more open cases than a page, so that reading them all and
+    sorting them costs more than walking the first ones in order; kinds and channels spread
+    over them."""
+    kinds = ["policy_consultation", "complaint", "job_guidance", "training_referral"]
+    channels = [c for c, _label in Channel.choices]
+    applicant = applicant_make(officer)
+    start = NOW - timedelta(days=900)
+    Case.objects.bulk_create(
+        (
+            Case(
+                reference=f"{market.region.code}-2024-{n:06d}",
+                kind=kinds[n // 5 % len(kinds)],
+                state=[
+                    State.IN_PROGRESS,
+                    State.CLOSED,
+                    State.AWAITING_MATERIALS,
+                    State.RESOLVED,
+                    State.CLOSED,
+                ][n % 5],
+                market=market,
+                channel=channels[n // 5 % len(channels)],
+                applicant=applicant,
+                subject=f"经办{n}",
+                first_contact_officer=officer,
+                owner=officer,
+                opened_at=start + timedelta(minutes=211 * n),
+            )
+            for n in range(6000)
+        ),
+        batch_size=1000,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {},
+        {"sort": "oldest"},
+        {"kind": "complaint"},
+        {"channel": Channel.PHONE},
+    ],
+    ids=["newest", "oldest", "kind", "channel"],
+)
+def test_an_officers_open_cases_are_one_range_of_their_own_index(
+    officer: User, nanning_market: Market, criteria: dict[str, Any]
+) -> None:
+    """The workbench's own cases, filtered or not, newest or oldest first: the first rows of
+    one range of ``case_owner_open_opened`` (the officer's open cases only, in the lists'
+    order), read from the index alone, not a walk of all the officer's cases that steps over
+    the finished ones and looks each up in the table (PostgreSQL). At a station: the test
+    above."""
+    _officers_cases(nanning_market, officer)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    mine = cases_filtered(
+        case_list_mine(user=officer),
+        market_ids=[nanning_market.pk],
+        owner_id=officer.pk,
+        **criteria,
+    )
+    ids = mine.values_list("pk", flat=True)[:101]
+
+    with list_plans():  # planned as the workbench plans it
+        plan = ids.explain()
+
+    sort = CASE_SORTS[criteria.get("sort", "newest")]
+    expected = [
+        case.pk
+        for case in Case.objects.filter(owner=officer).order_by(*sort)
+        if case.is_open
+        and all(getattr(case, name) == value for name, value in criteria.items() if name != "sort")
+    ][:101]
+    assert len(expected) >= 20
+    assert list(ids) == expected
+    if connection.vendor == "postgresql":  # SQLite walks case_owner_opened (models.py says why)
+        assert "Index Only Scan" in plan and "using case_owner_open_opened" in plan, plan
+        assert "Sort" not in plan, plan
 
 
 def _station_due_list(
