@@ -312,17 +312,16 @@ def _clock_range(
         return {f"{_CLOCK}officer_id": owner_id}
     if whole:
         return {}
+    # New cases: their clocks nobody has, told apart in the station's and the market's indexes
+    # (the officers' index holds only the clocks somebody has).
+    nobody = {f"{_CLOCK}officer__isnull": True} if state == State.NEW else {}
     if station_id is not None:
-        # A station's new cases: its clocks nobody has, told apart in the station's index. Not
-        # said of a market's: SQLite then reads the clocks nobody has from the officers' index,
-        # those of every market (a province has a hundred), each probed for its case's market.
-        nobody = {f"{_CLOCK}officer__isnull": True} if state == State.NEW else {}
         return {f"{_CLOCK}station_id": station_id, **nobody}
     if market_ids is None:
         return {}
     if channel:
         return {f"{_CLOCK}market_id__in": market_ids, f"{_CLOCK}channel": channel}
-    return {f"{_CLOCK}market_id__in": market_ids}
+    return {f"{_CLOCK}market_id__in": market_ids, **nobody}
 
 
 def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:

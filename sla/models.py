@@ -338,11 +338,13 @@ class Deadline(models.Model):
             # An officer's own due list (the workbench; the market list filtered by owner), in
             # due order: one range of the officer's clocks that can still fall due, however
             # many open cases the officer has, with the case each belongs to (read from the
-            # index alone, in due order, to the page's last row).
+            # index alone, in due order, to the page's last row). Only the clocks somebody
+            # has: those nobody has (new cases) are a market's or a station's, told apart in
+            # their indexes; here, SQLite read those of every market for one market's list.
             models.Index(
                 fields=["officer", "overdue_after", "subject_type", "target", "subject_id"],
                 name="deadline_officer_overdue",
-                condition=Q(overdue_after__isnull=False),
+                condition=Q(overdue_after__isnull=False, officer__isnull=False),
             ),
             # A market's due list narrowed to a channel (the phone's overdue cases), and a
             # station's (of any market: a case transferred keeps its station), in due order with

@@ -331,6 +331,36 @@ def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("due", [DUE_OVERDUE, DUE_TODAY, DUE_THIS_WEEK])
+def test_a_markets_due_list_of_new_cases_reads_the_markets_clocks_nobody_has(
+    team_lead: User, officer: User, nanning_market: Market, due: str
+) -> None:
+    """The market's (and the workbench's unclaimed) due list of new cases, narrowed to the
+    clocks nobody has (a new case is nobody's): never read from the officers' index, which
+    holds only the clocks somebody has (SQLite read the clocks nobody has there, every
+    market's, for one market's list), but from the market's, which tells them apart."""
+    _many_with_clocks(nanning_market, officer)
+    query = case_list_for_market(
+        user=team_lead,
+        market_id=nanning_market.pk,
+        state=State.NEW,
+        due=due,
+        sort="due",
+        now=NOW,
+    )
+
+    plan = query[:25].explain()
+
+    assert "deadline_officer_overdue" not in plan, plan
+    market_due = case_list_for_market(
+        user=team_lead, market_id=nanning_market.pk, due=due, sort="due", now=NOW
+    )
+    new = [case.pk for case in market_due if case.state == State.NEW]
+    assert len(new) >= 2
+    assert [case.pk for case in query[:25]] == new[:25]
+
+
+@pytest.mark.django_db
 def test_an_officers_own_cases_at_a_station_are_read_and_seen_from_the_owners_index(
     officer: User, nanning_market: Market
 ) -> None:
