@@ -328,10 +328,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # page is the first rows of one range read from the index alone. Through
             # ``case_owner_opened`` (every case of the officer) a page stepped over the officer's
             # finished cases between the open ones, each looked up in the table (at 5 000 000
-            # cases, ~10 ms a page). Read by PostgreSQL; SQLite takes a partial index for a query
-            # that writes its condition out (``open_state_condition``), and so written its plans
-            # of the officer's due lists changed for the worse; it walks ``case_owner_opened``
-            # (its row lookups are cheap, and its workbench was within its target at 1 000 000).
+            # cases up to 8 ms a page, bench/README.md). Read by PostgreSQL; SQLite takes a
+            # partial index for a query that writes its condition out (``open_state_condition``),
+            # and so written its plans of the officer's due lists changed for the worse: it walks
+            # ``case_owner_opened`` (cheap row lookups; its workbench within target at 1 000 000).
             models.Index(
                 fields=[
                     "owner",
