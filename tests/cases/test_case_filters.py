@@ -332,13 +332,14 @@ def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("due", [DUE_OVERDUE, DUE_TODAY, DUE_THIS_WEEK])
-def test_a_markets_due_list_of_new_cases_reads_the_markets_clocks_nobody_has(
+def test_a_markets_due_list_of_new_cases_never_reads_the_officers_clock_index(
     team_lead: User, officer: User, nanning_market: Market, due: str
 ) -> None:
     """The market's (and the workbench's unclaimed) due list of new cases, narrowed to the
-    clocks nobody has (a new case is nobody's): never read from the officers' index, which
-    holds only the clocks somebody has (SQLite read the clocks nobody has there, every
-    market's, for one market's list), but from the market's, which tells them apart."""
+    clocks nobody has (a new case is nobody's), lists exactly the market's due new cases and is
+    never read from the officers' index, which holds only the clocks somebody has (SQLite read
+    the clocks nobody has there, every market's, for one market's list). Which other index a
+    plan takes depends on the sizes (SQLite, at this one, reads the market's new cases)."""
     _many_with_clocks(nanning_market, officer)
     query = case_list_for_market(
         user=team_lead,
