@@ -458,7 +458,18 @@ class Reminder(models.Model):
     """A reminder or escalation about one deadline at one level: created exactly once (the
     unique key), however often or late the sweep runs."""
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    # No foreign key in the database: checking it at each sweep's commit (a lookup in the
+    # clocks' primary key and a lock on the clock's row per reminder) was a third of a sweep
+    # (bench/README.md, "SLA sweep"). A reminder is made only from an alert of its clock,
+    # deleted in the same statement, and the alert's key is checked; clocks are never deleted
+    # (the trail keeps them), and a deletion through the ORM takes the reminders with it.
+    deadline = models.ForeignKey(
+        Deadline,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # the unique (deadline, level) leads with it
+        related_name="reminders",
+    )
     level = models.CharField(max_length=12, choices=Level.choices)
     created_at = models.DateTimeField(default=timezone.now)
     # Set once the handlers have told everyone; until then the sweep re-sends the task whenever
@@ -473,8 +484,6 @@ class Reminder(models.Model):
             models.UniqueConstraint(fields=["deadline", "level"], name="reminder_once_per_level")
         ]
         indexes = [
-            # The dashboards' weekly alerts: a range of weeks.
-            models.Index(fields=["created_at", "level"], name="reminder_created"),
             # The team lead's breach list (cases.sla_selectors.sla_dashboard): a period's
             # breaches and escalations newest first, without walking past the warnings.
             models.Index(

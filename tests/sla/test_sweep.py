@@ -21,7 +21,7 @@ import pytest
 import time_machine
 from celery.app.task import Context
 from conftest import case_make
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from sla_support import (
     alerts_of,
@@ -37,7 +37,7 @@ from cases.models import Case
 from cases.services import case_reassign, case_resolve
 from markets.models import Market
 from notifications.models import Notification, OutboxMessage
-from sla.models import CalendarDay, Deadline, Level, Reminder
+from sla.models import Alert, CalendarDay, Deadline, Level, Reminder
 from sla.services import QUEUE_LEASE, reminder_deliver, sla_sweep
 from sla.tasks import reminder_deliver_task
 
@@ -205,6 +205,40 @@ def test_a_reminder_there_already_is_not_made_again(
     assert _levels(deadline) == [Level.WARNING, Level.BREACH]
     assert _reminder(deadline, Level.WARNING).created_at == WARN_AT
     assert alerts_of(deadline) == [(Level.ESCALATION, ESCALATE_AT)]
+
+
+@pytest.mark.django_db
+def test_a_reminder_is_made_only_from_an_alert_of_a_clock_the_database_vouches_for(
+    deadline: Deadline,
+) -> None:
+    """The reminders' own key to their clock is not checked by the database (a third of a
+    sweep); the alerts' is, and the sweep makes a reminder only from an alert it deletes."""
+    missing = Deadline.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(
+            deadline_id=missing,
+            level=Level.WARNING,
+            at=WARN_AT,
+            market_id=deadline.market_id,
+            subject_type=deadline.subject_type,
+            target=deadline.target,
+        )
+        connection.check_constraints(table_names=[Alert._meta.db_table])
+
+
+@pytest.mark.django_db
+def test_a_clock_deleted_through_the_orm_takes_its_reminders_and_alerts_with_it(
+    deadline: Deadline, frozen_time: time_machine.Traveller, send_task: mock.MagicMock
+) -> None:
+    frozen_time.move_to(DUE_AT + SECOND)
+    assert sla_sweep() == 2
+    kept = Reminder.objects.exclude(deadline=deadline).count()
+
+    deadline.delete()
+
+    assert not Reminder.objects.filter(deadline_id=deadline.pk).exists()
+    assert not Alert.objects.filter(deadline_id=deadline.pk).exists()
+    assert Reminder.objects.count() == kept
 
 
 @pytest.mark.django_db
