@@ -211,7 +211,10 @@ def cases_make(organisation: Organisation, count: int, applicant_ids: list[int])
     else:
         series = ""
         source = f"generate_series(0::bigint, {count - 1}) AS series(i)"  # i * 104729 > 2**31
-        reference = f"{prefix} || '-{year}-' || lpad({sequence}::text, 6, '0')"
+        # Six digits at least, more past 999 999, as the services number them (lpad alone
+        # cuts a longer number to six: references repeated past 3 000 000 cases).
+        number = f"{sequence}::text"
+        reference = f"{prefix} || '-{year}-' || lpad({number}, greatest(6, length({number})), '0')"
         opened_at = f"to_timestamp({seconds})"
     empty = _quoted(personal_data_encrypt(""))
     # Numbers and our own literals only: nothing typed reaches this statement.
