@@ -309,8 +309,7 @@ def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
     """The workbench's "mine" and the market list filtered by owner, with a due filter: one
     range of the owner's clocks (the (officer, overdue_after) index), not every open case of
     the owner probed for its clock, nor every due clock of the market checked for its owner."""
-    _many_with_clocks(nanning_market, officer)
-    _owners_cases_due_later(nanning_market, officer)
+    _many_with_clocks(nanning_market, officer, owners_due_later=400)
     query = case_list_for_market(
         user=team_lead,
         market_id=nanning_market.pk,
@@ -631,62 +630,30 @@ def _owned_counted(market: Market) -> Iterator[tuple[int, int, int | None, str, 
         owned += owner_id is not None
 
 
-def _owners_cases_due_later(market: Market, officer: User, count: int = 400) -> None:
-    """More open cases of the owner, their clocks due a month or more ahead: a due list is a
-    few of an officer's many open cases, as in service. With ``_many``'s forty or so alone,
-    probing each for its clock cost PostgreSQL about what the clocks' range does, and the plan
-    turned on statistics other tests of the same process had left (a make test run)."""
-    model = Deadline.objects.filter(market=market, target=Target.COMPLETION).first()
-    first = Case.objects.filter(market=market).first()
-    assert model is not None and first is not None
-    cases = Case.objects.bulk_create(
-        Case(
-            reference=f"{market.region.code}-2024-{n:06d}",
-            kind="complaint",
-            state=State.IN_PROGRESS,
-            market=market,
-            channel=Channel.COUNTER,
-            applicant_id=first.applicant_id,
-            subject=f"稍后{n}",
-            first_contact_officer=officer,
-            owner=officer,
-            opened_at=NOW - timedelta(days=20, minutes=n),
-        )
-        for n in range(count)
-    )
-    Deadline.objects.bulk_create(
-        Deadline(
-            subject_type=model.subject_type,
-            subject_id=case.pk,
-            market=market,
-            kind=case.kind,
-            target=Target.COMPLETION,
-            policy=model.policy,
-            officer=officer,
-            channel=case.channel,
-            started_at=NOW - timedelta(days=20),
-            due_at=NOW + timedelta(days=30, hours=n),
-            warn_at=NOW + timedelta(days=29),
-            escalate_at=NOW + timedelta(days=32),
-        )
-        for n, case in enumerate(cases)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def _many_with_clocks(market: Market, officer: User) -> None:
+def _many_with_clocks(market: Market, officer: User, *, owners_due_later: int = 0) -> None:
     """``_many``'s cases, each with an open completion clock due over two months around now
     (a tenth of them paused), whose officer is the case's owner as the services keep it. The
     owner's clocks fall every six hours over five days either side of now, so that some are
-    overdue, some due later today and some this week."""
+    overdue, some due later today and some this week. ``owners_due_later`` more open cases of
+    the owner have clocks due a month or more ahead: a due list is then a few of an officer's
+    many open cases, as in service (with ``_many``'s forty or so alone, PostgreSQL could probe
+    each case for its clock for about what the clocks' range costs, and its plan turned on the
+    statistics earlier tests of the same process had left)."""
     applicant = applicant_make(officer)
     model = Deadline.objects.get(
         subject_id=case_make(officer, applicant=applicant).pk, target=Target.COMPLETION
     )
     _many(market, applicant, officer, None)
-    Deadline.objects.bulk_create(
-        Deadline(
+
+    def clock(
+        case_id: int,
+        owner_id: int | None,
+        channel: str,
+        station_id: int | None,
+        due_at: datetime,
+        paused: bool = False,
+    ) -> Deadline:
+        return Deadline(
             subject_type=model.subject_type,
             subject_id=case_id,
             market=market,
@@ -697,12 +664,42 @@ def _many_with_clocks(market: Market, officer: User) -> None:
             channel=channel,
             station_id=station_id,
             started_at=NOW - timedelta(days=40),
-            due_at=NOW + timedelta(hours=n % 1440 - 720 if owner_id is None else 6 * i - 120),
+            due_at=due_at,
             warn_at=NOW,
             escalate_at=NOW,
-            paused_at=NOW - timedelta(days=1) if n % 10 == 0 else None,
+            paused_at=NOW - timedelta(days=1) if paused else None,
+        )
+
+    clocks = [
+        clock(
+            case_id,
+            owner_id,
+            channel,
+            station_id,
+            NOW + timedelta(hours=n % 1440 - 720 if owner_id is None else 6 * i - 120),
+            paused=n % 10 == 0,
         )
         for n, (i, case_id, owner_id, channel, station_id) in enumerate(_owned_counted(market))
+    ]
+    later = Case.objects.bulk_create(
+        Case(
+            reference=f"{market.region.code}-2024-{n:06d}",
+            kind=model.kind,
+            state=State.IN_PROGRESS,
+            market=market,
+            channel=Channel.COUNTER,
+            applicant=applicant,
+            subject=f"稍后{n}",
+            first_contact_officer=officer,
+            owner=officer,
+            opened_at=NOW - timedelta(days=20, minutes=n),
+        )
+        for n in range(owners_due_later)
     )
+    clocks += [
+        clock(case.pk, officer.pk, case.channel, None, NOW + timedelta(days=30, hours=n))
+        for n, case in enumerate(later)
+    ]
+    Deadline.objects.bulk_create(clocks)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
