@@ -773,17 +773,13 @@ def _reminders_insert(
 
 
 def _array_literals(wanted: Sequence[tuple[int, str]]) -> tuple[str, str]:
-    """The clock ids and the levels as two PostgreSQL array literals (``{1,2,…}``): psycopg
-    renders a list element by element, 3.2 ms for a batch's two arrays against 0.8 joined
-    here. A level is one of ``Level``'s values (no comma, brace or quote to escape)."""
-    levels = [level for _d, level in wanted]
-    if not set(levels) <= _LEVELS:
-        raise ValueError(f"not a level: {sorted(set(levels) - _LEVELS)}")
+    """The clock ids and the levels as two PostgreSQL array literals (``{1,2,…}``), each sent
+    as one parameter: psycopg renders a list element by element, 3.2 ms for a batch's two
+    arrays against 0.8 joined here. A level is one of ``Level``'s values, none with a comma,
+    brace or quote to escape."""
     ids = ",".join(str(int(deadline_id)) for deadline_id, _l in wanted)
-    return f"{{{ids}}}", "{" + ",".join(levels) + "}"
-
-
-_LEVELS = frozenset(Level.values)
+    levels = ",".join(level for _d, level in wanted)
+    return f"{{{ids}}}", f"{{{levels}}}"
 
 
 def reminders_lease_run_out(*, now: datetime, batch: int) -> QuerySet[Reminder, int]:
