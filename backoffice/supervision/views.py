@@ -406,7 +406,7 @@ PAGE_SIZE = 50
 @reading_from_replica()
 def audit_events(request: HttpRequest) -> HttpResponse:
     """The event log's search: a page of events newest first, by keyset (?before=… from the
-    "Older entries" link), and their number counted to a cap ("10 000+" beyond it)."""
+    "Older entries" link), and their number counted to a cap ("1 000+" beyond it)."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101
     markets = audit_market_list(user=user)

@@ -478,7 +478,7 @@ def _options(choices: list[tuple[int, str]], selected_id: int | None) -> SafeStr
 
 @register.simple_tag
 def list_count(page: Any) -> str:
-    """How many rows a list has: "1 234", or "10 000+" past the count's cap (see
+    """How many rows a list has: "1 234", or "1 000+" past the count's cap (see
     ``backoffice.common.pages``), with a space between thousands as both languages read it."""
     paginator = page.paginator
     shown = f"{paginator.count:,}".replace(",", "\u00a0")

@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 from conftest import case_make
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from accounts.models import User
 from audit.models import AuditEvent
+from backoffice.common.pages import COUNT_CAP
 from backoffice.supervision import views as supervision_views
 from cases.models import Case
 from cases.services import applicant_id_number_reveal, case_note_add
@@ -103,6 +106,28 @@ def test_the_count_stops_at_the_cap_and_shows_n_plus(
     assert shown in over.content.decode()
     assert not under.context["over_cap"]
     assert under.context["count"] == 0
+
+
+@pytest.mark.parametrize(("events", "over"), [(COUNT_CAP, False), (COUNT_CAP + 1, True)])
+def test_the_search_counts_to_a_thousand_as_every_list_does(
+    verified_client: Clients, inspector: User, nanning_market: Market, events: int, over: bool
+) -> None:
+    """The cap itself (``audit.selectors.EVENT_COUNT_CAP``): the case lists' thousand, read
+    in one count that stops at the 1 001st row (a count reads as many rows as it counts)."""
+    bulk_events(nanning_market, events, ties=10)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = verified_client(inspector).get("/audit/events/", {"actor": "bulk"})
+
+    assert response.context["count"] == COUNT_CAP
+    assert response.context["over_cap"] is over
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(*)" in q["sql"] and "audit_auditevent" in q["sql"]
+    ]
+    assert len(counts) == 1
+    assert f"LIMIT {COUNT_CAP + 1}" in counts[0]
 
 
 def test_the_search_narrows_to_one_case_by_its_reference(
