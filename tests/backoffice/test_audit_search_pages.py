@@ -130,6 +130,27 @@ def test_the_search_counts_to_a_thousand_as_every_list_does(
     assert f"LIMIT {COUNT_CAP + 1}" in counts[0]
 
 
+def test_a_failed_event_is_marked_and_what_it_was_about_is_escaped_and_masked(
+    verified_client: Clients, inspector: User, nanning_market: Market
+) -> None:
+    """The rows are built in Python (``trail_tags.event_rows``)."""
+    bulk_events(
+        nanning_market,
+        1,
+        ties=1,
+        success=False,
+        target_label="<b>韦小宝</b> 450103198512120028",
+    )
+    client = verified_client(inspector)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get("/audit/events/", {"actor": "bulk"}).content.decode()
+
+    assert '<span class="tag warn">failed</span>' in html
+    assert "&lt;b&gt;韦小宝&lt;/b&gt; 450103********0028</td>" in html
+    assert "450103198512120028" not in html
+
+
 def test_the_search_narrows_to_one_case_by_its_reference(
     verified_client: Clients, inspector: User, officer: User
 ) -> None:

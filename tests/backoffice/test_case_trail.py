@@ -10,7 +10,7 @@ from itertools import count
 from typing import Any
 
 import pytest
-from conftest import case_make
+from conftest import ID_NUMBERS, case_make
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -21,8 +21,14 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.selectors import chain_verify
 from cases.models import Case
-from cases.services import applicant_id_number_reveal, case_note_add
+from cases.services import (
+    applicant_id_number_reveal,
+    case_note_add,
+    case_transfer,
+    case_transfer_decline,
+)
 from cases.staff_selectors import CASE_TRAIL_PAGE_SIZE
+from markets.models import Market
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +178,40 @@ def test_a_malformed_cursor_shows_the_newest_entries(
     assert response.status_code == 200
     assert response.context["events"].first
     assert [e.action for e in response.context["events"]] == ["case.opened"]
+
+
+def test_the_pages_lists_show_markup_escaped_id_numbers_masked_and_local_times(
+    verified_client: Clients, officer: User, team_lead: User, nanning_market: Market, case: Case
+) -> None:
+    """The timeline, the change history, the transfers and the notes are built in Python
+    (``backoffice.templatetags.trail_tags``): every value escaped, every ID number masked,
+    every time in the current time zone as the template's ``date`` filter wrote it."""
+    transfer = case_transfer(
+        actor=officer,
+        case=case,
+        to_market=nanning_market,
+        to_user=team_lead,
+        reason=f"<i>转</i> {ID_NUMBERS[1]}",
+    )
+    case_transfer_decline(actor=team_lead, transfer=transfer, reason=f"<u>不收</u> {ID_NUMBERS[2]}")
+    case_note_add(actor=officer, case=case, text="<b>记</b>")
+    transfer.refresh_from_db()
+    client = verified_client(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+
+    reason = '<td class="text">&lt;i&gt;转&lt;/i&gt; 450103********0028'
+    assert html.count(reason) == 2  # the transfers' row, and the timeline's details
+    assert "Declined because: &lt;u&gt;不收&lt;/u&gt; 450102********0037" in html
+    assert '<p class="text">&lt;b&gt;记&lt;/b&gt;</p>' in html
+    assert not any(tag in html for tag in ("<i>", "<u>", "<b>记"))
+    assert ID_NUMBERS[1] not in html
+    assert ID_NUMBERS[2] not in html
+    sent = timezone.localtime(transfer.created_at)
+    decided = timezone.localtime(transfer.decided_at)
+    assert f'<td class="when">{sent:%Y-%m-%d %H:%M}</td>' in html
+    assert f"{team_lead} {decided:%Y-%m-%d %H:%M}</span>" in html
+    history = html[html.index('id="history-heading"') :]
+    assert "Created: " in history
+    assert " → " in history  # the state, sent and back
