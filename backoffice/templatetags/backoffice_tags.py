@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from html import escape as html_escape
 from typing import Any
 
 from django import template
-from django.apps import apps
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
@@ -16,10 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString
-from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
-from audit.actions import action_label as _action_label
 from cases.identity import id_numbers_mask
 from cases.models import State
 from cases.sla_selectors import deadline_badge
@@ -30,9 +26,6 @@ from ..common.access import does_back_office_work, is_inspector, led_market_ids,
 from ..common.once import FORM_TOKEN_FIELD, form_token_new
 
 register = template.Library()
-
-# Values of an audit event worth showing on the case's timeline.
-_EVENT_DETAILS = ("reason", "outcome", "item")
 
 
 @register.filter
@@ -49,79 +42,6 @@ def form_token() -> SafeString:
     return format_html(
         '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token_new()
     )
-
-
-@register.filter
-def action_label(code: str) -> str:
-    return str(_action_label(code))
-
-
-# What an event is about when that is no model: the types audit.services and audit.events use.
-_PSEUDO_TARGETS = {"audit.chain": gettext_lazy("Audit chain")}
-
-
-@register.filter
-def target_kind(target_type: str) -> str:
-    """What kind of thing an event is about, in words ("Training wish", "Case"), from the
-    recorded ``app_label.model``; empty for a type nobody knows."""
-    if target_type in _PSEUDO_TARGETS:
-        return str(_PSEUDO_TARGETS[target_type])
-    try:
-        model = apps.get_model(target_type)
-    except (LookupError, ValueError):
-        return ""
-    return capfirst(str(model._meta.verbose_name))
-
-
-@functools.cache
-def _choice_labels(app_label: str, key: str) -> dict[str, Any]:
-    """The labels of the choices of the fields named ``key`` in the models of an app, by code
-    (``("startup", "outcome")`` → ``{"provided": "Provided", …}``); a code two fields label
-    differently is left out."""
-    labels: dict[str, Any] = {}
-    ambiguous: set[str] = set()
-    for model in apps.get_models():
-        if model._meta.app_label != app_label:
-            continue
-        for field in model._meta.get_fields():
-            if field.name != key or not getattr(field, "choices", None):
-                continue
-            for code, label in field.flatchoices:  # type: ignore[union-attr]
-                if code in labels and str(labels[code]) != str(label):
-                    ambiguous.add(code)
-                labels[code] = label
-    return {code: label for code, label in labels.items() if code not in ambiguous}
-
-
-def _detail_text(action: str, key: str, value: object) -> str:
-    """One value of an event in words: a choice code of the event's app as its label (in the
-    language of the page), anything else as it was recorded."""
-    prefix = action.split(".", 1)[0]
-    for app_label in (prefix, f"{prefix}s"):
-        label = _choice_labels(app_label, key).get(value) if isinstance(value, str) else None
-        if label is not None:
-            return str(label)
-    return str(value)
-
-
-@register.filter
-def event_details(event: Any) -> str:
-    """The few values of an event a reader needs (reason, outcome …): codes as their labels,
-    ID numbers masked."""
-    values = getattr(event, "new_values", None)
-    if not values:
-        return ""
-    parts = [
-        _detail_text(event.action, key, values[key])
-        for key in _EVENT_DETAILS
-        if values.get(key) not in (None, "")
-    ]
-    if values.get("meant_for"):  # sent to the deputy of an absent officer (AB岗, cases.cover)
-        parts.append(
-            gettext("meant for %(name)s, away until %(end)s: sent to the deputy")
-            % {"name": values["meant_for"], "end": values.get("absence_ends_on", "")}
-        )
-    return mask_id_numbers(" · ".join(parts))
 
 
 @register.simple_tag(takes_context=True)

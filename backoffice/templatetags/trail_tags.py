@@ -7,21 +7,91 @@ escaped with the standard library and each time formatted in the current time zo
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
 from django import template
+from django.apps import apps
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 
 from audit.actions import action_label
 from cases.identity import id_numbers_mask
 
-from .backoffice_tags import event_details, target_kind
 from .backoffice_tags import html_text as _e
 
 register = template.Library()
+
+# Values of an audit event worth showing on the case's timeline.
+_EVENT_DETAILS = ("reason", "outcome", "item")
+
+# What an event is about when that is no model: the types audit.services and audit.events use.
+_PSEUDO_TARGETS = {"audit.chain": gettext_lazy("Audit chain")}
+
+
+def target_kind(target_type: str) -> str:
+    """What kind of thing an event is about, in words ("Training wish", "Case"), from the
+    recorded ``app_label.model``; empty for a type nobody knows."""
+    if target_type in _PSEUDO_TARGETS:
+        return str(_PSEUDO_TARGETS[target_type])
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return ""
+    return capfirst(str(model._meta.verbose_name))
+
+
+@functools.cache
+def _choice_labels(app_label: str, key: str) -> dict[str, Any]:
+    """The labels of the choices of the fields named ``key`` in the models of an app, by code
+    (``("startup", "outcome")`` → ``{"provided": "Provided", …}``); a code two fields label
+    differently is left out."""
+    labels: dict[str, Any] = {}
+    ambiguous: set[str] = set()
+    for model in apps.get_models():
+        if model._meta.app_label != app_label:
+            continue
+        for field in model._meta.get_fields():
+            if field.name != key or not getattr(field, "choices", None):
+                continue
+            for code, label in field.flatchoices:  # type: ignore[union-attr]
+                if code in labels and str(labels[code]) != str(label):
+                    ambiguous.add(code)
+                labels[code] = label
+    return {code: label for code, label in labels.items() if code not in ambiguous}
+
+
+def _detail_text(action: str, key: str, value: object) -> str:
+    """One value of an event in words: a choice code of the event's app as its label (in the
+    language of the page), anything else as it was recorded."""
+    prefix = action.split(".", 1)[0]
+    for app_label in (prefix, f"{prefix}s"):
+        label = _choice_labels(app_label, key).get(value) if isinstance(value, str) else None
+        if label is not None:
+            return str(label)
+    return str(value)
+
+
+def event_details(event: Any) -> str:
+    """The few values of an event a reader needs on the timeline (reason, outcome, item):
+    codes as their labels, ID numbers masked."""
+    values = getattr(event, "new_values", None)
+    if not values:
+        return ""
+    parts = [
+        _detail_text(event.action, key, values[key])
+        for key in _EVENT_DETAILS
+        if values.get(key) not in (None, "")
+    ]
+    if values.get("meant_for"):  # sent to the deputy of an absent officer (AB岗, cases.cover)
+        parts.append(
+            gettext("meant for %(name)s, away until %(end)s: sent to the deputy")
+            % {"name": values["meant_for"], "end": values.get("absence_ends_on", "")}
+        )
+    return id_numbers_mask(" · ".join(parts))
 
 
 def _when(at: datetime | None, seconds: bool = True) -> str:
