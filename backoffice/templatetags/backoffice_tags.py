@@ -103,6 +103,13 @@ def html_text(value: Any) -> str:
 _e = html_text  # short, for the row builders below
 
 
+def rows_or_none(rows: list[str], *, columns: int, none: str) -> SafeString:
+    """A table's rows built in Python, or one row saying ``none`` across its ``columns``."""
+    if not rows:
+        return SafeString(f'<tr><td colspan="{columns}" class="hint">{_e(none)}</td></tr>')
+    return SafeString("\n".join(rows))
+
+
 def _address_of(name: str) -> Callable[[int], str]:
     """``reverse(name, args=[pk])`` for many pks: the address reversed once, the pk put in."""
     marker = "2147483647"
@@ -183,9 +190,7 @@ def case_rows(context: dict[str, Any], cases: Any, empty: str) -> SafeString:
     rows = [
         f"<tr>{_case_cells(case, address)}{_opened_and_due(context, case)}</tr>" for case in cases
     ]
-    if not rows:
-        return SafeString(f'<tr><td colspan="7" class="hint">{_e(empty)}</td></tr>')
-    return SafeString("\n".join(rows))
+    return rows_or_none(rows, columns=7, none=empty)
 
 
 @register.simple_tag(takes_context=True)
@@ -262,9 +267,7 @@ def due_rows(context: dict[str, Any], rows: Any, empty: str) -> SafeString:
         f"<td>{deadline_due(context, row.deadline)}</td></tr>"
         for row in rows
     ]
-    if not html:
-        return SafeString(f'<tr><td colspan="4" class="hint">{_e(empty)}</td></tr>')
-    return SafeString("\n".join(html))
+    return rows_or_none(html, columns=4, none=empty)
 
 
 def _rate_html(rate: Any) -> str:
@@ -297,10 +300,8 @@ def figure_rows(lines: Any) -> SafeString:
         f'<td class="num">{int(line.rate.stopped)}</td><td>{_rate_html(line.rate)}</td></tr>'
         for line in lines
     ]
-    if not html:
-        none = gettext("Nothing overdue and nothing finished in the period.")
-        return SafeString(f'<tr><td colspan="4" class="hint">{_e(none)}</td></tr>')
-    return SafeString("\n".join(html))
+    none = gettext("Nothing overdue and nothing finished in the period.")
+    return rows_or_none(html, columns=4, none=none)
 
 
 @register.simple_tag
@@ -320,10 +321,7 @@ def breach_rows(rows: Any) -> SafeString:
             f"{_dashboard_case_cells(row.case, address)}"
             f'<td class="when">{due:%Y-%m-%d %H:%M}</td></tr>'
         )
-    if not html:
-        none = gettext("No case became overdue in the period.")
-        return SafeString(f'<tr><td colspan="6" class="hint">{_e(none)}</td></tr>')
-    return SafeString("\n".join(html))
+    return rows_or_none(html, columns=6, none=gettext("No case became overdue in the period."))
 
 
 @register.simple_tag(takes_context=True)
@@ -352,12 +350,7 @@ def transfer_rows(context: dict[str, Any], transfers: Any) -> SafeString:
             f'<textarea id="decline-{pk}" name="reason" rows="2" required></textarea>'
             f'<button type="submit">{decline}</button></form></details></td></tr>'
         )
-    if not rows:
-        return SafeString(
-            f'<tr><td colspan="9" class="hint">{_e(gettext("No transfer is waiting for you."))}'
-            "</td></tr>"
-        )
-    return SafeString("\n".join(rows))
+    return rows_or_none(rows, columns=9, none=gettext("No transfer is waiting for you."))
 
 
 @register.inclusion_tag("backoffice/notifications/_bell.html", takes_context=True)

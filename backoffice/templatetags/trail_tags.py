@@ -22,6 +22,7 @@ from audit.actions import action_label
 from cases.identity import id_numbers_mask
 
 from .backoffice_tags import html_text as _e
+from .backoffice_tags import rows_or_none
 
 register = template.Library()
 
@@ -125,11 +126,7 @@ def event_rows(events: Any) -> SafeString:
             f"<td>{_e(event.actor_label or '—')}</td>"
             f"<td>{about}{_masked(event.target_label)}</td></tr>"
         )
-    if not rows:
-        return SafeString(
-            f'<tr><td colspan="6" class="hint">{_e(gettext("No event matches."))}</td></tr>'
-        )
-    return SafeString("\n".join(rows))
+    return rows_or_none(rows, columns=6, none=gettext("No event matches."))
 
 
 @register.simple_tag
@@ -142,10 +139,7 @@ def timeline_rows(events: Any) -> SafeString:
         f'<td class="text">{_e(event_details(event))}</td></tr>'
         for event in events
     ]
-    if not rows:
-        none = gettext("No events recorded.")
-        return SafeString(f'<tr><td colspan="4" class="hint">{_e(none)}</td></tr>')
-    return SafeString("\n".join(rows))
+    return rows_or_none(rows, columns=4, none=gettext("No events recorded."))
 
 
 @register.simple_tag
