@@ -20,6 +20,13 @@ from django.utils import timezone, translation
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.selectors import chain_verify
+from backoffice.templatetags.trail_tags import (
+    case_transfer_rows,
+    event_rows,
+    history_rows,
+    note_articles,
+    timeline_rows,
+)
 from cases.models import Case
 from cases.services import (
     applicant_id_number_reveal,
@@ -27,7 +34,7 @@ from cases.services import (
     case_transfer,
     case_transfer_decline,
 )
-from cases.staff_selectors import CASE_TRAIL_PAGE_SIZE
+from cases.staff_selectors import CASE_TRAIL_PAGE_SIZE, FieldChange, HistoryEntry
 from markets.models import Market
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +222,26 @@ def test_the_pages_lists_show_markup_escaped_id_numbers_masked_and_local_times(
     history = html[html.index('id="history-heading"') :]
     assert "Created: " in history
     assert " → " in history  # the state, sent and back
+
+
+def test_the_lists_say_when_they_are_empty_and_what_a_change_of_other_fields_was(
+    officer: User,
+) -> None:
+    """The empty states and the history's entry that changed no field shown (its changes
+    are of fields the page does not list), as the templates' loops wrote them."""
+    at = timezone.now()
+    with translation.override("en"):
+        history = str(
+            history_rows(
+                [
+                    HistoryEntry(at, officer, "~", []),
+                    HistoryEntry(at, None, "+", [FieldChange("Subject", "", "咨询")]),
+                ]
+            )
+        )
+        assert '<span class="hint">Other fields</span>' in history
+        assert '<td>—</td><td>Created: <span class="change">Subject: 咨询</span>' in history
+        assert "No notes yet." in str(note_articles([]))
+        assert "No events recorded." in str(timeline_rows([]))
+        assert "No event matches." in str(event_rows([]))
+        assert str(case_transfer_rows([])) == ""
