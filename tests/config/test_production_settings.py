@@ -260,3 +260,55 @@ def test_an_unknown_addressing_style_stops_start_up() -> None:
 
     assert result.returncode != 0
     assert "LGSC_S3_ADDRESSING_STYLE" in result.stderr
+
+
+def database_options(changes: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """The OPTIONS of the primary and the replica as the production settings make them."""
+    code = (
+        "from django.conf import settings; import json;"
+        "print(json.dumps({alias: db.get('OPTIONS', {})"
+        " for alias, db in settings.DATABASES.items()}))"
+    )
+    result = manage("shell", "-c", code, changes=changes)
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+POSTGRESQL = {
+    "DATABASE_URL": "postgres://lgsc:secret@db.example.org:5432/lgsc",
+    "DATABASE_REPLICA_URL": "postgres://lgsc:secret@replica.example.org:5432/lgsc",
+}
+
+
+def test_postgresql_binds_on_the_server_and_prepares_a_statement_run_five_times() -> None:
+    options = database_options(POSTGRESQL)
+
+    assert options["default"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert options["replica"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "connect_timeout": 2,
+    }
+
+
+def test_preparing_is_turned_off_for_a_pooler_in_transaction_mode() -> None:
+    options = database_options({**POSTGRESQL, "DATABASE_PREPARE_THRESHOLD": "none"})
+
+    assert options["default"] == {"server_side_binding": True, "prepare_threshold": None}
+    assert options["replica"]["prepare_threshold"] is None
+
+
+def test_sqlite_takes_no_postgresql_options() -> None:
+    options = database_options({"DATABASE_PREPARE_THRESHOLD": "2"})
+
+    assert "server_side_binding" not in options["default"]
+    assert "prepare_threshold" not in options["default"]
+
+
+def test_a_prepare_threshold_that_is_no_number_stops_start_up() -> None:
+    result = manage("check", changes={**POSTGRESQL, "DATABASE_PREPARE_THRESHOLD": "often"})
+
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be a whole number or 'none', not 'often'" in (
+        result.stderr
+    )
