@@ -5,12 +5,18 @@ its generic plan as cheap, planned once per connection rather than per request
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from conftest import MarketFactory
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
+from accounts.models import User
 from markets.models import Market
+
+Clients = Callable[[User], Client]
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
@@ -55,3 +61,39 @@ def test_a_prepared_statement_answers_for_each_value_it_is_given(nanning_market:
 
     assert names == [nanning_market.name, "Second market"] * 6
     assert any("$1" in statement for statement in _prepared_on_markets())
+
+
+@pytest.mark.django_db(transaction=True)  # each request its own transaction, as served
+def test_a_list_pages_statements_are_planned_for_their_values_even_when_prepared(
+    verified_client: Clients, team_lead: User, nanning_market: Market
+) -> None:
+    """A generic plan, made for any state and any due time, walked a market's overdue cases
+    in progress half as fast again at a million cases: a list is planned for what it is
+    given each time (``plan_cache_mode`` in ``LIST_PLAN_SETTINGS``)."""
+    client = verified_client(team_lead)
+    url = f"/cases/market/{nanning_market.pk}/?state=in_progress&due=overdue"
+    with connection.cursor() as cursor:
+        # Every other statement of this connection planned generically, at once.
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+    try:
+        for _ in range(8):
+            assert client.get(url).status_code == 200
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET plan_cache_mode")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%FROM "cases_case"%'],
+        )
+        plans = cursor.fetchall()
+        cursor.execute(
+            "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "accounts_user"%'],
+        )
+        others = [generic for (generic,) in cursor.fetchall()]
+    assert plans  # the list's statements were prepared
+    assert all(generic == 0 and custom > 0 for generic, custom in plans)
+    assert max(others) > 0  # the signed-in user, read before the list's transaction
