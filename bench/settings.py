@@ -26,7 +26,7 @@ os.environ["LGSC_VAR_DIR"] = str(BENCH_DIR)
 
 from config.settings.embedded import *  # noqa: E402, F403
 from config.settings.embedded import DATABASES as _EMBEDDED_DATABASES  # noqa: E402
-from config.settings.embedded import database_tuned, env  # noqa: E402
+from config.settings.embedded import env  # noqa: E402
 
 DEBUG = False  # as deployed: no query log, no debug pages
 
@@ -44,6 +44,6 @@ for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():  # noqa: F405
         Path(_folder).mkdir(parents=True, exist_ok=True)
 
 if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": database_tuned(env.db_url("DATABASE_URL"))}
+    DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
     DATABASES = {"default": {**_EMBEDDED_DATABASES["default"], "NAME": BENCH_DB}}

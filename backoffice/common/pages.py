@@ -19,11 +19,8 @@ looked dearer to the planner than hashing all the market's new cases (it expects
 overdue where 6 700 are, so a walk four times as long), and so did the unclaimed cases due
 today. At 1 000 000 cases (bench/lists.py): the officer's unclaimed cases due today 17 ms
 with a worker, 8 hashed, 2 probed; the unclaimed overdue 22 ms hashed, 1–3 probed; a market's
-overdue cases 26 ms, 12, then 10. And a list's statements are planned for the values they are
-given each time, even once prepared (``plan_cache_mode``; config.settings.base.database_tuned):
-a generic plan, made for any state and any due time, walked the market's in-progress overdue
-cases in 21–24 ms where the plans for the values took 12–16. Every other query (the
-statistics, the exports, the sweeps) is planned with the server's settings."""
+overdue cases 26 ms, 12, then 10. Every other query (the statistics, the exports, the sweeps)
+is planned with the server's settings."""
 
 from __future__ import annotations
 
@@ -197,7 +194,6 @@ def bounded_page(
 
 # What a list page's transaction plans with (PostgreSQL); see the module's docstring.
 LIST_PLAN_SETTINGS = {
-    "plan_cache_mode": "force_custom_plan",
     "max_parallel_workers_per_gather": "0",
     "random_page_cost": "1.1",
     "enable_hashjoin": "off",

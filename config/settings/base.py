@@ -11,7 +11,6 @@ from typing import Any
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 from config.logconfig import logging_config
 
@@ -373,37 +372,10 @@ LGSC_METRICS_TOKEN = env.str("LGSC_METRICS_TOKEN", default="")
 DATABASE_ROUTERS = ["config.db.ReplicaRouter"]
 
 
-# --- PostgreSQL: statements prepared on the server ----------------------------------------------
-# A page sends the same dozen statements on every request. Parameters bound on the server
-# (psycopg's server-side binding) let psycopg prepare a statement once it has run
-# DATABASE_PREPARE_THRESHOLD times on a connection (CONN_MAX_AGE keeps connections across
-# requests): PostgreSQL then neither parses nor, where its generic plan costs no more than the
-# plans it made for the values, plans it again (the case page's SQL 12 -> 5 ms on a small
-# database; bench/README.md, "Prepared statements"). "none" turns preparing off, as a pooler in
-# transaction mode (PgBouncer without max_prepared_statements) needs.
-DATABASE_PREPARE_THRESHOLD = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
-
-
-def database_tuned(database: dict[str, Any]) -> dict[str, Any]:
-    """``database`` (a ``DATABASES`` entry from a URL) with the options above on PostgreSQL;
-    any other database as it is."""
-    if database.get("ENGINE") != "django.db.backends.postgresql":
-        return database
-    threshold = DATABASE_PREPARE_THRESHOLD.strip().lower()
-    if threshold != "none" and not threshold.isdigit():
-        raise ImproperlyConfigured(
-            f"DATABASE_PREPARE_THRESHOLD must be a whole number or 'none', not {threshold!r}."
-        )
-    options = database.setdefault("OPTIONS", {})
-    options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", None if threshold == "none" else int(threshold))
-    return database
-
-
 def replica_database(url: str, *, connect_timeout: int = 2) -> dict[str, Any]:
     """``DATABASES["replica"]`` from its URL, with a short connect timeout: an unreachable
     replica must not hold a page up for long before the primary answers it."""
-    database: dict[str, Any] = database_tuned(env.db_url_config(url))
+    database: dict[str, Any] = env.db_url_config(url)
     database.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
     return database
 

@@ -17,14 +17,7 @@ from config.proxies import networks_parse
 from config.storage_settings import s3_storage_from_env
 
 from .base import *  # noqa: F403
-from .base import (
-    SILENCED_SYSTEM_CHECKS,
-    STORAGES,
-    VAR_DIR,
-    database_tuned,
-    env,
-    replica_database,
-)
+from .base import SILENCED_SYSTEM_CHECKS, STORAGES, VAR_DIR, env, replica_database
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -38,7 +31,7 @@ AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-DATABASES = {"default": database_tuned(env.db_url("DATABASE_URL"))}
+DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A PostgreSQL hot standby of the primary for the heavy read-only work (config/db.py).

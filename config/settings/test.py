@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import database_tuned, env, replica_database
+from .base import env, replica_database
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
@@ -27,11 +27,7 @@ if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
     _redis = urlsplit(os.environ["REDIS_URL"])
     _redis_db = int(_xdist_worker.removeprefix("gw")) + 1
     os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_redis_db}"))
-DATABASES = {
-    "default": database_tuned(
-        env.db_url("DATABASE_URL", default=f"sqlite:///{_tmp / 'test.sqlite3'}")
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_tmp / 'test.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the real Celery worker of tests/sla/test_celery_worker.py opens the
     # test database too. One file per test run, so two runs at once do not share it.
