@@ -201,6 +201,14 @@ def test_the_market_list_keeps_to_its_market_whatever_the_filter(
 ROWS = 4000
 
 
+def _page_plan(query: QuerySet[Any]) -> str:
+    """The plan of a list's query as its page plans it: the workbench and the market's list
+    run under ``list_plans`` (PostgreSQL), never with the server's settings, on which a plan
+    also turned with the table sizes earlier tests of the same process had left."""
+    with list_plans():
+        return query.explain()
+
+
 def _many(market: Market, applicant: Any, officer: User, station: ServiceStation | None) -> None:
     kinds = ["policy_consultation", "complaint", "job_guidance", "training_referral"]
     channels = [c for c, _label in Channel.choices]
@@ -268,7 +276,7 @@ def test_every_filter_of_the_market_list_reads_an_index(
         criteria["station_id"] = station.pk
 
     query = case_list_for_market(user=team_lead, market_id=nanning_market.pk, **criteria)[:25]
-    plan = query.explain()
+    plan = _page_plan(query)
 
     assert "Seq Scan on cases_case" not in plan, plan
     assert any(name in plan for name in index.split("|")), plan
@@ -291,7 +299,7 @@ def test_every_due_filter_reads_its_clocks_as_one_range_of_one_index(
         user=team_lead, market_id=nanning_market.pk, due=due, sort=sort, now=NOW
     )
 
-    plan = query[:25].explain()
+    plan = _page_plan(query[:25])
 
     clock_indexes = ("deadline_market_overdue", "deadline_subject_due", "deadline_one_per_target")
     assert any(index in plan for index in clock_indexes), plan
@@ -319,8 +327,7 @@ def test_an_owners_due_list_reads_the_owners_clocks_in_due_order(
         now=NOW,
     )
 
-    with list_plans():  # planned as the pages plan it (the workbench and the market's list)
-        plan = query[:25].explain()
+    plan = _page_plan(query[:25])
 
     assert "deadline_officer_overdue" in plan, plan
     market_due = case_list_for_market(
@@ -351,7 +358,7 @@ def test_a_markets_due_list_of_new_cases_never_reads_the_officers_clock_index(
         now=NOW,
     )
 
-    plan = query[:25].explain()
+    plan = _page_plan(query[:25])
 
     assert "deadline_officer_overdue" not in plan, plan
     market_due = case_list_for_market(
@@ -382,7 +389,7 @@ def test_an_officers_own_cases_at_a_station_are_read_and_seen_from_the_owners_in
     )
     ids = mine.values_list("pk", flat=True)[:101]
 
-    plan = ids.explain()
+    plan = _page_plan(ids)
 
     assert list(ids) == [
         case.pk
@@ -463,8 +470,7 @@ def test_an_officers_open_cases_are_one_range_of_their_own_index(
     )
     ids = mine.values_list("pk", flat=True)[:101]
 
-    with list_plans():  # planned as the workbench plans it
-        plan = ids.explain()
+    plan = _page_plan(ids)
 
     sort = CASE_SORTS[criteria.get("sort", "newest")]
     expected = [
@@ -554,7 +560,7 @@ def test_on_sqlite_a_stations_due_list_in_a_state_few_are_in_reads_the_stations_
         team_lead, officer, nanning_market, due, sort, state=State.TRANSFER_PENDING
     )
 
-    plan = query[:25].explain()
+    plan = _page_plan(query[:25])
 
     assert "case_station_state_opened" in plan, plan
     assert "deadline_market_overdue" not in plan and "deadline_station_due" not in plan, plan
@@ -577,7 +583,7 @@ def test_a_stations_cases_due_new_or_in_any_state_are_one_range_of_the_stations_
     good)."""
     query, _expected = _station_due_list(team_lead, officer, nanning_market, due, sort, state)
 
-    plan = query[:25].explain()
+    plan = _page_plan(query[:25])
 
     station: tuple[str, ...] = ("deadline_station_due",)
     if connection.vendor == "postgresql":
@@ -607,7 +613,7 @@ def test_a_channels_due_list_is_one_range_of_the_channels_clocks(
         user=team_lead, market_id=nanning_market.pk, channel=Channel.PHONE, **criteria
     )
 
-    plan = query[:25].explain()
+    plan = _page_plan(query[:25])
     assert [case.pk for case in query] == expected
     channel = (
         ("deadline_channel_due",)
