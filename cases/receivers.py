@@ -1,7 +1,9 @@
 """A membership, an absence (AB岗 cover) or a region changed: every process reads the users'
 rights afresh (``cases.permissions``, kept in ``sla.memo`` under ``RIGHTS``); a service station
 changed: the case lists' station choices are read afresh (``cases.staff_selectors``,
-``STATIONS``). Connected in ``CasesConfig.ready``."""
+``STATIONS``); a user, a membership, a market, a region or an absence changed: the choices of a
+transfer and a reassignment (``HANDOVER``); a checklist item: a single notice's items to tick
+(``CHECKLISTS``). Connected in ``CasesConfig.ready``."""
 
 from __future__ import annotations
 
@@ -9,11 +11,17 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from markets.models import Absence, Membership, Region, ServiceStation
+from accounts.models import User
+from markets.models import Absence, Market, Membership, Region, ServiceStation
 from sla import memo
 
+from .models import ChecklistItem
 from .permissions import RIGHTS
-from .staff_selectors import STATIONS
+from .staff_selectors import CHECKLISTS, HANDOVER, STATIONS
+
+# What a member of staff offered as a choice is made of; a save of other fields (the last
+# sign-in, on every sign-in) changes no choice.
+_USER_CHOICE_FIELDS = frozenset({"is_active", "password", "full_name", "username"})
 
 
 def _rights_changed(**kwargs: Any) -> None:
@@ -22,6 +30,19 @@ def _rights_changed(**kwargs: Any) -> None:
 
 def _stations_changed(**kwargs: Any) -> None:
     memo.changed(STATIONS)
+
+
+def _handover_changed(**kwargs: Any) -> None:
+    memo.changed(HANDOVER)
+
+
+def _user_changed(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
+    if update_fields is None or update_fields & _USER_CHOICE_FIELDS:
+        memo.changed(HANDOVER)
+
+
+def _checklists_changed(**kwargs: Any) -> None:
+    memo.changed(CHECKLISTS)
 
 
 def connect() -> None:
@@ -35,4 +56,17 @@ def connect() -> None:
     post_save.connect(_stations_changed, sender=ServiceStation, dispatch_uid="cases.stations")
     post_delete.connect(
         _stations_changed, sender=ServiceStation, dispatch_uid="cases.stations.delete"
+    )
+    for kept in (Membership, Market, Region, Absence):
+        post_save.connect(
+            _handover_changed, sender=kept, dispatch_uid=f"cases.handover.{kept.__name__}"
+        )
+        post_delete.connect(
+            _handover_changed, sender=kept, dispatch_uid=f"cases.handover.{kept.__name__}.delete"
+        )
+    post_save.connect(_user_changed, sender=User, dispatch_uid="cases.handover.User")
+    post_delete.connect(_handover_changed, sender=User, dispatch_uid="cases.handover.User.delete")
+    post_save.connect(_checklists_changed, sender=ChecklistItem, dispatch_uid="cases.checklists")
+    post_delete.connect(
+        _checklists_changed, sender=ChecklistItem, dispatch_uid="cases.checklists.delete"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.signing import BadSignature, Signer
@@ -30,10 +30,18 @@ from audit.selectors import (
     event_page,
 )
 from cases import permissions as can
-from cases.models import Case, CaseNote, NoticeItem, SingleNotice, State, Transfer
+from cases.models import (
+    Case,
+    CaseNote,
+    ChecklistItem,
+    NoticeItem,
+    SingleNotice,
+    State,
+    Transfer,
+)
 from cases.selectors import case_list_visible_in_markets, cases_filtered
 from markets.models import MARKET_ROLES, Market, Role, ServiceStation
-from markets.selectors import membership_list_for_user
+from markets.selectors import absence_list_running, membership_list_for_user
 from sla import memo
 from sla.selectors import day_start
 
@@ -70,6 +78,92 @@ def staff_list_of_active_markets() -> QuerySet[User]:
         .order_by("full_name", "username")
     )
     return users
+
+
+# The memo table of where and to whom a case can be handed (the choices of a case page's
+# action forms): renewed when a user, a membership, a market, a region or an absence changes
+# (cases.receivers). The forms still check what is posted against the database.
+HANDOVER = "handover"
+# The memo table of the kinds' checklists (the single notice's items to tick): renewed when a
+# checklist item changes (cases.receivers).
+CHECKLISTS = "checklists"
+
+
+class StaffChoice(NamedTuple):
+    """A member of staff offered as a choice: the id and the names a label is made of."""
+
+    pk: int
+    full_name: str
+    username: str
+
+    def __str__(self) -> str:  # as ``User.__str__``
+        return self.full_name or self.username
+
+
+class Away(NamedTuple):
+    """An officer's absence running today (AB岗), as a transfer's choice of receiver says it."""
+
+    ends_on: date
+    market: str
+    deputy: str
+
+
+@dataclass(frozen=True)
+class Handover:
+    """The choices of a transfer: the active markets (id, name), everyone a case may be
+    transferred to, and who of them is away on the day asked (their absences by officer)."""
+
+    markets: list[tuple[int, str]]
+    staff: list[StaffChoice]
+    away: dict[int, list[Away]]
+
+
+def _staff_choices(users: QuerySet[User]) -> list[StaffChoice]:
+    return [StaffChoice(*row) for row in users.values_list("pk", "full_name", "username")]
+
+
+def staff_choices_for_markets(*, market_ids: Sequence[int]) -> list[StaffChoice]:
+    """``staff_list_for_markets`` as choices, from this process's memory until a user, a
+    membership, a market or an absence changes (``sla.memo``, table ``HANDOVER``)."""
+    markets = sorted(set(market_ids))
+    return memo.remembered(
+        HANDOVER,
+        ("staff", tuple(markets)),
+        lambda: _staff_choices(staff_list_for_markets(market_ids=markets)),
+    )
+
+
+def handover_choices(*, on: date) -> Handover:
+    """The choices of a case's transfer on day ``on``, from this process's memory until a user,
+    a membership, a market or an absence changes (``sla.memo``, table ``HANDOVER``): a case
+    page does not read the province's markets, staff and absences on every request."""
+
+    def read() -> Handover:
+        away: dict[int, list[Away]] = {}
+        for absence in absence_list_running(on=on):
+            away.setdefault(absence.officer_id, []).append(
+                Away(absence.ends_on, absence.market.name, str(absence.deputy))
+            )
+        return Handover(
+            markets=list(Market.objects.filter(is_active=True).values_list("pk", "name")),
+            staff=_staff_choices(staff_list_of_active_markets()),
+            away=away,
+        )
+
+    return memo.remembered(HANDOVER, ("transfer", on), read)
+
+
+def checklist_choices(*, kind: str) -> list[tuple[int, str]]:
+    """(id, name) of the checklist items in use for cases of ``kind``, in their order: the items
+    a single notice may list, from this process's memory until an item changes (``sla.memo``,
+    table ``CHECKLISTS``)."""
+    return memo.remembered(
+        CHECKLISTS,
+        kind,
+        lambda: list(
+            ChecklistItem.objects.filter(kind=kind, is_active=True).values_list("pk", "name")
+        ),
+    )
 
 
 # --- One case ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ the team lead's filter. They parse input only: the services decide."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -16,9 +17,16 @@ from cases.identity import mobile_normalise, resident_id_parse
 from cases.kinds import KINDS
 from cases.models import Case, Channel, ChecklistItem, NoticeItem
 from cases.services import BULK_REASSIGN_MAX
-from cases.staff_selectors import staff_list_for_markets, staff_list_of_active_markets
-from markets.models import Absence, Market, ServiceStation
-from markets.selectors import absence_list_running
+from cases.staff_selectors import (
+    Away,
+    StaffChoice,
+    checklist_choices,
+    handover_choices,
+    staff_choices_for_markets,
+    staff_list_for_markets,
+    staff_list_of_active_markets,
+)
+from markets.models import Market, ServiceStation
 
 from ..common.forms import NameConflictForm
 
@@ -50,7 +58,7 @@ class GenericKindField(forms.ChoiceField):
         super().validate(value)
 
 
-def staff_label(user: User) -> str:
+def staff_label(user: User | StaffChoice) -> str:
     """How a member of staff is named in a choice: the name and the account, or the account."""
     return f"{user} ({user.username})" if user.full_name else user.username
 
@@ -60,24 +68,27 @@ class StaffChoiceField(forms.ModelChoiceField):
         return staff_label(obj)
 
 
-class StaffCoverChoiceField(StaffChoiceField):
-    """Staff, each away today (AB岗) shown with their deputy: what is sent to them goes to
-    the deputy (``cases.cover``). ``away`` is set by the form: {user id: [absences]}."""
+def staff_cover_label(staff: StaffChoice, away: Sequence[Away]) -> str:
+    """A member of staff offered as a transfer's receiver, each absence running today (AB岗)
+    said with its deputy: what is sent to them goes to the deputy (``cases.cover``)."""
+    label = staff_label(staff)
+    for absence in away:
+        label += " — " + str(
+            _("away until %(end)s (%(market)s): goes to %(deputy)s")
+            % {
+                "end": absence.ends_on.isoformat(),
+                "market": absence.market,
+                "deputy": absence.deputy,
+            }
+        )
+    return label
 
-    away: dict[int, list[Absence]]
 
-    def label_from_instance(self, obj: User) -> str:
-        label = super().label_from_instance(obj)
-        for absence in getattr(self, "away", {}).get(obj.pk, []):
-            label += " — " + str(
-                _("away until %(end)s (%(market)s): goes to %(deputy)s")
-                % {
-                    "end": absence.ends_on.isoformat(),
-                    "market": absence.market.name,
-                    "deputy": absence.deputy,
-                }
-            )
-        return label
+def choices_kept(field: forms.ModelChoiceField, choices: Sequence[tuple[int, str]]) -> None:
+    """Offer ``choices`` (ids and labels a selector kept in this process's memory) instead of
+    reading the field's queryset to draw them; the queryset still checks what is posted."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *choices]
 
 
 # --- Intake (受理) ----------------------------------------------------------------------------
@@ -171,7 +182,7 @@ class EmptyForm(CaseActionForm):
 
 class TransferForm(CaseActionForm):
     to_market = forms.ModelChoiceField(label=_("To market"), queryset=Market.objects.none())
-    to_user = StaffCoverChoiceField(
+    to_user = StaffChoiceField(
         label=_("To officer"),
         queryset=User.objects.none(),
         required=False,
@@ -182,13 +193,20 @@ class TransferForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_market"].queryset = Market.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["to_market"].initial = self.case.market_id
-        self.fields["to_user"].queryset = staff_list_of_active_markets()  # type: ignore[attr-defined]
-        away: dict[int, list[Absence]] = {}
-        for absence in absence_list_running(on=timezone.localdate()):
-            away.setdefault(absence.officer_id, []).append(absence)
-        self.fields["to_user"].away = away  # type: ignore[attr-defined]
+        handover = handover_choices(on=timezone.localdate())
+        to_market = self.fields["to_market"]
+        to_market.queryset = Market.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        choices_kept(to_market, handover.markets)  # type: ignore[arg-type]
+        to_market.initial = self.case.market_id
+        to_user = self.fields["to_user"]
+        to_user.queryset = staff_list_of_active_markets()  # type: ignore[attr-defined]
+        choices_kept(
+            to_user,  # type: ignore[arg-type]
+            [
+                (staff.pk, staff_cover_label(staff, handover.away.get(staff.pk, ())))
+                for staff in handover.staff
+            ],
+        )
 
 
 class RequestMaterialsForm(CaseActionForm):
@@ -202,9 +220,11 @@ class RequestMaterialsForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = ChecklistItem.objects.filter(  # type: ignore[attr-defined]
+        items = self.fields["items"]
+        items.queryset = ChecklistItem.objects.filter(  # type: ignore[attr-defined]
             kind=self.case.kind, is_active=True
         )
+        choices_kept(items, checklist_choices(kind=self.case.kind))  # type: ignore[arg-type]
 
 
 class ReceiveMaterialsForm(CaseActionForm):
@@ -252,10 +272,19 @@ class ReassignForm(CaseActionForm):
 
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = (  # type: ignore[attr-defined]
-            staff if staff is not None else staff_list_for_markets(market_ids=[self.case.market_id])
-        )
-        self.fields["to_user"].initial = self.case.owner_id
+        to_user = self.fields["to_user"]
+        if staff is not None:
+            to_user.queryset = staff  # type: ignore[attr-defined]
+        else:
+            to_user.queryset = staff_list_for_markets(market_ids=[self.case.market_id])  # type: ignore[attr-defined]
+            choices_kept(
+                to_user,  # type: ignore[arg-type]
+                [
+                    (choice.pk, staff_label(choice))
+                    for choice in staff_choices_for_markets(market_ids=[self.case.market_id])
+                ],
+            )
+        to_user.initial = self.case.owner_id
 
 
 class DeclineTransferForm(forms.Form):
