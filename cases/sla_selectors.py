@@ -25,6 +25,7 @@ from cases.kinds import kind_get
 from cases.models import Case
 from cases.selectors import DUE_CELL_COLUMNS, case_list_visible, case_rows
 from cases.services import CASE_SUBJECT
+from cases.staff_selectors import staff_names
 from markets.models import Market
 from sla.counters import (
     ALL_KINDS,
@@ -366,7 +367,7 @@ def sla_dashboard(
         for name, condition in conditions.items()
     }
     officer_ids = [pk for pk, *_counts in per_officer if pk is not None]
-    officers = {u.pk: u for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {}
+    officers = staff_names(market_ids=[market.pk], user_ids=officer_ids)
 
     breach_levels = [Level.BREACH, Level.ESCALATION]
     breach_count = sum(
@@ -421,7 +422,7 @@ def sla_dashboard(
         by_officer=sorted(
             (
                 Figures(
-                    str(officers[pk]) if pk in officers else str(_("Nobody (unclaimed)")),
+                    officers[pk] if pk in officers else str(_("Nobody (unclaimed)")),
                     overdue,
                     Rate(stopped, met),
                 )

@@ -9,7 +9,7 @@ hangs off a case.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -131,6 +131,21 @@ def staff_choices_for_markets(*, market_ids: Sequence[int]) -> list[StaffChoice]
         ("staff", tuple(markets)),
         lambda: _staff_choices(staff_list_for_markets(market_ids=markets)),
     )
+
+
+def staff_names(*, market_ids: Sequence[int], user_ids: Iterable[int]) -> dict[int, str]:
+    """How each of these users is named (``str(user)``): the markets' staff from this process's
+    memory (``staff_choices_for_markets``), anyone else (staff who left, an online desk) read."""
+    wanted = set(user_ids)
+    names = {
+        staff.pk: str(staff)
+        for staff in staff_choices_for_markets(market_ids=market_ids)
+        if staff.pk in wanted
+    }
+    if missing := wanted - names.keys():
+        others = User.objects.filter(pk__in=missing).only("full_name", "username")
+        names |= {user.pk: str(user) for user in others}
+    return names
 
 
 def handover_choices(*, on: date) -> Handover:

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from cases.dashboard_selectors import (
     case_counts_by_kind_and_state,
     case_workload,
@@ -25,6 +24,7 @@ from cases.dashboard_selectors import (
 from cases.kinds import kind_get
 from cases.models import OPEN_STATES, State
 from cases.sla_selectors import Period
+from cases.staff_selectors import staff_names
 from exports.charts import BAR, LINE, STACKED, Chart, Series
 from markets.models import Market
 
@@ -114,11 +114,7 @@ def dashboard_charts(*, market: Market, period: Period) -> list[Chart]:
 
     load = case_workload(market_ids=ids, by="officer")
     owner_ids = sorted({owner for owner, _state in load if isinstance(owner, int)})
-    names = (
-        {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids).only("full_name", "username")}
-        if owner_ids
-        else {}
-    )
+    names = staff_names(market_ids=ids, user_ids=owner_ids)
     by_name = sorted(owner_ids, key=lambda pk: names.get(pk, ""))
     owners: list[int | None] = [*by_name]
     if any(owner is None for owner, _state in load):
