@@ -15,10 +15,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from cases.models import Channel, State
 from cases.selectors import CASE_SORT_DEFAULT, CASE_SORT_DUE
-from cases.staff_selectors import staff_list_for_markets, station_choices_for_markets
+from cases.staff_selectors import (
+    StaffChoice,
+    staff_choices_for_markets,
+    station_choices_for_markets,
+)
 from sla.selectors import DUE_OVERDUE, DUE_THIS_WEEK, DUE_TODAY
 
 from ..common.params import DayField
@@ -77,7 +80,7 @@ class CaseFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        staff: Sequence[User] | None,
+        staff: Sequence[StaffChoice] | None,
         stations: Sequence[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
@@ -166,13 +169,13 @@ def desk_filters(data: Any, *, market_ids: Sequence[int]) -> CaseFilterForm:
 
 
 def market_filters(
-    data: Any, *, market_id: int, staff: Sequence[User] | None = None
+    data: Any, *, market_id: int, staff: Sequence[StaffChoice] | None = None
 ) -> CaseFilterForm:
     """The filter of a market's case list (the page, its saved views and its export): the
     market's staff as owners (read here unless the page has read them for itself too), its
     stations."""
     if staff is None:
-        staff = list(staff_list_for_markets(market_ids=[market_id]))
+        staff = staff_choices_for_markets(market_ids=[market_id])
     return CaseFilterForm(
         data, staff=staff, stations=station_choices_for_markets(market_ids=[market_id])
     )

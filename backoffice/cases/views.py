@@ -58,7 +58,7 @@ from cases.staff_selectors import (
     case_transfer_page,
     notice_for_case,
     notice_item_list,
-    staff_list_for_markets,
+    staff_choices_for_markets,
     transfer_get_for_receiver,
 )
 from markets.models import Market
@@ -502,7 +502,7 @@ def market_cases(request: HttpRequest, market_id: int) -> HttpResponse:
     user = staff_user(request)
     market = market_for_supervisor(request, market_id)
     may_reassign = can.leads(user, market.pk)
-    staff = list(staff_list_for_markets(market_ids=[market.pk]))  # the filter's, and reassign's
+    staff = staff_choices_for_markets(market_ids=[market.pk])  # the filter's, and reassign's
     filters = market_filters(_filter_data(request), market_id=market.pk, staff=staff)
     criteria = filters.criteria()
     page = bounded_page(

@@ -1,7 +1,8 @@
 """The choices of a case page's action forms (the markets and staff a case can be transferred
 to, who of them is away, the staff a lead can reassign to, the checklist a single notice is
-ticked from) are kept in each process's memory (``sla.memo``) and not read on every request
-(issue 14: four of the case page's statements); they are read afresh at once when a user, a
+ticked from), and a market list's staff (its owner filter, its reassign boxes) are kept in each
+process's memory (``sla.memo``) and not read on every request (issue 14: four of the case page's
+statements, one of the market list's); they are read afresh at once when a user, a
 membership, a market, a region, an absence or a checklist item changes, and what is posted is
 still checked against the database."""
 
@@ -176,3 +177,18 @@ def test_a_choice_gone_stale_is_still_refused_when_posted(
     assert response.status_code == 200
     assert "请接办" in page(response)
     assert not Transfer.objects.exists()
+
+
+def test_the_market_list_offers_its_staff_from_memory(
+    lead: User, zhang: User, nanning_market: Market, verified_client: Callable[[User], Client]
+) -> None:
+    client = verified_client(lead)
+    url = f"/cases/market/{nanning_market.pk}/"
+    assert "张三 (张三)" in page(client.get(url))  # the owner filter, and reassign's choices
+    again = _statements(client, url)
+
+    wang = colleague("王五", nanning_market)
+    after = page(client.get(url))
+
+    assert [sql for sql in again if sql.startswith('SELECT DISTINCT "accounts_user"')] == []
+    assert f'<option value="{wang.pk}">王五 (王五)</option>' in after
