@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
 
 from accounts.models import User
@@ -19,9 +20,24 @@ def notification_list_unread(*, recipient: User) -> QuerySet[Notification]:
     )
 
 
+# The number on the bell is kept in the shared cache, for a minute at most, and dropped when a
+# notification of its recipient is written or deleted (``notifications.receivers``): a page
+# does not count them on every request.
+UNREAD_KEPT_SECONDS = 60
+
+
+def unread_count_key(recipient_id: int) -> str:
+    return f"notifications:unread:{recipient_id}"
+
+
 def notification_unread_count(*, recipient: User) -> int:
     """How many notifications ``recipient`` has not read (the number on the bell)."""
-    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
+    key = unread_count_key(recipient.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_KEPT_SECONDS)
+    return int(count)
 
 
 def outbox_list_due(*, now: datetime) -> QuerySet[OutboxMessage]:

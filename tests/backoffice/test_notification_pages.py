@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import notification_mark_read, notification_send
 
 pytestmark = pytest.mark.django_db
 
@@ -34,23 +34,35 @@ def bell(html: str) -> str:
     return found.group(1)
 
 
-def test_the_bell_shows_the_number_of_unread_notifications_in_one_query(
+def _bell_and_counts(client: Client) -> tuple[str, int]:
+    """The bell of the home page, and how many statements read the notifications for it."""
+    with CaptureQueriesContext(connection) as context:
+        html = client.get("/").content.decode()
+    counts = [q for q in context.captured_queries if "notifications_notification" in q["sql"]]
+    return bell(html), len(counts)
+
+
+def test_the_bell_shows_the_number_of_unread_notifications_counted_once_until_one_changes(
     officer: User, team_lead: User, verified_client: Clients
 ) -> None:
-    notification_send(recipient=officer, text="案件已转交给您", link="/cases/1/")
+    transferred = notification_send(recipient=officer, text="案件已转交给您", link="/cases/1/")
     notification_send(recipient=officer, text="案件即将超时")
     read = notification_send(recipient=officer, text="已读的通知")
     Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)
     notification_send(recipient=team_lead, text="别人的通知")
     client = english(verified_client(officer))
-    client.get("/")
 
-    with CaptureQueriesContext(connection) as context:
-        html = client.get("/").content.decode()
+    assert _bell_and_counts(client) == ("Notifications (2)", 1)
+    assert _bell_and_counts(client) == ("Notifications (2)", 0)  # kept (shared cache)
 
-    assert bell(html) == "Notifications (2)"
-    counts = [q for q in context.captured_queries if "notifications_notification" in q["sql"]]
-    assert len(counts) == 1
+    notification_send(recipient=officer, text="新的通知")
+    assert _bell_and_counts(client) == ("Notifications (3)", 1)
+    notification_mark_read(recipient=officer, notification_id=transferred.pk)
+    assert _bell_and_counts(client) == ("Notifications (2)", 1)
+    notification_send(recipient=team_lead, text="别人的又一条通知")  # not the officer's
+    assert _bell_and_counts(client) == ("Notifications (2)", 0)
+    Notification.objects.get(pk=transferred.pk).delete()
+    assert _bell_and_counts(client) == ("Notifications (2)", 1)
 
 
 def test_administrators_have_the_bell_too_and_unverified_sessions_do_not(
