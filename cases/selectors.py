@@ -70,8 +70,11 @@ def case_list_visible_in_markets(*, user: User, market_ids: list[int]) -> QueryS
 
 
 def case_get_visible(*, user: User, pk: int) -> Case:
-    """The case, or Case.DoesNotExist (→ 404) when it is not the user's to see."""
-    return case_list_visible(user=user).get(pk=pk)
+    """The case, or Case.DoesNotExist (→ 404) when it is not the user's to see; with
+    ``has_pending_transfer`` (a transfer of it waits for a decision), so that its page reads
+    who may decide one only when there is one."""
+    pending = Transfer.objects.filter(case=OuterRef("pk"), status=Transfer.Status.PENDING)
+    return case_list_visible(user=user).annotate(has_pending_transfer=Exists(pending)).get(pk=pk)
 
 
 def case_list_mine(*, user: User) -> QuerySet[Case]:

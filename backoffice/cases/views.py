@@ -269,7 +269,11 @@ def _case_page(
             "notice_items": notice_item_list(notice=notice) if notice else [],
             # Each list that grows with the case is paged on its own (its cursor named here).
             "transfers": case_transfer_page(case=case, before=request.GET.get("transfers_before")),
-            "waiting_transfers": transfer_list_waiting_for(user=user).filter(case=case),
+            "waiting_transfers": (
+                transfer_list_waiting_for(user=user).filter(case=case)
+                if getattr(case, "has_pending_transfer", True)  # (case_get_visible's)
+                else []
+            ),
             "notes": case_note_page(case=case, before=request.GET.get("notes_before")),
             "events": audit_event_page_for_case(
                 case=case, before=EventCursor.parse(request.GET.get("before"))

@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 from conftest import ID_NUMBERS, ServiceStationFactory, applicant_make, case_make
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from test_case_support import case_unclaimed, market_make, messages_of, page, staff_make
 
@@ -416,6 +418,30 @@ def test_case_page_shows_the_notice_with_its_receipt_ticks(
     assert "receive_materials" in verbs
     assert "request_materials" not in verbs
     assert notice.items.count() == 2
+
+
+def test_the_case_page_offers_a_transfer_waiting_for_its_reader_and_reads_none_when_none_waits(
+    verified_client: Clients, officer: User, team_lead: User
+) -> None:
+    sent = case_make(team_lead, subject="转给我的咨询")
+    client = verified_client(officer)
+    waiting = "This case is waiting for you to accept it"
+    client.get(f"/cases/{sent.pk}/")  # what each process keeps, read once
+
+    with CaptureQueriesContext(connection) as nothing_pending:
+        assert zh(waiting) not in page(client.get(f"/cases/{sent.pk}/"))
+    case_transfer(
+        actor=team_lead, case=sent, to_market=sent.market, to_user=officer, reason="请接办"
+    )
+    with CaptureQueriesContext(connection) as one_pending:
+        html = page(client.get(f"/cases/{sent.pk}/"))
+
+    transfer = sent.transfers.get()
+    assert zh(waiting) in html
+    assert f'action="/cases/transfers/{transfer.pk}/accept/"' in html
+    # Who may decide a transfer is read only when one waits.
+    statements = len(one_pending.captured_queries) - len(nothing_pending.captured_queries)
+    assert statements == 1
 
 
 # --- The printed single notice -----------------------------------------------------------------
