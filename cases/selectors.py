@@ -50,9 +50,12 @@ def _led_markets(user: User) -> list[int]:
     return [market for market, role in can.market_roles(user).items() if role == Role.TEAM_LEAD]
 
 
+_CASE_RELATED = ("market", "applicant", "owner", "first_contact_officer")
+
+
 def case_list_visible(*, user: User) -> QuerySet[Case]:
     cases: QuerySet[Case] = Case.objects.filter(case_visibility(user=user)).select_related(
-        "market", "applicant", "owner", "first_contact_officer"
+        *_CASE_RELATED
     )
     return cases
 
@@ -63,7 +66,7 @@ def case_list_visible_in_markets(*, user: User, market_ids: list[int]) -> QueryS
     read every pending transfer for each list of a team lead), else as ``case_list_visible``."""
     if set(market_ids) <= set(can.market_roles(user)):
         cases: QuerySet[Case] = Case.objects.filter(market_id__in=market_ids).select_related(
-            "market", "applicant", "owner", "first_contact_officer"
+            *_CASE_RELATED
         )
         return cases
     return case_list_visible(user=user).filter(market_id__in=market_ids)
@@ -72,9 +75,27 @@ def case_list_visible_in_markets(*, user: User, market_ids: list[int]) -> QueryS
 def case_get_visible(*, user: User, pk: int) -> Case:
     """The case, or Case.DoesNotExist (→ 404) when it is not the user's to see; with
     ``has_pending_transfer`` (a transfer of it waits for a decision), so that its page reads
-    who may decide one only when there is one."""
+    who may decide one only when there is one.
+
+    The case is read by its key first: when it is of a market the user works in, or the user
+    opened it (the first conditions of ``case_visibility``, nearly every case an officer
+    opens), that settles it without building and planning the whole condition; else the
+    case is read again under ``case_visibility``."""
     pending = Transfer.objects.filter(case=OuterRef("pk"), status=Transfer.Status.PENDING)
-    return case_list_visible(user=user).annotate(has_pending_transfer=Exists(pending)).get(pk=pk)
+    case: Case | None = (
+        Case.objects.select_related(*_CASE_RELATED)
+        .annotate(has_pending_transfer=Exists(pending))
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Case.DoesNotExist
+    if case.market_id in can.market_roles(user) or case.first_contact_officer_id == user.pk:
+        return case
+    visible: Case = (
+        case_list_visible(user=user).annotate(has_pending_transfer=Exists(pending)).get(pk=pk)
+    )
+    return visible
 
 
 def case_list_mine(*, user: User) -> QuerySet[Case]:
