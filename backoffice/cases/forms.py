@@ -3,11 +3,12 @@ the team lead's filter. They parse input only: the services decide."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,9 +85,18 @@ def staff_cover_label(staff: StaffChoice, away: Sequence[Away]) -> str:
     return label
 
 
-def choices_kept(field: forms.ModelChoiceField, choices: Sequence[tuple[int, str]]) -> None:
-    """Offer ``choices`` (ids and labels a selector kept in this process's memory) instead of
-    reading the field's queryset to draw them; the queryset still checks what is posted."""
+def choices_kept(
+    form: forms.Form,
+    name: str,
+    choices: Sequence[tuple[int, str]],
+    checked_by: Callable[[], QuerySet[Any]],
+) -> None:
+    """Offer ``choices`` (ids and labels a selector kept in this process's memory) in the
+    field ``name`` instead of reading its queryset to draw them. The queryset ``checked_by``
+    gives still checks what is posted, and is built only when something is."""
+    field: Any = form.fields[name]
+    if form.is_bound:
+        field.queryset = checked_by()
     empty = [("", field.empty_label)] if field.empty_label is not None else []
     field.choices = [*empty, *choices]
 
@@ -194,18 +204,18 @@ class TransferForm(CaseActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         handover = handover_choices(on=timezone.localdate())
-        to_market = self.fields["to_market"]
-        to_market.queryset = Market.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        choices_kept(to_market, handover.markets)  # type: ignore[arg-type]
-        to_market.initial = self.case.market_id
-        to_user = self.fields["to_user"]
-        to_user.queryset = staff_list_of_active_markets()  # type: ignore[attr-defined]
         choices_kept(
-            to_user,  # type: ignore[arg-type]
+            self, "to_market", handover.markets, lambda: Market.objects.filter(is_active=True)
+        )
+        self.fields["to_market"].initial = self.case.market_id
+        choices_kept(
+            self,
+            "to_user",
             [
                 (staff.pk, staff_cover_label(staff, handover.away.get(staff.pk, ())))
                 for staff in handover.staff
             ],
+            staff_list_of_active_markets,
         )
 
 
@@ -220,11 +230,13 @@ class RequestMaterialsForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        items = self.fields["items"]
-        items.queryset = ChecklistItem.objects.filter(  # type: ignore[attr-defined]
-            kind=self.case.kind, is_active=True
+        kind = self.case.kind
+        choices_kept(
+            self,
+            "items",
+            checklist_choices(kind=kind),
+            lambda: ChecklistItem.objects.filter(kind=kind, is_active=True),
         )
-        choices_kept(items, checklist_choices(kind=self.case.kind))  # type: ignore[arg-type]
 
 
 class ReceiveMaterialsForm(CaseActionForm):
@@ -272,19 +284,20 @@ class ReassignForm(CaseActionForm):
 
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        to_user = self.fields["to_user"]
+        markets = [self.case.market_id]
         if staff is not None:
-            to_user.queryset = staff  # type: ignore[attr-defined]
+            self.fields["to_user"].queryset = staff  # type: ignore[attr-defined]
         else:
-            to_user.queryset = staff_list_for_markets(market_ids=[self.case.market_id])  # type: ignore[attr-defined]
             choices_kept(
-                to_user,  # type: ignore[arg-type]
+                self,
+                "to_user",
                 [
                     (choice.pk, staff_label(choice))
-                    for choice in staff_choices_for_markets(market_ids=[self.case.market_id])
+                    for choice in staff_choices_for_markets(market_ids=markets)
                 ],
+                lambda: staff_list_for_markets(market_ids=markets),
             )
-        to_user.initial = self.case.owner_id
+        self.fields["to_user"].initial = self.case.owner_id
 
 
 class DeclineTransferForm(forms.Form):
