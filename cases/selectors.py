@@ -13,7 +13,17 @@ from markets.models import Absence, Role
 from sla.selectors import day_start, deadline_due_condition
 
 from . import permissions as can
-from .models import OPEN_STATES, Applicant, Case, Industry, SingleNoticeBreach, State, Transfer
+from .models import (
+    OPEN_STATES,
+    Applicant,
+    Case,
+    CaseAttachment,
+    Industry,
+    SingleNotice,
+    SingleNoticeBreach,
+    State,
+    Transfer,
+)
 
 
 def case_visibility(*, user: User) -> Q:
@@ -74,27 +84,29 @@ def case_list_visible_in_markets(*, user: User, market_ids: list[int]) -> QueryS
 
 def case_get_visible(*, user: User, pk: int) -> Case:
     """The case, or Case.DoesNotExist (→ 404) when it is not the user's to see; with
-    ``has_pending_transfer`` (a transfer of it waits for a decision), so that its page reads
-    who may decide one only when there is one.
+    ``has_pending_transfer`` (a transfer of it waits for a decision), ``has_notice`` (a single
+    notice was issued) and ``has_attachments``, so that its page reads who may decide a
+    transfer, the notice and the attachments only when there are any (most cases have none).
 
     The case is read by its key first: when it is of a market the user works in, or the user
     opened it (the first conditions of ``case_visibility``, nearly every case an officer
     opens), that settles it without building and planning the whole condition; else the
     case is read again under ``case_visibility``."""
-    pending = Transfer.objects.filter(case=OuterRef("pk"), status=Transfer.Status.PENDING)
+    flags = {
+        "has_pending_transfer": Exists(
+            Transfer.objects.filter(case=OuterRef("pk"), status=Transfer.Status.PENDING)
+        ),
+        "has_notice": Exists(SingleNotice.objects.filter(case=OuterRef("pk"))),
+        "has_attachments": Exists(CaseAttachment.objects.filter(case=OuterRef("pk"))),
+    }
     case: Case | None = (
-        Case.objects.select_related(*_CASE_RELATED)
-        .annotate(has_pending_transfer=Exists(pending))
-        .filter(pk=pk)
-        .first()
+        Case.objects.select_related(*_CASE_RELATED).annotate(**flags).filter(pk=pk).first()
     )
     if case is None:
         raise Case.DoesNotExist
     if case.market_id in can.market_roles(user) or case.first_contact_officer_id == user.pk:
         return case
-    visible: Case = (
-        case_list_visible(user=user).annotate(has_pending_transfer=Exists(pending)).get(pk=pk)
-    )
+    visible: Case = case_list_visible(user=user).annotate(**flags).get(pk=pk)
     return visible
 
 

@@ -241,7 +241,8 @@ def _case_page(
     revealed_id: str = "",
 ) -> HttpResponse:
     user = staff_user(request)
-    notice = notice_for_case(case=case)
+    # (The flags are case_get_visible's: each list is read only when it has anything.)
+    notice = notice_for_case(case=case) if getattr(case, "has_notice", True) else None
     allowed = actions_allowed(case=case, user=user, notice=notice)
     actions = []
     for verb, action in ACTIONS.items():
@@ -271,7 +272,7 @@ def _case_page(
             "transfers": case_transfer_page(case=case, before=request.GET.get("transfers_before")),
             "waiting_transfers": (
                 transfer_list_waiting_for(user=user).filter(case=case)
-                if getattr(case, "has_pending_transfer", True)  # (case_get_visible's)
+                if getattr(case, "has_pending_transfer", True)
                 else []
             ),
             "notes": case_note_page(case=case, before=request.GET.get("notes_before")),

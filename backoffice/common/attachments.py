@@ -54,11 +54,13 @@ def _case_page(case: Case) -> str:
 
 def attachment_section(*, user: User, case: Case) -> dict[str, Any]:
     """The context ``backoffice/case/_attachments.html`` needs, for a case ``user`` may see:
-    merge it into the case page's context."""
+    merge it into the case page's context. A case read by ``case_get_visible`` says whether
+    it has any attachments; its list is read only then."""
+    attachments = case_attachment_list(case=case) if getattr(case, "has_attachments", True) else []
     return {
         "attachment_rows": [
             {"attachment": attachment, "type_label": file_type_label(attachment.content_type)}
-            for attachment in case_attachment_list(case=case)
+            for attachment in attachments
         ],
         "attachment_may_upload": may_attach(actor=user, case=case),
         "attachment_max_bytes": settings.CASE_ATTACHMENT_MAX_BYTES,

@@ -5,9 +5,12 @@ team lead's market list and the event log. Officers of another market get 404 fo
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ID_NUMBERS, ServiceStationFactory, applicant_make, case_make
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +20,7 @@ from test_case_support import case_unclaimed, market_make, messages_of, page, st
 from accounts.models import User
 from audit.actions import action_label
 from audit.models import AuditEvent
+from cases.attachments import case_attachment_add
 from cases.models import Applicant, Case, ChecklistItem, State
 from cases.services import (
     case_note_add,
@@ -442,6 +446,35 @@ def test_the_case_page_offers_a_transfer_waiting_for_its_reader_and_reads_none_w
     # Who may decide a transfer is read only when one waits.
     statements = len(one_pending.captured_queries) - len(nothing_pending.captured_queries)
     assert statements == 1
+
+
+def test_the_case_page_reads_its_notice_and_attachments_only_when_it_has_any(
+    verified_client: Clients, officer: User, case: Case, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = verified_client(officer)
+    client.get(f"/cases/{case.pk}/")  # what each process keeps, read once
+
+    def tables_read() -> set[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/cases/{case.pk}/").status_code == 200
+        return {
+            table
+            for query in captured.captured_queries
+            for table in ("cases_singlenotice", "cases_caseattachment")
+            if query["sql"].startswith(f'SELECT "{table}".')  # (not the case's EXISTS)
+        }
+
+    assert tables_read() == set()
+    items = list(ChecklistItem.objects.filter(kind=case.kind)[:1])
+    case_request_materials(actor=officer, case=case, items=items)
+    assert tables_read() == {"cases_singlenotice"}
+    case_attachment_add(
+        actor=officer, case=case, upload=SimpleUploadedFile("申请表.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    assert tables_read() == {"cases_singlenotice", "cases_caseattachment"}
+    html = page(client.get(f"/cases/{case.pk}/"))
+    assert "申请表.pdf" in html and items[0].name in html
 
 
 # --- The printed single notice -----------------------------------------------------------------
