@@ -294,7 +294,7 @@ def test_the_statistics_page_and_the_big_screen_read_from_the_replica(
 ) -> None:
     client = verified_client(inspector)
     replica.caught_up()
-    pages = ["/statistics/", f"/portal/{nanning_market.pk}/screen/figures/", "/search/?q=韦"]
+    pages = ["/statistics/", f"/portal/{nanning_market.pk}/screen/figures/", "/search/?q=韦小宝"]
     for url in pages:
         with CaptureQueriesContext(connections[REPLICA]) as on_replica:
             response = client.get(url)
