@@ -24,49 +24,19 @@ from .staff_selectors import CHECKLISTS, HANDOVER, STATIONS
 _USER_CHOICE_FIELDS = frozenset({"is_active", "password", "full_name", "username"})
 
 
-def _rights_changed(**kwargs: Any) -> None:
-    memo.changed(RIGHTS)
-
-
-def _stations_changed(**kwargs: Any) -> None:
-    memo.changed(STATIONS)
-
-
-def _handover_changed(**kwargs: Any) -> None:
-    memo.changed(HANDOVER)
-
-
 def _user_changed(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
     if update_fields is None or update_fields & _USER_CHOICE_FIELDS:
         memo.changed(HANDOVER)
 
 
-def _checklists_changed(**kwargs: Any) -> None:
-    memo.changed(CHECKLISTS)
+def _user_deleted(**kwargs: Any) -> None:
+    memo.changed(HANDOVER)
 
 
 def connect() -> None:
-    for model in (Membership, Absence, Region):
-        post_save.connect(
-            _rights_changed, sender=model, dispatch_uid=f"cases.rights.{model.__name__}"
-        )
-        post_delete.connect(
-            _rights_changed, sender=model, dispatch_uid=f"cases.rights.{model.__name__}.delete"
-        )
-    post_save.connect(_stations_changed, sender=ServiceStation, dispatch_uid="cases.stations")
-    post_delete.connect(
-        _stations_changed, sender=ServiceStation, dispatch_uid="cases.stations.delete"
-    )
-    for kept in (Membership, Market, Region, Absence):
-        post_save.connect(
-            _handover_changed, sender=kept, dispatch_uid=f"cases.handover.{kept.__name__}"
-        )
-        post_delete.connect(
-            _handover_changed, sender=kept, dispatch_uid=f"cases.handover.{kept.__name__}.delete"
-        )
+    memo.renewed_by(RIGHTS, Membership, Absence, Region)
+    memo.renewed_by(STATIONS, ServiceStation)
+    memo.renewed_by(HANDOVER, Membership, Market, Region, Absence)
+    memo.renewed_by(CHECKLISTS, ChecklistItem)
     post_save.connect(_user_changed, sender=User, dispatch_uid="cases.handover.User")
-    post_delete.connect(_handover_changed, sender=User, dispatch_uid="cases.handover.User.delete")
-    post_save.connect(_checklists_changed, sender=ChecklistItem, dispatch_uid="cases.checklists")
-    post_delete.connect(
-        _checklists_changed, sender=ChecklistItem, dispatch_uid="cases.checklists.delete"
-    )
+    post_delete.connect(_user_deleted, sender=User, dispatch_uid="cases.handover.User.delete")

@@ -25,10 +25,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -82,6 +84,19 @@ def changed(table: str) -> None:
     """``table``'s rows changed: a new version now and another when the transaction commits."""
     _bump(table)
     transaction.on_commit(lambda: _bump(table))
+
+
+def renewed_by(table: str, *models: type[Model]) -> None:
+    """``table`` is renewed (``changed``) whenever a row of one of ``models`` is saved or
+    deleted through the ORM. Called once per table by an app's ``ready``."""
+
+    def renew(**kwargs: Any) -> None:
+        changed(table)
+
+    for model in models:
+        uid = f"sla.memo.{table}.{model._meta.label}"
+        post_save.connect(renew, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(renew, sender=model, weak=False, dispatch_uid=f"{uid}.delete")
 
 
 def forget() -> None:
