@@ -282,21 +282,18 @@ class NoteForm(CaseActionForm):
 class ReassignForm(CaseActionForm):
     to_user = StaffChoiceField(label=_("New owner"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         markets = [self.case.market_id]
-        if staff is not None:
-            self.fields["to_user"].queryset = staff  # type: ignore[attr-defined]
-        else:
-            choices_kept(
-                self,
-                "to_user",
-                [
-                    (choice.pk, staff_label(choice))
-                    for choice in staff_choices_for_markets(market_ids=markets)
-                ],
-                lambda: staff_list_for_markets(market_ids=markets),
-            )
+        choices_kept(
+            self,
+            "to_user",
+            [
+                (staff.pk, staff_label(staff))
+                for staff in staff_choices_for_markets(market_ids=markets)
+            ],
+            lambda: staff_list_for_markets(market_ids=markets),
+        )
         self.fields["to_user"].initial = self.case.owner_id
 
 
