@@ -25,6 +25,7 @@ import argparse
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ django.setup()
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from bench.generate import Table, Writer
@@ -238,10 +241,16 @@ class Plan:
 
 def sweep_plan(now: datetime) -> Plan:
     """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PostgreSQL) of the statement that
-    claims one batch of due alerts (``sla.services.sweep_claim_statement``), in a transaction
+    claims one batch of due alerts (``sla.services.sweep_claim_statement``; on PostgreSQL
+    within ``sweep_batch_statement``, which inserts their reminders too), in a transaction
     rolled back: the alerts it deletes are still there for the sweep."""
     table = Alert._meta.db_table
-    sql, params = services.sweep_claim_statement(now, services.SWEEP_BATCH)
+    statement = (
+        services.sweep_batch_statement
+        if connection.vendor == "postgresql"
+        else services.sweep_claim_statement
+    )
+    sql, params = statement(now, services.SWEEP_BATCH)
     explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN ANALYZE"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"{explain} {sql}", params)
@@ -291,10 +300,14 @@ def sweep_plan(now: datetime) -> Plan:
 
 @dataclass
 class Counter:
+    """The delivery tasks sent, from whichever of the sweep's threads sends them."""
+
     calls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, *args: object, **kwargs: object) -> None:
-        self.calls += 1
+        with self.lock:
+            self.calls += 1
 
 
 @dataclass
@@ -332,20 +345,38 @@ class SweepRun:
     tasks_sent: int
 
 
-def sweep_once(now: datetime) -> SweepRun:
+def sweep_once(now: datetime, *, workers: int | None = None) -> SweepRun:
+    """One sweep, its statements counted on every connection it uses: the caller's, and
+    those the helper threads open when more than a batch is due (``sla.services.sla_sweep``).
+    ``workers``: the sweep's (``SLA_SWEEP_WORKERS`` when None)."""
     tasks, statements = Counter(), StatementCounter()
-    with (
-        mock.patch("sla.services.current_app.send_task", tasks),
-        connection.execute_wrapper(statements),
-    ):
-        started = time.perf_counter()
-        created = services.sla_sweep(now=now)
-        ms = (time.perf_counter() - started) * 1000
+
+    def counted(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+        connection.execute_wrappers.append(statements)
+
+    connection_created.connect(counted, weak=False)
+    try:
+        with (
+            mock.patch("sla.services.current_app.send_task", tasks),
+            connection.execute_wrapper(statements),
+        ):
+            started = time.perf_counter()
+            created = services.sla_sweep(now=now, workers=workers)
+            ms = (time.perf_counter() - started) * 1000
+    finally:
+        connection_created.disconnect(counted)
     return SweepRun(created, ms, statements.timed, tasks.calls)
 
 
 def bench_sweep(
-    cases: int, due_percent: float, *, profile: bool, args: dict[str, Any], out: Path | None
+    cases: int,
+    due_percent: float,
+    *,
+    profile: bool,
+    args: dict[str, Any],
+    out: Path | None,
+    workers: int | None = None,
+    alternate: int = 0,
 ) -> None:
     organisation = organisation_make()
     policy = policy_make()
@@ -364,9 +395,14 @@ def bench_sweep(
 
     plan = sweep_plan(now)  # before the sweep: the rows it is about to read are still due
     label = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN ANALYZE"
+    what = (
+        "DELETE … RETURNING, in the WITH that inserts the reminders"
+        if connection.vendor == "postgresql"
+        else "DELETE … RETURNING"
+    )
     print(
         f"\n{label} of the sweep's claim (one batch of {services.SWEEP_BATCH}: "
-        f"DELETE … RETURNING):\n{plan.text}"
+        f"{what}):\n{plan.text}"
     )
     uses_index = bool(plan.by_index) and not plan.other
     print(f"\nfinds the due alerts through {INDEX}: {'yes' if uses_index else 'NO'}")
@@ -377,13 +413,15 @@ def bench_sweep(
     for line in plan.other:
         print(f"  NOT by {INDEX}: {line}")
 
-    first = sweep_once(now)
-    second = sweep_once(now)
+    first = sweep_once(now, workers=workers)
+    second = sweep_once(now, workers=workers)
+    more_than_a_batch = made.due_total > services.SWEEP_BATCH
+    connections_used = services.sweep_workers(workers) if more_than_a_batch else 1
     print(
         f"\nfirst sweep: {first.created} reminders created (due: {made.due_total}) in "
-        f"{first.ms:.0f} ms ({first.ms / max(first.created, 1):.2f} ms per reminder), "
-        f"{len(first.statements)} SQL statements, {first.tasks_sent} delivery tasks sent "
-        "(patched)"
+        f"{first.ms:.0f} ms ({first.ms / max(first.created, 1):.2f} ms per reminder) by "
+        f"{connections_used} connection(s), {len(first.statements)} SQL statements, "
+        f"{first.tasks_sent} delivery tasks sent (patched)"
     )
     print(
         f"second sweep, right after: {second.created} created in {second.ms:.1f} ms, "
@@ -391,7 +429,10 @@ def bench_sweep(
     )
     for ms, words in second.statements:
         print(f"  {ms:6.2f} ms  {words} …")
-    print("the first sweep's statements by their first words (all of a kind together):")
+    print(
+        "the first sweep's statements by their first words (all of a kind together; "
+        "their times summed over the connections):"
+    )
     for ms, count, words in statements_summed(first.statements)[:8]:
         print(f"  {ms:8.1f} ms  {count:4d} ×  {words} …")
     with transaction.atomic():  # the search locks what it finds
@@ -400,6 +441,21 @@ def bench_sweep(
             f"\nEXPLAIN ANALYZE of the search for lost deliveries, right after:\n"
             f"{lost.explain(analyze=True) if connection.vendor == 'postgresql' else lost.explain()}"
         )
+    if alternate:
+        print(
+            f"\nthe same sweep again, re-armed, by one connection and by {connections_used} "
+            "alternately (ms):"
+        )
+        for _ in range(alternate):
+            for n in (1, workers):
+                rearm(made, now)
+                again = sweep_once(now, workers=n)
+                right = again.created == made.due_total == again.tasks_sent
+                print(
+                    f"  {'one' if n == 1 else 'all':>3}: {again.ms:.0f}"
+                    f"{'' if right else f' WRONG: {again.created} reminders'}",
+                    flush=True,
+                )
     if profile:
         rearm(made, now)
         profiled(lambda: sweep_once(now), title=f"the sweep of {made.due_total} due deadlines")
@@ -444,6 +500,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile a sweep of the same rows, re-armed"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="connections sweeping at once when more than a batch is due "
+        "(the setting SLA_SWEEP_WORKERS, 2, when not given; PostgreSQL only)",
+    )
+    parser.add_argument(
+        "--alternate",
+        type=int,
+        default=0,
+        help="then sweep the same rows again K times by one connection and by --workers "
+        "alternately (0)",
+    )
     results_arguments(parser)
     args = parser.parse_args(argv)
     if args.cases < 1 or not 0 <= args.due_percent <= 100:
@@ -454,8 +524,10 @@ def main(argv: list[str] | None = None) -> int:
             args.cases,
             args.due_percent,
             profile=args.profile,
-            args={"cases": args.cases, "due_percent": args.due_percent},
+            args={"cases": args.cases, "due_percent": args.due_percent, "workers": args.workers},
             out=results_directory(args),
+            workers=args.workers,
+            alternate=args.alternate,
         )
     return 0
 

@@ -310,6 +310,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# The SLA sweep: connections that sweep at once when more than a batch of reminders is due
+# (PostgreSQL only; 1: the caller's alone). See sla.services.sla_sweep.
+SLA_SWEEP_WORKERS = env.int("SLA_SWEEP_WORKERS", default=2)
+
 # --- The provincial platform link (docs/provincial-sync.md) -------------------------------------
 # Its address (empty: no platform, nothing is sent or pulled; the outbox still fills), the
 # client class that speaks to it, its bearer token, and who we are to it.
