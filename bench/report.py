@@ -46,7 +46,9 @@ def table(directory: Path = RESULTS_DIR) -> str:
         commit = record["commit"][:10] or "unknown commit"
         changes = " with local changes" if record["local_changes"] else ""
         load = ", ".join(f"{n:.2f}" for n in machine["load_average"])
-        args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in record["args"].items())
+        args = " ".join(
+            f"--{k.replace('_', '-')} {v}" for k, v in record["args"].items() if v is not None
+        )  # None: an option not given, its default taken
         parts.append(
             f"**`bench/{SCRIPTS.get(record['benchmark'], record['benchmark'])}.py"
             f"{' ' + args if args else ''}`** on "
