@@ -774,8 +774,8 @@ def _sweep_batches_on_own_connection(moment: datetime, batch: int) -> int:
 
 
 def sweep_workers(workers: int | None = None) -> int:
-    """How many connections sweep at once once more than a batch is due (after an outage, or
-    in a province where thousands of clocks come due together): ``workers`` (the setting
+    """How many connections sweep together when more than a batch is due (after an outage, or
+    where thousands of clocks fall due at the same time): ``workers`` (the setting
     ``SLA_SWEEP_WORKERS`` when None), the caller's and helper threads'. Only on PostgreSQL,
     where a batch's rows are claimed with ``SKIP LOCKED`` so sweepers never wait for one
     another (SQLite has one writer at a time), and only when the sweep is not inside a
