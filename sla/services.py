@@ -676,7 +676,8 @@ def sla_sweep(
     delivery task was lost (a broker or worker outage) are handed to the workers again.
 
     A batch of due alerts costs a handful of statements whatever its size: one DELETE that
-    claims the alerts, the reminders inserted together, one upsert of the counters. The
+    claims the alerts, the reminders inserted together (on PostgreSQL in the same statement,
+    ``sweep_batch_statement``), one upsert of the counters. The
     times a clock is reminded at (``warn_at``, ``due_at``, ``escalate_at``) were set in working
     time when it started or went on (``_schedule``, ``_alerts``), and the sweep keeps to them,
     as the applicant's due time is kept: a calendar changed since moves neither.
@@ -691,18 +692,18 @@ def sla_sweep(
     if claimed < batch:  # the sweep of every minute: all that was due fitted in one batch
         return created
     helpers = sweep_workers(workers) - 1
-    if not helpers:
-        return created + _sweep_batches(moment, batch)
-    with ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="sla-sweep") as pool:
-        running = [
-            pool.submit(_sweep_batches_on_own_connection, moment, batch) for _ in range(helpers)
-        ]
-        created += _sweep_batches(moment, batch)
-        created += sum(helper.result() for helper in running)
-    # Once every sweeper has committed, one more claim: it walks the due index past the
-    # entries of the alerts the last batches deleted, which only now are gone for everyone,
-    # and marks them so (left to the next sweep, a minute's, that walk was 20 ms of it), and
-    # reminds anything still due that a sweeper skipped as locked by another.
+    if helpers:
+        with ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="sla-sweep") as pool:
+            running = [
+                pool.submit(_sweep_batches_on_own_connection, moment, batch) for _ in range(helpers)
+            ]
+            created += _sweep_batches(moment, batch)
+            created += sum(helper.result() for helper in running)
+    # Alone, the rest of the batches. After helpers, once every sweeper has committed, one
+    # more claim: it walks the due index past the entries of the alerts the last batches
+    # deleted, which only now are gone for everyone, and marks them so (left to the next
+    # sweep, a minute's, that walk was 20 ms of it), and reminds anything still due that a
+    # sweeper skipped as locked by another.
     return created + _sweep_batches(moment, batch)
 
 
